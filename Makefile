@@ -1,0 +1,156 @@
+# Rekisteri — build, test, run and install.
+#
+#   make            build the core library, the FastCGI executables and the CLI
+#   make test       install missing Debian packages, build, run every test
+#   make run        install, build, start Apache on http://127.0.0.1:$(PORT)/
+#   make SAN=1 ...  the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# Site overrides go in an optional Makefile.local.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/rekisteri
+DATADIR ?= $(PREFIX)/share/rekisteri
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+PORT ?= 8080
+
+CC ?= cc
+PKGS = fcgi sqlite3 libxml-2.0 libsodium inih
+TEST_PKGS = cmocka libcurl
+
+-include Makefile.local
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+       -Wformat=2 -Wvla -Wpointer-arith
+ifeq ($(SAN),1)
+BUILD ?= build-san
+OPT = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SANLD = -fsanitize=address,undefined
+else
+BUILD ?= build
+OPT = -O2 -g -D_FORTIFY_SOURCE=2
+SANLD =
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=c17 -D_DEFAULT_SOURCE $(WARN) $(OPT) -fstack-protector-strong -fPIE \
+             -Ilib $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(SANLD) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBA := $(BUILD)/librekisteri.a
+
+CGI_SRC := $(sort $(wildcard cgi-bin/*.c))
+CGI_BIN := $(CGI_SRC:%.c=$(BUILD)/%)
+
+CLI := $(BUILD)/rekisteri
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+HTTP_SRC := $(sort $(wildcard tests/http/test_*.c))
+HTTP_BIN := $(HTTP_SRC:%.c=$(BUILD)/%)
+TESTAPP := $(BUILD)/tests/http/testapp
+
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
+        bench cppcheck
+.DEFAULT_GOAL := all
+
+all: $(LIBA) $(CGI_BIN) $(CLI)
+
+deps:
+	@sh scripts/deps.sh test
+
+deps-run:
+	@sh scripts/deps.sh run
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(CLI): $(BUILD)/tools/rekisteri.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%.o: ALL_CFLAGS += $(TEST_CFLAGS) -Wno-missing-prototypes
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+$(BUILD)/tests/http/test_%: $(BUILD)/tests/http/test_%.o $(BUILD)/tests/http/http.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+# A FastCGI program that fails on purpose, served only to the HTTP tests.
+$(BUILD)/tests/http/testapp: $(BUILD)/tests/http/testapp.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Every template must parse and use only known directives, in every language.
+check-templates: $(CLI)
+	$(CLI) -c conf/rekisteri.conf.sample check
+
+# `make test`: installs what is missing, builds, runs unit then HTTP tests,
+# ends with one line "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP)
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run-all.sh $(UNIT_BIN) -- $(HTTP_BIN)
+
+unit: $(UNIT_BIN)
+	@BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN) --
+
+http: all $(HTTP_BIN) $(TESTAPP)
+	@BUILD=$(BUILD) sh tests/run-all.sh -- $(HTTP_BIN)
+
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) sh scripts/run.sh
+
+bench: all $(BENCH_BIN)
+	@BUILD=$(BUILD) sh bench/run.sh
+
+cppcheck:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --std=c11 --inline-suppr --suppressions-list=.cppcheck-suppress \
+	    -Ilib lib cgi-bin tools
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(DATADIR)/templates/static $(DESTDIR)$(DATADIR)/sql \
+	    $(DESTDIR)$(DATADIR)/i18n $(DESTDIR)$(DATADIR)/conf/apache \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/rekisteri
+	install -m 0755 $(CGI_BIN) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 templates/*.xhtml $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
+	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	install -m 0644 i18n/*.xml $(DESTDIR)$(DATADIR)/i18n/
+	install -m 0644 conf/rekisteri.conf.sample $(DESTDIR)$(DATADIR)/conf/
+	install -m 0644 conf/apache/* $(DESTDIR)$(DATADIR)/conf/apache/
+	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/rekisteri
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/rekisteri.1 $(DESTDIR)$(MANDIR)/man5/rekisteri.conf.5
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJ:.o=.d) $(CGI_BIN:=.d) $(BUILD)/tools/rekisteri.d \
+         $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d)

@@ -1,0 +1,226 @@
+/* app.c — see app.h. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <libxml/parser.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "buf.h"
+#include "log.h"
+
+/* Parse "-c FILE" (the only option executables take). -1 on bad usage. */
+static int
+parse_args(int argc, char **argv, const char **conf)
+{
+	int c;
+
+	*conf = NULL;
+	while ((c = getopt(argc, argv, "c:")) != -1) {
+		switch (c) {
+		case 'c':
+			*conf = optarg;
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
+}
+
+static int
+startup(struct app *a, const char *conf)
+{
+	char err[512];
+
+	if (sodium_init() < 0) {
+		LOG_ERR("libsodium failed to initialise");
+		return -1;
+	}
+	xmlInitParser();
+	if (conf_load(&a->conf, conf, err, sizeof(err)) != 0 ||
+	    (a->msgs = i18n_load(a->conf.i18n, err, sizeof(err))) == NULL ||
+	    (a->tmpl = tmpl_load(a->conf.templates, a->msgs, err,
+	    sizeof(err))) == NULL ||
+	    (a->db = db_open(a->conf.db_path, a->db_mode, err,
+	    sizeof(err))) == NULL) {
+		LOG_ERR("%s", err);
+		return -1;
+	}
+	a->limits = req_limits_default;
+	if (a->init != NULL && a->init(a) != 0) {
+		LOG_ERR("%s: start-up failed", a->name);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+shutdown_app(struct app *a)
+{
+	if (a->fini != NULL)
+		a->fini(a);
+	db_close(a->db);
+	tmpl_free(a->tmpl);
+	i18n_free(a->msgs);
+	conf_free(&a->conf);
+}
+
+void
+app_dispatch(struct app *a, struct req *r)
+{
+	const struct route *rt = NULL;
+	unsigned allowed = 0, m = r->method;
+	struct buf allow = BUF_INIT;
+
+	for (size_t i = 0; i < a->nroutes; i++) {
+		const struct route *x = &a->routes[i];
+		int hit = x->prefix ?
+		    strncmp(r->path, x->path, strlen(x->path)) == 0 :
+		    strcmp(r->path, x->path) == 0;
+
+		if (!hit)
+			continue;
+		allowed |= x->methods;
+		if (x->methods & (m == METHOD_HEAD ? METHOD_GET | METHOD_HEAD : m)) {
+			rt = x;
+			break;
+		}
+	}
+	if (rt == NULL && allowed == 0) {
+		app_error(a, r, 404);
+		return;
+	}
+	if (rt == NULL) {
+		if (allowed & METHOD_GET)
+			buf_adds(&allow, "GET, HEAD");
+		if (allowed & METHOD_POST)
+			buf_adds(&allow, allow.len ? ", POST" : "POST");
+		resp_header(r, "Allow", buf_cstr(&allow));
+		buf_free(&allow);
+		app_error(a, r, 405);
+		return;
+	}
+	rt->fn(a, r);
+	if (!r->sent) {
+		LOG_ERR("handler for %s sent no response", rt->path);
+		app_error(a, r, 500);
+	}
+}
+
+int
+app_main(struct app *a, int argc, char **argv)
+{
+	FCGX_Request f;
+	const char *conf;
+	int rc = 1;
+
+	log_init(a->name);
+	if (parse_args(argc, argv, &conf) != 0) {
+		fprintf(stderr, "usage: %s [-c CONFIG]\n", a->name);
+		return 2;
+	}
+	if (startup(a, conf) != 0)
+		goto out;
+
+	/*
+	 * SIGTERM keeps its default action: the spawner stops workers with it,
+	 * and SQLite's WAL makes an interrupted request safe.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&f, 0, 0) != 0) {
+		LOG_ERR("FastCGI initialisation failed");
+		goto out;
+	}
+	while (FCGX_Accept_r(&f) >= 0) {
+		struct req r;
+		enum req_status st;
+
+		st = req_init(&r, &f, &a->limits);
+		log_set_request(r.id);
+		if (st != REQ_OK)
+			app_error(a, &r, (int)st);
+		else
+			app_dispatch(a, &r);
+		req_free(&r);
+		log_set_request(NULL);
+		FCGX_Finish_r(&f);
+	}
+	rc = 0;
+out:
+	shutdown_app(a);
+	return rc;
+}
+
+void
+app_page(struct app *a, struct req *r, int status, const char *name,
+    struct tmpl_model *m)
+{
+	const struct tmpl *t = tmpl_get(a->tmpl, name, r->lang);
+	struct tmpl_map *root = tm_root(m);
+	struct buf out = BUF_INIT;
+	enum lang other = r->lang == LANG_FI ? LANG_EN : LANG_FI;
+
+	if (t == NULL) {
+		LOG_ERR("no template %s", name);
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	tm_str(root, "lang", lang_codes[r->lang]);
+	tm_str(root, "lang_other", lang_codes[other]);
+	tm_str(root, "path", r->path);
+	{
+		struct buf href = BUF_INIT;
+
+		buf_addf(&href, "%s?lang=%s", r->path, lang_codes[other]);
+		tm_str(root, "lang_href", href.data);
+		buf_free(&href);
+	}
+	tm_str(root, "request_id", r->id);
+	tmpl_render(t, root, &out);
+	tm_free(m);
+	resp_send(r, status ? status : 200, "text/html; charset=utf-8",
+	    out.data, out.len);
+	buf_free(&out);
+}
+
+void
+app_error(struct app *a, struct req *r, int status)
+{
+	char key[32];
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	const struct tmpl *t;
+
+	switch (status) {
+	case 400: case 403: case 404: case 405: case 411: case 413: case 415:
+		break;
+	default:
+		status = 500;
+		break;
+	}
+	t = a->tmpl ? tmpl_get(a->tmpl, "error.xhtml", r->lang) : NULL;
+	if (t == NULL) {
+		static const char plain[] = "Error\n";
+
+		resp_send(r, status, "text/plain; charset=utf-8", plain,
+		    sizeof(plain) - 1);
+		return;
+	}
+	m = tm_new();
+	root = tm_root(m);
+	tm_int(root, "status", status);
+	snprintf(key, sizeof(key), "error.%d.title", status);
+	tm_str(root, "title", i18n_msg(a->msgs, r->lang, key));
+	snprintf(key, sizeof(key), "error.%d.text", status);
+	tm_str(root, "text", i18n_msg(a->msgs, r->lang, key));
+	tm_bool(root, "show_id", status == 500);
+	resp_header(r, "Cache-Control", "no-store");
+	app_page(a, r, status, "error.xhtml", m);
+}

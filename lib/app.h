@@ -1,0 +1,75 @@
+/* app.h — what every FastCGI executable shares: start-up, the request loop, routing by table, pages and error pages. */
+#ifndef REKISTERI_APP_H
+#define REKISTERI_APP_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "conf.h"
+#include "db.h"
+#include "i18n.h"
+#include "req.h"
+#include "tmpl.h"
+
+struct app;
+
+typedef void (*app_handler)(struct app *, struct req *);
+
+/*
+ * A route: an exact path (or, with prefix set, every path starting with
+ * it), the methods it answers and its handler. A path with no row is 404;
+ * a known path with another method is 405 with an Allow header. HEAD is
+ * answered wherever GET is.
+ */
+struct route {
+	const char	*path;
+	unsigned	 methods;	/* METHOD_GET | METHOD_POST ... */
+	int		 prefix;
+	app_handler	 fn;
+};
+
+struct app {
+	/* set by the executable */
+	const char		*name;		/* for logs: "notice" */
+	const struct route	*routes;
+	size_t			 nroutes;
+	enum db_mode		 db_mode;	/* DB_READONLY for public readers */
+	int			(*init)(struct app *);	/* after db open; 0 ok */
+	void			(*fini)(struct app *);
+	/* set by app_main */
+	struct conf		 conf;
+	sqlite3			*db;
+	struct i18n		*msgs;
+	struct tmpl_set		*tmpl;
+	struct req_limits	 limits;
+	void			*data;		/* the executable's own state */
+};
+
+/*
+ * Start up (config from -c FILE or REKISTERI_CONF, messages, templates,
+ * database, the executable's init), then answer FastCGI requests on the
+ * socket passed as standard input (spawn-fcgi, systemd) until killed.
+ * Returns the process exit status: 1 when start-up fails (the reason is
+ * logged, naming file and line), 0 after a clean shutdown.
+ */
+int	 app_main(struct app *, int argc, char **argv);
+
+/*
+ * Answer with template name rendered from model m (status 200 unless
+ * given), adding the values every page has (lang, lang_other, path,
+ * request id). Takes ownership of m.
+ */
+void	 app_page(struct app *, struct req *, int status, const char *name,
+	    struct tmpl_model *m);
+
+/* A plain error page for status in the request's language. */
+void	 app_error(struct app *, struct req *, int status);
+
+/*
+ * Dispatch one parsed request through the routing table; used by app_main
+ * and by tests.
+ */
+void	 app_dispatch(struct app *, struct req *);
+
+#endif

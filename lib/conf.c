@@ -1,0 +1,195 @@
+/* conf.c — the configuration file, parsed with inih; see conf.h. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "buf.h"
+#include "conf.h"
+
+enum kind {
+	KIND_TEXT,	/* any text without control characters */
+	KIND_PATH,	/* a path; relative to the config file's folder */
+	KIND_URL	/* http:// or https:// URL without a trailing slash */
+};
+
+struct key {
+	const char	*section;
+	const char	*name;
+	size_t		 off;
+	enum kind	 kind;
+	int		 required;
+};
+
+#define F(x) offsetof(struct conf, x)
+static const struct key keys[] = {
+	{ "database",	"path",		F(db_path),		KIND_PATH, 1 },
+	{ "site",	"base_url",	F(base_url),		KIND_URL,  1 },
+	{ "site",	"templates",	F(templates),		KIND_PATH, 1 },
+	{ "site",	"i18n",		F(i18n),		KIND_PATH, 1 },
+	{ "site",	"sql",		F(sql),			KIND_PATH, 1 },
+	{ "keys",	"dir",		F(key_dir),		KIND_PATH, 1 },
+	{ "controller",	"name",		F(controller_name),	KIND_TEXT, 1 },
+	{ "controller",	"address",	F(controller_address),	KIND_TEXT, 0 },
+	{ "controller",	"phone",	F(controller_phone),	KIND_TEXT, 0 },
+	{ "controller",	"email",	F(controller_email),	KIND_TEXT, 1 },
+	{ "controller",	"contact_name",	F(contact_name),	KIND_TEXT, 0 },
+	{ "controller",	"contact_phone", F(contact_phone),	KIND_TEXT, 0 },
+	{ "controller",	"contact_email", F(contact_email),	KIND_TEXT, 0 },
+};
+#undef F
+
+#define KEYS_MAX (sizeof(keys) / sizeof(keys[0]))
+
+struct parse {
+	struct conf	*c;
+	const char	*dir;		/* config file's folder, with '/' */
+	size_t		 dirlen;
+	char		 why[256];	/* first handler error */
+	int		 seen[KEYS_MAX];
+};
+
+static char **
+slot(struct conf *c, const struct key *k)
+{
+	return (char **)(void *)((char *)c + k->off);
+}
+
+static int
+text_ok(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* inih callback: returns 1 to go on, 0 to mark this line as the error. */
+static int
+handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	const struct key *k = NULL;
+	size_t i, n;
+	char **dst;
+
+	for (i = 0; i < KEYS_MAX; i++)
+		if (strcmp(keys[i].section, section) == 0 &&
+		    strcmp(keys[i].name, name) == 0) {
+			k = &keys[i];
+			break;
+		}
+	if (k == NULL) {
+		if (p->why[0] == '\0')
+			snprintf(p->why, sizeof(p->why), "unknown key %s in [%s]",
+			    name, section);
+		return 0;
+	}
+	if (p->seen[i]++) {
+		if (p->why[0] == '\0')
+			snprintf(p->why, sizeof(p->why), "%s in [%s] given twice",
+			    name, section);
+		return 0;
+	}
+	if (!text_ok(value) || *value == '\0') {
+		if (p->why[0] == '\0')
+			snprintf(p->why, sizeof(p->why), "%s: empty or has control "
+			    "characters", name);
+		return 0;
+	}
+	dst = slot(p->c, k);
+	switch (k->kind) {
+	case KIND_URL:
+		n = strlen(value);
+		if ((strncmp(value, "http://", 7) != 0 &&
+		    strncmp(value, "https://", 8) != 0) || value[n - 1] == '/' ||
+		    strpbrk(value, " \"'<>") != NULL) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be an "
+				    "http:// or https:// URL without a trailing /",
+				    name);
+			return 0;
+		}
+		*dst = xstrdup(value);
+		break;
+	case KIND_PATH:
+		if (value[0] == '/' || p->dirlen == 0) {
+			*dst = xstrdup(value);
+		} else {
+			struct buf b = BUF_INIT;
+
+			buf_add(&b, p->dir, p->dirlen);
+			buf_adds(&b, value);
+			*dst = buf_take(&b);
+		}
+		break;
+	case KIND_TEXT:
+		*dst = xstrdup(value);
+		break;
+	}
+	return 1;
+}
+
+const char *
+conf_default_path(const char *path)
+{
+	const char *env;
+
+	if (path != NULL)
+		return path;
+	if ((env = getenv("REKISTERI_CONF")) != NULL && *env != '\0')
+		return env;
+	return "/etc/rekisteri.conf";
+}
+
+int
+conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	struct parse p;
+	const char *slash;
+	int line;
+
+	memset(c, 0, sizeof(*c));
+	memset(&p, 0, sizeof(p));
+	path = conf_default_path(path);
+	c->file = xstrdup(path);
+	p.c = c;
+	p.dir = path;
+	slash = strrchr(path, '/');
+	p.dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+
+	line = ini_parse(path, handler, &p);
+	if (line == -1) {
+		snprintf(err, errlen, "%s: cannot open the configuration file",
+		    path);
+		goto fail;
+	}
+	if (line != 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+		    p.why[0] ? p.why : "not a \"name = value\" line or [section]");
+		goto fail;
+	}
+	for (size_t i = 0; i < KEYS_MAX; i++)
+		if (keys[i].required && *slot(c, &keys[i]) == NULL) {
+			snprintf(err, errlen, "%s: [%s] %s is missing", path,
+			    keys[i].section, keys[i].name);
+			goto fail;
+		}
+	return 0;
+fail:
+	conf_free(c);
+	return -1;
+}
+
+void
+conf_free(struct conf *c)
+{
+	for (size_t i = 0; i < KEYS_MAX; i++) {
+		free(*slot(c, &keys[i]));
+		*slot(c, &keys[i]) = NULL;
+	}
+	free(c->file);
+	c->file = NULL;
+}

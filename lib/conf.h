@@ -1,0 +1,46 @@
+/* conf.h — the configuration file: where things are and who the controller is. */
+#ifndef REKISTERI_CONF_H
+#define REKISTERI_CONF_H
+
+#include <stddef.h>
+
+/*
+ * Format (rekisteri.conf(5), sample in conf/rekisteri.conf.sample): INI
+ * sections with "name = value" lines, '#' or ';' comments, parsed by inih.
+ * Relative paths are relative to the config file's folder. Every key is
+ * known; an unknown section or key, a missing required key or a bad value is
+ * an error naming the line.
+ */
+struct conf {
+	char	*file;		/* the file read, as given */
+	/* [database] */
+	char	*db_path;
+	/* [site] */
+	char	*base_url;
+	char	*templates;
+	char	*i18n;
+	char	*sql;
+	/* [keys] */
+	char	*key_dir;
+	/* [controller] */
+	char	*controller_name;
+	char	*controller_address;
+	char	*controller_phone;
+	char	*controller_email;
+	char	*contact_name;
+	char	*contact_phone;
+	char	*contact_email;
+};
+
+/*
+ * Read the config: path if not NULL, else $REKISTERI_CONF, else
+ * /etc/rekisteri.conf. Returns 0, or -1 with "FILE:LINE: reason" in err
+ * (c is then empty).
+ */
+int	 conf_load(struct conf *c, const char *path, char *err, size_t errlen);
+void	 conf_free(struct conf *c);
+
+/* The path conf_load would read. */
+const char *conf_default_path(const char *path);
+
+#endif

@@ -1,0 +1,285 @@
+/* db.c — see db.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "db.h"
+#include "log.h"
+
+/* Pragmas every connection gets; WAL only where we may write. */
+static const char *const pragmas_rw =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "PRAGMA foreign_keys=ON;";
+static const char *const pragmas_ro =
+    "PRAGMA foreign_keys=ON;";
+
+sqlite3 *
+db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	char *msg = NULL;
+	int flags;
+
+	switch (mode) {
+	case DB_READONLY:
+		flags = SQLITE_OPEN_READONLY;
+		break;
+	case DB_READWRITE:
+		flags = SQLITE_OPEN_READWRITE;
+		break;
+	default:
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+		break;
+	}
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+		    db ? sqlite3_errmsg(db) : "cannot open the database");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, mode == DB_READONLY ? pragmas_ro : pragmas_rw,
+	    NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg ? msg : "pragma failed");
+		sqlite3_free(msg);
+		goto fail;
+	}
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
+void
+db_close(sqlite3 *db)
+{
+	if (db != NULL && sqlite3_close(db) != SQLITE_OK)
+		LOG_ERR("close: %s", sqlite3_errmsg(db));
+}
+
+static const char *const sql_migrations_table =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+    ")";
+
+int
+db_version(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_exec(db, sql_migrations_table, NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db,
+	    "SELECT coalesce(max(version), 0) FROM schema_migrations", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+struct migration {
+	int	 version;
+	char	*name;
+};
+
+static int
+migration_cmp(const void *a, const void *b)
+{
+	const struct migration *x = a, *y = b;
+
+	return (x->version > y->version) - (x->version < y->version);
+}
+
+/* "NNN_name.sql" → NNN (1..99999), or -1 for any other file name. */
+static int
+migration_number(const char *name)
+{
+	const char *p = name;
+	long v = 0;
+	size_t n = strlen(name);
+
+	if (n < 9 || strcmp(name + n - 4, ".sql") != 0)
+		return -1;
+	while (*p >= '0' && *p <= '9' && v < 100000)
+		v = v * 10 + (*p++ - '0');
+	if (p - name != 3 || *p != '_' || v == 0)
+		return -1;
+	return (int)v;
+}
+
+static char *
+read_file(const char *path)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		fclose(f);
+		buf_free(&b);
+		return NULL;
+	}
+	fclose(f);
+	return buf_take(&b);
+}
+
+int
+db_migrate(sqlite3 *db, const char *dir, FILE *report, char *err, size_t errlen)
+{
+	struct migration *m = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	sqlite3_stmt *ins = NULL;
+	DIR *d;
+	int have, applied = 0, rc = -1;
+	char path[4096];
+
+	if ((have = db_version(db)) < 0) {
+		snprintf(err, errlen, "cannot read schema_migrations: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		int v = migration_number(de->d_name);
+
+		if (v < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			m = xrealloc(m, cap * sizeof(*m));
+		}
+		m[n].version = v;
+		m[n].name = xstrdup(de->d_name);
+		n++;
+	}
+	closedir(d);
+	qsort(m, n, sizeof(*m), migration_cmp);
+	for (i = 1; i < n; i++)
+		if (m[i].version == m[i - 1].version) {
+			snprintf(err, errlen, "%s: %s and %s have the same number",
+			    dir, m[i - 1].name, m[i].name);
+			goto out;
+		}
+	if (sqlite3_prepare_v2(db, "INSERT INTO schema_migrations (version, name)"
+	    " VALUES (?1, ?2)", -1, &ins, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		char *sql, *msg = NULL;
+
+		if (m[i].version <= have)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, m[i].name);
+		if ((sql = read_file(path)) == NULL) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) !=
+		    SQLITE_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path,
+			    msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			free(sql);
+			db_rollback(db);
+			goto out;
+		}
+		free(sql);
+		sqlite3_reset(ins);
+		sqlite3_bind_int(ins, 1, m[i].version);
+		sqlite3_bind_text(ins, 2, m[i].name, -1, SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path,
+			    msg ? msg : sqlite3_errmsg(db));
+			sqlite3_free(msg);
+			db_rollback(db);
+			goto out;
+		}
+		if (report != NULL)
+			fprintf(report, "applied %s\n", m[i].name);
+		applied++;
+	}
+	rc = applied;
+out:
+	sqlite3_finalize(ins);
+	for (i = 0; i < n; i++)
+		free(m[i].name);
+	free(m);
+	return rc;
+}
+
+int
+db_prepare_all(sqlite3 *db, const char *const *sql, size_t n,
+    sqlite3_stmt **st)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &st[i], NULL) != SQLITE_OK) {
+			LOG_ERR("statement %zu: %s", i, sqlite3_errmsg(db));
+			db_finalize_all(st, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+db_finalize_all(sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_finalize(st[i]);
+		st[i] = NULL;
+	}
+}
+
+static int
+exec_simple(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		LOG_ERR("%s: %s", sql, sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(sqlite3 *db)
+{
+	return exec_simple(db, "BEGIN IMMEDIATE");
+}
+
+int
+db_commit(sqlite3 *db)
+{
+	return exec_simple(db, "COMMIT");
+}
+
+void
+db_rollback(sqlite3 *db)
+{
+	if (!sqlite3_get_autocommit(db))
+		(void)exec_simple(db, "ROLLBACK");
+}

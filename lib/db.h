@@ -1,0 +1,50 @@
+/* db.h — the SQLite database: open with the right pragmas, migrate, prepared statements, transactions. */
+#ifndef REKISTERI_DB_H
+#define REKISTERI_DB_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+enum db_mode {
+	DB_READONLY,
+	DB_READWRITE,
+	DB_CREATE	/* read-write, created if missing */
+};
+
+/*
+ * Open path with WAL, foreign_keys=ON, synchronous=FULL and a 5 s busy
+ * timeout. Returns the handle, or NULL with the reason in err.
+ */
+sqlite3	*db_open(const char *path, enum db_mode mode, char *err, size_t errlen);
+void	 db_close(sqlite3 *);
+
+/*
+ * Apply sql/NNN_name.sql files from dir that have not run yet, in order of
+ * NNN, each in its own transaction, recording each in schema_migrations.
+ * A failing file is rolled back whole and named in err; later files do not
+ * run. Progress lines ("applied 001_init.sql") go to report when not NULL.
+ * Returns the number applied, or -1.
+ */
+int	 db_migrate(sqlite3 *, const char *dir, FILE *report, char *err,
+	    size_t errlen);
+
+/* The highest migration number applied, 0 for none, -1 on error. */
+int	 db_version(sqlite3 *);
+
+/*
+ * Prepare n statements from the constant SQL table sql into st (a module's
+ * table, prepared once per process). On failure finalizes what was
+ * prepared, logs the statement's index and returns -1.
+ */
+int	 db_prepare_all(sqlite3 *, const char *const *sql, size_t n,
+	    sqlite3_stmt **st);
+void	 db_finalize_all(sqlite3_stmt **st, size_t n);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
+int	 db_begin(sqlite3 *);
+int	 db_commit(sqlite3 *);
+void	 db_rollback(sqlite3 *);
+
+#endif

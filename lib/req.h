@@ -1,0 +1,134 @@
+/* req.h — HTTP requests and responses over FastCGI, with hard input limits. */
+#ifndef REKISTERI_REQ_H
+#define REKISTERI_REQ_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "i18n.h"
+
+struct FCGX_Request;
+
+/* Outcome of parsing: REQ_OK or the HTTP status to answer with. */
+enum req_status {
+	REQ_OK = 0,
+	REQ_BAD = 400,			/* malformed: bad % escape, NUL, bad UTF-8 */
+	REQ_LENGTH_REQUIRED = 411,	/* POST without CONTENT_LENGTH */
+	REQ_TOO_LARGE = 413,		/* body, field count or field length over limit */
+	REQ_UNSUPPORTED = 415		/* a body that is not urlencoded */
+};
+
+enum req_method {
+	METHOD_GET = 1 << 0,
+	METHOD_HEAD = 1 << 1,
+	METHOD_POST = 1 << 2,
+	METHOD_OTHER = 1 << 3
+};
+
+struct req_limits {
+	size_t	body_max;	/* bytes of a request body */
+	size_t	fields_max;	/* fields in a query, body or Cookie header */
+	size_t	key_max;	/* bytes of one decoded key */
+	size_t	value_max;	/* bytes of one decoded value */
+	size_t	uri_max;	/* bytes of REQUEST_URI */
+};
+
+/* 64 KiB body, 100 fields, 64-byte keys, 16 KiB values, 4 KiB URI. */
+extern const struct req_limits req_limits_default;
+
+/* One decoded key=value pair; both NUL-terminated, valid UTF-8, no NUL or C0 control except TAB, LF, CR. */
+struct kv {
+	char	*key;
+	char	*val;
+	size_t	 vlen;
+};
+
+/* Pairs in the order received. Duplicate keys are kept, each in its place. */
+struct kvlist {
+	struct kv	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+void		 kv_free(struct kvlist *);
+/* The first value for key, or NULL. */
+const char	*kv_get(const struct kvlist *, const char *key);
+/* How many times key occurs. */
+size_t		 kv_count(const struct kvlist *, const char *key);
+
+/*
+ * Decode application/x-www-form-urlencoded s[0..len) ('+' is a space, %XX a
+ * byte; '&' separates pairs; a pair without '=' has an empty value; empty
+ * pairs between '&&' are skipped) and append to out.
+ * REQ_BAD: a truncated or non-hex % escape, a decoded NUL or C0 control
+ * other than TAB/LF/CR, invalid UTF-8. REQ_TOO_LARGE: more than
+ * lim->fields_max pairs or a key/value over its limit. On any error out
+ * holds nothing new.
+ */
+enum req_status	 req_parse_urlencoded(const char *s, size_t len,
+		    const struct req_limits *lim, struct kvlist *out);
+
+/*
+ * Parse a Cookie header ("a=1; b=2"), values taken literally (no %
+ * decoding), same limits and refusals as above; a malformed pair is skipped
+ * rather than failing the request, as browsers send what others set.
+ */
+enum req_status	 req_parse_cookies(const char *header,
+		    const struct req_limits *lim, struct kvlist *out);
+
+/*
+ * Read a request body of CONTENT_LENGTH bytes through rd (which returns the
+ * bytes read, 0 at end of input). content_length NULL or empty: REQ_LENGTH_REQUIRED.
+ * Not a plain decimal number: REQ_BAD. Over limit: REQ_TOO_LARGE before
+ * reading anything. Fewer bytes arrive than announced: REQ_BAD. Bytes beyond
+ * the announced length are not read. On REQ_OK *body (NUL-terminated, caller
+ * frees) and *len are set.
+ */
+enum req_status	 req_read_body(const char *content_length, size_t limit,
+		    size_t (*rd)(void *ctx, char *dst, size_t n), void *ctx,
+		    char **body, size_t *len);
+
+/* Non-zero when s[0..len) is valid UTF-8 with no NUL and no C0 control but TAB, LF, CR. */
+int		 req_valid_text(const char *s, size_t len);
+
+/*
+ * One request. req_init reads the FastCGI parameters and, for POST, the
+ * body; everything a handler reads is already decoded and checked.
+ */
+struct req {
+	struct FCGX_Request	*fcgi;
+	enum req_method		 method;
+	char			*path;		/* from REQUEST_URI, before '?', %-decoded */
+	struct kvlist		 query;
+	struct kvlist		 form;		/* POST body */
+	struct kvlist		 cookies;
+	const char		*remote_addr;
+	const char		*accept_language;
+	const char		*if_none_match;
+	enum lang		 lang;		/* from ?lang= or Accept-Language */
+	char			 id[17];	/* request id for logs and 500 pages */
+	/* response state */
+	struct buf		 headers;	/* extra header lines, CRLF-terminated */
+	int			 sent;
+};
+
+/*
+ * Fill r from the FastCGI request f. Returns REQ_OK, or the status to answer
+ * with (r is still usable to send that answer: lang and id are set).
+ */
+enum req_status	 req_init(struct req *r, struct FCGX_Request *f,
+		    const struct req_limits *lim);
+void		 req_free(struct req *);
+
+/*
+ * Responses. Every response carries the security headers (CSP without
+ * inline script or other origins, nosniff, Referrer-Policy, frame-ancestors
+ * 'none'). resp_header adds a header line to the next response; a name or
+ * value with CR, LF or NUL is refused (returns -1, nothing added).
+ * resp_send writes status, headers and body (no body for HEAD).
+ */
+int		 resp_header(struct req *, const char *name, const char *value);
+void		 resp_send(struct req *, int status, const char *content_type,
+		    const char *body, size_t len);
+
+#endif

@@ -1,0 +1,38 @@
+#!/bin/sh
+# deps.sh — install the Debian packages Rekisteri needs to build, run and test.
+#
+# Usage: scripts/deps.sh [build|run|test]   (default: test, the largest set)
+# As root, installs what is missing with apt-get. Otherwise prints the exact
+# apt-get line and exits 1. Exits 0 when everything is already there.
+set -eu
+
+build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev"
+run="$build apache2 spawn-fcgi sqlite3"
+test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck"
+
+case "${1:-test}" in
+build) want=$build ;;
+run) want=$run ;;
+test) want=$test ;;
+*) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+line="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Rekisteri needs these Debian packages:$missing" >&2
+	echo "Install them as root with:" >&2
+	echo "  apt-get update && $line" >&2
+	exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

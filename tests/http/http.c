@@ -1,0 +1,151 @@
+/* http.c — see http.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "http.h"
+
+static size_t
+sink(char *p, size_t size, size_t n, void *ctx)
+{
+	buf_add(ctx, p, size * n);
+	return size * n;
+}
+
+void
+http_fetch(struct http_resp *r, const char *method, const char *path,
+    const char *body, size_t bodylen, const char *const *headers)
+{
+	const char *base = getenv("REKISTERI_BASE_URL");
+	struct curl_slist *h = NULL;
+	struct buf url = BUF_INIT;
+	CURL *c;
+	CURLcode rc;
+
+	assert_non_null(base);
+	memset(r, 0, sizeof(*r));
+	buf_addf(&url, "%s%s", base, path);
+	c = curl_easy_init();
+	assert_non_null(c);
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)bodylen);
+	}
+	for (size_t i = 0; headers != NULL && headers[i] != NULL; i++)
+		h = curl_slist_append(h, headers[i]);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		fail_msg("%s %s: %s", method, url.data, curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	buf_cstr(&r->body);
+	buf_cstr(&r->headers);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	buf_free(&url);
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	buf_free(&r->headers);
+	buf_free(&r->body);
+}
+
+char *
+http_header(const struct http_resp *r, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = r->headers.data;
+
+	while (p != NULL && *p != '\0') {
+		const char *eol = strstr(p, "\r\n");
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (len > n && strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1;
+
+			while (*v == ' ')
+				v++;
+			return xstrndup(v, len - (size_t)(v - p));
+		}
+		p = eol ? eol + 2 : NULL;
+	}
+	return NULL;
+}
+
+void
+http_assert_page(const struct http_resp *r, const char *lang)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	xmlChar *l;
+	char *ct = http_header(r, "Content-Type");
+
+	assert_non_null(ct);
+	assert_string_equal(ct, "text/html; charset=utf-8");
+	free(ct);
+	assert_true(r->body.len > 0);
+	assert_memory_equal(r->body.data, "<!DOCTYPE html>", 15);
+	doc = xmlReadMemory(r->body.data, (int)r->body.len, "page.xhtml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		fail_msg("page is not well-formed XML:\n%s", r->body.data);
+	root = xmlDocGetRootElement(doc);
+	assert_string_equal((const char *)root->name, "html");
+	assert_non_null(root->ns);
+	assert_string_equal((const char *)root->ns->href,
+	    "http://www.w3.org/1999/xhtml");
+	l = xmlGetProp(root, (const xmlChar *)"lang");
+	assert_non_null(l);
+	assert_string_equal((const char *)l, lang);
+	xmlFree(l);
+	xmlFreeDoc(doc);
+}
+
+void
+http_assert_public_headers(const struct http_resp *r)
+{
+	char *v;
+
+	v = http_header(r, "Content-Security-Policy");
+	assert_non_null(v);
+	assert_non_null(strstr(v, "default-src 'none'"));
+	assert_non_null(strstr(v, "frame-ancestors 'none'"));
+	assert_null(strstr(v, "unsafe-inline"));
+	assert_null(strstr(v, "http"));	/* no other origins */
+	free(v);
+	v = http_header(r, "X-Content-Type-Options");
+	assert_non_null(v);
+	assert_string_equal(v, "nosniff");
+	free(v);
+	v = http_header(r, "Referrer-Policy");
+	assert_non_null(v);
+	free(v);
+	assert_null(http_header(r, "Set-Cookie"));
+}
+
+int
+http_body_has(const struct http_resp *r, const char *needle)
+{
+	return r->body.data != NULL && strstr(r->body.data, needle) != NULL;
+}

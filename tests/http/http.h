@@ -1,0 +1,36 @@
+/* http.h — what the HTTP tests share: fetching from the real server with libcurl, and page checks. */
+#ifndef REKISTERI_TEST_HTTP_H
+#define REKISTERI_TEST_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct http_resp {
+	long		 status;
+	struct buf	 headers;	/* raw header block, all responses */
+	struct buf	 body;
+};
+
+/*
+ * Send method to REKISTERI_BASE_URL + path with optional body (form
+ * urlencoded) and extra header lines (NULL-terminated array, may be NULL).
+ * Redirects are not followed. Fails the test on a transport error.
+ */
+void	 http_fetch(struct http_resp *, const char *method, const char *path,
+	    const char *body, size_t bodylen, const char *const *headers);
+void	 http_resp_free(struct http_resp *);
+
+/* The value of header name (case-insensitive) in the last response, or NULL; caller frees. */
+char	*http_header(const struct http_resp *, const char *name);
+
+/* Fail the test unless the body is well-formed XML with <html lang=LANG>. */
+void	 http_assert_page(const struct http_resp *, const char *lang);
+
+/* Fail unless every security header is present and no cookie is set. */
+void	 http_assert_public_headers(const struct http_resp *);
+
+/* Non-zero when needle occurs in the body. */
+int	 http_body_has(const struct http_resp *, const char *needle);
+
+#endif
