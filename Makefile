@@ -118,10 +118,10 @@ http: all $(HTTP_BIN) $(TESTAPP)
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) sh scripts/run.sh
+	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) bash scripts/run.sh
 
 bench: all $(BENCH_BIN)
-	@BUILD=$(BUILD) sh bench/run.sh
+	@BUILD=$(BUILD) bash bench/run.sh
 
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -1,8 +1,12 @@
 /* app.c — see app.h. */
+#include <sys/wait.h>
+
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -13,17 +17,28 @@
 #include "buf.h"
 #include "log.h"
 
-/* Parse "-c FILE" (the only option executables take). -1 on bad usage. */
+/*
+ * Parse "-c FILE" and "-w WORKERS" (1..64). -1 on bad usage.
+ */
 static int
-parse_args(int argc, char **argv, const char **conf)
+parse_args(int argc, char **argv, const char **conf, int *workers)
 {
+	char *end;
+	long n;
 	int c;
 
 	*conf = NULL;
-	while ((c = getopt(argc, argv, "c:")) != -1) {
+	*workers = 1;
+	while ((c = getopt(argc, argv, "c:w:")) != -1) {
 		switch (c) {
 		case 'c':
 			*conf = optarg;
+			break;
+		case 'w':
+			n = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' || n < 1 || n > 64)
+				return -1;
+			*workers = (int)n;
 			break;
 		default:
 			return -1;
@@ -32,10 +47,16 @@ parse_args(int argc, char **argv, const char **conf)
 	return optind == argc ? 0 : -1;
 }
 
+/*
+ * What every worker shares and may inherit through fork: config, messages
+ * and compiled templates. The database is checked here so a bad path fails
+ * at once, then closed: each worker opens its own connection.
+ */
 static int
 startup(struct app *a, const char *conf)
 {
 	char err[512];
+	sqlite3 *db;
 
 	if (sodium_init() < 0) {
 		LOG_ERR("libsodium failed to initialise");
@@ -46,12 +67,27 @@ startup(struct app *a, const char *conf)
 	    (a->msgs = i18n_load(a->conf.i18n, err, sizeof(err))) == NULL ||
 	    (a->tmpl = tmpl_load(a->conf.templates, a->msgs, err,
 	    sizeof(err))) == NULL ||
-	    (a->db = db_open(a->conf.db_path, a->db_mode, err,
+	    (db = db_open(a->conf.db_path, a->db_mode, err,
 	    sizeof(err))) == NULL) {
 		LOG_ERR("%s", err);
 		return -1;
 	}
+	db_close(db);
 	a->limits = req_limits_default;
+	return 0;
+}
+
+/* A worker's own state: its database connection and the executable's init. */
+static int
+worker_startup(struct app *a)
+{
+	char err[512];
+
+	if ((a->db = db_open(a->conf.db_path, a->db_mode, err,
+	    sizeof(err))) == NULL) {
+		LOG_ERR("%s", err);
+		return -1;
+	}
 	if (a->init != NULL && a->init(a) != 0) {
 		LOG_ERR("%s: start-up failed", a->name);
 		return -1;
@@ -112,30 +148,17 @@ app_dispatch(struct app *a, struct req *r)
 	}
 }
 
-int
-app_main(struct app *a, int argc, char **argv)
+/* Answer requests on the FastCGI socket (standard input) until killed. */
+static int
+worker(struct app *a)
 {
 	FCGX_Request f;
-	const char *conf;
-	int rc = 1;
 
-	log_init(a->name);
-	if (parse_args(argc, argv, &conf) != 0) {
-		fprintf(stderr, "usage: %s [-c CONFIG]\n", a->name);
-		return 2;
-	}
-	if (startup(a, conf) != 0)
-		goto out;
-
-	/*
-	 * SIGTERM keeps its default action: the spawner stops workers with it,
-	 * and SQLite's WAL makes an interrupted request safe.
-	 */
-	signal(SIGPIPE, SIG_IGN);
-
+	if (worker_startup(a) != 0)
+		return 1;
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&f, 0, 0) != 0) {
 		LOG_ERR("FastCGI initialisation failed");
-		goto out;
+		return 1;
 	}
 	while (FCGX_Accept_r(&f) >= 0) {
 		struct req r;
@@ -151,7 +174,104 @@ app_main(struct app *a, int argc, char **argv)
 		log_set_request(NULL);
 		FCGX_Finish_r(&f);
 	}
-	rc = 0;
+	return 0;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/*
+ * The parent of n workers that all accept on the same socket: it starts
+ * them, starts a new one when one dies (at most one a second, so a worker
+ * that cannot start does not spin), and on SIGTERM or SIGINT stops them all.
+ * Its standard error stays the workers' log.
+ */
+static int
+supervise(struct app *a, int n)
+{
+	pid_t *pids = xcalloc((size_t)n, sizeof(*pids));
+	struct sigaction sa;
+	time_t last = 0;
+	int rc = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	while (!stopping) {
+		pid_t pid;
+		int st;
+
+		for (int i = 0; i < n && !stopping; i++) {
+			if (pids[i] != 0)
+				continue;
+			if (last == time(NULL))
+				sleep(1);
+			last = time(NULL);
+			if ((pid = fork()) == -1) {
+				LOG_ERR("fork: %s", strerror(errno));
+				continue;
+			}
+			if (pid == 0) {
+				signal(SIGTERM, SIG_DFL);
+				signal(SIGINT, SIG_DFL);
+				free(pids);
+				_exit(worker(a));
+			}
+			pids[i] = pid;
+		}
+		/*
+		 * Poll rather than block: a signal that lands between the check
+		 * of stopping and a blocking wait would be lost.
+		 */
+		if ((pid = waitpid(-1, &st, WNOHANG)) <= 0) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		for (int i = 0; i < n; i++)
+			if (pids[i] == pid) {
+				pids[i] = 0;
+				LOG_ERR("worker %ld ended (status %d)", (long)pid, st);
+			}
+	}
+	for (int i = 0; i < n; i++)
+		if (pids[i] != 0)
+			kill(pids[i], SIGTERM);
+	for (int i = 0; i < n; i++)
+		if (pids[i] != 0)
+			waitpid(pids[i], NULL, 0);
+	free(pids);
+	return rc;
+}
+
+int
+app_main(struct app *a, int argc, char **argv)
+{
+	const char *conf;
+	int rc = 1, workers;
+
+	log_init(a->name);
+	if (parse_args(argc, argv, &conf, &workers) != 0) {
+		fprintf(stderr, "usage: %s [-c CONFIG] [-w WORKERS]\n", a->name);
+		return 2;
+	}
+	/*
+	 * SIGTERM keeps its default action in workers: the parent or the
+	 * spawner stops them with it, and SQLite's WAL makes an interrupted
+	 * request safe.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	if (startup(a, conf) != 0)
+		goto out;
+	rc = workers == 1 ? worker(a) : supervise(a, workers);
 out:
 	shutdown_app(a);
 	return rc;
@@ -174,11 +294,13 @@ app_page(struct app *a, struct req *r, int status, const char *name,
 	}
 	tm_str(root, "lang", lang_codes[r->lang]);
 	tm_str(root, "lang_other", lang_codes[other]);
-	tm_str(root, "path", r->path);
+	/* r->path is NULL when the request was refused before it was parsed. */
+	tm_str(root, "path", r->path ? r->path : "/");
 	{
 		struct buf href = BUF_INIT;
 
-		buf_addf(&href, "%s?lang=%s", r->path, lang_codes[other]);
+		buf_addf(&href, "%s?lang=%s", r->path ? r->path : "/",
+		    lang_codes[other]);
 		tm_str(root, "lang_href", href.data);
 		buf_free(&href);
 	}

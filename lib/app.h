@@ -47,11 +47,14 @@ struct app {
 };
 
 /*
- * Start up (config from -c FILE or REKISTERI_CONF, messages, templates,
- * database, the executable's init), then answer FastCGI requests on the
- * socket passed as standard input (spawn-fcgi, systemd) until killed.
- * Returns the process exit status: 1 when start-up fails (the reason is
- * logged, naming file and line), 0 after a clean shutdown.
+ * Start up (config from -c FILE or REKISTERI_CONF, messages, templates),
+ * then answer FastCGI requests on the socket passed as standard input
+ * (spawn-fcgi -n, systemd) until killed. With -w N, a parent forks N
+ * workers that share the compiled templates and each open their own
+ * database connection, restarts any that die, and stops them on SIGTERM;
+ * they keep its standard error as their log. Returns the process exit
+ * status: 1 when start-up fails (the reason is logged, naming file and
+ * line), 2 on bad usage, 0 after a clean shutdown.
  */
 int	 app_main(struct app *, int argc, char **argv);
 

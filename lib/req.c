@@ -531,6 +531,29 @@ parse_path(const char *uri, const struct req_limits *lim, char **path)
 	return REQ_OK;
 }
 
+/*
+ * The language of a query string that failed to parse, so its error page
+ * can still be in the language asked for: an exact "lang=fi" or "lang=en"
+ * pair, or NULL.
+ */
+static const char *
+raw_lang(const char *qs)
+{
+	for (int l = 0; l < LANG__MAX; l++) {
+		char pair[16];
+		const char *p = qs;
+		size_t n;
+
+		n = (size_t)snprintf(pair, sizeof(pair), "lang=%s", lang_codes[l]);
+		while ((p = strstr(p, pair)) != NULL) {
+			if ((p == qs || p[-1] == '&') && (p[n] == '\0' || p[n] == '&'))
+				return lang_codes[l];
+			p += n;
+		}
+	}
+	return NULL;
+}
+
 static enum req_method
 parse_method(const char *m)
 {
@@ -572,8 +595,10 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 	r->method = parse_method(FCGX_GetParam("REQUEST_METHOD", f->envp));
 
 	if ((qs = FCGX_GetParam("QUERY_STRING", f->envp)) != NULL &&
-	    (rc = req_parse_urlencoded(qs, strlen(qs), lim, &r->query)) != REQ_OK)
+	    (rc = req_parse_urlencoded(qs, strlen(qs), lim, &r->query)) != REQ_OK) {
+		r->lang = lang_negotiate(raw_lang(qs), r->accept_language);
 		goto out;
+	}
 	r->lang = lang_negotiate(kv_get(&r->query, "lang"), r->accept_language);
 	rc = parse_path(FCGX_GetParam("REQUEST_URI", f->envp), lim, &r->path);
 	if (rc != REQ_OK)

@@ -62,19 +62,22 @@ server_start() {
 		name=$(basename "$exe")
 		rm -f "$STATE/run/$name.sock"
 		# shellcheck disable=SC2086
-		spawn-fcgi -s "$STATE/run/$name.sock" -M 0600 $owner \
-		    -F "$WORKERS" -P "$STATE/run/$name.pid" \
-		    -- "$exe" -c "$STATE/rekisteri.conf" \
-		    >>"$STATE/log/fcgi.log" 2>>"$STATE/log/fcgi.log" || return 1
+		# -n: spawn-fcgi binds the socket and execs the executable,
+		# whose parent process forks the workers and keeps stderr.
+		spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
+		    -- "$exe" -c "$STATE/rekisteri.conf" -w "$WORKERS" \
+		    2>>"$STATE/log/fcgi.log" &
+		echo $! >"$STATE/run/$name.pid"
 	done
 	# EXTRA_FCGI="name=path ...": more FastCGI programs (the tests' testapp).
 	for e in ${EXTRA_FCGI:-}; do
 		name=${e%%=*}
 		rm -f "$STATE/run/$name.sock"
 		# shellcheck disable=SC2086
-		spawn-fcgi -s "$STATE/run/$name.sock" -M 0600 $owner -F 1 \
-		    -P "$STATE/run/$name.pid" -- "${e#*=}" -c "$STATE/rekisteri.conf" \
-		    >>"$STATE/log/fcgi.log" 2>>"$STATE/log/fcgi.log" || return 1
+		spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
+		    -- "${e#*=}" -c "$STATE/rekisteri.conf" \
+		    2>>"$STATE/log/fcgi.log" &
+		echo $! >"$STATE/run/$name.pid"
 	done
 	/usr/sbin/apache2 -f "$STATE/apache/httpd.conf" -DFOREGROUND \
 	    >>"$STATE/log/error.log" 2>&1 &
@@ -101,8 +104,9 @@ server_stop() {
 	fi
 	for pidfile in "$STATE"/run/*.pid; do
 		[ -f "$pidfile" ] || continue
-		# shellcheck disable=SC2046
-		kill -TERM $(cat "$pidfile") 2>/dev/null
+		pid=$(cat "$pidfile")
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
 		rm -f "$pidfile"
 	done
 }

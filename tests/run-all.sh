@@ -47,7 +47,7 @@ done
 if [ -n "$http_bins" ]; then
 	# One real Apache with fresh state for all HTTP tests; stopped on exit.
 	# shellcheck disable=SC2086
-	sh tests/http/harness.sh run_tests $http_bins >"$outdir/http.log" 2>&1
+	bash tests/http/harness.sh run_tests $http_bins >"$outdir/http.log" 2>&1
 	rc=$?
 	cat "$outdir/http.log"
 	count "$outdir/http.log" "$rc"
