@@ -65,6 +65,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 .PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
         bench cppcheck
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(LIBA) $(CGI_BIN) $(CLI)
 
@@ -74,31 +75,48 @@ deps:
 deps-run:
 	@sh scripts/deps.sh run
 
+# V=1 shows whole command lines.
+ifeq ($(V),1)
+Q =
+E = @:
+else
+Q = @
+E = @echo
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(AR) rcs $@ $^
+	$(E) "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(CLI): $(BUILD)/tools/rekisteri.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%.o: ALL_CFLAGS += $(TEST_CFLAGS) -Wno-missing-prototypes
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 $(BUILD)/tests/http/test_%: $(BUILD)/tests/http/test_%.o $(BUILD)/tests/http/http.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 # A FastCGI program that fails on purpose, served only to the HTTP tests.
 $(BUILD)/tests/http/testapp: $(BUILD)/tests/http/testapp.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBA)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Every template must parse and use only known directives, in every language.
 check-templates: $(CLI)
