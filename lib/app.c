@@ -231,7 +231,7 @@ supervise(struct app *a, int n)
 		 * of stopping and a blocking wait would be lost.
 		 */
 		if ((pid = waitpid(-1, &st, WNOHANG)) <= 0) {
-			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			struct timespec ts = { 0, 100000000L };
 
 			nanosleep(&ts, NULL);
 			continue;

@@ -140,8 +140,11 @@ buf_free(struct buf *b)
 const char *
 buf_cstr(struct buf *b)
 {
-	if (b->data == NULL)
-		buf_reserve(b, 0), b->data[0] = '\0';
+	if (b->data == NULL) {
+		b->cap = 64;
+		b->data = xmalloc(b->cap);
+		b->data[0] = '\0';
+	}
 	return b->data;
 }
 

@@ -174,7 +174,8 @@ db_migrate(sqlite3 *db, const char *dir, FILE *report, char *err, size_t errlen)
 		n++;
 	}
 	closedir(d);
-	qsort(m, n, sizeof(*m), migration_cmp);
+	if (n > 0)
+		qsort(m, n, sizeof(*m), migration_cmp);
 	for (i = 1; i < n; i++)
 		if (m[i].version == m[i - 1].version) {
 			snprintf(err, errlen, "%s: %s and %s have the same number",

@@ -14,11 +14,11 @@
 #include "req.h"
 
 const struct req_limits req_limits_default = {
-	.body_max = 64 * 1024,
+	.body_max = (size_t)64 * 1024,
 	.fields_max = 100,
 	.key_max = 64,
-	.value_max = 16 * 1024,
-	.uri_max = 4 * 1024
+	.value_max = (size_t)16 * 1024,
+	.uri_max = (size_t)4 * 1024
 };
 
 /* Sent with every response: no script at all, nothing from other origins. */

@@ -1485,7 +1485,9 @@ compile_elem(struct cc *c, const xmlNode *n)
 		if (c->nvars == EACH_MAX)
 			return node_err(c->err, c->errlen, n, "t:each nested "
 			    "more than %d deep", EACH_MAX);
-		each_parse(v[DIR_EACH], &var, &path, &plen);	/* checked */
+		if (each_parse(v[DIR_EACH], &var, &path, &plen) != 0)
+			return node_err(c->err, c->errlen, n, "t:each wants "
+			    "\"x in path\"");
 		each = emit_path(c, OP_EACH, path, plen);
 		c->ops[each].depth = (unsigned)c->nvars;
 		c->vars[c->nvars++] = var;
