@@ -59,11 +59,14 @@ HTTP_SRC := $(sort $(wildcard tests/http/test_*.c))
 HTTP_BIN := $(HTTP_SRC:%.c=$(BUILD)/%)
 TESTAPP := $(BUILD)/tests/http/testapp
 
+BROWSER_RUN := tests/browser/run.sh
+BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
+
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
-        bench cppcheck clang-tidy lint
+        bench cppcheck clang-tidy lint browser
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -125,14 +128,21 @@ check-templates: $(CLI)
 # `make test`: installs what is missing, builds, runs unit then HTTP tests,
 # ends with one line "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP)
-	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run-all.sh $(UNIT_BIN) -- $(HTTP_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP) $(BROWSER_STAMP)
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run-all.sh $(UNIT_BIN) -- $(HTTP_BIN) $(BROWSER_RUN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN) --
 
 http: all $(HTTP_BIN) $(TESTAPP)
 	@BUILD=$(BUILD) sh tests/run-all.sh -- $(HTTP_BIN)
+
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+
+# `make browser`: only the end-to-end tests in headless Chromium (tests/browser/README.md).
+browser: deps all $(TESTAPP) $(BROWSER_STAMP)
+	@BUILD=$(BUILD) bash tests/http/harness.sh run_tests $(BROWSER_RUN)
 
 run: deps-run
 	@$(MAKE) --no-print-directory all

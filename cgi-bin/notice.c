@@ -1,54 +1,385 @@
 /*
- * notice — the public privacy-notice executable: /notice.
- * Public and read-only: it opens the database read-only and links no
- * intranet write path.
+ * notice — the public privacy notice: /notice, /notice.json,
+ * /notice/versions. Public and read-only: it opens the database read-only
+ * and links no write path (lib/notice.c, never lib/notice_edit.c).
+ *
+ * The notice is the hottest public page, and a published version never
+ * changes: pages are rendered once per (version, language, kind) and kept
+ * in the process with an ETag. Per request the only database work is
+ * PRAGMA data_version, which changes when another connection commits (a new
+ * version published); then the cache is dropped.
  */
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "app.h"
 #include "buf.h"
+#include "fmt.h"
+#include "log.h"
+#include "notice.h"
+
+enum kind {
+	KIND_PAGE,
+	KIND_JSON,
+	KIND_VERSIONS,
+	KIND_PRINT_CSS,
+	KIND__MAX
+};
+
+struct page {
+	int		 used;
+	enum kind	 kind;
+	int		 number;	/* version; 0 for the versions list */
+	enum lang	 lang;
+	struct buf	 body;
+	char		 etag[40];
+};
+
+#define CACHE_MAX 32
+
+static struct page cache[CACHE_MAX];
+static size_t cache_next;
+static sqlite3_stmt *data_version;
+static int seen_version = -1;
+static int latest;	/* newest published version, valid with the cache */
 
 static void
-mailto(struct tmpl_map *m, const char *key, const char *email)
+cache_clear(void)
 {
-	struct buf b = BUF_INIT;
-
-	buf_addf(&b, "mailto:%s", email);
-	tm_str(m, key, b.data);
-	buf_free(&b);
+	for (size_t i = 0; i < CACHE_MAX; i++) {
+		buf_free(&cache[i].body);
+		cache[i].used = 0;
+	}
+	cache_next = 0;
 }
 
-/* GET /notice: the notice page, in the request's language. */
+/*
+ * Drop everything when the database changed since the last request (a
+ * version was published). Returns -1 on a database error.
+ */
+static int
+cache_check(void)
+{
+	int v;
+
+	if (sqlite3_step(data_version) != SQLITE_ROW) {
+		sqlite3_reset(data_version);
+		return -1;
+	}
+	v = sqlite3_column_int(data_version, 0);
+	sqlite3_reset(data_version);
+	if (v != seen_version) {
+		cache_clear();
+		if ((latest = notice_latest()) < 0)
+			return -1;
+		seen_version = v;
+	}
+	return 0;
+}
+
+static struct page *
+cache_find(enum kind k, int number, enum lang lang)
+{
+	for (size_t i = 0; i < CACHE_MAX; i++)
+		if (cache[i].used && cache[i].kind == k &&
+		    cache[i].number == number && cache[i].lang == lang)
+			return &cache[i];
+	return NULL;
+}
+
+/* A slot for a new page; the oldest goes when all are used. */
+static struct page *
+cache_slot(enum kind k, int number, enum lang lang)
+{
+	struct page *p = &cache[cache_next];
+
+	cache_next = (cache_next + 1) % CACHE_MAX;
+	buf_reset(&p->body);
+	p->used = 1;
+	p->kind = k;
+	p->number = number;
+	p->lang = lang;
+	return p;
+}
+
+/* A strong ETag from the bytes: BLAKE2b, 16 hex digits. */
+static void
+page_seal(struct page *p)
+{
+	unsigned char h[8];
+	char hex[17];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)p->body.data,
+	    p->body.len, NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	snprintf(p->etag, sizeof(p->etag), "\"%s\"", hex);
+}
+
+/* Send a cached page, or 304 when the browser has it already. */
+static void
+page_send(struct req *r, const struct page *p, const char *type,
+    const char *cache_control)
+{
+	resp_header(r, "ETag", p->etag);
+	resp_header(r, "Cache-Control", cache_control);
+	resp_header(r, "Vary", "Accept-Language");
+	if (r->if_none_match != NULL && strstr(r->if_none_match, p->etag) != NULL) {
+		resp_send(r, 304, NULL, NULL, 0);
+		return;
+	}
+	resp_send(r, 200, type, p->body.data, p->body.len);
+}
+
+/*
+ * ?version=N: 0 when absent (the newest), N for a published version, -1
+ * when it is malformed or not published (answered 404).
+ */
+static int
+version_param(const struct req *r)
+{
+	const char *v = kv_get(&r->query, "version");
+	char *end;
+	long n;
+
+	if (v == NULL)
+		return latest;
+	n = strtol(v, &end, 10);
+	if (!isdigit((unsigned char)v[0]) || *end != '\0' || n < 1 || n > INT_MAX ||
+	    !notice_exists((int)n))
+		return -1;
+	return (int)n;
+}
+
+/* Render template name for r into p with the values every notice page has. */
+static int
+render(struct app *a, struct req *r, struct page *p, const char *name,
+    struct tmpl_model *m)
+{
+	struct tmpl_map *root = tm_root(m);
+	const struct tmpl *t = tmpl_get(a->tmpl, name, r->lang);
+	enum lang other = r->lang == LANG_FI ? LANG_EN : LANG_FI;
+	struct buf b = BUF_INIT;
+
+	if (t == NULL)
+		return -1;
+	tm_str(root, "lang", lang_codes[r->lang]);
+	tm_str(root, "lang_other", lang_codes[other]);
+	if (p->number > 0 && p->kind == KIND_PAGE && p->number != latest)
+		buf_addf(&b, "/notice?version=%d&lang=%s", p->number,
+		    lang_codes[other]);
+	else
+		buf_addf(&b, "%s?lang=%s", r->path, lang_codes[other]);
+	tm_str(root, "lang_href", b.data);
+	buf_reset(&b);
+	buf_addf(&b, "/notice?lang=%s", lang_codes[r->lang]);
+	tm_str(root, "current_href", b.data);
+	buf_reset(&b);
+	buf_addf(&b, "/request?lang=%s", lang_codes[r->lang]);
+	tm_str(root, "request_href", b.data);
+	buf_reset(&b);
+	buf_addf(&b, "/notice/versions?lang=%s", lang_codes[r->lang]);
+	tm_str(root, "versions_href", b.data);
+	buf_reset(&b);
+	buf_addf(&b, "/notice.json?version=%d", p->number);
+	tm_str(root, "json_href", b.data);
+	buf_reset(&b);
+	buf_addf(&b, "/notice/print.css?version=%d&lang=%s", p->number,
+	    lang_codes[r->lang]);
+	tm_str(root, "print_css_href", b.data);
+	buf_free(&b);
+	tmpl_render(t, root, &p->body);
+	page_seal(p);
+	return 0;
+}
+
+/* GET /notice[?version=N][&lang=fi|en] */
 static void
 page_notice(struct app *a, struct req *r)
 {
-	struct tmpl_model *m = tm_new();
-	struct tmpl_map *root = tm_root(m), *c, *p;
-	const struct conf *cf = &a->conf;
+	struct page *p;
+	struct tmpl_model *m;
+	int number;
 
-	c = tm_map(root, "controller");
-	tm_str(c, "name", cf->controller_name);
-	if (cf->controller_address)
-		tm_str(c, "address", cf->controller_address);
-	if (cf->controller_phone)
-		tm_str(c, "phone", cf->controller_phone);
-	tm_str(c, "email", cf->controller_email);
-	mailto(c, "mailto", cf->controller_email);
-	p = tm_map(root, "contact");
-	if (cf->contact_name)
-		tm_str(p, "name", cf->contact_name);
-	if (cf->contact_phone)
-		tm_str(p, "phone", cf->contact_phone);
-	if (cf->contact_email) {
-		tm_str(p, "email", cf->contact_email);
-		mailto(p, "mailto", cf->contact_email);
+	if (cache_check() != 0) {
+		app_error(a, r, 500);
+		return;
 	}
-	resp_header(r, "Cache-Control", "no-cache");
-	app_page(a, r, 200, "notice.xhtml", m);
+	if (latest == 0) {
+		resp_header(r, "Cache-Control", "no-cache");
+		app_page(a, r, 200, "notice-none.xhtml", tm_new());
+		return;
+	}
+	if ((number = version_param(r)) < 0) {
+		app_error(a, r, 404);
+		return;
+	}
+	if ((p = cache_find(KIND_PAGE, number, r->lang)) == NULL) {
+		p = cache_slot(KIND_PAGE, number, r->lang);
+		m = tm_new();
+		if (notice_fill(number, r->lang, tm_root(m)) != 0 ||
+		    render(a, r, p, "notice.xhtml", m) != 0) {
+			LOG_ERR("cannot render version %d", number);
+			p->used = 0;
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		tm_free(m);
+	}
+	page_send(r, p, "text/html; charset=utf-8", kv_get(&r->query,
+	    "version") ? "public, max-age=86400" : "no-cache");
+}
+
+/* GET /notice/versions */
+static void
+page_versions(struct app *a, struct req *r)
+{
+	struct page *p;
+	struct tmpl_model *m;
+
+	if (cache_check() != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if ((p = cache_find(KIND_VERSIONS, 0, r->lang)) == NULL) {
+		p = cache_slot(KIND_VERSIONS, 0, r->lang);
+		m = tm_new();
+		if (notice_fill_versions(r->lang, tm_root(m)) != 0 ||
+		    render(a, r, p, "notice-versions.xhtml", m) != 0) {
+			p->used = 0;
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		tm_free(m);
+	}
+	page_send(r, p, "text/html; charset=utf-8", "no-cache");
+}
+
+/* GET /notice.json[?version=N]: docs/notice-json.md */
+static void
+page_json(struct app *a, struct req *r)
+{
+	struct page *p;
+	int number;
+
+	if (cache_check() != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if (latest == 0 || (number = version_param(r)) < 0) {
+		static const char none[] = "{\"error\":\"not found\"}\n";
+
+		resp_send(r, 404, "application/json", none, sizeof(none) - 1);
+		return;
+	}
+	if ((p = cache_find(KIND_JSON, number, LANG_FI)) == NULL) {
+		p = cache_slot(KIND_JSON, number, LANG_FI);
+		if (notice_json(number, &p->body) != 0) {
+			p->used = 0;
+			app_error(a, r, 500);
+			return;
+		}
+		buf_addc(&p->body, '\n');
+		page_seal(p);
+	}
+	/* Other sites of the company may embed it from the browser. */
+	resp_header(r, "Access-Control-Allow-Origin", "*");
+	page_send(r, p, "application/json", kv_get(&r->query, "version") ?
+	    "public, max-age=86400" : "no-cache");
+}
+
+/*
+ * Append s to a CSS string literal, keeping only characters that need no
+ * escaping there: the values are the version number, a formatted date and
+ * a catalogue message, and anything unexpected is left out, not escaped.
+ */
+static void
+css_text(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\' &&
+		    *s != 0x7f)
+			buf_addc(b, *s);
+}
+
+/*
+ * GET /notice/print.css?version=N&lang=L: the page boxes of a printed
+ * notice — version and date drawn up on every sheet, and page numbers.
+ * Browsers print @page margin boxes on each page; a CSS file (not inline
+ * style, which the CSP forbids) is the way to put the version there.
+ */
+static void
+page_print_css(struct app *a, struct req *r)
+{
+	struct page *p;
+	char drawn_up[64], number[16];
+	int n;
+
+	if (cache_check() != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if (latest == 0 || (n = version_param(r)) < 0) {
+		app_error(a, r, 404);
+		return;
+	}
+	if ((p = cache_find(KIND_PRINT_CSS, n, r->lang)) == NULL) {
+		if (notice_drawn_up(n, r->lang, drawn_up, sizeof(drawn_up)) != 0) {
+			app_error(a, r, 500);
+			return;
+		}
+		p = cache_slot(KIND_PRINT_CSS, n, r->lang);
+		snprintf(number, sizeof(number), "%d", n);
+		buf_adds(&p->body, "/* the printed notice's page boxes */\n"
+		    "@page {\n\t@bottom-left {\n\t\tcontent: \"");
+		css_text(&p->body, i18n_msg(a->msgs, r->lang, "notice.page_of"));
+		buf_addc(&p->body, ' ');
+		css_text(&p->body, number);
+		buf_adds(&p->body, " · ");
+		css_text(&p->body, drawn_up);
+		buf_adds(&p->body, "\";\n\t\tfont: 8.5pt sans-serif;\n"
+		    "\t\tcolor: #333;\n\t}\n\t@bottom-right {\n"
+		    "\t\tcontent: counter(page) \" / \" counter(pages);\n"
+		    "\t\tfont: 8.5pt sans-serif;\n\t\tcolor: #333;\n\t}\n}\n");
+		page_seal(p);
+	}
+	page_send(r, p, "text/css; charset=utf-8", "public, max-age=86400");
+}
+
+static int
+notice_init(struct app *a)
+{
+	fmt_init();
+	if (notice_prepare(a->db) != 0)
+		return -1;
+	if (sqlite3_prepare_v3(a->db, "PRAGMA data_version", -1,
+	    SQLITE_PREPARE_PERSISTENT, &data_version, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(a->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+notice_fini(struct app *a)
+{
+	(void)a;
+	cache_clear();
+	sqlite3_finalize(data_version);
+	notice_finalize();
 }
 
 static const struct route routes[] = {
 	{ "/notice", METHOD_GET, 0, page_notice },
+	{ "/notice.json", METHOD_GET, 0, page_json },
+	{ "/notice/versions", METHOD_GET, 0, page_versions },
+	{ "/notice/print.css", METHOD_GET, 0, page_print_css },
 };
 
 int
@@ -59,6 +390,8 @@ main(int argc, char *argv[])
 		.routes = routes,
 		.nroutes = sizeof(routes) / sizeof(routes[0]),
 		.db_mode = DB_READONLY,
+		.init = notice_init,
+		.fini = notice_fini,
 	};
 
 	return app_main(&a, argc, argv);

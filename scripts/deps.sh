@@ -8,7 +8,7 @@ set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev"
 run="$build apache2 spawn-fcgi sqlite3"
-test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin"
+test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin chromium fonts-dejavu-core poppler-utils"
 
 case "${1:-test}" in
 build) want=$build ;;
@@ -16,6 +16,12 @@ run) want=$run ;;
 test) want=$test ;;
 *) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
 esac
+
+# The browser tests (tests/browser) need Node.js 20 or later and npm: the
+# machine's own when it has one, else Debian's.
+if [ "${1:-test}" = test ] && ! command -v node >/dev/null 2>&1; then
+	want="$want nodejs npm"
+fi
 
 missing=
 for p in $want; do

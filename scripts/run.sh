@@ -15,10 +15,7 @@ first=0
 [ -f "$STATE/rekisteri.db" ] || first=1
 server_config
 "$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init || exit 1
-if [ "$(id -u)" -eq 0 ]; then
-	# The FastCGI processes run as the invoking user; only sockets go to www-data.
-	:
-fi
+server_seed_notice || exit 1
 
 trap 'server_stop; exit 0' INT TERM
 trap 'server_stop' EXIT
@@ -29,6 +26,8 @@ cat <<MSG
 Rekisteri is running (Ctrl-C stops it):
   Privacy notice   http://127.0.0.1:$PORT/notice
                    http://127.0.0.1:$PORT/notice?lang=en
+  Versions         http://127.0.0.1:$PORT/notice/versions
+  As JSON          http://127.0.0.1:$PORT/notice.json
 State (config, database, keys, logs): $STATE
 MSG
 [ $first -eq 1 ] && echo "A new database was created at $STATE/rekisteri.db."

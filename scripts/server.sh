@@ -29,6 +29,19 @@ server_config() {
 	    "$ROOT/conf/rekisteri.conf.sample" >"$STATE/rekisteri.conf"
 }
 
+# server_seed_notice: on a database without a notice, import the company's
+# notice (data/notice/fi.txt and its English translation) and publish it as
+# the first version.
+server_seed_notice() {
+	cli="$ROOT/$BUILD/rekisteri -c $STATE/rekisteri.conf"
+	if $cli notice list | grep -q '^[0-9]'; then
+		return 0
+	fi
+	$cli notice import "$ROOT/data/notice/fi.txt" --lang fi >"$STATE/log/notice-import.log" &&
+	    $cli notice import "$ROOT/data/notice/en.txt" --lang en >>"$STATE/log/notice-import.log" &&
+	    $cli notice publish
+}
+
 # server_apache_config: fill in the Apache templates.
 server_apache_config() {
 	if [ "$(id -u)" -eq 0 ]; then

@@ -18,7 +18,9 @@
 #include "conf.h"
 #include "db.h"
 #include "i18n.h"
+#include "buf.h"
 #include "log.h"
+#include "notice_edit.h"
 #include "tmpl.h"
 
 enum {
@@ -42,12 +44,16 @@ struct command {
 static int cmd_init(struct cli *, int, char **);
 static int cmd_check(struct cli *, int, char **);
 static int cmd_help(struct cli *, int, char **);
+static int cmd_notice(struct cli *, int, char **);
 
 static const struct command commands[] = {
 	{ "init", "", "create the database or bring it up to date "
 	    "(runs the migrations in sql/)", cmd_init },
 	{ "check", "", "load the config, messages and every template; "
 	    "report the first problem with file and line", cmd_check },
+	{ "notice", "import FILE [--lang fi|en] | publish | discard | list",
+	    "the privacy notice: import a text into the draft, publish the "
+	    "draft, drop it, list versions", cmd_notice },
 	{ "help", "", "show this help", cmd_help },
 };
 
@@ -60,7 +66,8 @@ usage(FILE *f)
 	    "The config file is CONFIG, else $REKISTERI_CONF, else "
 	    "/etc/rekisteri.conf.\n\nCommands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-8s %s\n  %-8s %s\n", commands[i].name,
+		    commands[i].help, "", commands[i].args);
 	fprintf(f, "\nExit status: 0 ok, 1 failure, 2 usage. "
 	    "See rekisteri(1).\n");
 }
@@ -161,6 +168,174 @@ cmd_check(struct cli *c, int argc, char **argv)
 	tmpl_free(t);
 	i18n_free(msgs);
 	return EXIT_OK;
+}
+
+/* Open the configured database read-write, for commands that change it. */
+static sqlite3 *
+open_db(struct cli *c)
+{
+	char err[1024];
+	sqlite3 *db;
+
+	if (load_conf(c) != 0)
+		return NULL;
+	if ((db = db_open(c->conf.db_path, DB_READWRITE, err, sizeof(err))) ==
+	    NULL)
+		fprintf(stderr, "rekisteri: %s (run rekisteri init first)\n", err);
+	return db;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 4 << 20)
+		buf_add(&b, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	if (b.len >= 4 << 20) {
+		buf_free(&b);
+		errno = EFBIG;
+		return NULL;
+	}
+	*len = b.len;
+	return buf_take(&b);
+}
+
+static int
+notice_import_cmd(struct cli *c, int argc, char **argv)
+{
+	struct notice_doc doc;
+	struct buf report = BUF_INIT;
+	const char *file = NULL;
+	char err[1024], *text;
+	size_t len = 0;
+	sqlite3 *db;
+	int lang = LANG_FI, rc = EXIT_FAIL;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+			if ((lang = lang_parse(argv[++i])) < 0) {
+				fprintf(stderr, "rekisteri: --lang is fi or en\n");
+				return EXIT_USAGE;
+			}
+		} else if (file == NULL && argv[i][0] != '-')
+			file = argv[i];
+		else if (file == NULL && strcmp(argv[i], "-") == 0)
+			file = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (file == NULL)
+		return EXIT_USAGE;
+	if ((text = slurp(file, &len)) == NULL) {
+		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (notice_parse(text, len, (enum lang)lang, &doc, &report, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "rekisteri: %s: %s\n", file, err);
+		goto out;
+	}
+	if ((db = open_db(c)) == NULL)
+		goto out;
+	if (notice_import(db, &doc, (enum lang)lang, c->conf.controller_address,
+	    &report, err, sizeof(err)) != 0)
+		fprintf(stderr, "rekisteri: import failed, nothing changed: %s\n",
+		    err);
+	else {
+		printf("%s: imported into the draft as %s: \"%s\", drawn up %s, "
+		    "%zu sections\n", file, lang_codes[lang], doc.title,
+		    doc.drawn_up, doc.n);
+		printf("controller: %s%s%s%s%s\n", doc.controller_name,
+		    *doc.controller_phone ? ", " : "", doc.controller_phone,
+		    *doc.controller_email ? ", " : "", doc.controller_email);
+		for (size_t i = 0; i < doc.n; i++)
+			printf("  %2zu. %s  (#%s)\n", i + 1, doc.s[i].title,
+			    doc.s[i].anchor);
+		if (report.len > 0)
+			printf("Notes:\n%s", report.data);
+		rc = EXIT_OK;
+	}
+	db_close(db);
+	notice_doc_free(&doc);
+out:
+	buf_free(&report);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_notice(struct cli *c, int argc, char **argv)
+{
+	char err[1024];
+	sqlite3 *db;
+	int number, rc = EXIT_FAIL;
+
+	if (argc < 2)
+		return EXIT_USAGE;
+	if (strcmp(argv[1], "import") == 0)
+		return notice_import_cmd(c, argc - 1, argv + 1);
+	if (argc != 2)
+		return EXIT_USAGE;
+	if (strcmp(argv[1], "publish") == 0) {
+		if ((db = open_db(c)) == NULL)
+			return EXIT_FAIL;
+		if (notice_publish(db, &number, err, sizeof(err)) != 0)
+			fprintf(stderr, "rekisteri: not published: %s\n", err);
+		else {
+			printf("published the draft as version %d\n", number);
+			rc = EXIT_OK;
+		}
+		db_close(db);
+		return rc;
+	}
+	if (strcmp(argv[1], "discard") == 0) {
+		if ((db = open_db(c)) == NULL)
+			return EXIT_FAIL;
+		if (notice_discard_draft(db, err, sizeof(err)) != 0)
+			fprintf(stderr, "rekisteri: %s\n", err);
+		else {
+			printf("the draft is gone\n");
+			rc = EXIT_OK;
+		}
+		db_close(db);
+		return rc;
+	}
+	if (strcmp(argv[1], "list") == 0) {
+		sqlite3_stmt *st;
+
+		if ((db = open_db(c)) == NULL)
+			return EXIT_FAIL;
+		if (sqlite3_prepare_v2(db, "SELECT coalesce(number, 0), drawn_up,"
+		    " coalesce(published_at, '-') FROM notice_versions"
+		    " ORDER BY number IS NULL, number", -1, &st, NULL) != SQLITE_OK) {
+			fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
+			db_close(db);
+			return EXIT_FAIL;
+		}
+		printf("%-8s %-11s %s\n", "version", "drawn up", "published (UTC)");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int n = sqlite3_column_int(st, 0);
+
+			if (n == 0)
+				printf("%-8s ", "draft");
+			else
+				printf("%-8d ", n);
+			printf("%-11s %s\n", sqlite3_column_text(st, 1),
+			    sqlite3_column_text(st, 2));
+		}
+		sqlite3_finalize(st);
+		db_close(db);
+		return EXIT_OK;
+	}
+	return EXIT_USAGE;
 }
 
 static int

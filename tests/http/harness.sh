@@ -33,6 +33,7 @@ done
 [ "${1:-}" = run_tests ] && shift
 server_config
 "$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init >/dev/null || exit 1
+server_seed_notice >/dev/null || exit 1
 EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp"
 mkdir -p "$STATE/apache"
 cat >"$STATE/apache/extra-test.conf" <<CONF

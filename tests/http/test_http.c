@@ -33,7 +33,7 @@ notice_finnish(void **state)
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	http_assert_public_headers(&r);
-	assert_true(http_body_has(&r, "<h1>Tietosuojaseloste</h1>"));
+	assert_true(http_body_has(&r, "<h1>Asiakasrekisteri - tietosuojaseloste</h1>"));
 	assert_true(http_body_has(&r, "Vemitek Oy"));
 	assert_true(http_body_has(&r, "href=\"mailto:anja.koivisto@vemitek.fi\""));
 	assert_true(http_body_has(&r, "href=\"/static/rekisteri.css\""));
@@ -49,7 +49,7 @@ notice_english_by_query(void **state)
 	get(&r, "/notice?lang=en");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "en");
-	assert_true(http_body_has(&r, "<h1>Privacy notice</h1>"));
+	assert_true(http_body_has(&r, "<h1>Customer register - privacy notice</h1>"));
 	/* the switch leads back to Finnish */
 	assert_true(http_body_has(&r, "href=\"/notice?lang=fi\""));
 	http_resp_free(&r);

@@ -1,0 +1,85 @@
+/* fmt.c — see fmt.h. The C library does the calendar and the time zone. */
+#define _XOPEN_SOURCE 700	/* strptime */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fmt.h"
+
+static const char *const months_en[12] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"
+};
+
+void
+fmt_init(void)
+{
+	setenv("TZ", "Europe/Helsinki", 1);
+	tzset();
+}
+
+int
+fmt_parse_date(const char *date, struct tm *tm)
+{
+	struct tm t;
+	const char *end;
+
+	memset(&t, 0, sizeof(t));
+	if (date == NULL || strlen(date) != 10 ||
+	    (end = strptime(date, "%Y-%m-%d", &t)) == NULL || *end != '\0')
+		return -1;
+	/* strptime takes 2020-02-31; timegm normalises it to March: refuse. */
+	{
+		struct tm n = t;
+		time_t s = timegm(&n);
+
+		if (s == (time_t)-1 || n.tm_mday != t.tm_mday ||
+		    n.tm_mon != t.tm_mon || n.tm_year != t.tm_year)
+			return -1;
+		*tm = n;
+	}
+	return 0;
+}
+
+int
+fmt_date(char *dst, size_t len, enum lang lang, const char *date)
+{
+	struct tm t;
+
+	if (len > 0)
+		dst[0] = '\0';
+	if (fmt_parse_date(date, &t) != 0)
+		return -1;
+	if (lang == LANG_FI)
+		snprintf(dst, len, "%d.%d.%d", t.tm_mday, t.tm_mon + 1,
+		    t.tm_year + 1900);
+	else
+		snprintf(dst, len, "%d %s %d", t.tm_mday, months_en[t.tm_mon],
+		    t.tm_year + 1900);
+	return 0;
+}
+
+int
+fmt_datetime(char *dst, size_t len, enum lang lang, const char *utc)
+{
+	struct tm t, l;
+	const char *end;
+	time_t s;
+
+	if (len > 0)
+		dst[0] = '\0';
+	memset(&t, 0, sizeof(t));
+	if (utc == NULL || (end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &t)) ==
+	    NULL || *end != '\0')
+		return -1;
+	if ((s = timegm(&t)) == (time_t)-1 || localtime_r(&s, &l) == NULL)
+		return -1;
+	if (lang == LANG_FI)
+		snprintf(dst, len, "%d.%d.%d klo %d.%02d", l.tm_mday,
+		    l.tm_mon + 1, l.tm_year + 1900, l.tm_hour, l.tm_min);
+	else
+		snprintf(dst, len, "%d %s %d at %02d:%02d", l.tm_mday,
+		    months_en[l.tm_mon], l.tm_year + 1900, l.tm_hour, l.tm_min);
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* fmt.h — dates and times as people read them: Finnish forms in Finnish, English in English, Helsinki time. */
+#ifndef REKISTERI_FMT_H
+#define REKISTERI_FMT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "i18n.h"
+
+/* Call once at start-up: local times are Europe/Helsinki from then on. */
+void	 fmt_init(void);
+
+/*
+ * "2020-06-23" → "23.6.2020" (fi) or "23 June 2020" (en) into dst.
+ * Returns 0, or -1 (dst = "") when date is not a real calendar date.
+ */
+int	 fmt_date(char *dst, size_t len, enum lang, const char *date);
+
+/*
+ * "2026-11-25T12:05:00Z" (UTC) → "25.11.2026 klo 14.05" (fi) or
+ * "25 November 2026 at 14:05" (en), Helsinki time. 0 or -1 as above.
+ */
+int	 fmt_datetime(char *dst, size_t len, enum lang, const char *utc);
+
+/* Parse "YYYY-MM-DD" into *tm (a real date only). 0 or -1. */
+int	 fmt_parse_date(const char *date, struct tm *tm);
+
+#endif

@@ -1,0 +1,42 @@
+/* notice.h — reading the published privacy notice: versions, facts and sections, for pages and JSON. */
+#ifndef REKISTERI_NOTICE_H
+#define REKISTERI_NOTICE_H
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "i18n.h"
+#include "tmpl.h"
+
+/* Prepare this module's statements on db (once per process). 0 or -1. */
+int	 notice_prepare(sqlite3 *db);
+void	 notice_finalize(void);
+
+/* The newest published version's number; 0 when none is published; -1 on error. */
+int	 notice_latest(void);
+
+/* Non-zero when version number is published. */
+int	 notice_exists(int number);
+
+/*
+ * Fill root for the notice page of published version number in lang:
+ * version {number, drawn_up, published_at (formatted), latest (bool)},
+ * facts {title, register_name, controller_*, contact_*, *_mailto},
+ * sections [{anchor, title, body (tm_html), empty (bool)}].
+ * Returns 0, or -1 when there is no such version or on error.
+ */
+int	 notice_fill(int number, enum lang, struct tmpl_map *root);
+
+/* The date drawn up of published version number, formatted for lang, into dst. 0 or -1. */
+int	 notice_drawn_up(int number, enum lang, char *dst, size_t len);
+
+/* Fill root.versions with every published version, newest first. 0 or -1. */
+int	 notice_fill_versions(enum lang, struct tmpl_map *root);
+
+/*
+ * The JSON document of docs/notice-json.md for published version number,
+ * built by SQLite's JSON functions, into out. 0 or -1.
+ */
+int	 notice_json(int number, struct buf *out);
+
+#endif

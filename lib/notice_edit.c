@@ -1,0 +1,636 @@
+/* notice_edit.c — see notice_edit.h and docs/notice-format.md. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "db.h"
+#include "fmt.h"
+#include "notice_edit.h"
+#include "req.h"
+#include "richtext.h"
+
+/* What an empty section on automated decisions says: the notice must not be silent. */
+static const char *const no_profiling[LANG__MAX] = {
+	"<p>Rekisterin tietoja ei käytetä automaattiseen päätöksentekoon eikä "
+	    "profilointiin.</p>",
+	"<p>The register's data are not used for automated decision-making or "
+	    "profiling.</p>",
+};
+
+struct item {
+	char		*title;
+	struct buf	 text;
+	int		 line;
+};
+
+void
+notice_doc_free(struct notice_doc *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->s[i].anchor);
+		free(d->s[i].title);
+		free(d->s[i].body);
+	}
+	free(d->s);
+	free(d->title);
+	free(d->drawn_up);
+	free(d->register_name);
+	free(d->controller_name);
+	free(d->controller_phone);
+	free(d->controller_email);
+	free(d->contact_name);
+	free(d->contact_phone);
+	free(d->contact_email);
+	memset(d, 0, sizeof(*d));
+}
+
+/* s[0..n) without leading and trailing white space, as a new string. */
+static char *
+trimmed(const char *s, size_t n)
+{
+	while (n > 0 && isspace((unsigned char)*s))
+		s++, n--;
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/*
+ * "Vemitek Oy 044 0219 914 anja.koivisto@vemitek.fi": words with '@' are
+ * the email, words of digits and + - ( ) the phone, the rest the name.
+ */
+static void
+split_contact(const char *s, char **name, char **phone, char **email)
+{
+	struct buf nb = BUF_INIT, pb = BUF_INIT, eb = BUF_INIT;
+	const char *p = s;
+
+	while (*p != '\0') {
+		size_t n;
+		struct buf *to;
+		int digits = 0, phonechars = 1;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if ((n = strcspn(p, " \t")) == 0)
+			break;
+		for (size_t i = 0; i < n; i++) {
+			if (isdigit((unsigned char)p[i]))
+				digits = 1;
+			else if (strchr("+-()", p[i]) == NULL)
+				phonechars = 0;
+		}
+		if (memchr(p, '@', n) != NULL)
+			to = &eb;
+		else if (digits && phonechars)
+			to = &pb;
+		else
+			to = &nb;
+		if (to->len > 0)
+			buf_addc(to, ' ');
+		buf_add(to, p, n);
+		p += n;
+	}
+	*name = buf_take(&nb);
+	*phone = buf_take(&pb);
+	*email = buf_take(&eb);
+}
+
+/* "23.6.2020" → "2020-06-23", a real date only; NULL otherwise. */
+static char *
+parse_fi_date(const char *s)
+{
+	int d, m, y, end = 0;
+	char iso[48];
+	struct tm tm;
+
+	if (sscanf(s, "%2d.%2d.%4d%n", &d, &m, &y, &end) != 3 ||
+	    s[end] != '\0' || y < 1900)
+		return NULL;
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
+	if (fmt_parse_date(iso, &tm) != 0)
+		return NULL;
+	return xstrdup(iso);
+}
+
+/*
+ * A link target from a title: a–z, 0–9 and '-', with ä, å → a and ö → o,
+ * at most 48 bytes (cut between words), never empty.
+ */
+static char *
+slug(const char *title)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)title;
+
+	for (; *p != '\0'; p++) {
+		char c = 0;
+
+		if (isalnum(*p) && *p < 0x80)
+			c = (char)tolower(*p);
+		else if (p[0] == 0xc3 && p[1] != '\0') {
+			switch (p[1]) {
+			case 0xa4: case 0x84: case 0xa5: case 0x85:
+				c = 'a';
+				break;
+			case 0xb6: case 0x96:
+				c = 'o';
+				break;
+			default:
+				break;
+			}
+			p++;
+		}
+		if (c != 0)
+			buf_addc(&b, c);
+		else if (b.len > 0 && b.data[b.len - 1] != '-')
+			buf_addc(&b, '-');
+	}
+	/* long titles: cut at the last word boundary within 48 bytes */
+	if (b.len > 48) {
+		size_t cut = 48;
+
+		while (cut > 16 && b.data[cut] != '-')
+			cut--;
+		b.len = cut;
+		b.data[b.len] = '\0';
+	}
+	while (b.len > 0 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	if (b.len == 0)
+		buf_adds(&b, "kohta");
+	return buf_take(&b);
+}
+
+/* Whether a section title is the one on automated decisions and profiling. */
+static int
+about_profiling(const char *title)
+{
+	char *t = xstrdup(title);
+	int yes;
+
+	for (char *p = t; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	yes = strstr(t, "profil") != NULL;
+	free(t);
+	return yes;
+}
+
+static void
+items_free(struct item *it, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(it[i].title);
+		buf_free(&it[i].text);
+	}
+	free(it);
+}
+
+int
+notice_parse(const char *text, size_t len, enum lang lang,
+    struct notice_doc *d, struct buf *report, char *err, size_t errlen)
+{
+	struct item *it = NULL;
+	size_t nit = 0, cap = 0, i;
+	const char *p = text, *end = text + len;
+	int line = 0, rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	if (!req_valid_text(text, len)) {
+		snprintf(err, errlen, "the file is not UTF-8 text (or has "
+		    "control characters)");
+		return -1;
+	}
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		const char *tab;
+
+		line++;
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		tab = memchr(p, '\t', n);
+		if (tab == NULL && d->title == NULL && nit == 0) {
+			/* before the first item: the document's title */
+			char *t = trimmed(p, n);
+
+			if (*t != '\0')
+				d->title = t;
+			else
+				free(t);
+		} else if (tab != NULL && tab > p) {
+			char *t = trimmed(p, (size_t)(tab - p));
+
+			if (*t == '\0') {
+				free(t);
+				goto continuation;
+			}
+			if (nit == cap) {
+				cap = cap ? cap * 2 : 32;
+				it = xrealloc(it, cap * sizeof(*it));
+			}
+			memset(&it[nit], 0, sizeof(*it));
+			it[nit].title = t;
+			it[nit].line = line;
+			buf_add(&it[nit].text, tab + 1, n - (size_t)(tab - p) - 1);
+			nit++;
+		} else {
+continuation:
+			/* "<TAB>more text", or a line without a title */
+			if (nit == 0) {
+				char *t = trimmed(p, n);
+				int blank = *t == '\0';
+
+				free(t);
+				if (!blank) {
+					snprintf(err, errlen, "line %d: text before "
+					    "the first \"Title<TAB>text\" line", line);
+					goto out;
+				}
+			} else {
+				const char *q = tab ? tab + 1 : p;
+
+				buf_addc(&it[nit - 1].text, '\n');
+				buf_add(&it[nit - 1].text, q, n - (size_t)(q - p));
+			}
+		}
+		p = eol ? eol + 1 : end;
+	}
+	if (d->title == NULL) {
+		snprintf(err, errlen, "line 1: the document's title is missing");
+		goto out;
+	}
+	if (nit < 5) {
+		snprintf(err, errlen, "line %d: expected the date drawn up, the "
+		    "controller, the contact person, the register's name and "
+		    "at least one section; found %zu lines with a title", line, nit);
+		goto out;
+	}
+	/* The four header lines, by position. */
+	{
+		char *t = trimmed(buf_cstr(&it[0].text), it[0].text.len);
+
+		d->drawn_up = parse_fi_date(t);
+		free(t);
+		if (d->drawn_up == NULL) {
+			snprintf(err, errlen, "line %d: \"%s\" should be the date "
+			    "drawn up as D.M.YYYY", it[0].line, it[0].title);
+			goto out;
+		}
+	}
+	split_contact(buf_cstr(&it[1].text), &d->controller_name,
+	    &d->controller_phone, &d->controller_email);
+	if (*d->controller_name == '\0') {
+		snprintf(err, errlen, "line %d: the controller's name is missing",
+		    it[1].line);
+		goto out;
+	}
+	split_contact(buf_cstr(&it[2].text), &d->contact_name, &d->contact_phone,
+	    &d->contact_email);
+	d->register_name = trimmed(buf_cstr(&it[3].text), it[3].text.len);
+
+	d->n = nit - 4;
+	d->s = xcalloc(d->n, sizeof(*d->s));
+	for (i = 0; i < d->n; i++) {
+		struct item *x = &it[i + 4];
+		struct notice_section *s = &d->s[i];
+		struct buf w = BUF_INIT;
+
+		s->title = xstrdup(x->title);
+		s->body = rt_clean(buf_cstr(&x->text), x->text.len, &w);
+		if (s->body == NULL) {
+			snprintf(err, errlen, "line %d: the text is not UTF-8",
+			    x->line);
+			buf_free(&w);
+			goto out;
+		}
+		if (w.len > 0 && report != NULL) {
+			const char *q = w.data;
+
+			while (*q != '\0') {
+				size_t n = strcspn(q, "\n");
+
+				buf_addf(report, "line %d (%s): %.*s\n", x->line,
+				    s->title, (int)n, q);
+				q += n + (q[n] == '\n');
+			}
+		}
+		buf_free(&w);
+		if (*s->body == '\0') {
+			if (about_profiling(s->title)) {
+				free(s->body);
+				s->body = xstrdup(no_profiling[lang]);
+				if (report != NULL)
+					buf_addf(report, "line %d (%s): empty; the "
+					    "notice now says plainly that there is "
+					    "none\n", x->line, s->title);
+			} else if (report != NULL)
+				buf_addf(report, "line %d (%s): the section is "
+				    "empty\n", x->line, s->title);
+		}
+		s->anchor = slug(s->title);
+		for (size_t j = 0, k = 2; j < i; j++)
+			if (strcmp(d->s[j].anchor, s->anchor) == 0) {
+				char *a = s->anchor;
+				struct buf b = BUF_INIT;
+
+				buf_addf(&b, "%s-%zu", a, k++);
+				free(a);
+				s->anchor = buf_take(&b);
+				j = (size_t)-1;	/* check the new one from the start */
+			}
+	}
+	rc = 0;
+out:
+	items_free(it, nit);
+	if (rc != 0)
+		notice_doc_free(d);
+	return rc;
+}
+
+enum estmt {
+	E_DRAFT,
+	E_NEW_DRAFT,
+	E_COPY_FACTS,
+	E_COPY_SECTIONS,
+	E_SET_DRAWN_UP,
+	E_DEL_FACTS,
+	E_DEL_SECTIONS,
+	E_ADD_FACTS,
+	E_ADD_SECTION,
+	E_LANG_COUNTS,
+	E_ANCHOR_TMP,
+	E_ANCHOR_ALIGN,
+	E_PUBLISH,
+	E_DISCARD_FACTS,
+	E_DISCARD_SECTIONS,
+	E_DISCARD,
+	E__MAX
+};
+
+static const char *const esql[E__MAX] = {
+	/* E_DRAFT */
+	"SELECT id FROM notice_versions WHERE number IS NULL",
+	/* E_NEW_DRAFT */
+	"INSERT INTO notice_versions (drawn_up) VALUES (?1)",
+	/* E_COPY_FACTS: the newest published version's other languages */
+	"INSERT INTO notice_facts SELECT ?1, lang, title, register_name,"
+	" controller_name, controller_address, controller_phone,"
+	" controller_email, contact_name, contact_phone, contact_email"
+	" FROM notice_facts WHERE lang <> ?2 AND version_id = (SELECT id FROM"
+	" notice_versions WHERE number = (SELECT max(number) FROM notice_versions))",
+	/* E_COPY_SECTIONS */
+	"INSERT INTO notice_sections SELECT ?1, lang, position, anchor, title,"
+	" body FROM notice_sections WHERE lang <> ?2 AND version_id = (SELECT id"
+	" FROM notice_versions WHERE number = (SELECT max(number) FROM"
+	" notice_versions))",
+	/* E_SET_DRAWN_UP */
+	"UPDATE notice_versions SET drawn_up = ?2 WHERE id = ?1",
+	/* E_DEL_FACTS */
+	"DELETE FROM notice_facts WHERE version_id = ?1 AND lang = ?2",
+	/* E_DEL_SECTIONS */
+	"DELETE FROM notice_sections WHERE version_id = ?1 AND lang = ?2",
+	/* E_ADD_FACTS */
+	"INSERT INTO notice_facts (version_id, lang, title, register_name,"
+	" controller_name, controller_address, controller_phone,"
+	" controller_email, contact_name, contact_phone, contact_email)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	/* E_ADD_SECTION */
+	"INSERT INTO notice_sections (version_id, lang, position, anchor, title,"
+	" body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* E_LANG_COUNTS */
+	"SELECT (SELECT count(*) FROM notice_facts WHERE version_id = ?1),"
+	" (SELECT count(*) FROM notice_sections WHERE version_id = ?1"
+	"  AND lang = 'fi'),"
+	" (SELECT count(*) FROM notice_sections WHERE version_id = ?1"
+	"  AND lang = 'en')",
+	/* E_ANCHOR_TMP */
+	"UPDATE notice_sections SET anchor = 'tmp-' || position"
+	" WHERE version_id = ?1 AND lang <> 'fi'",
+	/* E_ANCHOR_ALIGN */
+	"UPDATE notice_sections SET anchor = (SELECT f.anchor FROM"
+	" notice_sections f WHERE f.version_id = notice_sections.version_id"
+	" AND f.lang = 'fi' AND f.position = notice_sections.position)"
+	" WHERE version_id = ?1 AND lang <> 'fi'",
+	/* E_PUBLISH */
+	"UPDATE notice_versions SET"
+	" number = (SELECT coalesce(max(number), 0) + 1 FROM notice_versions),"
+	" published_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	" WHERE id = ?1 RETURNING number",
+	/* E_DISCARD_FACTS */
+	"DELETE FROM notice_facts WHERE version_id = ?1",
+	/* E_DISCARD_SECTIONS */
+	"DELETE FROM notice_sections WHERE version_id = ?1",
+	/* E_DISCARD */
+	"DELETE FROM notice_versions WHERE id = ?1",
+};
+
+struct ectx {
+	sqlite3		*db;
+	sqlite3_stmt	*st[E__MAX];
+};
+
+/* Step s to the end; 0 when it ran without error. Resets s. */
+static int
+run(struct ectx *e, enum estmt k)
+{
+	int rc = sqlite3_step(e->st[k]);
+
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(e->st[k]);
+	sqlite3_reset(e->st[k]);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+ectx_open(struct ectx *e, sqlite3 *db, char *err, size_t errlen)
+{
+	memset(e, 0, sizeof(*e));
+	e->db = db;
+	if (db_prepare_all(db, esql, E__MAX, e->st) != 0) {
+		snprintf(err, errlen, "the database is not ready for the notice "
+		    "(run rekisteri init): %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (db_begin(db) != 0) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		db_finalize_all(e->st, E__MAX);
+		return -1;
+	}
+	return 0;
+}
+
+/* Commit (ok) or roll back, and free the statements. Returns ok ? 0 : -1. */
+static int
+ectx_close(struct ectx *e, int ok, char *err, size_t errlen)
+{
+	if (ok && db_commit(e->db) != 0) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(e->db));
+		ok = 0;
+	}
+	if (!ok)
+		db_rollback(e->db);
+	db_finalize_all(e->st, E__MAX);
+	return ok ? 0 : -1;
+}
+
+static sqlite3_int64
+draft_id(struct ectx *e)
+{
+	sqlite3_stmt *s = e->st[E_DRAFT];
+	sqlite3_int64 id = 0;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+int
+notice_import(sqlite3 *db, const struct notice_doc *d, enum lang lang,
+    const char *address, struct buf *report, char *err, size_t errlen)
+{
+	struct ectx e;
+	sqlite3_stmt *s;
+	sqlite3_int64 id;
+	const char *code = lang_codes[lang];
+	int ok = 0;
+
+	if (ectx_open(&e, db, err, errlen) != 0)
+		return -1;
+	if ((id = draft_id(&e)) == 0) {
+		sqlite3_bind_text(e.st[E_NEW_DRAFT], 1, d->drawn_up, -1,
+		    SQLITE_STATIC);
+		if (run(&e, E_NEW_DRAFT) != 0)
+			goto out;
+		id = sqlite3_last_insert_rowid(db);
+		for (int k = E_COPY_FACTS; k <= E_COPY_SECTIONS; k++) {
+			sqlite3_bind_int64(e.st[k], 1, id);
+			sqlite3_bind_text(e.st[k], 2, code, -1, SQLITE_STATIC);
+			if (run(&e, (enum estmt)k) != 0)
+				goto out;
+		}
+		if (sqlite3_changes(db) > 0 && report != NULL)
+			buf_addf(report, "a new draft: the other language was "
+			    "copied from the newest published version\n");
+	}
+	sqlite3_bind_int64(e.st[E_SET_DRAWN_UP], 1, id);
+	sqlite3_bind_text(e.st[E_SET_DRAWN_UP], 2, d->drawn_up, -1, SQLITE_STATIC);
+	if (run(&e, E_SET_DRAWN_UP) != 0)
+		goto out;
+	for (int k = E_DEL_FACTS; k <= E_DEL_SECTIONS; k++) {
+		sqlite3_bind_int64(e.st[k], 1, id);
+		sqlite3_bind_text(e.st[k], 2, code, -1, SQLITE_STATIC);
+		if (run(&e, (enum estmt)k) != 0)
+			goto out;
+	}
+	s = e.st[E_ADD_FACTS];
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, d->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, d->register_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, d->controller_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, address ? address : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, d->controller_phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, d->controller_email, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, d->contact_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, d->contact_phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, d->contact_email, -1, SQLITE_STATIC);
+	if (run(&e, E_ADD_FACTS) != 0)
+		goto out;
+	s = e.st[E_ADD_SECTION];
+	for (size_t i = 0; i < d->n; i++) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, (sqlite3_int64)i + 1);
+		sqlite3_bind_text(s, 4, d->s[i].anchor, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, d->s[i].title, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, d->s[i].body, -1, SQLITE_STATIC);
+		if (run(&e, E_ADD_SECTION) != 0)
+			goto out;
+	}
+	ok = 1;
+out:
+	if (!ok)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	return ectx_close(&e, ok, err, errlen);
+}
+
+int
+notice_publish(sqlite3 *db, int *number, char *err, size_t errlen)
+{
+	struct ectx e;
+	sqlite3_stmt *s;
+	sqlite3_int64 id;
+	int ok = 0, facts, fi, en;
+
+	if (ectx_open(&e, db, err, errlen) != 0)
+		return -1;
+	if ((id = draft_id(&e)) == 0) {
+		snprintf(err, errlen, "there is no draft to publish; import one "
+		    "with: rekisteri notice import FILE --lang fi|en");
+		goto fail;
+	}
+	s = e.st[E_LANG_COUNTS];
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		goto dberr;
+	}
+	facts = sqlite3_column_int(s, 0);
+	fi = sqlite3_column_int(s, 1);
+	en = sqlite3_column_int(s, 2);
+	sqlite3_reset(s);
+	if (facts != LANG__MAX || fi == 0 || en == 0) {
+		snprintf(err, errlen, "the draft needs both Finnish and English: "
+		    "import the missing language with --lang");
+		goto fail;
+	}
+	if (fi != en) {
+		snprintf(err, errlen, "the Finnish draft has %d sections and the "
+		    "English %d: they must match section by section", fi, en);
+		goto fail;
+	}
+	for (int k = E_ANCHOR_TMP; k <= E_ANCHOR_ALIGN; k++) {
+		sqlite3_bind_int64(e.st[k], 1, id);
+		if (run(&e, (enum estmt)k) != 0)
+			goto dberr;
+	}
+	s = e.st[E_PUBLISH];
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		goto dberr;
+	}
+	*number = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	ok = 1;
+	return ectx_close(&e, ok, err, errlen);
+dberr:
+	snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+fail:
+	return ectx_close(&e, 0, err, errlen);
+}
+
+int
+notice_discard_draft(sqlite3 *db, char *err, size_t errlen)
+{
+	struct ectx e;
+	sqlite3_int64 id;
+	int ok = 1;
+
+	if (ectx_open(&e, db, err, errlen) != 0)
+		return -1;
+	if ((id = draft_id(&e)) != 0)
+		for (int k = E_DISCARD_FACTS; k <= E_DISCARD && ok; k++) {
+			sqlite3_bind_int64(e.st[k], 1, id);
+			ok = run(&e, (enum estmt)k) == 0;
+		}
+	if (!ok)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	return ectx_close(&e, ok, err, errlen);
+}

@@ -1,0 +1,208 @@
+// lib.mjs — shared helpers for the browser tests: start Debian's Chromium
+// through playwright-core, visit a page of the running server while
+// recording everything the browser asks for and complains about, and the
+// checks every visited page must pass (axe-core, well-formed XML, valid
+// HTML, a full-page screenshot).
+//
+// Nothing is started here but the browser: the server is the one
+// tests/http/harness.sh started, found through REKISTERI_BASE_URL.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { HtmlValidate } from 'html-validate';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+export const BASE_URL = (process.env.REKISTERI_BASE_URL || '').replace(/\/+$/, '');
+if (!BASE_URL) {
+	throw new Error('REKISTERI_BASE_URL is not set: run the browser tests through ' +
+	    'the harness: bash tests/http/harness.sh run_tests tests/browser/run.sh');
+}
+export const ORIGIN = new URL(BASE_URL).origin;
+
+// Screenshots, PDFs and the log go to $BUILD/test-output/browser, BUILD
+// relative to the repository root.
+export const OUT_DIR = resolve(here, '..', '..', process.env.BUILD || 'build', 'test-output', 'browser');
+mkdirSync(OUT_DIR, { recursive: true });
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// Debian's Chromium, never a downloaded browser. The network flags keep it
+// from calling home (this machine's closed network refuses such
+// connections, and they are not the page's doing).
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const HTMLVALIDATE_CONFIG = JSON.parse(readFileSync(join(here, '.htmlvalidate.json'), 'utf8'));
+const htmlvalidate = new HtmlValidate(HTMLVALIDATE_CONFIG);
+
+// launch(): a persistent context in a fresh, empty user-data-dir, removed by
+// close(). Returns { context, close }.
+export async function launch() {
+	const userDataDir = mkdtempSync(join(tmpdir(), 'rekisteri-chromium-'));
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		viewport: { width: 1024, height: 768 },
+		locale: 'fi-FI',
+		acceptDownloads: false,
+		serviceWorkers: 'block',
+	});
+	context.setDefaultTimeout(15000);
+	context.setDefaultNavigationTimeout(15000);
+	// launchPersistentContext opens one blank page; the tests open their own.
+	for (const p of context.pages())
+		await p.close();
+	return {
+		context,
+		async close() {
+			await context.close();
+			rmSync(userDataDir, { recursive: true, force: true });
+		},
+	};
+}
+
+// track(page): record what the page does from now on: every request, the
+// main-frame document responses, console errors, uncaught exceptions,
+// failed requests and HTTP errors. `expected` is a set of URLs whose 4xx
+// answer is intended (a 404 page we asked for).
+export function track(page) {
+	const t = {
+		requests: [],
+		documents: [],	// main-frame navigation responses, in order
+		problems: [],
+		expected: new Set(),
+	};
+	page.on('request', (req) => t.requests.push(req.url()));
+	page.on('response', (resp) => {
+		const req = resp.request();
+		if (req.isNavigationRequest() && req.frame() === page.mainFrame())
+			t.documents.push(resp);
+		if (resp.status() >= 400 && !t.expected.has(resp.url()))
+			t.problems.push(`HTTP ${resp.status()} for ${req.method()} ${resp.url()}`);
+	});
+	page.on('requestfailed', (req) => {
+		t.problems.push(`request failed: ${req.method()} ${req.url()}: ${req.failure()?.errorText}`);
+	});
+	page.on('console', (msg) => {
+		if (msg.type() !== 'error' && msg.type() !== 'warning')
+			return;
+		const loc = msg.location()?.url || '';
+		// Chromium reports every 4xx document as "Failed to load resource";
+		// for a page we asked to be a 404 that is the point, not a fault.
+		if (t.expected.has(loc) && /Failed to load resource: .*status of 4\d\d/.test(msg.text()))
+			return;
+		// The browser's own icon request: the "favicon" test covers it.
+		if (new URL(loc || 'about:blank').pathname === '/favicon.ico' && loc.startsWith(ORIGIN))
+			return;
+		t.problems.push(`console ${msg.type()}: ${msg.text()}${loc ? ` (${loc})` : ''}`);
+	});
+	page.on('pageerror', (err) => t.problems.push(`uncaught exception: ${err.message}`));
+	return t;
+}
+
+// foreignRequests(t): requests to anything other than the server under test
+// (data: URLs are part of the page itself and allowed).
+export function foreignRequests(t) {
+	return t.requests.filter((u) => !u.startsWith('data:') && new URL(u).origin !== ORIGIN);
+}
+
+// lastDocument(t): the most recent main-frame document response.
+export function lastDocument(t) {
+	if (t.documents.length === 0)
+		throw new Error('no document was loaded');
+	return t.documents[t.documents.length - 1];
+}
+
+// runAxe(page): inject axe-core (the copy in node_modules) and run it with
+// the WCAG 2.0/2.1 A and AA rules. Returns the violations, simplified.
+//
+// The pages send "Content-Security-Policy: default-src 'none'", which
+// blocks the inline <script> that page.addScriptTag() creates; turning on
+// bypassCSP instead would also hide the CSP errors we want to catch. So
+// the same file is evaluated through the DevTools protocol, which CSP
+// does not govern.
+export async function runAxe(page) {
+	await page.evaluate(AXE_SOURCE);
+	return page.evaluate(async (tags) => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, {
+			runOnly: { type: 'tag', values: tags },
+			resultTypes: ['violations'],
+		});
+		return r.violations.map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			help: v.help,
+			helpUrl: v.helpUrl,
+			nodes: v.nodes.map((n) => ({
+				target: n.target.join(' '),
+				html: n.html,
+				summary: n.failureSummary,
+			})),
+		}));
+	}, WCAG_TAGS);
+}
+
+export function formatAxe(violations) {
+	return violations.map((v) => [
+		`axe ${v.id} (${v.impact}): ${v.help}`,
+		`  ${v.helpUrl}`,
+		...v.nodes.flatMap((n) => [
+			`  at ${n.target}`,
+			`    ${n.html}`,
+			...String(n.summary || '').split('\n').map((l) => `    ${l}`),
+		]),
+	].join('\n')).join('\n');
+}
+
+// xmlWellFormed(body): null when body is well-formed XML (xmllint from
+// libxml2-utils, the parser family the templates are made with), else
+// xmllint's complaint.
+export function xmlWellFormed(body) {
+	const r = spawnSync('xmllint', ['--noout', '--nonet', '-'], { input: body, encoding: 'utf8' });
+	if (r.error)
+		return `cannot run xmllint (install libxml2-utils): ${r.error.message}`;
+	if (r.status !== 0)
+		return (r.stderr || `xmllint exited ${r.status}`).trim();
+	return null;
+}
+
+// htmlProblems(body, name): html-validate's findings with the checked-in
+// tests/browser/.htmlvalidate.json, as readable lines (empty when valid).
+export async function htmlProblems(body, name) {
+	const report = await htmlvalidate.validateString(body, `${name}.html`);
+	const lines = [];
+	for (const res of report.results) {
+		for (const m of res.messages) {
+			lines.push(`${name}.html:${m.line}:${m.column}: ${m.ruleId}: ${m.message}` +
+			    (m.selector ? ` [${m.selector}]` : ''));
+		}
+	}
+	return lines;
+}
+
+export async function screenshot(page, name) {
+	const path = join(OUT_DIR, `${name}.png`);
+	await page.screenshot({ path, fullPage: true });
+	return path;
+}
