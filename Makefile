@@ -168,6 +168,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(DATADIR)/templates/static $(DESTDIR)$(DATADIR)/sql \
 	    $(DESTDIR)$(DATADIR)/i18n $(DESTDIR)$(DATADIR)/conf/apache \
+	    $(DESTDIR)$(DATADIR)/data/notice \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/rekisteri
 	install -m 0755 $(CGI_BIN) $(DESTDIR)$(LIBEXECDIR)/
@@ -175,6 +176,7 @@ install: all
 	install -m 0644 templates/static/* $(DESTDIR)$(DATADIR)/templates/static/
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 0644 i18n/*.xml $(DESTDIR)$(DATADIR)/i18n/
+	install -m 0644 data/notice/*.txt $(DESTDIR)$(DATADIR)/data/notice/
 	install -m 0644 conf/rekisteri.conf.sample $(DESTDIR)$(DATADIR)/conf/
 	install -m 0644 conf/apache/* $(DESTDIR)$(DATADIR)/conf/apache/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

@@ -155,43 +155,22 @@ version_param(const struct req *r)
 	return (int)n;
 }
 
-/* Render template name for r into p with the values every notice page has. */
+static const struct notice_urls live = { 0, NULL };
+
+/* Render template name for r into p, with the links every notice page has. */
 static int
 render(struct app *a, struct req *r, struct page *p, const char *name,
     struct tmpl_model *m)
 {
 	struct tmpl_map *root = tm_root(m);
 	const struct tmpl *t = tmpl_get(a->tmpl, name, r->lang);
-	enum lang other = r->lang == LANG_FI ? LANG_EN : LANG_FI;
-	struct buf b = BUF_INIT;
 
 	if (t == NULL)
 		return -1;
 	tm_str(root, "lang", lang_codes[r->lang]);
-	tm_str(root, "lang_other", lang_codes[other]);
-	if (p->number > 0 && p->kind == KIND_PAGE && p->number != latest)
-		buf_addf(&b, "/notice?version=%d&lang=%s", p->number,
-		    lang_codes[other]);
-	else
-		buf_addf(&b, "%s?lang=%s", r->path, lang_codes[other]);
-	tm_str(root, "lang_href", b.data);
-	buf_reset(&b);
-	buf_addf(&b, "/notice?lang=%s", lang_codes[r->lang]);
-	tm_str(root, "current_href", b.data);
-	buf_reset(&b);
-	buf_addf(&b, "/request?lang=%s", lang_codes[r->lang]);
-	tm_str(root, "request_href", b.data);
-	buf_reset(&b);
-	buf_addf(&b, "/notice/versions?lang=%s", lang_codes[r->lang]);
-	tm_str(root, "versions_href", b.data);
-	buf_reset(&b);
-	buf_addf(&b, "/notice.json?version=%d", p->number);
-	tm_str(root, "json_href", b.data);
-	buf_reset(&b);
-	buf_addf(&b, "/notice/print.css?version=%d&lang=%s", p->number,
-	    lang_codes[r->lang]);
-	tm_str(root, "print_css_href", b.data);
-	buf_free(&b);
+	tm_str(root, "lang_other", lang_codes[r->lang == LANG_FI ? LANG_EN :
+	    LANG_FI]);
+	notice_links(root, &live, r->lang, p->number, latest);
 	tmpl_render(t, root, &p->body);
 	page_seal(p);
 	return 0;
@@ -249,7 +228,7 @@ page_versions(struct app *a, struct req *r)
 	if ((p = cache_find(KIND_VERSIONS, 0, r->lang)) == NULL) {
 		p = cache_slot(KIND_VERSIONS, 0, r->lang);
 		m = tm_new();
-		if (notice_fill_versions(r->lang, tm_root(m)) != 0 ||
+		if (notice_fill_versions(&live, r->lang, tm_root(m)) != 0 ||
 		    render(a, r, p, "notice-versions.xhtml", m) != 0) {
 			p->used = 0;
 			tm_free(m);
@@ -295,20 +274,6 @@ page_json(struct app *a, struct req *r)
 }
 
 /*
- * Append s to a CSS string literal, keeping only characters that need no
- * escaping there: the values are the version number, a formatted date and
- * a catalogue message, and anything unexpected is left out, not escaped.
- */
-static void
-css_text(struct buf *b, const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\' &&
-		    *s != 0x7f)
-			buf_addc(b, *s);
-}
-
-/*
  * GET /notice/print.css?version=N&lang=L: the page boxes of a printed
  * notice — version and date drawn up on every sheet, and page numbers.
  * Browsers print @page margin boxes on each page; a CSS file (not inline
@@ -318,7 +283,6 @@ static void
 page_print_css(struct app *a, struct req *r)
 {
 	struct page *p;
-	char drawn_up[64], number[16];
 	int n;
 
 	if (cache_check() != 0) {
@@ -330,23 +294,13 @@ page_print_css(struct app *a, struct req *r)
 		return;
 	}
 	if ((p = cache_find(KIND_PRINT_CSS, n, r->lang)) == NULL) {
-		if (notice_drawn_up(n, r->lang, drawn_up, sizeof(drawn_up)) != 0) {
+		p = cache_slot(KIND_PRINT_CSS, n, r->lang);
+		if (notice_print_css(n, r->lang, i18n_msg(a->msgs, r->lang,
+		    "notice.page_of"), &p->body) != 0) {
+			p->used = 0;
 			app_error(a, r, 500);
 			return;
 		}
-		p = cache_slot(KIND_PRINT_CSS, n, r->lang);
-		snprintf(number, sizeof(number), "%d", n);
-		buf_adds(&p->body, "/* the printed notice's page boxes */\n"
-		    "@page {\n\t@bottom-left {\n\t\tcontent: \"");
-		css_text(&p->body, i18n_msg(a->msgs, r->lang, "notice.page_of"));
-		buf_addc(&p->body, ' ');
-		css_text(&p->body, number);
-		buf_adds(&p->body, " · ");
-		css_text(&p->body, drawn_up);
-		buf_adds(&p->body, "\";\n\t\tfont: 8.5pt sans-serif;\n"
-		    "\t\tcolor: #333;\n\t}\n\t@bottom-right {\n"
-		    "\t\tcontent: counter(page) \" / \" counter(pages);\n"
-		    "\t\tfont: 8.5pt sans-serif;\n\t\tcolor: #333;\n\t}\n}\n");
 		page_seal(p);
 	}
 	page_send(r, p, "text/css; charset=utf-8", "public, max-age=86400");

@@ -232,30 +232,130 @@ notice_drawn_up(int number, enum lang lang, char *dst, size_t len)
 	return rc;
 }
 
+/* The URL of version number's page (0: the newest) in lang. */
+static void
+page_url(struct buf *b, const struct notice_urls *u, enum lang lang,
+    int number)
+{
+	if (u->exported && number > 0)
+		buf_addf(b, "%s/notice-v%d.%s.html", u->prefix, number,
+		    lang_codes[lang]);
+	else if (u->exported)
+		buf_addf(b, "%s/notice.%s.html", u->prefix, lang_codes[lang]);
+	else if (number > 0)
+		buf_addf(b, "/notice?version=%d&lang=%s", number, lang_codes[lang]);
+	else
+		buf_addf(b, "/notice?lang=%s", lang_codes[lang]);
+}
+
+static void
+set_url(struct tmpl_map *root, const char *key, struct buf *b)
+{
+	tm_str(root, key, buf_cstr(b));
+	buf_reset(b);
+}
+
+void
+notice_links(struct tmpl_map *root, const struct notice_urls *u,
+    enum lang lang, int number, int latest)
+{
+	enum lang other = lang == LANG_FI ? LANG_EN : LANG_FI;
+	struct buf b = BUF_INIT;
+	const char *l = lang_codes[lang];
+
+	if (number == 0 && u->exported)
+		buf_addf(&b, "%s/versions.%s.html", u->prefix, lang_codes[other]);
+	else if (number == 0)
+		buf_addf(&b, "/notice/versions?lang=%s", lang_codes[other]);
+	else
+		page_url(&b, u, other, number == latest ? 0 : number);
+	set_url(root, "lang_href", &b);
+	page_url(&b, u, lang, 0);
+	set_url(root, "current_href", &b);
+	buf_addf(&b, "/request?lang=%s", l);
+	set_url(root, "request_href", &b);
+	if (u->exported)
+		buf_addf(&b, "%s/versions.%s.html", u->prefix, l);
+	else
+		buf_addf(&b, "/notice/versions?lang=%s", l);
+	set_url(root, "versions_href", &b);
+	if (number > 0) {
+		if (u->exported)
+			buf_addf(&b, "%s/notice-v%d.json", u->prefix, number);
+		else
+			buf_addf(&b, "/notice.json?version=%d", number);
+		set_url(root, "json_href", &b);
+		if (u->exported)
+			buf_addf(&b, "%s/print-v%d.%s.css", u->prefix, number, l);
+		else
+			buf_addf(&b, "/notice/print.css?version=%d&lang=%s",
+			    number, l);
+		set_url(root, "print_css_href", &b);
+	}
+	buf_free(&b);
+}
+
 int
-notice_fill_versions(enum lang lang, struct tmpl_map *root)
+notice_fill_versions(const struct notice_urls *u, enum lang lang,
+    struct tmpl_map *root)
 {
 	sqlite3_stmt *s = st[STMT_VERSIONS];
 	struct tmpl_list *list = tm_list(root, "versions");
+	struct buf href = BUF_INIT;
 	char when[64];
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct tmpl_map *m = tm_list_map(list);
-		struct buf href = BUF_INIT;
 
 		tm_int(m, "number", sqlite3_column_int(s, 0));
 		fmt_date(when, sizeof(when), lang, col(s, 1));
 		tm_str(m, "drawn_up", when);
 		fmt_datetime(when, sizeof(when), lang, col(s, 2));
 		tm_str(m, "published_at", when);
-		buf_addf(&href, "/notice?version=%d&lang=%s",
-		    sqlite3_column_int(s, 0), lang_codes[lang]);
-		tm_str(m, "href", href.data);
-		buf_free(&href);
+		page_url(&href, u, lang, sqlite3_column_int(s, 0));
+		set_url(m, "href", &href);
 	}
+	buf_free(&href);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Append s to a CSS string literal, keeping only characters that need no
+ * escaping there: the values are a version number, a formatted date and a
+ * catalogue message, and anything unexpected is left out, not escaped.
+ */
+static void
+css_text(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\' &&
+		    *s != 0x7f)
+			buf_addc(b, *s);
+}
+
+int
+notice_print_css(int number, enum lang lang, const char *label,
+    struct buf *out)
+{
+	char drawn_up[64], n[16];
+
+	if (notice_drawn_up(number, lang, drawn_up, sizeof(drawn_up)) != 0)
+		return -1;
+	snprintf(n, sizeof(n), "%d", number);
+	buf_adds(out, "/* The printed notice's page boxes: version and date drawn "
+	    "up on every sheet. */\n@page {\n\t@bottom-left {\n\t\tcontent: \"");
+	css_text(out, label);
+	buf_addc(out, ' ');
+	css_text(out, n);
+	buf_adds(out, " · ");
+	css_text(out, drawn_up);
+	buf_adds(out, "\";\n\t\tfont: 8.5pt sans-serif;\n\t\tcolor: #333;\n"
+	    "\t}\n\t@bottom-right {\n\t\tcontent: counter(page) \" / \" "
+	    "counter(pages);\n\t\tfont: 8.5pt sans-serif;\n\t\tcolor: #333;"
+	    "\n\t}\n}\n");
+	return 0;
 }
 
 int

@@ -30,8 +30,35 @@ int	 notice_fill(int number, enum lang, struct tmpl_map *root);
 /* The date drawn up of published version number, formatted for lang, into dst. 0 or -1. */
 int	 notice_drawn_up(int number, enum lang, char *dst, size_t len);
 
+/*
+ * Where a notice page's links go: the live executable's URLs with query
+ * strings, or the files `rekisteri notice export` writes under a prefix.
+ */
+struct notice_urls {
+	int		 exported;	/* 0: live URLs; 1: files under prefix */
+	const char	*prefix;	/* "/notice-static", for exported */
+};
+
+/*
+ * Set a page's links in root: lang_href (this page in the other
+ * language), current_href, request_href, versions_href, json_href and
+ * print_css_href. number is the version shown (0 on the versions list),
+ * latest the newest published one.
+ */
+void	 notice_links(struct tmpl_map *root, const struct notice_urls *,
+	    enum lang, int number, int latest);
+
 /* Fill root.versions with every published version, newest first. 0 or -1. */
-int	 notice_fill_versions(enum lang, struct tmpl_map *root);
+int	 notice_fill_versions(const struct notice_urls *, enum lang,
+	    struct tmpl_map *root);
+
+/*
+ * The print stylesheet of version number in lang: @page boxes with label
+ * (a catalogue message), the version, the date drawn up, and page numbers.
+ * 0 or -1.
+ */
+int	 notice_print_css(int number, enum lang, const char *label,
+	    struct buf *out);
 
 /*
  * The JSON document of docs/notice-json.md for published version number,

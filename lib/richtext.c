@@ -673,16 +673,16 @@ enter_br(struct out *o)
 }
 
 /*
- * strong, em or a. Returns 1 with f set if the element is kept, 0 if it
- * is to be dropped with its content kept (the warning is given).
+ * strong, em or a: kept, with f set to close it, or dropped (with a
+ * warning) and its content kept — a link whose href is refused, a link in
+ * a link, or nesting deeper than RT_INLINE_MAX.
  */
-static int
+static void
 enter_inline(struct out *o, xmlNodePtr n, enum role role, struct frame *f)
 {
 	xmlChar *v = NULL;
 	char *href = NULL, s[RT_SHOW_MAX + 4];
 	xmlNodePtr e;
-	int rc = 0;
 
 	if (role == R_A) {
 		for (size_t i = 0; i < o->inl_n; i++)
@@ -714,11 +714,9 @@ enter_inline(struct out *o, xmlNodePtr n, enum role role, struct frame *f)
 	o->inl[o->inl_n] = e;
 	o->inl_id[o->inl_n++] = f->id = ++o->last_id;
 	f->kind = K_INLINE;
-	rc = 1;
 out:
 	xmlFree(v);
 	free(href);
-	return rc;
 }
 
 /*
@@ -786,7 +784,7 @@ enter_element(struct out *o, xmlNodePtr n, struct frame *f)
 		f->kind = K_LIST;
 		f->id = o->list_id;
 		break;
-	default:
+	default:	/* R_LI; a stray one starts a list */
 		close_block(o);
 		if (o->list == NULL)
 			open_list(o, (const xmlChar *)"ul", 1);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -20,6 +21,8 @@
 #include "i18n.h"
 #include "buf.h"
 #include "log.h"
+#include "fmt.h"
+#include "notice.h"
 #include "notice_edit.h"
 #include "tmpl.h"
 
@@ -51,9 +54,11 @@ static const struct command commands[] = {
 	    "(runs the migrations in sql/)", cmd_init },
 	{ "check", "", "load the config, messages and every template; "
 	    "report the first problem with file and line", cmd_check },
-	{ "notice", "import FILE [--lang fi|en] | publish | discard | list",
+	{ "notice", "import FILE [--lang fi|en] | publish | discard | list | "
+	    "export DIR [--prefix /PATH]",
 	    "the privacy notice: import a text into the draft, publish the "
-	    "draft, drop it, list versions", cmd_notice },
+	    "draft, drop it, list versions, write them as static files",
+	    cmd_notice },
 	{ "help", "", "show this help", cmd_help },
 };
 
@@ -272,6 +277,227 @@ out:
 }
 
 static int
+write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char path[4096];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "rekisteri: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ok = fwrite(data, 1, len, f) == len;
+	if (fclose(f) != 0 || !ok) {
+		fprintf(stderr, "rekisteri: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Render template name for lang with model m into DIR/file. */
+static int
+export_page(const struct tmpl_set *set, const char *name, enum lang lang,
+    struct tmpl_model *m, const char *dir, const char *file)
+{
+	const struct tmpl *t = tmpl_get(set, name, lang);
+	struct tmpl_map *root = tm_root(m);
+	struct buf out = BUF_INIT;
+	int rc;
+
+	tm_str(root, "lang", lang_codes[lang]);
+	tm_str(root, "lang_other", lang_codes[lang == LANG_FI ? LANG_EN : LANG_FI]);
+	tmpl_render(t, root, &out);
+	rc = write_file(dir, file, out.data, out.len);
+	buf_free(&out);
+	return rc;
+}
+
+static const char export_apache[] =
+    "# Serve the exported privacy notice at %1$s/ (rekisteri notice export).\n"
+    "# Include this in the virtual host; mod_alias and mod_headers needed.\n"
+    "Alias %1$s/ \"%2$s/\"\n"
+    "RedirectMatch 302 ^%1$s/?$ %1$s/notice.fi.html\n"
+    "<Directory \"%2$s\">\n"
+    "\tRequire all granted\n"
+    "\tOptions None\n"
+    "\tAddType \"text/html; charset=utf-8\" .html\n"
+    "\tAddType \"text/css; charset=utf-8\" .css\n"
+    "\tAddType application/json .json\n"
+    "\tHeader always set X-Content-Type-Options \"nosniff\"\n"
+    "\tHeader always set Referrer-Policy \"same-origin\"\n"
+    "\tHeader always set Content-Security-Policy \"default-src 'none'; "
+    "style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri "
+    "'none'; frame-ancestors 'none'\"\n"
+    "\t<FilesMatch \"\\.json$\">\n"
+    "\t\tHeader set Access-Control-Allow-Origin \"*\"\n"
+    "\t</FilesMatch>\n"
+    "</Directory>\n";
+
+static const char export_nginx[] =
+    "# Serve the exported privacy notice at %1$s/ (rekisteri notice export).\n"
+    "# Include this in the server block.\n"
+    "location = %1$s/ { return 302 %1$s/notice.fi.html; }\n"
+    "location %1$s/ {\n"
+    "\talias %2$s/;\n"
+    "\ttypes {\n"
+    "\t\ttext/html html;\n"
+    "\t\ttext/css css;\n"
+    "\t\tapplication/json json;\n"
+    "\t}\n"
+    "\tcharset utf-8;\n"
+    "\tcharset_types text/html text/css;\n"
+    "\tadd_header X-Content-Type-Options \"nosniff\" always;\n"
+    "\tadd_header Referrer-Policy \"same-origin\" always;\n"
+    "\tadd_header Content-Security-Policy \"default-src 'none'; style-src "
+    "'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'\" always;\n"
+    "}\n";
+
+/*
+ * rekisteri notice export DIR [--prefix /PATH]: every published version in
+ * both languages as static files whose links point at each other under
+ * PATH (default /notice-static), plus web-server snippets to serve them.
+ */
+static int
+notice_export_cmd(struct cli *c, int argc, char **argv)
+{
+	const struct notice_urls u = { 1, NULL };
+	struct notice_urls urls = u;
+	const char *dir = NULL, *prefix = "/notice-static";
+	struct i18n *msgs = NULL;
+	struct tmpl_set *set = NULL;
+	struct buf b = BUF_INIT;
+	char err[1024], name[128], absdir[4096];
+	sqlite3 *db = NULL;
+	int latest, rc = EXIT_FAIL, files = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--prefix") == 0 && i + 1 < argc)
+			prefix = argv[++i];
+		else if (dir == NULL && argv[i][0] != '-')
+			dir = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (dir == NULL || prefix[0] != '/' || strpbrk(prefix, " \"'<>?#\\") ||
+	    prefix[strlen(prefix) - 1] == '/')
+		return EXIT_USAGE;
+	urls.prefix = prefix;
+	if (load_conf(c) != 0)
+		return EXIT_FAIL;
+	fmt_init();
+	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL ||
+	    (set = tmpl_load(c->conf.templates, msgs, err, sizeof(err))) == NULL ||
+	    (db = db_open(c->conf.db_path, DB_READONLY, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		goto out;
+	}
+	if (notice_prepare(db) != 0 || (latest = notice_latest()) < 0) {
+		fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (latest == 0) {
+		fprintf(stderr, "rekisteri: no version is published yet\n");
+		goto out;
+	}
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "rekisteri: %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	if (realpath(dir, absdir) == NULL) {
+		fprintf(stderr, "rekisteri: %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	for (int l = 0; l < LANG__MAX; l++) {
+		struct tmpl_model *m;
+
+		for (int n = 1; n <= latest; n++) {
+			for (int as_latest = 0; as_latest <= (n == latest); as_latest++) {
+				m = tm_new();
+				if (notice_fill(n, (enum lang)l, tm_root(m)) != 0) {
+					tm_free(m);
+					fprintf(stderr, "rekisteri: version %d is "
+					    "unreadable\n", n);
+					goto out;
+				}
+				notice_links(tm_root(m), &urls, (enum lang)l, n, latest);
+				if (as_latest)
+					snprintf(name, sizeof(name), "notice.%s.html",
+					    lang_codes[l]);
+				else
+					snprintf(name, sizeof(name), "notice-v%d.%s.html",
+					    n, lang_codes[l]);
+				if (export_page(set, "notice.xhtml", (enum lang)l, m,
+				    absdir, name) != 0) {
+					tm_free(m);
+					goto out;
+				}
+				tm_free(m);
+				files++;
+			}
+			buf_reset(&b);
+			if (notice_print_css(n, (enum lang)l, i18n_msg(msgs,
+			    (enum lang)l, "notice.page_of"), &b) != 0)
+				goto out;
+			snprintf(name, sizeof(name), "print-v%d.%s.css", n,
+			    lang_codes[l]);
+			if (write_file(absdir, name, b.data, b.len) != 0)
+				goto out;
+			files++;
+		}
+		m = tm_new();
+		notice_fill_versions(&urls, (enum lang)l, tm_root(m));
+		notice_links(tm_root(m), &urls, (enum lang)l, 0, latest);
+		snprintf(name, sizeof(name), "versions.%s.html", lang_codes[l]);
+		if (export_page(set, "notice-versions.xhtml", (enum lang)l, m,
+		    absdir, name) != 0) {
+			tm_free(m);
+			goto out;
+		}
+		tm_free(m);
+		files++;
+	}
+	for (int n = 1; n <= latest; n++) {
+		buf_reset(&b);
+		if (notice_json(n, &b) != 0)
+			goto out;
+		buf_addc(&b, '\n');
+		snprintf(name, sizeof(name), "notice-v%d.json", n);
+		if (write_file(absdir, name, b.data, b.len) != 0 ||
+		    (n == latest && write_file(absdir, "notice.json", b.data,
+		    b.len) != 0))
+			goto out;
+		files += 1 + (n == latest);
+	}
+	buf_reset(&b);
+	buf_addf(&b, export_apache, prefix, absdir);
+	if (write_file(absdir, "apache.conf", b.data, b.len) != 0)
+		goto out;
+	buf_reset(&b);
+	buf_addf(&b, export_nginx, prefix, absdir);
+	if (write_file(absdir, "nginx.conf", b.data, b.len) != 0)
+		goto out;
+	printf("%s: %d files for %d version%s; serve them at %s/ with %s/apache.conf "
+	    "or %s/nginx.conf\n", absdir, files, latest, latest == 1 ? "" : "s",
+	    prefix, absdir, absdir);
+	printf("The pages use /static/rekisteri.css and link to /request, as "
+	    "the live site does.\n");
+	rc = EXIT_OK;
+out:
+	buf_free(&b);
+	if (db != NULL) {
+		notice_finalize();
+		db_close(db);
+	}
+	tmpl_free(set);
+	i18n_free(msgs);
+	return rc;
+}
+
+static int
 cmd_notice(struct cli *c, int argc, char **argv)
 {
 	char err[1024];
@@ -282,6 +508,8 @@ cmd_notice(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if (strcmp(argv[1], "import") == 0)
 		return notice_import_cmd(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return notice_export_cmd(c, argc - 1, argv + 1);
 	if (argc != 2)
 		return EXIT_USAGE;
 	if (strcmp(argv[1], "publish") == 0) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -326,6 +327,55 @@ second_version_keeps_first(void **state)
 	http_resp_free(&r);
 }
 
+/* Static export: every version in both languages, linked to each other. */
+static void
+export_static_files(void **state)
+{
+	static const char *const files[] = {
+		"notice.fi.html", "notice.en.html", "notice-v1.fi.html",
+		"notice-v2.en.html", "versions.fi.html", "versions.en.html",
+		"print-v1.fi.css", "print-v2.en.css", "notice.json",
+		"notice-v1.json", "apache.conf", "nginx.conf",
+	};
+	const char *cli = getenv("REKISTERI_CLI"), *st = getenv("REKISTERI_STATE");
+	struct buf cmd = BUF_INIT;
+	char path[1200];
+
+	(void)state;
+	buf_addf(&cmd, "%s notice export '%s/export' --prefix /tietosuoja "
+	    ">/dev/null", cli, st);
+	assert_int_equal(system(cmd.data), 0);
+	buf_free(&cmd);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/export/%s", st, files[i]);
+		if ((f = fopen(path, "r")) == NULL)
+			fail_msg("export wrote no %s", files[i]);
+		fclose(f);
+		if (strstr(files[i], ".html") != NULL) {
+			xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET |
+			    XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+			if (doc == NULL)
+				fail_msg("%s is not well-formed", files[i]);
+			xmlFreeDoc(doc);
+		}
+	}
+	/* links point at the exported files, not the live URLs */
+	snprintf(path, sizeof(path), "grep -q 'href=\"/tietosuoja/notice.en.html\"' "
+	    "'%s/export/notice.fi.html' && grep -q 'Kymmenen vuotta' "
+	    "'%s/export/notice.fi.html' && grep -q '10 vuotta' "
+	    "'%s/export/notice-v1.fi.html' && grep -q 'Alias /tietosuoja/' "
+	    "'%s/export/apache.conf'", st, st, st, st);
+	assert_int_equal(system(path), 0);
+	/* a bad prefix is a usage error */
+	buf_addf(&cmd, "%s notice export '%s/x' --prefix 'no-slash' 2>/dev/null",
+	    cli, st);
+	assert_int_equal(WEXITSTATUS(system(cmd.data)), 2);
+	buf_free(&cmd);
+}
+
 int
 main(void)
 {
@@ -338,6 +388,7 @@ main(void)
 		cmocka_unit_test(bad_versions_are_404),
 		cmocka_unit_test(published_is_immutable_in_database),
 		cmocka_unit_test(second_version_keeps_first),
+		cmocka_unit_test(export_static_files),
 	};
 	int rc;
 
