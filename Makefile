@@ -188,7 +188,7 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man1/rekisteri.1 $(DESTDIR)$(MANDIR)/man5/rekisteri.conf.5
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CGI_BIN:=.d) $(BUILD)/tools/rekisteri.d \
          $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d)

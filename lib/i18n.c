@@ -110,7 +110,8 @@ cat_load(const char *path, enum lang lang, struct catalogue *c, char *err,
 		xmlFree(key);
 		xmlFree(text);
 	}
-	qsort(c->m, c->n, sizeof(*c->m), msg_cmp);
+	if (c->n > 0)
+		qsort(c->m, c->n, sizeof(*c->m), msg_cmp);
 	for (size_t i = 1; i < c->n; i++)
 		if (strcmp(c->m[i - 1].key, c->m[i].key) == 0) {
 			snprintf(err, errlen, "%s:0: key %s appears twice", path,

@@ -1056,6 +1056,15 @@ check_elem(const struct chk *k, const xmlNode *n)
 	if (v[DIR_LAYOUT] != NULL && n->parent->type != XML_DOCUMENT_NODE)
 		return node_err(k->err, k->errlen, n,
 		    "t:layout belongs on the root element");
+	/* A page has exactly one root element, whatever the model holds. */
+	if (n->parent->type == XML_DOCUMENT_NODE)
+		for (d = 0; d < DIR__MAX; d++)
+			if (v[d] != NULL && (d == DIR_IF || d == DIR_UNLESS ||
+			    d == DIR_EACH || d == DIR_STRIP))
+				return node_err(k->err, k->errlen, n, "t:%s cannot "
+				    "be on a file's root element, which must be "
+				    "written exactly once (put it on the "
+				    "t:include instead)", dirs[d].name);
 	if (v[DIR_LAYOUT] != NULL)
 		for (d = 0; d < DIR__MAX; d++)
 			if (v[d] != NULL && d != DIR_LAYOUT)

@@ -189,6 +189,20 @@ i18n_catalogues_complete(void **state)
 	i18n_free(t);
 }
 
+/* Empty catalogues load (the fuzzer found qsort called with NULL, UBSan). */
+static void
+i18n_empty_catalogues(void **state)
+{
+	struct i18n *t;
+
+	(void)state;
+	t = i18n_load("tests/fixtures/i18n-empty", err, sizeof(err));
+	if (t == NULL)
+		fail_msg("%s", err);
+	assert_null(i18n_get(t, LANG_FI, "notice.title"));
+	i18n_free(t);
+}
+
 static void
 i18n_negotiation(void **state)
 {
@@ -218,6 +232,7 @@ main(void)
 		cmocka_unit_test(db_failed_migration_changes_nothing),
 		cmocka_unit_test(db_real_migrations),
 		cmocka_unit_test(i18n_catalogues_complete),
+		cmocka_unit_test(i18n_empty_catalogues),
 		cmocka_unit_test(i18n_negotiation),
 	};
 

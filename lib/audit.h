@@ -1,0 +1,50 @@
+/* audit.h — the audit log: append-only, hash-chained rows that name records by id and never hold a customer's personal data. */
+#ifndef REKISTERI_AUDIT_H
+#define REKISTERI_AUDIT_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+/*
+ * One event. Every field but action may be NULL or 0 (stored as '' or
+ * NULL). summary is a short text for people ("role handler → admin") and
+ * must never contain a customer's name, email, address or other personal
+ * values: name records by id in object_type/object_id instead.
+ */
+struct audit_entry {
+	sqlite3_int64	 user_id;	/* staff user, 0 for none */
+	const char	*username;	/* staff account name */
+	const char	*client;	/* client address, "cli" for the command line */
+	const char	*action;	/* "login", "login.fail", "customer.view" ... */
+	const char	*object_type;	/* "user", "customer", "notice" ... */
+	const char	*object_id;
+	const char	*summary;
+};
+
+/*
+ * Append e to the audit log on db. Inside the caller's transaction when one
+ * is open (so the event and the change it records commit together), else in
+ * its own BEGIN IMMEDIATE transaction. The row's hash is BLAKE2b-256 over the
+ * previous row's hash and the row's own fields (docs/audit.md). 0 or -1.
+ */
+int		 audit_append(sqlite3 *db, const struct audit_entry *e);
+
+/*
+ * Walk the log from its first row and check every link of the chain.
+ * Returns 0 when it is intact (*rows gets the row count), or the id of the
+ * first row that was edited, inserted or follows a deleted row, with a
+ * sentence in why; -1 on a database error. (A row inserted with an id
+ * below 1 is reported as 1, its real id in why.)
+ */
+sqlite3_int64	 audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why,
+		    size_t whylen);
+
+/*
+ * The last row's id and hash in lowercase hex (64 digits and a NUL), to be
+ * recorded outside the database: the chain cannot show that its last rows
+ * were deleted. An empty log gives 0 and 64 zeros. 0, or -1.
+ */
+int		 audit_head(sqlite3 *db, sqlite3_int64 *id, char hex[65]);
+
+#endif
