@@ -74,7 +74,7 @@ frommem_fini(struct app *a)
 }
 
 static const struct route routes[] = {
-	{ "/bench-mem", METHOD_GET, 0, page_mem },
+	{ .path = "/bench-mem", .methods = METHOD_GET, .fn = page_mem },
 };
 
 int

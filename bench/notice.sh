@@ -14,12 +14,13 @@
 # whole series runs twice: mod_proxy_fcgi opening a Unix-socket connection
 # per request (as rekisteri-site.conf.in does today), then with pooled
 # connections (<Proxy "fcgi://NAME/" enablereuse=on max=$WORKERS>) for both
-# FastCGI routes; under reuse it first checks that bodies are never mixed.
+# FastCGI routes (max: see REUSE_MAX below); under reuse it first checks
+# that bodies are never mixed and no request fails.
 #
 # Usage: bash bench/notice.sh   (from the top folder, after `make all` and
 #        `make build/bench/frommem`)
 # Environment: BUILD (build), DURATION (10), RUNS (3), WORKERS (2),
-#   REUSE (off|on|both; both), REUSE_MAX (per Apache child; $WORKERS),
+#   REUSE (off|on|both; both), REUSE_MAX (per Apache child; WORKERS/ServerLimit),
 #   CONNS (32), KEEP_STATE=1 keeps the state folder.
 # Everything runs on 127.0.0.1 on a free port; every process started here is
 # stopped on exit.
@@ -29,8 +30,25 @@ ROOT=$(pwd)
 DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
 WORKERS=${WORKERS:-2}
+# Pooled connections: with max=M per Apache child, every pooled connection
+# holds a libfcgi worker for as long as Apache keeps it (FCGI_KEEP_CONN), so
+# ServerLimit x M must not exceed WORKERS or requests queue behind idle
+# pooled connections for seconds. Default M = WORKERS / ServerLimit, at least 1.
+limit=$(awk '$1 == "ServerLimit" { print $2 }' "$ROOT/conf/apache/httpd.conf.in")
+m=$((WORKERS / ${limit:-1}))
+[ "$m" -ge 1 ] || m=1
+REUSE_MAX=${REUSE_MAX:-$m}
+# When rekisteri-site.conf.in pools the notice connections itself, only the
+# from-memory route gets a <Proxy> here (with the same max) and REUSE is on.
+SITE_REUSE=
+if grep -q 'enablereuse=on' "$ROOT/conf/apache/rekisteri-site.conf.in"; then
+	SITE_REUSE=1
+	REUSE=on
+	m=$(grep -o 'enablereuse=on.*max=[0-9]*' "$ROOT/conf/apache/rekisteri-site.conf.in" |
+	    sed -n 's/.*max=\([0-9]*\).*/\1/p' | head -n 1)
+	[ -n "$m" ] && REUSE_MAX=$m
+fi
 REUSE=${REUSE:-both}
-REUSE_MAX=${REUSE_MAX:-$WORKERS}
 CONNS=${CONNS:-32}
 MEM=${FROMMEM:-$ROOT/$BUILD/bench/frommem}
 export WORKERS
@@ -94,9 +112,11 @@ Alias "/bench-static" "$BODY"
 </Location>
 CONF
 	if [ "$1" = on ]; then
-		cat >>"$STATE/apache/extra-bench.conf" <<CONF
+		[ -n "$SITE_REUSE" ] || cat >>"$STATE/apache/extra-bench.conf" <<CONF
 <Proxy "fcgi://rekisteri-notice/" enablereuse=on max=$REUSE_MAX>
 </Proxy>
+CONF
+		cat >>"$STATE/apache/extra-bench.conf" <<CONF
 <Proxy "fcgi://rekisteri-frommem/" enablereuse=on max=$REUSE_MAX>
 </Proxy>
 CONF
@@ -169,9 +189,12 @@ mixcheck() {
 	done
 	wait "$wpid"
 	fetch "/notice?lang=en" "$STATE/bench/mix.en" && cmp -s "$STATE/bench/notice-en.html" "$STATE/bench/mix.en" || bad=$((bad + 1))
-	errs=$(grep -E 'Non-2xx|Socket errors' "$STATE/bench/mix.wrk" | tr -s ' ' | tr '\n' ';')
-	echo "reuse check: $n curl responses during wrk load on /notice?lang=en: $bad wrong${errs:+; wrk: $errs}"
-	[ "$bad" -eq 0 ]
+	non2xx=$(awk '/Non-2xx/ { n += $NF } END { print n + 0 }' "$STATE/bench/mix.wrk")
+	echo "reuse check: $n curl responses during wrk load on /notice?lang=en: $bad wrong; wrk: $non2xx non-2xx"
+	if [ "$bad" -ne 0 ] || [ "$non2xx" -ne 0 ]; then
+		echo "reuse check FAILED (a 503 with AH01067 in error.log: the FastCGI side closed a pooled connection)"
+		return 1
+	fi
 }
 
 # to_ms VALUE: wrk's "1.23ms" / "950.00us" / "1.02s" in milliseconds.
@@ -205,12 +228,12 @@ series() {
 			rps=$(awk '/^Requests\/sec:/ { print $2 }' "$log")
 			p99=$(awk '$1 == "99%" { print $2 }' "$log")
 			p99=$(to_ms "${p99:-nan}")
-			nerr=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ {
-				for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i + 0 }
-				END { print n + 0 }' "$log")
-			printf '  %-5s run %d %-7s %10s req/s  p99 %8s ms  errors %s\n' \
-			    "$mode" "$run" "$v" "${rps:-?}" "$p99" "$nerr"
-			echo "$v ${rps:-0} $p99 $nerr" >>"$res"
+			bad=$(awk '/Non-2xx/ { n += $NF } END { print n + 0 }' "$log")
+			sock=$(awk '/Socket errors/ { for (i = 3; i <= NF; i++)
+				if ($i ~ /^[0-9]+,?$/) n += $i + 0 } END { print n + 0 }' "$log")
+			printf '  %-4s run %d %-7s %10s req/s  p99 %8s ms  non-2xx %s  socket errors %s\n' \
+			    "$mode" "$run" "$v" "${rps:-?}" "$p99" "$bad" "$sock"
+			echo "$v ${rps:-0} $p99 $bad $sock" >>"$res"
 		done
 	done
 }
@@ -219,20 +242,23 @@ series() {
 report() {
 	res=$STATE/bench/results.$1
 	echo
-	echo "mod_proxy_fcgi connection reuse: $1 (medians of $RUNS runs, wrk -t2 -c$CONNS -d${DURATION}s)"
-	printf '| %-36s | %10s | %12s | %6s |\n' variant req/s "p99 ms" errors
-	echo '|--------------------------------------|-----------:|-------------:|-------:|'
+	what=$1
+	[ "$1" = on ] && what="on, max=$REUSE_MAX per Apache child"
+	echo "mod_proxy_fcgi connection reuse: $what (medians of $RUNS runs, wrk -t2 -c$CONNS -d${DURATION}s)"
+	printf '| %-30s | %8s | %8s | %7s | %13s |\n' variant req/s "p99 ms" non-2xx "socket errors"
+	echo '|--------------------------------|---------:|---------:|--------:|--------------:|'
 	for v in static mem notice; do
 		case $v in
 		static) label="Apache, static file" ;;
-		mem) label="Apache + FastCGI from memory" ;;
-		notice) label="Apache + notice executable" ;;
+		mem) label="FastCGI from memory" ;;
+		notice) label="notice executable" ;;
 		esac
 		r=$(awk -v v="$v" '$1 == v { print $2 }' "$res" | median)
 		l=$(awk -v v="$v" '$1 == v { print $3 }' "$res" | median)
 		e=$(awk -v v="$v" '$1 == v { n += $4 } END { print n + 0 }' "$res")
+		k=$(awk -v v="$v" '$1 == v { n += $5 } END { print n + 0 }' "$res")
 		eval "rps_$v=\$r"
-		printf '| %-36s | %10.0f | %12.2f | %6s |\n' "$label" "$r" "$l" "$e"
+		printf '| %-30s | %8.0f | %8.2f | %7s | %13s |\n' "$label" "$r" "$l" "$e" "$k"
 	done
 	# shellcheck disable=SC2154
 	awk -v n="$rps_notice" -v s="$rps_static" -v m="$rps_mem" 'BEGIN {

@@ -141,6 +141,11 @@ app_dispatch(struct app *a, struct req *r)
 		app_error(a, r, 405);
 		return;
 	}
+	if (a->authorize != NULL && a->authorize(a, r, rt) != 0) {
+		if (!r->sent)
+			app_error(a, r, 403);
+		return;
+	}
 	rt->fn(a, r);
 	if (!r->sent) {
 		LOG_ERR("handler for %s sent no response", rt->path);

@@ -27,6 +27,7 @@ struct route {
 	unsigned	 methods;	/* METHOD_GET | METHOD_POST ... */
 	int		 prefix;
 	app_handler	 fn;
+	unsigned	 roles;		/* who may: role bits (auth.h); 0 = anyone */
 };
 
 struct app {
@@ -36,6 +37,13 @@ struct app {
 	size_t			 nroutes;
 	enum db_mode		 db_mode;	/* DB_READONLY for public readers */
 	int			(*init)(struct app *);	/* after db open; 0 ok */
+	/*
+	 * Consulted before every handler with the route found: returns 0 to
+	 * let the handler run, or non-zero when it has answered itself
+	 * (sign-in redirect, 403). NULL: every route is public.
+	 */
+	int			(*authorize)(struct app *, struct req *,
+				    const struct route *);
 	void			(*fini)(struct app *);
 	/* set by app_main */
 	struct conf		 conf;

@@ -35,7 +35,8 @@ static const char *const sql[STMT__MAX] = {
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	/* STMT_WALK: columns 0..8 in enum field order, then the two hashes */
 	"SELECT id, at, user_id, username, client, action, object_type,"
-	" object_id, summary, prev_hash, hash FROM audit_log ORDER BY id",
+	" object_id, summary, prev_hash, hash"
+	" FROM audit_log ORDER BY id",
 };
 
 /* Columns of STMT_WALK after the hashed fields. */

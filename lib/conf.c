@@ -30,6 +30,7 @@ static const struct key keys[] = {
 	{ "site",	"templates",	F(templates),		KIND_PATH, 1 },
 	{ "site",	"i18n",		F(i18n),		KIND_PATH, 1 },
 	{ "site",	"sql",		F(sql),			KIND_PATH, 1 },
+	{ "site",	"data",		F(data),		KIND_PATH, 0 },
 	{ "keys",	"dir",		F(key_dir),		KIND_PATH, 1 },
 	{ "controller",	"name",		F(controller_name),	KIND_TEXT, 1 },
 	{ "controller",	"address",	F(controller_address),	KIND_TEXT, 0 },

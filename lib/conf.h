@@ -20,6 +20,7 @@ struct conf {
 	char	*templates;
 	char	*i18n;
 	char	*sql;
+	char	*data;		/* optional: common-passwords.txt and the like */
 	/* [keys] */
 	char	*key_dir;
 	/* [controller] */

@@ -591,6 +591,7 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 	r->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->envp);
 	r->accept_language = FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp);
 	r->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", f->envp);
+	r->origin = FCGX_GetParam("HTTP_ORIGIN", f->envp);
 	r->lang = lang_negotiate(NULL, r->accept_language);
 	r->method = parse_method(FCGX_GetParam("REQUEST_METHOD", f->envp));
 

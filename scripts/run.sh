@@ -16,6 +16,12 @@ first=0
 server_config
 "$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init || exit 1
 server_seed_notice || exit 1
+admin_note=
+if [ "$("$BUILD/rekisteri" -c "$STATE/rekisteri.conf" user list | wc -l)" -le 1 ]; then
+	# A new register: one administrator, with a password shown only now.
+	admin_note=$("$BUILD/rekisteri" -c "$STATE/rekisteri.conf" user add admin \
+	    --role admin --name "Ylläpitäjä" --nda "$(date +%F)" --generate) || exit 1
+fi
 
 trap 'server_stop; exit 0' INT TERM
 trap 'server_stop' EXIT
@@ -28,7 +34,16 @@ Rekisteri is running (Ctrl-C stops it):
                    http://127.0.0.1:$PORT/notice?lang=en
   Versions         http://127.0.0.1:$PORT/notice/versions
   As JSON          http://127.0.0.1:$PORT/notice.json
+  Staff intranet   http://127.0.0.1:$PORT/intranet/
 State (config, database, keys, logs): $STATE
 MSG
 [ $first -eq 1 ] && echo "A new database was created at $STATE/rekisteri.db."
+if [ -n "$admin_note" ]; then
+	echo
+	echo "The first administrator (shown only this once):"
+	echo "  username: admin"
+	echo "$admin_note" | sed -n 's/^password: /  password: /p'
+	echo "  The NDA date was recorded as today; correct it with:"
+	echo "  $BUILD/rekisteri -c $STATE/rekisteri.conf user nda admin YYYY-MM-DD"
+fi
 wait "$APACHE_PID"

@@ -25,6 +25,7 @@ server_config() {
 	    -e "s|^templates = .*|templates = $ROOT/templates|" \
 	    -e "s|^i18n = .*|i18n = $ROOT/i18n|" \
 	    -e "s|^sql = .*|sql = $ROOT/sql|" \
+	    -e "s|^data = .*|data = $ROOT/data|" \
 	    -e "s|^dir = .*|dir = $STATE/keys|" \
 	    "$ROOT/conf/rekisteri.conf.sample" >"$STATE/rekisteri.conf"
 }

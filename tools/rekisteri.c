@@ -19,6 +19,10 @@
 #include "conf.h"
 #include "db.h"
 #include "i18n.h"
+#include <termios.h>
+
+#include "audit.h"
+#include "auth.h"
 #include "buf.h"
 #include "log.h"
 #include "fmt.h"
@@ -48,6 +52,8 @@ static int cmd_init(struct cli *, int, char **);
 static int cmd_check(struct cli *, int, char **);
 static int cmd_help(struct cli *, int, char **);
 static int cmd_notice(struct cli *, int, char **);
+static int cmd_user(struct cli *, int, char **);
+static int cmd_audit(struct cli *, int, char **);
 
 static const struct command commands[] = {
 	{ "init", "", "create the database or bring it up to date "
@@ -59,6 +65,15 @@ static const struct command commands[] = {
 	    "the privacy notice: import a text into the draft, publish the "
 	    "draft, drop it, list versions, write them as static files",
 	    cmd_notice },
+	{ "user", "add NAME --role admin|handler|auditor [--nda YYYY-MM-DD] "
+	    "[--name TEXT] [--password-stdin | --generate] | passwd NAME "
+	    "[--password-stdin | --generate] | disable NAME | enable NAME | "
+	    "nda NAME YYYY-MM-DD | list",
+	    "staff accounts: add, set a password, disable, enable, record the "
+	    "NDA date, list", cmd_user },
+	{ "audit", "verify",
+	    "check the audit log's hash chain; names the first row that was "
+	    "edited, inserted or deleted", cmd_audit },
 	{ "help", "", "show this help", cmd_help },
 };
 
@@ -564,6 +579,299 @@ cmd_notice(struct cli *c, int argc, char **argv)
 		return EXIT_OK;
 	}
 	return EXIT_USAGE;
+}
+
+/* Log a command-line admin action; the CLI is the machine's own operator. */
+static void
+audit_cli(sqlite3 *db, const char *action, const char *type, const char *id,
+    const char *summary)
+{
+	struct audit_entry e = { 0, "", "cli", action, type, id, summary };
+
+	if (audit_append(db, &e) != 0)
+		fprintf(stderr, "rekisteri: warning: the audit log could not be "
+		    "written: %s\n", sqlite3_errmsg(db));
+}
+
+/*
+ * Read a password: from standard input (one line) with --password-stdin,
+ * else twice from the terminal without echo. 0, or -1 with a message.
+ */
+static int
+read_password(int from_stdin, char *pw, size_t len)
+{
+	char again[AUTH_PW_MAX + 2];
+	struct termios old, quiet;
+	FILE *tty;
+	int rc = -1;
+
+	if (from_stdin) {
+		if (fgets(pw, (int)len, stdin) == NULL) {
+			fprintf(stderr, "rekisteri: no password on standard input\n");
+			return -1;
+		}
+		pw[strcspn(pw, "\r\n")] = '\0';
+		return 0;
+	}
+	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
+		fprintf(stderr, "rekisteri: no terminal to ask on: use "
+		    "--password-stdin or --generate\n");
+		return -1;
+	}
+	if (tcgetattr(fileno(tty), &old) != 0) {
+		fclose(tty);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	fputs("Password: ", tty);
+	fflush(tty);
+	if (fgets(pw, (int)len, tty) != NULL) {
+		fputs("\nAgain: ", tty);
+		fflush(tty);
+		if (fgets(again, sizeof(again), tty) != NULL) {
+			pw[strcspn(pw, "\r\n")] = '\0';
+			again[strcspn(again, "\r\n")] = '\0';
+			rc = strcmp(pw, again) == 0 ? 0 : -2;
+		}
+	}
+	fputs("\n", tty);
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fclose(tty);
+	sodium_memzero(again, sizeof(again));
+	if (rc == -2)
+		fprintf(stderr, "rekisteri: the passwords differ\n");
+	return rc == 0 ? 0 : -1;
+}
+
+/* A password from the options: generated, stdin or terminal, then the policy. */
+static int
+get_password(struct cli *c, int gen, int from_stdin, const char *user,
+    char *pw, size_t len, struct i18n *msgs)
+{
+	const char *why;
+
+	(void)c;
+	if (gen) {
+		auth_generate_password(pw);
+		return 0;
+	}
+	if (read_password(from_stdin, pw, len) != 0)
+		return -1;
+	if ((why = auth_password_problem(pw, user)) != NULL) {
+		fprintf(stderr, "rekisteri: %s\n", i18n_msg(msgs, LANG_EN, why));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_user(struct cli *c, int argc, char **argv)
+{
+	char err[1024], pw[AUTH_PW_MAX + 2];
+	const char *name = NULL, *nda = NULL, *display = NULL, *sub;
+	struct i18n *msgs = NULL;
+	struct user u;
+	sqlite3 *db;
+	unsigned role = 0;
+	int gen = 0, from_stdin = 0, rc = EXIT_FAIL, i;
+
+	if (argc < 2)
+		return EXIT_USAGE;
+	sub = argv[1];
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
+			if ((role = role_parse(argv[++i])) == 0) {
+				fprintf(stderr, "rekisteri: the role is admin, "
+				    "handler or auditor\n");
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[i], "--nda") == 0 && i + 1 < argc)
+			nda = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			display = argv[++i];
+		else if (strcmp(argv[i], "--generate") == 0)
+			gen = 1;
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = 1;
+		else if (argv[i][0] != '-' && name == NULL)
+			name = argv[i];
+		else if (argv[i][0] != '-' && nda == NULL &&
+		    strcmp(sub, "nda") == 0)
+			nda = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (gen && from_stdin)
+		return EXIT_USAGE;
+	if (strcmp(sub, "list") == 0) {
+		sqlite3_stmt *st;
+
+		if (name != NULL || (db = open_db(c)) == NULL)
+			return name != NULL ? EXIT_USAGE : EXIT_FAIL;
+		if (sqlite3_prepare_v2(db, "SELECT username, role, coalesce("
+		    "nda_signed, '-'), CASE active WHEN 1 THEN 'active' ELSE "
+		    "'disabled' END, display_name FROM users ORDER BY username",
+		    -1, &st, NULL) != SQLITE_OK) {
+			fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
+			db_close(db);
+			return EXIT_FAIL;
+		}
+		printf("%-20s %-8s %-11s %-8s %s\n", "username", "role", "NDA",
+		    "state", "name");
+		while (sqlite3_step(st) == SQLITE_ROW)
+			printf("%-20s %-8s %-11s %-8s %s\n",
+			    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+			    sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
+			    sqlite3_column_text(st, 4));
+		sqlite3_finalize(st);
+		db_close(db);
+		return EXIT_OK;
+	}
+	if (name == NULL)
+		return EXIT_USAGE;
+	if (nda != NULL) {
+		struct tm tm;
+
+		if (fmt_parse_date(nda, &tm) != 0) {
+			fprintf(stderr, "rekisteri: the NDA date is YYYY-MM-DD, a "
+			    "real date\n");
+			return EXIT_USAGE;
+		}
+	}
+	if ((db = open_db(c)) == NULL)
+		return EXIT_FAIL;
+	if (c->conf.data != NULL) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/common-passwords.txt", c->conf.data);
+		if (auth_load_common(path) != 0)
+			fprintf(stderr, "rekisteri: warning: %s: %s\n", path,
+			    strerror(errno));
+	}
+	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		goto out;
+	}
+	if (strcmp(sub, "add") == 0) {
+		sqlite3_int64 id;
+		char idtext[32];
+
+		if (role == 0) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (!auth_username_ok(name)) {
+			fprintf(stderr, "rekisteri: a username is 2 to %d of a-z, "
+			    "0-9, '.', '_' and '-', starting with a letter\n",
+			    AUTH_NAME_MAX);
+			goto out;
+		}
+		if (get_password(c, gen, from_stdin, name, pw, sizeof(pw), msgs) != 0)
+			goto out;
+		if (user_add(db, name, display ? display : name, role, nda, pw, &id,
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "rekisteri: %s\n", err);
+			goto out;
+		}
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+		audit_cli(db, "user.add", "user", idtext, role_name(role));
+		printf("added %s (%s)%s\n", name, role_name(role), nda ? "" :
+		    "; no NDA date yet, so the user cannot sign in until "
+		    "`rekisteri user nda` records it");
+		if (gen)
+			printf("password: %s\n(shown once; give it to %s in person)\n",
+			    pw, name);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (user_by_name(db, name, &u) != 0) {
+		fprintf(stderr, "rekisteri: no user %s\n", name);
+		goto out;
+	}
+	{
+		char idtext[32];
+
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)u.id);
+		if (strcmp(sub, "passwd") == 0) {
+			if (get_password(c, gen, from_stdin, name, pw, sizeof(pw),
+			    msgs) != 0)
+				goto out;
+			if (user_set_password(db, u.id, pw, gen) != 0 ||
+			    session_delete_user(db, u.id) != 0)
+				goto dberr;
+			audit_cli(db, "user.passwd", "user", idtext, gen ?
+			    "one-time password; change at next sign-in" : "");
+			printf("password of %s changed; their sessions ended\n",
+			    name);
+			if (gen)
+				printf("password: %s\n(shown once; %s must change it "
+				    "at the next sign-in)\n", pw, name);
+		} else if (strcmp(sub, "disable") == 0 ||
+		    strcmp(sub, "enable") == 0) {
+			int on = strcmp(sub, "enable") == 0;
+
+			if (user_set_active(db, u.id, on) != 0 ||
+			    (!on && session_delete_user(db, u.id) != 0))
+				goto dberr;
+			audit_cli(db, on ? "user.enable" : "user.disable", "user",
+			    idtext, "");
+			printf("%s is %s\n", name, on ? "enabled" : "disabled; "
+			    "their sessions ended");
+		} else if (strcmp(sub, "nda") == 0 && nda != NULL) {
+			if (user_set_nda(db, u.id, nda) != 0) {
+				fprintf(stderr, "rekisteri: the NDA date cannot be "
+				    "in the future\n");
+				goto out;
+			}
+			audit_cli(db, "user.nda", "user", idtext, nda);
+			printf("%s signed the NDA on %s\n", name, nda);
+		} else {
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	}
+	rc = EXIT_OK;
+	goto out;
+dberr:
+	fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
+out:
+	sodium_memzero(pw, sizeof(pw));
+	i18n_free(msgs);
+	auth_free_common();
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_audit(struct cli *c, int argc, char **argv)
+{
+	char why[512];
+	sqlite3_int64 rows = 0, bad;
+	sqlite3 *db;
+
+	if (argc != 2 || strcmp(argv[1], "verify") != 0)
+		return EXIT_USAGE;
+	if (load_conf(c) != 0)
+		return EXIT_FAIL;
+	if ((db = db_open(c->conf.db_path, DB_READONLY, why, sizeof(why))) ==
+	    NULL) {
+		fprintf(stderr, "rekisteri: %s\n", why);
+		return EXIT_FAIL;
+	}
+	bad = audit_verify(db, &rows, why, sizeof(why));
+	db_close(db);
+	if (bad < 0) {
+		fprintf(stderr, "rekisteri: cannot read the audit log\n");
+		return EXIT_FAIL;
+	}
+	if (bad > 0) {
+		printf("the audit log has been tampered with: %s\n", why);
+		return EXIT_FAIL;
+	}
+	printf("the audit log is intact: %lld rows\n", (long long)rows);
+	return EXIT_OK;
 }
 
 static int

@@ -34,8 +34,8 @@ page_form(struct app *a, struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/test/fail", METHOD_GET, 0, page_fail },
-	{ "/test/form", METHOD_POST, 0, page_form },
+	{ "/test/fail", METHOD_GET, 0, page_fail, 0 },
+	{ "/test/form", METHOD_POST, 0, page_form, 0 },
 };
 
 int

@@ -1,0 +1,548 @@
+/*
+ * intranet — the staff intranet: /intranet/... Sign-in, sessions, the front
+ * page, one's own password, the audit log, and users for admins.
+ *
+ * Every route is a row in routes[] with the roles that may use it;
+ * authorize() consults that row before any handler runs: no session →
+ * 303 to the sign-in page, a role not in the row → 403, a POST without the
+ * session's CSRF token (or from another origin) → 403, and nothing changes.
+ * `intranet --routes` prints the table, so tests can walk every route.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "buf.h"
+#include "fmt.h"
+#include "log.h"
+
+#define COOKIE	"rekisteri_session"
+#define PAGE_ROWS 50
+
+/* The signed-in user of the request being served, set by authorize(). */
+static struct user me;
+static char me_csrf[AUTH_ID_HEX];
+static int signed_in;
+
+static void
+log_event(struct app *a, struct req *r, const struct user *u,
+    const char *action, const char *type, sqlite3_int64 object,
+    const char *summary)
+{
+	char id[32] = "";
+	struct audit_entry e;
+
+	if (object > 0)
+		snprintf(id, sizeof(id), "%lld", (long long)object);
+	memset(&e, 0, sizeof(e));
+	e.user_id = u ? u->id : 0;
+	e.username = u ? u->username : "";
+	e.client = r->remote_addr ? r->remote_addr : "";
+	e.action = action;
+	e.object_type = type;
+	e.object_id = id;
+	e.summary = summary;
+	if (audit_append(a->db, &e) != 0)
+		LOG_ERR("audit append failed for %s", action);
+}
+
+static void
+redirect(struct req *r, const char *to)
+{
+	resp_header(r, "Location", to);
+	resp_header(r, "Cache-Control", "no-store");
+	resp_send(r, 303, NULL, NULL, 0);
+}
+
+static void
+set_cookie(struct app *a, struct req *r, const char *id)
+{
+	struct buf b = BUF_INIT;
+	int secure = strncmp(a->conf.base_url, "https:", 6) == 0;
+
+	if (id != NULL)
+		buf_addf(&b, COOKIE "=%s; Path=/intranet; HttpOnly; "
+		    "SameSite=Strict%s", id, secure ? "; Secure" : "");
+	else
+		buf_addf(&b, COOKIE "=; Path=/intranet; HttpOnly; SameSite=Strict;"
+		    " Max-Age=0%s", secure ? "; Secure" : "");
+	resp_header(r, "Set-Cookie", b.data);
+	buf_free(&b);
+}
+
+/* The values every intranet page has: who is signed in, the token, the nav. */
+static struct tmpl_model *
+model(struct req *r)
+{
+	struct tmpl_model *m = tm_new();
+	struct tmpl_map *root = tm_root(m), *u;
+	char nda[64];
+
+	if (signed_in) {
+		u = tm_map(root, "me");
+		fmt_date(nda, sizeof(nda), r->lang, me.nda);
+		tm_str(u, "nda", nda);
+		tm_str(u, "username", me.username);
+		tm_str(u, "display_name", me.display_name);
+		tm_str(u, "role", role_name(me.role));
+		tm_bool(u, "is_admin", me.role == ROLE_ADMIN);
+		tm_bool(u, "sees_audit", (me.role & (ROLE_ADMIN | ROLE_AUDITOR)) != 0);
+		tm_str(root, "csrf", me_csrf);
+	}
+	return m;
+}
+
+static void
+page(struct app *a, struct req *r, int status, const char *name,
+    struct tmpl_model *m)
+{
+	resp_header(r, "Cache-Control", "no-store");
+	app_page(a, r, status, name, m);
+}
+
+/* Reject cross-site POSTs: an Origin, when sent, must be our own. */
+static int
+same_origin(struct app *a, struct req *r)
+{
+	return r->origin == NULL || strcmp(r->origin, a->conf.base_url) == 0;
+}
+
+static int
+authorize(struct app *a, struct req *r, const struct route *rt)
+{
+	time_t now = time(NULL);
+	int rc;
+
+	signed_in = 0;
+	memset(&me, 0, sizeof(me));
+	me_csrf[0] = '\0';
+	rc = session_get(a->db, &auth_limits_default, kv_get(&r->cookies, COOKIE),
+	    now, &me, me_csrf);
+	if (rc < 0) {
+		app_error(a, r, 500);
+		return 1;
+	}
+	signed_in = rc == 0;
+	if (r->method == METHOD_POST && !same_origin(a, r)) {
+		app_error(a, r, 403);
+		return 1;
+	}
+	if (rt->roles == 0)
+		return 0;
+	if (!signed_in) {
+		if (kv_get(&r->cookies, COOKIE) != NULL)
+			set_cookie(a, r, NULL);	/* expired or unknown: forget it */
+		if (r->method == METHOD_POST) {
+			app_error(a, r, 403);
+			return 1;
+		}
+		redirect(r, "/intranet/login?expired=1");
+		return 1;
+	}
+	if ((rt->roles & me.role) == 0) {
+		log_event(a, r, &me, "access.denied", "route", 0, rt->path);
+		app_error(a, r, 403);
+		return 1;
+	}
+	if (r->method == METHOD_POST &&
+	    !auth_token_equal(kv_get(&r->form, "csrf"), me_csrf)) {
+		app_error(a, r, 403);
+		return 1;
+	}
+	/* A one-time password must be changed before anything else. */
+	if (me.must_change && strcmp(rt->path, "/intranet/password") != 0 &&
+	    strcmp(rt->path, "/intranet/logout") != 0) {
+		redirect(r, "/intranet/password");
+		return 1;
+	}
+	return 0;
+}
+
+/* GET /intranet/login */
+static void
+page_login(struct app *a, struct req *r)
+{
+	struct tmpl_model *m;
+
+	if (signed_in) {
+		redirect(r, "/intranet/");
+		return;
+	}
+	m = model(r);
+	tm_bool(tm_root(m), "changed", kv_get(&r->query, "changed") != NULL);
+	tm_bool(tm_root(m), "expired", kv_get(&r->query, "expired") != NULL);
+	tm_bool(tm_root(m), "bye", kv_get(&r->query, "bye") != NULL);
+	page(a, r, 200, "login.xhtml", m);
+}
+
+/* One form value, refused when missing, duplicated or too long. */
+static const char *
+field(struct req *r, const char *key, size_t max)
+{
+	const char *v = kv_get(&r->form, key);
+
+	if (v == NULL || kv_count(&r->form, key) != 1 || strlen(v) > max)
+		return NULL;
+	return v;
+}
+
+/* POST /intranet/login */
+static void
+post_login(struct app *a, struct req *r)
+{
+	const char *name = field(r, "username", AUTH_NAME_MAX);
+	const char *pw = field(r, "password", AUTH_PW_MAX);
+	char id[AUTH_ID_HEX], csrf[AUTH_ID_HEX];
+	struct tmpl_model *m;
+	struct user u;
+	enum login_result lr;
+	time_t now = time(NULL);
+	int status = 200;
+
+	if (name == NULL || pw == NULL) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	memset(&u, 0, sizeof(u));
+	lr = auth_login(a->db, &auth_limits_default, name, pw, r->remote_addr,
+	    now, &u);
+	switch (lr) {
+	case LOGIN_OK:
+		if (session_create(a->db, u.id, now, id, csrf) != 0)
+			goto fail;
+		log_event(a, r, &u, "login", "user", u.id, "");
+		if (db_commit(a->db) != 0)
+			goto fail;
+		set_cookie(a, r, id);
+		sodium_memzero(id, sizeof(id));
+		redirect(r, u.must_change ? "/intranet/password" : "/intranet/");
+		return;
+	case LOGIN_BAD:
+		/* a known account is named; what else was typed is not kept */
+		log_event(a, r, u.id ? &u : NULL, "login.fail", "user", u.id,
+		    u.id ? "" : "unknown username");
+		status = 403;
+		break;
+	case LOGIN_LOCKED:
+		log_event(a, r, NULL, "login.locked", "user", 0, "");
+		status = 429;
+		break;
+	case LOGIN_NO_NDA:
+		log_event(a, r, &u, "login.no_nda", "user", u.id, "");
+		status = 403;
+		break;
+	default:
+		goto fail;
+	}
+	if (db_commit(a->db) != 0)
+		goto fail;
+	m = model(r);
+	tm_bool(tm_root(m), "error_bad", lr == LOGIN_BAD);
+	tm_bool(tm_root(m), "error_locked", lr == LOGIN_LOCKED);
+	tm_bool(tm_root(m), "error_nda", lr == LOGIN_NO_NDA);
+	tm_str(tm_root(m), "username", name);
+	if (status == 429)
+		resp_header(r, "Retry-After", "900");
+	page(a, r, status == 429 ? 429 : 200, "login.xhtml", m);
+	return;
+fail:
+	db_rollback(a->db);
+	app_error(a, r, 500);
+}
+
+/* POST /intranet/logout */
+static void
+post_logout(struct app *a, struct req *r)
+{
+	if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	log_event(a, r, &me, "logout", "user", me.id, "");
+	set_cookie(a, r, NULL);
+	redirect(r, "/intranet/login?bye=1");
+}
+
+/* GET /intranet/ */
+static void
+page_home(struct app *a, struct req *r)
+{
+	page(a, r, 200, "intranet-home.xhtml", model(r));
+}
+
+/* GET and POST /intranet/password: change one's own password. */
+static void
+page_password(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = model(r);
+	struct tmpl_map *root = tm_root(m);
+
+	tm_bool(root, "must_change", me.must_change);
+	if (r->method == METHOD_POST) {
+		const char *cur = field(r, "current", AUTH_PW_MAX);
+		const char *pw = field(r, "password", AUTH_PW_MAX + 1);
+		const char *again = field(r, "again", AUTH_PW_MAX + 1);
+		const char *why = NULL;
+		int ok;
+
+		if (cur == NULL || pw == NULL || again == NULL) {
+			tm_free(m);
+			app_error(a, r, 400);
+			return;
+		}
+		if ((ok = user_check_password(a->db, me.id, cur)) < 0) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		if (!ok)
+			tm_bool(root, "error_current", 1);
+		else if (strcmp(pw, again) != 0)
+			tm_bool(root, "error_again", 1);
+		else if ((why = auth_password_problem(pw, me.username)) != NULL) {
+			tm_bool(root, "error_new", 1);
+			tm_str(root, "error_new_text", i18n_msg(a->msgs, r->lang,
+			    why));
+		} else {
+			if (db_begin(a->db) != 0 ||
+			    user_set_password(a->db, me.id, pw, 0) != 0 ||
+			    session_delete_user(a->db, me.id) != 0) {
+				db_rollback(a->db);
+				tm_free(m);
+				app_error(a, r, 500);
+				return;
+			}
+			log_event(a, r, &me, "user.passwd", "user", me.id,
+			    "own password");
+			if (db_commit(a->db) != 0) {
+				tm_free(m);
+				app_error(a, r, 500);
+				return;
+			}
+			tm_free(m);
+			/* every session of the user ended: sign in anew */
+			set_cookie(a, r, NULL);
+			redirect(r, "/intranet/login?changed=1");
+			return;
+		}
+		tm_bool(root, "failed", 1);
+	}
+	page(a, r, 200, "password.xhtml", m);
+}
+
+/*
+ * A filter value from the query: at most max bytes; dates must be
+ * YYYY-MM-DD. NULL when absent or empty; *bad set when malformed.
+ */
+static const char *
+filter(struct req *r, const char *key, size_t max, int date, int *bad)
+{
+	const char *v = kv_get(&r->query, key);
+	struct tm tm;
+
+	if (v == NULL || *v == '\0')
+		return NULL;
+	if (strlen(v) > max || (date && fmt_parse_date(v, &tm) != 0)) {
+		*bad = 1;
+		return NULL;
+	}
+	return v;
+}
+
+/* GET /intranet/audit: the log, newest first, with filters and paging. */
+static void
+page_audit(struct app *a, struct req *r)
+{
+	static const char sql[] =
+	    "SELECT id, at, username, client, action, object_type, object_id,"
+	    " summary FROM audit_log"
+	    " WHERE (?1 IS NULL OR username = ?1)"
+	    " AND (?2 IS NULL OR action = ?2 OR action LIKE ?2 || '.%')"
+	    " AND (?3 IS NULL OR object_id = ?3)"
+	    " AND (?4 IS NULL OR at >= ?4)"
+	    " AND (?5 IS NULL OR at < date(?5, '+1 day'))"
+	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7";
+	const char *user, *action, *object, *from, *to, *pg;
+	struct tmpl_model *m;
+	struct tmpl_map *root, *f;
+	struct tmpl_list *rows;
+	sqlite3_stmt *st = NULL;
+	long pageno = 1;
+	int bad = 0, n = 0;
+	char when[64];
+
+	user = filter(r, "user", AUTH_NAME_MAX, 0, &bad);
+	action = filter(r, "action", 40, 0, &bad);
+	object = filter(r, "object", 40, 0, &bad);
+	from = filter(r, "from", 10, 1, &bad);
+	to = filter(r, "to", 10, 1, &bad);
+	if ((pg = kv_get(&r->query, "page")) != NULL) {
+		char *end;
+
+		pageno = strtol(pg, &end, 10);
+		if (!isdigit((unsigned char)pg[0]) || *end != '\0' || pageno < 1 ||
+		    pageno > 100000)
+			bad = 1;
+	}
+	if (bad) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(a->db));
+		app_error(a, r, 500);
+		return;
+	}
+	if (user) sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
+	if (action) sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+	if (object) sqlite3_bind_text(st, 3, object, -1, SQLITE_STATIC);
+	if (from) sqlite3_bind_text(st, 4, from, -1, SQLITE_STATIC);
+	if (to) sqlite3_bind_text(st, 5, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, PAGE_ROWS + 1);	/* one more: is there a next page */
+	sqlite3_bind_int64(st, 7, (pageno - 1) * PAGE_ROWS);
+	m = model(r);
+	root = tm_root(m);
+	f = tm_map(root, "filter");
+	tm_str(f, "user", user ? user : "");
+	tm_str(f, "action", action ? action : "");
+	tm_str(f, "object", object ? object : "");
+	tm_str(f, "from", from ? from : "");
+	tm_str(f, "to", to ? to : "");
+	rows = tm_list(root, "rows");
+	while (sqlite3_step(st) == SQLITE_ROW && n < PAGE_ROWS + 1) {
+		struct tmpl_map *row;
+
+		if (++n > PAGE_ROWS)
+			break;
+		row = tm_list_map(rows);
+		tm_int(row, "id", sqlite3_column_int64(st, 0));
+		fmt_datetime(when, sizeof(when), r->lang,
+		    (const char *)sqlite3_column_text(st, 1));
+		tm_str(row, "at", when);
+		for (int c = 2; c <= 7; c++) {
+			static const char *const keys[] = { "", "", "username",
+			    "client", "action", "object_type", "object_id",
+			    "summary" };
+
+			tm_str(row, keys[c], (const char *)sqlite3_column_text(st, c));
+		}
+	}
+	sqlite3_finalize(st);
+	tm_bool(root, "empty", n == 0);
+	tm_int(root, "page", pageno);
+	{
+		struct buf q = BUF_INIT;
+		const char *keys[] = { "user", "action", "object", "from", "to" };
+		const char *vals[] = { user, action, object, from, to };
+
+		for (int i = 0; i < 5; i++)
+			if (vals[i] != NULL) {
+				char *enc = NULL;
+
+				/* filter values are short tokens, dates or ids */
+				enc = xstrdup(vals[i]);
+				for (char *p = enc; *p; p++)
+					if (!isalnum((unsigned char)*p) && *p != '-' &&
+					    *p != '.' && *p != '_')
+						*p = '_';
+				buf_addf(&q, "&%s=%s", keys[i], enc);
+				free(enc);
+			}
+		if (pageno > 1) {
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/audit?page=%ld%s", pageno - 1,
+			    q.len ? q.data : "");
+			tm_str(root, "prev_href", h.data);
+			buf_free(&h);
+		}
+		if (n > PAGE_ROWS) {
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/audit?page=%ld%s", pageno + 1,
+			    q.len ? q.data : "");
+			tm_str(root, "next_href", h.data);
+			buf_free(&h);
+		}
+		buf_free(&q);
+	}
+	log_event(a, r, &me, "audit.view", "audit", 0, "");
+	page(a, r, 200, "audit.xhtml", m);
+}
+
+static const struct route routes[] = {
+	{ "/intranet/login", METHOD_GET, 0, page_login, 0 },
+	{ "/intranet/login", METHOD_POST, 0, post_login, 0 },
+	{ "/intranet/logout", METHOD_POST, 0, post_logout, ROLES_ALL },
+	{ "/intranet/", METHOD_GET, 0, page_home, ROLES_ALL },
+	{ "/intranet/password", METHOD_GET | METHOD_POST, 0, page_password,
+	    ROLES_ALL },
+	{ "/intranet/audit", METHOD_GET, 0, page_audit,
+	    ROLE_ADMIN | ROLE_AUDITOR },
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static int
+intranet_init(struct app *a)
+{
+	char path[4096];
+
+	fmt_init();
+	if (a->conf.data != NULL) {
+		snprintf(path, sizeof(path), "%s/common-passwords.txt",
+		    a->conf.data);
+		if (auth_load_common(path) != 0)
+			LOG_ERR("%s: cannot read; common passwords are not "
+			    "refused", path);
+	}
+	return 0;
+}
+
+static void
+intranet_fini(struct app *a)
+{
+	(void)a;
+	auth_free_common();
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct app a = {
+		.name = "intranet",
+		.routes = routes,
+		.nroutes = NROUTES,
+		.db_mode = DB_READWRITE,
+		.init = intranet_init,
+		.fini = intranet_fini,
+		.authorize = authorize,
+	};
+
+	/* The route table for tests and people: path, methods, roles. */
+	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {
+		for (size_t i = 0; i < NROUTES; i++)
+			printf("%s %s%s %s%s%s%s\n", routes[i].path,
+			    routes[i].methods & METHOD_GET ? "GET" : "",
+			    routes[i].methods & METHOD_POST ?
+			    (routes[i].methods & METHOD_GET ? ",POST" : "POST") : "",
+			    routes[i].roles == 0 ? "public" : "",
+			    routes[i].roles & ROLE_ADMIN ? "admin," : "",
+			    routes[i].roles & ROLE_HANDLER ? "handler," : "",
+			    routes[i].roles & ROLE_AUDITOR ? "auditor," : "");
+		return 0;
+	}
+	return app_main(&a, argc, argv);
+}

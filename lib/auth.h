@@ -1,0 +1,133 @@
+/* auth.h — staff accounts and sessions: argon2id passwords, the NDA rule, lockout, server-side sessions, CSRF tokens, roles. */
+#ifndef REKISTERI_AUTH_H
+#define REKISTERI_AUTH_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+/* Roles as bits, so a route can allow several. */
+enum role {
+	ROLE_ADMIN = 1 << 0,	/* users, notice, audit, everything */
+	ROLE_HANDLER = 1 << 1,	/* käsittelijä: customers and requests */
+	ROLE_AUDITOR = 1 << 2	/* read-only: audit log and statistics */
+};
+#define ROLES_ALL	(ROLE_ADMIN | ROLE_HANDLER | ROLE_AUDITOR)
+
+/* "admin", "handler", "auditor" → its bit; 0 for anything else. */
+unsigned	 role_parse(const char *);
+/* A role bit's name. */
+const char	*role_name(unsigned);
+
+#define AUTH_NAME_MAX	 32	/* username bytes */
+#define AUTH_DISPLAY_MAX 100	/* display name bytes */
+#define AUTH_PW_MIN	 12	/* password characters */
+#define AUTH_PW_MAX	 256	/* password bytes */
+#define AUTH_ID_HEX	 65	/* 256-bit ids and tokens as hex, with NUL */
+
+struct user {
+	sqlite3_int64	id;
+	char		username[AUTH_NAME_MAX + 1];
+	char		display_name[AUTH_DISPLAY_MAX + 1];
+	unsigned	role;
+	char		nda[11];	/* YYYY-MM-DD, "" when not signed */
+	int		active;
+	int		must_change;
+};
+
+/* Session lifetimes (seconds): idle 30 min, absolute 10 h by default. */
+struct auth_limits {
+	time_t	idle;
+	time_t	absolute;
+	int	user_failures;		/* 5 per username ... */
+	int	client_failures;	/* ... or 20 per address ... */
+	time_t	window;			/* ... within 15 min lock for 15 min */
+};
+extern const struct auth_limits auth_limits_default;
+
+/*
+ * Load the list of common passwords (one a line, compared ignoring case)
+ * from path. 0, or -1 when it cannot be read. Until loaded, no password is
+ * refused for being common.
+ */
+int	 auth_load_common(const char *path);
+void	 auth_free_common(void);
+
+/*
+ * The password policy: at least AUTH_PW_MIN characters, at most AUTH_PW_MAX
+ * bytes, valid UTF-8 without control characters, not the username, not on
+ * the common list. Returns NULL when pw is acceptable, else an i18n key
+ * naming the reason ("password.too_short", "password.common" ...).
+ */
+const char *auth_password_problem(const char *pw, const char *username);
+
+/* A username: 2..32 of a-z 0-9 . _ -, starting with a letter. */
+int	 auth_username_ok(const char *);
+
+/* argon2id through libsodium (crypto_pwhash_str, moderate limits). 0 or -1. */
+int	 auth_hash_password(const char *pw, char *out, size_t outlen);
+
+/* Find a user by name or id. 0 found, 1 not found, -1 error. */
+int	 user_by_name(sqlite3 *, const char *username, struct user *);
+int	 user_by_id(sqlite3 *, sqlite3_int64 id, struct user *);
+
+/*
+ * Add a user (password already checked by the caller against the policy).
+ * nda may be NULL. 0, or -1 with a sentence in err (name taken ...).
+ */
+int	 user_add(sqlite3 *, const char *username, const char *display,
+	    unsigned role, const char *nda, const char *pw, sqlite3_int64 *id,
+	    char *err, size_t errlen);
+/* Set a password; must_change forces a change at next sign-in. 0 or -1. */
+int	 user_set_password(sqlite3 *, sqlite3_int64 id, const char *pw,
+	    int must_change);
+int	 user_set_active(sqlite3 *, sqlite3_int64 id, int active);
+/* nda "YYYY-MM-DD" (a real date, not in the future). 0 or -1. */
+int	 user_set_nda(sqlite3 *, sqlite3_int64 id, const char *nda);
+/* Check pw against the user's stored hash. 1 match, 0 no, -1 error. */
+int	 user_check_password(sqlite3 *, sqlite3_int64 id, const char *pw);
+
+enum login_result {
+	LOGIN_OK,
+	LOGIN_BAD,	/* wrong name or password, or disabled: one message for all */
+	LOGIN_LOCKED,	/* too many failures: wait */
+	LOGIN_NO_NDA,	/* right password, but no NDA date: told why */
+	LOGIN_ERROR
+};
+
+/*
+ * Sign in: refuse while the username or client is locked out, check the
+ * password (a dummy check when there is no such user, so timing says
+ * nothing), record a failure, and for LOGIN_OK fill u and clear the
+ * username's failures.
+ */
+enum login_result auth_login(sqlite3 *, const struct auth_limits *,
+	    const char *username, const char *pw, const char *client,
+	    time_t now, struct user *u);
+
+/*
+ * A new session for user_id: a 256-bit random id (its BLAKE2b hash is what
+ * the database keeps) and a CSRF token, both as hex. 0 or -1.
+ */
+int	 session_create(sqlite3 *, sqlite3_int64 user_id, time_t now,
+	    char id[AUTH_ID_HEX], char csrf[AUTH_ID_HEX]);
+
+/*
+ * The session with id: 0 with u and csrf filled (and its idle clock reset),
+ * 1 when there is none, it expired (deleted then) or its user is disabled,
+ * -1 on error.
+ */
+int	 session_get(sqlite3 *, const struct auth_limits *, const char *id,
+	    time_t now, struct user *u, char csrf[AUTH_ID_HEX]);
+int	 session_delete(sqlite3 *, const char *id);
+/* End every session of a user (disabled, password reset). */
+int	 session_delete_user(sqlite3 *, sqlite3_int64 user_id);
+
+/* Constant-time comparison of a submitted token with the session's. */
+int	 auth_token_equal(const char *a, const char *b);
+
+/* A random password of 20 characters from an unambiguous alphabet. */
+void	 auth_generate_password(char out[21]);
+
+#endif
