@@ -23,9 +23,13 @@
 #include "buf.h"
 #include "fmt.h"
 #include "log.h"
+#include "req.h"
 
 #define COOKIE	"rekisteri_session"
 #define PAGE_ROWS 50
+
+/* The message catalogues, for the few texts chosen at run time. */
+static const struct i18n *a_msgs;
 
 /* The signed-in user of the request being served, set by authorize(). */
 static struct user me;
@@ -93,6 +97,12 @@ model(struct req *r)
 		tm_str(u, "username", me.username);
 		tm_str(u, "display_name", me.display_name);
 		tm_str(u, "role", role_name(me.role));
+		{
+			char key[32];
+
+			snprintf(key, sizeof(key), "role.%s", role_name(me.role));
+			tm_str(u, "role_label", i18n_msg(a_msgs, r->lang, key));
+		}
 		tm_bool(u, "is_admin", me.role == ROLE_ADMIN);
 		tm_bool(u, "sees_audit", (me.role & (ROLE_ADMIN | ROLE_AUDITOR)) != 0);
 		tm_str(root, "csrf", me_csrf);
@@ -482,6 +492,237 @@ page_audit(struct app *a, struct req *r)
 	page(a, r, 200, "audit.xhtml", m);
 }
 
+/* Fill root.users with every account, for the admin's list. */
+static int
+fill_users(struct app *a, struct req *r, struct tmpl_map *root)
+{
+	sqlite3_stmt *st;
+	struct tmpl_list *list = tm_list(root, "users");
+	char nda[64];
+
+	if (sqlite3_prepare_v2(a->db, "SELECT id, username, display_name, role,"
+	    " coalesce(nda_signed, ''), active, must_change FROM users"
+	    " ORDER BY username", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tmpl_map *u = tm_list_map(list);
+		const char *d = (const char *)sqlite3_column_text(st, 4);
+
+		tm_int(u, "id", sqlite3_column_int64(st, 0));
+		tm_str(u, "username", (const char *)sqlite3_column_text(st, 1));
+		tm_str(u, "display_name", (const char *)sqlite3_column_text(st, 2));
+		tm_str(u, "role", (const char *)sqlite3_column_text(st, 3));
+		{
+			char key[32];
+
+			snprintf(key, sizeof(key), "role.%s",
+			    (const char *)sqlite3_column_text(st, 3));
+			tm_str(u, "role_label", i18n_msg(a->msgs, r->lang, key));
+		}
+		fmt_date(nda, sizeof(nda), r->lang, d);
+		tm_str(u, "nda", nda);
+		tm_str(u, "nda_iso", d);
+		tm_bool(u, "active", sqlite3_column_int(st, 5));
+		tm_bool(u, "must_change", sqlite3_column_int(st, 6));
+		tm_bool(u, "is_me", sqlite3_column_int64(st, 0) == me.id);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The users page, with what the add form holds and a one-time password. */
+static void
+users_page(struct app *a, struct req *r, struct tmpl_model *m, int status)
+{
+	if (fill_users(a, r, tm_root(m)) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	page(a, r, status, "users.xhtml", m);
+}
+
+/* GET /intranet/users */
+static void
+page_users(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = model(r);
+
+	log_event(a, r, &me, "user.list", "user", 0, "");
+	users_page(a, r, m, 200);
+}
+
+/* The user named by the form's id field, or NULL (answered 400/404). */
+static int
+form_user(struct app *a, struct req *r, struct user *u)
+{
+	const char *v = field(r, "id", 20);
+	char *end;
+	long long id;
+
+	if (v == NULL || !isdigit((unsigned char)v[0]) ||
+	    (id = strtoll(v, &end, 10)) <= 0 || *end != '\0') {
+		app_error(a, r, 400);
+		return -1;
+	}
+	switch (user_by_id(a->db, id, u)) {
+	case 0:
+		return 0;
+	case 1:
+		app_error(a, r, 404);
+		return -1;
+	default:
+		app_error(a, r, 500);
+		return -1;
+	}
+}
+
+/* POST /intranet/users/add: a new account with a one-time password. */
+static void
+post_user_add(struct app *a, struct req *r)
+{
+	const char *name = field(r, "username", 64), *display = field(r,
+	    "display_name", 200), *role = field(r, "role", 16), *nda =
+	    kv_get(&r->form, "nda");
+	struct tmpl_model *m = model(r);
+	struct tmpl_map *root = tm_root(m), *f = tm_map(root, "form");
+	char pw[21], err[256], today[16];
+	sqlite3_int64 id;
+	struct user u;
+	struct tm tm;
+	time_t now = time(NULL);
+	int bad = 0;
+
+	if (name == NULL || display == NULL || role == NULL || nda == NULL ||
+	    kv_count(&r->form, "nda") != 1 || strlen(nda) > 10) {
+		tm_free(m);
+		app_error(a, r, 400);
+		return;
+	}
+	tm_str(f, "username", name);
+	tm_str(f, "display_name", display);
+	tm_str(f, "role", role);
+	tm_str(f, "nda", nda);
+	tm_bool(f, role_parse(role) == ROLE_ADMIN ? "role_admin" :
+	    role_parse(role) == ROLE_AUDITOR ? "role_auditor" : "role_handler", 1);
+	if (!auth_username_ok(name)) {
+		tm_bool(f, "error_username", 1);
+		bad = 1;
+	} else if (user_by_name(a->db, name, &u) == 0) {
+		tm_bool(f, "error_taken", 1);
+		bad = 1;
+	}
+	if (*display == '\0' || strlen(display) > AUTH_DISPLAY_MAX ||
+	    !req_valid_text(display, strlen(display)) || strpbrk(display,
+	    "\t\r\n") != NULL) {
+		tm_bool(f, "error_display", 1);
+		bad = 1;
+	}
+	if (role_parse(role) == 0) {
+		tm_bool(f, "error_role", 1);
+		bad = 1;
+	}
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+	if (*nda != '\0' && (fmt_parse_date(nda, &tm) != 0 ||
+	    strcmp(nda, today) > 0)) {
+		tm_bool(f, "error_nda", 1);
+		bad = 1;
+	}
+	if (bad) {
+		tm_bool(root, "failed", 1);
+		users_page(a, r, m, 400);
+		return;
+	}
+	auth_generate_password(pw);
+	if (db_begin(a->db) != 0 || user_add(a->db, name, display,
+	    role_parse(role), *nda ? nda : NULL, pw, &id, err, sizeof(err)) != 0 ||
+	    user_set_password(a->db, id, pw, 1) != 0) {
+		db_rollback(a->db);
+		LOG_ERR("adding a user failed");
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	log_event(a, r, &me, "user.add", "user", id, role);
+	if (db_commit(a->db) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	tm_free(m);
+	m = model(r);
+	tm_str(tm_root(m), "new_username", name);
+	tm_str(tm_root(m), "one_time_password", pw);
+	sodium_memzero(pw, sizeof(pw));
+	users_page(a, r, m, 200);
+}
+
+/*
+ * POST /intranet/users/disable, /enable, /reset, /nda: one change to one
+ * account, audited. An admin cannot disable themself (lockout of the last
+ * admin).
+ */
+static void
+post_user_change(struct app *a, struct req *r)
+{
+	const char *op = strrchr(r->path, '/') + 1, *nda = NULL;
+	struct tmpl_model *m;
+	struct user u;
+	char pw[21] = "", today[16];
+	struct tm tm;
+	time_t now = time(NULL);
+	int rc;
+
+	if (form_user(a, r, &u) != 0)
+		return;
+	if (strcmp(op, "nda") == 0) {
+		strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
+		if ((nda = field(r, "nda", 10)) == NULL ||
+		    fmt_parse_date(nda, &tm) != 0 || strcmp(nda, today) > 0) {
+			app_error(a, r, 400);
+			return;
+		}
+	}
+	if (strcmp(op, "disable") == 0 && u.id == me.id) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if (strcmp(op, "disable") == 0)
+		rc = user_set_active(a->db, u.id, 0) == 0 &&
+		    session_delete_user(a->db, u.id) == 0;
+	else if (strcmp(op, "enable") == 0)
+		rc = user_set_active(a->db, u.id, 1) == 0;
+	else if (strcmp(op, "reset") == 0) {
+		auth_generate_password(pw);
+		rc = user_set_password(a->db, u.id, pw, 1) == 0 &&
+		    session_delete_user(a->db, u.id) == 0;
+	} else
+		rc = user_set_nda(a->db, u.id, nda) == 0;
+	if (rc)
+		log_event(a, r, &me, strcmp(op, "disable") == 0 ? "user.disable" :
+		    strcmp(op, "enable") == 0 ? "user.enable" :
+		    strcmp(op, "reset") == 0 ? "user.reset" : "user.nda", "user",
+		    u.id, nda ? nda : "");
+	if (!rc || db_commit(a->db) != 0) {
+		db_rollback(a->db);
+		app_error(a, r, 500);
+		return;
+	}
+	if (pw[0] == '\0') {
+		redirect(r, "/intranet/users");
+		return;
+	}
+	m = model(r);
+	tm_str(tm_root(m), "new_username", u.username);
+	tm_str(tm_root(m), "one_time_password", pw);
+	sodium_memzero(pw, sizeof(pw));
+	users_page(a, r, m, 200);
+}
+
 static const struct route routes[] = {
 	{ "/intranet/login", METHOD_GET, 0, page_login, 0 },
 	{ "/intranet/login", METHOD_POST, 0, post_login, 0 },
@@ -491,6 +732,13 @@ static const struct route routes[] = {
 	    ROLES_ALL },
 	{ "/intranet/audit", METHOD_GET, 0, page_audit,
 	    ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/intranet/users", METHOD_GET, 0, page_users, ROLE_ADMIN },
+	{ "/intranet/users/add", METHOD_POST, 0, post_user_add, ROLE_ADMIN },
+	{ "/intranet/users/disable", METHOD_POST, 0, post_user_change,
+	    ROLE_ADMIN },
+	{ "/intranet/users/enable", METHOD_POST, 0, post_user_change, ROLE_ADMIN },
+	{ "/intranet/users/reset", METHOD_POST, 0, post_user_change, ROLE_ADMIN },
+	{ "/intranet/users/nda", METHOD_POST, 0, post_user_change, ROLE_ADMIN },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -501,6 +749,7 @@ intranet_init(struct app *a)
 	char path[4096];
 
 	fmt_init();
+	a_msgs = a->msgs;
 	if (a->conf.data != NULL) {
 		snprintf(path, sizeof(path), "%s/common-passwords.txt",
 		    a->conf.data);
