@@ -1,0 +1,269 @@
+/* test_auth.c — staff accounts: password policy, argon2id, sign-in and lockout, sessions and their expiry, CSRF comparison. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libxml/parser.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "db.h"
+
+static char err[512];
+static const char *const good_pw = "Tosi pitkä salasana 1";
+
+static int
+setup(void **state)
+{
+	sqlite3 *db = db_open(":memory:", DB_CREATE, err, sizeof(err));
+
+	if (db == NULL || db_migrate(db, "sql", NULL, err, sizeof(err)) < 0)
+		return -1;
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	db_close(*state);
+	return 0;
+}
+
+static void
+password_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(auth_load_common("data/common-passwords.txt"), 0);
+	assert_null(auth_password_problem(good_pw, "matti"));
+	assert_string_equal(auth_password_problem("lyhyt", "matti"),
+	    "password.too_short");
+	/* characters, not bytes: 11 letters with ä are still too short */
+	assert_string_equal(auth_password_problem("ääääääääääa", "x"),
+	    "password.too_short");
+	assert_null(auth_password_problem("äääääääääääa", "x"));
+	assert_string_equal(auth_password_problem("Salasana1234", "x"),
+	    "password.common");
+	assert_string_equal(auth_password_problem("QWERTYUIOP12", "x"),
+	    "password.common");
+	assert_string_equal(auth_password_problem("matti.meikalainen",
+	    "Matti.Meikalainen"), "password.is_username");
+	assert_string_equal(auth_password_problem("kaksitoista\tmerkkia", "x"),
+	    "password.bad_chars");
+	assert_string_equal(auth_password_problem("bad \xff utf-8 text here", "x"),
+	    "password.bad_chars");
+	{
+		char longpw[300];
+
+		memset(longpw, 'a', sizeof(longpw) - 1);
+		longpw[sizeof(longpw) - 1] = '\0';
+		assert_string_equal(auth_password_problem(longpw, "x"),
+		    "password.too_long");
+	}
+	auth_free_common();
+	/* without the list, nothing is refused for being common */
+	assert_null(auth_password_problem("Salasana1234", "x"));
+}
+
+static void
+usernames_and_roles(void **state)
+{
+	(void)state;
+	assert_true(auth_username_ok("admin"));
+	assert_true(auth_username_ok("anja.koivisto"));
+	assert_false(auth_username_ok("a"));
+	assert_false(auth_username_ok("1admin"));
+	assert_false(auth_username_ok("Admin"));
+	assert_false(auth_username_ok("ad min"));
+	assert_false(auth_username_ok("abcdefghijabcdefghijabcdefghijabc"));
+	assert_int_equal(role_parse("admin"), ROLE_ADMIN);
+	assert_int_equal(role_parse("handler"), ROLE_HANDLER);
+	assert_int_equal(role_parse("auditor"), ROLE_AUDITOR);
+	assert_int_equal(role_parse("root"), 0);
+	assert_string_equal(role_name(ROLE_AUDITOR), "auditor");
+}
+
+static void
+sign_in_and_lockout(void **state)
+{
+	sqlite3 *db = *state;
+	struct auth_limits lim = auth_limits_default;
+	struct user u;
+	sqlite3_int64 id;
+	time_t now = 1800000000;
+
+	assert_int_equal(user_add(db, "matti", "Matti M", ROLE_HANDLER,
+	    "2026-01-15", good_pw, &id, err, sizeof(err)), 0);
+	assert_int_equal(user_add(db, "matti", "Again", ROLE_HANDLER, NULL,
+	    good_pw, NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "already"));
+	assert_int_equal(user_add(db, "noda", "No NDA", ROLE_AUDITOR, NULL,
+	    good_pw, NULL, err, sizeof(err)), 0);
+
+	/* the hash is argon2id, never the password */
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT password_hash FROM"
+		    " users WHERE username = 'matti'", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_memory_equal(sqlite3_column_text(st, 0), "$argon2id$", 10);
+		assert_null(strstr((const char *)sqlite3_column_text(st, 0), "Tosi"));
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.1", now,
+	    &u), LOGIN_OK);
+	assert_string_equal(u.display_name, "Matti M");
+	assert_int_equal(u.role, ROLE_HANDLER);
+	assert_int_equal(auth_login(db, &lim, "noda", good_pw, "10.0.0.1", now,
+	    &u), LOGIN_NO_NDA);
+	assert_int_equal(auth_login(db, &lim, "nobody", good_pw, "10.0.0.1", now,
+	    &u), LOGIN_BAD);
+
+	/* five failures lock the username, even for the right password */
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(auth_login(db, &lim, "matti", "wrong password!",
+		    "10.0.0.2", now + i, &u), LOGIN_BAD);
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.3",
+	    now + 10, &u), LOGIN_LOCKED);
+	/* ... for 15 minutes */
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.3",
+	    now + 15 * 60 + 5, &u), LOGIN_OK);
+
+	/* twenty from one address lock the address for every username */
+	for (int i = 0; i < 20; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "guess%d", i);
+		assert_int_equal(auth_login(db, &lim, name, "wrong password!",
+		    "10.0.0.9", now + 1000, &u), LOGIN_BAD);
+	}
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.9",
+	    now + 1001, &u), LOGIN_LOCKED);
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.8",
+	    now + 1001, &u), LOGIN_OK);
+
+	/* a disabled user gets the generic answer */
+	assert_int_equal(user_set_active(db, id, 0), 0);
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.7",
+	    now + 2000, &u), LOGIN_BAD);
+	assert_int_equal(user_set_active(db, id, 1), 0);
+}
+
+static void
+sessions(void **state)
+{
+	sqlite3 *db = *state;
+	struct auth_limits lim = auth_limits_default;
+	char id[AUTH_ID_HEX], id2[AUTH_ID_HEX], csrf[AUTH_ID_HEX], got[AUTH_ID_HEX];
+	struct user u;
+	sqlite3_int64 uid;
+	time_t now = 1800000000;
+
+	assert_int_equal(user_add(db, "sanna", "Sanna S", ROLE_ADMIN,
+	    "2026-01-15", good_pw, &uid, err, sizeof(err)), 0);
+	assert_int_equal(session_create(db, uid, now, id, csrf), 0);
+	assert_int_equal(strlen(id), 64);
+	assert_int_equal(session_create(db, uid, now, id2, got), 0);
+	assert_string_not_equal(id, id2);
+	assert_string_not_equal(csrf, got);
+
+	assert_int_equal(session_get(db, &lim, id, now + 60, &u, got), 0);
+	assert_string_equal(u.username, "sanna");
+	assert_string_equal(got, csrf);
+	assert_true(auth_token_equal(got, csrf));
+	assert_false(auth_token_equal(got, id));
+	assert_false(auth_token_equal("", ""));
+	assert_false(auth_token_equal(NULL, csrf));
+
+	/* the database keeps a hash of the id, not the id */
+	{
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+		    " sessions WHERE id_hash = ?1 OR csrf = ?1", -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 0);
+		sqlite3_finalize(st);
+	}
+	/* tampered and malformed ids */
+	{
+		char bad[AUTH_ID_HEX];
+
+		memcpy(bad, id, sizeof(bad));
+		bad[10] = bad[10] == 'a' ? 'b' : 'a';
+		assert_int_equal(session_get(db, &lim, bad, now, &u, got), 1);
+		assert_int_equal(session_get(db, &lim, "xyz", now, &u, got), 1);
+		assert_int_equal(session_get(db, &lim, NULL, now, &u, got), 1);
+	}
+	/* idle: 30 minutes after the last request */
+	assert_int_equal(session_get(db, &lim, id, now + 60 + 30 * 60 + 1, &u,
+	    got), 1);
+	assert_int_equal(session_get(db, &lim, id, now + 60, &u, got), 1);
+	/* absolute: 10 hours, however busy */
+	for (time_t t = now; t <= now + 10 * 3600; t += 20 * 60)
+		assert_int_equal(session_get(db, &lim, id2, t, &u, got), 0);
+	assert_int_equal(session_get(db, &lim, id2, now + 10 * 3600 + 60, &u,
+	    got), 1);
+
+	/* logout, and a disabled user's live session */
+	assert_int_equal(session_create(db, uid, now, id, csrf), 0);
+	assert_int_equal(session_delete(db, id), 0);
+	assert_int_equal(session_get(db, &lim, id, now, &u, got), 1);
+	assert_int_equal(session_create(db, uid, now, id, csrf), 0);
+	assert_int_equal(user_set_active(db, uid, 0), 0);
+	assert_int_equal(session_get(db, &lim, id, now, &u, got), 1);
+}
+
+static void
+passwords_and_nda(void **state)
+{
+	sqlite3 *db = *state;
+	sqlite3_int64 uid;
+	char pw[21], pw2[21];
+	struct user u;
+
+	assert_int_equal(user_add(db, "pekka", "Pekka P", ROLE_AUDITOR, NULL,
+	    good_pw, &uid, err, sizeof(err)), 0);
+	assert_int_equal(user_check_password(db, uid, good_pw), 1);
+	assert_int_equal(user_check_password(db, uid, "something else"), 0);
+	auth_generate_password(pw);
+	auth_generate_password(pw2);
+	assert_int_equal(strlen(pw), 20);
+	assert_string_not_equal(pw, pw2);
+	assert_null(strpbrk(pw, "0O1lI"));
+	assert_int_equal(user_set_password(db, uid, pw, 1), 0);
+	assert_int_equal(user_check_password(db, uid, pw), 1);
+	assert_int_equal(user_by_id(db, uid, &u), 0);
+	assert_true(u.must_change);
+	assert_int_equal(user_set_nda(db, uid, "2026-02-30"), -1);
+	assert_int_equal(user_set_nda(db, uid, "2999-01-01"), -1);
+	assert_int_equal(user_set_nda(db, uid, "2026-01-15"), 0);
+	assert_int_equal(user_by_name(db, "pekka", &u), 0);
+	assert_string_equal(u.nda, "2026-01-15");
+	assert_int_equal(user_by_name(db, "nobody", &u), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(password_policy),
+		cmocka_unit_test(usernames_and_roles),
+		cmocka_unit_test_setup_teardown(sign_in_and_lockout, setup, teardown),
+		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(passwords_and_nda, setup, teardown),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	xmlInitParser();
+	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
+}
