@@ -66,7 +66,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
-        bench cppcheck clang-tidy lint browser
+        bench bench-notice cppcheck clang-tidy lint browser
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -150,6 +150,11 @@ run: deps-run
 
 bench: all $(BENCH_BIN)
 	@BUILD=$(BUILD) bash bench/run.sh
+
+# /notice through Apache beside a static file and a from-memory FastCGI
+# program, with wrk (about 3.5 minutes; bench/README.md).
+bench-notice: all $(BENCH_BIN)
+	@BUILD=$(BUILD) bash bench/notice.sh
 
 # Static analysis with checked-in configurations (.clang-tidy,
 # .cppcheck-suppress): zero findings.

@@ -13,7 +13,7 @@
 # medians of req/s and of p99 latency. With REUSE=both (the default) the
 # whole series runs twice: mod_proxy_fcgi opening a Unix-socket connection
 # per request (as rekisteri-site.conf.in does today), then with pooled
-# connections (<Proxy "fcgi://NAME/" enablereuse=on max=$WORKERS>) for both
+# connections (<Proxy "fcgi://NAME/" enablereuse=on max=M>) for both
 # FastCGI routes (max: see REUSE_MAX below); under reuse it first checks
 # that bodies are never mixed and no request fails.
 #
@@ -265,6 +265,11 @@ report() {
 		printf "ratio notice/static:      %.2f\n", n / s
 		printf "ratio notice/from-memory: %.2f\n", n / m
 		printf "target: notice ≥ 0.95 × from-memory: %s\n", (n >= 0.95 * m) ? "met" : "NOT met" }'
+	# The same ratio per round (neighbouring runs share the machine's
+	# load), median over the rounds: steadier on a busy machine.
+	awk '{ v[$1, ++k[$1]] = $2 } END {
+		for (i = 1; i <= k["notice"]; i++) printf "%.4f\n", v["notice", i] / v["mem", i] }' "$res" |
+	    median | awk '{ printf "per-round median notice/from-memory: %.2f\n", $1 }'
 }
 
 echo "GET /notice through Apache beside a static file and a from-memory FastCGI program"

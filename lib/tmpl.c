@@ -1482,7 +1482,7 @@ compile_elem(struct cc *c, const xmlNode *n)
 {
 	const char *v[DIR__MAX], *path;
 	const xmlNode *inc;
-	size_t each = 0, cond_if = 0, cond_unless = 0, body = 0, plen, at;
+	size_t each = 0, cond_if = 0, cond_unless = 0, body = 0, plen, at, end;
 	struct var var;
 	int rc = -1, pushed = 0;
 
@@ -1527,16 +1527,23 @@ compile_elem(struct cc *c, const xmlNode *n)
 		rc = compile_body(c, n, v);
 	if (rc != 0)
 		goto out;
+	/*
+	 * here() may grow (move) c->ops: take its value first, then store.
+	 * "c->ops[i].jump = here(c)" leaves the order unspecified and once
+	 * wrote the jump into the freed array (an endless loop at render).
+	 */
+	end = here(c);
 	if (v[DIR_UNLESS] != NULL)
-		c->ops[cond_unless].jump = here(c);
+		c->ops[cond_unless].jump = end;
 	if (v[DIR_IF] != NULL)
-		c->ops[cond_if].jump = here(c);
+		c->ops[cond_if].jump = end;
 	if (v[DIR_EACH] != NULL) {
 		at = here(c);
 		op_new(c, OP_NEXT);
 		c->ops[at].depth = c->ops[each].depth;
 		c->ops[at].jump = body;
-		c->ops[each].jump = here(c);
+		end = here(c);
+		c->ops[each].jump = end;
 	}
 out:
 	if (pushed)

@@ -588,6 +588,42 @@ test_model(void **state)
 	free(out);
 }
 
+/*
+ * A long program: closing a conditional grows the op array while its jump
+ * is stored. The jump once went into the freed array, and rendering looped
+ * for ever (found on the audit page). Both parities of op index.
+ */
+static void
+test_many_conditionals(void **state)
+{
+	struct fx *fx = *state;
+	struct tmpl_set *set;
+	char err[512];
+
+	set = tmpl_load(FIX "/good_many", fx->msgs, err, sizeof(err));
+	if (set == NULL)
+		fail_msg("%s", err);
+	for (int f = 0; f < 2; f++) {
+		const char *name = f ? "many2.xhtml" : "many.xhtml";
+
+		for (int x = 0; x <= 1; x++) {
+			struct tmpl_model *m = tm_new();
+			struct buf out = BUF_INIT;
+			size_t n = 0;
+
+			tm_bool(tm_root(m), "x", x);
+			tmpl_render(tmpl_get(set, name, LANG_FI), tm_root(m), &out);
+			for (const char *p = out.data; (p = strstr(p, "<p>a</p>")) !=
+			    NULL; p++)
+				n++;
+			assert_int_equal(n, x ? 300 : 0);
+			buf_free(&out);
+			tm_free(m);
+		}
+	}
+	tmpl_free(set);
+}
+
 int
 main(void)
 {
@@ -604,6 +640,7 @@ main(void)
 		cmocka_unit_test(test_get),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_many_conditionals),
 	};
 	int rc;
 
