@@ -18,7 +18,7 @@ DESTDIR ?=
 PORT ?= 8080
 
 CC ?= cc
-PKGS = fcgi sqlite3 libxml-2.0 libsodium inih
+PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode
 TEST_PKGS = cmocka libcurl
 
 -include Makefile.local

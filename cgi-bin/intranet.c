@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <liboath/oath.h>
 #include <sodium.h>
 
 #include "app.h"
@@ -23,6 +24,7 @@
 #include "buf.h"
 #include "fmt.h"
 #include "log.h"
+#include "qr.h"
 #include "req.h"
 
 #define COOKIE	"rekisteri_session"
@@ -30,6 +32,9 @@
 
 /* The message catalogues, for the few texts chosen at run time. */
 static const struct i18n *a_msgs;
+
+/* Roles that must use a second factor ([intranet] totp_required). */
+static unsigned totp_roles = ROLE_ADMIN;
 
 /* The signed-in user of the request being served, set by authorize(). */
 static struct user me;
@@ -90,7 +95,7 @@ model(struct req *r)
 	struct tmpl_map *root = tm_root(m), *u;
 	char nda[64];
 
-	if (signed_in) {
+	if (signed_in && !me.pending) {
 		u = tm_map(root, "me");
 		fmt_date(nda, sizeof(nda), r->lang, me.nda);
 		tm_str(u, "nda", nda);
@@ -157,20 +162,46 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 		redirect(r, "/intranet/login?expired=1");
 		return 1;
 	}
+	/* password right, second factor to come: only the code page */
+	if (me.pending) {
+		if (strcmp(rt->path, "/intranet/login/code") == 0 ||
+		    strcmp(rt->path, "/intranet/logout") == 0)
+			goto token;
+		if (r->method == METHOD_POST) {
+			app_error(a, r, 403);
+			return 1;
+		}
+		redirect(r, "/intranet/login/code");
+		return 1;
+	}
+	if (strcmp(rt->path, "/intranet/login/code") == 0) {
+		redirect(r, "/intranet/");
+		return 1;
+	}
 	if ((rt->roles & me.role) == 0) {
 		log_event(a, r, &me, "access.denied", "route", 0, rt->path);
 		app_error(a, r, 403);
 		return 1;
 	}
+token:
 	if (r->method == METHOD_POST &&
 	    !auth_token_equal(kv_get(&r->form, "csrf"), me_csrf)) {
 		app_error(a, r, 403);
 		return 1;
 	}
+	if (me.pending)
+		return 0;
 	/* A one-time password must be changed before anything else. */
 	if (me.must_change && strcmp(rt->path, "/intranet/password") != 0 &&
 	    strcmp(rt->path, "/intranet/logout") != 0) {
 		redirect(r, "/intranet/password");
+		return 1;
+	}
+	/* A role that must have a second factor enrols before anything else. */
+	if ((me.role & totp_roles) && !me.has_totp &&
+	    strcmp(rt->path, "/intranet/totp") != 0 &&
+	    strcmp(rt->path, "/intranet/logout") != 0) {
+		redirect(r, "/intranet/totp");
 		return 1;
 	}
 	return 0;
@@ -230,14 +261,16 @@ post_login(struct app *a, struct req *r)
 	    now, &u);
 	switch (lr) {
 	case LOGIN_OK:
-		if (session_create(a->db, u.id, now, id, csrf) != 0)
+		if (session_create(a->db, u.id, now, u.has_totp, id, csrf) != 0)
 			goto fail;
-		log_event(a, r, &u, "login", "user", u.id, "");
+		log_event(a, r, &u, u.has_totp ? "login.password" : "login",
+		    "user", u.id, "");
 		if (db_commit(a->db) != 0)
 			goto fail;
 		set_cookie(a, r, id);
 		sodium_memzero(id, sizeof(id));
-		redirect(r, u.must_change ? "/intranet/password" : "/intranet/");
+		redirect(r, u.has_totp ? "/intranet/login/code" : u.must_change ?
+		    "/intranet/password" : "/intranet/");
 		return;
 	case LOGIN_BAD:
 		/* a known account is named; what else was typed is not kept */
@@ -270,6 +303,159 @@ post_login(struct app *a, struct req *r)
 fail:
 	db_rollback(a->db);
 	app_error(a, r, 500);
+}
+
+/*
+ * GET and POST /intranet/login/code: the second factor. A right code (or an
+ * unused recovery code) turns the pending session into a new full one —
+ * a new id, as at every change of privilege; a wrong one counts towards the
+ * lockout like a wrong password.
+ */
+static void
+page_code(struct app *a, struct req *r)
+{
+	struct tmpl_model *m;
+	char id[AUTH_ID_HEX], csrf[AUTH_ID_HEX];
+	time_t now = time(NULL);
+	int ok;
+
+	if (r->method == METHOD_POST) {
+		const char *code = field(r, "code", 16);
+
+		if (code == NULL) {
+			app_error(a, r, 400);
+			return;
+		}
+		if (db_begin(a->db) != 0) {
+			app_error(a, r, 500);
+			return;
+		}
+		ok = totp_check(a->db, me.id, code, now);
+		if (ok == 1) {
+			if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0 ||
+			    session_create(a->db, me.id, now, 0, id, csrf) != 0)
+				goto fail;
+			log_event(a, r, &me, "login", "user", me.id, strlen(code) == 9 ?
+			    "recovery code" : "TOTP");
+			if (db_commit(a->db) != 0)
+				goto fail;
+			set_cookie(a, r, id);
+			sodium_memzero(id, sizeof(id));
+			redirect(r, me.must_change ? "/intranet/password" :
+			    "/intranet/");
+			return;
+		}
+		if (ok < 0)
+			goto fail;
+		{
+			sqlite3_stmt *st;
+
+			if (sqlite3_prepare_v2(a->db, "INSERT INTO login_failures"
+			    " (username, client, at) VALUES (?1, ?2, ?3)", -1, &st,
+			    NULL) != SQLITE_OK)
+				goto fail;
+			sqlite3_bind_text(st, 1, me.username, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, r->remote_addr ? r->remote_addr : "",
+			    -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+			ok = sqlite3_step(st) == SQLITE_DONE;
+			sqlite3_finalize(st);
+			if (!ok)
+				goto fail;
+		}
+		log_event(a, r, &me, "login.fail", "user", me.id, "second factor");
+		if (db_commit(a->db) != 0)
+			goto fail;
+		m = model(r);
+		tm_bool(tm_root(m), "error", 1);
+		tm_str(tm_root(m), "csrf", me_csrf);
+		page(a, r, 200, "login-code.xhtml", m);
+		return;
+	}
+	m = model(r);
+	tm_str(tm_root(m), "csrf", me_csrf);
+	page(a, r, 200, "login-code.xhtml", m);
+	return;
+fail:
+	db_rollback(a->db);
+	app_error(a, r, 500);
+}
+
+/*
+ * GET /intranet/totp: enrol a second factor (a QR code and the secret for
+ * typing) or see that it is on. POST: confirm with a code; the recovery
+ * codes are shown once.
+ */
+static void
+page_totp(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = model(r);
+	struct tmpl_map *root = tm_root(m);
+	char uri[256], b32[64], codes[TOTP_RECOVERY][TOTP_CODE_MAX];
+	int rc;
+
+	tm_bool(root, "required", (me.role & totp_roles) != 0);
+	if (me.has_totp && r->method == METHOD_GET) {
+		tm_bool(root, "enrolled", 1);
+		page(a, r, 200, "totp.xhtml", m);
+		return;
+	}
+	if (r->method == METHOD_POST) {
+		const char *code = field(r, "code", 16);
+
+		if (code == NULL) {
+			tm_free(m);
+			app_error(a, r, 400);
+			return;
+		}
+		if (db_begin(a->db) != 0) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		rc = totp_confirm(a->db, me.id, code, time(NULL), codes);
+		if (rc == 0)
+			log_event(a, r, &me, "user.totp", "user", me.id, "enrolled");
+		if (rc < 0 || db_commit(a->db) != 0) {
+			db_rollback(a->db);
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		if (rc == 0) {
+			struct tmpl_list *l = tm_list(root, "recovery");
+
+			for (int i = 0; i < TOTP_RECOVERY; i++)
+				tm_list_str(l, codes[i]);
+			sodium_memzero(codes, sizeof(codes));
+			tm_bool(root, "enrolled", 1);
+			tm_bool(root, "just_enrolled", 1);
+			page(a, r, 200, "totp.xhtml", m);
+			return;
+		}
+		tm_bool(root, "error", 1);
+	}
+	/* a new secret each time the page is shown: the last one counts */
+	if (totp_begin(a->db, &me, uri, sizeof(uri), b32, sizeof(b32)) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	{
+		char *svg = qr_svg(uri, i18n_msg(a->msgs, r->lang, "totp.qr_title"));
+
+		if (svg == NULL) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		tm_html(root, "qr", svg);	/* built and escaped by libxml2 */
+		free(svg);
+	}
+	tm_str(root, "secret", b32);
+	sodium_memzero(b32, sizeof(b32));
+	sodium_memzero(uri, sizeof(uri));
+	page(a, r, 200, "totp.xhtml", m);
 }
 
 /* POST /intranet/logout */
@@ -501,8 +687,9 @@ fill_users(struct app *a, struct req *r, struct tmpl_map *root)
 	char nda[64];
 
 	if (sqlite3_prepare_v2(a->db, "SELECT id, username, display_name, role,"
-	    " coalesce(nda_signed, ''), active, must_change FROM users"
-	    " ORDER BY username", -1, &st, NULL) != SQLITE_OK)
+	    " coalesce(nda_signed, ''), active, must_change,"
+	    " totp_secret IS NOT NULL FROM users ORDER BY username", -1, &st,
+	    NULL) != SQLITE_OK)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct tmpl_map *u = tm_list_map(list);
@@ -524,6 +711,7 @@ fill_users(struct app *a, struct req *r, struct tmpl_map *root)
 		tm_str(u, "nda_iso", d);
 		tm_bool(u, "active", sqlite3_column_int(st, 5));
 		tm_bool(u, "must_change", sqlite3_column_int(st, 6));
+		tm_bool(u, "has_totp", sqlite3_column_int(st, 7));
 		tm_bool(u, "is_me", sqlite3_column_int64(st, 0) == me.id);
 	}
 	sqlite3_finalize(st);
@@ -696,6 +884,8 @@ post_user_change(struct app *a, struct req *r)
 		    session_delete_user(a->db, u.id) == 0;
 	else if (strcmp(op, "enable") == 0)
 		rc = user_set_active(a->db, u.id, 1) == 0;
+	else if (strcmp(op, "totp-reset") == 0)
+		rc = totp_reset(a->db, u.id) == 0;
 	else if (strcmp(op, "reset") == 0) {
 		auth_generate_password(pw);
 		rc = user_set_password(a->db, u.id, pw, 1) == 0 &&
@@ -705,7 +895,9 @@ post_user_change(struct app *a, struct req *r)
 	if (rc)
 		log_event(a, r, &me, strcmp(op, "disable") == 0 ? "user.disable" :
 		    strcmp(op, "enable") == 0 ? "user.enable" :
-		    strcmp(op, "reset") == 0 ? "user.reset" : "user.nda", "user",
+		    strcmp(op, "reset") == 0 ? "user.reset" :
+		    strcmp(op, "totp-reset") == 0 ? "user.totp_reset" : "user.nda",
+		    "user",
 		    u.id, nda ? nda : "");
 	if (!rc || db_commit(a->db) != 0) {
 		db_rollback(a->db);
@@ -739,6 +931,11 @@ static const struct route routes[] = {
 	{ "/intranet/users/enable", METHOD_POST, 0, post_user_change, ROLE_ADMIN },
 	{ "/intranet/users/reset", METHOD_POST, 0, post_user_change, ROLE_ADMIN },
 	{ "/intranet/users/nda", METHOD_POST, 0, post_user_change, ROLE_ADMIN },
+	{ "/intranet/users/totp-reset", METHOD_POST, 0, post_user_change,
+	    ROLE_ADMIN },
+	{ "/intranet/login/code", METHOD_GET | METHOD_POST, 0, page_code,
+	    ROLES_ALL },
+	{ "/intranet/totp", METHOD_GET | METHOD_POST, 0, page_totp, ROLES_ALL },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -749,7 +946,29 @@ intranet_init(struct app *a)
 	char path[4096];
 
 	fmt_init();
+	if (oath_init() != OATH_OK) {
+		LOG_ERR("liboath failed to initialise");
+		return -1;
+	}
 	a_msgs = a->msgs;
+	if (a->conf.totp_required != NULL) {
+		char *list = xstrdup(a->conf.totp_required), *tok, *save = NULL;
+
+		totp_roles = 0;
+		for (tok = strtok_r(list, ", ", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", ", &save)) {
+			if (strcmp(tok, "none") == 0)
+				continue;
+			if (role_parse(tok) == 0) {
+				LOG_ERR("%s: [intranet] totp_required: unknown role %s",
+				    a->conf.file, tok);
+				free(list);
+				return -1;
+			}
+			totp_roles |= role_parse(tok);
+		}
+		free(list);
+	}
 	if (a->conf.data != NULL) {
 		snprintf(path, sizeof(path), "%s/common-passwords.txt",
 		    a->conf.data);

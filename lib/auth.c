@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <liboath/oath.h>
 #include <sodium.h>
 
 #include "auth.h"
@@ -199,7 +200,7 @@ copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
 }
 
 #define USER_COLS "id, username, display_name, role, coalesce(nda_signed, ''), " \
-	"active, must_change"
+	"active, must_change, totp_secret IS NOT NULL"
 
 static void
 user_row(sqlite3_stmt *st, struct user *u)
@@ -215,6 +216,7 @@ user_row(sqlite3_stmt *st, struct user *u)
 	copy_col(u->nda, sizeof(u->nda), st, 4);
 	u->active = sqlite3_column_int(st, 5);
 	u->must_change = sqlite3_column_int(st, 6);
+	u->has_totp = sqlite3_column_int(st, 7);
 }
 
 static int
@@ -416,7 +418,7 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user_row(st, u);
-		copy_col(hash, sizeof(hash), st, 7);
+		copy_col(hash, sizeof(hash), st, 8);
 		found = 1;
 	}
 	sqlite3_finalize(st);
@@ -470,7 +472,7 @@ random_hex(char out[AUTH_ID_HEX])
 }
 
 int
-session_create(sqlite3 *db, sqlite3_int64 user_id, time_t now,
+session_create(sqlite3 *db, sqlite3_int64 user_id, time_t now, int pending,
     char id[AUTH_ID_HEX], char csrf[AUTH_ID_HEX])
 {
 	unsigned char h[32];
@@ -480,12 +482,14 @@ session_create(sqlite3 *db, sqlite3_int64 user_id, time_t now,
 	random_hex(csrf);
 	id_hash(id, h);
 	if ((st = prep(db, "INSERT INTO sessions (id_hash, user_id, csrf,"
-	    " created_at, seen_at) VALUES (?1, ?2, ?3, ?4, ?4)")) == NULL)
+	    " created_at, seen_at, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)")) ==
+	    NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, user_id);
 	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 5, pending != 0);
 	return done(db, st);
 }
 
@@ -514,17 +518,19 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 		return 1;
 	id_hash(id, h);
 	if ((st = prep(db, "SELECT u.id, u.username, u.display_name, u.role,"
-	    " coalesce(u.nda_signed, ''), u.active, u.must_change, s.csrf,"
-	    " s.created_at, s.seen_at FROM sessions s JOIN users u"
+	    " coalesce(u.nda_signed, ''), u.active, u.must_change,"
+	    " u.totp_secret IS NOT NULL, s.csrf, s.created_at, s.seen_at,"
+	    " s.pending FROM sessions s JOIN users u"
 	    " ON u.id = s.user_id WHERE s.id_hash = ?1")) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		user_row(st, u);
-		copy_col(csrf, AUTH_ID_HEX, st, 7);
-		created = sqlite3_column_int64(st, 8);
-		seen = sqlite3_column_int64(st, 9);
+		copy_col(csrf, AUTH_ID_HEX, st, 8);
+		created = sqlite3_column_int64(st, 9);
+		seen = sqlite3_column_int64(st, 10);
+		u->pending = sqlite3_column_int(st, 11);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
@@ -532,7 +538,8 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 	if (rc != SQLITE_ROW)
 		return -1;
 	if (!u->active || u->nda[0] == '\0' || now - seen > lim->idle ||
-	    now - created > lim->absolute) {
+	    now - created > lim->absolute ||
+	    (u->pending && now - created > 5 * 60)) {
 		(void)session_delete(db, id);
 		return 1;
 	}
@@ -571,6 +578,224 @@ session_delete_user(sqlite3 *db, sqlite3_int64 user_id)
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
+	return done(db, st);
+}
+
+int
+session_promote(sqlite3 *db, const char *id)
+{
+	unsigned char h[32];
+	sqlite3_stmt *st;
+
+	if (id == NULL || !id_ok(id))
+		return -1;
+	id_hash(id, h);
+	if ((st = prep(db, "UPDATE sessions SET pending = 0 WHERE id_hash = ?1"))
+	    == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	return done(db, st);
+}
+
+#define TOTP_SECRET	20	/* bytes: 160 bits, as RFC 4226 recommends */
+#define TOTP_STEP	30
+
+int
+totp_begin(sqlite3 *db, const struct user *u, char *uri, size_t urilen,
+    char *b32, size_t b32len)
+{
+	unsigned char secret[TOTP_SECRET];
+	char *enc = NULL;
+	size_t enclen;
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	randombytes_buf(secret, sizeof(secret));
+	if (oath_base32_encode((const char *)secret, sizeof(secret), &enc,
+	    &enclen) != OATH_OK)
+		goto out;
+	/* base32 without its '=' padding, as authenticator apps expect */
+	while (enclen > 0 && enc[enclen - 1] == '=')
+		enc[--enclen] = '\0';
+	snprintf(b32, b32len, "%s", enc);
+	snprintf(uri, urilen, "otpauth://totp/Rekisteri:%s?secret=%s&issuer="
+	    "Rekisteri&algorithm=SHA1&digits=6&period=%d", u->username, enc,
+	    TOTP_STEP);
+	if ((st = prep(db, "UPDATE users SET totp_pending = ?2 WHERE id = ?1")) ==
+	    NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, u->id);
+	sqlite3_bind_blob(st, 2, secret, sizeof(secret), SQLITE_TRANSIENT);
+	rc = done(db, st);
+out:
+	sodium_memzero(secret, sizeof(secret));
+	free(enc);
+	return rc;
+}
+
+/* A code as typed: 6 digits, spaces ignored. 0 or -1. */
+static int
+digits6(const char *in, char out[7])
+{
+	size_t n = 0;
+
+	for (; *in != '\0'; in++) {
+		if (*in == ' ')
+			continue;
+		if (*in < '0' || *in > '9' || n == 6)
+			return -1;
+		out[n++] = *in;
+	}
+	out[n] = '\0';
+	return n == 6 ? 0 : -1;
+}
+
+/*
+ * Validate code against secret at now with one step either way; the step
+ * it matched must be after last (each code once). The matched step, or -1.
+ */
+static long long
+totp_step(const unsigned char *secret, size_t len, const char *code,
+    time_t now, long long last)
+{
+	char six[7];
+	int pos = 0;
+	long long step;
+
+	if (digits6(code, six) != 0)
+		return -1;
+	if (oath_totp_validate2((const char *)secret, len, now, TOTP_STEP, 0, 1,
+	    &pos, six) < 0)
+		return -1;
+	step = (long long)(now / TOTP_STEP) + pos;
+	return step > last ? step : -1;
+}
+
+static void
+code_hash(const char *code, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)code, strlen(code),
+	    NULL, 0);
+}
+
+int
+totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
+    char codes[TOTP_RECOVERY][TOTP_CODE_MAX])
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	unsigned char secret[64], h[32];
+	size_t len = 0;
+	long long step;
+	sqlite3_stmt *st;
+	int rc = 1;
+
+	if ((st = prep(db, "SELECT totp_pending FROM users WHERE id = ?1")) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, uid);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (len = (size_t)sqlite3_column_bytes(st, 0)) > 0 && len <= sizeof(secret))
+		memcpy(secret, sqlite3_column_blob(st, 0), len);
+	else
+		len = 0;
+	sqlite3_finalize(st);
+	if (len == 0 || (step = totp_step(secret, len, code, now, 0)) < 0)
+		goto out;
+	rc = -1;
+	if ((st = prep(db, "UPDATE users SET totp_secret = totp_pending,"
+	    " totp_pending = NULL, totp_last_step = ?2 WHERE id = ?1")) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, uid);
+	sqlite3_bind_int64(st, 2, step);
+	if (done(db, st) != 0)
+		goto out;
+	if ((st = prep(db, "DELETE FROM recovery_codes WHERE user_id = ?1")) ==
+	    NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, uid);
+	if (done(db, st) != 0)
+		goto out;
+	for (int i = 0; i < TOTP_RECOVERY; i++) {
+		for (int j = 0, k = 0; j < 9; j++)
+			codes[i][k++] = j == 4 ? '-' :
+			    alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+		codes[i][9] = '\0';
+		code_hash(codes[i], h);
+		if ((st = prep(db, "INSERT INTO recovery_codes (user_id, code_hash)"
+		    " VALUES (?1, ?2)")) == NULL)
+			goto out;
+		sqlite3_bind_int64(st, 1, uid);
+		sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+		if (done(db, st) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+int
+totp_check(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now)
+{
+	unsigned char secret[64], h[32];
+	size_t len = 0;
+	long long last = 0, step;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	if (strlen(code) == 9 && code[4] == '-') {
+		/* a recovery code: used once */
+		code_hash(code, h);
+		if ((st = prep(db, "UPDATE recovery_codes SET used_at ="
+		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE user_id = ?1"
+		    " AND code_hash = ?2 AND used_at IS NULL")) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, uid);
+		sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
+		if (done(db, st) != 0)
+			return -1;
+		return sqlite3_changes(db) == 1;
+	}
+	if ((st = prep(db, "SELECT totp_secret, totp_last_step FROM users"
+	    " WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, uid);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (len = (size_t)sqlite3_column_bytes(st, 0)) > 0 && len <= sizeof(secret)) {
+		memcpy(secret, sqlite3_column_blob(st, 0), len);
+		last = sqlite3_column_int64(st, 1);
+	} else
+		len = 0;
+	sqlite3_finalize(st);
+	if (len > 0 && (step = totp_step(secret, len, code, now, last)) >= 0) {
+		rc = -1;
+		if ((st = prep(db, "UPDATE users SET totp_last_step = ?2"
+		    " WHERE id = ?1")) != NULL) {
+			sqlite3_bind_int64(st, 1, uid);
+			sqlite3_bind_int64(st, 2, step);
+			rc = done(db, st) == 0 ? 1 : -1;
+		}
+	}
+	sodium_memzero(secret, sizeof(secret));
+	return rc;
+}
+
+int
+totp_reset(sqlite3 *db, sqlite3_int64 uid)
+{
+	sqlite3_stmt *st;
+
+	if ((st = prep(db, "UPDATE users SET totp_secret = NULL, totp_pending ="
+	    " NULL, totp_last_step = 0 WHERE id = ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, uid);
+	if (done(db, st) != 0)
+		return -1;
+	if ((st = prep(db, "DELETE FROM recovery_codes WHERE user_id = ?1")) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, uid);
 	return done(db, st);
 }
 

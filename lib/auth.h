@@ -34,6 +34,8 @@ struct user {
 	char		nda[11];	/* YYYY-MM-DD, "" when not signed */
 	int		active;
 	int		must_change;
+	int		has_totp;	/* a second factor is enrolled */
+	int		pending;	/* (a session's) second factor still to come */
 };
 
 /* Session lifetimes (seconds): idle 30 min, absolute 10 h by default. */
@@ -111,18 +113,48 @@ enum login_result auth_login(sqlite3 *, const struct auth_limits *,
  * the database keeps) and a CSRF token, both as hex. 0 or -1.
  */
 int	 session_create(sqlite3 *, sqlite3_int64 user_id, time_t now,
-	    char id[AUTH_ID_HEX], char csrf[AUTH_ID_HEX]);
+	    int pending, char id[AUTH_ID_HEX], char csrf[AUTH_ID_HEX]);
 
 /*
  * The session with id: 0 with u and csrf filled (and its idle clock reset),
  * 1 when there is none, it expired (deleted then) or its user is disabled,
- * -1 on error.
+ * -1 on error. u->pending says whether the second factor is still to come
+ * (such a session is good for the code page only, and for 5 minutes).
  */
 int	 session_get(sqlite3 *, const struct auth_limits *, const char *id,
 	    time_t now, struct user *u, char csrf[AUTH_ID_HEX]);
 int	 session_delete(sqlite3 *, const char *id);
 /* End every session of a user (disabled, password reset). */
 int	 session_delete_user(sqlite3 *, sqlite3_int64 user_id);
+
+/*
+ * Two-factor sign-in with TOTP (RFC 6238, liboath): 6 digits, 30-second
+ * steps, one step of clock drift either way, and each code used once.
+ */
+#define TOTP_RECOVERY	10	/* recovery codes given at enrolment */
+#define TOTP_CODE_MAX	16	/* "abcd-efgh" and the like, with NUL */
+
+/*
+ * Start enrolment: a new random secret, kept as pending until confirmed.
+ * uri gets the otpauth:// URI for authenticator apps (for the QR code),
+ * b32 the secret in base32 for typing in by hand. 0 or -1.
+ */
+int	 totp_begin(sqlite3 *, const struct user *, char *uri, size_t urilen,
+	    char *b32, size_t b32len);
+/*
+ * Finish enrolment with a code from the app: 0 and codes filled with new
+ * recovery codes (shown once; only their hashes are kept), 1 when the code
+ * is wrong or nothing is pending, -1 on error.
+ */
+int	 totp_confirm(sqlite3 *, sqlite3_int64 user_id, const char *code,
+	    time_t now, char codes[TOTP_RECOVERY][TOTP_CODE_MAX]);
+/* Check a code or an unused recovery code at sign-in: 1 yes, 0 no, -1 error. */
+int	 totp_check(sqlite3 *, sqlite3_int64 user_id, const char *code,
+	    time_t now);
+/* Remove a user's second factor and recovery codes (admin reset). 0 or -1. */
+int	 totp_reset(sqlite3 *, sqlite3_int64 user_id);
+/* Make the pending session id a full one: 0 or -1. */
+int	 session_promote(sqlite3 *, const char *id);
 
 /* Constant-time comparison of a submitted token with the session's. */
 int	 auth_token_equal(const char *a, const char *b);

@@ -32,6 +32,7 @@ static const struct key keys[] = {
 	{ "site",	"sql",		F(sql),			KIND_PATH, 1 },
 	{ "site",	"data",		F(data),		KIND_PATH, 0 },
 	{ "keys",	"dir",		F(key_dir),		KIND_PATH, 1 },
+	{ "intranet",	"totp_required", F(totp_required),	KIND_TEXT, 0 },
 	{ "controller",	"name",		F(controller_name),	KIND_TEXT, 1 },
 	{ "controller",	"address",	F(controller_address),	KIND_TEXT, 0 },
 	{ "controller",	"phone",	F(controller_phone),	KIND_TEXT, 0 },

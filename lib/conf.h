@@ -23,6 +23,8 @@ struct conf {
 	char	*data;		/* optional: common-passwords.txt and the like */
 	/* [keys] */
 	char	*key_dir;
+	/* [intranet] */
+	char	*totp_required;	/* roles that must use a second factor: "admin" */
 	/* [controller] */
 	char	*controller_name;
 	char	*controller_address;

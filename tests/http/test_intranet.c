@@ -877,6 +877,19 @@ routes_without_session(void **st)
 			continue;
 		http_resp_free(&r);
 	}
+	/* signing out is a POST: a link or an image cannot do it */
+	{
+		struct http_resp r;
+		char *allow;
+
+		fetch(&r, "GET", "/intranet/logout", NULL, NULL, NULL);
+		assert_int_equal(r.status, 405);
+		allow = http_header(&r, "Allow");
+		assert_non_null(allow);
+		assert_string_equal(allow, "POST");
+		free(allow);
+		http_resp_free(&r);
+	}
 }
 
 static void

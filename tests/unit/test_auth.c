@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 #include <libxml/parser.h>
+#include <liboath/oath.h>
 #include <sodium.h>
 
 #include "auth.h"
@@ -167,9 +168,9 @@ sessions(void **state)
 
 	assert_int_equal(user_add(db, "sanna", "Sanna S", ROLE_ADMIN,
 	    "2026-01-15", good_pw, &uid, err, sizeof(err)), 0);
-	assert_int_equal(session_create(db, uid, now, id, csrf), 0);
+	assert_int_equal(session_create(db, uid, now, 0, id, csrf), 0);
 	assert_int_equal(strlen(id), 64);
-	assert_int_equal(session_create(db, uid, now, id2, got), 0);
+	assert_int_equal(session_create(db, uid, now, 0, id2, got), 0);
 	assert_string_not_equal(id, id2);
 	assert_string_not_equal(csrf, got);
 
@@ -214,10 +215,10 @@ sessions(void **state)
 	    got), 1);
 
 	/* logout, and a disabled user's live session */
-	assert_int_equal(session_create(db, uid, now, id, csrf), 0);
+	assert_int_equal(session_create(db, uid, now, 0, id, csrf), 0);
 	assert_int_equal(session_delete(db, id), 0);
 	assert_int_equal(session_get(db, &lim, id, now, &u, got), 1);
-	assert_int_equal(session_create(db, uid, now, id, csrf), 0);
+	assert_int_equal(session_create(db, uid, now, 0, id, csrf), 0);
 	assert_int_equal(user_set_active(db, uid, 0), 0);
 	assert_int_equal(session_get(db, &lim, id, now, &u, got), 1);
 }
@@ -251,6 +252,90 @@ passwords_and_nda(void **state)
 	assert_int_equal(user_by_name(db, "nobody", &u), 1);
 }
 
+/* Codes an authenticator app would show, from the secret in the otpauth URI. */
+static void
+app_code(const char *b32, time_t when, char out[7])
+{
+	char *secret = NULL;
+	size_t len = 0;
+
+	assert_int_equal(oath_base32_decode(b32, strlen(b32), &secret, &len),
+	    OATH_OK);
+	assert_int_equal(oath_totp_generate(secret, len, when, 30, 0, 6, out),
+	    OATH_OK);
+	free(secret);
+}
+
+static void
+two_factor(void **state)
+{
+	sqlite3 *db = *state;
+	char uri[256], b32[64], code[7], codes[TOTP_RECOVERY][TOTP_CODE_MAX];
+	sqlite3_int64 uid;
+	struct user u;
+	time_t now = 1800000000;
+
+	assert_int_equal(oath_init(), OATH_OK);
+	assert_int_equal(user_add(db, "tiina", "Tiina T", ROLE_ADMIN,
+	    "2026-01-15", good_pw, &uid, err, sizeof(err)), 0);
+	assert_int_equal(user_by_id(db, uid, &u), 0);
+	assert_false(u.has_totp);
+	assert_int_equal(totp_begin(db, &u, uri, sizeof(uri), b32, sizeof(b32)), 0);
+	assert_non_null(strstr(uri, "otpauth://totp/Rekisteri:tiina?secret="));
+	assert_non_null(strstr(uri, b32));
+	assert_int_equal(strlen(b32), 32);	/* 160 bits */
+
+	/* a wrong code does not enrol */
+	assert_int_equal(totp_confirm(db, uid, "000000", now, codes), 1);
+	app_code(b32, now, code);
+	assert_int_equal(totp_confirm(db, uid, code, now, codes), 0);
+	assert_int_equal(user_by_id(db, uid, &u), 0);
+	assert_true(u.has_totp);
+	assert_int_equal(strlen(codes[0]), 9);
+	assert_int_equal(codes[0][4], '-');
+	assert_string_not_equal(codes[0], codes[1]);
+
+	/* the enrolment code cannot be used again, nor an older one */
+	assert_int_equal(totp_check(db, uid, code, now), 0);
+	app_code(b32, now - 30, code);
+	assert_int_equal(totp_check(db, uid, code, now), 0);
+	/* the next step works once; one step of clock drift is accepted */
+	app_code(b32, now + 30, code);
+	assert_int_equal(totp_check(db, uid, code, now), 1);
+	assert_int_equal(totp_check(db, uid, code, now), 0);
+	app_code(b32, now + 90, code);
+	assert_int_equal(totp_check(db, uid, code, now), 0);	/* too far */
+	assert_int_equal(totp_check(db, uid, code, now + 60), 1);
+	assert_int_equal(totp_check(db, uid, "12345", now), 0);
+	assert_int_equal(totp_check(db, uid, "abcdef", now), 0);
+
+	/* recovery codes: each once, only the user's own */
+	assert_int_equal(totp_check(db, uid, codes[3], now), 1);
+	assert_int_equal(totp_check(db, uid, codes[3], now), 0);
+	assert_int_equal(totp_check(db, uid, "abcd-efgh", now), 0);
+
+	/* a pending session lives 5 minutes and is promoted by the code */
+	{
+		struct auth_limits lim = auth_limits_default;
+		char id[AUTH_ID_HEX], csrf[AUTH_ID_HEX], got[AUTH_ID_HEX];
+
+		assert_int_equal(session_create(db, uid, now, 1, id, csrf), 0);
+		assert_int_equal(session_get(db, &lim, id, now + 60, &u, got), 0);
+		assert_true(u.pending);
+		assert_int_equal(session_get(db, &lim, id, now + 301, &u, got), 1);
+		assert_int_equal(session_create(db, uid, now, 1, id, csrf), 0);
+		assert_int_equal(session_promote(db, id), 0);
+		assert_int_equal(session_get(db, &lim, id, now + 301, &u, got), 0);
+		assert_false(u.pending);
+	}
+
+	/* the admin's reset removes it all */
+	assert_int_equal(totp_reset(db, uid), 0);
+	assert_int_equal(user_by_id(db, uid, &u), 0);
+	assert_false(u.has_totp);
+	assert_int_equal(totp_check(db, uid, codes[4], now), 0);
+}
+
 int
 main(void)
 {
@@ -260,6 +345,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(sign_in_and_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(passwords_and_nda, setup, teardown),
+		cmocka_unit_test_setup_teardown(two_factor, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
