@@ -175,7 +175,11 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 		return 1;
 	}
 	if (strcmp(rt->path, "/intranet/login/code") == 0) {
-		redirect(r, "/intranet/");
+		/* signed in already: nothing to do here */
+		if (r->method == METHOD_POST)
+			app_error(a, r, 403);
+		else
+			redirect(r, "/intranet/");
 		return 1;
 	}
 	if ((rt->roles & me.role) == 0) {
@@ -261,7 +265,9 @@ post_login(struct app *a, struct req *r)
 	    now, &u);
 	switch (lr) {
 	case LOGIN_OK:
-		if (session_create(a->db, u.id, now, u.has_totp, id, csrf) != 0)
+		/* a session brought along ends: the id changes at sign-in */
+		if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0 ||
+		    session_create(a->db, u.id, now, u.has_totp, id, csrf) != 0)
 			goto fail;
 		log_event(a, r, &u, u.has_totp ? "login.password" : "login",
 		    "user", u.id, "");

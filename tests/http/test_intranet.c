@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 #include <sodium.h>
+#include <liboath/oath.h>
 #include <sqlite3.h>
 
 #include "http.h"
@@ -571,7 +573,8 @@ sign_in_cookie(void **st)
 	/* the database keeps hashes, never the id itself */
 	assert_int_equal(db_int("SELECT count(*) FROM sessions WHERE"
 	    " hex(id_hash) = upper(?1) OR csrf = ?1", id1), 0);
-	assert_int_equal(session_rows(id1), 1);
+	/* the session brought along to the sign-in ended there */
+	assert_int_equal(session_rows(id1), 0);
 	assert_int_equal(session_rows(id2), 1);
 	/* the sign-in is in the audit log */
 	assert_true(db_int("SELECT count(*) FROM audit_log WHERE action = 'login'"
@@ -774,6 +777,11 @@ static const struct route_exp {
 	{ "/intranet/users/enable", "POST", R_ADMIN },
 	{ "/intranet/users/reset", "POST", R_ADMIN },
 	{ "/intranet/users/nda", "POST", R_ADMIN },
+	{ "/intranet/users/totp-reset", "POST", R_ADMIN },
+	{ "/intranet/login/code", "GET", R_ALL },
+	{ "/intranet/login/code", "POST", R_ALL },
+	{ "/intranet/totp", "GET", R_ALL },
+	{ "/intranet/totp", "POST", R_ALL },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
@@ -918,7 +926,9 @@ routes_by_role(void **st)
 
 			if (strcmp(e->method, "GET") == 0) {
 				fetch(&r, "GET", e->path, id, NULL, NULL);
-				if (e->roles == 0 && r.status == 303)
+				/* the second-factor page is only for a half sign-in */
+				if ((e->roles == 0 || strcmp(e->path,
+				    "/intranet/login/code") == 0) && r.status == 303)
 					assert_redirect(&r, "/intranet/");
 				else if (r.status != (allowed ? 200 : 403))
 					fail_msg("%s GET %s: %ld, want %d",
@@ -1514,6 +1524,176 @@ audit_chain(void **st)
 	buf_free(&o);
 }
 
+/* The codes an authenticator app shows for a base32 secret. */
+static void
+app_code(const char *b32, time_t when, char out[7])
+{
+	char *secret = NULL;
+	size_t len = 0;
+
+	assert_int_equal(oath_base32_decode(b32, strlen(b32), &secret, &len),
+	    OATH_OK);
+	assert_int_equal(oath_totp_generate(secret, len, when, 30, 0, 6, out),
+	    OATH_OK);
+	free(secret);
+}
+
+/* Text between the first occurrence of before and the next '<'. */
+static char *
+scrape(const struct http_resp *r, const char *before)
+{
+	const char *p = strstr(r->body.data, before), *e;
+
+	if (p == NULL)
+		return NULL;
+	p += strlen(before);
+	e = strchr(p, '<');
+	return e ? xstrndup(p, (size_t)(e - p)) : NULL;
+}
+
+/*
+ * Two-factor sign-in, end to end: enrol from one's own page with the QR
+ * code's secret, get recovery codes once, then sign in with password and
+ * code; the half-signed-in session reaches nothing else; a used code and a
+ * wrong one are refused; a recovery code works once; the admin's reset.
+ */
+static void
+two_factor(void **st)
+{
+	struct http_resp r;
+	struct buf o = BUF_INIT;
+	char code[7], *id, *token, *secret, *body, *rec, *pending, *full;
+	time_t now = time(NULL);
+
+	(void)st;
+	assert_int_equal(oath_init(), OATH_OK);
+	assert_int_equal(run(&o, PW "\n", "%s user add totp1 --role handler "
+	    "--nda 2026-01-15 --password-stdin", cli), 0);
+	id = login("totp1", PW);
+	fetch(&r, "GET", "/intranet/totp", id, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	assert_true(http_body_has(&r, "<title>QR-koodi todennussovellukselle</title>"));
+	secret = scrape(&r, "<code class=\"otp\">");
+	assert_non_null(secret);
+	assert_int_equal(strlen(secret), 32);
+	token = csrf_of(&r);
+	http_resp_free(&r);
+
+	/* a wrong code: not enrolled */
+	body = form("csrf", token, "code", "000000", NULL);
+	fetch(&r, "POST", "/intranet/totp", id, body, NULL);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Koodi ei kelpaa"));
+	free(secret);
+	/* the page made a new secret: use that one */
+	secret = scrape(&r, "<code class=\"otp\">");
+	http_resp_free(&r);
+	app_code(secret, now, code);
+	body = form("csrf", token, "code", code, NULL);
+	fetch(&r, "POST", "/intranet/totp", id, body, NULL);
+	free(body);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Kaksivaiheinen tunnistus on käytössä"));
+	rec = scrape(&r, "<ul class=\"recovery\"><li><code>");
+	assert_non_null(rec);
+	assert_int_equal(strlen(rec), 9);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM recovery_codes r JOIN users"
+	    " u ON u.id = r.user_id WHERE u.username = ?1", "totp1"), 10);
+	logout(id, token);
+	free(token);
+	free(id);
+
+	/* password right: a half session that reaches only the code page */
+	pending = login_to("totp1", PW, "/intranet/login/code");
+	fetch(&r, "GET", "/intranet/", pending, NULL, NULL);
+	assert_redirect(&r, "/intranet/login/code");
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/login/code", pending, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_false(http_body_has(&r, "Kirjaudu ulos</span> (totp1)"));
+	token = csrf_of(&r);
+	http_resp_free(&r);
+	/* the code just used for enrolment does not work again */
+	body = form("csrf", token, "code", code, NULL);
+	fetch(&r, "POST", "/intranet/login/code", pending, body, NULL);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Koodi ei kelpaa"));
+	http_resp_free(&r);
+	/* the next one does, and the session id changes */
+	app_code(secret, now + 30, code);
+	body = form("csrf", token, "code", code, NULL);
+	fetch(&r, "POST", "/intranet/login/code", pending, body, NULL);
+	free(body);
+	assert_redirect(&r, "/intranet/");
+	full = set_cookie_value(&r);
+	assert_non_null(full);
+	assert_string_not_equal(full, pending);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/", full, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/", pending, NULL, NULL);
+	assert_redirect(&r, "/intranet/login");
+	http_resp_free(&r);
+	free(token);
+	free(pending);
+
+	/* a recovery code, once */
+	pending = login_to("totp1", PW, "/intranet/login/code");
+	token = csrf_for(pending, "/intranet/login/code");
+	body = form("csrf", token, "code", rec, NULL);
+	fetch(&r, "POST", "/intranet/login/code", pending, body, NULL);
+	free(body);
+	assert_redirect(&r, "/intranet/");
+	http_resp_free(&r);
+	free(token);
+	free(pending);
+	pending = login_to("totp1", PW, "/intranet/login/code");
+	token = csrf_for(pending, "/intranet/login/code");
+	body = form("csrf", token, "code", rec, NULL);
+	fetch(&r, "POST", "/intranet/login/code", pending, body, NULL);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Koodi ei kelpaa"));
+	http_resp_free(&r);
+	free(token);
+	free(pending);
+	assert_true(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'user.totp' AND username = ?1", "totp1") == 1);
+
+	/* an admin removes it; the user signs in with the password alone */
+	{
+		char *admin = login("admin1", PW), *atok = csrf_for(admin,
+		    "/intranet/users");
+		char uid[32];
+
+		snprintf(uid, sizeof(uid), "%lld", (long long)db_int("SELECT id FROM users"
+		    " WHERE username = ?1", "totp1"));
+		body = form("csrf", atok, "id", uid, NULL);
+		fetch(&r, "POST", "/intranet/users/totp-reset", admin, body, NULL);
+		free(body);
+		assert_redirect(&r, "/intranet/users");
+		http_resp_free(&r);
+		assert_true(db_int("SELECT count(*) FROM audit_log WHERE action ="
+		    " 'user.totp_reset' AND object_id = ?1", uid) == 1);
+		logout(admin, atok);
+		free(atok);
+		free(admin);
+	}
+	free(login("totp1", PW));
+	free(full);
+	free(rec);
+	free(secret);
+	buf_free(&o);
+}
+
 int
 main(void)
 {
@@ -1535,6 +1715,7 @@ main(void)
 		cmocka_unit_test(one_time_password),
 		cmocka_unit_test(password_policy),
 		cmocka_unit_test(audit_page),
+		cmocka_unit_test(two_factor),
 		cmocka_unit_test(audit_chain),
 	};
 	int rc;
