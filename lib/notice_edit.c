@@ -12,6 +12,7 @@
 #include "notice_edit.h"
 #include "req.h"
 #include "richtext.h"
+#include "tmpl.h"
 
 /* What an empty section on automated decisions says: the notice must not be silent. */
 static const char *const no_profiling[LANG__MAX] = {
@@ -633,4 +634,220 @@ notice_discard_draft(sqlite3 *db, char *err, size_t errlen)
 	if (!ok)
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 	return ectx_close(&e, ok, err, errlen);
+}
+
+long long
+notice_draft_id(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	long long id = -1;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, esql[E_DRAFT], -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		id = 0;
+	sqlite3_finalize(st);
+	return id;
+}
+
+int
+notice_draft_create(sqlite3 *db, char *err, size_t errlen)
+{
+	struct ectx e;
+	sqlite3_int64 id;
+	int ok = 0;
+
+	if (ectx_open(&e, db, err, errlen) != 0)
+		return -1;
+	if (draft_id(&e) != 0) {
+		ectx_close(&e, 1, err, errlen);
+		return 1;
+	}
+	/* the newest version's date drawn up, until the editor changes it */
+	{
+		sqlite3_stmt *st;
+
+		if (sqlite3_prepare_v2(db, "INSERT INTO notice_versions (drawn_up)"
+		    " SELECT drawn_up FROM notice_versions WHERE number ="
+		    " (SELECT max(number) FROM notice_versions)", -1, &st, NULL) !=
+		    SQLITE_OK)
+			goto out;
+		ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1;
+		sqlite3_finalize(st);
+		if (!ok) {
+			snprintf(err, errlen, "there is no published version to "
+			    "start from: import one with rekisteri notice import");
+			return ectx_close(&e, 0, err, errlen);
+		}
+	}
+	id = sqlite3_last_insert_rowid(db);
+	for (int k = E_COPY_FACTS; k <= E_COPY_SECTIONS; k++) {
+		sqlite3_bind_int64(e.st[k], 1, id);
+		sqlite3_bind_text(e.st[k], 2, "", -1, SQLITE_STATIC);	/* every language */
+		if (run(&e, (enum estmt)k) != 0) {
+			ok = 0;
+			goto out;
+		}
+	}
+	ok = 1;
+out:
+	if (!ok && err[0] == '\0')
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	return ectx_close(&e, ok, err, errlen);
+}
+
+int
+notice_draft_section(sqlite3 *db, enum lang lang, int position,
+    const char *title, const char *body, struct buf *warnings, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	char *clean, *t;
+	long long id;
+	int ok;
+
+	if ((id = notice_draft_id(db)) <= 0) {
+		snprintf(err, errlen, "there is no draft");
+		return -1;
+	}
+	t = trimmed(title, strlen(title));
+	if (*t == '\0' || strlen(t) > 300 || !req_valid_text(t, strlen(t)) ||
+	    strpbrk(t, "\t\r\n") != NULL) {
+		free(t);
+		snprintf(err, errlen, "title");
+		return -1;
+	}
+	if ((clean = rt_clean(body, strlen(body), warnings)) == NULL) {
+		free(t);
+		snprintf(err, errlen, "body");
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE notice_sections SET title = ?4,"
+	    " body = ?5 WHERE version_id = ?1 AND lang = ?2 AND position = ?3",
+	    -1, &st, NULL) != SQLITE_OK) {
+		free(t);
+		free(clean);
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, lang_codes[lang], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, position);
+	sqlite3_bind_text(st, 4, t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, clean, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1;
+	sqlite3_finalize(st);
+	free(t);
+	free(clean);
+	if (!ok)
+		snprintf(err, errlen, "no section %d in the draft", position);
+	return ok ? 0 : -1;
+}
+
+int
+notice_draft_drawn_up(sqlite3 *db, const char *date)
+{
+	struct tm tm;
+	sqlite3_stmt *st;
+	long long id;
+	int ok;
+
+	if (fmt_parse_date(date, &tm) != 0 || (id = notice_draft_id(db)) <= 0)
+		return -1;
+	if (sqlite3_prepare_v2(db, esql[E_SET_DRAWN_UP], -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+	ok = sqlite3_step(st) == SQLITE_DONE;
+	sqlite3_finalize(st);
+	return ok ? 0 : -1;
+}
+
+static const char *
+dcol(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}
+
+int
+notice_draft_fill(sqlite3 *db, enum lang lang, struct tmpl_map *root)
+{
+	sqlite3_stmt *st = NULL;
+	struct tmpl_map *ver, *facts;
+	struct tmpl_list *list;
+	char when[64];
+	long long id;
+	int rc = -1;
+
+	if ((id = notice_draft_id(db)) <= 0)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT drawn_up FROM notice_versions"
+	    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	ver = tm_map(root, "version");
+	tm_int(ver, "number", 0);
+	fmt_date(when, sizeof(when), lang, dcol(st, 0));
+	tm_str(ver, "drawn_up", when);
+	tm_str(ver, "drawn_up_iso", dcol(st, 0));
+	tm_bool(ver, "latest", 1);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT title, register_name, controller_name,"
+	    " controller_address, controller_phone, controller_email,"
+	    " contact_name, contact_phone, contact_email FROM notice_facts"
+	    " WHERE version_id = ?1 AND lang = ?2", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, lang_codes[lang], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	facts = tm_map(root, "facts");
+	tm_str(facts, "title", dcol(st, 0));
+	tm_str(facts, "register_name", dcol(st, 1));
+	tm_str(facts, "controller_name", dcol(st, 2));
+	tm_str(facts, "controller_address", dcol(st, 3));
+	tm_str(facts, "controller_phone", dcol(st, 4));
+	tm_str(facts, "controller_email", dcol(st, 5));
+	tm_str(facts, "contact_name", dcol(st, 6));
+	tm_str(facts, "contact_phone", dcol(st, 7));
+	tm_str(facts, "contact_email", dcol(st, 8));
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "SELECT position, anchor, title, body FROM"
+	    " notice_sections WHERE version_id = ?1 AND lang = ?2"
+	    " ORDER BY position", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, lang_codes[lang], -1, SQLITE_STATIC);
+	list = tm_list(root, "sections");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tmpl_map *m = tm_list_map(list);
+		struct buf href = BUF_INIT;
+
+		tm_int(m, "position", sqlite3_column_int(st, 0));
+		buf_addf(&href, "/intranet/notice/section?edit=%s&n=%d",
+		    lang_codes[lang], sqlite3_column_int(st, 0));
+		tm_str(m, "edit_href", href.data);
+		buf_reset(&href);
+		tm_str(m, "anchor", dcol(st, 1));
+		buf_addf(&href, "#%s", dcol(st, 1));
+		tm_str(m, "href", href.data);
+		buf_free(&href);
+		tm_str(m, "title", dcol(st, 2));
+		tm_html(m, "body", dcol(st, 3));	/* cleaned when saved */
+		tm_str(m, "body_source", dcol(st, 3));
+		tm_bool(m, "empty", *dcol(st, 3) == '\0');
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }

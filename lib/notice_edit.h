@@ -64,4 +64,37 @@ int	 notice_publish(sqlite3 *, int *number, char *err, size_t errlen);
 /* Drop the draft, if any. 0 or -1. */
 int	 notice_discard_draft(sqlite3 *, char *err, size_t errlen);
 
+/*
+ * Editing the draft in the intranet, section by section.
+ */
+struct tmpl_map;
+
+/* The draft's id, 0 when there is none, -1 on error. */
+long long notice_draft_id(sqlite3 *);
+
+/*
+ * Start a draft as a copy of the newest published version, both languages.
+ * 0 (made), 1 (there is a draft already, left as it is), -1 with err.
+ */
+int	 notice_draft_create(sqlite3 *, char *err, size_t errlen);
+
+/*
+ * Replace section position (1-based) of the draft's lang: title as plain
+ * text, body as rich text cleaned here (what was dropped goes to warnings).
+ * 0, or -1 with err (no draft, no such section, bad text).
+ */
+int	 notice_draft_section(sqlite3 *, enum lang, int position,
+	    const char *title, const char *body, struct buf *warnings,
+	    char *err, size_t errlen);
+
+/* Set the draft's date drawn up (YYYY-MM-DD, a real date). 0 or -1. */
+int	 notice_draft_drawn_up(sqlite3 *, const char *date);
+
+/*
+ * Fill root as notice_fill does, from the draft in lang: version (with
+ * drawn_up, number 0), facts, sections [{position, anchor, href, title,
+ * body (tm_html), body_source, empty}]. 0, or -1 when there is no draft.
+ */
+int	 notice_draft_fill(sqlite3 *, enum lang, struct tmpl_map *root);
+
 #endif

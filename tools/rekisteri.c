@@ -52,6 +52,8 @@ static int cmd_init(struct cli *, int, char **);
 static int cmd_check(struct cli *, int, char **);
 static int cmd_help(struct cli *, int, char **);
 static int cmd_notice(struct cli *, int, char **);
+static void audit_cli(sqlite3 *, const char *, const char *, const char *,
+    const char *);
 static int cmd_user(struct cli *, int, char **);
 static int cmd_audit(struct cli *, int, char **);
 
@@ -270,6 +272,7 @@ notice_import_cmd(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rekisteri: import failed, nothing changed: %s\n",
 		    err);
 	else {
+		audit_cli(db, "notice.import", "notice", "draft", lang_codes[lang]);
 		printf("%s: imported into the draft as %s: \"%s\", drawn up %s, "
 		    "%zu sections\n", file, lang_codes[lang], doc.title,
 		    doc.drawn_up, doc.n);
@@ -533,6 +536,10 @@ cmd_notice(struct cli *c, int argc, char **argv)
 		if (notice_publish(db, &number, err, sizeof(err)) != 0)
 			fprintf(stderr, "rekisteri: not published: %s\n", err);
 		else {
+			char v[16];
+
+			snprintf(v, sizeof(v), "%d", number);
+			audit_cli(db, "notice.publish", "notice", v, "");
 			printf("published the draft as version %d\n", number);
 			rc = EXIT_OK;
 		}
@@ -545,6 +552,7 @@ cmd_notice(struct cli *c, int argc, char **argv)
 		if (notice_discard_draft(db, err, sizeof(err)) != 0)
 			fprintf(stderr, "rekisteri: %s\n", err);
 		else {
+			audit_cli(db, "notice.discard", "notice", "draft", "");
 			printf("the draft is gone\n");
 			rc = EXIT_OK;
 		}
