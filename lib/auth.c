@@ -16,11 +16,11 @@
 #include "req.h"
 
 const struct auth_limits auth_limits_default = {
-	.idle = 30 * 60,
-	.absolute = 10 * 60 * 60,
+	.idle = (time_t)30 * 60,
+	.absolute = (time_t)10 * 60 * 60,
 	.user_failures = 5,
 	.client_failures = 20,
-	.window = 15 * 60,
+	.window = (time_t)15 * 60,
 };
 
 static const char *const role_names[] = { "admin", "handler", "auditor" };
@@ -539,7 +539,7 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 		return -1;
 	if (!u->active || u->nda[0] == '\0' || now - seen > lim->idle ||
 	    now - created > lim->absolute ||
-	    (u->pending && now - created > 5 * 60)) {
+	    (u->pending && now - created > (time_t)5 * 60)) {
 		(void)session_delete(db, id);
 		return 1;
 	}
@@ -716,9 +716,13 @@ totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
 	if (done(db, st) != 0)
 		goto out;
 	for (int i = 0; i < TOTP_RECOVERY; i++) {
-		for (int j = 0, k = 0; j < 9; j++)
-			codes[i][k++] = j == 4 ? '-' :
-			    alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+		for (int j = 0; j < 9; j++) {
+			if (j == 4)
+				codes[i][j] = '-';
+			else
+				codes[i][j] = alphabet[randombytes_uniform(
+				    sizeof(alphabet) - 1)];
+		}
 		codes[i][9] = '\0';
 		code_hash(codes[i], h);
 		if ((st = prep(db, "INSERT INTO recovery_codes (user_id, code_hash)"

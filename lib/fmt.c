@@ -1,5 +1,5 @@
 /* fmt.c — see fmt.h. The C library does the calendar and the time zone. */
-#define _XOPEN_SOURCE 700	/* strptime */
+#define _XOPEN_SOURCE 700	/* strptime */ /* NOLINT(cert-dcl51-cpp) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,5 +81,24 @@ fmt_datetime(char *dst, size_t len, enum lang lang, const char *utc)
 	else
 		snprintf(dst, len, "%d %s %d at %02d:%02d", l.tm_mday,
 		    months_en[l.tm_mon], l.tm_year + 1900, l.tm_hour, l.tm_min);
+	return 0;
+}
+
+int
+fmt_parse_fi_date(const char *s, char *iso, size_t len)
+{
+	struct tm t, n;
+	const char *end;
+
+	memset(&t, 0, sizeof(t));
+	if (s == NULL || (end = strptime(s, "%d.%m.%Y", &t)) == NULL ||
+	    *end != '\0' || t.tm_year < 0)
+		return -1;
+	n = t;
+	if (timegm(&n) == (time_t)-1 || n.tm_mday != t.tm_mday ||
+	    n.tm_mon != t.tm_mon)
+		return -1;
+	snprintf(iso, len, "%04d-%02d-%02d", t.tm_year + 1900, t.tm_mon + 1,
+	    t.tm_mday);
 	return 0;
 }

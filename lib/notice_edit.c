@@ -105,17 +105,9 @@ split_contact(const char *s, char **name, char **phone, char **email)
 static char *
 parse_fi_date(const char *s)
 {
-	int d, m, y, end = 0;
-	char iso[48];
-	struct tm tm;
+	char iso[16];
 
-	if (sscanf(s, "%2d.%2d.%4d%n", &d, &m, &y, &end) != 3 ||
-	    s[end] != '\0' || y < 1900)
-		return NULL;
-	snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
-	if (fmt_parse_date(iso, &tm) != 0)
-		return NULL;
-	return xstrdup(iso);
+	return fmt_parse_fi_date(s, iso, sizeof(iso)) == 0 ? xstrdup(iso) : NULL;
 }
 
 /*

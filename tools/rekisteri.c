@@ -247,9 +247,8 @@ notice_import_cmd(struct cli *c, int argc, char **argv)
 				fprintf(stderr, "rekisteri: --lang is fi or en\n");
 				return EXIT_USAGE;
 			}
-		} else if (file == NULL && argv[i][0] != '-')
-			file = argv[i];
-		else if (file == NULL && strcmp(argv[i], "-") == 0)
+		} else if (file == NULL && (argv[i][0] != '-' ||
+		    strcmp(argv[i], "-") == 0))
 			file = argv[i];
 		else
 			return EXIT_USAGE;
@@ -433,7 +432,9 @@ notice_export_cmd(struct cli *c, int argc, char **argv)
 		struct tmpl_model *m;
 
 		for (int n = 1; n <= latest; n++) {
-			for (int as_latest = 0; as_latest <= (n == latest); as_latest++) {
+			int copies = n == latest ? 2 : 1;	/* the newest twice */
+
+			for (int as_latest = 0; as_latest < copies; as_latest++) {
 				m = tm_new();
 				if (notice_fill(n, (enum lang)l, tm_root(m)) != 0) {
 					tm_free(m);
@@ -610,7 +611,7 @@ read_password(int from_stdin, char *pw, size_t len)
 {
 	char again[AUTH_PW_MAX + 2];
 	struct termios old, quiet;
-	FILE *tty;
+	FILE *tty, *out;
 	int rc = -1;
 
 	if (from_stdin) {
@@ -621,32 +622,38 @@ read_password(int from_stdin, char *pw, size_t len)
 		pw[strcspn(pw, "\r\n")] = '\0';
 		return 0;
 	}
-	if ((tty = fopen("/dev/tty", "r+")) == NULL) {
+	/* separate streams: reading and writing one stream needs repositioning */
+	if ((tty = fopen("/dev/tty", "r")) == NULL ||
+	    (out = fopen("/dev/tty", "w")) == NULL) {
+		if (tty != NULL)
+			fclose(tty);
 		fprintf(stderr, "rekisteri: no terminal to ask on: use "
 		    "--password-stdin or --generate\n");
 		return -1;
 	}
 	if (tcgetattr(fileno(tty), &old) != 0) {
 		fclose(tty);
+		fclose(out);
 		return -1;
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	fputs("Password: ", tty);
-	fflush(tty);
+	fputs("Password: ", out);
+	fflush(out);
 	if (fgets(pw, (int)len, tty) != NULL) {
-		fputs("\nAgain: ", tty);
-		fflush(tty);
+		fputs("\nAgain: ", out);
+		fflush(out);
 		if (fgets(again, sizeof(again), tty) != NULL) {
 			pw[strcspn(pw, "\r\n")] = '\0';
 			again[strcspn(again, "\r\n")] = '\0';
 			rc = strcmp(pw, again) == 0 ? 0 : -2;
 		}
 	}
-	fputs("\n", tty);
+	fputs("\n", out);
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fclose(tty);
+	fclose(out);
 	sodium_memzero(again, sizeof(again));
 	if (rc == -2)
 		fprintf(stderr, "rekisteri: the passwords differ\n");
