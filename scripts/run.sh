@@ -43,6 +43,8 @@ if [ -n "$admin_note" ]; then
 	echo "The first administrator (shown only this once):"
 	echo "  username: admin"
 	echo "$admin_note" | sed -n 's/^password: /  password: /p'
+	echo "  At the first sign-in you set up two-factor sign-in with an"
+	echo "  authenticator app (required for admins; [intranet] totp_required)."
 	echo "  The NDA date was recorded as today; correct it with:"
 	echo "  $BUILD/rekisteri -c $STATE/rekisteri.conf user nda admin YYYY-MM-DD"
 fi
