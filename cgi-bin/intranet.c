@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "fmt.h"
 #include "log.h"
+#include "notice.h"
 #include "notice_edit.h"
 #include "qr.h"
 #include "req.h"
@@ -1196,6 +1197,8 @@ intranet_init(struct app *a)
 	char path[4096];
 
 	fmt_init();
+	if (notice_prepare(a->db) != 0)
+		return -1;
 	if (oath_init() != OATH_OK) {
 		LOG_ERR("liboath failed to initialise");
 		return -1;
@@ -1233,6 +1236,7 @@ static void
 intranet_fini(struct app *a)
 {
 	(void)a;
+	notice_finalize();
 	auth_free_common();
 }
 

@@ -34,7 +34,7 @@ static const char *const sql[STMT__MAX] = {
 	" controller_phone, controller_email, contact_name, contact_phone,"
 	" contact_email FROM notice_facts WHERE version_id = ?1 AND lang = ?2",
 	/* STMT_SECTIONS */
-	"SELECT anchor, title, body FROM notice_sections"
+	"SELECT anchor, title, body, position FROM notice_sections"
 	" WHERE version_id = ?1 AND lang = ?2 ORDER BY position",
 	/* STMT_VERSIONS */
 	"SELECT number, drawn_up, published_at FROM notice_versions"
@@ -152,29 +152,14 @@ mailto(struct tmpl_map *m, const char *key, const char *email)
 }
 
 int
-notice_fill(int number, enum lang lang, struct tmpl_map *root)
+notice_fill_content(long long id, enum lang lang, int editing,
+    struct tmpl_map *root)
 {
-	sqlite3_stmt *v = st[STMT_VERSION], *f = st[STMT_FACTS],
-	    *s = st[STMT_SECTIONS];
-	struct tmpl_map *ver, *facts, *item;
+	sqlite3_stmt *f = st[STMT_FACTS], *s = st[STMT_SECTIONS];
+	struct tmpl_map *facts, *item;
 	struct tmpl_list *list;
-	sqlite3_int64 id;
-	char when[64];
+	struct buf href = BUF_INIT;
 	int rc = -1, n = 0;
-
-	sqlite3_bind_int(v, 1, number);
-	if (sqlite3_step(v) != SQLITE_ROW)
-		goto out;
-	id = sqlite3_column_int64(v, 0);
-	ver = tm_map(root, "version");
-	tm_int(ver, "number", number);
-	fmt_date(when, sizeof(when), lang, col(v, 1));
-	tm_str(ver, "drawn_up", when);
-	tm_str(ver, "drawn_up_iso", col(v, 1));
-	fmt_datetime(when, sizeof(when), lang, col(v, 2));
-	tm_str(ver, "published_at", when);
-	tm_str(ver, "published_at_iso", col(v, 2));
-	tm_bool(ver, "latest", sqlite3_column_int(v, 3));
 
 	sqlite3_bind_int64(f, 1, id);
 	sqlite3_bind_text(f, 2, lang_codes[lang], -1, SQLITE_STATIC);
@@ -198,24 +183,55 @@ notice_fill(int number, enum lang lang, struct tmpl_map *root)
 	list = tm_list(root, "sections");
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		item = tm_list_map(list);
+		tm_int(item, "position", sqlite3_column_int(s, 3));
 		tm_str(item, "anchor", col(s, 0));
-		{
-			struct buf href = BUF_INIT;
-
-			buf_addf(&href, "#%s", col(s, 0));
-			tm_str(item, "href", href.data);
-			buf_free(&href);
-		}
+		buf_reset(&href);
+		buf_addf(&href, "#%s", col(s, 0));
+		tm_str(item, "href", buf_cstr(&href));
 		tm_str(item, "title", col(s, 1));
-		tm_html(item, "body", col(s, 2));
+		tm_html(item, "body", col(s, 2));	/* cleaned on the way in */
 		tm_bool(item, "empty", *col(s, 2) == '\0');
+		if (editing) {
+			buf_reset(&href);
+			buf_addf(&href, "/intranet/notice/section?edit=%s&n=%d",
+			    lang_codes[lang], sqlite3_column_int(s, 3));
+			tm_str(item, "edit_href", buf_cstr(&href));
+		}
 		n++;
 	}
 	rc = n > 0 ? 0 : -1;
 out:
-	sqlite3_reset(v);
+	buf_free(&href);
 	sqlite3_reset(f);
 	sqlite3_reset(s);
+	return rc;
+}
+
+int
+notice_fill(int number, enum lang lang, struct tmpl_map *root)
+{
+	sqlite3_stmt *v = st[STMT_VERSION];
+	struct tmpl_map *ver;
+	sqlite3_int64 id;
+	char when[64];
+	int rc = -1;
+
+	sqlite3_bind_int(v, 1, number);
+	if (sqlite3_step(v) != SQLITE_ROW)
+		goto out;
+	id = sqlite3_column_int64(v, 0);
+	ver = tm_map(root, "version");
+	tm_int(ver, "number", number);
+	fmt_date(when, sizeof(when), lang, col(v, 1));
+	tm_str(ver, "drawn_up", when);
+	tm_str(ver, "drawn_up_iso", col(v, 1));
+	fmt_datetime(when, sizeof(when), lang, col(v, 2));
+	tm_str(ver, "published_at", when);
+	tm_str(ver, "published_at_iso", col(v, 2));
+	tm_bool(ver, "latest", sqlite3_column_int(v, 3));
+	rc = notice_fill_content(id, lang, 0, root);
+out:
+	sqlite3_reset(v);
 	return rc;
 }
 

@@ -48,6 +48,14 @@ struct notice_urls {
 void	 notice_links(struct tmpl_map *root, const struct notice_urls *,
 	    enum lang, int number, int latest);
 
+/*
+ * Fill root.facts and root.sections of version id (published or the
+ * draft) in lang; editing adds each section's edit_href for the intranet's
+ * editor. 0, or -1 when that version has no such language.
+ */
+int	 notice_fill_content(long long id, enum lang, int editing,
+	    struct tmpl_map *root);
+
 /* Fill root.versions with every published version, newest first. 0 or -1. */
 int	 notice_fill_versions(const struct notice_urls *, enum lang,
 	    struct tmpl_map *root);

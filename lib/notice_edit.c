@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "db.h"
 #include "fmt.h"
+#include "notice.h"
 #include "notice_edit.h"
 #include "req.h"
 #include "richtext.h"
@@ -760,20 +761,11 @@ notice_draft_drawn_up(sqlite3 *db, const char *date)
 	return ok ? 0 : -1;
 }
 
-static const char *
-dcol(sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-
-	return t ? (const char *)t : "";
-}
-
 int
 notice_draft_fill(sqlite3 *db, enum lang lang, struct tmpl_map *root)
 {
 	sqlite3_stmt *st = NULL;
-	struct tmpl_map *ver, *facts;
-	struct tmpl_list *list;
+	struct tmpl_map *ver;
 	char when[64];
 	long long id;
 	int rc = -1;
@@ -784,62 +776,18 @@ notice_draft_fill(sqlite3 *db, enum lang lang, struct tmpl_map *root)
 	    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	ver = tm_map(root, "version");
-	tm_int(ver, "number", 0);
-	fmt_date(when, sizeof(when), lang, dcol(st, 0));
-	tm_str(ver, "drawn_up", when);
-	tm_str(ver, "drawn_up_iso", dcol(st, 0));
-	tm_bool(ver, "latest", 1);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, "SELECT title, register_name, controller_name,"
-	    " controller_address, controller_phone, controller_email,"
-	    " contact_name, contact_phone, contact_email FROM notice_facts"
-	    " WHERE version_id = ?1 AND lang = ?2", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, lang_codes[lang], -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	facts = tm_map(root, "facts");
-	tm_str(facts, "title", dcol(st, 0));
-	tm_str(facts, "register_name", dcol(st, 1));
-	tm_str(facts, "controller_name", dcol(st, 2));
-	tm_str(facts, "controller_address", dcol(st, 3));
-	tm_str(facts, "controller_phone", dcol(st, 4));
-	tm_str(facts, "controller_email", dcol(st, 5));
-	tm_str(facts, "contact_name", dcol(st, 6));
-	tm_str(facts, "contact_phone", dcol(st, 7));
-	tm_str(facts, "contact_email", dcol(st, 8));
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, "SELECT position, anchor, title, body FROM"
-	    " notice_sections WHERE version_id = ?1 AND lang = ?2"
-	    " ORDER BY position", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, lang_codes[lang], -1, SQLITE_STATIC);
-	list = tm_list(root, "sections");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct tmpl_map *m = tm_list_map(list);
-		struct buf href = BUF_INIT;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(st, 0);
 
-		tm_int(m, "position", sqlite3_column_int(st, 0));
-		buf_addf(&href, "/intranet/notice/section?edit=%s&n=%d",
-		    lang_codes[lang], sqlite3_column_int(st, 0));
-		tm_str(m, "edit_href", href.data);
-		buf_reset(&href);
-		tm_str(m, "anchor", dcol(st, 1));
-		buf_addf(&href, "#%s", dcol(st, 1));
-		tm_str(m, "href", href.data);
-		buf_free(&href);
-		tm_str(m, "title", dcol(st, 2));
-		tm_html(m, "body", dcol(st, 3));	/* cleaned when saved */
-		tm_str(m, "body_source", dcol(st, 3));
-		tm_bool(m, "empty", *dcol(st, 3) == '\0');
+		ver = tm_map(root, "version");
+		tm_int(ver, "number", 0);
+		fmt_date(when, sizeof(when), lang, d);
+		tm_str(ver, "drawn_up", when);
+		tm_str(ver, "drawn_up_iso", d);
+		tm_bool(ver, "latest", 1);
+		/* facts and sections as the public page has them (notice.c) */
+		rc = notice_fill_content(id, lang, 1, root);
 	}
-	rc = 0;
-out:
 	sqlite3_finalize(st);
 	return rc;
 }

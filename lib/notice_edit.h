@@ -93,7 +93,8 @@ int	 notice_draft_drawn_up(sqlite3 *, const char *date);
 /*
  * Fill root as notice_fill does, from the draft in lang: version (with
  * drawn_up, number 0), facts, sections [{position, anchor, href, title,
- * body (tm_html), body_source, empty}]. 0, or -1 when there is no draft.
+ * body (tm_html), edit_href, empty}]. Needs notice_prepare() on db.
+ * 0, or -1 when there is no draft.
  */
 int	 notice_draft_fill(sqlite3 *, enum lang, struct tmpl_map *root);
 
