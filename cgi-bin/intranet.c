@@ -16,11 +16,13 @@
 #include <time.h>
 
 #include <liboath/oath.h>
+#include <libxml/uri.h>
 #include <sodium.h>
 
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
+#include "customer.h"
 #include "buf.h"
 #include "fmt.h"
 #include "log.h"
@@ -112,6 +114,7 @@ model(struct req *r)
 		}
 		tm_bool(u, "is_admin", me.role == ROLE_ADMIN);
 		tm_bool(u, "sees_audit", (me.role & (ROLE_ADMIN | ROLE_AUDITOR)) != 0);
+		tm_bool(u, "sees_customers", (me.role & (ROLE_ADMIN | ROLE_HANDLER)) != 0);
 		tm_str(root, "csrf", me_csrf);
 	}
 	return m;
@@ -1157,6 +1160,305 @@ post_notice(struct app *a, struct req *r)
 	redirect(r, to);
 }
 
+/* How each field is shown in forms: its input type. */
+static const char *
+field_input(enum cfield f)
+{
+	switch (f) {
+	case CF_CONTACT_PERSON:
+		return "checkbox";
+	case CF_CONTACT_FROM: case CF_CONTACT_TO: case CF_CUSTOMER_SINCE:
+	case CF_RELATIONSHIP_ENDED:
+		return "date";
+	case CF_BILLING_ADDRESS: case CF_NOTES:
+		return "textarea";
+	case CF_EMAIL:
+		return "email";
+	case CF_PHONE:
+		return "tel";
+	default:
+		return "text";
+	}
+}
+
+/*
+ * root.fields: every field of c with its label, value, input type and the
+ * message of its error (errs may be NULL), for the form and the record.
+ */
+static void
+fields_model(struct req *r, const struct customer *c, const char *const *errs,
+    struct tmpl_map *root)
+{
+	struct tmpl_list *l = tm_list(root, "fields");
+	char key[64];
+
+	for (int f = 0; f < CF__MAX; f++) {
+		struct tmpl_map *m = tm_list_map(l);
+		const char *in = field_input((enum cfield)f);
+
+		tm_str(m, "name", cfield_names[f]);
+		snprintf(key, sizeof(key), "cust.%s", cfield_names[f]);
+		tm_str(m, "label", i18n_msg(a_msgs, r->lang, key));
+		tm_str(m, "value", c->v[f] ? c->v[f] : "");
+		tm_str(m, "id", cfield_names[f]);
+		tm_bool(m, "is_checkbox", strcmp(in, "checkbox") == 0);
+		tm_bool(m, "is_textarea", strcmp(in, "textarea") == 0);
+		tm_bool(m, "is_input", strcmp(in, "checkbox") != 0 &&
+		    strcmp(in, "textarea") != 0);
+		tm_str(m, "type", in);
+		tm_bool(m, "checked", c->v[f] && strcmp(c->v[f], "1") == 0);
+		tm_bool(m, "shown", c->v[f] && c->v[f][0] != '\0' &&
+		    strcmp(c->v[f], "0") != 0);
+		if (errs != NULL && errs[f] != NULL) {
+			tm_str(m, "error", i18n_msg(a_msgs, r->lang, errs[f]));
+			snprintf(key, sizeof(key), "%s-error", cfield_names[f]);
+			tm_str(m, "error_id", key);
+		}
+	}
+}
+
+/* ?id= or the form's id: a positive number, else 0. */
+static long long
+record_id(struct req *r)
+{
+	const char *v = r->method == METHOD_POST ? kv_get(&r->form, "id") :
+	    kv_get(&r->query, "id");
+	char *end;
+	long long id;
+
+	if (v == NULL || !isdigit((unsigned char)v[0]))
+		return 0;
+	id = strtoll(v, &end, 10);
+	return *end == '\0' && id > 0 ? id : 0;
+}
+
+/* GET /intranet/customers: search and list, a page at a time. */
+static void
+page_customers(struct app *a, struct req *r)
+{
+	const char *q = kv_get(&r->query, "q"), *postal = kv_get(&r->query,
+	    "postal"), *sort = kv_get(&r->query, "sort"), *pg =
+	    kv_get(&r->query, "page");
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	enum csort cs = SORT_NAME;
+	long pageno = 1;
+	char *end;
+
+	if ((q != NULL && strlen(q) > 200) || (postal != NULL &&
+	    (strlen(postal) > 10 || strspn(postal, "0123456789") !=
+	    strlen(postal)))) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (sort != NULL) {
+		int found = 0;
+
+		for (int i = 0; i < SORT__MAX; i++)
+			if (strcmp(sort, csort_names[i]) == 0) {
+				cs = (enum csort)i;
+				found = 1;
+			}
+		if (!found) {
+			app_error(a, r, 400);
+			return;
+		}
+	}
+	if (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
+	    (pageno = strtol(pg, &end, 10)) < 1 || pageno > 100000 || *end != '\0')) {
+		app_error(a, r, 400);
+		return;
+	}
+	m = model(r);
+	root = tm_root(m);
+	tm_str(root, "q", q ? q : "");
+	tm_str(root, "postal", postal ? postal : "");
+	tm_int(root, "page", pageno);
+	for (int i = 0; i < SORT__MAX; i++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "sort_%s", csort_names[i]);
+		tm_bool(root, k, (int)cs == i);
+	}
+	if (customer_search(a->db, q, postal, cs, (int)pageno, 50, root) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	{
+		/* paging links keep the search, percent-encoded by libxml2 */
+		struct buf b = BUF_INIT;
+		xmlChar *eq = xmlURIEscapeStr(BAD_CAST (q ? q : ""), BAD_CAST "");
+		xmlChar *ep = xmlURIEscapeStr(BAD_CAST (postal ? postal : ""),
+		    BAD_CAST "");
+
+		buf_addf(&b, "q=%s&postal=%s&sort=%s", eq ? (char *)eq : "",
+		    ep ? (char *)ep : "", csort_names[cs]);
+		xmlFree(eq);
+		xmlFree(ep);
+		if (pageno > 1) {
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/customers?%s&page=%ld", b.data,
+			    pageno - 1);
+			tm_str(root, "prev_href", h.data);
+			buf_free(&h);
+		}
+		{
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/customers?%s&page=%ld", b.data,
+			    pageno + 1);
+			tm_str(root, "next_href", h.data);
+			buf_free(&h);
+		}
+		buf_free(&b);
+	}
+	/* a search names no one in the log: only that a search was made */
+	log_event(a, r, &me, "customer.search", "customer", 0, "");
+	page(a, r, 200, "customers.xhtml", m);
+}
+
+/* GET /intranet/customer?id=N: the record, its orders and history. */
+static void
+page_customer(struct app *a, struct req *r)
+{
+	struct customer c;
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	long long id = record_id(r);
+	int rc;
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if ((rc = customer_get(a->db, id, &c)) != 0) {
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	m = model(r);
+	root = tm_root(m);
+	customer_to_model(&c, tm_map(root, "c"));
+	fields_model(r, &c, NULL, root);
+	{
+		char href[64];
+
+		snprintf(href, sizeof(href), "/intranet/customer/edit?id=%lld", id);
+		tm_str(root, "edit_href", href);
+	}
+	if (customer_orders(a->db, id, r->lang, root) != 0 ||
+	    customer_history(a->db, id, r->lang, root) != 0) {
+		customer_free(&c);
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	log_event(a, r, &me, "customer.view", "customer", id, "");
+	customer_free(&c);
+	page(a, r, 200, "customer.xhtml", m);
+}
+
+/*
+ * GET and POST /intranet/customers/new and /intranet/customer/edit: the
+ * form. A form with any error changes nothing and comes back with what was
+ * typed and a message beside each field that failed.
+ */
+static void
+page_customer_form(struct app *a, struct req *r)
+{
+	int editing = strcmp(r->path, "/intranet/customer/edit") == 0;
+	struct customer c;
+	const char *errs[CF__MAX];
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	long long id = editing ? record_id(r) : 0;
+	int bad, rc, src = CS_STAFF;
+	char changed[512] = "";
+
+	memset(&c, 0, sizeof(c));
+	memset(errs, 0, sizeof(errs));
+	if (editing && id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (editing && (rc = customer_get(a->db, id, &c)) != 0) {
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	if (r->method == METHOD_GET) {
+		if (!editing)
+			c.v[CF_COUNTRY] = xstrdup("FI");
+		bad = 0;
+		goto show;
+	}
+	if ((src = csource_parse(kv_get(&r->form, "source"))) < 0)
+		src = -1;
+	bad = customer_from_form(&r->form, &c, errs);
+	if (src < 0)
+		bad++;
+	if (editing && c.restricted) {
+		customer_free(&c);
+		app_error(a, r, 403);
+		return;
+	}
+	if (bad == 0) {
+		if (db_begin(a->db) != 0)
+			goto fail;
+		rc = editing ? customer_update(a->db, &c, me.id, (enum csource)src,
+		    changed, sizeof(changed)) : customer_create(a->db, &c, me.id,
+		    (enum csource)src);
+		if (rc != 0) {
+			db_rollback(a->db);
+			goto fail;
+		}
+		log_event(a, r, &me, editing ? "customer.edit" : "customer.add",
+		    "customer", c.id, editing ? changed : csource_names[src]);
+		if (db_commit(a->db) != 0)
+			goto fail;
+		{
+			char to[64];
+
+			snprintf(to, sizeof(to), "/intranet/customer?id=%lld", c.id);
+			customer_free(&c);
+			redirect(r, to);
+		}
+		return;
+	}
+show:
+	m = model(r);
+	root = tm_root(m);
+	tm_bool(root, "editing", editing);
+	tm_str(root, "form_action", editing ? "/intranet/customer/edit" :
+	    "/intranet/customers/new");
+	tm_bool(root, "failed", bad > 0);
+	tm_bool(root, "bad_source", r->method == METHOD_POST && src < 0);
+	customer_to_model(&c, tm_map(root, "c"));
+	fields_model(r, &c, errs, root);
+	{
+		struct tmpl_list *l = tm_list(root, "sources");
+		char key[48];
+
+		for (int i = 0; i < CS__MAX; i++) {
+			struct tmpl_map *o;
+
+			if (i == CS_IMPORT)
+				continue;	/* the import command's own */
+			o = tm_list_map(l);
+			tm_str(o, "value", csource_names[i]);
+			snprintf(key, sizeof(key), "source.%s", csource_names[i]);
+			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+			tm_bool(o, "selected", i == (src < 0 ? CS_STAFF : src));
+		}
+	}
+	customer_free(&c);
+	page(a, r, bad > 0 ? 400 : 200, "customer-form.xhtml", m);
+	return;
+fail:
+	customer_free(&c);
+	app_error(a, r, 500);
+}
+
 static const struct route routes[] = {
 	{ "/intranet/login", METHOD_GET, 0, page_login, 0 },
 	{ "/intranet/login", METHOD_POST, 0, post_login, 0 },
@@ -1178,6 +1480,14 @@ static const struct route routes[] = {
 	{ "/intranet/login/code", METHOD_GET | METHOD_POST, 0, page_code,
 	    ROLES_ALL },
 	{ "/intranet/totp", METHOD_GET | METHOD_POST, 0, page_totp, ROLES_ALL },
+	{ "/intranet/customers", METHOD_GET, 0, page_customers,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customers/new", METHOD_GET | METHOD_POST, 0,
+	    page_customer_form, ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer", METHOD_GET, 0, page_customer,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/edit", METHOD_GET | METHOD_POST, 0,
+	    page_customer_form, ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/notice", METHOD_GET, 0, page_notice_admin, ROLE_ADMIN },
 	{ "/intranet/notice/section", METHOD_GET | METHOD_POST, 0,
 	    page_notice_section, ROLE_ADMIN },

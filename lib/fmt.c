@@ -102,3 +102,30 @@ fmt_parse_fi_date(const char *s, char *iso, size_t len)
 	    t.tm_mday);
 	return 0;
 }
+
+void
+fmt_money(char *dst, size_t len, enum lang lang, long long cents)
+{
+	/* groups of three digits: a no-break space (fi) or a comma (en) */
+	const char *sep = lang == LANG_FI ? "\u00a0" : ",";
+	unsigned long long v = cents < 0 ? -(unsigned long long)cents :
+	    (unsigned long long)cents;
+	unsigned long long whole = v / 100;
+	char digits[32], grouped[64];
+	size_t n, o = 0;
+
+	n = (size_t)snprintf(digits, sizeof(digits), "%llu", whole);
+	for (size_t i = 0; i < n && o + 4 < sizeof(grouped); i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			o += (size_t)snprintf(grouped + o, sizeof(grouped) - o, "%s",
+			    sep);
+		grouped[o++] = digits[i];
+	}
+	grouped[o] = '\0';
+	if (lang == LANG_FI)
+		snprintf(dst, len, "%s%s,%02llu\u00a0€", cents < 0 ? "−" : "",
+		    grouped, v % 100);
+	else
+		snprintf(dst, len, "%s€%s.%02llu", cents < 0 ? "−" : "", grouped,
+		    v % 100);
+}

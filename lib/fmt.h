@@ -25,6 +25,9 @@ int	 fmt_datetime(char *dst, size_t len, enum lang, const char *utc);
 /* "23.6.2020" (a real date, year from 1900) → "2020-06-23" into iso. 0 or -1. */
 int	 fmt_parse_fi_date(const char *s, char *iso, size_t len);
 
+/* Cents as money: "1 234,56 €" (fi, a no-break space between thousands) or "€1,234.56" (en). */
+void	 fmt_money(char *dst, size_t len, enum lang, long long cents);
+
 /* Parse "YYYY-MM-DD" into *tm (a real date only). 0 or -1. */
 int	 fmt_parse_date(const char *date, struct tm *tm);
 

@@ -782,6 +782,12 @@ static const struct route_exp {
 	{ "/intranet/login/code", "POST", R_ALL },
 	{ "/intranet/totp", "GET", R_ALL },
 	{ "/intranet/totp", "POST", R_ALL },
+	{ "/intranet/customers", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/customers/new", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/customers/new", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/customer", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/customer/edit", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/customer/edit", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/notice", "GET", R_ADMIN },
 	{ "/intranet/notice/section", "GET", R_ADMIN },
 	{ "/intranet/notice/section", "POST", R_ADMIN },
@@ -910,16 +916,18 @@ routes_without_session(void **st)
 
 /*
  * What a GET without parameters answers to a role: 403 when not allowed;
- * allowed, 200 — but a section of the draft needs ?n= (400) and the
- * preview a draft (404: there is none during this walk).
+ * allowed, 200 — but a section of the draft needs ?n= and a record ?id=
+ * (400), and the preview a draft (404: there is none during this walk).
  */
 static long
 want_get(const char *path, int allowed)
 {
 	if (!allowed)
 		return 403;
-	if (strcmp(path, "/intranet/notice/section") == 0)
-		return 400;
+	if (strcmp(path, "/intranet/notice/section") == 0 ||
+	    strcmp(path, "/intranet/customer") == 0 ||
+	    strcmp(path, "/intranet/customer/edit") == 0)
+		return 400;	/* ?id= / ?n= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)
 		return 404;
 	return 200;

@@ -1,0 +1,524 @@
+/* customer.c — see customer.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "customer.h"
+#include "fmt.h"
+#include "log.h"
+#include "validate.h"
+
+enum ckind {
+	K_TEXT,		/* one line */
+	K_MULTILINE,
+	K_BOOL,		/* a checkbox: "1" or absent */
+	K_DATE,
+	K_EMAIL,
+	K_PHONE,
+	K_POSTAL,	/* checked against the country below */
+	K_COUNTRY,
+	K_URL,
+	K_IP,
+	K_BUSINESS_ID,
+	K_EINVOICE
+};
+
+struct cdef {
+	const char	*name;
+	enum ckind	 kind;
+	size_t		 max;		/* characters, for text */
+};
+
+/* The one table of fields: column and form key, validator, limit. */
+static const struct cdef defs[CF__MAX] = {
+	[CF_FIRST_NAME] =		{ "first_name", K_TEXT, 100 },
+	[CF_LAST_NAME] =		{ "last_name", K_TEXT, 100 },
+	[CF_ORGANISATION] =		{ "organisation", K_TEXT, 200 },
+	[CF_CONTACT_PERSON] =		{ "contact_person", K_BOOL, 1 },
+	[CF_CONTACT_FROM] =		{ "contact_from", K_DATE, 10 },
+	[CF_CONTACT_TO] =		{ "contact_to", K_DATE, 10 },
+	[CF_EMAIL] =			{ "email", K_EMAIL, 254 },
+	[CF_STREET] =			{ "street", K_TEXT, 200 },
+	[CF_POSTAL_CODE] =		{ "postal_code", K_POSTAL, 16 },
+	[CF_CITY] =			{ "city", K_TEXT, 100 },
+	[CF_COUNTRY] =			{ "country", K_COUNTRY, 2 },
+	[CF_PHONE] =			{ "phone", K_PHONE, 40 },
+	[CF_WWW] =			{ "www", K_URL, 2000 },
+	[CF_IP] =			{ "ip", K_IP, 64 },
+	[CF_BILLING_ADDRESS] =		{ "billing_address", K_MULTILINE, 400 },
+	[CF_BUSINESS_ID] =		{ "business_id", K_BUSINESS_ID, 10 },
+	[CF_EINVOICE_ADDRESS] =		{ "einvoice_address", K_EINVOICE, 35 },
+	[CF_EINVOICE_OPERATOR] =	{ "einvoice_operator", K_TEXT, 100 },
+	[CF_CUSTOMER_SINCE] =		{ "customer_since", K_DATE, 10 },
+	[CF_RELATIONSHIP_ENDED] =	{ "relationship_ended", K_DATE, 10 },
+	[CF_NOTES] =			{ "notes", K_MULTILINE, 4000 },
+};
+
+const char *const cfield_names[CF__MAX] = {
+	"first_name", "last_name", "organisation", "contact_person",
+	"contact_from", "contact_to", "email", "street", "postal_code", "city",
+	"country", "phone", "www", "ip", "billing_address", "business_id",
+	"einvoice_address", "einvoice_operator", "customer_since",
+	"relationship_ended", "notes",
+};
+
+const char *const csource_names[CS__MAX] = {
+	"customer", "update_service", "subcontractor", "staff", "import",
+};
+
+const char *const csort_names[SORT__MAX] = {
+	"name", "number", "postal", "city",
+};
+
+int
+csource_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < CS__MAX; i++)
+		if (strcmp(s, csource_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+customer_free(struct customer *c)
+{
+	for (int f = 0; f < CF__MAX; f++)
+		free(c->v[f]);
+	free(c->number);
+	free(c->restricted_reason);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Validate one value of kind k into out; NULL or a message key. */
+static const char *
+check(const struct cdef *d, const char *in, char *out, size_t outlen)
+{
+	switch (d->kind) {
+	case K_TEXT:
+		return val_text(in, d->max, out, outlen);
+	case K_MULTILINE:
+		return val_multiline(in, d->max, out, outlen);
+	case K_BOOL:
+		snprintf(out, outlen, "%s", in[0] != '\0' ? "1" : "0");
+		return strcmp(in, "") == 0 || strcmp(in, "1") == 0 ? NULL :
+		    "val.bad_chars";
+	case K_DATE:
+		return val_date(in, out, outlen);
+	case K_EMAIL:
+		return val_email(in, out, outlen);
+	case K_PHONE:
+		return val_phone(in, "358", out, outlen);
+	case K_POSTAL:
+		return val_text(in, d->max, out, outlen);
+	case K_COUNTRY:
+		return val_country(in, out, outlen);
+	case K_URL:
+		return val_url(in, out, outlen);
+	case K_IP:
+		return val_ip(in, out, outlen);
+	case K_BUSINESS_ID:
+		return val_business_id(in, out, outlen);
+	case K_EINVOICE:
+		return val_einvoice(in, out, outlen);
+	}
+	return "val.bad_chars";
+}
+
+int
+customer_from_form(const struct kvlist *form, struct customer *c,
+    const char *errs[CF__MAX])
+{
+	char out[8192];
+	int bad = 0;
+
+	for (int f = 0; f < CF__MAX; f++) {
+		const char *in = kv_get(form, defs[f].name), *why;
+
+		errs[f] = NULL;
+		if (in == NULL)
+			in = f == CF_COUNTRY ? "FI" : "";
+		if (kv_count(form, defs[f].name) > 1)
+			why = "val.twice";
+		else
+			why = check(&defs[f], in, out, sizeof(out));
+		free(c->v[f]);
+		if (why != NULL) {
+			errs[f] = why;
+			c->v[f] = xstrdup(in);	/* shown again as typed */
+			bad++;
+		} else
+			c->v[f] = xstrdup(out);
+	}
+	if (errs[CF_COUNTRY] == NULL && strcmp(c->v[CF_COUNTRY], "") == 0) {
+		free(c->v[CF_COUNTRY]);
+		c->v[CF_COUNTRY] = xstrdup("FI");
+	}
+	/* a Finnish postal code when the country is Finland */
+	if (errs[CF_POSTAL_CODE] == NULL && errs[CF_COUNTRY] == NULL &&
+	    strcmp(c->v[CF_COUNTRY], "FI") == 0 && c->v[CF_POSTAL_CODE][0] != '\0' &&
+	    val_postal_fi(c->v[CF_POSTAL_CODE], out, sizeof(out)) != NULL) {
+		errs[CF_POSTAL_CODE] = "val.postal_fi";
+		bad++;
+	}
+	/* someone to register: a name or an organisation */
+	if (errs[CF_LAST_NAME] == NULL && errs[CF_ORGANISATION] == NULL &&
+	    c->v[CF_LAST_NAME][0] == '\0' && c->v[CF_ORGANISATION][0] == '\0') {
+		errs[CF_LAST_NAME] = "val.name_required";
+		bad++;
+	}
+	/* contact-person dates belong to a contact person, in order */
+	if (errs[CF_CONTACT_FROM] == NULL && errs[CF_CONTACT_TO] == NULL &&
+	    c->v[CF_CONTACT_FROM][0] && c->v[CF_CONTACT_TO][0] &&
+	    strcmp(c->v[CF_CONTACT_FROM], c->v[CF_CONTACT_TO]) > 0) {
+		errs[CF_CONTACT_TO] = "val.date_order";
+		bad++;
+	}
+	if (errs[CF_CUSTOMER_SINCE] == NULL && errs[CF_RELATIONSHIP_ENDED] ==
+	    NULL && c->v[CF_CUSTOMER_SINCE][0] && c->v[CF_RELATIONSHIP_ENDED][0] &&
+	    strcmp(c->v[CF_CUSTOMER_SINCE], c->v[CF_RELATIONSHIP_ENDED]) > 0) {
+		errs[CF_RELATIONSHIP_ENDED] = "val.date_order";
+		bad++;
+	}
+	return bad;
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+int
+customer_get(sqlite3 *db, long long id, struct customer *c)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	buf_adds(&sql, "SELECT id, number, restricted, restricted_reason");
+	for (int f = 0; f < CF__MAX; f++)
+		buf_addf(&sql, ", %s", cfield_names[f]);	/* constant names */
+	buf_adds(&sql, " FROM customers WHERE id = ?1");
+	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
+	buf_free(&sql);
+	if (rc != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->id = sqlite3_column_int64(st, 0);
+		c->number = col_dup(st, 1);
+		c->restricted = sqlite3_column_int(st, 2);
+		c->restricted_reason = col_dup(st, 3);
+		for (int f = 0; f < CF__MAX; f++)
+			c->v[f] = col_dup(st, 4 + f);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+static int
+history_row(sqlite3 *db, long long id, const char *field, const char *old,
+    const char *new, long long user_id, enum csource source)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO customer_history (customer_id,"
+	    " field, old_value, new_value, user_id, source) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, old, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, new, -1, SQLITE_STATIC);
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 5, user_id);
+	sqlite3_bind_text(st, 6, csource_names[source], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+customer_create(sqlite3 *db, struct customer *c, long long user_id,
+    enum csource source)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char number[32];
+	long long next = 1;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM"
+	    " customers", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		next = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	snprintf(number, sizeof(number), "A%06lld", next);
+	buf_adds(&sql, "INSERT INTO customers (id, number");
+	for (int f = 0; f < CF__MAX; f++)
+		buf_addf(&sql, ", %s", cfield_names[f]);	/* constant names */
+	buf_adds(&sql, ") VALUES (?1, ?2");
+	for (int f = 0; f < CF__MAX; f++)
+		buf_addf(&sql, ", ?%d", f + 3);
+	buf_adds(&sql, ")");
+	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, next);
+	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	for (int f = 0; f < CF__MAX; f++)
+		sqlite3_bind_text(st, f + 3, c->v[f], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	c->id = next;
+	free(c->number);
+	c->number = xstrdup(number);
+	for (int f = 0; f < CF__MAX; f++)
+		if (c->v[f][0] != '\0' && !(f == CF_CONTACT_PERSON &&
+		    strcmp(c->v[f], "0") == 0) &&
+		    history_row(db, next, cfield_names[f], "", c->v[f], user_id,
+		    source) != 0)
+			goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		LOG_ERR("%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	buf_free(&sql);
+	return rc;
+}
+
+int
+customer_update(sqlite3 *db, const struct customer *c, long long user_id,
+    enum csource source, char *changed, size_t changedlen)
+{
+	struct customer old;
+	struct buf sql = BUF_INIT, names = BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int rc = -1, n = 0;
+
+	if (customer_get(db, c->id, &old) != 0)
+		return -1;
+	if (old.restricted) {
+		customer_free(&old);
+		return 1;
+	}
+	buf_adds(&sql, "UPDATE customers SET updated_at ="
+	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
+	for (int f = 0; f < CF__MAX; f++)
+		buf_addf(&sql, ", %s = ?%d", cfield_names[f], f + 2);
+	buf_adds(&sql, " WHERE id = ?1");
+	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, c->id);
+	for (int f = 0; f < CF__MAX; f++)
+		sqlite3_bind_text(st, f + 2, c->v[f], -1, SQLITE_STATIC);
+	for (int f = 0; f < CF__MAX; f++) {
+		if (strcmp(old.v[f], c->v[f]) == 0)
+			continue;
+		if (history_row(db, c->id, cfield_names[f], old.v[f], c->v[f],
+		    user_id, source) != 0)
+			goto out;
+		buf_addf(&names, "%s%s", n++ ? "," : "", cfield_names[f]);
+	}
+	if (n > 0 && sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	snprintf(changed, changedlen, "%s", names.len ? names.data : "");
+	rc = 0;
+out:
+	if (rc != 0)
+		LOG_ERR("%s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	buf_free(&sql);
+	buf_free(&names);
+	customer_free(&old);
+	return rc;
+}
+
+void
+customer_to_model(const struct customer *c, struct tmpl_map *m)
+{
+	tm_int(m, "id", c->id);
+	tm_str(m, "number", c->number ? c->number : "");
+	tm_bool(m, "restricted", c->restricted);
+	tm_str(m, "restricted_reason", c->restricted_reason ?
+	    c->restricted_reason : "");
+	for (int f = 0; f < CF__MAX; f++)
+		tm_str(m, cfield_names[f], c->v[f] ? c->v[f] : "");
+	tm_bool(m, "is_contact", c->v[CF_CONTACT_PERSON] &&
+	    strcmp(c->v[CF_CONTACT_PERSON], "1") == 0);
+}
+
+int
+customer_history(sqlite3 *db, long long id, enum lang lang,
+    struct tmpl_map *root)
+{
+	sqlite3_stmt *st;
+	struct tmpl_list *list = tm_list(root, "history");
+	char when[64];
+
+	if (sqlite3_prepare_v2(db, "SELECT h.at, h.field, h.old_value,"
+	    " h.new_value, coalesce(u.username, ''), h.source FROM"
+	    " customer_history h LEFT JOIN users u ON u.id = h.user_id"
+	    " WHERE h.customer_id = ?1 ORDER BY h.id DESC LIMIT 200", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tmpl_map *m = tm_list_map(list);
+
+		fmt_datetime(when, sizeof(when), lang,
+		    (const char *)sqlite3_column_text(st, 0));
+		tm_str(m, "at", when);
+		tm_str(m, "field", (const char *)sqlite3_column_text(st, 1));
+		tm_str(m, "old", (const char *)sqlite3_column_text(st, 2));
+		tm_str(m, "new", (const char *)sqlite3_column_text(st, 3));
+		tm_str(m, "user", (const char *)sqlite3_column_text(st, 4));
+		tm_str(m, "source", (const char *)sqlite3_column_text(st, 5));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+customer_orders(sqlite3 *db, long long id, enum lang lang,
+    struct tmpl_map *root)
+{
+	sqlite3_stmt *st;
+	struct tmpl_list *list = tm_list(root, "orders");
+	char when[64];
+
+	if (sqlite3_prepare_v2(db, "SELECT ordered_on, number, description,"
+	    " amount_cents, status FROM orders WHERE customer_id = ?1"
+	    " ORDER BY ordered_on DESC, id DESC LIMIT 500", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tmpl_map *m = tm_list_map(list);
+		long long cents = sqlite3_column_int64(st, 3);
+		char amount[64];
+
+		fmt_date(when, sizeof(when), lang,
+		    (const char *)sqlite3_column_text(st, 0));
+		tm_str(m, "date", when);
+		tm_str(m, "number", (const char *)sqlite3_column_text(st, 1));
+		tm_str(m, "description", (const char *)sqlite3_column_text(st, 2));
+		fmt_money(amount, sizeof(amount), lang, cents);
+		tm_str(m, "amount", amount);
+		tm_str(m, "status", (const char *)sqlite3_column_text(st, 4));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * words → an FTS5 query: each word a quoted string (quotes doubled, the
+ * FTS5 way) with '*' for prefix matching; words are ANDed. Only letters,
+ * digits and a few joiners are kept, so nothing else of the query syntax
+ * can get in.
+ */
+static void
+fts_query(const char *q, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)q;
+
+	while (*p != '\0') {
+		size_t start;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		buf_adds(out, out->len ? " \"" : "\"");
+		start = out->len;
+		for (; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+			if (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+			    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    *p == '@' || *p == '.' || *p == '-' || *p == '+')
+				buf_addc(out, (char)*p);
+		if (out->len == start) {	/* nothing searchable in the word */
+			out->len = start - (start > 1 ? 2 : 1);
+			out->data[out->len] = '\0';
+			continue;
+		}
+		buf_adds(out, "\"*");
+	}
+}
+
+int
+customer_search(sqlite3 *db, const char *q, const char *postal,
+    enum csort sort, int page, int rows, struct tmpl_map *root)
+{
+	static const char *const order[SORT__MAX] = {
+		"c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id",
+		"c.number",
+		"c.postal_code, c.last_name COLLATE NOCASE, c.id",
+		"c.city COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id",
+	};
+	struct buf sql = BUF_INIT, match = BUF_INIT;
+	struct tmpl_list *list = tm_list(root, "customers");
+	sqlite3_stmt *st;
+	int n = 0, rc;
+
+	if (q != NULL)
+		fts_query(q, &match);
+	buf_adds(&sql, "SELECT c.id, c.number, c.first_name, c.last_name,"
+	    " c.organisation, c.email, c.phone, c.postal_code, c.city,"
+	    " c.restricted FROM ");
+	if (match.len > 0)
+		buf_adds(&sql, "customers_fts f JOIN customers c ON c.id = f.rowid"
+		    " WHERE customers_fts MATCH ?1");
+	else
+		buf_adds(&sql, "customers c WHERE ?1 IS NULL");
+	buf_addf(&sql, " AND (?2 IS NULL OR c.postal_code LIKE ?2 || '%%')"
+	    " ORDER BY %s LIMIT ?3 OFFSET ?4", order[sort]);	/* from the table */
+	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
+	buf_free(&sql);
+	if (rc != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		buf_free(&match);
+		return -1;
+	}
+	if (match.len > 0)
+		sqlite3_bind_text(st, 1, match.data, -1, SQLITE_STATIC);
+	if (postal != NULL && *postal != '\0')
+		sqlite3_bind_text(st, 2, postal, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, rows + 1);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)(page - 1) * rows);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct tmpl_map *m;
+		struct buf href = BUF_INIT;
+
+		if (++n > rows)
+			break;
+		m = tm_list_map(list);
+		tm_int(m, "id", sqlite3_column_int64(st, 0));
+		buf_addf(&href, "/intranet/customer?id=%lld",
+		    (long long)sqlite3_column_int64(st, 0));
+		tm_str(m, "href", href.data);
+		buf_free(&href);
+		tm_str(m, "number", (const char *)sqlite3_column_text(st, 1));
+		tm_str(m, "first_name", (const char *)sqlite3_column_text(st, 2));
+		tm_str(m, "last_name", (const char *)sqlite3_column_text(st, 3));
+		tm_str(m, "organisation", (const char *)sqlite3_column_text(st, 4));
+		tm_str(m, "email", (const char *)sqlite3_column_text(st, 5));
+		tm_str(m, "phone", (const char *)sqlite3_column_text(st, 6));
+		tm_str(m, "postal_code", (const char *)sqlite3_column_text(st, 7));
+		tm_str(m, "city", (const char *)sqlite3_column_text(st, 8));
+		tm_bool(m, "restricted", sqlite3_column_int(st, 9));
+	}
+	sqlite3_finalize(st);
+	buf_free(&match);
+	tm_bool(root, "more", n > rows);
+	tm_bool(root, "none", n == 0);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,127 @@
+/* customer.h — customer records: the fields the notice lists, declared once with their limits and validators; create, change with history, find. */
+#ifndef REKISTERI_CUSTOMER_H
+#define REKISTERI_CUSTOMER_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "i18n.h"
+#include "req.h"
+#include "tmpl.h"
+
+/* The fields of a record, in form order. Each is a column of customers. */
+enum cfield {
+	CF_FIRST_NAME,
+	CF_LAST_NAME,
+	CF_ORGANISATION,
+	CF_CONTACT_PERSON,
+	CF_CONTACT_FROM,
+	CF_CONTACT_TO,
+	CF_EMAIL,
+	CF_STREET,
+	CF_POSTAL_CODE,
+	CF_CITY,
+	CF_COUNTRY,
+	CF_PHONE,
+	CF_WWW,
+	CF_IP,
+	CF_BILLING_ADDRESS,
+	CF_BUSINESS_ID,
+	CF_EINVOICE_ADDRESS,
+	CF_EINVOICE_OPERATOR,
+	CF_CUSTOMER_SINCE,
+	CF_RELATIONSHIP_ENDED,
+	CF_NOTES,
+	CF__MAX
+};
+
+/* A field's column (and form key) name: "first_name". */
+extern const char *const cfield_names[CF__MAX];
+
+/* Where a change came from: the notice's regular sources of data. */
+enum csource {
+	CS_CUSTOMER,		/* the customer's own registration or notice */
+	CS_UPDATE_SERVICE,	/* an address update service */
+	CS_SUBCONTRACTOR,
+	CS_STAFF,
+	CS_IMPORT,
+	CS__MAX
+};
+extern const char *const csource_names[CS__MAX];
+int	 csource_parse(const char *);
+
+/* A record's values, normalised; every string owned (customer_free). */
+struct customer {
+	long long	 id;		/* 0 until stored */
+	char		*number;	/* "A000123" */
+	char		*v[CF__MAX];
+	int		 restricted;
+	char		*restricted_reason;
+};
+
+void	 customer_free(struct customer *);
+
+/*
+ * Read the fields of a submitted form into c, each through its validator
+ * (validate.h) with its limit; errs[f] gets the message key of each field
+ * that failed, NULL for good ones; also the cross-field rules (a name or an
+ * organisation; a Finnish postal code when the country is FI; contact
+ * dates only for a contact person; the relationship cannot end before it
+ * began). Returns the number of fields in error; c holds the values as
+ * typed for those, so the form can be shown again.
+ */
+int	 customer_from_form(const struct kvlist *form, struct customer *c,
+	    const char *errs[CF__MAX]);
+
+/* Load record id: 0, 1 when there is none, -1 on error. */
+int	 customer_get(sqlite3 *, long long id, struct customer *);
+
+/*
+ * Store a new record (c->id and c->number are set) with a history row for
+ * every non-empty field from source. Inside the caller's transaction.
+ * 0 or -1.
+ */
+int	 customer_create(sqlite3 *, struct customer *c, long long user_id,
+	    enum csource source);
+
+/*
+ * Change record c->id to c's values: only fields that differ are written,
+ * each with a history row (old, new, who, when, source). changed gets the
+ * names of the changed fields, comma-separated (for the audit log: names,
+ * never values). A restricted record is refused (returns 1). Inside the
+ * caller's transaction. 0, 1 or -1.
+ */
+int	 customer_update(sqlite3 *, const struct customer *c, long long user_id,
+	    enum csource source, char *changed, size_t changedlen);
+
+/* Put c's fields into map m under their names (and number, id, restricted). */
+void	 customer_to_model(const struct customer *c, struct tmpl_map *m);
+
+/* The record's history, newest first, into root.history. 0 or -1. */
+int	 customer_history(sqlite3 *, long long id, enum lang,
+	    struct tmpl_map *root);
+
+/* The record's orders, newest first, into root.orders. 0 or -1. */
+int	 customer_orders(sqlite3 *, long long id, enum lang,
+	    struct tmpl_map *root);
+
+enum csort {
+	SORT_NAME,
+	SORT_NUMBER,
+	SORT_POSTAL,
+	SORT_CITY,
+	SORT__MAX
+};
+extern const char *const csort_names[SORT__MAX];
+
+/*
+ * One page (rows per page) of customers matching q (words, each a prefix,
+ * all must match, through FTS5) and postal (a postal-code prefix); either
+ * may be NULL. Never loads more than a page. root.customers gets the rows,
+ * root.more whether there is a next page. 0 or -1.
+ */
+int	 customer_search(sqlite3 *, const char *q, const char *postal,
+	    enum csort, int page, int rows, struct tmpl_map *root);
+
+#endif

@@ -1,0 +1,420 @@
+/*
+ * test_customers.c — customer records through the real server: the form's
+ * validation field by field (a form with any error changes nothing), the
+ * record, history with sources, search, roles, and the audit log holding
+ * ids but never a customer's personal data.
+ */
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <sqlite3.h>
+
+#include "http.h"
+
+#define PW	"Asiakkaita hoidetaan huolella 4"
+
+static const char *cli, *state;
+static char *handler_id, *handler_csrf;
+
+/* A form body from key, value pairs (NULL-terminated), percent-encoded by libcurl. */
+static char *
+form(const char *k, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, k);
+	for (; k != NULL; k = va_arg(ap, const char *)) {
+		const char *v = va_arg(ap, const char *);
+		char *ek = curl_easy_escape(NULL, k, 0), *ev = curl_easy_escape(NULL,
+		    v, 0);
+
+		buf_addf(&b, "%s%s=%s", b.len ? "&" : "", ek, ev);
+		curl_free(ek);
+		curl_free(ev);
+	}
+	va_end(ap);
+	return buf_take(&b);
+}
+
+static void
+fetch(struct http_resp *r, const char *method, const char *path,
+    const char *cookie, const char *body)
+{
+	char ck[200];
+	const char *h[3] = { ck, "Content-Type: application/x-www-form-urlencoded",
+	    NULL };
+
+	snprintf(ck, sizeof(ck), "Cookie: rekisteri_session=%s", cookie ? cookie :
+	    "");
+	http_fetch(r, method, path, body, body ? strlen(body) : 0,
+	    cookie ? h : h + 1);
+}
+
+static char *
+cookie_of(const struct http_resp *r)
+{
+	char *sc = http_header(r, "Set-Cookie"), *v;
+
+	if (sc == NULL)
+		return NULL;
+	v = xstrndup(sc + strlen("rekisteri_session="), 64);
+	free(sc);
+	return v;
+}
+
+static char *
+csrf_of(const struct http_resp *r)
+{
+	const char *p = strstr(r->body.data, "name=\"csrf\" value=\"");
+
+	return p ? xstrndup(p + 19, 64) : NULL;
+}
+
+static char *
+login(const char *user)
+{
+	struct http_resp r;
+	char *body = form("username", user, "password", PW, NULL), *id;
+
+	fetch(&r, "POST", "/intranet/login", NULL, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	id = cookie_of(&r);
+	assert_non_null(id);
+	http_resp_free(&r);
+	return id;
+}
+
+static long long
+db_int(const char *sql, const char *arg)
+{
+	char path[1024];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "%s/rekisteri.db", state);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static int
+setup(void **st)
+{
+	struct buf cmd = BUF_INIT;
+	struct http_resp r;
+	int rc;
+
+	(void)st;
+	cli = getenv("REKISTERI_CLI");
+	state = getenv("REKISTERI_STATE");
+	if (cli == NULL || state == NULL)
+		return -1;
+	buf_addf(&cmd, "printf '%%s\\n' '%s' | %s user add cust1 --role handler "
+	    "--nda 2026-01-15 --password-stdin >/dev/null && printf '%%s\\n' '%s'"
+	    " | %s user add audit1 --role auditor --nda 2026-01-15 "
+	    "--password-stdin >/dev/null", PW, cli, PW, cli);
+	rc = system(cmd.data);
+	buf_free(&cmd);
+	if (rc != 0)
+		return -1;
+	handler_id = login("cust1");
+	fetch(&r, "GET", "/intranet/customers/new", handler_id, NULL);
+	handler_csrf = csrf_of(&r);
+	http_resp_free(&r);
+	return handler_csrf == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	free(handler_id);
+	free(handler_csrf);
+	return 0;
+}
+
+/* A good record: normalised values, a history row per field, audited by id. */
+static void
+create_record(void **st)
+{
+	struct http_resp r;
+	char *body, *loc;
+
+	(void)st;
+	body = form("csrf", handler_csrf, "first_name", "Matti",
+	    "last_name", "Meikäläinen", "organisation", "Vemitek Oy",
+	    "contact_person", "1", "contact_from", "1.2.2024",
+	    "email", "Matti.Meikalainen@Example.FI", "street", "Esimerkkikatu 1",
+	    "postal_code", "00100", "city", "Helsinki", "country", "fi",
+	    "phone", "040 123 4567", "www", "www.vemitek.fi", "ip", "192.0.2.10",
+	    "business_id", "0112038-9", "customer_since", "2024-02-01",
+	    "notes", "Tilaa syksyisin.", "source", "customer", NULL);
+	fetch(&r, "POST", "/intranet/customers/new", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	loc = http_header(&r, "Location");
+	assert_non_null(strstr(loc, "/intranet/customer?id=1"));
+	free(loc);
+	http_resp_free(&r);
+
+	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "A000001"));
+	assert_true(http_body_has(&r, "+358401234567"));	/* E.164 */
+	assert_true(http_body_has(&r, "0112038-9"));
+	assert_true(http_body_has(&r, "https://www.vemitek.fi"));
+	assert_true(http_body_has(&r, "2024-02-01"));
+	http_resp_free(&r);
+	assert_true(db_int("SELECT count(*) FROM customer_history WHERE"
+	    " customer_id = 1 AND source = ?1", "customer") >= 10);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.add' AND object_id = ?1", "1"), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.view' AND object_id = ?1", "1"), 1);
+	/* the log names the record by id, never the person */
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE summary"
+	    " LIKE '%Meik%' OR summary LIKE '%@%' OR summary LIKE '%040%'"
+	    " OR object_id LIKE '%Meik%'", NULL), 0);
+}
+
+/* Every field's validator; a form with any error changes nothing. */
+static void
+bad_fields_change_nothing(void **st)
+{
+	static const struct {
+		const char *field, *value, *message;
+	} bad[] = {
+		{ "email", "matti@", NULL },
+		{ "email", "matti meikalainen@example.fi", NULL },
+		{ "phone", "040-ABC", NULL },
+		{ "postal_code", "1234", NULL },
+		{ "business_id", "0112038-8", NULL },	/* wrong check digit */
+		{ "business_id", "0112038-X", NULL },
+		{ "www", "javascript:alert(1)", NULL },
+		{ "ip", "300.1.2.3", NULL },
+		{ "country", "XX", NULL },
+		{ "customer_since", "31.2.2024", NULL },
+	};
+	long long before = db_int("SELECT count(*) FROM customers", NULL);
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct http_resp r;
+		char *body = form("csrf", handler_csrf, "last_name", "Virtanen",
+		    "first_name", "<script>alert(1)</script>", bad[i].field,
+		    bad[i].value, "source", "staff", NULL);
+		char want[128];
+
+		fetch(&r, "POST", "/intranet/customers/new", handler_id, body);
+		free(body);
+		if (r.status != 400)
+			fail_msg("%s=%s: %ld", bad[i].field, bad[i].value, r.status);
+		http_assert_page(&r, "fi");
+		/* the message beside the field that failed */
+		snprintf(want, sizeof(want), "id=\"%s-error\"", bad[i].field);
+		if (!http_body_has(&r, want))
+			fail_msg("%s=%s: no message beside the field", bad[i].field,
+			    bad[i].value);
+		/* what was typed is kept, escaped */
+		assert_true(http_body_has(&r, "value=\"Virtanen\""));
+		assert_true(http_body_has(&r, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+		assert_false(http_body_has(&r, "<script>"));
+		http_resp_free(&r);
+	}
+	/* no name and no organisation */
+	{
+		struct http_resp r;
+		char *body = form("csrf", handler_csrf, "email", "a@example.fi",
+		    "source", "staff", NULL);
+
+		fetch(&r, "POST", "/intranet/customers/new", handler_id, body);
+		free(body);
+		assert_int_equal(r.status, 400);
+		assert_true(http_body_has(&r, "id=\"last_name-error\""));
+		http_resp_free(&r);
+	}
+	assert_int_equal(db_int("SELECT count(*) FROM customers", NULL), before);
+}
+
+/* A change keeps field, old, new, who, when and the source. */
+static void
+edit_records_history(void **st)
+{
+	struct http_resp r;
+	char *body;
+
+	(void)st;
+	fetch(&r, "GET", "/intranet/customer/edit?id=1", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "value=\"+358401234567\""));
+	http_resp_free(&r);
+	body = form("csrf", handler_csrf, "id", "1", "first_name", "Matti",
+	    "last_name", "Meikäläinen", "organisation", "Vemitek Oy",
+	    "contact_person", "1", "contact_from", "2024-02-01",
+	    "email", "matti.meikalainen@example.fi", "street", "Uusikatu 2",
+	    "postal_code", "00200", "city", "Helsinki", "country", "FI",
+	    "phone", "+358401234567", "www", "https://www.vemitek.fi",
+	    "ip", "192.0.2.10", "business_id", "0112038-9",
+	    "customer_since", "2024-02-01", "notes", "Tilaa syksyisin.",
+	    "source", "update_service", NULL);
+	fetch(&r, "POST", "/intranet/customer/edit", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	    " customer_id = 1 AND field = 'street' AND old_value ="
+	    " 'Esimerkkikatu 1' AND new_value = 'Uusikatu 2' AND source = ?1"
+	    " AND user_id IS NOT NULL", "update_service"), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	    " customer_id = 1 AND field = 'phone' AND source = ?1",
+	    "update_service"), 0);	/* unchanged: no row */
+	/* the audit row names the fields, not the values */
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.edit' AND summary LIKE '%street,postal_code%' AND"
+	    " summary NOT LIKE ?1", "%Uusikatu%"), 1);
+	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	assert_true(http_body_has(&r, "Uusikatu 2"));
+	assert_true(http_body_has(&r, "update_service"));
+	http_resp_free(&r);
+}
+
+static void
+search(void **st)
+{
+	static const struct {
+		const char *q;
+		int hits;
+	} cases[] = {
+		{ "/intranet/customers?q=meik", 1 },
+		{ "/intranet/customers?q=Meik%C3%A4l%C3%A4inen", 1 },
+		{ "/intranet/customers?q=vemitek+matti", 1 },
+		{ "/intranet/customers?q=matti.meikalainen%40example.fi", 1 },
+		{ "/intranet/customers?postal=002", 1 },
+		{ "/intranet/customers?postal=001", 0 },
+		{ "/intranet/customers?q=nobody", 0 },
+		/* FTS5 syntax in a query is text, never an error */
+		{ "/intranet/customers?q=%22%20OR%20NEAR(a%20b)%20*", 0 },
+		{ "/intranet/customers?q=meik&sort=postal", 1 },
+		{ "/intranet/customers", 1 },
+	};
+	struct http_resp r;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fetch(&r, "GET", cases[i].q, handler_id, NULL);
+		if (r.status != 200)
+			fail_msg("%s: %ld", cases[i].q, r.status);
+		http_assert_page(&r, "fi");
+		if (http_body_has(&r, "A000001") != cases[i].hits)
+			fail_msg("%s: want %d hit(s)", cases[i].q, cases[i].hits);
+		http_resp_free(&r);
+	}
+	fetch(&r, "GET", "/intranet/customers?sort=bogus", handler_id, NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customers?postal=abc", handler_id, NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	/* a search is logged without its words */
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.search' AND summary <> ''", NULL), 0);
+}
+
+/* Restriction: the record is marked, and edits are refused until lifted. */
+static void
+restricted_record(void **st)
+{
+	struct http_resp r;
+	char path[1024], *body;
+	sqlite3 *db;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/rekisteri.db", state);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, "UPDATE customers SET restricted = 1,"
+	    " restricted_reason = 'Oikeellisuus kiistetty' WHERE id = 1", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	assert_true(http_body_has(&r, "Käsittelyä on rajoitettu"));
+	assert_false(http_body_has(&r, "/intranet/customer/edit?id=1"));
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customers?q=meik", handler_id, NULL);
+	assert_true(http_body_has(&r, "Rajoitettu"));
+	http_resp_free(&r);
+	body = form("csrf", handler_csrf, "id", "1", "last_name", "Muutettu",
+	    "source", "staff", NULL);
+	fetch(&r, "POST", "/intranet/customer/edit", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE last_name ="
+	    " ?1", "Muutettu"), 0);
+}
+
+static void
+roles(void **st)
+{
+	struct http_resp r;
+	char *aud = login("audit1");
+
+	(void)st;
+	fetch(&r, "GET", "/intranet/customers", aud, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customer?id=1", aud, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customer?id=999", handler_id, NULL);
+	assert_int_equal(r.status, 404);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customer?id=x", handler_id, NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	free(aud);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_record),
+		cmocka_unit_test(bad_fields_change_nothing),
+		cmocka_unit_test(edit_records_history),
+		cmocka_unit_test(search),
+		cmocka_unit_test(restricted_record),
+		cmocka_unit_test(roles),
+	};
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	rc = cmocka_run_group_tests_name("customers", tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
