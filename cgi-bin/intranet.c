@@ -1346,13 +1346,40 @@ page_customer(struct app *a, struct req *r)
 
 		snprintf(href, sizeof(href), "/intranet/customer/edit?id=%lld", id);
 		tm_str(root, "edit_href", href);
+		tm_str(root, "restrict_action", c.restricted ?
+		    "/intranet/customer/unrestrict" : "/intranet/customer/restrict");
 	}
-	if (customer_orders(a->db, id, r->lang, root) != 0 ||
+	if (customer_bans(a->db, id, r->lang, a->msgs, root) != 0 ||
+	    customer_orders(a->db, id, r->lang, root) != 0 ||
 	    customer_history(a->db, id, r->lang, root) != 0) {
 		customer_free(&c);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
+	}
+	{
+		struct tmpl_list *p = tm_list(root, "purposes"), *v = tm_list(root,
+		    "vias");
+		char key[48], today[16];
+		time_t now = time(NULL);
+		struct tm tmv;
+
+		for (int i = 0; i < CP__MAX; i++) {
+			struct tmpl_map *o = tm_list_map(p);
+
+			tm_str(o, "value", cpurpose_names[i]);
+			snprintf(key, sizeof(key), "purpose.%s", cpurpose_names[i]);
+			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+		}
+		for (int i = 0; cvia_names[i] != NULL; i++) {
+			struct tmpl_map *o = tm_list_map(v);
+
+			tm_str(o, "value", cvia_names[i]);
+			snprintf(key, sizeof(key), "via.%s", cvia_names[i]);
+			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+		}
+		strftime(today, sizeof(today), "%Y-%m-%d", localtime_r(&now, &tmv));
+		tm_str(root, "today", today);
 	}
 	log_event(a, r, &me, "customer.view", "customer", id, "");
 	customer_free(&c);
@@ -1459,6 +1486,61 @@ fail:
 	app_error(a, r, 500);
 }
 
+/*
+ * POST /intranet/customer/ban, /unban, /restrict, /unrestrict: bans per
+ * purpose and the restriction of processing, each with the record's id,
+ * audited, and answered by the record page again.
+ */
+static void
+post_customer_change(struct app *a, struct req *r)
+{
+	const char *op = strrchr(r->path, '/') + 1;
+	long long id = record_id(r);
+	char to[64];
+	int rc;
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if (strcmp(op, "ban") == 0) {
+		const char *ref = kv_get(&r->form, "reference");
+
+		rc = customer_ban(a->db, id, field(r, "purpose", 32),
+		    field(r, "via", 16), ref ? ref : "", field(r, "since", 10),
+		    me.id);
+	} else if (strcmp(op, "unban") == 0)
+		rc = customer_unban(a->db, id, field(r, "purpose", 32), me.id);
+	else {
+		const char *reason = field(r, "reason", 600);
+
+		rc = reason == NULL ? -1 : customer_restrict(a->db, id,
+		    strcmp(op, "restrict") == 0, reason, me.id);
+	}
+	if (rc != 0) {
+		db_rollback(a->db);
+		app_error(a, r, 400);	/* a missing or unknown value: nothing changed */
+		return;
+	}
+	{
+		char action[32];
+		const char *p = field(r, "purpose", 32);
+
+		snprintf(action, sizeof(action), "customer.%s", op);
+		log_event(a, r, &me, action, "customer", id, p ? p : "");
+	}
+	if (db_commit(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
+	redirect(r, to);
+}
+
 static const struct route routes[] = {
 	{ "/intranet/login", METHOD_GET, 0, page_login, 0 },
 	{ "/intranet/login", METHOD_POST, 0, post_login, 0 },
@@ -1488,6 +1570,14 @@ static const struct route routes[] = {
 	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/customer/edit", METHOD_GET | METHOD_POST, 0,
 	    page_customer_form, ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/ban", METHOD_POST, 0, post_customer_change,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/unban", METHOD_POST, 0, post_customer_change,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/restrict", METHOD_POST, 0, post_customer_change,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/unrestrict", METHOD_POST, 0, post_customer_change,
+	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/notice", METHOD_GET, 0, page_notice_admin, ROLE_ADMIN },
 	{ "/intranet/notice/section", METHOD_GET | METHOD_POST, 0,
 	    page_notice_section, ROLE_ADMIN },

@@ -7,6 +7,7 @@
 #include "customer.h"
 #include "fmt.h"
 #include "log.h"
+#include "req.h"
 #include "validate.h"
 
 enum ckind {
@@ -521,4 +522,139 @@ customer_search(sqlite3 *db, const char *q, const char *postal,
 	tm_bool(root, "more", n > rows);
 	tm_bool(root, "none", n == 0);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+const char *const cpurpose_names[CP__MAX] = {
+	"advertising", "distance_selling", "direct_marketing", "research",
+	"publication", "disclosure",
+};
+
+const char *const cvia_names[] = {
+	"ticket", "phone", "letter", "staff", "email", NULL,
+};
+
+static int
+in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; s != NULL && (n ? i < n : list[i] != NULL); i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One statement with text parameters ?1.. (NULL binds NULL); 0 or -1. */
+static int
+exec_bind(sqlite3 *db, const char *sql, long long id, const char *a,
+    const char *b, const char *c, const char *d)
+{
+	const char *args[] = { a, b, c, d };
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	for (int i = 0; i < 4; i++)
+		if (args[i] != NULL)
+			sqlite3_bind_text(st, i + 2, args[i], -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+customer_ban(sqlite3 *db, long long id, const char *purpose, const char *via,
+    const char *reference, const char *since, long long user_id)
+{
+	struct buf what = BUF_INIT;
+	struct tm tm;
+	int rc;
+
+	if (!in_list(purpose, cpurpose_names, CP__MAX) ||
+	    !in_list(via, cvia_names, 0) || fmt_parse_date(since, &tm) != 0 ||
+	    strlen(reference) > 100 || !req_valid_text(reference,
+	    strlen(reference)) || strpbrk(reference, "\t\r\n") != NULL)
+		return -1;
+	if (exec_bind(db, "INSERT OR REPLACE INTO bans (customer_id, purpose,"
+	    " since, via, reference) VALUES (?1, ?2, ?3, ?4, ?5)", id, purpose,
+	    since, via, reference) != 0)
+		return -1;
+	buf_addf(&what, "%s %s %s", since, via, reference);
+	rc = history_row(db, id, "ban", "", buf_cstr(&what), user_id, CS_STAFF);
+	buf_free(&what);
+	if (rc == 0)
+		rc = exec_bind(db, "UPDATE customer_history SET field = 'ban.' || ?2"
+		    " WHERE id = (SELECT max(id) FROM customer_history WHERE"
+		    " customer_id = ?1)", id, purpose, NULL, NULL, NULL);
+	return rc;
+}
+
+int
+customer_unban(sqlite3 *db, long long id, const char *purpose,
+    long long user_id)
+{
+	if (!in_list(purpose, cpurpose_names, CP__MAX))
+		return -1;
+	if (exec_bind(db, "DELETE FROM bans WHERE customer_id = ?1 AND purpose"
+	    " = ?2", id, purpose, NULL, NULL, NULL) != 0)
+		return -1;
+	if (sqlite3_changes(db) == 0)
+		return 0;
+	if (history_row(db, id, "ban", "on", "off", user_id, CS_STAFF) != 0)
+		return -1;
+	return exec_bind(db, "UPDATE customer_history SET field = 'ban.' || ?2"
+	    " WHERE id = (SELECT max(id) FROM customer_history WHERE"
+	    " customer_id = ?1)", id, purpose, NULL, NULL, NULL);
+}
+
+int
+customer_bans(sqlite3 *db, long long id, enum lang lang,
+    const struct i18n *msgs, struct tmpl_map *root)
+{
+	sqlite3_stmt *st;
+	struct tmpl_list *list = tm_list(root, "bans");
+	char when[64], key[64];
+
+	if (sqlite3_prepare_v2(db, "SELECT purpose, since, via, reference FROM"
+	    " bans WHERE customer_id = ?1 ORDER BY purpose", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tmpl_map *m = tm_list_map(list);
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+
+		tm_str(m, "purpose", p);
+		snprintf(key, sizeof(key), "purpose.%s", p);
+		tm_str(m, "label", i18n_msg(msgs, lang, key));
+		snprintf(key, sizeof(key), "via.%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		tm_str(m, "via_label", i18n_msg(msgs, lang, key));
+		fmt_date(when, sizeof(when), lang,
+		    (const char *)sqlite3_column_text(st, 1));
+		tm_str(m, "since", when);
+		tm_str(m, "via", (const char *)sqlite3_column_text(st, 2));
+		tm_str(m, "reference", (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+customer_restrict(sqlite3 *db, long long id, int on, const char *reason,
+    long long user_id)
+{
+	char clean[1024];
+
+	if (val_text(reason, 300, clean, sizeof(clean)) != NULL ||
+	    clean[0] == '\0')
+		return -1;
+	if (exec_bind(db, "UPDATE customers SET restricted = ?2,"
+	    " restricted_reason = ?3 WHERE id = ?1", id, on ? "1" : "0",
+	    on ? clean : "", NULL, NULL) != 0 || sqlite3_changes(db) != 1)
+		return -1;
+	return history_row(db, id, on ? "restricted" : "restriction_lifted", "",
+	    clean, user_id, CS_STAFF);
 }

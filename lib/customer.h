@@ -106,6 +106,43 @@ int	 customer_history(sqlite3 *, long long id, enum lang,
 int	 customer_orders(sqlite3 *, long long id, enum lang,
 	    struct tmpl_map *root);
 
+/* Bans per purpose (the notice's list), and how a ban came. */
+enum cpurpose {
+	CP_ADVERTISING,		/* suoramainonta */
+	CP_DISTANCE_SELLING,	/* etämyynti */
+	CP_DIRECT_MARKETING,	/* suoramarkkinointi */
+	CP_RESEARCH,		/* markkina- ja mielipidetutkimus */
+	CP_PUBLICATION,		/* julkaiseminen luettelossa */
+	CP_DISCLOSURE,		/* luovuttaminen */
+	CP__MAX
+};
+extern const char *const cpurpose_names[CP__MAX];
+extern const char *const cvia_names[];	/* "ticket", "phone", "letter", "staff", "email", NULL */
+
+/*
+ * Record a ban (replacing one for the same purpose): since YYYY-MM-DD, via
+ * one of cvia_names, reference (e.g. a ticket number, may be ""). With a
+ * history row. Inside the caller's transaction. 0, or -1 (also for a name
+ * not in the tables).
+ */
+int	 customer_ban(sqlite3 *, long long id, const char *purpose,
+	    const char *via, const char *reference, const char *since,
+	    long long user_id);
+/* Lift a ban; 0 (also when there was none) or -1. */
+int	 customer_unban(sqlite3 *, long long id, const char *purpose,
+	    long long user_id);
+/* The record's bans into root.bans (purpose, label from msgs, since, via, reference). */
+int	 customer_bans(sqlite3 *, long long id, enum lang,
+	    const struct i18n *msgs, struct tmpl_map *root);
+
+/*
+ * Restrict processing (GDPR Art. 18) or lift the restriction, with a
+ * reason (required, one line, at most 300 characters) kept in the history.
+ * 0, or -1.
+ */
+int	 customer_restrict(sqlite3 *, long long id, int on, const char *reason,
+	    long long user_id);
+
 enum csort {
 	SORT_NAME,
 	SORT_NUMBER,

@@ -344,24 +344,87 @@ search(void **st)
 	    " 'customer.search' AND summary <> ''", NULL), 0);
 }
 
-/* Restriction: the record is marked, and edits are refused until lifted. */
+/* Bans per purpose: date, how it came, reference; listed and lifted, audited. */
+static void
+bans(void **st)
+{
+	struct http_resp r;
+	char *body;
+
+	(void)st;
+	body = form("csrf", handler_csrf, "id", "1", "purpose", "direct_marketing",
+	    "via", "ticket", "since", "2026-11-20", "reference", "TS-2026-000042",
+	    NULL);
+	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<td>Suoramarkkinointi</td><td>20.11.2026</td>"));
+	assert_true(http_body_has(&r, "TS-2026-000042"));
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM bans WHERE customer_id = 1"
+	    " AND purpose = ?1 AND via = 'ticket'", "direct_marketing"), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	    " customer_id = 1 AND field = ?1", "ban.direct_marketing"), 1);
+	/* unknown purpose or via: nothing changes */
+	body = form("csrf", handler_csrf, "id", "1", "purpose", "everything",
+	    "via", "ticket", "since", "2026-11-20", NULL);
+	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	body = form("csrf", handler_csrf, "id", "1", "purpose", "research",
+	    "via", "pigeon", "since", "2026-11-20", NULL);
+	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM bans WHERE customer_id = 1",
+	    NULL), 1);
+	/* lift one */
+	body = form("csrf", handler_csrf, "id", "1", "purpose", "advertising",
+	    "via", "phone", "since", "2026-11-21", NULL);
+	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	free(body);
+	http_resp_free(&r);
+	body = form("csrf", handler_csrf, "id", "1", "purpose", "advertising",
+	    NULL);
+	fetch(&r, "POST", "/intranet/customer/unban", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM bans WHERE customer_id = 1",
+	    NULL), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.ban' AND object_id = ?1", "1"), 2);
+}
+
+/* Restriction: a reason to set and to lift; marked; edits refused meanwhile. */
 static void
 restricted_record(void **st)
 {
 	struct http_resp r;
-	char path[1024], *body;
-	sqlite3 *db;
+	char *body;
 
 	(void)st;
-	snprintf(path, sizeof(path), "%s/rekisteri.db", state);
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, "UPDATE customers SET restricted = 1,"
-	    " restricted_reason = 'Oikeellisuus kiistetty' WHERE id = 1", NULL,
-	    NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	body = form("csrf", handler_csrf, "id", "1", "reason", " ", NULL);
+	fetch(&r, "POST", "/intranet/customer/restrict", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);	/* no reason: nothing changes */
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT restricted FROM customers WHERE id = 1",
+	    NULL), 0);
+	body = form("csrf", handler_csrf, "id", "1", "reason",
+	    "Oikeellisuus kiistetty", NULL);
+	fetch(&r, "POST", "/intranet/customer/restrict", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
 	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	assert_true(http_body_has(&r, "Käsittelyä on rajoitettu"));
+	assert_true(http_body_has(&r, "Oikeellisuus kiistetty"));
 	assert_false(http_body_has(&r, "/intranet/customer/edit?id=1"));
 	http_resp_free(&r);
 	fetch(&r, "GET", "/intranet/customers?q=meik", handler_id, NULL);
@@ -375,6 +438,18 @@ restricted_record(void **st)
 	http_resp_free(&r);
 	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE last_name ="
 	    " ?1", "Muutettu"), 0);
+	/* lifted, with a reason: edits work again */
+	body = form("csrf", handler_csrf, "id", "1", "reason",
+	    "Tiedot tarkistettu", NULL);
+	fetch(&r, "POST", "/intranet/customer/unrestrict", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT restricted FROM customers WHERE id = 1",
+	    NULL), 0);
+	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	    " customer_id = 1 AND field = 'restriction_lifted' AND new_value = ?1",
+	    "Tiedot tarkistettu"), 1);
 }
 
 static void
@@ -407,6 +482,7 @@ main(void)
 		cmocka_unit_test(bad_fields_change_nothing),
 		cmocka_unit_test(edit_records_history),
 		cmocka_unit_test(search),
+		cmocka_unit_test(bans),
 		cmocka_unit_test(restricted_record),
 		cmocka_unit_test(roles),
 	};
