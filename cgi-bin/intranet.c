@@ -1274,11 +1274,14 @@ page_customers(struct app *a, struct req *r)
 	tm_str(root, "q", q ? q : "");
 	tm_str(root, "postal", postal ? postal : "");
 	tm_int(root, "page", pageno);
-	for (int i = 0; i < SORT__MAX; i++) {
-		char k[32];
+	{
+		/* model keys must outlive the model: literals, not a buffer */
+		static const char *const sort_keys[SORT__MAX] = {
+			"sort_name", "sort_number", "sort_postal", "sort_city",
+		};
 
-		snprintf(k, sizeof(k), "sort_%s", csort_names[i]);
-		tm_bool(root, k, (int)cs == i);
+		for (int i = 0; i < SORT__MAX; i++)
+			tm_bool(root, sort_keys[i], (int)cs == i);
 	}
 	if (customer_search(a->db, q, postal, cs, (int)pageno, 50, root) != 0) {
 		tm_free(m);
@@ -1319,26 +1322,23 @@ page_customers(struct app *a, struct req *r)
 	page(a, r, 200, "customers.xhtml", m);
 }
 
-/* GET /intranet/customer?id=N: the record, its orders and history. */
+/*
+ * Render record id with m (values every page has, plus any form's errors,
+ * from model()); takes m. The record view is audited.
+ */
 static void
-page_customer(struct app *a, struct req *r)
+show_customer(struct app *a, struct req *r, long long id, int status,
+    struct tmpl_model *m)
 {
 	struct customer c;
-	struct tmpl_model *m;
-	struct tmpl_map *root;
-	long long id = record_id(r);
+	struct tmpl_map *root = tm_root(m);
 	int rc;
 
-	if (id == 0) {
-		app_error(a, r, 400);
-		return;
-	}
 	if ((rc = customer_get(a->db, id, &c)) != 0) {
+		tm_free(m);
 		app_error(a, r, rc > 0 ? 404 : 500);
 		return;
 	}
-	m = model(r);
-	root = tm_root(m);
 	customer_to_model(&c, tm_map(root, "c"));
 	fields_model(r, &c, NULL, root);
 	{
@@ -1350,7 +1350,8 @@ page_customer(struct app *a, struct req *r)
 		    "/intranet/customer/unrestrict" : "/intranet/customer/restrict");
 	}
 	if (customer_bans(a->db, id, r->lang, a->msgs, root) != 0 ||
-	    customer_orders(a->db, id, r->lang, root) != 0 ||
+	    customer_disclosures(a->db, id, r->lang, a->msgs, root) != 0 ||
+	    customer_orders(a->db, id, r->lang, a->msgs, root) != 0 ||
 	    customer_history(a->db, id, r->lang, root) != 0) {
 		customer_free(&c);
 		tm_free(m);
@@ -1358,32 +1359,127 @@ page_customer(struct app *a, struct req *r)
 		return;
 	}
 	{
-		struct tmpl_list *p = tm_list(root, "purposes"), *v = tm_list(root,
-		    "vias");
+		static const struct {
+			const char *list, *prefix;
+			const char *const *names;
+		} choices[] = {
+			{ "purposes", "purpose", cpurpose_names },
+			{ "vias", "via", cvia_names },
+			{ "statuses", "status", corder_status_names },
+			{ "grounds", "ground", cground_names },
+		};
 		char key[48], today[16];
 		time_t now = time(NULL);
 		struct tm tmv;
 
-		for (int i = 0; i < CP__MAX; i++) {
-			struct tmpl_map *o = tm_list_map(p);
+		for (size_t k = 0; k < sizeof(choices) / sizeof(choices[0]); k++) {
+			struct tmpl_list *l = tm_list(root, choices[k].list);
 
-			tm_str(o, "value", cpurpose_names[i]);
-			snprintf(key, sizeof(key), "purpose.%s", cpurpose_names[i]);
-			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
-		}
-		for (int i = 0; cvia_names[i] != NULL; i++) {
-			struct tmpl_map *o = tm_list_map(v);
+			for (int i = 0; i < (k == 0 ? CP__MAX : 99) &&
+			    choices[k].names[i] != NULL; i++) {
+				struct tmpl_map *o = tm_list_map(l);
 
-			tm_str(o, "value", cvia_names[i]);
-			snprintf(key, sizeof(key), "via.%s", cvia_names[i]);
-			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+				tm_str(o, "value", choices[k].names[i]);
+				snprintf(key, sizeof(key), "%s.%s", choices[k].prefix,
+				    choices[k].names[i]);
+				tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+			}
 		}
 		strftime(today, sizeof(today), "%Y-%m-%d", localtime_r(&now, &tmv));
 		tm_str(root, "today", today);
 	}
 	log_event(a, r, &me, "customer.view", "customer", id, "");
 	customer_free(&c);
-	page(a, r, 200, "customer.xhtml", m);
+	page(a, r, status, "customer.xhtml", m);
+}
+
+/* GET /intranet/customer?id=N: the record, bans, disclosures, orders, history. */
+static void
+page_customer(struct app *a, struct req *r)
+{
+	long long id = record_id(r);
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	show_customer(a, r, id, 200, model(r));
+}
+
+/*
+ * POST /intranet/customer/order and /intranet/customer/disclosure: a new
+ * order or disclosure on the record. A form with errors stores nothing and
+ * comes back on the record page with what was typed and the messages.
+ */
+static void
+post_customer_add(struct app *a, struct req *r)
+{
+	static const char *const order_keys[] = { "number", "date",
+	    "description", "amount", "status" };
+	static const char *const order_errs[] = { "number_error", "date_error",
+	    "description_error", "amount_error", "status_error" };
+	static const char *const disc_keys[] = { "recipient", "ground", "what",
+	    "date" };
+	static const char *const disc_errs[] = { "recipient_error",
+	    "ground_error", "what_error", "date_error" };
+	int order = strcmp(r->path, "/intranet/customer/order") == 0;
+	const char *const *keys = order ? order_keys : disc_keys;
+	const char *const *ekeys = order ? order_errs : disc_errs;
+	size_t nkeys = order ? 5 : 4;
+	const char *errs[5];
+	long long id = record_id(r);
+	struct customer c;
+	struct tmpl_model *m;
+	struct tmpl_map *f;
+	int rc;
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if ((rc = customer_get(a->db, id, &c)) != 0) {
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	customer_free(&c);
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	rc = order ? customer_add_order(a->db, id, &r->form, errs) :
+	    customer_add_disclosure(a->db, id, &r->form, me.id, errs);
+	if (rc == 0) {
+		log_event(a, r, &me, order ? "customer.order" :
+		    "customer.disclosure", "customer", id, order ? "" :
+		    kv_get(&r->form, "ground"));
+		if (db_commit(a->db) != 0) {
+			app_error(a, r, 500);
+			return;
+		}
+		{
+			char to[64];
+
+			snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
+			redirect(r, to);
+		}
+		return;
+	}
+	db_rollback(a->db);
+	if (rc < 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	m = model(r);
+	f = tm_map(tm_root(m), order ? "order_form" : "disc_form");
+	tm_bool(f, "failed", 1);
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *v = kv_get(&r->form, keys[i]);
+
+		tm_str(f, keys[i], v ? v : "");
+		if (errs[i] != NULL)
+			tm_str(f, ekeys[i], i18n_msg(a->msgs, r->lang, errs[i]));
+	}
+	show_customer(a, r, id, 400, m);
 }
 
 /*
@@ -1570,6 +1666,10 @@ static const struct route routes[] = {
 	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/customer/edit", METHOD_GET | METHOD_POST, 0,
 	    page_customer_form, ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/order", METHOD_POST, 0, post_customer_add,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/customer/disclosure", METHOD_POST, 0, post_customer_add,
+	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/customer/ban", METHOD_POST, 0, post_customer_change,
 	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/customer/unban", METHOD_POST, 0, post_customer_change,

@@ -391,7 +391,7 @@ customer_history(sqlite3 *db, long long id, enum lang lang,
 
 int
 customer_orders(sqlite3 *db, long long id, enum lang lang,
-    struct tmpl_map *root)
+    const struct i18n *msgs, struct tmpl_map *root)
 {
 	sqlite3_stmt *st;
 	struct tmpl_list *list = tm_list(root, "orders");
@@ -415,7 +415,13 @@ customer_orders(sqlite3 *db, long long id, enum lang lang,
 		tm_str(m, "description", (const char *)sqlite3_column_text(st, 2));
 		fmt_money(amount, sizeof(amount), lang, cents);
 		tm_str(m, "amount", amount);
-		tm_str(m, "status", (const char *)sqlite3_column_text(st, 4));
+		{
+			char key[48];
+
+			snprintf(key, sizeof(key), "status.%s",
+			    (const char *)sqlite3_column_text(st, 4));
+			tm_str(m, "status", i18n_msg(msgs, lang, key));
+		}
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -657,4 +663,148 @@ customer_restrict(sqlite3 *db, long long id, int on, const char *reason,
 		return -1;
 	return history_row(db, id, on ? "restricted" : "restriction_lifted", "",
 	    clean, user_id, CS_STAFF);
+}
+
+const char *const corder_status_names[] = {
+	"open", "paid", "collection", "credited", NULL,
+};
+
+const char *const cground_names[] = {
+	"credit_decision", "collection", "invoicing", "legal_obligation", NULL,
+};
+
+/* A form value, or "" when absent; NULL when sent twice. */
+static const char *
+fv(const struct kvlist *form, const char *key)
+{
+	const char *v = kv_get(form, key);
+
+	if (kv_count(form, key) > 1)
+		return NULL;
+	return v ? v : "";
+}
+
+int
+customer_add_order(sqlite3 *db, long long id, const struct kvlist *form,
+    const char *errs[5])
+{
+	char number[200], date[16], desc[2048], cents[32];
+	const char *v;
+	int bad = 0;
+
+	memset(errs, 0, 5 * sizeof(*errs));
+	if ((v = fv(form, "number")) == NULL ||
+	    (errs[0] = val_text(v, 40, number, sizeof(number))) != NULL ||
+	    number[0] == '\0')
+		errs[0] = errs[0] ? errs[0] : "val.required", bad++;
+	if ((v = fv(form, "date")) == NULL ||
+	    (errs[1] = val_date(v, date, sizeof(date))) != NULL || date[0] == '\0')
+		errs[1] = errs[1] ? errs[1] : "val.required", bad++;
+	if ((v = fv(form, "description")) == NULL ||
+	    (errs[2] = val_text(v, 500, desc, sizeof(desc))) != NULL)
+		errs[2] = errs[2] ? errs[2] : "val.twice", bad++;
+	if ((v = fv(form, "amount")) == NULL ||
+	    (errs[3] = val_money(v, 1, cents, sizeof(cents))) != NULL ||
+	    cents[0] == '\0')
+		errs[3] = errs[3] ? errs[3] : "val.required", bad++;
+	if (!in_list(fv(form, "status"), corder_status_names, 0))
+		errs[4] = "val.required", bad++;
+	if (bad)
+		return bad;
+	{
+		sqlite3_stmt *st;
+		int rc;
+
+		if (sqlite3_prepare_v2(db, "INSERT INTO orders (customer_id, number,"
+		    " ordered_on, description, amount_cents, status) VALUES (?1, ?2,"
+		    " ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, desc, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, strtoll(cents, NULL, 10));	/* validated */
+		sqlite3_bind_text(st, 6, fv(form, "status"), -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if ((rc & 0xff) == SQLITE_CONSTRAINT) {	/* extended codes are on */
+			errs[0] = "val.order_taken";
+			return 1;
+		}
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+}
+
+int
+customer_add_disclosure(sqlite3 *db, long long id, const struct kvlist *form,
+    long long user_id, const char *errs[4])
+{
+	char recipient[1024], what[2048], date[16];
+	const char *v;
+	int bad = 0;
+
+	memset(errs, 0, 4 * sizeof(*errs));
+	if ((v = fv(form, "recipient")) == NULL ||
+	    (errs[0] = val_text(v, 200, recipient, sizeof(recipient))) != NULL ||
+	    recipient[0] == '\0')
+		errs[0] = errs[0] ? errs[0] : "val.required", bad++;
+	if (!in_list(fv(form, "ground"), cground_names, 0))
+		errs[1] = "val.required", bad++;
+	if ((v = fv(form, "what")) == NULL ||
+	    (errs[2] = val_text(v, 500, what, sizeof(what))) != NULL ||
+	    what[0] == '\0')
+		errs[2] = errs[2] ? errs[2] : "val.required", bad++;
+	if ((v = fv(form, "date")) == NULL ||
+	    (errs[3] = val_date(v, date, sizeof(date))) != NULL || date[0] == '\0')
+		errs[3] = errs[3] ? errs[3] : "val.required", bad++;
+	if (bad)
+		return bad;
+	{
+		sqlite3_stmt *st;
+		int rc;
+
+		if (sqlite3_prepare_v2(db, "INSERT INTO disclosures (customer_id,"
+		    " recipient, ground, what, disclosed_on, user_id) VALUES (?1, ?2,"
+		    " ?3, ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, recipient, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, fv(form, "ground"), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, what, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, date, -1, SQLITE_STATIC);
+		if (user_id > 0)
+			sqlite3_bind_int64(st, 6, user_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+}
+
+int
+customer_disclosures(sqlite3 *db, long long id, enum lang lang,
+    const struct i18n *msgs, struct tmpl_map *root)
+{
+	sqlite3_stmt *st;
+	struct tmpl_list *list = tm_list(root, "disclosures");
+	char when[64], key[64];
+
+	if (sqlite3_prepare_v2(db, "SELECT disclosed_on, recipient, ground, what"
+	    " FROM disclosures WHERE customer_id = ?1 ORDER BY disclosed_on DESC,"
+	    " id DESC LIMIT 500", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct tmpl_map *m = tm_list_map(list);
+
+		fmt_date(when, sizeof(when), lang,
+		    (const char *)sqlite3_column_text(st, 0));
+		tm_str(m, "date", when);
+		tm_str(m, "recipient", (const char *)sqlite3_column_text(st, 1));
+		snprintf(key, sizeof(key), "ground.%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		tm_str(m, "ground", i18n_msg(msgs, lang, key));
+		tm_str(m, "what", (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return 0;
 }

@@ -104,7 +104,7 @@ int	 customer_history(sqlite3 *, long long id, enum lang,
 
 /* The record's orders, newest first, into root.orders. 0 or -1. */
 int	 customer_orders(sqlite3 *, long long id, enum lang,
-	    struct tmpl_map *root);
+	    const struct i18n *msgs, struct tmpl_map *root);
 
 /* Bans per purpose (the notice's list), and how a ban came. */
 enum cpurpose {
@@ -142,6 +142,29 @@ int	 customer_bans(sqlite3 *, long long id, enum lang,
  */
 int	 customer_restrict(sqlite3 *, long long id, int on, const char *reason,
 	    long long user_id);
+
+extern const char *const corder_status_names[];	/* open, paid, collection, credited, NULL */
+extern const char *const cground_names[];	/* credit_decision, collection, invoicing, legal_obligation, NULL */
+
+/*
+ * Add an order from form fields number, date, description, amount (euros),
+ * status; errs gets the message key per failed field (keys: "number",
+ * "date", "description", "amount", "status" in that order). 0 stored,
+ * >0 the number of fields in error (nothing stored), -1 on error.
+ */
+int	 customer_add_order(sqlite3 *, long long id, const struct kvlist *form,
+	    const char *errs[5]);
+
+/*
+ * Record a disclosure from form fields recipient, ground, what, date, by
+ * user_id. errs as above (recipient, ground, what, date). 0, >0 or -1.
+ */
+int	 customer_add_disclosure(sqlite3 *, long long id,
+	    const struct kvlist *form, long long user_id, const char *errs[4]);
+
+/* The record's disclosures, newest first, into root.disclosures. 0 or -1. */
+int	 customer_disclosures(sqlite3 *, long long id, enum lang,
+	    const struct i18n *msgs, struct tmpl_map *root);
 
 enum csort {
 	SORT_NAME,

@@ -452,6 +452,67 @@ restricted_record(void **st)
 	    "Tiedot tarkistettu"), 1);
 }
 
+/* Orders and disclosures on the record; a bad form stores nothing. */
+static void
+orders_and_disclosures(void **st)
+{
+	struct http_resp r;
+	char *body;
+
+	(void)st;
+	body = form("csrf", handler_csrf, "id", "1", "number", "T-1001",
+	    "date", "15.11.2026", "description", "Huoltosopimus",
+	    "amount", "1 234,50", "status", "open", NULL);
+	fetch(&r, "POST", "/intranet/customer/order", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT amount_cents FROM orders WHERE number ="
+	    " ?1", "T-1001"), 123450);
+	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "1\u00a0234,50\u00a0€"));
+	assert_true(http_body_has(&r, "<td>Avoin</td>"));
+	http_resp_free(&r);
+	/* bad amount and the same number again: nothing stored, messages shown */
+	body = form("csrf", handler_csrf, "id", "1", "number", "T-1002",
+	    "date", "2026-11-16", "amount", "12,345", "status", "paid", NULL);
+	fetch(&r, "POST", "/intranet/customer/order", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Tarkista summa"));
+	assert_true(http_body_has(&r, "value=\"12,345\""));
+	http_resp_free(&r);
+	body = form("csrf", handler_csrf, "id", "1", "number", "T-1001",
+	    "date", "2026-11-16", "amount", "10", "status", "paid", NULL);
+	fetch(&r, "POST", "/intranet/customer/order", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM orders", NULL), 1);
+
+	body = form("csrf", handler_csrf, "id", "1", "recipient", "Perintä Oy",
+	    "ground", "collection", "what", "Nimi, osoite, avoin lasku T-1001",
+	    "date", "2026-11-20", NULL);
+	fetch(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	assert_true(http_body_has(&r, "<td>Perintä Oy</td><td>Perintä</td>"));
+	http_resp_free(&r);
+	body = form("csrf", handler_csrf, "id", "1", "recipient", "X",
+	    "ground", "curiosity", "what", "kaikki", "date", "2026-11-20", NULL);
+	fetch(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	assert_int_equal(db_int("SELECT count(*) FROM disclosures", NULL), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.disclosure' AND summary = ?1", "collection"), 1);
+}
+
 static void
 roles(void **st)
 {
@@ -482,6 +543,7 @@ main(void)
 		cmocka_unit_test(bad_fields_change_nothing),
 		cmocka_unit_test(edit_records_history),
 		cmocka_unit_test(search),
+		cmocka_unit_test(orders_and_disclosures),
 		cmocka_unit_test(bans),
 		cmocka_unit_test(restricted_record),
 		cmocka_unit_test(roles),

@@ -788,6 +788,8 @@ static const struct route_exp {
 	{ "/intranet/customer", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer/edit", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer/edit", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/customer/order", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/customer/disclosure", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer/ban", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer/unban", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer/restrict", "POST", R_ADMIN | R_HANDLER },
