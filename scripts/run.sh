@@ -16,6 +16,9 @@ first=0
 server_config
 "$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init || exit 1
 server_seed_notice || exit 1
+if [ $first -eq 1 ] && [ "${DEMO:-1}" != 0 ]; then
+	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" customer demo 300 || exit 1
+fi
 admin_note=
 if [ "$("$BUILD/rekisteri" -c "$STATE/rekisteri.conf" user list | wc -l)" -le 1 ]; then
 	# A new register: one administrator, with a password shown only now.

@@ -535,6 +535,35 @@ roles(void **st)
 	free(aud);
 }
 
+/* make run's demo customers: invented, marked, findable, with orders. */
+static void
+demo_customers(void **st)
+{
+	struct buf cmd = BUF_INIT;
+	struct http_resp r;
+	long long before = db_int("SELECT count(*) FROM customers", NULL);
+
+	(void)st;
+	buf_addf(&cmd, "%s customer demo 20 >/dev/null", cli);
+	assert_int_equal(system(cmd.data), 0);
+	buf_free(&cmd);
+	assert_int_equal(db_int("SELECT count(*) FROM customers", NULL), before + 20);
+	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE notes LIKE"
+	    " ?1", "DEMO%"), 20);
+	assert_int_equal(db_int("SELECT count(*) FROM orders o JOIN customers c"
+	    " ON c.id = o.customer_id WHERE c.notes LIKE ?1", "DEMO%"), 60);
+	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE email NOT"
+	    " LIKE ?1 AND notes LIKE 'DEMO%'", "%@esimerkki.invalid"), 0);
+	fetch(&r, "GET", "/intranet/customers?q=keksitty", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "esimerkki.invalid"));
+	http_resp_free(&r);
+	cmd = (struct buf)BUF_INIT;
+	buf_addf(&cmd, "%s customer demo 0 2>/dev/null", cli);
+	assert_int_equal(WEXITSTATUS(system(cmd.data)), 2);
+	buf_free(&cmd);
+}
+
 int
 main(void)
 {
@@ -547,6 +576,7 @@ main(void)
 		cmocka_unit_test(bans),
 		cmocka_unit_test(restricted_record),
 		cmocka_unit_test(roles),
+		cmocka_unit_test(demo_customers),
 	};
 	int rc;
 
