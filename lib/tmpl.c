@@ -1021,6 +1021,16 @@ check_elem(const struct chk *k, const xmlNode *n)
 		return node_err(k->err, k->errlen, n, "<%s:%s>: only the t: "
 		    "prefix is supported; use xmlns=\"...\" on the element",
 		    n->ns->prefix, n->name);
+	/*
+	 * Namespace names are written back as they are: keep them to plain
+	 * URI characters (libxml2 keeps "&#38;" and the like in them).
+	 */
+	for (const xmlNs *ns = n->nsDef; ns != NULL; ns = ns->next)
+		if (ns->href == NULL || ns->href[0] == '\0' ||
+		    strpbrk((const char *)ns->href, "&<>\"' \t\r\n\\") != NULL)
+			return node_err(k->err, k->errlen, n, "xmlns: the "
+			    "namespace name must be a plain URI, without entity "
+			    "or character references");
 	for (a = n->properties; a != NULL; a = a->next) {
 		if ((val = attr_val(a)) == NULL)
 			return node_err(k->err, k->errlen, n, "attribute %s: "

@@ -528,6 +528,7 @@ test_errors(void **state)
 		{ "bad_wf", { "broken.xhtml:5:", NULL } },
 		{ "bad_directive", { "bogus.xhtml:3:", "t:bogus" } },
 		{ "bad_root_if", { "page.xhtml:2:", "root element" } },
+		{ "bad_xmlns", { "page.xhtml:3:", "plain URI" } },
 		{ "bad_element", { "elem.xhtml:3:", "t:if" } },
 		{ "bad_i18n", { "missing.xhtml:2:", "no.such.key" } },
 		{ "bad_cycle", { ".xhtml:", "cycle" } },
