@@ -255,7 +255,6 @@ post_login(struct app *a, struct req *r)
 	struct user u;
 	enum login_result lr;
 	time_t now = time(NULL);
-	int status = 200;
 
 	if (name == NULL || pw == NULL) {
 		app_error(a, r, 400);
@@ -287,15 +286,12 @@ post_login(struct app *a, struct req *r)
 		/* a known account is named; what else was typed is not kept */
 		log_event(a, r, u.id ? &u : NULL, "login.fail", "user", u.id,
 		    u.id ? "" : "unknown username");
-		status = 403;
 		break;
 	case LOGIN_LOCKED:
 		log_event(a, r, NULL, "login.locked", "user", 0, "");
-		status = 429;
 		break;
 	case LOGIN_NO_NDA:
 		log_event(a, r, &u, "login.no_nda", "user", u.id, "");
-		status = 403;
 		break;
 	default:
 		goto fail;
@@ -307,9 +303,10 @@ post_login(struct app *a, struct req *r)
 	tm_bool(tm_root(m), "error_locked", lr == LOGIN_LOCKED);
 	tm_bool(tm_root(m), "error_nda", lr == LOGIN_NO_NDA);
 	tm_str(tm_root(m), "username", name);
-	if (status == 429)
+	/* the form again, with one plain message; a lockout also says when */
+	if (lr == LOGIN_LOCKED)
 		resp_header(r, "Retry-After", "900");
-	page(a, r, status == 429 ? 429 : 200, "login.xhtml", m);
+	page(a, r, lr == LOGIN_LOCKED ? 429 : 200, "login.xhtml", m);
 	return;
 fail:
 	db_rollback(a->db);
