@@ -587,13 +587,15 @@ customer_ban(sqlite3 *db, long long id, const char *purpose, const char *via,
 	    " since, via, reference) VALUES (?1, ?2, ?3, ?4, ?5)", id, purpose,
 	    since, via, reference) != 0)
 		return -1;
-	buf_addf(&what, "%s %s %s", since, via, reference);
-	rc = history_row(db, id, "ban", "", buf_cstr(&what), user_id, CS_STAFF);
+	{
+		char field[48];
+
+		snprintf(field, sizeof(field), "ban.%s", purpose);
+		buf_addf(&what, "%s %s %s", since, via, reference);
+		rc = history_row(db, id, field, "", buf_cstr(&what), user_id,
+		    CS_STAFF);
+	}
 	buf_free(&what);
-	if (rc == 0)
-		rc = exec_bind(db, "UPDATE customer_history SET field = 'ban.' || ?2"
-		    " WHERE id = (SELECT max(id) FROM customer_history WHERE"
-		    " customer_id = ?1)", id, purpose, NULL, NULL, NULL);
 	return rc;
 }
 
@@ -608,11 +610,12 @@ customer_unban(sqlite3 *db, long long id, const char *purpose,
 		return -1;
 	if (sqlite3_changes(db) == 0)
 		return 0;
-	if (history_row(db, id, "ban", "on", "off", user_id, CS_STAFF) != 0)
-		return -1;
-	return exec_bind(db, "UPDATE customer_history SET field = 'ban.' || ?2"
-	    " WHERE id = (SELECT max(id) FROM customer_history WHERE"
-	    " customer_id = ?1)", id, purpose, NULL, NULL, NULL);
+	{
+		char field[48];
+
+		snprintf(field, sizeof(field), "ban.%s", purpose);
+		return history_row(db, id, field, "on", "off", user_id, CS_STAFF);
+	}
 }
 
 int
