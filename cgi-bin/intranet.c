@@ -338,6 +338,19 @@ page_code(struct app *a, struct req *r)
 			app_error(a, r, 500);
 			return;
 		}
+		/* the code page is locked out with the password, or codes could be guessed */
+		if ((ok = auth_locked(a->db, &auth_limits_default, me.username,
+		    r->remote_addr, now)) != 0) {
+			if (ok < 0)
+				goto fail;
+			db_rollback(a->db);
+			m = model(r);
+			tm_bool(tm_root(m), "locked", 1);
+			tm_str(tm_root(m), "csrf", me_csrf);
+			resp_header(r, "Retry-After", "900");
+			page(a, r, 429, "login-code.xhtml", m);
+			return;
+		}
 		ok = totp_check(a->db, me.id, code, now);
 		if (ok == 1) {
 			if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0 ||
@@ -353,24 +366,9 @@ page_code(struct app *a, struct req *r)
 			    "/intranet/");
 			return;
 		}
-		if (ok < 0)
+		if (ok < 0 || auth_record_failure(a->db, me.username, r->remote_addr,
+		    now) != 0)
 			goto fail;
-		{
-			sqlite3_stmt *st;
-
-			if (sqlite3_prepare_v2(a->db, "INSERT INTO login_failures"
-			    " (username, client, at) VALUES (?1, ?2, ?3)", -1, &st,
-			    NULL) != SQLITE_OK)
-				goto fail;
-			sqlite3_bind_text(st, 1, me.username, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, r->remote_addr ? r->remote_addr : "",
-			    -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-			ok = sqlite3_step(st) == SQLITE_DONE;
-			sqlite3_finalize(st);
-			if (!ok)
-				goto fail;
-		}
 		log_event(a, r, &me, "login.fail", "user", me.id, "second factor");
 		if (db_commit(a->db) != 0)
 			goto fail;

@@ -391,6 +391,37 @@ count_failures(sqlite3 *db, const char *col_sql, const char *value,
 	return n;
 }
 
+int
+auth_locked(sqlite3 *db, const struct auth_limits *lim, const char *username,
+    const char *client, time_t now)
+{
+	int nu, nc;
+
+	nu = count_failures(db, "SELECT count(*) FROM login_failures"
+	    " WHERE username = ?1 AND at > ?2", username, now - lim->window);
+	nc = count_failures(db, "SELECT count(*) FROM login_failures"
+	    " WHERE client = ?1 AND at > ?2", client ? client : "",
+	    now - lim->window);
+	if (nu < 0 || nc < 0)
+		return -1;
+	return nu >= lim->user_failures || nc >= lim->client_failures;
+}
+
+int
+auth_record_failure(sqlite3 *db, const char *username, const char *client,
+    time_t now)
+{
+	sqlite3_stmt *st;
+
+	if ((st = prep(db, "INSERT INTO login_failures (username, client, at)"
+	    " VALUES (?1, ?2, ?3)")) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, client ? client : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	return done(db, st);
+}
+
 enum login_result
 auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
     const char *pw, const char *client, time_t now, struct user *u)
@@ -399,18 +430,18 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	static char dummy[crypto_pwhash_STRBYTES];
 	char hash[crypto_pwhash_STRBYTES] = "";
 	sqlite3_stmt *st;
-	int nu, nc, found = 0, ok;
+	int found = 0, ok;
 
 	if (client == NULL)
 		client = "";
-	nu = count_failures(db, "SELECT count(*) FROM login_failures"
-	    " WHERE username = ?1 AND at > ?2", username, now - lim->window);
-	nc = count_failures(db, "SELECT count(*) FROM login_failures"
-	    " WHERE client = ?1 AND at > ?2", client, now - lim->window);
-	if (nu < 0 || nc < 0)
-		return LOGIN_ERROR;
-	if (nu >= lim->user_failures || nc >= lim->client_failures)
+	switch (auth_locked(db, lim, username, client, now)) {
+	case 0:
+		break;
+	case 1:
 		return LOGIN_LOCKED;
+	default:
+		return LOGIN_ERROR;
+	}
 
 	if ((st = prep(db, "SELECT " USER_COLS ", password_hash FROM users"
 	    " WHERE username = ?1")) == NULL)
@@ -433,15 +464,8 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 		ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 	sodium_memzero(hash, sizeof(hash));
 	if (!ok || !u->active) {
-		if ((st = prep(db, "INSERT INTO login_failures (username, client,"
-		    " at) VALUES (?1, ?2, ?3)")) == NULL)
-			return LOGIN_ERROR;
-		sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, client, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-		if (done(db, st) != 0)
-			return LOGIN_ERROR;
-		return LOGIN_BAD;
+		return auth_record_failure(db, username, client, now) == 0 ?
+		    LOGIN_BAD : LOGIN_ERROR;
 	}
 	if (u->nda[0] == '\0')
 		return LOGIN_NO_NDA;

@@ -109,6 +109,17 @@ enum login_result auth_login(sqlite3 *, const struct auth_limits *,
 	    time_t now, struct user *u);
 
 /*
+ * Whether username or client is locked out now (the limits' failures
+ * within the window): 1 locked, 0 not, -1 on error. auth_login and the
+ * second-factor step both ask.
+ */
+int	 auth_locked(sqlite3 *, const struct auth_limits *, const char *username,
+	    const char *client, time_t now);
+/* Count one failed attempt (a password or a second-factor code). 0 or -1. */
+int	 auth_record_failure(sqlite3 *, const char *username, const char *client,
+	    time_t now);
+
+/*
  * A new session for user_id: a 256-bit random id (its BLAKE2b hash is what
  * the database keeps) and a CSRF token, both as hex. 0 or -1.
  */

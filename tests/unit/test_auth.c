@@ -149,6 +149,15 @@ sign_in_and_lockout(void **state)
 	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.8",
 	    now + 1001, &u), LOGIN_OK);
 
+	/* second-factor failures count towards the same lockout */
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.5", now + 3000), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(auth_record_failure(db, "tuomas", "10.0.0.5",
+		    now + 3000 + i), 0);
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6", now + 3010), 1);
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6",
+	    now + 3010 + 15 * 60), 0);
+
 	/* a disabled user gets the generic answer */
 	assert_int_equal(user_set_active(db, id, 0), 0);
 	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.7",
