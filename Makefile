@@ -52,6 +52,8 @@ CGI_SRC := $(sort $(wildcard cgi-bin/*.c))
 CGI_BIN := $(CGI_SRC:%.c=$(BUILD)/%)
 
 CLI := $(BUILD)/rekisteri
+CLI_SRC := $(sort $(wildcard tools/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -101,7 +103,7 @@ $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(CLI): $(BUILD)/tools/rekisteri.o $(LIBA)
+$(CLI): $(CLI_OBJ) $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -161,7 +163,7 @@ bench-notice: all $(BENCH_BIN)
 lint: cppcheck clang-tidy
 
 clang-tidy:
-	clang-tidy --quiet $(LIB_SRC) $(CGI_SRC) tools/rekisteri.c -- \
+	clang-tidy --quiet $(LIB_SRC) $(CGI_SRC) $(CLI_SRC) -- \
 	    -std=c17 -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
 
 cppcheck:
@@ -195,7 +197,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CGI_BIN:=.d) $(BUILD)/tools/rekisteri.d \
+-include $(LIB_OBJ:.o=.d) $(CGI_BIN:=.d) $(CLI_OBJ:.o=.d) \
          $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d)
 
 # ---- fuzz: libFuzzer harnesses (tests/fuzz/README.md) -----------------------

@@ -1,4 +1,5 @@
 /* i18n.c — message catalogues in XML, parsed with libxml2; see i18n.h and docs/i18n.md. */
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ cat_load(const char *path, enum lang lang, struct catalogue *c, char *err,
 	xmlDocPtr doc;
 	xmlNodePtr root, n;
 	const xmlError *e;
-	size_t cap = 0;
+	size_t cap = c->n;	/* a part adds to what earlier files gave */
 	int rc = -1;
 
 	doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -143,9 +144,28 @@ i18n_load(const char *dir, char *err, size_t errlen)
 	char path[4096];
 
 	for (int l = 0; l < LANG__MAX; l++) {
+		glob_t g;
+		int grc;
+
 		snprintf(path, sizeof(path), "%s/%s.xml", dir, lang_codes[l]);
 		if (cat_load(path, (enum lang)l, &t->cat[l], err, errlen) != 0)
 			goto fail;
+		/* Parts of the same catalogue: DIR/AREA.LANG.xml, in name order. */
+		snprintf(path, sizeof(path), "%s/*.%s.xml", dir, lang_codes[l]);
+		grc = glob(path, 0, NULL, &g);
+		if (grc != 0 && grc != GLOB_NOMATCH) {
+			snprintf(err, errlen, "%s: cannot list the catalogue parts",
+			    dir);
+			goto fail;
+		}
+		for (size_t i = 0; grc == 0 && i < g.gl_pathc; i++)
+			if (cat_load(g.gl_pathv[i], (enum lang)l, &t->cat[l], err,
+			    errlen) != 0) {
+				globfree(&g);
+				goto fail;
+			}
+		if (grc == 0)
+			globfree(&g);
 	}
 	/* English complete: every key in every language. */
 	for (int l = 0; l < LANG__MAX; l++)
@@ -153,8 +173,8 @@ i18n_load(const char *dir, char *err, size_t errlen)
 			for (size_t i = 0; i < t->cat[l].n; i++)
 				if (cat_find(&t->cat[o], t->cat[l].m[i].key) == NULL) {
 					snprintf(err, errlen,
-					    "%s/%s.xml:0: key %s is missing (it is in %s.xml)",
-					    dir, lang_codes[o], t->cat[l].m[i].key,
+					    "%s: key %s is missing from the %s catalogue (it is in %s)",
+					    dir, t->cat[l].m[i].key, lang_codes[o],
 					    lang_codes[l]);
 					goto fail;
 				}

@@ -203,6 +203,30 @@ i18n_empty_catalogues(void **state)
 	i18n_free(t);
 }
 
+/* A catalogue may come in parts (DIR/AREA.LANG.xml); the rules hold across them. */
+static void
+i18n_catalogue_parts(void **state)
+{
+	struct i18n *t;
+
+	(void)state;
+	t = i18n_load("tests/fixtures/i18n-parts", err, sizeof(err));
+	assert_non_null(t);
+	assert_string_equal(i18n_get(t, LANG_FI, "a.one"), "yksi");
+	assert_string_equal(i18n_get(t, LANG_FI, "b.three"), "kolme");
+	assert_string_equal(i18n_get(t, LANG_EN, "b.two"), "two");
+	i18n_free(t);
+
+	t = i18n_load("tests/fixtures/i18n-parts-missing", err, sizeof(err));
+	assert_null(t);
+	assert_string_equal(err, "tests/fixtures/i18n-parts-missing: key b.three "
+	    "is missing from the en catalogue (it is in fi)");
+
+	t = i18n_load("tests/fixtures/i18n-parts-twice", err, sizeof(err));
+	assert_null(t);
+	assert_non_null(strstr(err, "key a.one appears twice"));
+}
+
 static void
 i18n_negotiation(void **state)
 {
@@ -233,6 +257,7 @@ main(void)
 		cmocka_unit_test(db_real_migrations),
 		cmocka_unit_test(i18n_catalogues_complete),
 		cmocka_unit_test(i18n_empty_catalogues),
+		cmocka_unit_test(i18n_catalogue_parts),
 		cmocka_unit_test(i18n_negotiation),
 	};
 

@@ -1,0 +1,41 @@
+/* cli.h — what the command files of rekisteri(1) share: the exit codes, the loaded config, opening the database, the audit log and the commands themselves. */
+#ifndef REKISTERI_CLI_H
+#define REKISTERI_CLI_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "conf.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2
+};
+
+struct cli {
+	const char	*conf_path;
+	struct conf	 conf;
+};
+
+/* Load the config named by -c, $REKISTERI_CONF or the default; 0 or -1 (said on stderr). */
+int	 load_conf(struct cli *);
+
+/* Load the config and open the database read-write; NULL (said on stderr). */
+sqlite3	*open_db(struct cli *);
+
+/* A whole file ("-" for standard input) of at most 4 MB, NUL-terminated; NULL with errno. */
+char	*slurp(const char *path, size_t *len);
+
+/* Log a command-line action; the CLI is the machine's own operator. */
+void	 audit_cli(sqlite3 *, const char *action, const char *type,
+	    const char *id, const char *summary);
+
+/* tools/demo.c: n invented, clearly marked customers with orders. 0 or -1. */
+int	 demo_customers(sqlite3 *, long n);
+
+/* The commands: argv[0] is the command's name. An EXIT_ code. */
+int	 cmd_customer(struct cli *, int, char **);	/* tools/customer.c */
+
+#endif
