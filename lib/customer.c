@@ -101,9 +101,10 @@ check(const struct cdef *d, const char *in, char *out, size_t outlen)
 	case K_MULTILINE:
 		return val_multiline(in, d->max, out, outlen);
 	case K_BOOL:
-		snprintf(out, outlen, "%s", in[0] != '\0' ? "1" : "0");
-		return strcmp(in, "") == 0 || strcmp(in, "1") == 0 ? NULL :
-		    "val.bad_chars";
+		/* a checkbox sends "1" or nothing; a CSV file may say "0" */
+		snprintf(out, outlen, "%s", strcmp(in, "1") == 0 ? "1" : "0");
+		return strcmp(in, "") == 0 || strcmp(in, "0") == 0 ||
+		    strcmp(in, "1") == 0 ? NULL : "val.bad_chars";
 	case K_DATE:
 		return val_date(in, out, outlen);
 	case K_EMAIL:
@@ -263,7 +264,28 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		next = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	snprintf(number, sizeof(number), "A%06lld", next);
+	/*
+	 * The register's own numbers are A and the id; an import may bring
+	 * others, so the next free one is taken.
+	 */
+	if (c->number != NULL && c->number[0] != '\0')
+		snprintf(number, sizeof(number), "%s", c->number);
+	else {
+		long long k = next;
+		int taken;
+
+		if (sqlite3_prepare_v2(db, "SELECT 1 FROM customers WHERE number"
+		    " = ?1", -1, &st, NULL) != SQLITE_OK)
+			goto out;
+		do {
+			snprintf(number, sizeof(number), "A%06lld", k++);
+			sqlite3_reset(st);
+			sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+			taken = sqlite3_step(st) == SQLITE_ROW;
+		} while (taken);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
 	buf_adds(&sql, "INSERT INTO customers (id, number");
 	for (int f = 0; f < CF__MAX; f++)
 		buf_addf(&sql, ", %s", cfield_names[f]);	/* constant names */
@@ -461,16 +483,18 @@ fts_query(const char *q, struct buf *out)
 	}
 }
 
+/* ORDER BY for each enum csort. */
+static const char *const sort_sql[SORT__MAX] = {
+	"c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id",
+	"c.number",
+	"c.postal_code, c.last_name COLLATE NOCASE, c.id",
+	"c.city COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id",
+};
+
 int
 customer_search(sqlite3 *db, const char *q, const char *postal,
     enum csort sort, int page, int rows, struct tmpl_map *root)
 {
-	static const char *const order[SORT__MAX] = {
-		"c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id",
-		"c.number",
-		"c.postal_code, c.last_name COLLATE NOCASE, c.id",
-		"c.city COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id",
-	};
 	struct buf sql = BUF_INIT, match = BUF_INIT;
 	struct tmpl_list *list = tm_list(root, "customers");
 	sqlite3_stmt *st;
@@ -487,7 +511,7 @@ customer_search(sqlite3 *db, const char *q, const char *postal,
 	else
 		buf_adds(&sql, "customers c WHERE ?1 IS NULL");
 	buf_addf(&sql, " AND (?2 IS NULL OR c.postal_code LIKE ?2 || '%%')"
-	    " ORDER BY %s LIMIT ?3 OFFSET ?4", order[sort]);	/* from the table */
+	    " ORDER BY %s LIMIT ?3 OFFSET ?4", sort_sql[sort]);	/* from the table */
 	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
 	buf_free(&sql);
 	if (rc != SQLITE_OK) {
@@ -810,4 +834,163 @@ customer_disclosures(sqlite3 *db, long long id, enum lang lang,
 	}
 	sqlite3_finalize(st);
 	return 0;
+}
+
+const char *const cleave_names[CL__MAX] = {
+	"restricted", "ended", "ban", "publication_ban", "no_address",
+};
+
+const char *const clabel_purposes[] = {
+	"advertising", "distance_selling", "direct_marketing", "research",
+	"publication", NULL,
+};
+
+/*
+ * Why a record is left out of the list for purpose ?1 (cleave, in order),
+ * or CL__MAX when it is on it; postal prefix ?2.
+ */
+#define LEAVE_CASE \
+	"CASE WHEN c.restricted THEN 0" \
+	" WHEN c.relationship_ended <> '' AND c.relationship_ended <= date('now') THEN 1" \
+	" WHEN EXISTS (SELECT 1 FROM bans b WHERE b.customer_id = c.id AND b.purpose = ?1) THEN 2" \
+	" WHEN EXISTS (SELECT 1 FROM bans b WHERE b.customer_id = c.id AND b.purpose = 'publication') THEN 3" \
+	" WHEN c.street = '' OR c.postal_code = '' OR c.city = '' THEN 4" \
+	" ELSE 5 END"
+#define POSTAL_WHERE " WHERE (?2 IS NULL OR c.postal_code LIKE ?2 || '%')"
+
+static int
+label_stmt(sqlite3 *db, const char *sql, const char *purpose,
+    const char *postal, sqlite3_stmt **st)
+{
+	if (!in_list(purpose, clabel_purposes, 0))
+		return -1;
+	if (postal != NULL && (*postal == '\0' || strlen(postal) > 10 ||
+	    strspn(postal, "0123456789") != strlen(postal)))
+		postal = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(*st, 1, purpose, -1, SQLITE_STATIC);
+	if (postal != NULL)
+		sqlite3_bind_text(*st, 2, postal, -1, SQLITE_STATIC);
+	return 0;
+}
+
+int
+customer_label_counts(sqlite3 *db, const char *purpose, const char *postal,
+    long *included, long left_out[CL__MAX])
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*included = 0;
+	for (int i = 0; i < CL__MAX; i++)
+		left_out[i] = 0;
+	if (label_stmt(db, "SELECT " LEAVE_CASE " AS why, count(*) FROM"
+	    " customers c" POSTAL_WHERE " GROUP BY why", purpose, postal,
+	    &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int why = sqlite3_column_int(st, 0);
+		long n = (long)sqlite3_column_int64(st, 1);
+
+		if (why >= 0 && why < CL__MAX)
+			left_out[why] = n;
+		else
+			*included = n;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? s : "";
+}
+
+int
+customer_labels(sqlite3 *db, const char *purpose, const char *postal,
+    long offset, long limit, clabel_fn fn, void *arg)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (label_stmt(db, "SELECT c.number, trim(c.first_name || ' ' ||"
+	    " c.last_name), c.organisation, c.street, c.postal_code, c.city,"
+	    " CASE c.country WHEN 'FI' THEN '' ELSE c.country END"
+	    " FROM customers c" POSTAL_WHERE " AND " LEAVE_CASE " = 5"
+	    " ORDER BY c.postal_code, c.last_name COLLATE NOCASE,"
+	    " c.first_name COLLATE NOCASE, c.id LIMIT ?3 OFFSET ?4", purpose,
+	    postal, &st) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 3, limit);
+	sqlite3_bind_int64(st, 4, offset);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct clabel l = { col(st, 0), col(st, 1), col(st, 2),
+		    col(st, 3), col(st, 4), col(st, 5), col(st, 6) };
+
+		stop = fn(arg, &l);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+customer_export(sqlite3 *db, const char *q, const char *postal,
+    enum csort sort, int (*fn)(void *arg, const char *const *cells),
+    void *arg, long *rows, long *restricted)
+{
+	struct buf sql = BUF_INIT, match = BUF_INIT;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	*rows = *restricted = 0;
+	if (q != NULL)
+		fts_query(q, &match);
+	buf_adds(&sql, "SELECT c.restricted, c.number");
+	for (int f = 0; f < CF__MAX; f++)
+		buf_addf(&sql, ", c.%s", defs[f].name);	/* from the table */
+	buf_adds(&sql, " FROM ");
+	if (match.len > 0)
+		buf_adds(&sql, "customers_fts f JOIN customers c ON c.id = f.rowid"
+		    " WHERE customers_fts MATCH ?1");
+	else
+		buf_adds(&sql, "customers c WHERE ?1 IS NULL");
+	buf_addf(&sql, " AND (?2 IS NULL OR c.postal_code LIKE ?2 || '%%')"
+	    " ORDER BY %s", sort_sql[sort]);
+	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
+	buf_free(&sql);
+	if (rc != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		buf_free(&match);
+		return -1;
+	}
+	if (match.len > 0)
+		sqlite3_bind_text(st, 1, match.data, -1, SQLITE_STATIC);
+	if (postal != NULL && *postal != '\0')
+		sqlite3_bind_text(st, 2, postal, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cells[CEXPORT_COLUMNS];
+
+		if (sqlite3_column_int(st, 0)) {
+			(*restricted)++;
+			continue;
+		}
+		for (int i = 0; i < CEXPORT_COLUMNS; i++)
+			cells[i] = col(st, i + 1);
+		stop = fn(arg, cells);
+		if (!stop)
+			(*rows)++;
+	}
+	sqlite3_finalize(st);
+	buf_free(&match);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -78,9 +78,10 @@ int	 customer_from_form(const struct kvlist *form, struct customer *c,
 int	 customer_get(sqlite3 *, long long id, struct customer *);
 
 /*
- * Store a new record (c->id and c->number are set) with a history row for
- * every non-empty field from source. Inside the caller's transaction.
- * 0 or -1.
+ * Store a new record (c->id and c->number are set: c->number kept when
+ * given, e.g. by an import, else "A" and the id in six digits) with a
+ * history row for every non-empty field from source. Inside the caller's
+ * transaction. 0 or -1.
  */
 int	 customer_create(sqlite3 *, struct customer *c, long long user_id,
 	    enum csource source);
@@ -183,5 +184,60 @@ extern const char *const csort_names[SORT__MAX];
  */
 int	 customer_search(sqlite3 *, const char *q, const char *postal,
 	    enum csort, int page, int rows, struct tmpl_map *root);
+
+/*
+ * Mailing lists (the notice's postitustarrat). A list for a purpose leaves
+ * out, each for the first reason that holds, in this order: a restricted
+ * record, an ended relationship, a ban for the purpose, a ban on
+ * publication in lists, a record without a full postal address.
+ */
+enum cleave {
+	CL_RESTRICTED,
+	CL_ENDED,
+	CL_BANNED,
+	CL_PUBLICATION,
+	CL_NO_ADDRESS,
+	CL__MAX
+};
+extern const char *const cleave_names[CL__MAX];	/* restricted, ended, ban, publication_ban, no_address */
+/* The purposes a list can be made for: advertising, ..., publication, NULL. */
+extern const char *const clabel_purposes[];
+
+/* How many a list for purpose (postal: a postal-code prefix or NULL) includes and leaves out. 0 or -1. */
+int	 customer_label_counts(sqlite3 *, const char *purpose,
+	    const char *postal, long *included, long left_out[CL__MAX]);
+
+/* One address label; the strings live until the callback returns. */
+struct clabel {
+	const char	*number;
+	const char	*name;		/* "First Last" */
+	const char	*organisation;
+	const char	*street;
+	const char	*postal_code;
+	const char	*city;
+	const char	*country;	/* "" for Finland */
+};
+typedef int (*clabel_fn)(void *arg, const struct clabel *);
+
+/*
+ * The labels of the list, in postal-code order (as the post sorts), from
+ * offset, at most limit (-1: all), each through fn (a non-zero return
+ * stops and is returned). 0 or -1.
+ */
+int	 customer_labels(sqlite3 *, const char *purpose, const char *postal,
+	    long offset, long limit, clabel_fn, void *arg);
+
+/* The columns of an export, which an import reads back: number, then cfield_names. */
+#define CEXPORT_COLUMNS (1 + CF__MAX)
+
+/*
+ * Every record a search (as customer_search) matches, in its order, as
+ * CEXPORT_COLUMNS cells through fn (a non-zero return stops and is
+ * returned), a row at a time. Restricted records are left out and counted
+ * in *restricted. *rows gets the number written. 0 or -1.
+ */
+int	 customer_export(sqlite3 *, const char *q, const char *postal,
+	    enum csort, int (*fn)(void *arg, const char *const *cells),
+	    void *arg, long *rows, long *restricted);
 
 #endif

@@ -273,6 +273,12 @@ db_begin(sqlite3 *db)
 }
 
 int
+db_begin_read(sqlite3 *db)
+{
+	return exec_simple(db, "BEGIN DEFERRED");
+}
+
+int
 db_commit(sqlite3 *db)
 {
 	return exec_simple(db, "COMMIT");

@@ -47,4 +47,7 @@ int	 db_begin(sqlite3 *);
 int	 db_commit(sqlite3 *);
 void	 db_rollback(sqlite3 *);
 
+/* BEGIN DEFERRED: a consistent view for a long read (end it with db_rollback). */
+int	 db_begin_read(sqlite3 *);
+
 #endif

@@ -122,6 +122,13 @@ kv_append(struct kvlist *l, char *key, char *val, size_t vlen)
 	l->n++;
 }
 
+void
+kv_add(struct kvlist *l, const char *key, const char *val)
+{
+	kv_reserve(l, 1);
+	kv_append(l, xstrdup(key), xstrdup(val), strlen(val));
+}
+
 /* Drop the pairs appended after the first n. */
 static void
 kv_truncate(struct kvlist *l, size_t n)
@@ -678,12 +685,38 @@ put(FCGX_Stream *out, const char *s, size_t len)
  * sent as 500; one without a phrase in our table is sent bare, which
  * Apache completes.
  */
+/* The status line and headers; length < 0: none (a streamed body). */
+static void
+resp_head(struct req *r, struct buf *h, int status, const char *content_type,
+    long long length)
+{
+	const char *reason;
+	int nobody = status == 204 || status == 304;
+
+	if ((reason = status_reason(status)) != NULL)
+		buf_addf(h, "Status: %d %s\r\n", status, reason);
+	else
+		buf_addf(h, "Status: %d\r\n", status);
+	if (content_type != NULL && !nobody) {
+		if (header_value_ok(content_type))
+			buf_addf(h, "Content-Type: %s\r\n", content_type);
+		else
+			LOG_ERR("bad content type refused");
+	}
+	if (!nobody && length >= 0)
+		buf_addf(h, "Content-Length: %lld\r\n", length);
+	buf_adds(h, security_headers);
+	if (r->headers.len > 0)
+		buf_add(h, r->headers.data, r->headers.len);
+	buf_adds(h, "\r\n");
+	buf_reset(&r->headers);
+}
+
 void
 resp_send(struct req *r, int status, const char *content_type,
     const char *body, size_t len)
 {
 	struct buf h = BUF_INIT;
-	const char *reason;
 	int nobody;
 
 	if (r->sent) {
@@ -697,27 +730,35 @@ resp_send(struct req *r, int status, const char *content_type,
 	if (body == NULL)
 		len = 0;
 	nobody = status == 204 || status == 304;
-	if ((reason = status_reason(status)) != NULL)
-		buf_addf(&h, "Status: %d %s\r\n", status, reason);
-	else
-		buf_addf(&h, "Status: %d\r\n", status);
-	if (content_type != NULL && !nobody) {
-		if (header_value_ok(content_type))
-			buf_addf(&h, "Content-Type: %s\r\n", content_type);
-		else
-			LOG_ERR("bad content type refused");
-	}
-	if (!nobody)
-		buf_addf(&h, "Content-Length: %zu\r\n", len);
-	buf_adds(&h, security_headers);
-	if (r->headers.len > 0)
-		buf_add(&h, r->headers.data, r->headers.len);
-	buf_adds(&h, "\r\n");
+	resp_head(r, &h, status, content_type, (long long)len);
 	if (put(r->fcgi->out, h.data, h.len) == -1 ||
 	    (!nobody && r->method != METHOD_HEAD &&
 	    put(r->fcgi->out, body, len) == -1))
 		LOG_ERR("write failed");
 	buf_free(&h);
-	buf_reset(&r->headers);
 	r->sent = 1;
+}
+
+void
+resp_start(struct req *r, int status, const char *content_type)
+{
+	struct buf h = BUF_INIT;
+
+	if (r->sent) {
+		LOG_ERR("response already sent");
+		return;
+	}
+	resp_head(r, &h, status, content_type, -1);
+	if (put(r->fcgi->out, h.data, h.len) == -1)
+		LOG_ERR("write failed");
+	buf_free(&h);
+	r->sent = 1;
+}
+
+int
+resp_write(struct req *r, const char *data, size_t len)
+{
+	if (r->method == METHOD_HEAD)
+		return 0;
+	return put(r->fcgi->out, data, len);
 }

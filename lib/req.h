@@ -51,6 +51,8 @@ struct kvlist {
 };
 
 void		 kv_free(struct kvlist *);
+/* Append a copy of key = val (for forms built by the program, such as an import's rows). */
+void		 kv_add(struct kvlist *, const char *key, const char *val);
 /* The first value for key, or NULL. */
 const char	*kv_get(const struct kvlist *, const char *key);
 /* How many times key occurs. */
@@ -131,5 +133,13 @@ void		 req_free(struct req *);
 int		 resp_header(struct req *, const char *name, const char *value);
 void		 resp_send(struct req *, int status, const char *content_type,
 		    const char *body, size_t len);
+
+/*
+ * A body written in pieces (a long CSV file): resp_start sends the status
+ * and headers without Content-Length, then resp_write each piece (nothing
+ * for HEAD). resp_write returns 0, or -1 when the client has gone.
+ */
+void		 resp_start(struct req *, int status, const char *content_type);
+int		 resp_write(struct req *, const char *data, size_t len);
 
 #endif

@@ -6,9 +6,9 @@
 # apt-get line and exits 1. Exits 0 when everything is already there.
 set -eu
 
-build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev"
+build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev"
 run="$build apache2 spawn-fcgi sqlite3"
-test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils"
+test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
 
 case "${1:-test}" in
 build) want=$build ;;

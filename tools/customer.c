@@ -1,21 +1,28 @@
-/* customer.c — rekisteri customer: demo data, import, export. */
+/* customer.c — rekisteri customer: demo data, CSV import (new records, updates) and export. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "buf.h"
+#include "cimport.h"
 #include "cli.h"
+#include "csvio.h"
+#include "customer.h"
 #include "db.h"
+#include "i18n.h"
 
-int
-cmd_customer(struct cli *c, int argc, char **argv)
+static int
+demo_cmd(struct cli *c, int argc, char **argv)
 {
 	sqlite3 *db;
 	char *end;
 	long n;
 
-	if (argc != 3 || strcmp(argv[1], "demo") != 0)
+	if (argc != 3)
 		return EXIT_USAGE;
 	n = strtol(argv[2], &end, 10);
 	if (end == argv[2] || *end != '\0' || n < 1 || n > 10000000)
@@ -33,3 +40,253 @@ cmd_customer(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The whole file ("-": standard input) up to the import limit; NULL with errno. */
+static char *
+read_all(const char *path, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    b.len <= (size_t)CIMPORT_MAX_BYTES)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		if (f != stdin)
+			fclose(f);
+		buf_free(&b);
+		errno = EIO;
+		return NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = b.len;
+	if (b.data == NULL)
+		buf_adds(&b, "");
+	return buf_take(&b);
+}
+
+/* A progress bar on the terminal: "check  12000 rows" or "apply [#####     ] 50 %". */
+static void
+progress(void *arg, const char *phase, long done, long total)
+{
+	(void)arg;
+	if (total <= 0) {
+		printf("\r%-6s %ld rows", phase, done);
+	} else {
+		int w = 30, k = (int)(done * w / (total ? total : 1));
+
+		printf("\r%-6s [%.*s%*s] %3ld %%", phase, k,
+		    "##############################", w - k, "",
+		    done * 100 / (total ? total : 1));
+		if (done >= total)
+			printf("\n");
+	}
+	fflush(stdout);
+}
+
+static const char *const charset_names[] = { "auto", "UTF-8", "ISO-8859-1" };
+
+/*
+ * rekisteri customer import|import-updates FILE [--apply | --apply-valid]
+ * [--encoding auto|utf-8|iso-8859-1] [--source NAME]
+ */
+static int
+import_cmd(struct cli *c, int argc, char **argv)
+{
+	struct cimport im;
+	struct i18n *msgs = NULL;
+	sqlite3 *db = NULL;
+	char *data = NULL, err[512], summary[160];
+	const char *file = NULL;
+	size_t len;
+	int apply = 0, apply_valid = 0, rc = EXIT_FAIL;
+
+	memset(&im, 0, sizeof(im));
+	im.kind = strcmp(argv[1], "import") == 0 ? CIMPORT_NEW : CIMPORT_UPDATES;
+	im.source = im.kind == CIMPORT_NEW ? CS_IMPORT : CS_UPDATE_SERVICE;
+	im.charset = CSV_AUTO;
+	im.lang = LANG_EN;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--apply") == 0)
+			apply = 1;
+		else if (strcmp(argv[i], "--apply-valid") == 0)
+			apply = apply_valid = 1;
+		else if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
+			int cs = csv_charset_parse(argv[++i]);
+
+			if (cs < 0) {
+				fprintf(stderr, "rekisteri: unknown encoding %s "
+				    "(auto, utf-8 or iso-8859-1)\n", argv[i]);
+				return EXIT_USAGE;
+			}
+			im.charset = (enum csv_charset)cs;
+		} else if (strcmp(argv[i], "--source") == 0 && i + 1 < argc) {
+			int s = csource_parse(argv[++i]);
+
+			if (s < 0) {
+				fprintf(stderr, "rekisteri: unknown source %s "
+				    "(customer, update_service, subcontractor, "
+				    "staff, import)\n", argv[i]);
+				return EXIT_USAGE;
+			}
+			im.source = (enum csource)s;
+		} else if (file == NULL && (argv[i][0] != '-' ||
+		    strcmp(argv[i], "-") == 0))
+			file = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (file == NULL)
+		return EXIT_USAGE;
+	if ((db = open_db(c)) == NULL)
+		return EXIT_FAIL;
+	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		goto out;
+	}
+	im.msgs = msgs;
+	if (isatty(STDOUT_FILENO))
+		im.progress = progress;
+	if ((data = read_all(file, &len)) == NULL) {
+		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
+		goto out;
+	}
+	if (cimport_check(db, &im, data, len) != 0) {
+		fprintf(stderr, "rekisteri: %s: %s\n", file, im.error);
+		goto out;
+	}
+	for (size_t i = 0; i < im.nlines; i++) {
+		const struct cimport_line *l = &im.lines[i];
+
+		/* bad rows always; the changes in a dry run */
+		if (l->bad)
+			printf("line %ld: BAD %s%s%s\n", l->line, l->number,
+			    l->number[0] ? ": " : "", l->what);
+		else if (!apply && !l->same)
+			printf("line %ld: %s%s%s\n", l->line, l->number,
+			    l->number[0] ? ": " : "", l->what);
+	}
+	printf("%s: read as %s; %ld rows: %ld good (%ld without change), "
+	    "%ld bad\n", file, charset_names[im.used], im.rows, im.good,
+	    im.same, im.bad);
+	if (!apply) {
+		printf("Nothing was applied (a dry run). To apply, run again with "
+		    "--apply%s.\n", im.bad ? "-valid (the good rows alone)" : "");
+		rc = im.bad ? EXIT_FAIL : EXIT_OK;
+		goto out;
+	}
+	if (im.bad > 0 && !apply_valid) {
+		printf("Nothing was applied: %ld rows are bad. Fix them, or run "
+		    "again with --apply-valid to apply the %ld good rows alone.\n",
+		    im.bad, im.good);
+		goto out;
+	}
+	if (cimport_apply(db, &im) != 0) {
+		fprintf(stderr, "rekisteri: %s: %s\n", file, im.error);
+		goto out;
+	}
+	snprintf(summary, sizeof(summary), "%s: %ld applied, %ld bad rows "
+	    "left out, source %s", im.kind == CIMPORT_NEW ? "new records" :
+	    "updates", im.applied, im.bad, csource_names[im.source]);
+	audit_cli(db, im.kind == CIMPORT_NEW ? "customer.import" :
+	    "customer.import_updates", "customer", "", summary);
+	printf("Applied %ld %s in one transaction (source: %s).\n", im.applied,
+	    im.kind == CIMPORT_NEW ? "new records" : "updated records",
+	    csource_names[im.source]);
+	rc = EXIT_OK;
+out:
+	free(data);
+	cimport_free(&im);
+	i18n_free(msgs);
+	db_close(db);
+	return rc;
+}
+
+struct export_out {
+	FILE	*f;
+	struct buf b;
+};
+
+static int
+export_row(void *arg, const char *const *cells)
+{
+	struct export_out *o = arg;
+
+	buf_reset(&o->b);
+	csv_row(&o->b, cells, CEXPORT_COLUMNS);
+	return fwrite(o->b.data, 1, o->b.len, o->f) == o->b.len ? 0 : 1;
+}
+
+/* rekisteri customer export FILE [--q WORDS] [--postal PREFIX] */
+static int
+export_cmd(struct cli *c, int argc, char **argv)
+{
+	struct export_out o = { NULL, BUF_INIT };
+	const char *file = NULL, *q = NULL, *postal = NULL, *head[CEXPORT_COLUMNS];
+	sqlite3 *db;
+	long rows, restricted;
+	char summary[96];
+	int rc;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--q") == 0 && i + 1 < argc)
+			q = argv[++i];
+		else if (strcmp(argv[i], "--postal") == 0 && i + 1 < argc)
+			postal = argv[++i];
+		else if (file == NULL)
+			file = argv[i];
+		else
+			return EXIT_USAGE;
+	}
+	if (file == NULL || (postal != NULL && (strlen(postal) > 10 ||
+	    strspn(postal, "0123456789") != strlen(postal))))
+		return EXIT_USAGE;
+	if ((db = open_db(c)) == NULL)
+		return EXIT_FAIL;
+	o.f = strcmp(file, "-") == 0 ? stdout : fopen(file, "wx");
+	if (o.f == NULL) {
+		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	head[0] = "number";
+	for (int f = 0; f < CF__MAX; f++)
+		head[f + 1] = cfield_names[f];
+	csv_row(&o.b, head, CEXPORT_COLUMNS);
+	fwrite(o.b.data, 1, o.b.len, o.f);
+	rc = db_begin_read(db) == 0 ? customer_export(db, q, postal, SORT_NUMBER,
+	    export_row, &o, &rows, &restricted) : -1;
+	db_rollback(db);
+	buf_free(&o.b);
+	if ((o.f != stdout ? fclose(o.f) : fflush(o.f)) != 0 || rc != 0) {
+		fprintf(stderr, "rekisteri: %s: the export is incomplete\n", file);
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	snprintf(summary, sizeof(summary), "%ld rows, %ld restricted left out",
+	    rows, restricted);
+	audit_cli(db, "customer.export", "customer", "", summary);
+	db_close(db);
+	fprintf(stderr, "exported %ld customers; %ld with restricted processing "
+	    "left out\n", rows, restricted);
+	return EXIT_OK;
+}
+
+int
+cmd_customer(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return EXIT_USAGE;
+	if (strcmp(argv[1], "demo") == 0)
+		return demo_cmd(c, argc, argv);
+	if (strcmp(argv[1], "import") == 0 ||
+	    strcmp(argv[1], "import-updates") == 0)
+		return import_cmd(c, argc, argv);
+	if (strcmp(argv[1], "export") == 0)
+		return export_cmd(c, argc, argv);
+	return EXIT_USAGE;
+}

@@ -63,9 +63,12 @@ static const struct command commands[] = {
 	    "nda NAME YYYY-MM-DD | list",
 	    "staff accounts: add, set a password, disable, enable, record the "
 	    "NDA date, list", cmd_user },
-	{ "customer", "demo N",
-	    "add N invented, clearly marked demo customers with orders (for a "
-	    "first look and for benchmarks)", cmd_customer },
+	{ "customer", "demo N | import FILE | import-updates FILE "
+	    "[--apply | --apply-valid] [--encoding auto|utf-8|iso-8859-1] "
+	    "[--source NAME] | export FILE [--q WORDS] [--postal PREFIX]",
+	    "customers: invented demo records; CSV import of new records or of "
+	    "name and address updates (a dry run unless --apply); CSV export "
+	    "(docs/csv.md)", cmd_customer },
 	{ "audit", "verify",
 	    "check the audit log's hash chain; names the first row that was "
 	    "edited, inserted or deleted", cmd_audit },

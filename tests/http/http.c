@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,6 +12,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <sqlite3.h>
 
 #include "http.h"
 
@@ -149,3 +151,97 @@ http_body_has(const struct http_resp *r, const char *needle)
 {
 	return r->body.data != NULL && strstr(r->body.data, needle) != NULL;
 }
+
+/* A form body from key, value pairs (NULL-terminated), percent-encoded by libcurl. */
+char *
+http_form(const char *k, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, k);
+	for (; k != NULL; k = va_arg(ap, const char *)) {
+		const char *v = va_arg(ap, const char *);
+		char *ek = curl_easy_escape(NULL, k, 0), *ev = curl_easy_escape(NULL,
+		    v, 0);
+
+		buf_addf(&b, "%s%s=%s", b.len ? "&" : "", ek, ev);
+		curl_free(ek);
+		curl_free(ev);
+	}
+	va_end(ap);
+	return buf_take(&b);
+}
+
+void
+http_session(struct http_resp *r, const char *method, const char *path,
+    const char *cookie, const char *body)
+{
+	char ck[200];
+	const char *h[3] = { ck, "Content-Type: application/x-www-form-urlencoded",
+	    NULL };
+
+	snprintf(ck, sizeof(ck), "Cookie: rekisteri_session=%s", cookie ? cookie :
+	    "");
+	http_fetch(r, method, path, body, body ? strlen(body) : 0,
+	    cookie ? h : h + 1);
+}
+
+char *
+http_cookie(const struct http_resp *r)
+{
+	char *sc = http_header(r, "Set-Cookie"), *v;
+
+	if (sc == NULL)
+		return NULL;
+	v = xstrndup(sc + strlen("rekisteri_session="), 64);
+	free(sc);
+	return v;
+}
+
+char *
+http_csrf(const struct http_resp *r)
+{
+	const char *p = strstr(r->body.data, "name=\"csrf\" value=\"");
+
+	return p ? xstrndup(p + 19, 64) : NULL;
+}
+
+char *
+http_login(const char *user, const char *password)
+{
+	struct http_resp r;
+	char *body = http_form("username", user, "password", password, NULL), *id;
+
+	http_session(&r, "POST", "/intranet/login", NULL, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	id = http_cookie(&r);
+	assert_non_null(id);
+	http_resp_free(&r);
+	return id;
+}
+
+long long
+http_db_int(const char *sql, const char *arg)
+{
+	char path[1024];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+

@@ -33,4 +33,18 @@ void	 http_assert_public_headers(const struct http_resp *);
 /* Non-zero when needle occurs in the body. */
 int	 http_body_has(const struct http_resp *, const char *needle);
 
+/* Staff sessions. A form body from key, value pairs (NULL-terminated), percent-encoded; caller frees. */
+char	*http_form(const char *k, ...);
+/* http_fetch with the session cookie (may be NULL) and a form body (may be NULL). */
+void	 http_session(struct http_resp *, const char *method, const char *path,
+	    const char *cookie, const char *body);
+/* The session id a response sets, or NULL; caller frees. */
+char	*http_cookie(const struct http_resp *);
+/* The CSRF token in a page's forms, or NULL; caller frees. */
+char	*http_csrf(const struct http_resp *);
+/* Sign in (the test fails otherwise); the session id, caller frees. */
+char	*http_login(const char *user, const char *password);
+/* The first column of the first row of sql (?1 = arg when not NULL) in the test's database, or -1. */
+long long http_db_int(const char *sql, const char *arg);
+
 #endif

@@ -26,99 +26,6 @@
 static const char *cli, *state;
 static char *handler_id, *handler_csrf;
 
-/* A form body from key, value pairs (NULL-terminated), percent-encoded by libcurl. */
-static char *
-form(const char *k, ...)
-{
-	struct buf b = BUF_INIT;
-	va_list ap;
-
-	va_start(ap, k);
-	for (; k != NULL; k = va_arg(ap, const char *)) {
-		const char *v = va_arg(ap, const char *);
-		char *ek = curl_easy_escape(NULL, k, 0), *ev = curl_easy_escape(NULL,
-		    v, 0);
-
-		buf_addf(&b, "%s%s=%s", b.len ? "&" : "", ek, ev);
-		curl_free(ek);
-		curl_free(ev);
-	}
-	va_end(ap);
-	return buf_take(&b);
-}
-
-static void
-fetch(struct http_resp *r, const char *method, const char *path,
-    const char *cookie, const char *body)
-{
-	char ck[200];
-	const char *h[3] = { ck, "Content-Type: application/x-www-form-urlencoded",
-	    NULL };
-
-	snprintf(ck, sizeof(ck), "Cookie: rekisteri_session=%s", cookie ? cookie :
-	    "");
-	http_fetch(r, method, path, body, body ? strlen(body) : 0,
-	    cookie ? h : h + 1);
-}
-
-static char *
-cookie_of(const struct http_resp *r)
-{
-	char *sc = http_header(r, "Set-Cookie"), *v;
-
-	if (sc == NULL)
-		return NULL;
-	v = xstrndup(sc + strlen("rekisteri_session="), 64);
-	free(sc);
-	return v;
-}
-
-static char *
-csrf_of(const struct http_resp *r)
-{
-	const char *p = strstr(r->body.data, "name=\"csrf\" value=\"");
-
-	return p ? xstrndup(p + 19, 64) : NULL;
-}
-
-static char *
-login(const char *user)
-{
-	struct http_resp r;
-	char *body = form("username", user, "password", PW, NULL), *id;
-
-	fetch(&r, "POST", "/intranet/login", NULL, body);
-	free(body);
-	assert_int_equal(r.status, 303);
-	id = cookie_of(&r);
-	assert_non_null(id);
-	http_resp_free(&r);
-	return id;
-}
-
-static long long
-db_int(const char *sql, const char *arg)
-{
-	char path[1024];
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	snprintf(path, sizeof(path), "%s/rekisteri.db", state);
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	if (arg != NULL)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 static int
 setup(void **st)
 {
@@ -139,9 +46,9 @@ setup(void **st)
 	buf_free(&cmd);
 	if (rc != 0)
 		return -1;
-	handler_id = login("cust1");
-	fetch(&r, "GET", "/intranet/customers/new", handler_id, NULL);
-	handler_csrf = csrf_of(&r);
+	handler_id = http_login("cust1", PW);
+	http_session(&r, "GET", "/intranet/customers/new", handler_id, NULL);
+	handler_csrf = http_csrf(&r);
 	http_resp_free(&r);
 	return handler_csrf == NULL ? -1 : 0;
 }
@@ -163,7 +70,7 @@ create_record(void **st)
 	char *body, *loc;
 
 	(void)st;
-	body = form("csrf", handler_csrf, "first_name", "Matti",
+	body = http_form("csrf", handler_csrf, "first_name", "Matti",
 	    "last_name", "Meikäläinen", "organisation", "Vemitek Oy",
 	    "contact_person", "1", "contact_from", "1.2.2024",
 	    "email", "Matti.Meikalainen@Example.FI", "street", "Esimerkkikatu 1",
@@ -171,7 +78,7 @@ create_record(void **st)
 	    "phone", "040 123 4567", "www", "www.vemitek.fi", "ip", "192.0.2.10",
 	    "business_id", "0112038-9", "customer_since", "2024-02-01",
 	    "notes", "Tilaa syksyisin.", "source", "customer", NULL);
-	fetch(&r, "POST", "/intranet/customers/new", handler_id, body);
+	http_session(&r, "POST", "/intranet/customers/new", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	loc = http_header(&r, "Location");
@@ -179,7 +86,7 @@ create_record(void **st)
 	free(loc);
 	http_resp_free(&r);
 
-	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "A000001"));
@@ -188,14 +95,14 @@ create_record(void **st)
 	assert_true(http_body_has(&r, "https://www.vemitek.fi"));
 	assert_true(http_body_has(&r, "2024-02-01"));
 	http_resp_free(&r);
-	assert_true(db_int("SELECT count(*) FROM customer_history WHERE"
+	assert_true(http_db_int("SELECT count(*) FROM customer_history WHERE"
 	    " customer_id = 1 AND source = ?1", "customer") >= 10);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
 	    " 'customer.add' AND object_id = ?1", "1"), 1);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
 	    " 'customer.view' AND object_id = ?1", "1"), 1);
 	/* the log names the record by id, never the person */
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE summary"
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE summary"
 	    " LIKE '%Meik%' OR summary LIKE '%@%' OR summary LIKE '%040%'"
 	    " OR object_id LIKE '%Meik%'", NULL), 0);
 }
@@ -218,17 +125,17 @@ bad_fields_change_nothing(void **st)
 		{ "country", "XX", NULL },
 		{ "customer_since", "31.2.2024", NULL },
 	};
-	long long before = db_int("SELECT count(*) FROM customers", NULL);
+	long long before = http_db_int("SELECT count(*) FROM customers", NULL);
 
 	(void)st;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct http_resp r;
-		char *body = form("csrf", handler_csrf, "last_name", "Virtanen",
+		char *body = http_form("csrf", handler_csrf, "last_name", "Virtanen",
 		    "first_name", "<script>alert(1)</script>", bad[i].field,
 		    bad[i].value, "source", "staff", NULL);
 		char want[128];
 
-		fetch(&r, "POST", "/intranet/customers/new", handler_id, body);
+		http_session(&r, "POST", "/intranet/customers/new", handler_id, body);
 		free(body);
 		if (r.status != 400)
 			fail_msg("%s=%s: %ld", bad[i].field, bad[i].value, r.status);
@@ -247,16 +154,16 @@ bad_fields_change_nothing(void **st)
 	/* no name and no organisation */
 	{
 		struct http_resp r;
-		char *body = form("csrf", handler_csrf, "email", "a@example.fi",
+		char *body = http_form("csrf", handler_csrf, "email", "a@example.fi",
 		    "source", "staff", NULL);
 
-		fetch(&r, "POST", "/intranet/customers/new", handler_id, body);
+		http_session(&r, "POST", "/intranet/customers/new", handler_id, body);
 		free(body);
 		assert_int_equal(r.status, 400);
 		assert_true(http_body_has(&r, "id=\"last_name-error\""));
 		http_resp_free(&r);
 	}
-	assert_int_equal(db_int("SELECT count(*) FROM customers", NULL), before);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL), before);
 }
 
 /* A change keeps field, old, new, who, when and the source. */
@@ -267,12 +174,12 @@ edit_records_history(void **st)
 	char *body;
 
 	(void)st;
-	fetch(&r, "GET", "/intranet/customer/edit?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer/edit?id=1", handler_id, NULL);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "value=\"+358401234567\""));
 	http_resp_free(&r);
-	body = form("csrf", handler_csrf, "id", "1", "first_name", "Matti",
+	body = http_form("csrf", handler_csrf, "id", "1", "first_name", "Matti",
 	    "last_name", "Meikäläinen", "organisation", "Vemitek Oy",
 	    "contact_person", "1", "contact_from", "2024-02-01",
 	    "email", "matti.meikalainen@example.fi", "street", "Uusikatu 2",
@@ -281,22 +188,22 @@ edit_records_history(void **st)
 	    "ip", "192.0.2.10", "business_id", "0112038-9",
 	    "customer_since", "2024-02-01", "notes", "Tilaa syksyisin.",
 	    "source", "update_service", NULL);
-	fetch(&r, "POST", "/intranet/customer/edit", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/edit", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history WHERE"
 	    " customer_id = 1 AND field = 'street' AND old_value ="
 	    " 'Esimerkkikatu 1' AND new_value = 'Uusikatu 2' AND source = ?1"
 	    " AND user_id IS NOT NULL", "update_service"), 1);
-	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history WHERE"
 	    " customer_id = 1 AND field = 'phone' AND source = ?1",
 	    "update_service"), 0);	/* unchanged: no row */
 	/* the audit row names the fields, not the values */
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
 	    " 'customer.edit' AND summary LIKE '%street,postal_code%' AND"
 	    " summary NOT LIKE ?1", "%Uusikatu%"), 1);
-	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	assert_true(http_body_has(&r, "Uusikatu 2"));
 	assert_true(http_body_has(&r, "update_service"));
 	http_resp_free(&r);
@@ -325,7 +232,7 @@ search(void **st)
 
 	(void)st;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		fetch(&r, "GET", cases[i].q, handler_id, NULL);
+		http_session(&r, "GET", cases[i].q, handler_id, NULL);
 		if (r.status != 200)
 			fail_msg("%s: %ld", cases[i].q, r.status);
 		http_assert_page(&r, "fi");
@@ -333,14 +240,14 @@ search(void **st)
 			fail_msg("%s: want %d hit(s)", cases[i].q, cases[i].hits);
 		http_resp_free(&r);
 	}
-	fetch(&r, "GET", "/intranet/customers?sort=bogus", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customers?sort=bogus", handler_id, NULL);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customers?postal=abc", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customers?postal=abc", handler_id, NULL);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
 	/* a search is logged without its words */
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
 	    " 'customer.search' AND summary <> ''", NULL), 0);
 }
 
@@ -352,52 +259,52 @@ bans(void **st)
 	char *body;
 
 	(void)st;
-	body = form("csrf", handler_csrf, "id", "1", "purpose", "direct_marketing",
+	body = http_form("csrf", handler_csrf, "id", "1", "purpose", "direct_marketing",
 	    "via", "ticket", "since", "2026-11-20", "reference", "TS-2026-000042",
 	    NULL);
-	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/ban", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "<td>Suoramarkkinointi</td><td>20.11.2026</td>"));
 	assert_true(http_body_has(&r, "TS-2026-000042"));
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM bans WHERE customer_id = 1"
+	assert_int_equal(http_db_int("SELECT count(*) FROM bans WHERE customer_id = 1"
 	    " AND purpose = ?1 AND via = 'ticket'", "direct_marketing"), 1);
-	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history WHERE"
 	    " customer_id = 1 AND field = ?1", "ban.direct_marketing"), 1);
 	/* unknown purpose or via: nothing changes */
-	body = form("csrf", handler_csrf, "id", "1", "purpose", "everything",
+	body = http_form("csrf", handler_csrf, "id", "1", "purpose", "everything",
 	    "via", "ticket", "since", "2026-11-20", NULL);
-	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/ban", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
-	body = form("csrf", handler_csrf, "id", "1", "purpose", "research",
+	body = http_form("csrf", handler_csrf, "id", "1", "purpose", "research",
 	    "via", "pigeon", "since", "2026-11-20", NULL);
-	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/ban", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM bans WHERE customer_id = 1",
+	assert_int_equal(http_db_int("SELECT count(*) FROM bans WHERE customer_id = 1",
 	    NULL), 1);
 	/* lift one */
-	body = form("csrf", handler_csrf, "id", "1", "purpose", "advertising",
+	body = http_form("csrf", handler_csrf, "id", "1", "purpose", "advertising",
 	    "via", "phone", "since", "2026-11-21", NULL);
-	fetch(&r, "POST", "/intranet/customer/ban", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/ban", handler_id, body);
 	free(body);
 	http_resp_free(&r);
-	body = form("csrf", handler_csrf, "id", "1", "purpose", "advertising",
+	body = http_form("csrf", handler_csrf, "id", "1", "purpose", "advertising",
 	    NULL);
-	fetch(&r, "POST", "/intranet/customer/unban", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/unban", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM bans WHERE customer_id = 1",
+	assert_int_equal(http_db_int("SELECT count(*) FROM bans WHERE customer_id = 1",
 	    NULL), 1);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
 	    " 'customer.ban' AND object_id = ?1", "1"), 2);
 }
 
@@ -409,45 +316,45 @@ restricted_record(void **st)
 	char *body;
 
 	(void)st;
-	body = form("csrf", handler_csrf, "id", "1", "reason", " ", NULL);
-	fetch(&r, "POST", "/intranet/customer/restrict", handler_id, body);
+	body = http_form("csrf", handler_csrf, "id", "1", "reason", " ", NULL);
+	http_session(&r, "POST", "/intranet/customer/restrict", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 400);	/* no reason: nothing changes */
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT restricted FROM customers WHERE id = 1",
+	assert_int_equal(http_db_int("SELECT restricted FROM customers WHERE id = 1",
 	    NULL), 0);
-	body = form("csrf", handler_csrf, "id", "1", "reason",
+	body = http_form("csrf", handler_csrf, "id", "1", "reason",
 	    "Oikeellisuus kiistetty", NULL);
-	fetch(&r, "POST", "/intranet/customer/restrict", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/restrict", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	assert_true(http_body_has(&r, "Käsittelyä on rajoitettu"));
 	assert_true(http_body_has(&r, "Oikeellisuus kiistetty"));
 	assert_false(http_body_has(&r, "/intranet/customer/edit?id=1"));
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customers?q=meik", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customers?q=meik", handler_id, NULL);
 	assert_true(http_body_has(&r, "Rajoitettu"));
 	http_resp_free(&r);
-	body = form("csrf", handler_csrf, "id", "1", "last_name", "Muutettu",
+	body = http_form("csrf", handler_csrf, "id", "1", "last_name", "Muutettu",
 	    "source", "staff", NULL);
-	fetch(&r, "POST", "/intranet/customer/edit", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/edit", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 403);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE last_name ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE last_name ="
 	    " ?1", "Muutettu"), 0);
 	/* lifted, with a reason: edits work again */
-	body = form("csrf", handler_csrf, "id", "1", "reason",
+	body = http_form("csrf", handler_csrf, "id", "1", "reason",
 	    "Tiedot tarkistettu", NULL);
-	fetch(&r, "POST", "/intranet/customer/unrestrict", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/unrestrict", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT restricted FROM customers WHERE id = 1",
+	assert_int_equal(http_db_int("SELECT restricted FROM customers WHERE id = 1",
 	    NULL), 0);
-	assert_int_equal(db_int("SELECT count(*) FROM customer_history WHERE"
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history WHERE"
 	    " customer_id = 1 AND field = 'restriction_lifted' AND new_value = ?1",
 	    "Tiedot tarkistettu"), 1);
 }
@@ -460,56 +367,56 @@ orders_and_disclosures(void **st)
 	char *body;
 
 	(void)st;
-	body = form("csrf", handler_csrf, "id", "1", "number", "T-1001",
+	body = http_form("csrf", handler_csrf, "id", "1", "number", "T-1001",
 	    "date", "15.11.2026", "description", "Huoltosopimus",
 	    "amount", "1 234,50", "status", "open", NULL);
-	fetch(&r, "POST", "/intranet/customer/order", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/order", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT amount_cents FROM orders WHERE number ="
+	assert_int_equal(http_db_int("SELECT amount_cents FROM orders WHERE number ="
 	    " ?1", "T-1001"), 123450);
-	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "1\u00a0234,50\u00a0€"));
 	assert_true(http_body_has(&r, "<td>Avoin</td>"));
 	http_resp_free(&r);
 	/* bad amount and the same number again: nothing stored, messages shown */
-	body = form("csrf", handler_csrf, "id", "1", "number", "T-1002",
+	body = http_form("csrf", handler_csrf, "id", "1", "number", "T-1002",
 	    "date", "2026-11-16", "amount", "12,345", "status", "paid", NULL);
-	fetch(&r, "POST", "/intranet/customer/order", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/order", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Tarkista summa"));
 	assert_true(http_body_has(&r, "value=\"12,345\""));
 	http_resp_free(&r);
-	body = form("csrf", handler_csrf, "id", "1", "number", "T-1001",
+	body = http_form("csrf", handler_csrf, "id", "1", "number", "T-1001",
 	    "date", "2026-11-16", "amount", "10", "status", "paid", NULL);
-	fetch(&r, "POST", "/intranet/customer/order", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/order", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM orders", NULL), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM orders", NULL), 1);
 
-	body = form("csrf", handler_csrf, "id", "1", "recipient", "Perintä Oy",
+	body = http_form("csrf", handler_csrf, "id", "1", "recipient", "Perintä Oy",
 	    "ground", "collection", "what", "Nimi, osoite, avoin lasku T-1001",
 	    "date", "2026-11-20", NULL);
-	fetch(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", handler_id, NULL);
 	assert_true(http_body_has(&r, "<td>Perintä Oy</td><td>Perintä</td>"));
 	http_resp_free(&r);
-	body = form("csrf", handler_csrf, "id", "1", "recipient", "X",
+	body = http_form("csrf", handler_csrf, "id", "1", "recipient", "X",
 	    "ground", "curiosity", "what", "kaikki", "date", "2026-11-20", NULL);
-	fetch(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
+	http_session(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
-	assert_int_equal(db_int("SELECT count(*) FROM disclosures", NULL), 1);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action ="
+	assert_int_equal(http_db_int("SELECT count(*) FROM disclosures", NULL), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
 	    " 'customer.disclosure' AND summary = ?1", "collection"), 1);
 }
 
@@ -517,19 +424,19 @@ static void
 roles(void **st)
 {
 	struct http_resp r;
-	char *aud = login("audit1");
+	char *aud = http_login("audit1", PW);
 
 	(void)st;
-	fetch(&r, "GET", "/intranet/customers", aud, NULL);
+	http_session(&r, "GET", "/intranet/customers", aud, NULL);
 	assert_int_equal(r.status, 403);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customer?id=1", aud, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=1", aud, NULL);
 	assert_int_equal(r.status, 403);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customer?id=999", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=999", handler_id, NULL);
 	assert_int_equal(r.status, 404);
 	http_resp_free(&r);
-	fetch(&r, "GET", "/intranet/customer?id=x", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customer?id=x", handler_id, NULL);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
 	free(aud);
@@ -541,20 +448,20 @@ demo_customers(void **st)
 {
 	struct buf cmd = BUF_INIT;
 	struct http_resp r;
-	long long before = db_int("SELECT count(*) FROM customers", NULL);
+	long long before = http_db_int("SELECT count(*) FROM customers", NULL);
 
 	(void)st;
 	buf_addf(&cmd, "%s customer demo 20 >/dev/null", cli);
 	assert_int_equal(system(cmd.data), 0);
 	buf_free(&cmd);
-	assert_int_equal(db_int("SELECT count(*) FROM customers", NULL), before + 20);
-	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE notes LIKE"
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL), before + 20);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE notes LIKE"
 	    " ?1", "DEMO%"), 20);
-	assert_int_equal(db_int("SELECT count(*) FROM orders o JOIN customers c"
+	assert_int_equal(http_db_int("SELECT count(*) FROM orders o JOIN customers c"
 	    " ON c.id = o.customer_id WHERE c.notes LIKE ?1", "DEMO%"), 60);
-	assert_int_equal(db_int("SELECT count(*) FROM customers WHERE email NOT"
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE email NOT"
 	    " LIKE ?1 AND notes LIKE 'DEMO%'", "%@esimerkki.invalid"), 0);
-	fetch(&r, "GET", "/intranet/customers?q=keksitty", handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customers?q=keksitty", handler_id, NULL);
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, "esimerkki.invalid"));
 	http_resp_free(&r);

@@ -783,6 +783,10 @@ static const struct route_exp {
 	{ "/intranet/totp", "GET", R_ALL },
 	{ "/intranet/totp", "POST", R_ALL },
 	{ "/intranet/customers", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/customers.csv", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/labels", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/labels/sheet", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/labels.csv", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/customers/new", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/customers/new", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer", "GET", R_ADMIN | R_HANDLER },
@@ -932,8 +936,10 @@ want_get(const char *path, int allowed)
 		return 403;
 	if (strcmp(path, "/intranet/notice/section") == 0 ||
 	    strcmp(path, "/intranet/customer") == 0 ||
-	    strcmp(path, "/intranet/customer/edit") == 0)
-		return 400;	/* ?id= / ?n= missing */
+	    strcmp(path, "/intranet/customer/edit") == 0 ||
+	    strcmp(path, "/intranet/labels/sheet") == 0 ||
+	    strcmp(path, "/intranet/labels.csv") == 0)
+		return 400;	/* ?id= / ?n= / ?purpose= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)
 		return 404;
 	return 200;
@@ -973,7 +979,14 @@ routes_by_role(void **st)
 					fail_msg("%s GET %s: %ld, want %d",
 					    who[w].user, e->path, r.status,
 					    want_get(e->path, allowed));
-				else if (allowed && r.status == 200) {
+				else if (allowed && r.status == 200 &&
+				    strstr(e->path, ".csv") != NULL) {
+					char *ct = http_header(&r, "Content-Type");
+
+					assert_non_null(ct);
+					assert_true(strncmp(ct, "text/csv;", 9) == 0);
+					free(ct);
+				} else if (allowed && r.status == 200) {
 					http_assert_page(&r, "fi");
 					/* every signed-in page has the token */
 					char *t = csrf_of(&r);

@@ -1,0 +1,414 @@
+/* cimport.c — see cimport.h. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cimport.h"
+#include "csvio.h"
+#include "customer.h"
+#include "db.h"
+#include "log.h"
+#include "req.h"
+
+/* What an update service sends: names and the postal address. */
+const char *const cimport_update_columns[] = {
+	"number", "first_name", "last_name", "street", "postal_code", "city",
+	"country", NULL,
+};
+
+#define COL_NUMBER (-1)
+
+static int
+field_index(const char *name)
+{
+	for (int f = 0; f < CF__MAX; f++)
+		if (strcmp(name, cfield_names[f]) == 0)
+			return f;
+	return -2;
+}
+
+static int
+update_column(const char *name)
+{
+	for (size_t i = 0; cimport_update_columns[i] != NULL; i++)
+		if (strcmp(name, cimport_update_columns[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The header row: each column a known name, once. 0 or -1 (im->error). */
+static int
+read_header(struct cimport *im, long line, char **f, size_t n)
+{
+	int have_number = 0;
+
+	if (n > 1 + CF__MAX) {
+		snprintf(im->error, sizeof(im->error), "line %ld: more columns "
+		    "than there are fields", line);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *name = f[i];
+		int col;
+
+		while (*name == ' ')
+			name++;
+		if (strcmp(name, "number") == 0)
+			col = COL_NUMBER;
+		else if ((col = field_index(name)) < 0 ||
+		    (im->kind == CIMPORT_UPDATES && !update_column(name))) {
+			snprintf(im->error, sizeof(im->error), "line %ld: unknown "
+			    "column \"%.60s\" (docs/csv.md lists the columns)",
+			    line, name);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (im->cols[j] == col) {
+				snprintf(im->error, sizeof(im->error), "line %ld: "
+				    "column \"%.60s\" appears twice", line, name);
+				return -1;
+			}
+		im->cols[i] = col;
+		have_number |= col == COL_NUMBER;
+	}
+	if (im->kind == CIMPORT_UPDATES && !have_number) {
+		snprintf(im->error, sizeof(im->error), "line %ld: an update needs "
+		    "the column \"number\" to know whose data it is", line);
+		return -1;
+	}
+	im->ncols = n;
+	return 0;
+}
+
+/* A customer number brought by an import: letters, digits, '-', '/', '.'; 1 to 20. */
+static int
+number_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 20)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '/' &&
+		    s[i] != '.')
+			return 0;
+	return 1;
+}
+
+/* The record with number, 0 when there is none, -1 on error. */
+static long long
+find_number(sqlite3 *db, const char *number)
+{
+	sqlite3_stmt *st;
+	long long id = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT id FROM customers WHERE number = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Whether number came earlier in the file: 1, 0 (now remembered), -1. */
+static int
+seen_before(sqlite3 *db, const char *number)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO temp.import_numbers (number)"
+	    " VALUES (?1) ON CONFLICT DO NOTHING", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db) == 0;
+}
+
+static void
+add_reason(struct buf *what, const char *field, const char *reason)
+{
+	buf_addf(what, "%s%s: %s", what->len ? "; " : "", field, reason);
+}
+
+static struct cimport_line *
+new_line(struct cimport *im, long line)
+{
+	struct cimport_line *l;
+
+	if (im->nlines == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 64;
+		im->lines = xrealloc(im->lines, im->cap * sizeof(*im->lines));
+		im->recs = xrealloc(im->recs, im->cap * sizeof(*im->recs));
+	}
+	l = &im->lines[im->nlines];
+	memset(l, 0, sizeof(*l));
+	memset(&im->recs[im->nlines], 0, sizeof(im->recs[0]));
+	l->line = line;
+	im->nlines++;
+	return l;
+}
+
+/* Check one data row into a new line (and its record). 0, or -1 on a database error. */
+static int
+check_row(struct cimport *im, long line, char **f, size_t n)
+{
+	struct cimport_line *l = new_line(im, line);
+	struct customer *c = &im->recs[im->nlines - 1], old;
+	struct kvlist form = { NULL, 0, 0 };
+	struct buf what = BUF_INIT;
+	const char *errs[CF__MAX], *number = "";
+	int have_old = 0, rc = 0;
+
+	memset(&old, 0, sizeof(old));
+	im->rows++;
+	if (n != im->ncols) {
+		buf_addf(&what, "the row has %zu fields, the header %zu", n,
+		    im->ncols);
+		goto bad;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (im->cols[i] == COL_NUMBER)
+			number = f[i];
+	l->number = xstrdup(number);
+	if (number[0] != '\0') {
+		long long id;
+		int seen;
+
+		if (!number_ok(number)) {
+			add_reason(&what, "number", "a customer number is 1 to 20 "
+			    "letters, digits, '-', '/' or '.'");
+			goto bad;
+		}
+		if ((seen = seen_before(im->db, number)) != 0) {
+			if (seen < 0)
+				goto fail;
+			add_reason(&what, "number", "the file has this number "
+			    "on an earlier row");
+			goto bad;
+		}
+		if ((id = find_number(im->db, number)) < 0)
+			goto fail;
+		if (im->kind == CIMPORT_NEW && id > 0) {
+			add_reason(&what, "number", "the register already has "
+			    "this number");
+			goto bad;
+		}
+		if (im->kind == CIMPORT_UPDATES && id == 0) {
+			add_reason(&what, "number", "no customer has this number");
+			goto bad;
+		}
+		if (id > 0) {
+			if (customer_get(im->db, id, &old) != 0)
+				goto fail;
+			have_old = 1;
+			if (old.restricted) {
+				add_reason(&what, "number", "processing of this "
+				    "record is restricted; lift the restriction "
+				    "first");
+				goto bad;
+			}
+		}
+	} else if (im->kind == CIMPORT_UPDATES) {
+		add_reason(&what, "number", "empty");
+		goto bad;
+	}
+	/* An update keeps what the row leaves empty. */
+	if (have_old)
+		for (int k = 0; k < CF__MAX; k++)
+			kv_add(&form, cfield_names[k], old.v[k]);
+	for (size_t i = 0; i < n; i++) {
+		if (im->cols[i] == COL_NUMBER)
+			continue;
+		if (have_old) {
+			if (f[i][0] == '\0')
+				continue;
+			/* the row's value replaces the record's */
+			for (size_t k = 0; k < form.n; k++)
+				if (strcmp(form.v[k].key, cfield_names[im->cols[i]])
+				    == 0) {
+					free(form.v[k].val);
+					form.v[k].val = xstrdup(f[i]);
+					form.v[k].vlen = strlen(f[i]);
+				}
+		} else
+			kv_add(&form, cfield_names[im->cols[i]], f[i]);
+	}
+	if (customer_from_form(&form, c, errs) > 0) {
+		for (int k = 0; k < CF__MAX; k++)
+			if (errs[k] != NULL)
+				add_reason(&what, cfield_names[k], im->msgs ?
+				    i18n_msg(im->msgs, im->lang, errs[k]) : errs[k]);
+		goto bad;
+	}
+	if (have_old) {
+		c->id = old.id;
+		for (int k = 0; k < CF__MAX; k++)
+			if (strcmp(old.v[k], c->v[k]) != 0)
+				buf_addf(&what, "%s%s: \"%s\" → \"%s\"", what.len ?
+				    "; " : "", cfield_names[k], old.v[k], c->v[k]);
+		l->same = what.len == 0;
+		if (l->same) {
+			buf_adds(&what, "no change");
+			im->same++;
+		}
+	} else {
+		c->number = number[0] ? xstrdup(number) : NULL;
+		buf_addf(&what, "new customer %s%s%s", c->v[CF_FIRST_NAME],
+		    c->v[CF_FIRST_NAME][0] ? " " : "", c->v[CF_LAST_NAME][0] ?
+		    c->v[CF_LAST_NAME] : c->v[CF_ORGANISATION]);
+	}
+	im->good++;
+	goto out;
+bad:
+	l->bad = 1;
+	im->bad++;
+	customer_free(c);
+	memset(c, 0, sizeof(*c));
+	goto out;
+fail:
+	rc = -1;
+	snprintf(im->error, sizeof(im->error), "line %ld: the database could "
+	    "not be read", line);
+out:
+	l->what = buf_take(&what);
+	if (l->what == NULL)
+		l->what = xstrdup("");
+	if (have_old)
+		customer_free(&old);
+	kv_free(&form);
+	return rc;
+}
+
+static int
+on_row(void *arg, long line, char **f, size_t n)
+{
+	struct cimport *im = arg;
+
+	if (im->ncols == 0)
+		return read_header(im, line, f, n) == 0 ? 0 : 1;
+	if (im->rows >= CIMPORT_MAX_ROWS) {
+		snprintf(im->error, sizeof(im->error), "line %ld: more than %ld "
+		    "rows; split the file", line, CIMPORT_MAX_ROWS);
+		return 1;
+	}
+	if (check_row(im, line, f, n) != 0)
+		return 1;
+	if (im->progress != NULL && im->rows % 1000 == 0)
+		im->progress(im->arg, "check", im->rows, -1);
+	return 0;
+}
+
+int
+cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
+{
+	struct buf text = BUF_INIT;
+	char err[200];
+	int rc;
+
+	im->db = db;
+	im->error[0] = '\0';
+	if (len > (size_t)CIMPORT_MAX_BYTES) {
+		snprintf(im->error, sizeof(im->error), "the file is larger than "
+		    "%ld MB; split it", CIMPORT_MAX_BYTES >> 20);
+		return -1;
+	}
+	if (csv_to_utf8(data, len, im->charset, &text, &im->used, err,
+	    sizeof(err)) != 0) {
+		snprintf(im->error, sizeof(im->error), "%s", err);
+		buf_free(&text);
+		return -1;
+	}
+	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS import_numbers"
+	    " (number TEXT PRIMARY KEY); DELETE FROM temp.import_numbers", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		snprintf(im->error, sizeof(im->error), "the database could not "
+		    "be used");
+		buf_free(&text);
+		return -1;
+	}
+	rc = csv_read(text.data, text.len, 1 + CF__MAX + 8, 8192, on_row, im,
+	    err, sizeof(err));
+	buf_free(&text);
+	if (rc == -1 && im->error[0] == '\0')
+		snprintf(im->error, sizeof(im->error), "%s", err);
+	if (rc == 0 && im->ncols == 0)
+		snprintf(im->error, sizeof(im->error), "the file is empty: the "
+		    "first row must name the columns");
+	if (im->progress != NULL)
+		im->progress(im->arg, "check", im->rows, im->rows);
+	return im->error[0] != '\0' ? -1 : 0;
+}
+
+int
+cimport_apply(sqlite3 *db, struct cimport *im)
+{
+	im->applied = 0;
+	if (db_begin(db) != 0) {
+		snprintf(im->error, sizeof(im->error), "the database is busy; "
+		    "nothing was applied");
+		return -1;
+	}
+	for (size_t i = 0; i < im->nlines; i++) {
+		const struct cimport_line *l = &im->lines[i];
+		char changed[1024];
+		int rc;
+
+		if (l->bad || l->same)
+			continue;
+		if (im->kind == CIMPORT_NEW)
+			rc = customer_create(db, &im->recs[i], im->user_id,
+			    im->source);
+		else
+			rc = customer_update(db, &im->recs[i], im->user_id,
+			    im->source, changed, sizeof(changed));
+		if (rc != 0) {
+			db_rollback(db);
+			snprintf(im->error, sizeof(im->error), "line %ld: %s; "
+			    "nothing was applied", l->line, rc == 1 ?
+			    "the record was restricted meanwhile" :
+			    "the database refused the row");
+			im->applied = 0;
+			return -1;
+		}
+		im->applied++;
+		if (im->progress != NULL && im->applied % 1000 == 0)
+			im->progress(im->arg, "apply", im->applied,
+			    im->good - im->same);
+	}
+	if (db_commit(db) != 0) {
+		db_rollback(db);
+		snprintf(im->error, sizeof(im->error), "the database could not "
+		    "commit; nothing was applied");
+		im->applied = 0;
+		return -1;
+	}
+	if (im->progress != NULL)
+		im->progress(im->arg, "apply", im->applied, im->applied);
+	return 0;
+}
+
+void
+cimport_free(struct cimport *im)
+{
+	for (size_t i = 0; i < im->nlines; i++) {
+		free(im->lines[i].number);
+		free(im->lines[i].what);
+		customer_free(&im->recs[i]);
+	}
+	free(im->lines);
+	free(im->recs);
+	im->lines = NULL;
+	im->recs = NULL;
+	im->nlines = im->cap = 0;
+}

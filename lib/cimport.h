@@ -1,0 +1,78 @@
+/* cimport.h — customer CSV imports (new records from an old system; name and address updates from an update service): check every row, show what would change, apply the good rows in one transaction (docs/csv.md). */
+#ifndef REKISTERI_CIMPORT_H
+#define REKISTERI_CIMPORT_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "csvio.h"
+#include "customer.h"
+#include "i18n.h"
+
+enum cimport_kind {
+	CIMPORT_NEW,		/* rekisteri customer import */
+	CIMPORT_UPDATES		/* rekisteri customer import-updates, the upload page */
+};
+
+/* The largest file an import reads, and its most rows. */
+#define CIMPORT_MAX_BYTES	(64L << 20)
+#define CIMPORT_MAX_ROWS	1000000L
+
+/* What one data row would do, or why it cannot. */
+struct cimport_line {
+	long	 line;		/* where the row begins in the file */
+	char	*number;	/* the record's number ("" for a new one without) */
+	char	*what;		/* bad: "field: reason; ..."; good: "field: old → new; ..." */
+	int	 bad;
+	int	 same;		/* an update that changes nothing */
+};
+
+struct cimport {
+	/* set by the caller */
+	enum cimport_kind	 kind;
+	enum csource		 source;
+	long long		 user_id;	/* 0 for the command line */
+	enum csv_charset	 charset;
+	const struct i18n	*msgs;		/* validation messages, in lang */
+	enum lang		 lang;
+	/* called now and then while checking and applying; may be NULL */
+	void			(*progress)(void *arg, const char *phase,
+				    long done, long total);
+	void			*arg;
+	/* results */
+	enum csv_charset	 used;		/* the charset the file was read as */
+	long			 rows, good, bad, same, applied;
+	struct cimport_line	*lines;		/* one per data row, in file order */
+	size_t			 nlines;
+	char			 error[256];	/* why the whole file was refused */
+	/* private */
+	struct customer		*recs;		/* the good rows' records */
+	size_t			 cap;
+	int			 cols[1 + CF__MAX];	/* column → field (-1: number) */
+	size_t			 ncols;
+	sqlite3			*db;
+};
+
+/*
+ * Read and check data (the whole file): the header row names the columns
+ * (docs/csv.md), then every row is validated like the customer form, and
+ * for updates compared with the record it names. Changes nothing. 0, or
+ * -1 with the reason in im->error (unreadable file, bad header).
+ */
+int	 cimport_check(sqlite3 *, struct cimport *im, const char *data,
+	    size_t len);
+
+/*
+ * Apply the good rows of a checked import in one transaction, each change
+ * with its history row and source. 0 (im->applied set), or -1 (nothing
+ * applied, the reason in im->error).
+ */
+int	 cimport_apply(sqlite3 *, struct cimport *im);
+
+void	 cimport_free(struct cimport *im);
+
+/* The columns each kind accepts, NULL-terminated (for help texts and docs). */
+extern const char *const cimport_update_columns[];
+
+#endif

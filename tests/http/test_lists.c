@@ -1,0 +1,415 @@
+/*
+ * test_lists.c — customers in and out in bulk, through the CLI and the real
+ * server: CSV import (dry run, bad rows by line, ISO-8859-1, apply the good
+ * rows only on request, sources in the history), update imports, mailing
+ * labels that leave out bans, restriction and ended relationships (and say
+ * how many), and CSV exports that follow RFC 4180, neutralise formulas and
+ * are audited.
+ */
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <libxml/parser.h>
+
+#include "http.h"
+
+#define PW	"Tarrat ja tiedostot kuntoon 7"
+
+static const char *cli, *state;
+static char *handler_id, *handler_csrf;
+
+/* Run a shell command; its exit status, its output in out (may be NULL). */
+static int
+sh(struct buf *out, const char *fmt, ...)
+{
+	struct buf cmd = BUF_INIT;
+	char chunk[4096];
+	va_list ap;
+	FILE *p;
+	size_t n;
+	int st;
+
+	va_start(ap, fmt);
+	{
+		char line[4096];
+
+		vsnprintf(line, sizeof(line), fmt, ap);
+		buf_adds(&cmd, line);
+	}
+	va_end(ap);
+	buf_adds(&cmd, " 2>&1");
+	p = popen(cmd.data, "r");
+	assert_non_null(p);
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
+		if (out != NULL)
+			buf_add(out, chunk, n);
+	st = pclose(p);
+	buf_free(&cmd);
+	if (out != NULL && out->data == NULL)
+		buf_adds(out, "");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+write_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+}
+
+static long long
+id_of(const char *number)
+{
+	return http_db_int("SELECT id FROM customers WHERE number = ?1", number);
+}
+
+static int
+setup(void **st)
+{
+	struct http_resp r;
+
+	(void)st;
+	cli = getenv("REKISTERI_CLI");
+	state = getenv("REKISTERI_STATE");
+	if (cli == NULL || state == NULL)
+		return -1;
+	if (sh(NULL, "printf '%%s\\n' '%s' | %s user add list1 --role handler "
+	    "--nda 2026-01-15 --password-stdin && printf '%%s\\n' '%s' | %s user "
+	    "add listaud --role auditor --nda 2026-01-15 --password-stdin", PW,
+	    cli, PW, cli) != 0)
+		return -1;
+	handler_id = http_login("list1", PW);
+	http_session(&r, "GET", "/intranet/customers/new", handler_id, NULL);
+	handler_csrf = http_csrf(&r);
+	http_resp_free(&r);
+	return handler_csrf == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	free(handler_id);
+	free(handler_csrf);
+	return 0;
+}
+
+/*
+ * The old system's file, in ISO-8859-1: seven good rows and three bad
+ * ones. All live in postal codes 99xxx so the lists below see only them.
+ */
+static const char import_csv[] =
+    "number,first_name,last_name,organisation,email,street,postal_code,city,"
+    "country,business_id,customer_since,relationship_ended,notes\r\n"
+    "L-001,Aino,M\xe4kel\xe4,,aino@example.fi,Lapintie 1,99100,Kittil\xe4,FI,,"
+    "2015-01-01,,\r\n"
+    "L-002,Bertta,Mainoskielto,,,Lapintie 2,99100,Kittil\xe4,FI,,,,\r\n"
+    "L-003,Cecilia,Julkaisukielto,,,Lapintie 3,99100,Kittil\xe4,FI,,,,\r\n"
+    "L-004,Daniel,Rajoitettu,,,Lapintie 4,99100,Kittil\xe4,FI,,,,\r\n"
+    "L-005,Eero,P\xe4\xe4ttynyt,,,Lapintie 5,99100,Kittil\xe4,FI,,2010-01-01,"
+    "2020-01-01,\r\n"
+    "L-006,Fanni,Osoitteeton,,,,99100,,FI,,,,\r\n"
+    "L-007,Gustav,Kaava,@Kaava Oy,,Lapintie 7,99800,Ivalo,FI,1234567-1,,,"
+    "\"=HYPERLINK(\"\"http://example.invalid\"\")\"\r\n"
+    "L-008,Huono,S\xe4hk\xf6posti,,not-an-email,Lapintie 8,99100,Kittil\xe4,"
+    "FI,,,,\r\n"
+    "L-009,Iida,Postinumero,,,Lapintie 9,991,Kittil\xe4,FI,,,,\r\n"
+    "L-010,Juho,Y-tunnus,Tarkiste Oy,,\"Lapintie 10,\nrakennus B\",99100,"
+    "Kittil\xe4,FI,1234567-8,,,\r\n";
+
+/* The dry run lists bad rows by line and changes nothing; --apply alone refuses; --apply-valid applies the good rows. */
+static void
+import_new(void **st)
+{
+	struct buf out = BUF_INIT;
+	char path[1024];
+	long long before = http_db_int("SELECT count(*) FROM customers", NULL);
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/old.csv", state);
+	write_file(path, import_csv);
+	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
+	assert_non_null(strstr(out.data, "read as ISO-8859-1; 10 rows: 7 good"
+	    " (0 without change), 3 bad"));
+	assert_non_null(strstr(out.data, "line 9: BAD L-008: email: "));
+	assert_non_null(strstr(out.data, "line 10: BAD L-009: postal_code: "));
+	/* every reason of a row; the row before began on line 10 */
+	assert_non_null(strstr(out.data, "line 11: BAD L-010: street: "));
+	assert_non_null(strstr(out.data, "; business_id: The business ID's "
+	    "check digit does not match."));
+	assert_non_null(strstr(out.data, "line 2: L-001: new customer Aino "
+	    "Mäkelä"));
+	assert_non_null(strstr(out.data, "Nothing was applied (a dry run)"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
+	    before);
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import %s --apply", cli, path), 1);
+	assert_non_null(strstr(out.data, "Nothing was applied: 3 rows are bad"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
+	    before);
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import %s --apply-valid", cli,
+	    path), 0);
+	assert_non_null(strstr(out.data, "Applied 7 new records"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
+	    before + 7);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
+	    " last_name = ?1", "Mäkelä"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
+	    " number = ?1", "L-008"), 0);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
+	    " JOIN customers c ON c.id = h.customer_id WHERE c.number = 'L-001'"
+	    " AND h.source = ?1 AND h.field = 'street'", "import"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = ?1", "customer.import"), 1);
+	/* the same file again: every number is taken now */
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import %s --apply-valid", cli,
+	    path), 0);
+	assert_non_null(strstr(out.data, "line 2: BAD L-001: number: the "
+	    "register already has this number"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
+	    before + 7);
+	/* asked for UTF-8, given ISO-8859-1: refused as a whole */
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import %s --encoding utf-8", cli,
+	    path), 1);
+	assert_non_null(strstr(out.data, "not valid UTF-8"));
+	/* an unknown column */
+	write_file(path, "number,shoe_size\r\nX-1,44\r\n");
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
+	assert_non_null(strstr(out.data, "line 1: unknown column \"shoe_size\""));
+	buf_free(&out);
+}
+
+/* An update service's file: names and addresses, by number, source recorded. */
+static void
+import_updates(void **st)
+{
+	struct buf out = BUF_INIT;
+	char path[1024];
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/updates.csv", state);
+	write_file(path, "number,street,postal_code,city\n"
+	    "L-001,Revontulentie 5,99130,Sirkka\n"
+	    "L-002,,,\n"
+	    "NO-SUCH,Katu 1,00100,Helsinki\n"
+	    "L-007,Lapintie 7,99800,Ivalo\n");
+	assert_int_equal(sh(&out, "%s customer import-updates %s", cli, path), 1);
+	assert_non_null(strstr(out.data, "line 2: L-001: street: \"Lapintie 1\""
+	    " → \"Revontulentie 5\"; postal_code: \"99100\" → \"99130\"; city: "
+	    "\"Kittilä\" → \"Sirkka\""));
+	assert_non_null(strstr(out.data, "line 4: BAD NO-SUCH: number: no "
+	    "customer has this number"));
+	assert_non_null(strstr(out.data, "4 rows: 3 good (2 without change), "
+	    "1 bad"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
+	    " street = ?1", "Revontulentie 5"), 0);
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import-updates %s --apply-valid",
+	    cli, path), 0);
+	assert_non_null(strstr(out.data, "Applied 1 updated records"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
+	    " JOIN customers c ON c.id = h.customer_id WHERE c.number = 'L-001'"
+	    " AND h.field = 'street' AND h.source = ?1 AND h.old_value ="
+	    " 'Lapintie 1'", "update_service"), 1);
+	/* columns an update service does not send are refused */
+	write_file(path, "number,email\nL-001,x@example.fi\n");
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer import-updates %s", cli, path), 1);
+	assert_non_null(strstr(out.data, "unknown column \"email\""));
+	buf_free(&out);
+}
+
+static void
+post(const char *path, const char *id, const char *k1, const char *v1,
+    const char *k2, const char *v2)
+{
+	struct http_resp r;
+	char *body = http_form("csrf", handler_csrf, "id", id, k1, v1, k2, v2,
+	    "since", "2026-11-01", NULL);
+
+	http_session(&r, "POST", path, handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+}
+
+/* Labels leave out, and count, each reason; the sheet and the CSV agree. */
+static void
+labels(void **st)
+{
+	struct http_resp r;
+	char id[32], *cd;
+
+	(void)st;
+	snprintf(id, sizeof(id), "%lld", id_of("L-002"));
+	post("/intranet/customer/ban", id, "purpose", "advertising", "via",
+	    "phone");
+	snprintf(id, sizeof(id), "%lld", id_of("L-003"));
+	post("/intranet/customer/ban", id, "purpose", "publication", "via",
+	    "letter");
+	snprintf(id, sizeof(id), "%lld", id_of("L-004"));
+	post("/intranet/customer/restrict", id, "reason", "Kiistetty",
+	    "x", "");
+
+	http_session(&r, "GET", "/intranet/labels?purpose=advertising&postal=99",
+	    handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<strong>2</strong> <span>asiakasta on "
+	    "listalla.</span>"));
+	assert_true(http_body_has(&r, "<td>Käsittelyä rajoitettu</td><td class="
+	    "\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Asiakkuus päättynyt</td><td class="
+	    "\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
+	    "class=\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	    "class=\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Postiosoite puuttuu</td><td class="
+	    "\"num\">1</td>"));
+	http_resp_free(&r);
+	/* another purpose: the advertising ban does not apply */
+	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
+	    handler_id, NULL);
+	assert_true(http_body_has(&r, "<strong>3</strong>"));
+	http_resp_free(&r);
+
+	http_session(&r, "GET", "/intranet/labels/sheet?purpose=advertising&"
+	    "postal=99&page=1", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Mäkelä"));
+	assert_true(http_body_has(&r, "@Kaava Oy"));
+	assert_false(http_body_has(&r, "Mainoskielto"));
+	assert_false(http_body_has(&r, "Julkaisukielto"));
+	assert_false(http_body_has(&r, "Rajoitettu"));
+	assert_false(http_body_has(&r, "Päättynyt"));
+	assert_false(http_body_has(&r, "Osoitteeton"));
+	http_resp_free(&r);
+
+	http_session(&r, "GET", "/intranet/labels.csv?purpose=advertising&"
+	    "postal=99", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	cd = http_header(&r, "Content-Type");
+	assert_string_equal(cd, "text/csv; charset=utf-8; header=present");
+	free(cd);
+	assert_string_equal(r.body.data, "\"number\",\"name\",\"organisation\","
+	    "\"street\",\"postal_code\",\"city\",\"country\"\r\n"
+	    "\"L-001\",\"Aino Mäkelä\",\"\",\"Revontulentie 5\",\"99130\","
+	    "\"Sirkka\",\"\"\r\n"
+	    "\"L-007\",\"Gustav Kaava\",\"'@Kaava Oy\",\"Lapintie 7\",\"99800\","
+	    "\"Ivalo\",\"\"\r\n");
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = ?1 AND summary LIKE 'advertising, 2 labels%'",
+	    "labels.export"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = ?1", "labels.print"), 1);
+
+	/* bad input changes nothing and says 400 */
+	http_session(&r, "GET", "/intranet/labels?purpose=everyone", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/labels.csv?purpose=advertising&"
+	    "postal=9x", handler_id, NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+}
+
+/* Export: the whole result, RFC 4180, formulas neutralised, restricted left out, audited; not for auditors. */
+static void
+export(void **st)
+{
+	struct http_resp r;
+	char *aud;
+
+	(void)st;
+	http_session(&r, "GET", "/intranet/customers.csv?postal=99&sort=number",
+	    handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(strncmp(r.body.data, "\"number\",\"first_name\",\"last_name\","
+	    "\"organisation\",", 40) == 0);
+	assert_true(http_body_has(&r, "\"'=HYPERLINK(\"\"http://example.invalid"
+	    "\"\")\""));
+	assert_true(http_body_has(&r, "\"'@Kaava Oy\""));
+	assert_true(http_body_has(&r, "\"L-002\""));
+	assert_false(http_body_has(&r, "\"L-004\""));	/* restricted */
+	assert_false(http_body_has(&r, "=HYPERLINK(\"http"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = ?1 AND summary = '6 rows, 1 restricted left out'",
+	    "customer.export"), 1);
+	/* the audit log names no one */
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " summary LIKE ?1", "%Mäkelä%"), 0);
+	aud = http_login("listaud", PW);
+	http_session(&r, "GET", "/intranet/customers.csv", aud, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/labels?purpose=advertising", aud, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	free(aud);
+}
+
+/* The CLI export reads back as an import of the same records. */
+static void
+export_round_trip(void **st)
+{
+	struct buf out = BUF_INIT;
+	char path[1024];
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/export.csv", state);
+	assert_int_equal(sh(&out, "%s customer export %s --postal 99", cli,
+	    path), 0);
+	assert_non_null(strstr(out.data, "exported 6 customers; 1 with "
+	    "restricted processing left out"));
+	buf_reset(&out);
+	/* every number is taken, every other cell passes the checks */
+	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
+	assert_non_null(strstr(out.data, "6 rows: 0 good (0 without change), "
+	    "6 bad"));
+	assert_null(strstr(out.data, "email:"));
+	assert_null(strstr(out.data, "notes:"));
+	/* an existing file is not overwritten */
+	buf_reset(&out);
+	assert_int_equal(sh(&out, "%s customer export %s", cli, path), 1);
+	buf_free(&out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(import_new),
+		cmocka_unit_test(import_updates),
+		cmocka_unit_test(labels),
+		cmocka_unit_test(export),
+		cmocka_unit_test(export_round_trip),
+	};
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	rc = cmocka_run_group_tests_name("lists", tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
