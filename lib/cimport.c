@@ -135,6 +135,13 @@ seen_before(sqlite3 *db, const char *number)
 	return sqlite3_changes(db) == 0;
 }
 
+/* A message in the import's language (the key itself without catalogues). */
+static const char *
+msg(const struct cimport *im, const char *key)
+{
+	return im->msgs != NULL ? i18n_msg(im->msgs, im->lang, key) : key;
+}
+
 static void
 add_reason(struct buf *what, const char *field, const char *reason)
 {
@@ -173,7 +180,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	memset(&old, 0, sizeof(old));
 	im->rows++;
 	if (n != im->ncols) {
-		buf_addf(&what, "the row has %zu fields, the header %zu", n,
+		buf_addf(&what, "%s (%zu / %zu)", msg(im, "import.err.fields"), n,
 		    im->ncols);
 		goto bad;
 	}
@@ -186,26 +193,23 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		int seen;
 
 		if (!number_ok(number)) {
-			add_reason(&what, "number", "a customer number is 1 to 20 "
-			    "letters, digits, '-', '/' or '.'");
+			add_reason(&what, "number", msg(im, "import.err.number"));
 			goto bad;
 		}
 		if ((seen = seen_before(im->db, number)) != 0) {
 			if (seen < 0)
 				goto fail;
-			add_reason(&what, "number", "the file has this number "
-			    "on an earlier row");
+			add_reason(&what, "number", msg(im, "import.err.twice"));
 			goto bad;
 		}
 		if ((id = find_number(im->db, number)) < 0)
 			goto fail;
 		if (im->kind == CIMPORT_NEW && id > 0) {
-			add_reason(&what, "number", "the register already has "
-			    "this number");
+			add_reason(&what, "number", msg(im, "import.err.taken"));
 			goto bad;
 		}
 		if (im->kind == CIMPORT_UPDATES && id == 0) {
-			add_reason(&what, "number", "no customer has this number");
+			add_reason(&what, "number", msg(im, "import.err.no_such"));
 			goto bad;
 		}
 		if (id > 0) {
@@ -213,14 +217,13 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 				goto fail;
 			have_old = 1;
 			if (old.restricted) {
-				add_reason(&what, "number", "processing of this "
-				    "record is restricted; lift the restriction "
-				    "first");
+				add_reason(&what, "number",
+				    msg(im, "import.err.restricted"));
 				goto bad;
 			}
 		}
 	} else if (im->kind == CIMPORT_UPDATES) {
-		add_reason(&what, "number", "empty");
+		add_reason(&what, "number", msg(im, "import.err.empty"));
 		goto bad;
 	}
 	/* An update keeps what the row leaves empty. */
@@ -247,8 +250,8 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	if (customer_from_form(&form, c, errs) > 0) {
 		for (int k = 0; k < CF__MAX; k++)
 			if (errs[k] != NULL)
-				add_reason(&what, cfield_names[k], im->msgs ?
-				    i18n_msg(im->msgs, im->lang, errs[k]) : errs[k]);
+				add_reason(&what, cfield_names[k],
+				    msg(im, errs[k]));
 		goto bad;
 	}
 	if (have_old) {
@@ -259,12 +262,12 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 				    "; " : "", cfield_names[k], old.v[k], c->v[k]);
 		l->same = what.len == 0;
 		if (l->same) {
-			buf_adds(&what, "no change");
+			buf_adds(&what, msg(im, "import.no_change"));
 			im->same++;
 		}
 	} else {
 		c->number = number[0] ? xstrdup(number) : NULL;
-		buf_addf(&what, "new customer %s%s%s", c->v[CF_FIRST_NAME],
+		buf_addf(&what, "%s %s%s%s", msg(im, "import.new"), c->v[CF_FIRST_NAME],
 		    c->v[CF_FIRST_NAME][0] ? " " : "", c->v[CF_LAST_NAME][0] ?
 		    c->v[CF_LAST_NAME] : c->v[CF_ORGANISATION]);
 	}

@@ -129,3 +129,63 @@ fmt_money(char *dst, size_t len, enum lang lang, long long cents)
 		snprintf(dst, len, "%s€%s.%02llu", cents < 0 ? "−" : "", grouped,
 		    v % 100);
 }
+
+int
+fmt_add_month(const char *date, char *dst, size_t len)
+{
+	struct tm t, last;
+	int day;
+
+	if (len > 0)
+		dst[0] = '\0';
+	if (fmt_parse_date(date, &t) != 0)
+		return -1;
+	/* day 0 of the month after the next is the next month's last day */
+	memset(&last, 0, sizeof(last));
+	last.tm_year = t.tm_year;
+	last.tm_mon = t.tm_mon + 2;
+	last.tm_mday = 0;
+	last.tm_hour = 12;
+	if (timegm(&last) == (time_t)-1)
+		return -1;
+	day = t.tm_mday < last.tm_mday ? t.tm_mday : last.tm_mday;
+	if ((size_t)snprintf(dst, len, "%04d-%02d-%02d", last.tm_year + 1900,
+	    last.tm_mon + 1, day) >= len) {
+		if (len > 0)
+			dst[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
+fmt_deadline(const char *received_utc, char *dst, size_t len)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm t, n, l;
+	char day[40];
+	const char *end;
+	time_t s;
+
+	if (len > 0)
+		dst[0] = '\0';
+	memset(&t, 0, sizeof(t));
+	if (received_utc == NULL || strlen(received_utc) != sizeof(shape) - 1)
+		return -1;
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? received_utc[i] < '0' ||
+		    received_utc[i] > '9' : received_utc[i] != shape[i])
+			return -1;
+	if ((end = strptime(received_utc, "%Y-%m-%dT%H:%M:%SZ", &t)) == NULL ||
+	    *end != '\0' || t.tm_sec > 59)
+		return -1;
+	/* a real time only: 2026-02-30T... is refused, not moved to March */
+	n = t;
+	if ((s = timegm(&n)) == (time_t)-1 || n.tm_mday != t.tm_mday ||
+	    n.tm_mon != t.tm_mon || n.tm_year != t.tm_year ||
+	    localtime_r(&s, &l) == NULL)
+		return -1;
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", l.tm_year + 1900,
+	    l.tm_mon + 1, l.tm_mday);
+	return fmt_add_month(day, dst, len);
+}

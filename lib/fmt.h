@@ -31,4 +31,20 @@ void	 fmt_money(char *dst, size_t len, enum lang, long long cents);
 /* Parse "YYYY-MM-DD" into *tm (a real date only). 0 or -1. */
 int	 fmt_parse_date(const char *date, struct tm *tm);
 
+/*
+ * "YYYY-MM-DD" → the date one calendar month later into dst, counted as EU
+ * Regulation 1182/71 Art. 3(2)(c) does: the same day of the next month, or
+ * that month's last day when it has no such day (2026-01-31 → 2026-02-28,
+ * 2026-12-31 → 2027-01-31). 0, or -1 (dst = "") for a non-date or a dst
+ * too short.
+ */
+int	 fmt_add_month(const char *date, char *dst, size_t len);
+
+/*
+ * The deadline of a request received at "YYYY-MM-DDTHH:MM:SSZ" (UTC): one
+ * calendar month (fmt_add_month) from the day of receipt in Helsinki, as
+ * "YYYY-MM-DD" into dst. Needs fmt_init. 0, or -1 (dst = "") as above.
+ */
+int	 fmt_deadline(const char *received_utc, char *dst, size_t len);
+
 #endif

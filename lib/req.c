@@ -1,4 +1,5 @@
 /* req.c — requests parsed and checked at the edge, responses with security headers; see req.h. */
+#define _GNU_SOURCE	/* memmem */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -513,6 +514,171 @@ check_form_type(const char *ct)
 }
 
 /*
+ * multipart/form-data (RFC 7578), for the one upload page: the boundary
+ * from the Content-Type; each part's Content-Disposition names a field, and
+ * a filename makes it the file. Text fields obey the urlencoded rules.
+ */
+
+/* The value of parameter name (e.g. boundary) in a header value, unquoted, into dst. 0 or -1. */
+static int
+header_param(const char *h, size_t hlen, const char *name, char *dst,
+    size_t dstlen)
+{
+	size_t nlen = strlen(name), i = 0;
+
+	while (i < hlen) {
+		size_t s, e, n;
+
+		while (i < hlen && h[i] != ';')	/* h is not NUL-terminated */
+			i++;
+		if (i >= hlen)
+			break;
+		i++;
+		s = i;
+		while (s < hlen && (h[s] == ' ' || h[s] == '\t'))
+			s++;
+		if (hlen - s <= nlen || strncasecmp(h + s, name, nlen) != 0 ||
+		    h[s + nlen] != '=')
+			continue;
+		s += nlen + 1;
+		if (s < hlen && h[s] == '"') {
+			const char *q = memchr(h + s + 1, '"', hlen - s - 1);
+
+			if (q == NULL)
+				return -1;
+			e = (size_t)(q - h);
+			s++;
+		} else {
+			e = s;
+			while (e < hlen && h[e] != ';')
+				e++;
+			while (e > s && (h[e - 1] == ' ' || h[e - 1] == '\t'))
+				e--;
+		}
+		n = e - s;
+		if (n >= dstlen)
+			return -1;
+		memcpy(dst, h + s, n);
+		dst[n] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+static const char *
+find_bytes(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	return memmem(hay, hlen, needle, nlen);
+}
+
+void
+req_file_free(struct req_file *f)
+{
+	free(f->field);
+	free(f->filename);
+	free(f->data);
+	memset(f, 0, sizeof(*f));
+}
+
+enum req_status
+req_parse_multipart(const char *content_type, const char *body, size_t len,
+    const struct req_limits *lim, struct kvlist *form, struct req_file *file)
+{
+	char boundary[80], delim[84];
+	const char *p, *end = body + len;
+	size_t dlen, first = form->n, fields = 0;
+	enum req_status rc = REQ_BAD;
+
+	memset(file, 0, sizeof(*file));
+	if (content_type == NULL || header_param(content_type,
+	    strlen(content_type), "boundary", boundary, sizeof(boundary)) != 0 ||
+	    boundary[0] == '\0' || strlen(boundary) > 70)
+		return REQ_BAD;
+	dlen = (size_t)snprintf(delim, sizeof(delim), "\r\n--%s", boundary);
+	/* The body begins with the first delimiter (without its CRLF). */
+	if (len < dlen - 2 || memcmp(body, delim + 2, dlen - 2) != 0)
+		return REQ_BAD;
+	p = body + dlen - 2;
+	for (;;) {
+		const char *hend, *next, *h;
+		char name[128] = "", filename[256] = "";
+		int disposition = 0, has_filename = 0;
+
+		if (end - p >= 2 && memcmp(p, "--", 2) == 0) {
+			rc = REQ_OK;	/* the closing delimiter */
+			break;
+		}
+		if (end - p < 2 || memcmp(p, "\r\n", 2) != 0)
+			goto fail;
+		p += 2;
+		if ((hend = find_bytes(p, (size_t)(end - p), "\r\n\r\n", 4)) ==
+		    NULL || hend - p > 4096)
+			goto fail;
+		/* the part's header lines */
+		for (h = p; h < hend; ) {
+			const char *eol = find_bytes(h, (size_t)(hend + 2 - h),
+			    "\r\n", 2);
+			size_t hl = (size_t)(eol - h);
+
+			if (hl > 20 && strncasecmp(h, "Content-Disposition:", 20)
+			    == 0) {
+				const char *v = h + 20;
+				size_t vl = hl - 20;
+
+				while (vl > 0 && (*v == ' ' || *v == '\t'))
+					v++, vl--;
+				if (vl < 9 || strncasecmp(v, "form-data", 9) != 0 ||
+				    header_param(v, vl, "name", name,
+				    sizeof(name)) != 0)
+					goto fail;
+				has_filename = header_param(v, vl, "filename",
+				    filename, sizeof(filename)) == 0;
+				disposition = 1;
+			}
+			h = eol + 2;
+		}
+		if (!disposition || name[0] == '\0' ||
+		    strlen(name) > lim->key_max ||
+		    !text_check(name, strlen(name), 1))
+			goto fail;
+		p = hend + 4;
+		if ((next = find_bytes(p, (size_t)(end - p), delim, dlen)) == NULL)
+			goto fail;
+		if (++fields > lim->fields_max) {
+			rc = REQ_TOO_LARGE;
+			goto fail;
+		}
+		if (has_filename) {
+			if (file->field != NULL)	/* one file only */
+				goto fail;
+			if (!text_check(filename, strlen(filename), 1))
+				filename[0] = '\0';
+			file->field = xstrdup(name);
+			file->filename = xstrdup(filename);
+			file->data = xstrndup(p, (size_t)(next - p));
+			file->len = (size_t)(next - p);
+		} else {
+			size_t vlen = (size_t)(next - p);
+
+			if (vlen > lim->value_max) {
+				rc = REQ_TOO_LARGE;
+				goto fail;
+			}
+			if (!text_check(p, vlen, 0))
+				goto fail;
+			kv_reserve(form, 1);
+			kv_append(form, xstrdup(name), xstrndup(p, vlen), vlen);
+		}
+		p = next + dlen;
+	}
+	return rc;
+fail:
+	kv_truncate(form, first);
+	req_file_free(file);
+	return rc;
+}
+
+/*
  * The path of REQUEST_URI (before '?'), %-decoded ('+' stays a plus) into
  * *path (caller frees). It must start with '/', be valid UTF-8 and hold no
  * control character at all.
@@ -586,7 +752,7 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 {
 	enum req_status rc;
 	unsigned char rnd[8];
-	const char *qs;
+	const char *qs, *ct;
 	char *body = NULL;
 	size_t blen = 0;
 
@@ -617,8 +783,17 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 		goto out;
 	if (r->method != METHOD_POST)
 		goto out;
-	if ((rc = check_form_type(FCGX_GetParam("CONTENT_TYPE", f->envp))) !=
-	    REQ_OK)
+	ct = FCGX_GetParam("CONTENT_TYPE", f->envp);
+	if (lim->upload_path != NULL && strcmp(r->path, lim->upload_path) == 0 &&
+	    ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+		rc = req_read_body(FCGX_GetParam("CONTENT_LENGTH", f->envp),
+		    lim->upload_max, fcgi_read, f->in, &body, &blen);
+		if (rc == REQ_OK)
+			rc = req_parse_multipart(ct, body, blen, lim, &r->form,
+			    &r->upload);
+		goto out;
+	}
+	if ((rc = check_form_type(ct)) != REQ_OK)
 		goto out;
 	rc = req_read_body(FCGX_GetParam("CONTENT_LENGTH", f->envp),
 	    lim->body_max, fcgi_read, f->in, &body, &blen);
@@ -636,6 +811,7 @@ req_free(struct req *r)
 	kv_free(&r->query);
 	kv_free(&r->form);
 	kv_free(&r->cookies);
+	req_file_free(&r->upload);
 	free(r->path);
 	r->path = NULL;
 	buf_free(&r->headers);

@@ -31,6 +31,9 @@ struct req_limits {
 	size_t	key_max;	/* bytes of one decoded key */
 	size_t	value_max;	/* bytes of one decoded value */
 	size_t	uri_max;	/* bytes of REQUEST_URI */
+	/* The one path that takes a file (multipart/form-data), and its limit; NULL: none. */
+	const char *upload_path;
+	size_t	upload_max;
 };
 
 /* 64 KiB body, 100 fields, 64-byte keys, 16 KiB values, 4 KiB URI. */
@@ -78,6 +81,26 @@ enum req_status	 req_parse_urlencoded(const char *s, size_t len,
 enum req_status	 req_parse_cookies(const char *header,
 		    const struct req_limits *lim, struct kvlist *out);
 
+/* A file sent with a form: its field's name, the file name the browser gave, the bytes. */
+struct req_file {
+	char	*field;		/* NULL when no file came */
+	char	*filename;	/* "" when it was not plain text */
+	char	*data;		/* NUL-terminated, may hold NULs too */
+	size_t	 len;
+};
+
+void		 req_file_free(struct req_file *);
+
+/*
+ * Parse a multipart/form-data body (RFC 7578) by the boundary in
+ * content_type: text fields into form (the urlencoded rules and limits),
+ * at most one file into file. REQ_OK, REQ_TOO_LARGE (too many fields, a
+ * field too long) or REQ_BAD (anything malformed; form and file unchanged).
+ */
+enum req_status	 req_parse_multipart(const char *content_type,
+		    const char *body, size_t len, const struct req_limits *lim,
+		    struct kvlist *form, struct req_file *file);
+
 /*
  * Read a request body of CONTENT_LENGTH bytes through rd (which returns the
  * bytes read, 0 at end of input). content_length NULL or empty: REQ_LENGTH_REQUIRED.
@@ -103,6 +126,7 @@ struct req {
 	char			*path;		/* from REQUEST_URI, before '?', %-decoded */
 	struct kvlist		 query;
 	struct kvlist		 form;		/* POST body */
+	struct req_file		 upload;	/* a file, on the upload path only */
 	struct kvlist		 cookies;
 	const char		*remote_addr;
 	const char		*accept_language;

@@ -15,6 +15,10 @@ first=0
 [ -f "$STATE/rekisteri.db" ] || first=1
 server_config
 "$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init || exit 1
+# The register's ticket-signing key, made on first use (var/keys, mode 0700).
+if [ ! -f "$STATE/keys/secret.key" ]; then
+	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" keygen || exit 1
+fi
 server_seed_notice || exit 1
 if [ $first -eq 1 ] && [ "${DEMO:-1}" != 0 ]; then
 	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" customer demo 300 || exit 1

@@ -69,6 +69,15 @@ static const struct command commands[] = {
 	    "customers: invented demo records; CSV import of new records or of "
 	    "name and address updates (a dry run unless --apply); CSV export "
 	    "(docs/csv.md)", cmd_customer },
+	{ "keygen", "", "make the register's first ticket-signing key (refused "
+	    "when there is one)", cmd_keygen },
+	{ "key", "rotate | show [ID] | list",
+	    "ticket-signing keys: make a new current key (older public keys "
+	    "are kept), show the current one (or ID) as PEM with its "
+	    "fingerprint, list them all", cmd_key },
+	{ "ticket", "verify CODE|-",
+	    "check a ticket code (- reads it from standard input): valid with "
+	    "its number, time and types, or invalid (exit 1)", cmd_ticket },
 	{ "audit", "verify",
 	    "check the audit log's hash chain; names the first row that was "
 	    "edited, inserted or deleted", cmd_audit },

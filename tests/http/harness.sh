@@ -36,6 +36,7 @@ server_config
 # user itself. (make run keeps the default: admins must use TOTP.)
 sed -i 's/^totp_required = .*/totp_required = none/' "$STATE/rekisteri.conf"
 "$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init >/dev/null || exit 1
+"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" keygen >/dev/null || exit 1
 server_seed_notice >/dev/null || exit 1
 EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp"
 mkdir -p "$STATE/apache"

@@ -395,6 +395,125 @@ export_round_trip(void **st)
 	buf_free(&out);
 }
 
+/* A multipart body with the token, the selects and one file. */
+static char *
+upload_body(const char *csrf, const char *charset, const char *file)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "--XyZzY\r\nContent-Disposition: form-data; name=\"csrf\""
+	    "\r\n\r\n%s\r\n--XyZzY\r\nContent-Disposition: form-data; "
+	    "name=\"charset\"\r\n\r\n%s\r\n--XyZzY\r\nContent-Disposition:"
+	    " form-data; name=\"source\"\r\n\r\nupdate_service\r\n",
+	    csrf, charset);
+	if (file != NULL)
+		buf_addf(&b, "--XyZzY\r\nContent-Disposition: form-data; "
+		    "name=\"file\"; filename=\"posti.csv\"\r\nContent-Type: "
+		    "text/csv\r\n\r\n%s\r\n", file);
+	buf_adds(&b, "--XyZzY--\r\n");
+	return buf_take(&b);
+}
+
+static void
+upload(struct http_resp *r, const char *session, const char *body)
+{
+	char ck[200];
+	const char *h[] = { ck, "Content-Type: multipart/form-data; "
+	    "boundary=XyZzY", NULL };
+
+	snprintf(ck, sizeof(ck), "Cookie: rekisteri_session=%s", session);
+	http_fetch(r, "POST", "/intranet/import", body, strlen(body), h);
+}
+
+/* The admin's upload page: check (nothing changes), then apply the good rows on request. */
+static void
+upload_page(void **st)
+{
+	struct http_resp r;
+	char *adm, *csrf, *body, up[32];
+	const char *p;
+
+	(void)st;
+	assert_int_equal(sh(NULL, "printf '%%s\\n' '%s' | %s user add listadm "
+	    "--role admin --nda 2026-01-15 --password-stdin", PW, cli), 0);
+	adm = http_login("listadm", PW);
+	http_session(&r, "GET", "/intranet/import", adm, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "enctype=\"multipart/form-data\""));
+	csrf = http_csrf(&r);
+	http_resp_free(&r);
+	/* ISO-8859-1, one good row and one bad */
+	body = upload_body(csrf, "auto", "number,city\r\nL-002,Enonteki\xf6\r\n"
+	    "NO-SUCH,Inari\r\n");
+	upload(&r, adm, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "city: &quot;Kittilä&quot; → "
+	    "&quot;Enontekiö&quot;"));
+	assert_true(http_body_has(&r, "number: Tällä numerolla ei ole "
+	    "asiakasta."));
+	assert_true(http_body_has(&r, "ISO-8859-1"));
+	p = strstr(r.body.data, "name=\"upload\" value=\"");
+	assert_non_null(p);
+	snprintf(up, sizeof(up), "%.*s", (int)strcspn(p + 21, "\""), p + 21);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
+	    " city = ?1", "Enontekiö"), 0);
+	/* apply without accepting that bad rows are left out: nothing */
+	body = http_form("csrf", csrf, "upload", up, NULL);
+	http_session(&r, "POST", "/intranet/import/apply", adm, body);
+	free(body);
+	assert_int_equal(r.status, 422);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
+	    " city = ?1", "Enontekiö"), 0);
+	/* accepted: the good row alone */
+	body = http_form("csrf", csrf, "upload", up, "apply_valid", "1", NULL);
+	http_session(&r, "POST", "/intranet/import/apply", adm, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "<strong>1</strong>"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
+	    " city = ?1 AND number = 'L-002'", "Enontekiö"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
+	    " JOIN customers c ON c.id = h.customer_id WHERE c.number = 'L-002'"
+	    " AND h.field = 'city' AND h.source = ?1", "update_service"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = ?1 AND username = 'listadm' AND summary LIKE"
+	    " 'updates: 1 applied, 1 bad rows%'", "customer.import_updates"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM import_uploads", NULL),
+	    0);
+	/* applied once: the kept file is gone */
+	body = http_form("csrf", csrf, "upload", up, "apply_valid", "1", NULL);
+	http_session(&r, "POST", "/intranet/import/apply", adm, body);
+	free(body);
+	assert_int_equal(r.status, 410);
+	http_resp_free(&r);
+	/* no file; a bad charset */
+	body = upload_body(csrf, "auto", NULL);
+	upload(&r, adm, body);
+	free(body);
+	assert_int_equal(r.status, 422);
+	assert_true(http_body_has(&r, "Valitse tuotava CSV-tiedosto."));
+	http_resp_free(&r);
+	body = upload_body(csrf, "ebcdic", "number\r\n");
+	upload(&r, adm, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	/* a handler may not */
+	body = upload_body(handler_csrf, "auto", "number,city\r\nL-002,X\r\n");
+	upload(&r, handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	free(csrf);
+	free(adm);
+}
+
 int
 main(void)
 {
@@ -404,6 +523,7 @@ main(void)
 		cmocka_unit_test(labels),
 		cmocka_unit_test(export),
 		cmocka_unit_test(export_round_trip),
+		cmocka_unit_test(upload_page),
 	};
 	int rc;
 

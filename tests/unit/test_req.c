@@ -1120,6 +1120,109 @@ test_resp_send_large_body(void **state)
 	fake_free(x);
 }
 
+#define CT_MP "multipart/form-data; boundary=----b0undary"
+#define MP_PART(name, v) "------b0undary\r\nContent-Disposition: form-data; name=\"" name "\"\r\n\r\n" v "\r\n"
+
+/* Text fields and one file, binary bytes kept; the closing delimiter required. */
+static void
+test_multipart_good(void **state)
+{
+	static const char body[] = MP_PART("csrf", "abc") MP_PART("source",
+	    "update_service")
+	    "------b0undary\r\nContent-Disposition: form-data; name=\"file\"; "
+	    "filename=\"p\xc3\xa4ivitys.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+	    "number,city\r\nA1,Oulu\r\n\0\xff\r\n------b0undary--\r\n";
+	struct kvlist l = { NULL, 0, 0 };
+	struct req_file f;
+
+	(void)state;
+	assert_int_equal(req_parse_multipart(CT_MP, body, sizeof(body) - 1,
+	    &req_limits_default, &l, &f), REQ_OK);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(kv_get(&l, "csrf"), "abc");
+	assert_string_equal(kv_get(&l, "source"), "update_service");
+	assert_string_equal(f.field, "file");
+	assert_string_equal(f.filename, "päivitys.csv");
+	assert_int_equal(f.len, 24);
+	assert_memory_equal(f.data, "number,city\r\nA1,Oulu\r\n\0\xff", 24);
+	req_file_free(&f);
+	kv_free(&l);
+	/* a quoted boundary, and no file at all */
+	{
+		static const char b2[] = MP_PART("a", "1") "------b0undary--";
+		struct kvlist l2 = { NULL, 0, 0 };
+
+		assert_int_equal(req_parse_multipart("multipart/form-data; "
+		    "boundary=\"----b0undary\"", b2, sizeof(b2) - 1,
+		    &req_limits_default, &l2, &f), REQ_OK);
+		assert_null(f.field);
+		assert_string_equal(kv_get(&l2, "a"), "1");
+		kv_free(&l2);
+	}
+}
+
+/* Anything malformed is refused and leaves nothing behind. */
+static void
+test_multipart_bad(void **state)
+{
+	static const struct {
+		const char *ct, *body;
+		enum req_status want;
+	} cases[] = {
+		{ "multipart/form-data", MP_PART("a", "1") "------b0undary--",
+		    REQ_BAD },	/* no boundary */
+		{ CT_MP, "preamble\r\n" MP_PART("a", "1") "------b0undary--",
+		    REQ_BAD },
+		{ CT_MP, MP_PART("a", "1"), REQ_BAD },	/* never closed */
+		{ CT_MP, MP_PART("a", "1") "------b0undary", REQ_BAD },
+		{ CT_MP, MP_PART("a", "\xc3") "------b0undary--", REQ_BAD },
+		{ CT_MP, MP_PART("a", "bell\x07") "------b0undary--", REQ_BAD },
+		{ CT_MP, MP_PART("", "1") "------b0undary--", REQ_BAD },
+		{ CT_MP, "------b0undary\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+		    "------b0undary--", REQ_BAD },	/* no disposition */
+		{ CT_MP, "------b0undary\r\nContent-Disposition: attachment; "
+		    "name=\"a\"\r\n\r\nx\r\n------b0undary--", REQ_BAD },
+		{ CT_MP, "------b0undary\r\nContent-Disposition: form-data; "
+		    "name=\"f\"; filename=\"a\"\r\n\r\nx\r\n------b0undary\r\n"
+		    "Content-Disposition: form-data; name=\"g\"; filename=\"b\""
+		    "\r\n\r\ny\r\n------b0undary--", REQ_BAD },	/* two files */
+		{ CT_MP, "------b0undary\r\nContent-Disposition: form-data; "
+		    "name=\"unclosed\r\n\r\nx\r\n------b0undary--", REQ_BAD },
+	};
+	struct req_limits lim = req_limits_default;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kvlist l = { NULL, 0, 0 };
+		struct req_file f;
+
+		if (req_parse_multipart(cases[i].ct, cases[i].body,
+		    strlen(cases[i].body), &lim, &l, &f) != cases[i].want)
+			fail_msg("case %zu accepted", i);
+		assert_int_equal(l.n, 0);
+		assert_null(f.field);
+		kv_free(&l);
+	}
+	/* limits: fields and value length */
+	lim.fields_max = 1;
+	{
+		static const char b[] = MP_PART("a", "1") MP_PART("b", "2")
+		    "------b0undary--";
+		struct kvlist l = { NULL, 0, 0 };
+		struct req_file f;
+
+		assert_int_equal(req_parse_multipart(CT_MP, b, sizeof(b) - 1, &lim,
+		    &l, &f), REQ_TOO_LARGE);
+		assert_int_equal(l.n, 0);
+		lim.fields_max = 10;
+		lim.value_max = 3;
+		assert_int_equal(req_parse_multipart(CT_MP, MP_PART("a", "1234")
+		    "------b0undary--", strlen(MP_PART("a", "1234")
+		    "------b0undary--"), &lim, &l, &f), REQ_TOO_LARGE);
+		kv_free(&l);
+	}
+}
+
 int
 main(void)
 {
@@ -1157,6 +1260,8 @@ main(void)
 		cmocka_unit_test(test_resp_send_head),
 		cmocka_unit_test(test_resp_send_304_and_others),
 		cmocka_unit_test(test_resp_send_large_body),
+		cmocka_unit_test(test_multipart_good),
+		cmocka_unit_test(test_multipart_bad),
 	};
 
 	if (sodium_init() < 0)
