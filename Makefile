@@ -69,7 +69,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
-        bench bench-notice cppcheck clang-tidy lint browser
+        bench bench-notice bench-tickets cppcheck clang-tidy lint browser
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -158,6 +158,11 @@ bench: all $(BENCH_BIN)
 # program, with wrk (about 3.5 minutes; bench/README.md).
 bench-notice: all $(BENCH_BIN)
 	@BUILD=$(BUILD) bash bench/notice.sh
+
+# Signed tickets through Apache beside a plain insert of the same row
+# (bench/README.md).
+bench-tickets: all $(BUILD)/bench/tickets
+	@BUILD=$(BUILD) bash bench/tickets.sh
 
 # Static analysis with checked-in configurations (.clang-tidy,
 # .cppcheck-suppress): zero findings.

@@ -33,6 +33,8 @@
 #include "notice_edit.h"
 #include "qr.h"
 #include "req.h"
+#include "request.h"
+#include "ticket.h"
 
 #define COOKIE	"rekisteri_session"
 #define PAGE_ROWS 50
@@ -1662,7 +1664,7 @@ struct csv_out {
 static int
 csv_flush(struct csv_out *o, int force)
 {
-	if (o->b.len > 0 && (force || o->b.len >= 64 * 1024)) {
+	if (o->b.len > 0 && (force || o->b.len >= (size_t)64 * 1024)) {
 		if (resp_write(o->r, o->b.data, o->b.len) != 0)
 			o->gone = 1;
 		buf_reset(&o->b);
@@ -1766,8 +1768,8 @@ label_purposes(struct req *r, struct tmpl_map *root, const char *purpose)
 	    "purpose.research", "purpose.publication" };
 	struct tmpl_list *l = tm_list(root, "purposes");
 
-	for (size_t i = 0; clabel_purposes[i] != NULL &&
-	    i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) &&
+	    clabel_purposes[i] != NULL; i++) {
 		struct tmpl_map *m = tm_list_map(l);
 
 		tm_str(m, "value", clabel_purposes[i]);
@@ -1780,8 +1782,8 @@ label_purposes(struct req *r, struct tmpl_map *root, const char *purpose)
 	}
 }
 
-#define LABELS_PER_SHEET 24	/* A4, 3 × 8 */
-#define SHEETS_PER_PAGE 10
+#define LABELS_PER_SHEET 24L	/* A4, 3 × 8 */
+#define SHEETS_PER_PAGE 10L
 
 /*
  * GET /intranet/labels: choose a purpose (and a postal-code prefix); the
@@ -2225,6 +2227,243 @@ post_import_apply(struct app *a, struct req *r)
 	page(a, r, 200, "import.xhtml", m);
 }
 
+/* The register's public keys, for checking paper copies; loaded when first needed. */
+static struct ticket_keys *rq_keys;
+
+static const struct ticket_keys *
+reception_keys(struct app *a)
+{
+	char err[256];
+
+	if (rq_keys == NULL &&
+	    (rq_keys = ticket_keys_load(a->conf.key_dir, 0, err,
+	    sizeof(err))) == NULL)
+		LOG_ERR("%s", err);
+	return rq_keys;
+}
+
+/* Whether the mail that proves control of an address can be sent at all. */
+static void
+mail_model(struct app *a, struct tmpl_map *root)
+{
+	tm_bool(root, "mail_off", a->conf.sendmail == NULL ||
+	    a->conf.sendmail[0] == '\0');
+}
+
+/*
+ * GET /intranet/requests: the queue of data-subject requests, newest
+ * first: number, types, received, deadline (overdue marked), status,
+ * identity check, paper copy. No personal data on this page.
+ */
+static void
+page_requests(struct app *a, struct req *r)
+{
+	const char *pg = kv_get(&r->query, "page");
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	struct tmpl_list *l;
+	struct request *rows = NULL;
+	size_t n = 0;
+	long long total = 0, pageno = 1;
+	char *end;
+
+	if (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
+	    (pageno = strtoll(pg, &end, 10)) < 1 || pageno > 100000 ||
+	    *end != '\0')) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (request_list(a->db, (int)pageno, 50, &rows, &n, &total) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	m = model(r);
+	root = tm_root(m);
+	mail_model(a, root);
+	l = tm_list(root, "requests");
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_map *e = tm_list_map(l);
+		struct buf h = BUF_INIT;
+
+		request_to_model(&rows[i], r->lang, a_msgs, e);
+		buf_addf(&h, "/intranet/request?id=%lld", rows[i].id);
+		tm_str(e, "href", h.data);
+		buf_free(&h);
+	}
+	request_list_free(rows, n);
+	tm_int(root, "total", total);
+	tm_bool(root, "none", total == 0);
+	tm_int(root, "page", pageno);
+	if (pageno > 1) {
+		struct buf h = BUF_INIT;
+
+		buf_addf(&h, "/intranet/requests?page=%lld", pageno - 1);
+		tm_str(root, "prev_href", h.data);
+		buf_free(&h);
+	}
+	if (pageno * 50 < total) {
+		struct buf h = BUF_INIT;
+
+		buf_addf(&h, "/intranet/requests?page=%lld", pageno + 1);
+		tm_str(root, "next_href", h.data);
+		buf_free(&h);
+	}
+	log_event(a, r, &me, "request.list", "request", 0, "");
+	page(a, r, 200, "intranet-requests.xhtml", m);
+}
+
+/*
+ * Render request id with m (a form's error already in it); takes m. The
+ * view shows the requester's data, so it is audited.
+ */
+static void
+show_request(struct app *a, struct req *r, long long id, int status,
+    struct tmpl_model *m)
+{
+	struct tmpl_map *root = tm_root(m);
+	struct request q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	if ((rc = request_get(a->db, id, &q)) != 0) {
+		tm_free(m);
+		app_error(a, r, rc == 1 ? 404 : 500);
+		return;
+	}
+	request_to_model(&q, r->lang, a_msgs, tm_map(root, "request"));
+	mail_model(a, root);
+	{
+		/* where to look the person up: the customer number, else the email */
+		const char *look = q.v[RF_CUSTOMER_NUMBER] != NULL &&
+		    q.v[RF_CUSTOMER_NUMBER][0] ? q.v[RF_CUSTOMER_NUMBER] :
+		    q.v[RF_EMAIL] != NULL && q.v[RF_EMAIL][0] ? q.v[RF_EMAIL] :
+		    q.v[RF_NAME];
+		xmlChar *e = xmlURIEscapeStr(BAD_CAST (look ? look : ""),
+		    BAD_CAST "");
+		struct buf h = BUF_INIT;
+
+		buf_addf(&h, "/intranet/customers?q=%s", e ? (char *)e : "");
+		tm_str(root, "lookup_href", h.data);
+		buf_free(&h);
+		xmlFree(e);
+	}
+	{
+		struct tmpl_list *l = tm_list(root, "methods");
+		static const char *const keys[RID__MAX] = {
+			"request.identity.email_code", "request.identity.record_match",
+			"request.identity.other" };
+
+		for (int i = 0; i < RID__MAX; i++) {
+			struct tmpl_map *e = tm_list_map(l);
+
+			tm_str(e, "value", request_idmethod_names[i]);
+			tm_str(e, "label", i18n_msg(a_msgs, r->lang, keys[i]));
+			/* an email code needs mail; a confirmed link is one */
+			tm_bool(e, "off", i == RID_EMAIL_CODE &&
+			    q.email_confirmed_at[0] == '\0');
+		}
+	}
+	request_free(&q);
+	log_event(a, r, &me, "request.view", "request", id, "");
+	page(a, r, status, "intranet-request.xhtml", m);
+}
+
+/* GET /intranet/request?id=N */
+static void
+page_request(struct app *a, struct req *r)
+{
+	long long id = record_id(r);
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	show_request(a, r, id, 200, model(r));
+}
+
+/*
+ * POST /intranet/request/identity (id, method, note) and
+ * /intranet/request/paper (id, code): the reception's two marks. A refused
+ * one shows the request again with the reason (a paper code whose
+ * signature fails is flagged and not accepted); both are audited.
+ */
+static void
+post_request_mark(struct app *a, struct req *r)
+{
+	int paper = strcmp(r->path, "/intranet/request/paper") == 0;
+	long long id = record_id(r);
+	const char *why = NULL, *note = kv_get(&r->form, "note"), *code =
+	    kv_get(&r->form, "code");
+	char to[64];
+	int rc;
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (paper) {
+		const struct ticket_keys *k = reception_keys(a);
+
+		if (k == NULL) {
+			app_error(a, r, 500);
+			return;
+		}
+		rc = request_paper(a->db, k, id, code ? code : "", me.id, &why);
+	} else {
+		int how = request_idmethod_parse(kv_get(&r->form, "method"));
+
+		if (how < 0) {
+			app_error(a, r, 400);
+			return;
+		}
+		rc = 0;
+		if (how == RID_EMAIL_CODE) {
+			/* only a followed confirmation link proves the address */
+			struct request q;
+
+			memset(&q, 0, sizeof(q));
+			rc = request_get(a->db, id, &q);
+			if (rc == 0 && q.email_confirmed_at[0] == '\0') {
+				rc = 1;
+				why = "reception.err.not_confirmed";
+			} else if (rc == 1)
+				why = "request.none";
+			request_free(&q);
+		}
+		if (rc == 0)
+			rc = request_identity(a->db, id,
+			    (enum request_idmethod)how, note ? note : "", me.id,
+			    &why);
+	}
+	if (rc < 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if (rc == 1) {
+		struct tmpl_model *m = model(r);
+		struct tmpl_map *f = tm_map(tm_root(m), paper ? "paper_form" :
+		    "identity_form");
+
+		if (why != NULL && strcmp(why, "request.none") == 0) {
+			tm_free(m);
+			app_error(a, r, 404);
+			return;
+		}
+		tm_str(f, "error", i18n_msg(a_msgs, r->lang, why ? why :
+		    "request.none"));
+		tm_str(f, "code", code ? code : "");
+		tm_str(f, "note", note ? note : "");
+		log_event(a, r, &me, paper ? "request.paper_refused" :
+		    "request.identity_refused", "request", id, why ? why : "");
+		show_request(a, r, id, 422, m);
+		return;
+	}
+	log_event(a, r, &me, paper ? "request.paper" : "request.identity",
+	    "request", id, paper ? "" : kv_get(&r->form, "method"));
+	snprintf(to, sizeof(to), "/intranet/request?id=%lld", id);
+	redirect(r, to);
+}
+
 static const struct route routes[] = {
 	{ "/intranet/login", METHOD_GET, 0, page_login, 0 },
 	{ "/intranet/login", METHOD_POST, 0, post_login, 0 },
@@ -2255,6 +2494,14 @@ static const struct route routes[] = {
 	{ "/intranet/labels/sheet", METHOD_GET, 0, page_labels_sheet,
 	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/labels.csv", METHOD_GET, 0, page_labels_csv,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/requests", METHOD_GET, 0, page_requests,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/request", METHOD_GET, 0, page_request,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/request/identity", METHOD_POST, 0, post_request_mark,
+	    ROLE_ADMIN | ROLE_HANDLER },
+	{ "/intranet/request/paper", METHOD_POST, 0, post_request_mark,
 	    ROLE_ADMIN | ROLE_HANDLER },
 	{ "/intranet/import", METHOD_GET | METHOD_POST, 0, page_import,
 	    ROLE_ADMIN },
@@ -2300,7 +2547,7 @@ intranet_init(struct app *a)
 	/* the one page that takes a file */
 	a->limits.upload_path = "/intranet/import";
 	a->limits.upload_max = IMPORT_UPLOAD_MAX;
-	if (notice_prepare(a->db) != 0)
+	if (notice_prepare(a->db) != 0 || request_prepare(a->db, NULL) != 0)
 		return -1;
 	if (oath_init() != OATH_OK) {
 		LOG_ERR("liboath failed to initialise");
@@ -2340,6 +2587,9 @@ intranet_fini(struct app *a)
 {
 	(void)a;
 	notice_finalize();
+	request_finalize();
+	ticket_keys_free(rq_keys);
+	rq_keys = NULL;
 	auth_free_common();
 }
 

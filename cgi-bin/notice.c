@@ -8,7 +8,13 @@
  * in the process with an ETag. Per request the only database work is
  * PRAGMA data_version, which changes when another connection commits (a new
  * version published); then the cache is dropped.
+ *
+ * The notice shows the ticket-signing key's fingerprint. Only the public
+ * keys are loaded, again whenever the key folder changes (rekisteri keygen,
+ * key rotate), which drops the cache too.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +28,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "notice.h"
+#include "ticket.h"
 
 enum kind {
 	KIND_PAGE,
@@ -47,6 +54,12 @@ static size_t cache_next;
 static sqlite3_stmt *data_version;
 static int seen_version = -1;
 static int latest;	/* newest published version, valid with the cache */
+static const char *key_dir;
+static struct timespec keys_seen;	/* the key folder's mtime when read */
+static int keys_read;
+static char fingerprint[128];	/* the current key's, "" for none */
+
+static void keys_check(void);
 
 static void
 cache_clear(void)
@@ -67,6 +80,7 @@ cache_check(void)
 {
 	int v;
 
+	keys_check();
 	if (sqlite3_step(data_version) != SQLITE_ROW) {
 		sqlite3_reset(data_version);
 		return -1;
@@ -80,6 +94,36 @@ cache_check(void)
 		seen_version = v;
 	}
 	return 0;
+}
+
+/*
+ * The current key's fingerprint, read again when the key folder changed
+ * since it was last read; a new one drops the cached pages.
+ */
+static void
+keys_check(void)
+{
+	struct ticket_keys *k;
+	struct stat sb;
+	char err[256], fp[sizeof(fingerprint)] = "";
+
+	if (stat(key_dir, &sb) == 0) {
+		if (keys_read && sb.st_mtim.tv_sec == keys_seen.tv_sec &&
+		    sb.st_mtim.tv_nsec == keys_seen.tv_nsec)
+			return;
+		keys_seen = sb.st_mtim;
+		if ((k = ticket_keys_load(key_dir, 0, err, sizeof(err))) != NULL) {
+			if (ticket_keys_current(k)[0] == '\0' ||
+			    ticket_keys_fingerprint(k, NULL, fp, sizeof(fp)) != 0)
+				fp[0] = '\0';
+			ticket_keys_free(k);
+		}
+	}
+	keys_read = 1;
+	if (strcmp(fp, fingerprint) != 0) {
+		memcpy(fingerprint, fp, sizeof(fingerprint));
+		cache_clear();
+	}
 }
 
 static struct page *
@@ -171,6 +215,8 @@ render(struct app *a, struct req *r, struct page *p, const char *name,
 	tm_str(root, "lang_other", lang_codes[r->lang == LANG_FI ? LANG_EN :
 	    LANG_FI]);
 	notice_links(root, &live, r->lang, p->number, latest);
+	if (fingerprint[0] != '\0')
+		tm_str(tm_map(root, "key"), "fingerprint", fingerprint);
 	tmpl_render(t, root, &p->body);
 	page_seal(p);
 	return 0;
@@ -309,6 +355,7 @@ page_print_css(struct app *a, struct req *r)
 static int
 notice_init(struct app *a)
 {
+	key_dir = a->conf.key_dir;
 	fmt_init();
 	if (notice_prepare(a->db) != 0)
 		return -1;

@@ -12,7 +12,9 @@
 enum kind {
 	KIND_TEXT,	/* any text without control characters */
 	KIND_PATH,	/* a path; relative to the config file's folder */
-	KIND_URL	/* http:// or https:// URL without a trailing slash */
+	KIND_URL,	/* http:// or https:// URL without a trailing slash */
+	KIND_EMAIL,	/* local@domain: one @, no spaces, quotes, <>, commas */
+	KIND_INT	/* a decimal number in [min, max]; off names an int */
 };
 
 struct key {
@@ -21,25 +23,30 @@ struct key {
 	size_t		 off;
 	enum kind	 kind;
 	int		 required;
+	int		 min, max;	/* KIND_INT */
 };
 
 #define F(x) offsetof(struct conf, x)
 static const struct key keys[] = {
-	{ "database",	"path",		F(db_path),		KIND_PATH, 1 },
-	{ "site",	"base_url",	F(base_url),		KIND_URL,  1 },
-	{ "site",	"templates",	F(templates),		KIND_PATH, 1 },
-	{ "site",	"i18n",		F(i18n),		KIND_PATH, 1 },
-	{ "site",	"sql",		F(sql),			KIND_PATH, 1 },
-	{ "site",	"data",		F(data),		KIND_PATH, 0 },
-	{ "keys",	"dir",		F(key_dir),		KIND_PATH, 1 },
-	{ "intranet",	"totp_required", F(totp_required),	KIND_TEXT, 0 },
-	{ "controller",	"name",		F(controller_name),	KIND_TEXT, 1 },
-	{ "controller",	"address",	F(controller_address),	KIND_TEXT, 0 },
-	{ "controller",	"phone",	F(controller_phone),	KIND_TEXT, 0 },
-	{ "controller",	"email",	F(controller_email),	KIND_TEXT, 1 },
-	{ "controller",	"contact_name",	F(contact_name),	KIND_TEXT, 0 },
-	{ "controller",	"contact_phone", F(contact_phone),	KIND_TEXT, 0 },
-	{ "controller",	"contact_email", F(contact_email),	KIND_TEXT, 0 },
+	{ "database",	"path",		F(db_path),		KIND_PATH, 1, 0, 0 },
+	{ "site",	"base_url",	F(base_url),		KIND_URL,  1, 0, 0 },
+	{ "site",	"templates",	F(templates),		KIND_PATH, 1, 0, 0 },
+	{ "site",	"i18n",		F(i18n),		KIND_PATH, 1, 0, 0 },
+	{ "site",	"sql",		F(sql),			KIND_PATH, 1, 0, 0 },
+	{ "site",	"data",		F(data),		KIND_PATH, 0, 0, 0 },
+	{ "keys",	"dir",		F(key_dir),		KIND_PATH, 1, 0, 0 },
+	{ "intranet",	"totp_required", F(totp_required),	KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"name",		F(controller_name),	KIND_TEXT, 1, 0, 0 },
+	{ "controller",	"address",	F(controller_address),	KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"phone",	F(controller_phone),	KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"email",	F(controller_email),	KIND_TEXT, 1, 0, 0 },
+	{ "controller",	"contact_name",	F(contact_name),	KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"contact_phone", F(contact_phone),	KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"contact_email", F(contact_email),	KIND_TEXT, 0, 0, 0 },
+	{ "request",	"rate_limit",	F(rate_limit),		KIND_INT,  0, 1, 100000 },
+	{ "request",	"form_lifetime", F(form_lifetime),	KIND_INT,  0, 5, 1440 },
+	{ "mail",	"sendmail",	F(sendmail),		KIND_PATH, 0, 0, 0 },
+	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
 };
 #undef F
 
@@ -57,6 +64,30 @@ static char **
 slot(struct conf *c, const struct key *k)
 {
 	return (char **)(void *)((char *)c + k->off);
+}
+
+static int *
+int_slot(struct conf *c, const struct key *k)
+{
+	return (int *)(void *)((char *)c + k->off);
+}
+
+/* What conf_free releases: every key but the numbers. */
+static int
+owned(const struct key *k)
+{
+	return k->kind != KIND_INT;
+}
+
+/* An address for a From: header: local@domain, nothing that could end a header or start another address. */
+static int
+email_ok(const char *v)
+{
+	const char *at = strchr(v, '@');
+
+	return at != NULL && at != v && at[1] != '\0' && strchr(at + 1, '@') ==
+	    NULL && strchr(at + 1, '.') != NULL && strlen(v) <= 254 &&
+	    strpbrk(v, " \t\"'<>(),;:[]\\") == NULL;
 }
 
 static int
@@ -127,6 +158,29 @@ handler(void *user, const char *section, const char *name, const char *value)
 			*dst = buf_take(&b);
 		}
 		break;
+	case KIND_EMAIL:
+		if (!email_ok(value)) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be an "
+				    "address like name@example.fi", name);
+			return 0;
+		}
+		*dst = xstrdup(value);
+		break;
+	case KIND_INT: {
+		char *end;
+		long v = strtol(value, &end, 10);
+
+		if (value[0] < '0' || value[0] > '9' || *end != '\0' ||
+		    v < k->min || v > k->max) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be a "
+				    "number from %d to %d", name, k->min, k->max);
+			return 0;
+		}
+		*int_slot(p->c, k) = (int)v;
+		break;
+	}
 	case KIND_TEXT:
 		*dst = xstrdup(value);
 		break;
@@ -155,6 +209,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	memset(&p, 0, sizeof(p));
+	c->rate_limit = 10;
+	c->form_lifetime = 120;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);
 	p.c = c;
@@ -174,7 +230,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	for (size_t i = 0; i < KEYS_MAX; i++)
-		if (keys[i].required && *slot(c, &keys[i]) == NULL) {
+		if (keys[i].required && owned(&keys[i]) &&
+		    *slot(c, &keys[i]) == NULL) {
 			snprintf(err, errlen, "%s: [%s] %s is missing", path,
 			    keys[i].section, keys[i].name);
 			goto fail;
@@ -189,6 +246,8 @@ void
 conf_free(struct conf *c)
 {
 	for (size_t i = 0; i < KEYS_MAX; i++) {
+		if (!owned(&keys[i]))
+			continue;
 		free(*slot(c, &keys[i]));
 		*slot(c, &keys[i]) = NULL;
 	}

@@ -33,6 +33,12 @@ struct conf {
 	char	*contact_name;
 	char	*contact_phone;
 	char	*contact_email;
+	/* [request] */
+	int	 rate_limit;	/* accepted requests per client address per hour; 10 */
+	int	 form_lifetime;	/* minutes a form token stays good; 120 */
+	/* [mail] */
+	char	*sendmail;	/* sendmail program; NULL: no mail is sent */
+	char	*mail_from;	/* From: of mail; NULL: [controller] email */
 };
 
 /*

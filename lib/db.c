@@ -94,6 +94,22 @@ struct migration {
 	char	*name;
 };
 
+/* Whether migration version is in schema_migrations (an error counts as yes). */
+static int
+ran_before(sqlite3 *db, int version)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE"
+	    " version = ?1", -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_int(st, 1, version);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc != SQLITE_DONE;
+}
+
 static int
 migration_cmp(const void *a, const void *b)
 {
@@ -190,7 +206,8 @@ db_migrate(sqlite3 *db, const char *dir, FILE *report, char *err, size_t errlen)
 	for (i = 0; i < n; i++) {
 		char *sql, *msg = NULL;
 
-		if (m[i].version <= have)
+		/* every file not yet run, also one numbered below the newest */
+		if (m[i].version <= have && ran_before(db, m[i].version))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, m[i].name);
 		if ((sql = read_file(path)) == NULL) {

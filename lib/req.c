@@ -1,5 +1,4 @@
 /* req.c — requests parsed and checked at the edge, responses with security headers; see req.h. */
-#define _GNU_SOURCE	/* memmem */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -565,10 +564,19 @@ header_param(const char *h, size_t hlen, const char *name, char *dst,
 	return -1;
 }
 
+/* The first needle in hay[0..hlen), or NULL (memmem without _GNU_SOURCE). */
 static const char *
 find_bytes(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
-	return memmem(hay, hlen, needle, nlen);
+	const char *p = hay, *end = hay + hlen;
+
+	while ((size_t)(end - p) >= nlen &&
+	    (p = memchr(p, needle[0], (size_t)(end - p) - nlen + 1)) != NULL) {
+		if (memcmp(p, needle, nlen) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
 }
 
 void

@@ -230,7 +230,7 @@ export_cmd(struct cli *c, int argc, char **argv)
 	sqlite3 *db;
 	long rows, restricted;
 	char summary[96];
-	int rc;
+	int rc, closed;
 
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--q") == 0 && i + 1 < argc)
@@ -262,7 +262,11 @@ export_cmd(struct cli *c, int argc, char **argv)
 	    export_row, &o, &rows, &restricted) : -1;
 	db_rollback(db);
 	buf_free(&o.b);
-	if ((o.f != stdout ? fclose(o.f) : fflush(o.f)) != 0 || rc != 0) {
+	if (o.f == stdout)
+		closed = fflush(o.f);
+	else
+		closed = fclose(o.f);
+	if (closed != 0 || rc != 0) {
 		fprintf(stderr, "rekisteri: %s: the export is incomplete\n", file);
 		db_close(db);
 		return EXIT_FAIL;

@@ -787,6 +787,10 @@ static const struct route_exp {
 	{ "/intranet/labels", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/labels/sheet", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/labels.csv", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/requests", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/identity", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/paper", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -941,6 +945,7 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/customer") == 0 ||
 	    strcmp(path, "/intranet/customer/edit") == 0 ||
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
+	    strcmp(path, "/intranet/request") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)
@@ -1550,7 +1555,7 @@ audit_chain(void **st)
 {
 	struct buf o = BUF_INIT;
 	long long victim;
-	char want[64], sql[200];
+	char want[64], sql[200], *summary, *trigger;
 	sqlite3 *db;
 
 	(void)st;
@@ -1560,6 +1565,13 @@ audit_chain(void **st)
 	victim = db_int("SELECT min(id) FROM audit_log WHERE action ="
 	    " 'login.fail'", NULL);
 	assert_true(victim > 1);
+	snprintf(sql, sizeof(sql), "SELECT summary FROM audit_log WHERE id ="
+	    " %lld", victim);
+	summary = db_text(sql, NULL);
+	trigger = db_text("SELECT sql FROM sqlite_master WHERE name ="
+	    " 'audit_log_no_update'", NULL);
+	assert_non_null(summary);
+	assert_non_null(trigger);
 	db = db_open(1);
 	snprintf(sql, sizeof(sql), "UPDATE audit_log SET summary = 'x' WHERE"
 	    " id = %lld", victim);
@@ -1576,6 +1588,24 @@ audit_chain(void **st)
 	if (strstr(o.data, want) == NULL)
 		fail_msg("audit verify does not name row %lld: %s", victim, o.data);
 	assert_null(strstr(o.data, "intact"));
+	/* put the row and the trigger back: the chain holds again */
+	db = db_open(1);
+	{
+		sqlite3_stmt *up;
+
+		snprintf(sql, sizeof(sql), "UPDATE audit_log SET summary = ?1"
+		    " WHERE id = %lld", victim);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &up, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(up, 1, summary, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_finalize(up);
+	}
+	assert_int_equal(sqlite3_exec(db, trigger, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(run(&o, NULL, "%s audit verify", cli), 0);
+	free(summary);
+	free(trigger);
 	buf_free(&o);
 }
 

@@ -84,8 +84,9 @@ every_section_in_finnish(void **state)
 	assert_true(http_body_has(&r, "<li>Sähköpostiosoite</li>"));
 	assert_false(http_body_has(&r, "style="));
 	assert_false(http_body_has(&r, "- Sähköpostiosoite"));
-	/* no key yet: no fingerprint place rather than a fake one */
-	assert_false(http_body_has(&r, "allekirjoitusavain"));
+	/* the ticket key's fingerprint (the harness made the key), with the key */
+	assert_true(http_body_has(&r, "allekirjoitusavain"));
+	assert_true(http_body_has(&r, "href=\"/request/key\""));
 	http_resp_free(&r);
 }
 

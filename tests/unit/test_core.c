@@ -31,6 +31,18 @@ conf_good(void **state)
 	assert_string_equal(c.base_url, "https://rekisteri.example.fi");
 	assert_string_equal(c.controller_name, "Vemitek Oy");
 	assert_null(c.controller_phone);
+	/* [request] and [mail] are optional, with defaults */
+	assert_int_equal(c.rate_limit, 10);
+	assert_int_equal(c.form_lifetime, 120);
+	assert_null(c.sendmail);
+	assert_null(c.mail_from);
+	conf_free(&c);
+	assert_int_equal(conf_load(&c, "tests/fixtures/conf/mail.conf", err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.rate_limit, 3);
+	assert_int_equal(c.form_lifetime, 5);
+	assert_string_equal(c.sendmail, "/usr/sbin/sendmail");
+	assert_string_equal(c.mail_from, "rekisteri@vemitek.fi");
 	conf_free(&c);
 }
 
@@ -47,6 +59,9 @@ conf_errors_name_the_line(void **state)
 		{ "twice.conf", "twice.conf:3: path in [database] given twice" },
 		{ "missing.conf", "missing.conf: [site] base_url is missing" },
 		{ "no-such-file.conf", "no-such-file.conf: cannot open" },
+		{ "bad-rate.conf", "bad-rate.conf:14: rate_limit: must be a number from 1 to 100000" },
+		{ "bad-lifetime.conf", "bad-lifetime.conf:14: form_lifetime: must be a number" },
+		{ "bad-from.conf", "bad-from.conf:14: from: must be an address" },
 	};
 	char path[256];
 	struct conf c;
@@ -132,6 +147,41 @@ db_migrations_apply_in_order_once(void **state)
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM a"), 1);
 	db_close(db);
 	unlink(file);
+	snprintf(file, sizeof(file), "%s-wal", path);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s-shm", path);
+	unlink(file);
+}
+
+/*
+ * A migration numbered below one already run (two branches landing in
+ * either order) still runs, once.
+ */
+static void
+db_migration_below_the_newest_runs(void **state)
+{
+	char path[] = "/tmp/rekisteri-test-XXXXXX";
+	char file[300];
+	sqlite3 *db;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	db = db_open(path, DB_CREATE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(db_migrate(db, "tests/fixtures/sql/gap-before", NULL, err,
+	    sizeof(err)), 2);
+	assert_int_equal(db_migrate(db, "tests/fixtures/sql/gap-after", NULL, err,
+	    sizeof(err)), 1);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM sqlite_master"
+	    " WHERE name = 'b'"), 1);
+	assert_int_equal(db_migrate(db, "tests/fixtures/sql/gap-after", NULL, err,
+	    sizeof(err)), 0);
+	db_close(db);
+	unlink(path);
 	snprintf(file, sizeof(file), "%s-wal", path);
 	unlink(file);
 	snprintf(file, sizeof(file), "%s-shm", path);
@@ -253,6 +303,7 @@ main(void)
 		cmocka_unit_test(conf_from_environment),
 		cmocka_unit_test(db_pragmas),
 		cmocka_unit_test(db_migrations_apply_in_order_once),
+		cmocka_unit_test(db_migration_below_the_newest_runs),
 		cmocka_unit_test(db_failed_migration_changes_nothing),
 		cmocka_unit_test(db_real_migrations),
 		cmocka_unit_test(i18n_catalogues_complete),

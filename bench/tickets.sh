@@ -1,0 +1,100 @@
+#!/bin/bash
+# tickets.sh — valid submissions of the public request form through the real
+# Apache (scripts/server.sh: spawn-fcgi -n, the executable's own -w workers,
+# synchronous=FULL as lib/db.c opens every database), beside, in the same run
+# and on the same database, a plain insert of the same row (bench/tickets
+# insert: one connection, each row its own BEGIN IMMEDIATE ... COMMIT).
+#
+# Each submission needs its own form token: bench/tickets mints them with the
+# database's secret through request_form_token, the function the form page
+# uses, and the wrk script sends each once. The rate limit is set to its
+# maximum and its counts are cleared before each run; mail is off. Nothing
+# else differs from production: every submission is validated, checked for
+# reuse and rate, numbered, signed (Ed25519) and stored in one transaction,
+# then answered 303.
+#
+# wrk -t2 -c$CONNS -d$DURATION s, $RUNS runs; medians. Target (issue 6):
+# at least 1,000 tickets/s with p99 under 50 ms at c=8.
+#
+# Usage: bash bench/tickets.sh   (after make all build/bench/tickets)
+# Environment: BUILD (build), DURATION (10), RUNS (3), CONNS (8),
+#   WORKERS (2), INSERTS (5000), KEEP_STATE=1 keeps the state folder.
+set -u
+BUILD=${BUILD:-build}
+ROOT=$(pwd)
+DURATION=${DURATION:-10}
+RUNS=${RUNS:-3}
+CONNS=${CONNS:-8}
+WORKERS=${WORKERS:-2}
+INSERTS=${INSERTS:-5000}
+TICKETS=$ROOT/$BUILD/bench/tickets
+export WORKERS
+
+for t in wrk spawn-fcgi /usr/sbin/apache2 "$TICKETS"; do
+	command -v "$t" >/dev/null 2>&1 || {
+		echo "tickets.sh: $t is missing (apt-get install -y wrk spawn-fcgi apache2; make $BUILD/bench/tickets)" >&2
+		exit 1
+	}
+done
+
+STATE=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-bench.XXXXXX")
+chmod 0755 "$STATE"
+. "$ROOT/scripts/server.sh"
+cleanup() {
+	server_stop
+	if [ "${KEEP_STATE:-0}" = 1 ]; then echo "state kept in $STATE"; else rm -rf "$STATE"; fi
+}
+trap cleanup EXIT INT TERM
+
+PORT=
+for _ in $(seq 1 50); do
+	p=$((20000 + RANDOM % 30000))
+	if server_port_free "$p"; then PORT=$p; break; fi
+done
+[ -n "$PORT" ] || { echo "tickets.sh: no free port" >&2; exit 1; }
+
+server_config
+sed -i 's/^rate_limit = .*/rate_limit = 100000/' "$STATE/rekisteri.conf"
+CONF=$STATE/rekisteri.conf
+cli="$ROOT/$BUILD/rekisteri -c $CONF"
+$cli init >/dev/null || exit 1
+$cli keygen >/dev/null || exit 1
+server_start || exit 1
+URL=http://127.0.0.1:$PORT/request
+
+# One submission by hand: it must be a 303, and gives the insert its row.
+tok=$("$TICKETS" tokens "$CONF" 1)
+code=$(curl -s -o /dev/null -w '%{http_code}' --data "form_token=$tok&type=access&name=Bench&email=bench%40example.fi" "$URL")
+[ "$code" = 303 ] || { echo "tickets.sh: a submission got $code, not 303" >&2; exit 1; }
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+web_tps=() web_p99=() ins_tps=() ins_p99=()
+for run in $(seq 1 "$RUNS"); do
+	"$TICKETS" reset "$CONF"
+	# enough tokens for 5,000 tickets/s
+	"$TICKETS" tokens "$CONF" $((DURATION * 5000)) >"$STATE/tokens.txt"
+	out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/bench/tickets.lua" "$URL" -- "$STATE/tokens.txt" 2 | grep '^tickets/s')
+	echo "run $run web:    $out"
+	set -- $out
+	web_tps+=("$2") web_p99+=("$6")
+	[ "$8" = 0 ] || echo "tickets.sh: $8 answers were not 303" >&2
+	out=$("$TICKETS" insert "$CONF" "$INSERTS")
+	echo "run $run insert: $out"
+	set -- $out
+	ins_tps+=("$2") ins_p99+=("$6")
+done
+
+wt=$(printf '%s\n' "${web_tps[@]}" | median)
+wp=$(printf '%s\n' "${web_p99[@]}" | median)
+it=$(printf '%s\n' "${ins_tps[@]}" | median)
+ip=$(printf '%s\n' "${ins_p99[@]}" | median)
+echo
+echo "medians of $RUNS runs, c=$CONNS, $WORKERS workers, synchronous=FULL:"
+printf '  plain insert (baseline)  %8s rows/s     p99 %6s ms\n' "$it" "$ip"
+printf '  tickets via Apache       %8s tickets/s  p99 %6s ms\n' "$wt" "$wp"
+awk -v w="$wt" -v i="$it" 'BEGIN { printf "  ratio tickets/insert     %8.2f\n", w / i }'
+awk -v w="$wt" -v p="$wp" 'BEGIN {
+	ok = (w >= 1000 && p < 50)
+	printf "  target >= 1000/s, p99 < 50 ms: %s\n", ok ? "met" : "NOT met"
+}'

@@ -1,0 +1,551 @@
+/*
+ * request — the public data-subject request form and its tickets:
+ * /request (the form, GET and POST), /request/ticket/TOKEN (the printable
+ * ticket), /request/verify (check a ticket code), /request/key (the public
+ * key as PEM), /request/confirm/TOKEN (the email link). docs/request.md.
+ *
+ * Public: no cookies, nothing from other sites, no personal data in any
+ * URL but the unguessable ticket and confirmation links. It links only
+ * lib/request.c, lib/ticket.c, lib/mail.c and the shared pieces, never the
+ * intranet's write paths (customer, auth).
+ *
+ * Writes are short transactions serialised by a lock file beside the
+ * database (request_prepare), so the workers queue in the kernel instead of
+ * sleeping in SQLite's busy handler (PERF.md: one writer).
+ */
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "buf.h"
+#include "fmt.h"
+#include "log.h"
+#include "mail.h"
+#include "qr.h"
+#include "request.h"
+#include "ticket.h"
+
+#define TICKET_PREFIX	"/request/ticket/"
+#define CONFIRM_PREFIX	"/request/confirm/"
+#define CODE_MAX	8192	/* bytes of a ticket code typed or scanned */
+
+/* The signing keys, reloaded when the key folder changes (rekisteri key rotate). */
+static struct ticket_keys *keys;
+static struct timespec keys_seen;
+static int keys_tried;
+
+/* The autocomplete token of each field (WCAG 1.3.5). */
+static const char *const autocomplete[RF__MAX] = {
+	"name", "organization", "email", "tel", "street-address", "off", "off",
+};
+
+/*
+ * The keys of the folder as it is now: loaded again when its modification
+ * time changed since the last load. NULL (logged once per change) while
+ * there is no usable key.
+ */
+static const struct ticket_keys *
+keys_get(struct app *a)
+{
+	struct stat sb;
+	char err[256];
+
+	if (stat(a->conf.key_dir, &sb) != 0) {
+		if (keys_tried == 0 || keys != NULL)
+			LOG_ERR("the key folder is missing: run rekisteri keygen");
+		if (keys != NULL)
+			ticket_keys_free(keys);
+		keys = NULL;
+		keys_tried = 1;
+		return NULL;
+	}
+	if (keys_tried && sb.st_mtim.tv_sec == keys_seen.tv_sec &&
+	    sb.st_mtim.tv_nsec == keys_seen.tv_nsec)
+		return keys;
+	keys_seen = sb.st_mtim;
+	keys_tried = 1;
+	if (keys != NULL)
+		ticket_keys_free(keys);
+	if ((keys = ticket_keys_load(a->conf.key_dir, 1, err, sizeof(err))) ==
+	    NULL)
+		LOG_ERR("no signing key: %s", err);
+	return keys;
+}
+
+static void
+page(struct app *a, struct req *r, int status, const char *name,
+    struct tmpl_model *m)
+{
+	resp_header(r, "Cache-Control", "no-store");
+	app_page(a, r, status, name, m);
+}
+
+static void
+redirect(struct req *r, const char *to)
+{
+	resp_header(r, "Location", to);
+	resp_header(r, "Cache-Control", "no-store");
+	resp_send(r, 303, NULL, NULL, 0);
+}
+
+/* The controller, for where to send paper and whom to ask. */
+static void
+controller_model(struct app *a, struct tmpl_map *root)
+{
+	struct tmpl_map *c = tm_map(root, "controller");
+
+	tm_str(c, "name", a->conf.controller_name);
+	tm_str(c, "address", a->conf.controller_address ?
+	    a->conf.controller_address : "");
+	tm_str(c, "email", a->conf.controller_email);
+}
+
+/*
+ * The form's model: each field with its label, hint, value and error;
+ * the types with their help; a summary of the errors at the top linking to
+ * the fields; a form token (fresh, or the one sent when it is still good).
+ */
+static struct tmpl_model *
+form_model(struct app *a, struct req *r, const struct request_form *f,
+    const char *token)
+{
+	struct tmpl_model *m = tm_new();
+	struct tmpl_map *root = tm_root(m);
+	struct tmpl_list *fields = tm_list(root, "fields"),
+	    *types = tm_list(root, "types"), *summary = tm_list(root, "errors");
+	char key[64], tok[REQUEST_FORM_TOKEN_MAX], href[64];
+
+	if (token == NULL || token[0] == '\0') {
+		request_form_token(time(NULL), tok);
+		token = tok;
+	}
+	tm_str(root, "form_token", token);
+	tm_str(root, "form_action", r->lang == LANG_EN ? "/request?lang=en" :
+	    "/request?lang=fi");
+	tm_bool(root, "mail", a->conf.sendmail != NULL);
+	controller_model(a, root);
+	for (int i = 0; i < RT__MAX; i++) {
+		struct tmpl_map *t = tm_list_map(types);
+		char id[48];
+
+		snprintf(id, sizeof(id), "type-%s", rtype_names[i]);
+		tm_str(t, "id", id);
+		snprintf(id, sizeof(id), "type-%s-help", rtype_names[i]);
+		tm_str(t, "help_id", id);
+		tm_str(t, "value", rtype_names[i]);
+		snprintf(key, sizeof(key), "request.type.%s", rtype_names[i]);
+		tm_str(t, "label", i18n_msg(a->msgs, r->lang, key));
+		snprintf(key, sizeof(key), "request.help.%s", rtype_names[i]);
+		tm_str(t, "help", i18n_msg(a->msgs, r->lang, key));
+		tm_bool(t, "checked", f != NULL && (f->types & (1u << i)));
+	}
+	if (f != NULL && f->types_err != NULL) {
+		struct tmpl_map *e = tm_list_map(summary);
+
+		tm_str(root, "types_error", i18n_msg(a->msgs, r->lang,
+		    f->types_err));
+		tm_str(root, "types_error_id", "types-error");
+		tm_str(e, "href", "#type-access");
+		tm_str(e, "text", i18n_msg(a->msgs, r->lang, f->types_err));
+	}
+	for (int i = 0; i < RF__MAX; i++) {
+		struct tmpl_map *fm = tm_list_map(fields);
+		const char *n = rfield_names[i];
+
+		tm_str(fm, "name", n);
+		snprintf(href, sizeof(href), "f-%s", n);
+		tm_str(fm, "id", href);
+		snprintf(key, sizeof(key), "request.field.%s", n);
+		tm_str(fm, "label", i18n_msg(a->msgs, r->lang, key));
+		snprintf(key, sizeof(key), "request.hint.%s", n);
+		tm_str(fm, "hint", i18n_msg(a->msgs, r->lang, key));
+		snprintf(href, sizeof(href), "f-%s-hint", n);
+		tm_str(fm, "hint_id", href);
+		tm_str(fm, "value", f != NULL && f->v[i] ? f->v[i] : "");
+		tm_int(fm, "maxlength", rfield_max[i]);
+		tm_str(fm, "autocomplete", autocomplete[i]);
+		tm_bool(fm, "is_textarea", i == RF_TEXT || i == RF_ADDRESS);
+		tm_bool(fm, "is_input", i != RF_TEXT && i != RF_ADDRESS);
+		tm_int(fm, "rows", i == RF_TEXT ? 8 : 3);
+		tm_str(fm, "type", i == RF_EMAIL ? "email" : i == RF_PHONE ? "tel" :
+		    "text");
+		tm_bool(fm, "required", i == RF_NAME);
+		if (f != NULL && f->errs[i] != NULL) {
+			struct tmpl_map *e = tm_list_map(summary);
+			const char *msg = i18n_msg(a->msgs, r->lang, f->errs[i]);
+
+			snprintf(href, sizeof(href), "f-%s-error f-%s-hint", n, n);
+			tm_str(fm, "describedby", href);
+			snprintf(href, sizeof(href), "f-%s-error", n);
+			tm_str(fm, "error_id", href);
+			tm_str(fm, "error", msg);
+			tm_str(fm, "invalid", "true");
+			snprintf(href, sizeof(href), "#f-%s", n);
+			tm_str(e, "href", href);
+			tm_str(e, "text", msg);
+		} else {
+			snprintf(href, sizeof(href), "f-%s-hint", n);
+			tm_str(fm, "describedby", href);
+		}
+	}
+	return m;
+}
+
+/* The refusal for the honeypot and the rate limit alike: it does not say which. */
+static void
+refuse(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = tm_new();
+
+	controller_model(a, tm_root(m));
+	resp_header(r, "Retry-After", "3600");
+	page(a, r, 429, "request-refused.xhtml", m);
+}
+
+/* Mail after a stored request: the requester's confirmation and the contact's notice. */
+static void
+send_mail(struct app *a, struct req *r, const struct request_form *f,
+    const struct request_stored *s)
+{
+	const char *from = a->conf.mail_from ? a->conf.mail_from :
+	    a->conf.controller_email;
+	struct buf subj = BUF_INIT, body = BUF_INIT;
+	struct mail m;
+	char deadline[64];
+	int failed = 0;
+	enum lang l = r->lang;
+
+	fmt_date(deadline, sizeof(deadline), l, s->deadline);
+	if (s->confirm[0] != '\0') {
+		buf_addf(&subj, "%s %s", i18n_msg(a->msgs, l,
+		    "request.mail.subject"), s->number);
+		buf_addf(&body, "%s\n\n%s: %s\n%s: %s\n\n%s\n%s%s%s\n\n%s\n%s%s%s\n\n"
+		    "%s\n%s\n",
+		    i18n_msg(a->msgs, l, "request.mail.lead"),
+		    i18n_msg(a->msgs, l, "ticket.number"), s->number,
+		    i18n_msg(a->msgs, l, "ticket.deadline"), deadline,
+		    i18n_msg(a->msgs, l, "request.mail.ticket_link"),
+		    a->conf.base_url, TICKET_PREFIX, s->token,
+		    i18n_msg(a->msgs, l, "request.mail.confirm_link"),
+		    a->conf.base_url, CONFIRM_PREFIX, s->confirm,
+		    i18n_msg(a->msgs, l, "request.mail.not_you"),
+		    a->conf.controller_name);
+		m.from = from;
+		m.to = f->v[RF_EMAIL];
+		m.subject = subj.data;
+		m.body = body.data;
+		if (mail_send(a->conf.sendmail, &m) != 0)
+			failed = 1;
+	}
+	/* the register's contact: the number and the deadline, nothing personal */
+	if (a->conf.contact_email != NULL) {
+		buf_reset(&subj);
+		buf_reset(&body);
+		fmt_date(deadline, sizeof(deadline), LANG_FI, s->deadline);
+		buf_addf(&subj, "%s %s", i18n_msg(a->msgs, LANG_FI,
+		    "request.mail.staff_subject"), s->number);
+		buf_addf(&body, "%s\n\n%s: %s\n%s: %s\n\n%s/intranet/\n",
+		    i18n_msg(a->msgs, LANG_FI, "request.mail.staff_lead"),
+		    i18n_msg(a->msgs, LANG_FI, "ticket.number"), s->number,
+		    i18n_msg(a->msgs, LANG_FI, "ticket.deadline"), deadline,
+		    a->conf.base_url);
+		m.from = from;
+		m.to = a->conf.contact_email;
+		m.subject = subj.data;
+		m.body = body.data;
+		if (mail_send(a->conf.sendmail, &m) != 0)
+			LOG_ERR("notice of %s to the contact address failed",
+			    s->number);
+	}
+	if (failed) {
+		LOG_ERR("confirmation of %s failed; the ticket stands", s->number);
+		if (request_mail_failed(a->db, s->number) != 0)
+			LOG_ERR("cannot record the failed mail of %s", s->number);
+	}
+	buf_free(&subj);
+	buf_free(&body);
+}
+
+/* GET and POST /request: the form; a valid one becomes a ticket (303). */
+static void
+page_form(struct app *a, struct req *r)
+{
+	struct request_form f;
+	struct request_stored s;
+	char form_id[REQUEST_FORM_ID_HEX], to[128];
+	const struct ticket_keys *k;
+	enum request_token tok;
+	int bad;
+
+	if (r->method != METHOD_POST) {
+		page(a, r, 200, "request.xhtml", form_model(a, r, NULL, NULL));
+		return;
+	}
+	bad = request_from_form(&r->form, &f);
+	if (f.honeypot) {
+		request_form_free(&f);
+		refuse(a, r);
+		return;
+	}
+	tok = request_token_check(f.token, time(NULL), a->conf.form_lifetime,
+	    form_id);
+	if (tok != RTOK_OK) {
+		/* the values stay; a fresh token; errors shown too */
+		page(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
+		request_form_free(&f);
+		return;
+	}
+	if (bad > 0) {
+		struct tmpl_model *m = form_model(a, r, &f, f.token);
+
+		tm_bool(tm_root(m), "failed", 1);
+		page(a, r, 400, "request.xhtml", m);
+		request_form_free(&f);
+		return;
+	}
+	if ((k = keys_get(a)) == NULL) {
+		struct tmpl_model *m = form_model(a, r, &f, f.token);
+
+		tm_bool(tm_root(m), "store_failed", 1);
+		page(a, r, 500, "request.xhtml", m);
+		request_form_free(&f);
+		return;
+	}
+	switch (request_store(a->db, k, &f, form_id, r->remote_addr,
+	    a->conf.rate_limit, r->lang, a->conf.sendmail != NULL, &s)) {
+	case RQ_STORED:
+		break;
+	case RQ_USED:
+		page(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
+		request_form_free(&f);
+		return;
+	case RQ_REFUSED:
+		request_form_free(&f);
+		refuse(a, r);
+		return;
+	case RQ_ERROR:
+	default: {
+		/* nothing stored: the form again, its values kept */
+		struct tmpl_model *m = form_model(a, r, &f, f.token);
+
+		tm_bool(tm_root(m), "store_failed", 1);
+		page(a, r, 500, "request.xhtml", m);
+		request_form_free(&f);
+		return;
+	}
+	}
+	if (a->conf.sendmail != NULL)
+		send_mail(a, r, &f, &s);
+	request_form_free(&f);
+	snprintf(to, sizeof(to), TICKET_PREFIX "%s", s.token);
+	redirect(r, to);
+}
+
+/* GET /request/ticket/TOKEN: the printable ticket, in the form's language unless ?lang= says. */
+static void
+page_ticket(struct app *a, struct req *r)
+{
+	struct request rq;
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	char *svg;
+	int rc;
+
+	if ((rc = request_by_token(a->db, r->path + strlen(TICKET_PREFIX),
+	    &rq)) != 0) {
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	if (lang_parse(kv_get(&r->query, "lang")) < 0)
+		r->lang = rq.lang;
+	m = tm_new();
+	root = tm_root(m);
+	request_to_model(&rq, r->lang, a->msgs, tm_map(root, "t"));
+	controller_model(a, root);
+	tm_bool(root, "has_email", rq.v[RF_EMAIL][0] != '\0');
+	tm_bool(root, "mail_sent", strcmp(rq.mail_state, "sent") == 0);
+	tm_bool(root, "mail_failed", strcmp(rq.mail_state, "failed") == 0);
+	tm_bool(root, "mail_none", rq.v[RF_EMAIL][0] != '\0' &&
+	    strcmp(rq.mail_state, "none") == 0);
+	tm_str(root, "print_css_href", "/static/request.css");
+	if ((svg = qr_svg(rq.code, i18n_msg(a->msgs, r->lang,
+	    "ticket.qr_title"))) == NULL) {
+		LOG_ERR("no QR code for %s", rq.number);
+		request_free(&rq);
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	tm_html(root, "qr", svg);
+	free(svg);
+	request_free(&rq);
+	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
+	page(a, r, 200, "request-ticket.xhtml", m);
+}
+
+/*
+ * GET /request/verify: the form. POST: check the code sent and answer
+ * valid (number, date, types, key) or invalid (why) — nothing personal.
+ */
+static void
+page_verify(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = tm_new();
+	struct tmpl_map *root = tm_root(m);
+	const struct ticket_keys *k;
+	const char *code, *why = NULL;
+	struct ticket t;
+	int rc;
+
+	if (r->method != METHOD_POST) {
+		page(a, r, 200, "request-verify.xhtml", m);
+		return;
+	}
+	code = kv_get(&r->form, "code");
+	tm_bool(root, "checked", 1);
+	if (code == NULL || kv_count(&r->form, "code") != 1 ||
+	    strlen(code) > CODE_MAX) {
+		why = "ticket.invalid.format";
+		rc = 1;
+	} else if ((k = keys_get(a)) == NULL) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	} else {
+		memset(&t, 0, sizeof(t));
+		rc = ticket_verify(k, code, &t, &why);
+	}
+	if (rc < 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	if (rc == 0) {
+		struct tmpl_map *v = tm_map(root, "valid");
+		struct tmpl_list *types = tm_list(v, "types");
+		char d[96], key[64];
+
+		tm_str(v, "number", t.number);
+		fmt_datetime(d, sizeof(d), r->lang, t.received);
+		tm_str(v, "received", d);
+		tm_str(v, "received_utc", t.received);
+		tm_str(v, "key_id", t.key_id);
+		for (int i = 0; i < RT__MAX; i++)
+			if (t.types & (1u << i)) {
+				snprintf(key, sizeof(key), "request.type.%s",
+				    rtype_names[i]);
+				tm_list_str(types, i18n_msg(a->msgs, r->lang, key));
+			}
+		ticket_free(&t);
+	} else {
+		tm_str(root, "invalid", i18n_msg(a->msgs, r->lang, why ? why :
+		    "ticket.invalid.format"));
+	}
+	page(a, r, 200, "request-verify.xhtml", m);
+}
+
+/* GET /request/key[?id=KEYID]: a public key as PEM, the current one by default. */
+static void
+page_key(struct app *a, struct req *r)
+{
+	const struct ticket_keys *k = keys_get(a);
+	const char *id = kv_get(&r->query, "id");
+	struct buf pem = BUF_INIT;
+
+	if (id != NULL && (strlen(id) != 16 ||
+	    strspn(id, "0123456789abcdef") != 16)) {
+		app_error(a, r, 404);
+		return;
+	}
+	if (k == NULL || ticket_keys_pem(k, id, &pem) != 0) {
+		buf_free(&pem);
+		app_error(a, r, 404);
+		return;
+	}
+	resp_header(r, "Cache-Control", "no-cache");
+	resp_send(r, 200, "text/plain; charset=us-ascii", pem.data, pem.len);
+	buf_free(&pem);
+}
+
+/*
+ * /request/confirm/TOKEN: GET shows a button (link checkers that fetch
+ * links do not confirm anything); POST records that the requester has the
+ * address. Only the ticket number is shown.
+ */
+static void
+page_confirm(struct app *a, struct req *r)
+{
+	const char *token = r->path + strlen(CONFIRM_PREFIX);
+	char number[24];
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	int rc;
+
+	rc = request_confirm(a->db, token, r->method == METHOD_POST, number);
+	if (rc == 1 || rc < 0) {
+		app_error(a, r, rc == 1 ? 404 : 500);
+		return;
+	}
+	m = tm_new();
+	root = tm_root(m);
+	tm_str(root, "number", number);
+	tm_str(root, "action", r->path);
+	tm_bool(root, "done", r->method == METHOD_POST && rc == 0);
+	tm_bool(root, "before", rc == 2);
+	tm_bool(root, "ask", r->method != METHOD_POST && rc == 0);
+	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
+	page(a, r, 200, "request-confirm.xhtml", m);
+}
+
+static int
+request_init(struct app *a)
+{
+	struct buf lock = BUF_INIT;
+	int rc;
+
+	fmt_init();
+	buf_addf(&lock, "%s.request-lock", a->conf.db_path);
+	rc = request_prepare(a->db, lock.data);
+	buf_free(&lock);
+	if (rc != 0)
+		return -1;
+	(void)keys_get(a);	/* logs now when there is no key yet */
+	return 0;
+}
+
+static void
+request_fini(struct app *a)
+{
+	(void)a;
+	if (keys != NULL)
+		ticket_keys_free(keys);
+	keys = NULL;
+	request_finalize();
+}
+
+static const struct route routes[] = {
+	{ "/request", METHOD_GET | METHOD_POST, 0, page_form, 0 },
+	{ TICKET_PREFIX, METHOD_GET, 1, page_ticket, 0 },
+	{ "/request/verify", METHOD_GET | METHOD_POST, 0, page_verify, 0 },
+	{ "/request/key", METHOD_GET, 0, page_key, 0 },
+	{ CONFIRM_PREFIX, METHOD_GET | METHOD_POST, 1, page_confirm, 0 },
+};
+
+int
+main(int argc, char *argv[])
+{
+	struct app a = {
+		.name = "request",
+		.routes = routes,
+		.nroutes = sizeof(routes) / sizeof(routes[0]),
+		.db_mode = DB_READWRITE,
+		.init = request_init,
+		.fini = request_fini,
+	};
+
+	return app_main(&a, argc, argv);
+}

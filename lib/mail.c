@@ -1,0 +1,243 @@
+/* mail.c — see mail.h. */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "log.h"
+#include "mail.h"
+
+#define LINE_MAX_BYTES	998	/* RFC 5322 */
+#define WAIT_MS		30000
+#define WORD_BYTES	45	/* bytes of subject per encoded-word: 60 in base64 */
+
+extern char **environ;
+
+/* A plain address: local@domain of printable ASCII or UTF-8, nothing that separates or quotes. */
+static int
+address_ok(const char *a)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const char *at;
+
+	if (a == NULL || a[0] == '\0' || a[0] == '-' || strlen(a) > 254 ||
+	    (at = strchr(a, '@')) == NULL || at == a || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL)
+		return 0;
+	for (; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f || strchr("\"(),:;<>[\\]", *p) != NULL)
+			return 0;
+	return 1;
+}
+
+/* No control characters at all (one-line header values). */
+static int
+line_ok(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+body_ok(const char *s)
+{
+	size_t line = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\n') {
+			line = 0;
+			continue;
+		}
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f ||
+		    ++line > LINE_MAX_BYTES)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+ascii(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * "Subject: " and s as RFC 2047 encoded-words, each of whole UTF-8
+ * characters, folded one word per line.
+ */
+static void
+subject_encoded(const char *s, struct buf *out)
+{
+	size_t n = strlen(s), i = 0;
+	char b64[sodium_base64_ENCODED_LEN(WORD_BYTES + 4,
+	    sodium_base64_VARIANT_ORIGINAL)];
+
+	buf_adds(out, "Subject:");
+	while (i < n) {
+		size_t take = n - i > WORD_BYTES ? WORD_BYTES : n - i;
+
+		/* do not split a character: back up over continuation bytes */
+		while (i + take < n && take > 1 &&
+		    ((unsigned char)s[i + take] & 0xc0) == 0x80)
+			take--;
+		sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)s + i,
+		    take, sodium_base64_VARIANT_ORIGINAL);
+		buf_addf(out, "%s=?UTF-8?B?%s?=", i == 0 ? " " : "\n ", b64);
+		i += take;
+	}
+	buf_addc(out, '\n');
+}
+
+int
+mail_format(const struct mail *m, struct buf *out)
+{
+	static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	    "Fri", "Sat" };
+	static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	unsigned char id[12];
+	char idhex[25];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!address_ok(m->from) || !address_ok(m->to) || m->subject == NULL ||
+	    !line_ok(m->subject) || strlen(m->subject) > 500 || m->body == NULL ||
+	    !body_ok(m->body))
+		return -1;
+	gmtime_r(&now, &tm);
+	randombytes_buf(id, sizeof(id));
+	sodium_bin2hex(idhex, sizeof(idhex), id, sizeof(id));
+	buf_addf(out, "From: %s\nTo: %s\n", m->from, m->to);
+	if (ascii(m->subject) && strlen(m->subject) < 900)
+		buf_addf(out, "Subject: %s\n", m->subject);
+	else
+		subject_encoded(m->subject, out);
+	buf_addf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\n",
+	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+	buf_addf(out, "Message-ID: <%s%s>\n", idhex, strchr(m->from, '@'));
+	buf_adds(out, "Auto-Submitted: auto-generated\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: text/plain; charset=UTF-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\n");
+	buf_adds(out, m->body);
+	if (out->len > 0 && out->data[out->len - 1] != '\n')
+		buf_addc(out, '\n');
+	return 0;
+}
+
+/* Write all of s[0..n) to fd; 0 or -1. */
+static int
+write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Wait for pid at most WAIT_MS, then kill it. Its exit status, or -1. */
+static int
+reap(pid_t pid)
+{
+	long waited = 0, step = 1;
+	int st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (waited >= WAIT_MS) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			LOG_ERR("sendmail did not finish in %d s; killed",
+			    WAIT_MS / 1000);
+			return -1;
+		}
+		{
+			struct timespec ts = { 0, step * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		waited += step;
+		if (step < 50)
+			step *= 2;
+	}
+}
+
+int
+mail_send(const char *path, const struct mail *m)
+{
+	struct buf msg = BUF_INIT;
+	int p[2], rc = -1, status;
+	pid_t pid;
+
+	if (path == NULL || mail_format(m, &msg) != 0) {
+		LOG_ERR("refused to build a message (bad header value)");
+		buf_free(&msg);
+		return -1;
+	}
+	if (pipe(p) != 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) != 0) {
+		LOG_ERR("pipe: %s", strerror(errno));
+		buf_free(&msg);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		LOG_ERR("fork: %s", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		buf_free(&msg);
+		return -1;
+	}
+	if (pid == 0) {
+		/* no shell: the program and fixed arguments; the address is one argv entry after "--" */
+		char *const argv[] = { (char *)path, (char *)"-i", (char *)"--",
+		    (char *)m->to, NULL };
+		int null = open("/dev/null", O_RDWR);
+
+		if (dup2(p[0], 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
+		    dup2(null, 2) < 0)
+			_exit(127);
+		closefrom(3);
+		signal(SIGPIPE, SIG_DFL);
+		execve(path, argv, environ);
+		_exit(127);
+	}
+	close(p[0]);
+	if (write_all(p[1], msg.data, msg.len) != 0)
+		LOG_ERR("sendmail did not read the message");
+	close(p[1]);
+	status = reap(pid);
+	if (status == 0)
+		rc = 0;
+	else
+		LOG_ERR("sendmail failed (status %d)", status);
+	buf_free(&msg);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/* request.h — data-subject requests: the public form's fields with their limits and validators, form tokens, the rate limit, storing a request with its signed ticket in one transaction, and the reception's queue. */
+#ifndef REKISTERI_REQUEST_H
+#define REKISTERI_REQUEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "i18n.h"
+#include "req.h"
+#include "ticket.h"
+#include "tmpl.h"
+
+/* The form's fields, in form order; each is a column of requests. */
+enum rfield {
+	RF_NAME,		/* required */
+	RF_ORGANISATION,
+	RF_EMAIL,		/* an email or a postal address is required */
+	RF_PHONE,		/* E.164 */
+	RF_ADDRESS,		/* lines joined by ", " */
+	RF_CUSTOMER_NUMBER,	/* letters, digits, '-'; upper-cased */
+	RF_TEXT,		/* required for rectification */
+	RF__MAX
+};
+
+/* A field's form key and column: "name", ..., "free_text". */
+extern const char *const rfield_names[RF__MAX];
+/* A field's limit in characters (for maxlength and the docs). */
+extern const unsigned rfield_max[RF__MAX];
+
+/* Form keys besides the fields. */
+#define REQUEST_KEY_TYPE	"type"		/* repeated: rtype_names */
+#define REQUEST_KEY_TOKEN	"form_token"
+#define REQUEST_KEY_HONEYPOT	"homepage"	/* hidden; people leave it empty */
+
+/* A link token (ticket page, email confirmation): 128 random bits in hex. */
+#define REQUEST_LINK_HEX	33
+/* A form token: "ISSUED.FORMID.MAC" (docs/request.md). */
+#define REQUEST_FORM_TOKEN_MAX	128
+#define REQUEST_FORM_ID_HEX	33
+
+/*
+ * A submitted form, read by request_from_form: every value normalised, or
+ * as typed when it is in error (so the form can be shown again). Strings
+ * owned (request_form_free).
+ */
+struct request_form {
+	char		*v[RF__MAX];
+	const char	*errs[RF__MAX];	/* message key per field, NULL when good */
+	unsigned	 types;		/* 1u << enum rtype */
+	const char	*types_err;	/* message key, NULL when good */
+	int		 honeypot;	/* the hidden field was filled in */
+	char		 token[REQUEST_FORM_TOKEN_MAX];	/* as sent, "" if none/bad */
+};
+
+/*
+ * Read form into f: each field through its validator (validate.h) and
+ * limit, a key sent twice is an error, the types (unknown names are an
+ * error, at least one is required), and the rules across fields: a name;
+ * an email or a postal address, so the answer can be delivered; free text
+ * for rectification (what is wrong, what is right). Returns the number of
+ * errors. f is filled in any case (request_form_free it).
+ */
+int	 request_from_form(const struct kvlist *form, struct request_form *f);
+void	 request_form_free(struct request_form *);
+
+/*
+ * Prepare this module's statements on db and read (or, on first use, make)
+ * the form tokens' secret. lock_path, when not NULL, is a file whose
+ * exclusive flock(2) serialises the writers of every process of the
+ * request executable (woken at once, unlike SQLite's sleeping busy
+ * handler). 0 or -1 (logged).
+ */
+int	 request_prepare(sqlite3 *db, const char *lock_path);
+void	 request_finalize(void);
+
+/*
+ * A new form token for a form fetched at now: "ISSUED.FORMID.MAC", where
+ * ISSUED is Unix time in decimal, FORMID 128 random bits in hex and MAC
+ * the hex crypto_auth (HMAC-SHA-512-256) of "rekisteri-form:ISSUED.FORMID"
+ * under the secret. Needs request_prepare.
+ */
+void	 request_form_token(time_t now, char out[REQUEST_FORM_TOKEN_MAX]);
+
+enum request_token {
+	RTOK_OK,
+	RTOK_BAD,	/* not a token of ours (malformed, MAC fails) */
+	RTOK_EXPIRED	/* older than lifetime minutes, or from the future */
+};
+
+/* Check token at now; on RTOK_OK form_id gets its FORMID. */
+enum request_token request_token_check(const char *token, time_t now,
+	    int lifetime_min, char form_id[REQUEST_FORM_ID_HEX]);
+
+/* What request_store made: for the redirect, the mail and the logs. */
+struct request_stored {
+	char	 number[24];	/* TS-2026-000042 */
+	char	 received[24];	/* UTC */
+	char	 deadline[11];	/* YYYY-MM-DD */
+	char	 token[REQUEST_LINK_HEX];	/* the ticket page's */
+	char	 confirm[REQUEST_LINK_HEX];	/* email confirmation; "" without email */
+};
+
+enum request_result {
+	RQ_ERROR = -1,
+	RQ_STORED = 0,
+	RQ_USED = 1,		/* this form token has made a ticket already */
+	RQ_REFUSED = 2		/* rate limit: client made limit requests in the last hour */
+};
+
+/*
+ * Store a valid form f (request_from_form returned 0) as a new request in
+ * ONE transaction (BEGIN IMMEDIATE ... COMMIT, under the lock file): the
+ * checks of form_id's reuse and client's rate, the next number of the year
+ * (TS-YYYY-NNNNNN), the ticket signed with the current key of keys, the
+ * row with the signed code, the hashed link tokens and mail_state ("sent"
+ * when mail will be sent, else "none"), and the rate count. A failure
+ * anywhere rolls back everything: no ticket exists that is not stored.
+ * client is the address (kept only as a keyed hash); lang the form's.
+ */
+enum request_result request_store(sqlite3 *, const struct ticket_keys *keys,
+	    const struct request_form *f, const char *form_id,
+	    const char *client, int rate_limit, enum lang lang, int mail,
+	    struct request_stored *out);
+
+/* Mark request number's mail as failed (the ticket stays). 0 or -1. */
+int	 request_mail_failed(sqlite3 *, const char *number);
+
+/* A stored request. Strings owned (request_free). */
+struct request {
+	long long	 id;
+	char		 number[24];
+	char		 received[24];	/* UTC */
+	char		 deadline[11];
+	unsigned	 types;
+	enum lang	 lang;
+	char		*v[RF__MAX];	/* NULL in list rows (no personal data) */
+	char		*code;		/* NULL in list rows */
+	char		 key_id[17];
+	char		 status[16];	/* received, in_progress, done, refused */
+	char		 mail_state[8];	/* none, sent, failed */
+	char		 email_confirmed_at[24];	/* "" when not */
+	char		 identity_method[16];	/* "" when not checked */
+	char		*identity_note;
+	long long	 identity_by;	/* users.id, 0 when not checked */
+	char		 identity_at[24];
+	char		 paper_received_at[24];	/* "" when none */
+	long long	 paper_by;
+};
+
+void	 request_free(struct request *);
+
+/* Request id: 0, 1 when there is none, -1 on error. */
+int	 request_get(sqlite3 *, long long id, struct request *);
+/* The request whose ticket page token is token (hex): 0, 1 none, -1. */
+int	 request_by_token(sqlite3 *, const char *token, struct request *);
+
+/*
+ * The email confirmation with link token ctoken: with record, record that
+ * the requester followed it (proof of control of the address) unless
+ * recorded before; without, only look. 0: recorded now (record) or not
+ * yet recorded (look); 2: recorded before; 1: no such token; -1: error.
+ * number gets the request's number for 0 and 2.
+ */
+int	 request_confirm(sqlite3 *, const char *ctoken, int record,
+	    char number[24]);
+
+/*
+ * The reception's queue, newest first: page (from 1) of per_page rows
+ * (1..500) without personal data (v, code NULL) into *rows (caller frees
+ * with request_list_free), *n rows, *total requests in all. 0 or -1.
+ */
+int	 request_list(sqlite3 *, int page, int per_page, struct request **rows,
+	    size_t *n, long long *total);
+void	 request_list_free(struct request *rows, size_t n);
+
+/* How staff checked the requester's identity. */
+enum request_idmethod {
+	RID_EMAIL_CODE,		/* the one-time link or code to the email on file */
+	RID_RECORD_MATCH,	/* compared with what the register holds */
+	RID_OTHER,		/* with a note saying how */
+	RID__MAX
+};
+extern const char *const request_idmethod_names[RID__MAX];
+int	 request_idmethod_parse(const char *);	/* index or -1 */
+
+/*
+ * Record 'identity checked' on request id: how, a note (one line, at most
+ * 500 characters; required for RID_OTHER), by user_id, now. Inside the
+ * caller's transaction or on its own. 0; 1 refused with *why a message
+ * key (request.none: no such request; request.err.note: a bad or missing
+ * note); -1 error. Needs request_prepare, as do all below.
+ */
+int	 request_identity(sqlite3 *, long long id, enum request_idmethod how,
+	    const char *note, long long user_id, const char **why);
+
+/*
+ * Record 'paper copy received' on request id, from the code scanned or
+ * typed from the paper: it must verify with keys and be this request's
+ * ticket. 0 recorded (date and user_id); 1 refused with *why a message
+ * key (ticket.invalid.format, .key, .signature; request.paper.other_ticket
+ * for a valid code of another ticket; request.paper.already; or
+ * request.none for no such request); -1 error.
+ */
+int	 request_paper(sqlite3 *, const struct ticket_keys *keys, long long id,
+	    const char *code, long long user_id, const char **why);
+
+/*
+ * Put r into map m for a page in lang: id, number, received (formatted,
+ * Helsinki time) and received_utc, request_lang (the form's language),
+ * key_id, deadline (formatted) and deadline_iso,
+ * overdue (bool: past the deadline and not done or refused), types (list
+ * of {name, label}), status and status_label, mail_state, email_confirmed
+ * (bool), identity {method, label, note, at} when checked, paper_at when
+ * received; and, when loaded, the fields under their names and code.
+ */
+void	 request_to_model(const struct request *r, enum lang,
+	    const struct i18n *msgs, struct tmpl_map *m);
+
+/* The request's types as labels in lang, ", "-separated, into out. */
+void	 request_types_text(unsigned types, enum lang, const struct i18n *msgs,
+	    struct buf *out);
+
+#endif

@@ -1,0 +1,296 @@
+/*
+ * test_reception.c — the intranet's reception of data-subject requests,
+ * through the real server: requests filed on the public form appear in the
+ * queue (with deadlines, without personal data), a request's page is
+ * audited, 'identity checked' needs a method (and a note for "other"; the
+ * email method only after the link was followed), and 'paper copy
+ * received' accepts only this request's own validly signed code.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include <sqlite3.h>
+
+#include "http.h"
+
+#define PW	"Pyynnöt käsitellään ajallaan 5"
+
+static char *handler_id, *handler_csrf, *num[2];
+static long long req_id[2];
+
+/* A text column from the test's database (first row), or NULL; caller frees. */
+static char *
+db_text(const char *sql, const char *arg)
+{
+	char path[1024], *v = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* File a request on the public form; its number. */
+static char *
+file_request(const char *type, const char *name, const char *email)
+{
+	struct http_resp r;
+	const char *p, *q;
+	char *token, *body, *loc, *n;
+
+	http_fetch(&r, "GET", "/request", NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	p = strstr(r.body.data, "name=\"form_token\" value=\"");
+	assert_non_null(p);
+	p += strlen("name=\"form_token\" value=\"");
+	q = strchr(p, '"');
+	token = xstrndup(p, (size_t)(q - p));
+	http_resp_free(&r);
+	body = http_form("form_token", token, "type", type, "name", name,
+	    "email", email, NULL);
+	http_session(&r, "POST", "/request", NULL, body);
+	free(body);
+	free(token);
+	assert_int_equal(r.status, 303);
+	loc = http_header(&r, "Location");
+	assert_non_null(loc);
+	http_resp_free(&r);
+	n = db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1", NULL);
+	assert_non_null(n);
+	free(loc);
+	return n;
+}
+
+static int
+setup(void **st)
+{
+	struct buf cmd = BUF_INIT;
+	struct http_resp r;
+	const char *cli = getenv("REKISTERI_CLI");
+	int rc;
+
+	(void)st;
+	if (cli == NULL)
+		return -1;
+	buf_addf(&cmd, "printf '%%s\\n' '%s' | %s user add recv1 --role handler "
+	    "--nda 2026-01-15 --password-stdin >/dev/null && printf '%%s\\n' '%s'"
+	    " | %s user add recvaud --role auditor --nda 2026-01-15 "
+	    "--password-stdin >/dev/null", PW, cli, PW, cli);
+	rc = system(cmd.data);
+	buf_free(&cmd);
+	if (rc != 0)
+		return -1;
+	num[0] = file_request("access", "Riikka Pyytäjä", "riikka@example.fi");
+	num[1] = file_request("erasure", "Olli Toinen", "olli@example.fi");
+	req_id[0] = http_db_int("SELECT id FROM requests WHERE number = ?1",
+	    num[0]);
+	req_id[1] = http_db_int("SELECT id FROM requests WHERE number = ?1",
+	    num[1]);
+	handler_id = http_login("recv1", PW);
+	http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+	handler_csrf = http_csrf(&r);
+	http_resp_free(&r);
+	return handler_csrf == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **st)
+{
+	(void)st;
+	free(handler_id);
+	free(handler_csrf);
+	free(num[0]);
+	free(num[1]);
+	return 0;
+}
+
+/* The queue: numbers, types, deadlines; no names or addresses; not for auditors. */
+static void
+queue(void **st)
+{
+	struct http_resp r;
+	char *aud, *deadline;
+
+	(void)st;
+	http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, num[0]));
+	assert_true(http_body_has(&r, num[1]));
+	assert_true(http_body_has(&r, "Tarkastus"));
+	assert_false(http_body_has(&r, "Riikka"));
+	assert_false(http_body_has(&r, "riikka@example.fi"));
+	/* without sendmail the page says email checks are unavailable */
+	assert_true(http_body_has(&r, "Sähköpostia ei ole määritetty"));
+	http_resp_free(&r);
+	/* the deadline is one calendar month after receipt (1182/71) */
+	deadline = db_text("SELECT deadline FROM requests WHERE number = ?1",
+	    num[0]);
+	assert_non_null(deadline);
+	assert_int_equal(strlen(deadline), 10);
+	free(deadline);
+	aud = http_login("recvaud", PW);
+	http_session(&r, "GET", "/intranet/requests", aud, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	free(aud);
+}
+
+/* The request's page shows the requester's data and is audited. */
+static void
+request_page(void **st)
+{
+	struct http_resp r;
+	char path[64], id[32];
+
+	(void)st;
+	snprintf(path, sizeof(path), "/intranet/request?id=%lld", req_id[0]);
+	snprintf(id, sizeof(id), "%lld", req_id[0]);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Riikka Pyytäjä"));
+	assert_true(http_body_has(&r, "/intranet/customers?q=riikka"));
+	/* the email method is offered only once the link was followed */
+	assert_true(http_body_has(&r, "value=\"email_code\" disabled=\"disabled\""));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = 'request.view' AND object_id = ?1", id), 1);
+	http_session(&r, "GET", "/intranet/request?id=999999", handler_id, NULL);
+	assert_int_equal(r.status, 404);
+	http_resp_free(&r);
+}
+
+static void
+mark(struct http_resp *r, const char *what, long long id, const char *k1,
+    const char *v1, const char *k2, const char *v2)
+{
+	char path[64], ids[32];
+	char *body;
+
+	snprintf(path, sizeof(path), "/intranet/request/%s", what);
+	snprintf(ids, sizeof(ids), "%lld", id);
+	body = http_form("csrf", handler_csrf, "id", ids, k1, v1, k2, v2, NULL);
+	http_session(r, "POST", path, handler_id, body);
+	free(body);
+}
+
+/* 'Identity checked': a method, a note for "other", recorded with who. */
+static void
+identity(void **st)
+{
+	struct http_resp r;
+	char id[32];
+
+	(void)st;
+	snprintf(id, sizeof(id), "%lld", req_id[0]);
+	mark(&r, "identity", req_id[0], "method", "email_code", "note", "");
+	assert_int_equal(r.status, 422);
+	assert_true(http_body_has(&r, "ei ole seurannut sähköpostin"));
+	http_resp_free(&r);
+	mark(&r, "identity", req_id[0], "method", "other", "note", "");
+	assert_int_equal(r.status, 422);
+	http_resp_free(&r);
+	mark(&r, "identity", req_id[0], "method", "telepathy", "note", "x");
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests WHERE"
+	    " identity_method IS NOT NULL", NULL), 0);
+	mark(&r, "identity", req_id[0], "method", "other", "note",
+	    "Soitettu rekisterissä olevaan numeroon");
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests r JOIN users"
+	    " u ON u.id = r.identity_by WHERE r.identity_method = 'other' AND"
+	    " u.username = 'recv1' AND r.number = ?1", num[0]), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = 'request.identity' AND object_id = ?1", id), 1);
+	/* the audit log names the method, not the note */
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " summary LIKE ?1", "%Soitettu%"), 0);
+}
+
+/* 'Paper copy received': only this request's own code with a good signature. */
+static void
+paper(void **st)
+{
+	struct http_resp r;
+	char *code = db_text("SELECT code FROM requests WHERE number = ?1",
+	    num[0]), *other = db_text("SELECT code FROM requests WHERE"
+	    " number = ?1", num[1]), *bad;
+	size_t len;
+
+	(void)st;
+	assert_non_null(code);
+	assert_non_null(other);
+	/* one character changed in the signed part: flagged, refused */
+	bad = xstrdup(code);
+	len = strlen(bad);
+	bad[len / 2] = bad[len / 2] == 'A' ? 'B' : 'A';
+	mark(&r, "paper", req_id[0], "code", bad, "x", "");
+	assert_int_equal(r.status, 422);
+	assert_true(http_body_has(&r, "Koodia ei hyväksytty"));
+	http_resp_free(&r);
+	mark(&r, "paper", req_id[0], "code", other, "x", "");
+	assert_int_equal(r.status, 422);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests WHERE"
+	    " paper_received_at IS NOT NULL", NULL), 0);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = ?1", "request.paper_refused"), 2);
+	/* the code as a scanner types it, with a line break after */
+	{
+		char *typed = xmalloc(strlen(code) + 3);
+
+		snprintf(typed, strlen(code) + 3, "%s\r\n", code);
+		mark(&r, "paper", req_id[0], "code", typed, "x", "");
+		free(typed);
+	}
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests r JOIN users"
+	    " u ON u.id = r.paper_by WHERE r.paper_received_at IS NOT NULL AND"
+	    " u.username = 'recv1' AND r.number = ?1", num[0]), 1);
+	mark(&r, "paper", req_id[0], "code", code, "x", "");
+	assert_int_equal(r.status, 422);	/* already received */
+	http_resp_free(&r);
+	free(bad);
+	free(code);
+	free(other);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(queue),
+		cmocka_unit_test(request_page),
+		cmocka_unit_test(identity),
+		cmocka_unit_test(paper),
+	};
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	rc = cmocka_run_group_tests_name("reception", tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
