@@ -1233,27 +1233,29 @@ record_id(struct req *r)
 }
 
 /*
- * A customer search's q, postal (a postal-code prefix) and sort from the
- * query. 0, or -1 for a value out of bounds (answered with 400).
+ * A customer search from the query: q (words), name ("Last [First]"
+ * prefixes), postal (a postal-code prefix) and sort. 0, or -1 for a value
+ * out of bounds (answered with 400).
  */
 static int
-search_params(struct req *r, const char **q, const char **postal,
-    enum csort *cs)
+search_params(struct req *r, struct csearch *s)
 {
 	const char *sort = kv_get(&r->query, "sort");
 
-	*q = kv_get(&r->query, "q");
-	*postal = kv_get(&r->query, "postal");
-	*cs = SORT_NAME;
-	if ((*q != NULL && strlen(*q) > 200) || (*postal != NULL &&
-	    (strlen(*postal) > 10 || strspn(*postal, "0123456789") !=
-	    strlen(*postal))))
+	s->q = kv_get(&r->query, "q");
+	s->name = kv_get(&r->query, "name");
+	s->postal = kv_get(&r->query, "postal");
+	s->sort = SORT_NAME;
+	if ((s->q != NULL && strlen(s->q) > 200) ||
+	    (s->name != NULL && strlen(s->name) > 200) || (s->postal != NULL &&
+	    (strlen(s->postal) > 10 || strspn(s->postal, "0123456789") !=
+	    strlen(s->postal))))
 		return -1;
 	if (sort == NULL)
 		return 0;
 	for (int i = 0; i < SORT__MAX; i++)
 		if (strcmp(sort, csort_names[i]) == 0) {
-			*cs = (enum csort)i;
+			s->sort = (enum csort)i;
 			return 0;
 		}
 	return -1;
@@ -1263,14 +1265,14 @@ search_params(struct req *r, const char **q, const char **postal,
 static void
 page_customers(struct app *a, struct req *r)
 {
-	const char *q, *postal, *pg = kv_get(&r->query, "page");
+	const char *pg = kv_get(&r->query, "page");
 	struct tmpl_model *m;
 	struct tmpl_map *root;
-	enum csort cs;
+	struct csearch cs;
 	long pageno = 1;
 	char *end;
 
-	if (search_params(r, &q, &postal, &cs) != 0) {
+	if (search_params(r, &cs) != 0) {
 		app_error(a, r, 400);
 		return;
 	}
@@ -1281,8 +1283,9 @@ page_customers(struct app *a, struct req *r)
 	}
 	m = model(r);
 	root = tm_root(m);
-	tm_str(root, "q", q ? q : "");
-	tm_str(root, "postal", postal ? postal : "");
+	tm_str(root, "q", cs.q ? cs.q : "");
+	tm_str(root, "name", cs.name ? cs.name : "");
+	tm_str(root, "postal", cs.postal ? cs.postal : "");
 	tm_int(root, "page", pageno);
 	{
 		/* model keys must outlive the model: literals, not a buffer */
@@ -1291,9 +1294,9 @@ page_customers(struct app *a, struct req *r)
 		};
 
 		for (int i = 0; i < SORT__MAX; i++)
-			tm_bool(root, sort_keys[i], (int)cs == i);
+			tm_bool(root, sort_keys[i], (int)cs.sort == i);
 	}
-	if (customer_search(a->db, q, postal, cs, (int)pageno, 50, root) != 0) {
+	if (customer_search(a->db, &cs, (int)pageno, 50, root) != 0) {
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
@@ -1301,13 +1304,18 @@ page_customers(struct app *a, struct req *r)
 	{
 		/* paging links keep the search, percent-encoded by libxml2 */
 		struct buf b = BUF_INIT;
-		xmlChar *eq = xmlURIEscapeStr(BAD_CAST (q ? q : ""), BAD_CAST "");
-		xmlChar *ep = xmlURIEscapeStr(BAD_CAST (postal ? postal : ""),
+		xmlChar *eq = xmlURIEscapeStr(BAD_CAST (cs.q ? cs.q : ""),
 		    BAD_CAST "");
+		xmlChar *en = xmlURIEscapeStr(BAD_CAST (cs.name ? cs.name : ""),
+		    BAD_CAST "");
+		xmlChar *ep = xmlURIEscapeStr(BAD_CAST (cs.postal ? cs.postal :
+		    ""), BAD_CAST "");
 
-		buf_addf(&b, "q=%s&postal=%s&sort=%s", eq ? (char *)eq : "",
-		    ep ? (char *)ep : "", csort_names[cs]);
+		buf_addf(&b, "q=%s&name=%s&postal=%s&sort=%s", eq ? (char *)eq :
+		    "", en ? (char *)en : "", ep ? (char *)ep : "",
+		    csort_names[cs.sort]);
 		xmlFree(eq);
+		xmlFree(en);
 		xmlFree(ep);
 		{
 			struct buf h = BUF_INIT;
@@ -1672,6 +1680,19 @@ csv_flush(struct csv_out *o, int force)
 	return o->gone;
 }
 
+/*
+ * The status line went out before the rows: a database error on the way
+ * can only be said in the file itself, as its last row.
+ */
+static void
+csv_incomplete(struct csv_out *o)
+{
+	static const char *const cells[] = { "ERROR",
+	    "the export is incomplete: a database error stopped it" };
+
+	csv_row(&o->b, cells, 2);
+}
+
 static int
 export_row(void *arg, const char *const *cells)
 {
@@ -1690,13 +1711,13 @@ static void
 page_customers_csv(struct app *a, struct req *r)
 {
 	struct csv_out o = { r, BUF_INIT, 0 };
-	const char *q, *postal, *head[CEXPORT_COLUMNS];
-	enum csort cs;
-	long rows, restricted;
-	char summary[96];
+	const char *head[CEXPORT_COLUMNS];
+	struct csearch cs;
+	long rows, restricted, banned;
+	char summary[128];
 	int rc;
 
-	if (search_params(r, &q, &postal, &cs) != 0) {
+	if (search_params(r, &cs) != 0) {
 		app_error(a, r, 400);
 		return;
 	}
@@ -1713,15 +1734,18 @@ page_customers_csv(struct app *a, struct req *r)
 	}
 	resp_start(r, 200, "text/csv; charset=utf-8; header=present");
 	csv_row(&o.b, head, CEXPORT_COLUMNS);
-	rc = customer_export(a->db, q, postal, cs, export_row, &o, &rows,
-	    &restricted);
+	rc = customer_export(a->db, &cs, export_row, &o, &rows, &restricted,
+	    &banned);
 	db_rollback(a->db);
+	if (rc < 0)
+		csv_incomplete(&o);
 	csv_flush(&o, 1);
 	buf_free(&o.b);
 	if (rc < 0)
 		LOG_ERR("export stopped by a database error");
-	snprintf(summary, sizeof(summary), "%ld rows, %ld restricted left out%s",
-	    rows, restricted, rc != 0 ? ", incomplete" : "");
+	snprintf(summary, sizeof(summary), "%ld rows; left out %ld restricted,"
+	    " %ld banned%s", rows, restricted, banned, rc != 0 ? "; incomplete" :
+	    "");
 	log_event(a, r, &me, "customer.export", "customer", 0, summary);
 }
 
@@ -1972,6 +1996,8 @@ page_labels_csv(struct app *a, struct req *r)
 	csv_row(&o.b, head, sizeof(head) / sizeof(head[0]));
 	rc = customer_labels(a->db, purpose, postal, 0, -1, csv_label, &o);
 	db_rollback(a->db);
+	if (rc < 0)
+		csv_incomplete(&o);
 	csv_flush(&o, 1);
 	buf_free(&o.b);
 	snprintf(summary, sizeof(summary), "%s, %ld labels%s", purpose, included,
@@ -2044,6 +2070,21 @@ import_report(struct tmpl_map *root, const struct cimport *im)
 	tm_int(rep, "shown", IMPORT_SHOWN);
 }
 
+/* Forget uploads older than an hour: they hold names and addresses. */
+static void
+import_expire(struct app *a)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(a->db, "DELETE FROM import_uploads WHERE"
+	    " created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')",
+	    -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		LOG_ERR("old uploads could not be deleted");
+	sqlite3_finalize(st);
+}
+
 /* Check data as an update import (changes nothing). 0, or -1 with im->error. */
 static int
 import_check(struct app *a, struct req *r, struct cimport *im, const char *data,
@@ -2075,6 +2116,7 @@ page_import(struct app *a, struct req *r)
 	sqlite3_stmt *st;
 	int status = 200;
 
+	import_expire(a);
 	if (r->method == METHOD_GET) {
 		import_choices(r, root, "auto", "update_service");
 		page(a, r, 200, "import.xhtml", m);
@@ -2103,9 +2145,9 @@ page_import(struct app *a, struct req *r)
 	import_report(root, &im);
 	/* keep the file for the apply step: an hour at most */
 	if (im.good - im.same > 0) {
+		/* one waiting file per admin: this one replaces any other */
 		if (sqlite3_prepare_v2(a->db, "DELETE FROM import_uploads WHERE"
-		    " created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')"
-		    " OR user_id = ?1", -1, &st, NULL) != SQLITE_OK) {
+		    " user_id = ?1", -1, &st, NULL) != SQLITE_OK) {
 			status = 500;
 			goto out;
 		}
@@ -2159,6 +2201,7 @@ post_import_apply(struct app *a, struct req *r)
 		app_error(a, r, 400);
 		return;
 	}
+	import_expire(a);
 	if (sqlite3_prepare_v2(a->db, "SELECT data, charset, source FROM"
 	    " import_uploads WHERE id = ?1 AND user_id = ?2 AND created_at >="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')", -1, &st,
@@ -2227,19 +2270,20 @@ post_import_apply(struct app *a, struct req *r)
 	page(a, r, 200, "import.xhtml", m);
 }
 
-/* The register's public keys, for checking paper copies; loaded when first needed. */
-static struct ticket_keys *rq_keys;
-
-static const struct ticket_keys *
+/*
+ * The register's public keys, for checking a paper copy: read for each
+ * check, so a key made by rekisteri key rotate counts at once. NULL (logged)
+ * when there are none; the caller frees.
+ */
+static struct ticket_keys *
 reception_keys(struct app *a)
 {
+	struct ticket_keys *k;
 	char err[256];
 
-	if (rq_keys == NULL &&
-	    (rq_keys = ticket_keys_load(a->conf.key_dir, 0, err,
-	    sizeof(err))) == NULL)
+	if ((k = ticket_keys_load(a->conf.key_dir, 0, err, sizeof(err))) == NULL)
 		LOG_ERR("%s", err);
-	return rq_keys;
+	return k;
 }
 
 /* Whether the mail that proves control of an address can be sent at all. */
@@ -2333,19 +2377,21 @@ show_request(struct app *a, struct req *r, long long id, int status,
 	request_to_model(&q, r->lang, a_msgs, tm_map(root, "request"));
 	mail_model(a, root);
 	{
-		/* where to look the person up: the customer number, else the email */
+		/*
+		 * Who this may be in the register, by the customer number, else
+		 * the email, else the name — looked up here, so no personal data
+		 * goes into a URL (and the web server's log).
+		 */
 		const char *look = q.v[RF_CUSTOMER_NUMBER] != NULL &&
 		    q.v[RF_CUSTOMER_NUMBER][0] ? q.v[RF_CUSTOMER_NUMBER] :
 		    q.v[RF_EMAIL] != NULL && q.v[RF_EMAIL][0] ? q.v[RF_EMAIL] :
 		    q.v[RF_NAME];
-		xmlChar *e = xmlURIEscapeStr(BAD_CAST (look ? look : ""),
-		    BAD_CAST "");
-		struct buf h = BUF_INIT;
 
-		buf_addf(&h, "/intranet/customers?q=%s", e ? (char *)e : "");
-		tm_str(root, "lookup_href", h.data);
-		buf_free(&h);
-		xmlFree(e);
+		struct csearch cs = { look, NULL, NULL, SORT_NAME };
+
+		if (look != NULL && look[0] != '\0' && customer_search(a->db, &cs,
+		    1, 10, tm_map(root, "lookup")) != 0)
+			LOG_ERR("the register could not be searched");
 	}
 	{
 		struct tmpl_list *l = tm_list(root, "methods");
@@ -2402,13 +2448,14 @@ post_request_mark(struct app *a, struct req *r)
 		return;
 	}
 	if (paper) {
-		const struct ticket_keys *k = reception_keys(a);
+		struct ticket_keys *k = reception_keys(a);
 
 		if (k == NULL) {
 			app_error(a, r, 500);
 			return;
 		}
 		rc = request_paper(a->db, k, id, code ? code : "", me.id, &why);
+		ticket_keys_free(k);
 	} else {
 		int how = request_idmethod_parse(kv_get(&r->form, "method"));
 
@@ -2588,8 +2635,6 @@ intranet_fini(struct app *a)
 	(void)a;
 	notice_finalize();
 	request_finalize();
-	ticket_keys_free(rq_keys);
-	rq_keys = NULL;
 	auth_free_common();
 }
 

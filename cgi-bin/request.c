@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "buf.h"
@@ -35,6 +36,7 @@
 
 /* The signing keys, reloaded when the key folder changes (rekisteri key rotate). */
 static struct ticket_keys *keys;
+static time_t keys_retry;	/* the last load, when it failed */
 static struct timespec keys_seen;
 static int keys_tried;
 
@@ -48,6 +50,9 @@ static const char *const autocomplete[RF__MAX] = {
  * time changed since the last load. NULL (logged once per change) while
  * there is no usable key.
  */
+/* The writer's socket ("" when the database path is too long for one). */
+static char writer_path[108];
+
 static const struct ticket_keys *
 keys_get(struct app *a)
 {
@@ -63,9 +68,16 @@ keys_get(struct app *a)
 		keys_tried = 1;
 		return NULL;
 	}
+	/*
+	 * Unchanged folder: the keys as loaded; but with none loaded, try again
+	 * (at most once a second): fixing secret.key's mode, as the log says,
+	 * does not touch the folder's time.
+	 */
 	if (keys_tried && sb.st_mtim.tv_sec == keys_seen.tv_sec &&
-	    sb.st_mtim.tv_nsec == keys_seen.tv_nsec)
+	    sb.st_mtim.tv_nsec == keys_seen.tv_nsec &&
+	    (keys != NULL || time(NULL) == keys_retry))
 		return keys;
+	keys_retry = time(NULL);
 	keys_seen = sb.st_mtim;
 	keys_tried = 1;
 	if (keys != NULL)
@@ -279,6 +291,7 @@ page_form(struct app *a, struct req *r)
 	char form_id[REQUEST_FORM_ID_HEX], to[128];
 	const struct ticket_keys *k;
 	enum request_token tok;
+	enum request_result res;
 	int bad;
 
 	if (r->method != METHOD_POST) {
@@ -286,11 +299,6 @@ page_form(struct app *a, struct req *r)
 		return;
 	}
 	bad = request_from_form(&r->form, &f);
-	if (f.honeypot) {
-		request_form_free(&f);
-		refuse(a, r);
-		return;
-	}
 	tok = request_token_check(f.token, time(NULL), a->conf.form_lifetime,
 	    form_id);
 	if (tok != RTOK_OK) {
@@ -307,6 +315,15 @@ page_form(struct app *a, struct req *r)
 		request_form_free(&f);
 		return;
 	}
+	/*
+	 * The honeypot only now, beside the rate limit: a bot sees the same
+	 * refusal for both, whatever else was wrong with its form.
+	 */
+	if (f.honeypot) {
+		request_form_free(&f);
+		refuse(a, r);
+		return;
+	}
 	if ((k = keys_get(a)) == NULL) {
 		struct tmpl_model *m = form_model(a, r, &f, f.token);
 
@@ -315,8 +332,15 @@ page_form(struct app *a, struct req *r)
 		request_form_free(&f);
 		return;
 	}
-	switch (request_store(a->db, k, &f, form_id, r->remote_addr,
-	    a->conf.rate_limit, r->lang, a->conf.sendmail != NULL, &s)) {
+	/* to the writer (group commit), or stored here when there is none */
+	res = RQ_NO_WRITER;
+	if (writer_path[0] != '\0')
+		res = request_submit(writer_path, &f, form_id, r->remote_addr,
+		    r->lang, a->conf.sendmail != NULL, &s);
+	if (res == RQ_NO_WRITER)
+		res = request_store(a->db, k, &f, form_id, r->remote_addr,
+		    a->conf.rate_limit, r->lang, a->conf.sendmail != NULL, &s);
+	switch (res) {
 	case RQ_STORED:
 		break;
 	case RQ_USED:
@@ -501,6 +525,29 @@ page_confirm(struct app *a, struct req *r)
 	page(a, r, 200, "request-confirm.xhtml", m);
 }
 
+static const struct ticket_keys *
+writer_keys(void *arg)
+{
+	return keys_get(arg);
+}
+
+/*
+ * The service process beside the workers (with -w N > 1): the one writer
+ * of new requests, committing every request that has arrived together.
+ */
+static int
+request_service(struct app *a)
+{
+	if (writer_path[0] == '\0') {
+		LOG_ERR("the database path is too long for the writer's socket;"
+		    " each worker stores its own requests");
+		for (;;)
+			pause();
+	}
+	return request_writer(a->db, writer_path, writer_keys, a,
+	    a->conf.rate_limit);
+}
+
 static int
 request_init(struct app *a)
 {
@@ -508,6 +555,9 @@ request_init(struct app *a)
 	int rc;
 
 	fmt_init();
+	if (request_writer_path(a->conf.db_path, writer_path,
+	    sizeof(writer_path)) != 0)
+		writer_path[0] = '\0';
 	buf_addf(&lock, "%s.request-lock", a->conf.db_path);
 	rc = request_prepare(a->db, lock.data);
 	buf_free(&lock);
@@ -545,6 +595,7 @@ main(int argc, char *argv[])
 		.db_mode = DB_READWRITE,
 		.init = request_init,
 		.fini = request_fini,
+		.service = request_service,
 	};
 
 	return app_main(&a, argc, argv);

@@ -191,16 +191,28 @@ on_stop(int sig)
 	stopping = 1;
 }
 
+/* The service process: started like a worker, then runs a->service. */
+static int
+service(struct app *a)
+{
+	if (worker_startup(a) != 0)
+		return 1;
+	return a->service(a) == 0 ? 0 : 1;
+}
+
 /*
  * The parent of n workers that all accept on the same socket: it starts
- * them, starts a new one when one dies (at most one a second, so a worker
- * that cannot start does not spin), and on SIGTERM or SIGINT stops them all.
+ * them (and the service, when there is one), starts a new one when one
+ * dies (at most one a second, so a worker that cannot start does not
+ * spin), and on SIGTERM or SIGINT stops them all.
  * Its standard error stays the workers' log.
  */
 static int
 supervise(struct app *a, int n)
 {
-	pid_t *pids = xcalloc((size_t)n, sizeof(*pids));
+	/* pids[n] is the service's, when there is one */
+	pid_t *pids = xcalloc((size_t)n + 1, sizeof(*pids));
+	int all = n + (a->service != NULL);
 	struct sigaction sa;
 	time_t last = 0;
 	int rc = 0;
@@ -213,7 +225,7 @@ supervise(struct app *a, int n)
 		pid_t pid;
 		int st;
 
-		for (int i = 0; i < n && !stopping; i++) {
+		for (int i = 0; i < all && !stopping; i++) {
 			if (pids[i] != 0)
 				continue;
 			if (last == time(NULL))
@@ -227,7 +239,7 @@ supervise(struct app *a, int n)
 				signal(SIGTERM, SIG_DFL);
 				signal(SIGINT, SIG_DFL);
 				free(pids);
-				_exit(worker(a));
+				_exit(i == n ? service(a) : worker(a));
 			}
 			pids[i] = pid;
 		}
@@ -241,16 +253,17 @@ supervise(struct app *a, int n)
 			nanosleep(&ts, NULL);
 			continue;
 		}
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < all; i++)
 			if (pids[i] == pid) {
 				pids[i] = 0;
-				LOG_ERR("worker %ld ended (status %d)", (long)pid, st);
+				LOG_ERR("%s %ld ended (status %d)", i == n ? "service" :
+				    "worker", (long)pid, st);
 			}
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < all; i++)
 		if (pids[i] != 0)
 			kill(pids[i], SIGTERM);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < all; i++)
 		if (pids[i] != 0)
 			waitpid(pids[i], NULL, 0);
 	free(pids);

@@ -45,6 +45,12 @@ struct app {
 	int			(*authorize)(struct app *, struct req *,
 				    const struct route *);
 	void			(*fini)(struct app *);
+	/*
+	 * Optional: one more process beside the workers (only with -w N > 1),
+	 * started after init like a worker and restarted when it ends; it
+	 * runs until SIGTERM. The request executable's writer is one.
+	 */
+	int			(*service)(struct app *);
 	/* set by app_main */
 	struct conf		 conf;
 	sqlite3			*db;

@@ -491,38 +491,98 @@ static const char *const sort_sql[SORT__MAX] = {
 	"c.city COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id",
 };
 
-int
-customer_search(sqlite3 *db, const char *q, const char *postal,
-    enum csort sort, int page, int rows, struct tmpl_map *root)
+/* A search's conditions as SQL, and what they bind. */
+struct cwhere {
+	struct buf	 match;		/* the FTS5 query of q */
+	char		 last[128];	/* name prefix: last name, first name */
+	char		 first[128];
+};
+
+/* The next word of *p (at most len - 1 bytes) into dst; *p moves past it. */
+static void
+next_word(const char **p, char *dst, size_t len)
 {
-	struct buf sql = BUF_INIT, match = BUF_INIT;
+	size_t n = 0;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	while (**p != '\0' && **p != ' ' && **p != '\t') {
+		if (n + 1 < len)
+			dst[n++] = **p;
+		(*p)++;
+	}
+	dst[n] = '\0';
+}
+
+/*
+ * FROM ... WHERE for search s into sql: only the conditions given, each in
+ * a form an index can serve — the words through FTS5 (?1); a whole Finnish
+ * postal code by equality, a shorter prefix as a range (?2; ':' follows
+ * '9'; customers_postal_name of 006 gives them in name order); a name
+ * prefix as ranges of the NOCASE name index (?5 last, ?6 first).
+ */
+static void
+search_where(struct buf *sql, const struct csearch *s, struct cwhere *w)
+{
+	const char *p = s->name ? s->name : "";
+
+	memset(w, 0, sizeof(*w));
+	if (s->q != NULL)
+		fts_query(s->q, &w->match);
+	next_word(&p, w->last, sizeof(w->last));
+	next_word(&p, w->first, sizeof(w->first));
+	if (w->match.len > 0)
+		buf_adds(sql, " FROM customers_fts f JOIN customers c ON c.id ="
+		    " f.rowid WHERE customers_fts MATCH ?1");
+	else
+		buf_adds(sql, " FROM customers c WHERE 1");
+	if (s->postal != NULL && s->postal[0] != '\0')
+		buf_adds(sql, strlen(s->postal) == 5 ? " AND c.postal_code = ?2" :
+		    " AND c.postal_code >= ?2 AND c.postal_code < ?2 || ':'");
+	if (w->last[0] != '\0')
+		buf_adds(sql, " AND c.last_name COLLATE NOCASE >= ?5 AND"
+		    " c.last_name COLLATE NOCASE < ?5 || char(1114111)");
+	if (w->first[0] != '\0')
+		buf_adds(sql, " AND c.first_name COLLATE NOCASE >= ?6 AND"
+		    " c.first_name COLLATE NOCASE < ?6 || char(1114111)");
+}
+
+static void
+search_bind(sqlite3_stmt *st, const struct csearch *s, const struct cwhere *w)
+{
+	if (w->match.len > 0)
+		sqlite3_bind_text(st, 1, w->match.data, -1, SQLITE_STATIC);
+	if (s->postal != NULL && s->postal[0] != '\0')
+		sqlite3_bind_text(st, 2, s->postal, -1, SQLITE_STATIC);
+	if (w->last[0] != '\0')
+		sqlite3_bind_text(st, 5, w->last, -1, SQLITE_STATIC);
+	if (w->first[0] != '\0')
+		sqlite3_bind_text(st, 6, w->first, -1, SQLITE_STATIC);
+}
+
+int
+customer_search(sqlite3 *db, const struct csearch *s, int page, int rows,
+    struct tmpl_map *root)
+{
+	struct buf sql = BUF_INIT;
+	struct cwhere w;
 	struct tmpl_list *list = tm_list(root, "customers");
 	sqlite3_stmt *st;
 	int n = 0, rc;
 
-	if (q != NULL)
-		fts_query(q, &match);
 	buf_adds(&sql, "SELECT c.id, c.number, c.first_name, c.last_name,"
 	    " c.organisation, c.email, c.phone, c.postal_code, c.city,"
-	    " c.restricted FROM ");
-	if (match.len > 0)
-		buf_adds(&sql, "customers_fts f JOIN customers c ON c.id = f.rowid"
-		    " WHERE customers_fts MATCH ?1");
-	else
-		buf_adds(&sql, "customers c WHERE ?1 IS NULL");
-	buf_addf(&sql, " AND (?2 IS NULL OR c.postal_code LIKE ?2 || '%%')"
-	    " ORDER BY %s LIMIT ?3 OFFSET ?4", sort_sql[sort]);	/* from the table */
+	    " c.restricted");
+	search_where(&sql, s, &w);
+	buf_addf(&sql, " ORDER BY %s LIMIT ?3 OFFSET ?4", sort_sql[s->sort]);
 	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
 	buf_free(&sql);
 	if (rc != SQLITE_OK) {
 		LOG_ERR("%s", sqlite3_errmsg(db));
-		buf_free(&match);
+		buf_free(&w.match);
 		return -1;
 	}
-	if (match.len > 0)
-		sqlite3_bind_text(st, 1, match.data, -1, SQLITE_STATIC);
-	if (postal != NULL && *postal != '\0')
-		sqlite3_bind_text(st, 2, postal, -1, SQLITE_STATIC);
+	search_bind(st, s, &w);
 	sqlite3_bind_int(st, 3, rows + 1);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)(page - 1) * rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -548,7 +608,7 @@ customer_search(sqlite3 *db, const char *q, const char *postal,
 		tm_bool(m, "restricted", sqlite3_column_int(st, 9));
 	}
 	sqlite3_finalize(st);
-	buf_free(&match);
+	buf_free(&w.match);
 	tm_bool(root, "more", n > rows);
 	tm_bool(root, "none", n == 0);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
@@ -942,39 +1002,31 @@ customer_labels(sqlite3 *db, const char *purpose, const char *postal,
 }
 
 int
-customer_export(sqlite3 *db, const char *q, const char *postal,
-    enum csort sort, int (*fn)(void *arg, const char *const *cells),
-    void *arg, long *rows, long *restricted)
+customer_export(sqlite3 *db, const struct csearch *s,
+    int (*fn)(void *arg, const char *const *cells), void *arg, long *rows,
+    long *restricted, long *banned)
 {
-	struct buf sql = BUF_INIT, match = BUF_INIT;
+	struct buf sql = BUF_INIT;
+	struct cwhere w;
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	*rows = *restricted = 0;
-	if (q != NULL)
-		fts_query(q, &match);
-	buf_adds(&sql, "SELECT c.restricted, c.number");
+	*rows = *restricted = *banned = 0;
+	buf_adds(&sql, "SELECT c.restricted, EXISTS (SELECT 1 FROM bans b WHERE"
+	    " b.customer_id = c.id AND b.purpose IN ('disclosure',"
+	    " 'publication')), c.number");
 	for (int f = 0; f < CF__MAX; f++)
 		buf_addf(&sql, ", c.%s", defs[f].name);	/* from the table */
-	buf_adds(&sql, " FROM ");
-	if (match.len > 0)
-		buf_adds(&sql, "customers_fts f JOIN customers c ON c.id = f.rowid"
-		    " WHERE customers_fts MATCH ?1");
-	else
-		buf_adds(&sql, "customers c WHERE ?1 IS NULL");
-	buf_addf(&sql, " AND (?2 IS NULL OR c.postal_code LIKE ?2 || '%%')"
-	    " ORDER BY %s", sort_sql[sort]);
+	search_where(&sql, s, &w);
+	buf_addf(&sql, " ORDER BY %s", sort_sql[s->sort]);
 	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
 	buf_free(&sql);
 	if (rc != SQLITE_OK) {
 		LOG_ERR("%s", sqlite3_errmsg(db));
-		buf_free(&match);
+		buf_free(&w.match);
 		return -1;
 	}
-	if (match.len > 0)
-		sqlite3_bind_text(st, 1, match.data, -1, SQLITE_STATIC);
-	if (postal != NULL && *postal != '\0')
-		sqlite3_bind_text(st, 2, postal, -1, SQLITE_STATIC);
+	search_bind(st, s, &w);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cells[CEXPORT_COLUMNS];
 
@@ -982,14 +1034,18 @@ customer_export(sqlite3 *db, const char *q, const char *postal,
 			(*restricted)++;
 			continue;
 		}
+		if (sqlite3_column_int(st, 1)) {
+			(*banned)++;
+			continue;
+		}
 		for (int i = 0; i < CEXPORT_COLUMNS; i++)
-			cells[i] = col(st, i + 1);
+			cells[i] = col(st, i + 2);
 		stop = fn(arg, cells);
 		if (!stop)
 			(*rows)++;
 	}
 	sqlite3_finalize(st);
-	buf_free(&match);
+	buf_free(&w.match);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;

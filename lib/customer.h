@@ -177,13 +177,26 @@ enum csort {
 extern const char *const csort_names[SORT__MAX];
 
 /*
- * One page (rows per page) of customers matching q (words, each a prefix,
- * all must match, through FTS5) and postal (a postal-code prefix); either
- * may be NULL. Never loads more than a page. root.customers gets the rows,
- * root.more whether there is a next page. 0 or -1.
+ * A search: any of full-text words (q: each a prefix, all must match,
+ * through FTS5), a name prefix (name: "Last [First]", each a prefix of the
+ * name, case folded for ASCII) and a postal-code prefix (digits); NULL or
+ * "" for none. Each condition is served by an index, so it stays fast at a
+ * million customers (bench/README.md).
  */
-int	 customer_search(sqlite3 *, const char *q, const char *postal,
-	    enum csort, int page, int rows, struct tmpl_map *root);
+struct csearch {
+	const char	*q;
+	const char	*name;
+	const char	*postal;
+	enum csort	 sort;
+};
+
+/*
+ * One page (rows per page) of the customers search s matches. Never loads
+ * more than a page. root.customers gets the rows, root.more whether there
+ * is a next page, root.none whether there are none. 0 or -1.
+ */
+int	 customer_search(sqlite3 *, const struct csearch *s, int page,
+	    int rows, struct tmpl_map *root);
 
 /*
  * Mailing lists (the notice's postitustarrat). A list for a purpose leaves
@@ -231,13 +244,15 @@ int	 customer_labels(sqlite3 *, const char *purpose, const char *postal,
 #define CEXPORT_COLUMNS (1 + CF__MAX)
 
 /*
- * Every record a search (as customer_search) matches, in its order, as
+ * Every record search s matches, in its order, as
  * CEXPORT_COLUMNS cells through fn (a non-zero return stops and is
- * returned), a row at a time. Restricted records are left out and counted
- * in *restricted. *rows gets the number written. 0 or -1.
+ * returned), a row at a time. Left out and counted: restricted records
+ * (*restricted) and, since a file that leaves the register is a list that
+ * can be passed on, records with a ban on disclosure or on publication in
+ * lists (*banned). *rows gets the number written. 0 or -1.
  */
-int	 customer_export(sqlite3 *, const char *q, const char *postal,
-	    enum csort, int (*fn)(void *arg, const char *const *cells),
-	    void *arg, long *rows, long *restricted);
+int	 customer_export(sqlite3 *, const struct csearch *s,
+	    int (*fn)(void *arg, const char *const *cells), void *arg,
+	    long *rows, long *restricted, long *banned);
 
 #endif

@@ -1,9 +1,16 @@
 /* request.c — see request.h. */
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,36 +150,43 @@ request_form_free(struct request_form *f)
 }
 
 /*
- * Join the lines of a validated multi-line value into one: "Katu 1\n00100
- * Helsinki" → "Katu 1, 00100 Helsinki"; blank lines and the white space
- * around line breaks go.
+ * Join the lines of a validated multi-line value into one, in place (s
+ * has cap bytes): "Katu 1\n00100 Helsinki" → "Katu 1, 00100 Helsinki";
+ * blank lines and the white space around line breaks go. A tab cannot go
+ * into a one-line ticket field. NULL, or a message key.
  */
-static void
-join_lines(char *s)
+static const char *
+join_lines(char *s, size_t cap)
 {
-	char *w = s, *line = s;
+	struct buf b = BUF_INIT;
+	const char *line = s;
 
+	if (strchr(s, '\t') != NULL)
+		return "val.bad_chars";
 	while (line != NULL) {
-		char *nl = strchr(line, '\n'), *end;
+		const char *nl = strchr(line, '\n'), *end = nl ? nl :
+		    line + strlen(line);
 
-		if (nl != NULL)
-			*nl = '\0';
-		while (*line == ' ')
+		while (line < end && (*line == ' ' || *line == '\r'))
 			line++;
-		end = line + strlen(line);
-		while (end > line && end[-1] == ' ')
+		while (end > line && (end[-1] == ' ' || end[-1] == '\r'))
 			end--;
 		if (end > line) {
-			if (w != s) {
-				*w++ = ',';
-				*w++ = ' ';
-			}
-			memmove(w, line, (size_t)(end - line));
-			w += end - line;
+			if (b.len > 0)
+				buf_adds(&b, ", ");
+			buf_add(&b, line, (size_t)(end - line));
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	*w = '\0';
+	if (b.len >= cap) {
+		buf_free(&b);
+		return "val.too_long";
+	}
+	if (b.len > 0)
+		memcpy(s, b.data, b.len);
+	s[b.len] = '\0';
+	buf_free(&b);
+	return NULL;
 }
 
 /* Validate one value; NULL or a message key. out gets the normal form. */
@@ -190,7 +204,7 @@ check(const struct rdef *d, const char *in, char *out, size_t outlen)
 		return val_phone(in, "358", out, outlen);
 	case K_ADDRESS:
 		if ((why = val_multiline(in, d->max, out, outlen)) == NULL)
-			join_lines(out);
+			why = join_lines(out, outlen);
 		return why;
 	case K_CUSTNO:
 		if ((why = val_text(in, d->max, out, outlen)) != NULL)
@@ -273,6 +287,30 @@ request_from_form(const struct kvlist *form, struct request_form *f)
 	    f->v[RF_TEXT][0] == '\0') {
 		f->errs[RF_TEXT] = "request.err.text_rectification";
 		bad++;
+	}
+	/* everything together must fit one signed ticket (and its QR code) */
+	if (bad == 0) {
+		struct ticket t;
+		struct buf c = BUF_INIT;
+
+		memset(&t, 0, sizeof(t));
+		snprintf(t.number, sizeof(t.number), "TS-2026-000001");
+		snprintf(t.received, sizeof(t.received), "2026-01-01T00:00:00Z");
+		snprintf(t.key_id, sizeof(t.key_id), "0000000000000000");
+		t.types = f->types;
+		t.name = f->v[RF_NAME];
+		t.organisation = f->v[RF_ORGANISATION];
+		t.email = f->v[RF_EMAIL];
+		t.phone = f->v[RF_PHONE];
+		t.address = f->v[RF_ADDRESS];
+		t.customer_number = f->v[RF_CUSTOMER_NUMBER];
+		ticket_text_hash(f->v[RF_TEXT], t.text_sha256);
+		if (ticket_canonical(&t, &c) != 0) {
+			f->errs[f->v[RF_ADDRESS][0] ? RF_ADDRESS : RF_NAME] =
+			    "request.err.total";
+			bad++;
+		}
+		buf_free(&c);
 	}
 	hp = kv_get(form, REQUEST_KEY_HONEYPOT);
 	f->honeypot = hp != NULL && hp[0] != '\0';
@@ -464,8 +502,39 @@ step_done(sqlite3_stmt *s)
 	return 0;
 }
 
-enum request_result
-request_store(sqlite3 *db, const struct ticket_keys *keys,
+/*
+ * The rate limit's key for a client address: a keyed hash (the address
+ * itself is never stored) of an IPv4 address, or of an IPv6 address's /64
+ * network, since one subscriber holds a whole /64 and could walk it.
+ */
+static void
+rate_key(const char *client, unsigned char out[16])
+{
+	unsigned char v6[16];
+
+	if (strchr(client, ':') != NULL && inet_pton(AF_INET6, client, v6) == 1) {
+		memset(v6 + 8, 0, 8);
+		crypto_generichash(out, 16, v6, sizeof(v6), secret,
+		    sizeof(secret));
+	} else
+		crypto_generichash(out, 16, (const unsigned char *)client,
+		    strlen(client), secret, sizeof(secret));
+}
+
+/* A statement without results, outside the prepared set; 0 or -1. */
+static int
+exec_sql(sqlite3 *db, const char *text)
+{
+	return sqlite3_exec(db, text, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/*
+ * One request inside the caller's transaction, in a savepoint of its own:
+ * a refusal or a failure takes back only this request's rows, so a batch
+ * can go on with the next. out is cleared unless RQ_STORED.
+ */
+static enum request_result
+store_one(sqlite3 *db, const struct ticket_keys *keys,
     const struct request_form *f, const char *form_id, const char *client,
     int rate_limit, enum lang lang, int mail, struct request_stored *out)
 {
@@ -476,25 +545,22 @@ request_store(sqlite3 *db, const struct ticket_keys *keys,
 	enum request_result res = RQ_ERROR;
 	time_t now = time(NULL);
 	long long seq, count;
-	int year, used, began = 0;
+	int year, used;
 	sqlite3_stmt *s;
 
 	memset(out, 0, sizeof(*out));
 	memset(&t, 0, sizeof(t));
 	if (client == NULL)
 		client = "";
-	crypto_generichash(addr, sizeof(addr), (const unsigned char *)client,
-	    strlen(client), secret, sizeof(secret));
+	rate_key(client, addr);
 	utc_now(now, out->received);
 	if (fmt_deadline(out->received, out->deadline, sizeof(out->deadline)) != 0) {
 		LOG_ERR("no deadline for %s", out->received);
 		return RQ_ERROR;
 	}
 	year = (int)strtol(out->received, NULL, 10);	/* our own "YYYY-..." */
-	writer_lock();
-	if (db_begin(db) != 0)
-		goto out;
-	began = 1;
+	if (exec_sql(db, "SAVEPOINT one") != 0)
+		return RQ_ERROR;
 	/* each form once */
 	sqlite3_bind_text(st[S_FORM_USED], 1, form_id, -1, SQLITE_STATIC);
 	used = sqlite3_step(st[S_FORM_USED]);
@@ -570,19 +636,16 @@ request_store(sqlite3 *db, const struct ticket_keys *keys,
 	    "none", -1, SQLITE_STATIC);
 	if (step_done(s) != 0)
 		goto out;
-	sqlite3_clear_bindings(s);
 	sqlite3_bind_blob(st[S_RATE_ADD], 1, addr, sizeof(addr), SQLITE_STATIC);
 	sqlite3_bind_int64(st[S_RATE_ADD], 2, (long long)now / 60);
 	if (step_done(st[S_RATE_ADD]) != 0)
 		goto out;
-	if (db_commit(db) != 0)
-		goto out;
-	began = 0;
 	res = RQ_STORED;
 out:
-	if (began)
-		db_rollback(db);
-	writer_unlock();
+	if (res != RQ_STORED)
+		(void)exec_sql(db, "ROLLBACK TO one");
+	if (exec_sql(db, "RELEASE one") != 0)
+		res = RQ_ERROR;
 	/* nothing was stored: no number or link may leave here */
 	if (res != RQ_STORED)
 		memset(out, 0, sizeof(*out));
@@ -591,6 +654,63 @@ out:
 	ticket_free(&t);
 	buf_free(&code);
 	return res;
+}
+
+enum request_result
+request_store(sqlite3 *db, const struct ticket_keys *keys,
+    const struct request_form *f, const char *form_id, const char *client,
+    int rate_limit, enum lang lang, int mail, struct request_stored *out)
+{
+	enum request_result res = RQ_ERROR;
+
+	memset(out, 0, sizeof(*out));
+	writer_lock();
+	if (db_begin(db) == 0) {
+		res = store_one(db, keys, f, form_id, client, rate_limit, lang,
+		    mail, out);
+		if (res == RQ_STORED && db_commit(db) != 0)
+			res = RQ_ERROR;
+		if (res != RQ_STORED)
+			db_rollback(db);
+	}
+	writer_unlock();
+	if (res != RQ_STORED)
+		memset(out, 0, sizeof(*out));
+	return res;
+}
+
+int
+request_store_batch(sqlite3 *db, const struct ticket_keys *keys,
+    struct request_job *jobs, size_t n, int rate_limit)
+{
+	int rc = 0;
+
+	writer_lock();
+	if (db_begin(db) != 0) {
+		for (size_t i = 0; i < n; i++) {
+			jobs[i].res = RQ_ERROR;
+			memset(&jobs[i].out, 0, sizeof(jobs[i].out));
+		}
+		writer_unlock();
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].res = store_one(db, keys, &jobs[i].f, jobs[i].form_id,
+		    jobs[i].client, rate_limit, jobs[i].lang, jobs[i].mail,
+		    &jobs[i].out);
+	}
+	/* one commit, one fsync, for every request of the batch */
+	if (db_commit(db) != 0) {
+		db_rollback(db);
+		for (size_t i = 0; i < n; i++)
+			if (jobs[i].res == RQ_STORED) {
+				jobs[i].res = RQ_ERROR;
+				memset(&jobs[i].out, 0, sizeof(jobs[i].out));
+			}
+		rc = -1;
+	}
+	writer_unlock();
+	return rc;
 }
 
 int
@@ -978,4 +1098,268 @@ request_to_model(const struct request *r, enum lang lang,
 	for (int i = 0; i < RF__MAX; i++)
 		tm_str(m, rfield_names[i], r->v[i]);
 	tm_str(m, "code", r->code ? r->code : "");
+}
+
+/* ---- the writer: group commit over a Unix socket ----------------------- */
+
+#define JOB_MAGIC	0x524b4a31u	/* "RKJ1" */
+#define WRITER_CLIENTS	256
+#define WRITER_BATCH	64
+
+/* A job on the wire: this head, then the fields' bytes in order. */
+struct job_head {
+	uint32_t	magic;
+	uint32_t	types;
+	int32_t		lang;
+	int32_t		mail;
+	char		form_id[REQUEST_FORM_ID_HEX];
+	char		client[64];
+	uint32_t	len[RF__MAX];
+};
+
+struct job_reply {
+	uint32_t		magic;
+	int32_t			res;
+	struct request_stored	out;
+};
+
+int
+request_writer_path(const char *db_path, char *dst, size_t len)
+{
+	struct sockaddr_un sa;
+	int n = snprintf(dst, len, "%s.writer", db_path);
+
+	return n > 0 && (size_t)n < len && (size_t)n < sizeof(sa.sun_path) ?
+	    0 : -1;
+}
+
+/* A job from one message; 0, or -1 for a message that is not one of ours. */
+static int
+job_decode(const char *msg, size_t len, struct request_job *j)
+{
+	struct job_head h;
+	size_t off = sizeof(h);
+
+	memset(j, 0, sizeof(*j));
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, msg, sizeof(h));
+	if (h.magic != JOB_MAGIC || h.lang < 0 || h.lang >= LANG__MAX ||
+	    memchr(h.form_id, '\0', sizeof(h.form_id)) == NULL ||
+	    memchr(h.client, '\0', sizeof(h.client)) == NULL)
+		return -1;
+	for (int i = 0; i < RF__MAX; i++) {
+		if (h.len[i] > len - off) {
+			request_form_free(&j->f);
+			return -1;
+		}
+		j->f.v[i] = xstrndup(msg + off, h.len[i]);
+		off += h.len[i];
+	}
+	j->f.types = h.types;
+	memcpy(j->form_id, h.form_id, sizeof(j->form_id));
+	memcpy(j->client, h.client, sizeof(j->client));
+	j->lang = (enum lang)h.lang;
+	j->mail = h.mail != 0;
+	return 0;
+}
+
+static void
+job_free(struct request_job *j)
+{
+	request_form_free(&j->f);
+}
+
+int
+request_writer(sqlite3 *db, const char *path,
+    const struct ticket_keys *(*keys)(void *), void *arg, int rate_limit)
+{
+	static char msg[65536];
+	struct sockaddr_un sa;
+	struct pollfd pfd[1 + WRITER_CLIENTS];
+	struct request_job jobs[WRITER_BATCH];
+	int who[WRITER_BATCH], cfd[WRITER_CLIENTS], lfd;
+	size_t nc = 0;
+	mode_t old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) < 0) {
+		LOG_ERR("socket: %s", strerror(errno));
+		return -1;
+	}
+	(void)unlink(path);
+	old = umask(0077);	/* the socket: this user only */
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(lfd, 128) != 0) {
+		umask(old);
+		LOG_ERR("%s: %s", path, strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	umask(old);
+	for (;;) {
+		size_t nj = 0, np = 0;
+
+		pfd[np].fd = lfd;
+		pfd[np++].events = POLLIN;
+		for (size_t i = 0; i < nc; i++) {
+			pfd[np].fd = cfd[i];
+			pfd[np++].events = POLLIN;
+		}
+		if (poll(pfd, np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			LOG_ERR("poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[0].revents & POLLIN) {
+			int c;
+
+			/* new ones go after the polled ones: cfd[np - 1 ..] */
+
+			while (nc < WRITER_CLIENTS &&
+			    (c = accept(lfd, NULL, NULL)) >= 0) {
+				(void)fcntl(c, F_SETFD, FD_CLOEXEC);
+				/* accepted sockets do not inherit O_NONBLOCK */
+				cfd[nc++] = c;
+			}
+		}
+		/* every job that has arrived: a worker sends one at a time */
+		for (size_t i = 1; i < np && nj < WRITER_BATCH; i++) {
+			ssize_t n;
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = recv(pfd[i].fd, msg, sizeof(msg), MSG_DONTWAIT);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (n <= 0 || job_decode(msg, (size_t)n, &jobs[nj]) != 0) {
+				if (n > 0)
+					LOG_ERR("a malformed job was dropped");
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				continue;
+			}
+			who[nj++] = pfd[i].fd;
+		}
+		/* forget the closed ones; keep the ones accepted this round */
+		{
+			size_t keep = 0, polled = np - 1;
+
+			for (size_t i = 0; i < nc; i++)
+				if (i >= polled || pfd[i + 1].fd >= 0)
+					cfd[keep++] = cfd[i];
+			nc = keep;
+		}
+		if (nj == 0)
+			continue;
+		{
+			const struct ticket_keys *k = keys(arg);
+
+			if (k != NULL)
+				(void)request_store_batch(db, k, jobs, nj,
+				    rate_limit);
+			else
+				for (size_t i = 0; i < nj; i++)
+					jobs[i].res = RQ_ERROR;
+		}
+		for (size_t i = 0; i < nj; i++) {
+			struct job_reply rep;
+
+			memset(&rep, 0, sizeof(rep));
+			rep.magic = JOB_MAGIC;
+			rep.res = jobs[i].res;
+			if (jobs[i].res == RQ_STORED)
+				rep.out = jobs[i].out;
+			/* a worker that has gone sees no ticket; it is stored */
+			(void)send(who[i], &rep, sizeof(rep), MSG_NOSIGNAL |
+			    MSG_DONTWAIT);
+			job_free(&jobs[i]);
+		}
+	}
+	for (size_t i = 0; i < nc; i++)
+		close(cfd[i]);
+	close(lfd);
+	return -1;
+}
+
+/* The worker's connection to the writer, kept between requests. */
+static int writer_fd = -1;
+
+static int
+writer_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	struct timeval tv = { 10, 0 };
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+enum request_result
+request_submit(const char *path, const struct request_form *f,
+    const char *form_id, const char *client, enum lang lang, int mail,
+    struct request_stored *out)
+{
+	struct job_head h;
+	struct job_reply rep;
+	struct buf m = BUF_INIT;
+	ssize_t n = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&h, 0, sizeof(h));
+	h.magic = JOB_MAGIC;
+	h.types = f->types;
+	h.lang = (int32_t)lang;
+	h.mail = mail != 0;
+	snprintf(h.form_id, sizeof(h.form_id), "%s", form_id);
+	snprintf(h.client, sizeof(h.client), "%s", client ? client : "");
+	for (int i = 0; i < RF__MAX; i++)
+		h.len[i] = (uint32_t)strlen(f->v[i]);
+	buf_add(&m, &h, sizeof(h));
+	for (int i = 0; i < RF__MAX; i++)
+		buf_add(&m, f->v[i], h.len[i]);
+	/* a kept connection may have been closed by a restarted writer: once more */
+	for (int attempt = 0; attempt < 2 && n < 0; attempt++) {
+		if (writer_fd < 0 && (writer_fd = writer_connect(path)) < 0) {
+			buf_free(&m);
+			return RQ_NO_WRITER;
+		}
+		if ((n = send(writer_fd, m.data, m.len, MSG_NOSIGNAL)) < 0) {
+			close(writer_fd);
+			writer_fd = -1;
+		}
+	}
+	buf_free(&m);
+	if (n < 0)
+		return RQ_NO_WRITER;
+	/* sent: from here on, no answer is an error, never a second store */
+	n = recv(writer_fd, &rep, sizeof(rep), 0);
+	if (n != (ssize_t)sizeof(rep) || rep.magic != JOB_MAGIC) {
+		LOG_ERR("no answer from the writer");
+		close(writer_fd);
+		writer_fd = -1;
+		return RQ_ERROR;
+	}
+	if (rep.res == RQ_STORED)
+		*out = rep.out;
+	return rep.res == RQ_STORED || rep.res == RQ_USED ||
+	    rep.res == RQ_REFUSED ? (enum request_result)rep.res : RQ_ERROR;
 }

@@ -106,7 +106,8 @@ enum request_result {
 	RQ_ERROR = -1,
 	RQ_STORED = 0,
 	RQ_USED = 1,		/* this form token has made a ticket already */
-	RQ_REFUSED = 2		/* rate limit: client made limit requests in the last hour */
+	RQ_REFUSED = 2,		/* rate limit: client made limit requests in the last hour */
+	RQ_NO_WRITER = 3	/* request_submit: no writer to hand it to; nothing sent */
 };
 
 /*
@@ -122,6 +123,55 @@ enum request_result {
 enum request_result request_store(sqlite3 *, const struct ticket_keys *keys,
 	    const struct request_form *f, const char *form_id,
 	    const char *client, int rate_limit, enum lang lang, int mail,
+	    struct request_stored *out);
+
+/*
+ * Group commit. A job is one valid form on its way to the database; the
+ * writer stores every job that has arrived in ONE transaction (each in a
+ * savepoint of its own), so one fsync serves them all, and answers each
+ * only after the commit: a ticket shown always exists.
+ */
+struct request_job {
+	struct request_form	 f;		/* owned (request_form_free) */
+	char			 form_id[REQUEST_FORM_ID_HEX];
+	char			 client[64];
+	enum lang		 lang;
+	int			 mail;
+	enum request_result	 res;		/* set by request_store_batch */
+	struct request_stored	 out;
+};
+
+/*
+ * Store jobs[0..n) in one transaction, under the lock file: each job's
+ * res and out as request_store would give them. When the commit fails
+ * every job is RQ_ERROR. 0, or -1 (nothing stored).
+ */
+int	 request_store_batch(sqlite3 *, const struct ticket_keys *keys,
+	    struct request_job *jobs, size_t n, int rate_limit);
+
+/* The writer's socket beside the database ("DBPATH.writer"); 0, or -1 when too long for a socket path. */
+int	 request_writer_path(const char *db_path, char *dst, size_t len);
+
+/*
+ * The writer (the request executable's service process): listen on the
+ * Unix socket path (mode 0600), and store what the workers hand over in
+ * batches with request_store_batch, keys from keys(arg) at each batch (so
+ * a rotation is seen). Returns only on a fatal error (-1).
+ */
+int	 request_writer(sqlite3 *, const char *path,
+	    const struct ticket_keys *(*keys)(void *), void *arg,
+	    int rate_limit);
+
+/*
+ * Hand the valid form f to the writer at path and wait for its answer (at
+ * most 10 s): RQ_STORED with out, RQ_USED, RQ_REFUSED, RQ_ERROR (also when
+ * the writer went away after the form was sent: it may or may not be
+ * stored, and no ticket is shown), or RQ_NO_WRITER when no writer could
+ * be reached and nothing was sent (the caller then uses request_store).
+ */
+enum request_result request_submit(const char *path,
+	    const struct request_form *f, const char *form_id,
+	    const char *client, enum lang lang, int mail,
 	    struct request_stored *out);
 
 /* Mark request number's mail as failed (the ticket stays). 0 or -1. */

@@ -41,6 +41,8 @@ Rekisteri is running (Ctrl-C stops it):
                    http://127.0.0.1:$PORT/notice?lang=en
   Versions         http://127.0.0.1:$PORT/notice/versions
   As JSON          http://127.0.0.1:$PORT/notice.json
+  Request form     http://127.0.0.1:$PORT/request
+  Check a ticket   http://127.0.0.1:$PORT/request/verify
   Staff intranet   http://127.0.0.1:$PORT/intranet/
 State (config, database, keys, logs): $STATE
 MSG

@@ -1,5 +1,6 @@
 /* customer.c — rekisteri customer: demo data, CSV import (new records, updates) and export. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,8 +229,8 @@ export_cmd(struct cli *c, int argc, char **argv)
 	struct export_out o = { NULL, BUF_INIT };
 	const char *file = NULL, *q = NULL, *postal = NULL, *head[CEXPORT_COLUMNS];
 	sqlite3 *db;
-	long rows, restricted;
-	char summary[96];
+	long rows, restricted, banned;
+	char summary[128];
 	int rc, closed;
 
 	for (int i = 2; i < argc; i++) {
@@ -247,7 +248,16 @@ export_cmd(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if ((db = open_db(c)) == NULL)
 		return EXIT_FAIL;
-	o.f = strcmp(file, "-") == 0 ? stdout : fopen(file, "wx");
+	/* personal data: a new file only its owner reads */
+	if (strcmp(file, "-") == 0)
+		o.f = stdout;
+	else {
+		int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+		o.f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (fd >= 0 && o.f == NULL)
+			close(fd);
+	}
 	if (o.f == NULL) {
 		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
 		db_close(db);
@@ -258,8 +268,12 @@ export_cmd(struct cli *c, int argc, char **argv)
 		head[f + 1] = cfield_names[f];
 	csv_row(&o.b, head, CEXPORT_COLUMNS);
 	fwrite(o.b.data, 1, o.b.len, o.f);
-	rc = db_begin_read(db) == 0 ? customer_export(db, q, postal, SORT_NUMBER,
-	    export_row, &o, &rows, &restricted) : -1;
+	{
+		struct csearch cs = { q, NULL, postal, SORT_NUMBER };
+
+		rc = db_begin_read(db) == 0 ? customer_export(db, &cs, export_row,
+		    &o, &rows, &restricted, &banned) : -1;
+	}
 	db_rollback(db);
 	buf_free(&o.b);
 	if (o.f == stdout)
@@ -271,12 +285,13 @@ export_cmd(struct cli *c, int argc, char **argv)
 		db_close(db);
 		return EXIT_FAIL;
 	}
-	snprintf(summary, sizeof(summary), "%ld rows, %ld restricted left out",
-	    rows, restricted);
+	snprintf(summary, sizeof(summary), "%ld rows; left out %ld restricted,"
+	    " %ld banned", rows, restricted, banned);
 	audit_cli(db, "customer.export", "customer", "", summary);
 	db_close(db);
-	fprintf(stderr, "exported %ld customers; %ld with restricted processing "
-	    "left out\n", rows, restricted);
+	fprintf(stderr, "exported %ld customers; left out %ld with restricted "
+	    "processing and %ld with a ban on disclosure or publication\n",
+	    rows, restricted, banned);
 	return EXIT_OK;
 }
 

@@ -6,6 +6,7 @@
  * how many), and CSV exports that follow RFC 4180, neutralise formulas and
  * are audited.
  */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <setjmp.h>
@@ -166,7 +167,7 @@ import_new(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
 	    before + 7);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
-	    " last_name = ?1", "Mäkelä"), 1);
+	    " number = 'L-001' AND last_name = ?1", "Mäkelä"), 1);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
 	    " number = ?1", "L-008"), 0);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
@@ -333,6 +334,47 @@ labels(void **st)
 	http_resp_free(&r);
 }
 
+/* Name and postal-code searches by prefix (the fast, indexed ones). */
+static void
+name_and_postal_search(void **st)
+{
+	static const struct {
+		const char *query, *want, *not;
+	} cases[] = {
+		{ "name=m%C3%A4k", "L-001", "L-007" },		/* ASCII case folded */
+		{ "name=Kaava+Gus", "L-007", "L-001" },		/* last and first */
+		{ "postal=99800", "L-007", "L-002" },		/* a whole code */
+		{ "postal=998", "L-007", "L-002" },		/* a prefix */
+		{ "postal=99&name=Mainos", "L-002", "L-007" },
+	};
+	struct http_resp r;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[200];
+
+		snprintf(path, sizeof(path), "/intranet/customers?%s",
+		    cases[i].query);
+		http_session(&r, "GET", path, handler_id, NULL);
+		assert_int_equal(r.status, 200);
+		if (!http_body_has(&r, cases[i].want) ||
+		    http_body_has(&r, cases[i].not))
+			fail_msg("%s: want %s, not %s", cases[i].query,
+			    cases[i].want, cases[i].not);
+		http_resp_free(&r);
+	}
+	http_session(&r, "GET", "/intranet/customers?name=Kaava+Z", handler_id,
+	    NULL);
+	assert_true(http_body_has(&r, "Hakuehtoihin sopivia asiakkaita ei ole."));
+	http_resp_free(&r);
+	/* the export of a name search is that search's rows */
+	http_session(&r, "GET", "/intranet/customers.csv?name=Kaava", handler_id,
+	    NULL);
+	assert_true(http_body_has(&r, "\"L-007\""));
+	assert_false(http_body_has(&r, "\"L-001\""));
+	http_resp_free(&r);
+}
+
 /* Export: the whole result, RFC 4180, formulas neutralised, restricted left out, audited; not for auditors. */
 static void
 export(void **st)
@@ -349,12 +391,13 @@ export(void **st)
 	assert_true(http_body_has(&r, "\"'=HYPERLINK(\"\"http://example.invalid"
 	    "\"\")\""));
 	assert_true(http_body_has(&r, "\"'@Kaava Oy\""));
-	assert_true(http_body_has(&r, "\"L-002\""));
+	assert_true(http_body_has(&r, "\"L-002\""));	/* an advertising ban */
+	assert_false(http_body_has(&r, "\"L-003\""));	/* a publication ban */
 	assert_false(http_body_has(&r, "\"L-004\""));	/* restricted */
 	assert_false(http_body_has(&r, "=HYPERLINK(\"http"));
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
-	    " action = ?1 AND summary = '6 rows, 1 restricted left out'",
+	    " action = ?1 AND summary = '5 rows; left out 1 restricted, 1 banned'",
 	    "customer.export"), 1);
 	/* the audit log names no one */
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
@@ -380,13 +423,20 @@ export_round_trip(void **st)
 	snprintf(path, sizeof(path), "%s/export.csv", state);
 	assert_int_equal(sh(&out, "%s customer export %s --postal 99", cli,
 	    path), 0);
-	assert_non_null(strstr(out.data, "exported 6 customers; 1 with "
-	    "restricted processing left out"));
+	assert_non_null(strstr(out.data, "exported 5 customers; left out 1 with "
+	    "restricted processing and 1 with a ban on disclosure or "
+	    "publication"));
+	{
+		struct stat sb;
+
+		assert_int_equal(stat(path, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);	/* personal data */
+	}
 	buf_reset(&out);
 	/* every number is taken, every other cell passes the checks */
 	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
-	assert_non_null(strstr(out.data, "6 rows: 0 good (0 without change), "
-	    "6 bad"));
+	assert_non_null(strstr(out.data, "5 rows: 0 good (0 without change), "
+	    "5 bad"));
 	assert_null(strstr(out.data, "email:"));
 	assert_null(strstr(out.data, "notes:"));
 	/* an existing file is not overwritten */
@@ -521,6 +571,7 @@ main(void)
 		cmocka_unit_test(import_new),
 		cmocka_unit_test(import_updates),
 		cmocka_unit_test(labels),
+		cmocka_unit_test(name_and_postal_search),
 		cmocka_unit_test(export),
 		cmocka_unit_test(export_round_trip),
 		cmocka_unit_test(upload_page),

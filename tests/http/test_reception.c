@@ -168,7 +168,9 @@ request_page(void **st)
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Riikka Pyytäjä"));
-	assert_true(http_body_has(&r, "/intranet/customers?q=riikka"));
+	/* the register is searched here: no personal data in any link */
+	assert_true(http_body_has(&r, "Rekisteristä ei löytynyt"));
+	assert_false(http_body_has(&r, "?q="));
 	/* the email method is offered only once the link was followed */
 	assert_true(http_body_has(&r, "value=\"email_code\" disabled=\"disabled\""));
 	http_resp_free(&r);
@@ -176,6 +178,26 @@ request_page(void **st)
 	    " action = 'request.view' AND object_id = ?1", id), 1);
 	http_session(&r, "GET", "/intranet/request?id=999999", handler_id, NULL);
 	assert_int_equal(r.status, 404);
+	http_resp_free(&r);
+	/* a customer with the requester's email is shown as a possible match */
+	{
+		char cmd[1024], csv[300];
+		FILE *f;
+
+		snprintf(csv, sizeof(csv), "%s/match.csv",
+		    getenv("REKISTERI_STATE"));
+		assert_non_null(f = fopen(csv, "w"));
+		fputs("number,first_name,last_name,email\nR-77,Olli,Toinen,"
+		    "olli@example.fi\n", f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "%s customer import %s --apply "
+		    ">/dev/null", getenv("REKISTERI_CLI"), csv);
+		assert_int_equal(system(cmd), 0);
+	}
+	snprintf(path, sizeof(path), "/intranet/request?id=%lld", req_id[1]);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, ">R-77</a>"));
 	http_resp_free(&r);
 }
 

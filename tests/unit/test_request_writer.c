@@ -1,0 +1,268 @@
+/*
+ * test_request_writer.c — group commit of data-subject requests: a batch
+ * stores each request in its own savepoint within one transaction (a reused
+ * form or a rate refusal takes back only itself), and the writer process
+ * answers every worker, also those that connect while it is busy with
+ * others; without a writer, request_submit says so and sends nothing.
+ */
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "db.h"
+#include "fmt.h"
+#include "request.h"
+#include "ticket.h"
+
+static char dir[] = "/tmp/rekisteri-writer-XXXXXX";
+static char dbpath[200], keydir[200], lockpath[200], sockpath[200];
+static struct ticket_keys *keys;
+
+static void
+fill(struct request_form *f, const char *name)
+{
+	memset(f, 0, sizeof(*f));
+	for (int i = 0; i < RF__MAX; i++)
+		f->v[i] = xstrdup("");
+	free(f->v[RF_NAME]);
+	f->v[RF_NAME] = xstrdup(name);
+	free(f->v[RF_EMAIL]);
+	f->v[RF_EMAIL] = xstrdup("testi@example.fi");
+	f->types = 1u << RT_ACCESS;
+}
+
+static long long
+count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	char err[512], id[17];
+	sqlite3 *db;
+
+	(void)state;
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return -1;
+	fmt_init();
+	snprintf(dbpath, sizeof(dbpath), "%s/r.db", dir);
+	snprintf(keydir, sizeof(keydir), "%s/keys", dir);
+	snprintf(lockpath, sizeof(lockpath), "%s/r.db.request-lock", dir);
+	if (request_writer_path(dbpath, sockpath, sizeof(sockpath)) != 0)
+		return -1;
+	if ((db = db_open(dbpath, DB_CREATE, err, sizeof(err))) == NULL ||
+	    db_migrate(db, "sql", NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	db_close(db);
+	if (ticket_keygen(keydir, 0, id, err, sizeof(err)) != 0 ||
+	    (keys = ticket_keys_load(keydir, 1, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	ticket_keys_free(keys);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* One transaction, a savepoint each: the reused form and the refused one take back only themselves. */
+static void
+batch(void **state)
+{
+	struct request_job j[4];
+	char err[512];
+	sqlite3 *db;
+
+	(void)state;
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(request_prepare(db, lockpath), 0);
+	memset(j, 0, sizeof(j));
+	for (int i = 0; i < 4; i++) {
+		fill(&j[i].f, "Erä Testi");
+		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 100 + i);
+		snprintf(j[i].client, sizeof(j[i].client), "192.0.2.%d", i);
+		j[i].lang = LANG_FI;
+	}
+	/* the second reuses the first's form; the fourth's address is over its limit */
+	memcpy(j[1].form_id, j[0].form_id, sizeof(j[1].form_id));
+	snprintf(j[3].client, sizeof(j[3].client), "%s", j[2].client);
+	assert_int_equal(request_store_batch(db, keys, j, 4, 1), 0);
+	assert_int_equal(j[0].res, RQ_STORED);
+	assert_int_equal(j[1].res, RQ_USED);
+	assert_int_equal(j[2].res, RQ_STORED);
+	assert_int_equal(j[3].res, RQ_REFUSED);
+	assert_string_not_equal(j[0].out.number, j[2].out.number);
+	assert_string_equal(j[1].out.number, "");	/* no number leaves */
+	assert_string_equal(j[3].out.token, "");
+	assert_int_equal(count(db, "SELECT count(*) FROM requests"), 2);
+	for (int i = 0; i < 4; i++)
+		request_form_free(&j[i].f);
+	/* IPv6: one /64 is one client for the rate limit */
+	memset(j, 0, sizeof(j));
+	for (int i = 0; i < 3; i++) {
+		fill(&j[i].f, "Kuusi Testi");
+		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 200 + i);
+		j[i].lang = LANG_FI;
+	}
+	snprintf(j[0].client, sizeof(j[0].client), "2001:db8:0:5::1");
+	snprintf(j[1].client, sizeof(j[1].client), "2001:db8:0:5:ffff::2");
+	snprintf(j[2].client, sizeof(j[2].client), "2001:db8:0:6::1");
+	assert_int_equal(request_store_batch(db, keys, j, 3, 1), 0);
+	assert_int_equal(j[0].res, RQ_STORED);
+	assert_int_equal(j[1].res, RQ_REFUSED);
+	assert_int_equal(j[2].res, RQ_STORED);
+	for (int i = 0; i < 3; i++)
+		request_form_free(&j[i].f);
+	request_finalize();
+	db_close(db);
+}
+
+static const struct ticket_keys *
+the_keys(void *arg)
+{
+	return arg;
+}
+
+/* The writer in a child of its own, as the request executable's service. */
+static pid_t
+start_writer(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char err[512];
+		sqlite3 *db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+		struct ticket_keys *k = ticket_keys_load(keydir, 1, err,
+		    sizeof(err));
+
+		if (db == NULL || k == NULL || request_prepare(db, lockpath) != 0)
+			_exit(3);
+		_exit(request_writer(db, sockpath, the_keys, k, 100000) == 0 ?
+		    0 : 4);
+	}
+	return pid;
+}
+
+/* A worker: n submissions over one kept connection; exits 0 when all were stored. */
+static void
+submitter(int who, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct request_form f;
+		struct request_stored out;
+		char form_id[REQUEST_FORM_ID_HEX];
+		enum request_result res;
+
+		fill(&f, "Rinnakkainen Lähettäjä");
+		snprintf(form_id, sizeof(form_id), "%016x%016x", who, i);
+		res = request_submit(sockpath, &f, form_id, "198.51.100.7",
+		    LANG_EN, 0, &out);
+		request_form_free(&f);
+		if (res != RQ_STORED || strncmp(out.number, "TS-", 3) != 0 ||
+		    strlen(out.token) != 32)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/*
+ * Workers that connect while the writer is busy with others are answered
+ * too (a bench found them dropped once), every request is stored once with
+ * its own number, and a form sent again is answered RQ_USED.
+ */
+static void
+writer_answers_everyone(void **state)
+{
+	enum { WORKERS = 6, EACH = 15 };
+	pid_t w, kids[WORKERS];
+	struct request_form f;
+	struct request_stored out;
+	char err[512];
+	sqlite3 *db;
+	int st;
+
+	(void)state;
+	w = start_writer();
+	for (int i = 0; i < 100 && access(sockpath, F_OK) != 0; i++)
+		usleep(20000);
+	for (int i = 0; i < WORKERS; i++) {
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0)
+			submitter(i, EACH);
+	}
+	for (int i = 0; i < WORKERS; i++) {
+		assert_int_equal(waitpid(kids[i], &st, 0), kids[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(count(db, "SELECT count(*) FROM requests WHERE name ="
+	    " 'Rinnakkainen Lähettäjä'"), WORKERS * EACH);
+	assert_int_equal(count(db, "SELECT count(DISTINCT number) FROM requests"),
+	    count(db, "SELECT count(*) FROM requests"));
+	db_close(db);
+	/* the same form again, through the writer: used */
+	fill(&f, "Rinnakkainen Lähettäjä");
+	{
+		char form_id[REQUEST_FORM_ID_HEX];
+
+		snprintf(form_id, sizeof(form_id), "%016x%016x", 0, 0);
+		assert_int_equal(request_submit(sockpath, &f, form_id,
+		    "198.51.100.7", LANG_EN, 0, &out), RQ_USED);
+		assert_string_equal(out.number, "");
+	}
+	/* no writer: nothing is sent, the caller stores it itself */
+	kill(w, SIGTERM);
+	assert_int_equal(waitpid(w, &st, 0), w);
+	unlink(sockpath);
+	assert_int_equal(request_submit(sockpath, &f, "ffffffffffffffffffffffffffffffff",
+	    "198.51.100.7", LANG_EN, 0, &out), RQ_NO_WRITER);
+	request_form_free(&f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(batch),
+		cmocka_unit_test(writer_answers_everyone),
+	};
+
+	return cmocka_run_group_tests_name("request_writer", tests, setup,
+	    teardown);
+}
