@@ -198,6 +198,15 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 		return 1;
 	}
 token:
+	/* a file upload is read only now: signed in, with the role */
+	if (r->method == METHOD_POST && r->upload_pending) {
+		enum req_status st = req_read_upload(r, &a->limits);
+
+		if (st != REQ_OK) {
+			app_error(a, r, (int)st);
+			return 1;
+		}
+	}
 	if (r->method == METHOD_POST &&
 	    !auth_token_equal(kv_get(&r->form, "csrf"), me_csrf)) {
 		app_error(a, r, 403);

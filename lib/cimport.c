@@ -236,6 +236,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		if (have_old) {
 			if (f[i][0] == '\0')
 				continue;
+			l->sets |= 1u << im->cols[i];
 			/* the row's value replaces the record's */
 			for (size_t k = 0; k < form.n; k++)
 				if (strcmp(form.v[k].key, cfield_names[im->cols[i]])
@@ -372,9 +373,22 @@ cimport_apply(sqlite3 *db, struct cimport *im)
 		if (im->kind == CIMPORT_NEW)
 			rc = customer_create(db, &im->recs[i], im->user_id,
 			    im->source);
-		else
-			rc = customer_update(db, &im->recs[i], im->user_id,
-			    im->source, changed, sizeof(changed));
+		else {
+			/* the row's fields onto the record as it is now */
+			struct customer cur;
+
+			memset(&cur, 0, sizeof(cur));
+			rc = customer_get(db, im->recs[i].id, &cur) != 0 ? -1 : 0;
+			for (int f = 0; rc == 0 && f < CF__MAX; f++)
+				if (l->sets & 1u << f) {
+					free(cur.v[f]);
+					cur.v[f] = xstrdup(im->recs[i].v[f]);
+				}
+			if (rc == 0)
+				rc = customer_update(db, &cur, im->user_id,
+				    im->source, changed, sizeof(changed));
+			customer_free(&cur);
+		}
 		if (rc != 0) {
 			db_rollback(db);
 			snprintf(im->error, sizeof(im->error), "line %ld: %s; "

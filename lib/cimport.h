@@ -26,6 +26,7 @@ struct cimport_line {
 	char	*what;		/* bad: "field: reason; ..."; good: "field: old → new; ..." */
 	int	 bad;
 	int	 same;		/* an update that changes nothing */
+	unsigned sets;		/* an update: the fields its row gives (1u << enum cfield) */
 };
 
 struct cimport {
@@ -65,8 +66,10 @@ int	 cimport_check(sqlite3 *, struct cimport *im, const char *data,
 
 /*
  * Apply the good rows of a checked import in one transaction, each change
- * with its history row and source. 0 (im->applied set), or -1 (nothing
- * applied, the reason in im->error).
+ * with its history row and source. An update sets only the fields its row
+ * gives, on the record as it is now: what staff changed since the check
+ * stays. 0 (im->applied set), or -1 (nothing applied, the reason in
+ * im->error).
  */
 int	 cimport_apply(sqlite3 *, struct cimport *im);
 

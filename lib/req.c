@@ -528,8 +528,15 @@ header_param(const char *h, size_t hlen, const char *name, char *dst,
 	while (i < hlen) {
 		size_t s, e, n;
 
-		while (i < hlen && h[i] != ';')	/* h is not NUL-terminated */
-			i++;
+		/* to the next ';' outside a quoted string; h is not NUL-terminated */
+		while (i < hlen && h[i] != ';') {
+			if (h[i] == '"')
+				for (i++; i < hlen && h[i] != '"'; i++)
+					if (h[i] == '\\' && i + 1 < hlen)
+						i++;
+			if (i < hlen)
+				i++;
+		}
 		if (i >= hlen)
 			break;
 		i++;
@@ -794,11 +801,8 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 	ct = FCGX_GetParam("CONTENT_TYPE", f->envp);
 	if (lim->upload_path != NULL && strcmp(r->path, lim->upload_path) == 0 &&
 	    ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
-		rc = req_read_body(FCGX_GetParam("CONTENT_LENGTH", f->envp),
-		    lim->upload_max, fcgi_read, f->in, &body, &blen);
-		if (rc == REQ_OK)
-			rc = req_parse_multipart(ct, body, blen, lim, &r->form,
-			    &r->upload);
+		/* read only once the program knows who sends it */
+		r->upload_pending = 1;
 		goto out;
 	}
 	if ((rc = check_form_type(ct)) != REQ_OK)
@@ -809,6 +813,26 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 		goto out;
 	rc = req_parse_urlencoded(body, blen, lim, &r->form);
 out:
+	free(body);
+	return rc;
+}
+
+enum req_status
+req_read_upload(struct req *r, const struct req_limits *lim)
+{
+	const char *ct = FCGX_GetParam("CONTENT_TYPE", r->fcgi->envp);
+	enum req_status rc;
+	char *body = NULL;
+	size_t blen = 0;
+
+	if (!r->upload_pending)
+		return REQ_OK;
+	r->upload_pending = 0;
+	rc = req_read_body(FCGX_GetParam("CONTENT_LENGTH", r->fcgi->envp),
+	    lim->upload_max, fcgi_read, r->fcgi->in, &body, &blen);
+	if (rc == REQ_OK)
+		rc = req_parse_multipart(ct, body, blen, lim, &r->form,
+		    &r->upload);
 	free(body);
 	return rc;
 }

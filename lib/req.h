@@ -127,6 +127,7 @@ struct req {
 	struct kvlist		 query;
 	struct kvlist		 form;		/* POST body */
 	struct req_file		 upload;	/* a file, on the upload path only */
+	int			 upload_pending;	/* its body not read yet */
 	struct kvlist		 cookies;
 	const char		*remote_addr;
 	const char		*accept_language;
@@ -146,6 +147,15 @@ struct req {
 enum req_status	 req_init(struct req *r, struct FCGX_Request *f,
 		    const struct req_limits *lim);
 void		 req_free(struct req *);
+
+/*
+ * The upload path's multipart body is not read by req_init (upload_pending
+ * is set): the program reads it with req_read_upload once it knows who
+ * sends it, so nobody can make it read megabytes before signing in. Text
+ * fields go to r->form, the file to r->upload. REQ_OK also when nothing
+ * was pending; else the status to answer with.
+ */
+enum req_status	 req_read_upload(struct req *, const struct req_limits *);
 
 /*
  * Responses. Every response carries the security headers (CSP without

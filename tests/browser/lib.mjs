@@ -54,9 +54,11 @@ const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const HTMLVALIDATE_CONFIG = JSON.parse(readFileSync(join(here, '.htmlvalidate.json'), 'utf8'));
 const htmlvalidate = new HtmlValidate(HTMLVALIDATE_CONFIG);
 
-// launch(): a persistent context in a fresh, empty user-data-dir, removed by
-// close(). Returns { context, close }.
-export async function launch() {
+// launch(options): a persistent context in a fresh, empty user-data-dir,
+// removed by close(). options override the context's defaults (for example
+// { javaScriptEnabled: false }, { acceptDownloads: true }). Returns
+// { context, close }.
+export async function launch(options = {}) {
 	const userDataDir = mkdtempSync(join(tmpdir(), 'rekisteri-chromium-'));
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		executablePath: CHROMIUM,
@@ -66,6 +68,7 @@ export async function launch() {
 		locale: 'fi-FI',
 		acceptDownloads: false,
 		serviceWorkers: 'block',
+		...options,
 	});
 	context.setDefaultTimeout(15000);
 	context.setDefaultNavigationTimeout(15000);
@@ -205,4 +208,58 @@ export async function screenshot(page, name) {
 	const path = join(OUT_DIR, `${name}.png`);
 	await page.screenshot({ path, fullPage: true });
 	return path;
+}
+
+// checkShown(page, t, name): the checks every page gets, on the page now
+// shown (the last document t saw): well-formed XML, valid HTML, no axe-core
+// violation, nothing asked of another origin, no problem recorded, and a
+// full-page screenshot NAME.png.
+export async function checkShown(page, t, name) {
+	const body = (await lastDocument(t).body()).toString('utf8');
+	const xml = xmlWellFormed(body);
+	if (xml !== null)
+		throw new Error(`${name}: not well-formed XML:\n${xml}`);
+	const html = await htmlProblems(body, name);
+	if (html.length > 0)
+		throw new Error(`${name}: html-validate found:\n${html.join('\n')}`);
+	const v = await runAxe(page);
+	if (v.length > 0)
+		throw new Error(`${name}: axe-core found:\n${formatAxe(v)}`);
+	const foreign = foreignRequests(t);
+	if (foreign.length > 0)
+		throw new Error(`${name}: requests to other origins:\n${foreign.join('\n')}`);
+	if (t.problems.length > 0)
+		throw new Error(`${name}: ${t.problems.join('\n')}`);
+	await screenshot(page, name);
+	return body;
+}
+
+// tool(cmd, args): run a command line tool (poppler-utils) and return its
+// standard output; throws with what it said when it fails.
+function tool(cmd, args) {
+	const r = spawnSync(cmd, args, { encoding: 'utf8' });
+	if (r.error)
+		throw new Error(`cannot run ${cmd} (install poppler-utils): ${r.error.message}`);
+	if (r.status !== 0)
+		throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+	return r.stdout;
+}
+
+// pdfPages(path): the size of every page of a PDF in points, [{ width,
+// height }] (pdfinfo). A4 is 595.28 x 841.89.
+export function pdfPages(path) {
+	const info = tool('pdfinfo', ['-f', '1', '-l', '100000', path]);
+	return [...info.matchAll(/^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/gm)]
+	    .map((m) => ({ width: Number(m[1]), height: Number(m[2]) }));
+}
+
+// isA4(size): 210 x 297 mm, upright, within 1.5 pt (Chromium rounds
+// format: "A4" to 8.27 x 11.7 in, 595.9 x 842.9 pt).
+export function isA4({ width, height }) {
+	return Math.abs(width - 595.28) < 1.5 && Math.abs(height - 841.89) < 1.5;
+}
+
+// pdfText(path): the text of a PDF (pdftotext), pages separated by \f.
+export function pdfText(path) {
+	return tool('pdftotext', ['-enc', 'UTF-8', path, '-']);
 }

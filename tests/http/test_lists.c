@@ -519,7 +519,16 @@ upload_page(void **st)
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
 	    " city = ?1", "Enontekiö"), 0);
-	/* accepted: the good row alone */
+	/* meanwhile someone changes another field of the same record */
+	{
+		char path[1024];
+
+		snprintf(path, sizeof(path), "%s/between.csv", state);
+		write_file(path, "number,first_name\nL-002,Birgitta\n");
+		assert_int_equal(sh(NULL, "%s customer import-updates %s --apply",
+		    cli, path), 0);
+	}
+	/* accepted: the good row alone, on the record as it is now */
 	body = http_form("csrf", csrf, "upload", up, "apply_valid", "1", NULL);
 	http_session(&r, "POST", "/intranet/import/apply", adm, body);
 	free(body);
@@ -527,10 +536,14 @@ upload_page(void **st)
 	assert_true(http_body_has(&r, "<strong>1</strong>"));
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
-	    " city = ?1 AND number = 'L-002'", "Enontekiö"), 1);
+	    " city = ?1 AND number = 'L-002' AND first_name = 'Birgitta'",
+	    "Enontekiö"), 1);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
 	    " JOIN customers c ON c.id = h.customer_id WHERE c.number = 'L-002'"
 	    " AND h.field = 'city' AND h.source = ?1", "update_service"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
+	    " JOIN customers c ON c.id = h.customer_id WHERE c.number = 'L-002'"
+	    " AND h.field = 'first_name' AND h.old_value = 'Birgitta'", NULL), 0);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
 	    " action = ?1 AND username = 'listadm' AND summary LIKE"
 	    " 'updates: 1 applied, 1 bad rows%'", "customer.import_updates"), 1);
@@ -554,6 +567,21 @@ upload_page(void **st)
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
+	/* without a session the body is not even read: 403 (not a parse error) */
+	{
+		struct buf big = BUF_INIT;
+		const char *h[] = { "Content-Type: multipart/form-data; "
+		    "boundary=XyZzY", NULL };
+
+		buf_adds(&big, "--XyZzY\r\n");
+		for (int i = 0; i < 9 * 1024; i++)
+			buf_add(&big, "0123456789abcdef0123456789abcdef"
+			    "0123456789abcdef0123456789abcdef", 64);
+		http_fetch(&r, "POST", "/intranet/import", big.data, big.len, h);
+		assert_int_equal(r.status, 403);
+		http_resp_free(&r);
+		buf_free(&big);
+	}
 	/* a handler may not */
 	body = upload_body(handler_csrf, "auto", "number,city\r\nL-002,X\r\n");
 	upload(&r, handler_id, body);

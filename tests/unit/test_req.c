@@ -1147,6 +1147,19 @@ test_multipart_good(void **state)
 	assert_memory_equal(f.data, "number,city\r\nA1,Oulu\r\n\0\xff", 24);
 	req_file_free(&f);
 	kv_free(&l);
+	/* a quoted ';' is part of the name: no file hides in a field's name */
+	{
+		static const char b3[] = "------b0undary\r\nContent-Disposition: "
+		    "form-data; name=\"a; filename=x\"\r\n\r\n1\r\n"
+		    "------b0undary--";
+		struct kvlist l3 = { NULL, 0, 0 };
+
+		assert_int_equal(req_parse_multipart(CT_MP, b3, sizeof(b3) - 1,
+		    &req_limits_default, &l3, &f), REQ_OK);
+		assert_null(f.field);
+		assert_string_equal(kv_get(&l3, "a; filename=x"), "1");
+		kv_free(&l3);
+	}
 	/* a quoted boundary, and no file at all */
 	{
 		static const char b2[] = MP_PART("a", "1") "------b0undary--";
