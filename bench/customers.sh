@@ -20,7 +20,7 @@
 # Usage: bash bench/customers.sh   (from the top folder, after `make all`)
 # Environment: BUILD (build), N (1000000), DURATION (10), RUNS (3),
 #   WORKERS (2), CONNS (8: wrk's connections; the target is for 8),
-#   NAME_PARAM (q: the search box, full text), DB (an existing
+#   NAME_PARAM (name: the name-prefix field; q: full text), DB (an existing
 #   database generated earlier: copied, not generated again), KEEP_STATE=1
 #   keeps the state folder (with the database; big).
 # Everything runs on 127.0.0.1 on a free port; every process started here is
@@ -32,7 +32,7 @@ N=${N:-1000000}
 DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
 WORKERS=${WORKERS:-2}
-NAME_PARAM=${NAME_PARAM:-q}
+NAME_PARAM=${NAME_PARAM:-name}
 DB=${DB:-}
 CONNS=${CONNS:-8}
 THREADS=2
@@ -93,9 +93,11 @@ size() {
 if [ -n "$DB" ]; then
 	cp "$DB" "$DBFILE" || exit 1
 	timeout 600 $CLI init >/dev/null || exit 1
+	$CLI keygen >/dev/null 2>&1 || true	# a copied database may have its key
 	echo "database: copied from $DB (load not measured)"
 else
 	timeout 60 $CLI init >/dev/null || exit 1
+	$CLI keygen >/dev/null || exit 1	# as make run: the request form's key
 	start=$(date +%s.%N)
 	timeout 1200 $CLI customer demo "$N" >"$B/demo.log" 2>&1 || {
 		echo "customers.sh: customer demo $N failed:" >&2
