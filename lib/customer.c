@@ -560,29 +560,47 @@ search_bind(sqlite3_stmt *st, const struct csearch *s, const struct cwhere *w)
 		sqlite3_bind_text(st, 6, w->first, -1, SQLITE_STATIC);
 }
 
+/*
+ * "SELECT cols" with s's FROM and WHERE, ordered by s's sort (paged: with
+ * LIMIT ?3 OFFSET ?4 for the caller to bind), prepared and bound; NULL on
+ * an error (logged). w->match is the caller's to free.
+ */
+static sqlite3_stmt *
+search_prepare(sqlite3 *db, const char *cols, const struct csearch *s,
+    int paged, struct cwhere *w)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st;
+
+	buf_adds(&sql, cols);
+	search_where(&sql, s, w);
+	buf_addf(&sql, " ORDER BY %s%s", sort_sql[s->sort],	/* from the table */
+	    paged ? " LIMIT ?3 OFFSET ?4" : "");
+	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		buf_free(&sql);
+		return NULL;
+	}
+	buf_free(&sql);
+	search_bind(st, s, w);
+	return st;
+}
+
 int
 customer_search(sqlite3 *db, const struct csearch *s, int page, int rows,
     struct tmpl_map *root)
 {
-	struct buf sql = BUF_INIT;
 	struct cwhere w;
 	struct tmpl_list *list = tm_list(root, "customers");
 	sqlite3_stmt *st;
 	int n = 0, rc;
 
-	buf_adds(&sql, "SELECT c.id, c.number, c.first_name, c.last_name,"
-	    " c.organisation, c.email, c.phone, c.postal_code, c.city,"
-	    " c.restricted");
-	search_where(&sql, s, &w);
-	buf_addf(&sql, " ORDER BY %s LIMIT ?3 OFFSET ?4", sort_sql[s->sort]);
-	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
-	buf_free(&sql);
-	if (rc != SQLITE_OK) {
-		LOG_ERR("%s", sqlite3_errmsg(db));
+	if ((st = search_prepare(db, "SELECT c.id, c.number, c.first_name,"
+	    " c.last_name, c.organisation, c.email, c.phone, c.postal_code,"
+	    " c.city, c.restricted", s, 1, &w)) == NULL) {
 		buf_free(&w.match);
 		return -1;
 	}
-	search_bind(st, s, &w);
 	sqlite3_bind_int(st, 3, rows + 1);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)(page - 1) * rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1006,27 +1024,23 @@ customer_export(sqlite3 *db, const struct csearch *s,
     int (*fn)(void *arg, const char *const *cells), void *arg, long *rows,
     long *restricted, long *banned)
 {
-	struct buf sql = BUF_INIT;
+	struct buf cols = BUF_INIT;
 	struct cwhere w;
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
 	*rows = *restricted = *banned = 0;
-	buf_adds(&sql, "SELECT c.restricted, EXISTS (SELECT 1 FROM bans b WHERE"
+	buf_adds(&cols, "SELECT c.restricted, EXISTS (SELECT 1 FROM bans b WHERE"
 	    " b.customer_id = c.id AND b.purpose IN ('disclosure',"
 	    " 'publication')), c.number");
 	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&sql, ", c.%s", defs[f].name);	/* from the table */
-	search_where(&sql, s, &w);
-	buf_addf(&sql, " ORDER BY %s", sort_sql[s->sort]);
-	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
-	buf_free(&sql);
-	if (rc != SQLITE_OK) {
-		LOG_ERR("%s", sqlite3_errmsg(db));
+		buf_addf(&cols, ", c.%s", defs[f].name);	/* from the table */
+	st = search_prepare(db, cols.data, s, 0, &w);
+	buf_free(&cols);
+	if (st == NULL) {
 		buf_free(&w.match);
 		return -1;
 	}
-	search_bind(st, s, &w);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cells[CEXPORT_COLUMNS];
 

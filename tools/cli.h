@@ -25,8 +25,8 @@ int	 load_conf(struct cli *);
 /* Load the config and open the database read-write; NULL (said on stderr). */
 sqlite3	*open_db(struct cli *);
 
-/* A whole file ("-" for standard input) of at most 4 MB, NUL-terminated; NULL with errno. */
-char	*slurp(const char *path, size_t *len);
+/* A whole file ("-" for standard input) of at most max bytes, NUL-terminated; NULL with errno (EFBIG: larger). */
+char	*slurp(const char *path, size_t max, size_t *len);
 
 /* Log a command-line action; the CLI is the machine's own operator. */
 void	 audit_cli(sqlite3 *, const char *action, const char *type,

@@ -41,35 +41,6 @@ demo_cmd(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The whole file ("-": standard input) up to the import limit; NULL with errno. */
-static char *
-read_all(const char *path, size_t *len)
-{
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
-	    b.len <= (size_t)CIMPORT_MAX_BYTES)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
-		if (f != stdin)
-			fclose(f);
-		buf_free(&b);
-		errno = EIO;
-		return NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = b.len;
-	if (b.data == NULL)
-		buf_adds(&b, "");
-	return buf_take(&b);
-}
-
 /* A progress bar on the terminal: "check  12000 rows" or "apply [#####     ] 50 %". */
 static void
 progress(void *arg, const char *phase, long done, long total)
@@ -152,7 +123,7 @@ import_cmd(struct cli *c, int argc, char **argv)
 	im.msgs = msgs;
 	if (isatty(STDOUT_FILENO))
 		im.progress = progress;
-	if ((data = read_all(file, &len)) == NULL) {
+	if ((data = slurp(file, (size_t)CIMPORT_MAX_BYTES, &len)) == NULL) {
 		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
 		goto out;
 	}

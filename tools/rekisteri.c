@@ -213,25 +213,29 @@ open_db(struct cli *c)
 }
 
 char *
-slurp(const char *path, size_t *len)
+slurp(const char *path, size_t max, size_t *len)
 {
 	struct buf b = BUF_INIT;
-	char chunk[8192];
+	char chunk[65536];
 	size_t n;
+	int err;
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 
 	if (f == NULL)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < 4 << 20)
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= max)
 		buf_add(&b, chunk, n);
+	err = ferror(f);
 	if (f != stdin)
 		fclose(f);
-	if (b.len >= 4 << 20) {
+	if (err || b.len > max) {
 		buf_free(&b);
-		errno = EFBIG;
+		errno = err ? EIO : EFBIG;
 		return NULL;
 	}
 	*len = b.len;
+	if (b.data == NULL)
+		buf_adds(&b, "");
 	return buf_take(&b);
 }
 
@@ -260,7 +264,7 @@ notice_import_cmd(struct cli *c, int argc, char **argv)
 	}
 	if (file == NULL)
 		return EXIT_USAGE;
-	if ((text = slurp(file, &len)) == NULL) {
+	if ((text = slurp(file, (size_t)4 << 20, &len)) == NULL) {
 		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
 		return EXIT_FAIL;
 	}

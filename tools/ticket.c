@@ -189,7 +189,8 @@ ticket_verify_cmd(struct cli *c, const char *arg)
 	size_t len;
 	int rc = EXIT_FAIL, v;
 
-	if (strcmp(arg, "-") == 0 && (input = slurp("-", &len)) == NULL) {
+	if (strcmp(arg, "-") == 0 &&
+	    (input = slurp("-", (size_t)4 << 20, &len)) == NULL) {
 		fprintf(stderr, "rekisteri: cannot read the code from standard "
 		    "input\n");
 		return EXIT_FAIL;

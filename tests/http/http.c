@@ -1,4 +1,6 @@
 /* http.c — see http.h. */
+#include <sys/wait.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -245,3 +248,35 @@ http_db_int(const char *sql, const char *arg)
 	return v;
 }
 
+int
+http_run(struct buf *out, const char *fmt, ...)
+{
+	struct buf cmd = BUF_INIT;
+	char path[1100], chunk[8192];
+	va_list ap;
+	size_t n;
+	FILE *f;
+	int st, len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(chunk, sizeof(chunk), fmt, ap);
+	va_end(ap);
+	assert_true(len > 0 && (size_t)len < sizeof(chunk));
+	snprintf(path, sizeof(path), "%s/run-%ld.out", getenv("REKISTERI_STATE"),
+	    (long)getpid());
+	buf_addf(&cmd, "{ %s ; } >'%s' 2>&1 </dev/null", chunk, path);
+	st = system(cmd.data);
+	buf_free(&cmd);
+	if (out != NULL) {
+		buf_reset(out);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			buf_add(out, chunk, n);
+		fclose(f);
+		buf_cstr(out);
+	}
+	unlink(path);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}

@@ -47,4 +47,12 @@ char	*http_login(const char *user, const char *password);
 /* The first column of the first row of sql (?1 = arg when not NULL) in the test's database, or -1. */
 long long http_db_int(const char *sql, const char *arg);
 
+/*
+ * Run sh -c CMD (printf-style) with stdout and stderr kept, stdin from
+ * /dev/null unless CMD redirects it: the exit status (the test fails if
+ * CMD did not exit), the output in out (may be NULL).
+ */
+int	 http_run(struct buf *out, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -16,42 +16,10 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "http.h"
 
 static const char *cli, *state;
 static char cwd[1024];
-
-/*
- * Run sh -c CMD with stdout and stderr to a file; return the exit status
- * and the output in out.
- */
-static int
-run(struct buf *out, const char *fmt, ...)
-{
-	struct buf cmd = BUF_INIT;
-	char path[1100], chunk[4096];
-	va_list ap;
-	size_t n;
-	FILE *f;
-	int st, len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(chunk, sizeof(chunk), fmt, ap);
-	va_end(ap);
-	assert_true(len > 0 && (size_t)len < sizeof(chunk));
-	snprintf(path, sizeof(path), "%s/cli.out", state);
-	buf_addf(&cmd, "%s >'%s' 2>&1 </dev/null", chunk, path);
-	st = system(cmd.data);
-	buf_free(&cmd);
-	buf_reset(out);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	fclose(f);
-	buf_cstr(out);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
 
 /* Write a config like the harness's, with one [site] or [database] key changed. */
 static void
@@ -83,15 +51,15 @@ help_and_usage(void **st)
 	struct buf o = BUF_INIT;
 
 	(void)st;
-	assert_int_equal(run(&o, "%s --help", cli), 0);
+	assert_int_equal(http_run(&o, "%s --help", cli), 0);
 	assert_non_null(strstr(o.data, "init"));
 	assert_non_null(strstr(o.data, "Exit status"));
-	assert_int_equal(run(&o, "%s", cli), 2);
+	assert_int_equal(http_run(&o, "%s", cli), 2);
 	assert_non_null(strstr(o.data, "usage:"));
-	assert_int_equal(run(&o, "%s no-such-command", cli), 2);
+	assert_int_equal(http_run(&o, "%s no-such-command", cli), 2);
 	assert_non_null(strstr(o.data, "unknown command no-such-command"));
-	assert_int_equal(run(&o, "%s -x init", cli), 2);
-	assert_int_equal(run(&o, "%s init extra", cli), 2);
+	assert_int_equal(http_run(&o, "%s -x init", cli), 2);
+	assert_int_equal(http_run(&o, "%s init extra", cli), 2);
 	buf_free(&o);
 }
 
@@ -101,11 +69,11 @@ config_from_flag_and_environment(void **st)
 	struct buf o = BUF_INIT;
 
 	(void)st;
-	assert_int_equal(run(&o, "%s -c '%s/rekisteri.conf' check", cli, state), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' check", cli, state), 0);
 	assert_non_null(strstr(o.data, "valid"));
-	assert_int_equal(run(&o, "REKISTERI_CONF='%s/rekisteri.conf' %s check",
+	assert_int_equal(http_run(&o, "REKISTERI_CONF='%s/rekisteri.conf' %s check",
 	    state, cli), 0);
-	assert_int_equal(run(&o, "REKISTERI_CONF= %s -c /nonexistent.conf check",
+	assert_int_equal(http_run(&o, "REKISTERI_CONF= %s -c /nonexistent.conf check",
 	    cli), 1);
 	assert_non_null(strstr(o.data, "/nonexistent.conf: cannot open"));
 	buf_free(&o);
@@ -118,7 +86,7 @@ init_is_idempotent(void **st)
 
 	(void)st;
 	/* the harness ran init already: nothing left to apply */
-	assert_int_equal(run(&o, "%s -c '%s/rekisteri.conf' init", cli, state), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' init", cli, state), 0);
 	assert_non_null(strstr(o.data, "(0 migrations applied)"));
 	buf_free(&o);
 }
@@ -143,10 +111,10 @@ init_failed_migration(void **st)
 		assert_int_equal(system(c.data), 0);
 		buf_free(&c);
 	}
-	assert_int_equal(run(&o, "%s -c '%s/bad-both.conf' init", cli, state), 1);
+	assert_int_equal(http_run(&o, "%s -c '%s/bad-both.conf' init", cli, state), 1);
 	assert_non_null(strstr(o.data, "002_broken.sql"));
 	assert_non_null(strstr(o.data, "as it was"));
-	assert_int_equal(run(&o, "sqlite3 '%s' 'SELECT max(version) FROM "
+	assert_int_equal(http_run(&o, "sqlite3 '%s' 'SELECT max(version) FROM "
 	    "schema_migrations; SELECT count(*) FROM sqlite_master WHERE name = "
 	    "\"c\";'", db), 0);
 	assert_string_equal(o.data, "1\n0\n");
@@ -174,12 +142,12 @@ bad_template_named_with_line(void **st)
 		snprintf(dir, sizeof(dir), "%s/tests/fixtures/tmpl/%s", cwd,
 		    cases[i].dir);
 		write_conf("bad-tmpl.conf", "templates", dir);
-		assert_int_equal(run(&o, "%s -c '%s/bad-tmpl.conf' check", cli,
+		assert_int_equal(http_run(&o, "%s -c '%s/bad-tmpl.conf' check", cli,
 		    state), 1);
 		if (strstr(o.data, cases[i].want) == NULL)
 			fail_msg("check: %s", o.data);
 		/* the FastCGI executable refuses to start, with the same words */
-		assert_int_equal(run(&o, "%s -c '%s/bad-tmpl.conf'", exe, state), 1);
+		assert_int_equal(http_run(&o, "%s -c '%s/bad-tmpl.conf'", exe, state), 1);
 		if (strstr(o.data, cases[i].want) == NULL)
 			fail_msg("notice: %s", o.data);
 	}
@@ -193,7 +161,7 @@ bad_config_named_with_line(void **st)
 
 	(void)st;
 	write_conf("bad-url.conf", "base_url", "ftp://example.fi");
-	assert_int_equal(run(&o, "%s -c '%s/bad-url.conf' check", cli, state), 1);
+	assert_int_equal(http_run(&o, "%s -c '%s/bad-url.conf' check", cli, state), 1);
 	assert_non_null(strstr(o.data, "bad-url.conf:"));
 	assert_non_null(strstr(o.data, "base_url: must be"));
 	buf_free(&o);

@@ -28,38 +28,6 @@
 static const char *cli, *state;
 static char *handler_id, *handler_csrf;
 
-/* Run a shell command; its exit status, its output in out (may be NULL). */
-static int
-sh(struct buf *out, const char *fmt, ...)
-{
-	struct buf cmd = BUF_INIT;
-	char chunk[4096];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int st;
-
-	va_start(ap, fmt);
-	{
-		char line[4096];
-
-		vsnprintf(line, sizeof(line), fmt, ap);
-		buf_adds(&cmd, line);
-	}
-	va_end(ap);
-	buf_adds(&cmd, " 2>&1");
-	p = popen(cmd.data, "r");
-	assert_non_null(p);
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		if (out != NULL)
-			buf_add(out, chunk, n);
-	st = pclose(p);
-	buf_free(&cmd);
-	if (out != NULL && out->data == NULL)
-		buf_adds(out, "");
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void
 write_file(const char *path, const char *data)
 {
@@ -86,7 +54,7 @@ setup(void **st)
 	state = getenv("REKISTERI_STATE");
 	if (cli == NULL || state == NULL)
 		return -1;
-	if (sh(NULL, "printf '%%s\\n' '%s' | %s user add list1 --role handler "
+	if (http_run(NULL, "printf '%%s\\n' '%s' | %s user add list1 --role handler "
 	    "--nda 2026-01-15 --password-stdin && printf '%%s\\n' '%s' | %s user "
 	    "add listaud --role auditor --nda 2026-01-15 --password-stdin", PW,
 	    cli, PW, cli) != 0)
@@ -141,7 +109,7 @@ import_new(void **st)
 	(void)st;
 	snprintf(path, sizeof(path), "%s/old.csv", state);
 	write_file(path, import_csv);
-	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer import %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "read as ISO-8859-1; 10 rows: 7 good"
 	    " (0 without change), 3 bad"));
 	assert_non_null(strstr(out.data, "line 9: BAD L-008: email: "));
@@ -156,12 +124,12 @@ import_new(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
 	    before);
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import %s --apply", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer import %s --apply", cli, path), 1);
 	assert_non_null(strstr(out.data, "Nothing was applied: 3 rows are bad"));
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
 	    before);
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import %s --apply-valid", cli,
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid", cli,
 	    path), 0);
 	assert_non_null(strstr(out.data, "Applied 7 new records"));
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
@@ -177,7 +145,7 @@ import_new(void **st)
 	    " action = ?1", "customer.import"), 1);
 	/* the same file again: every number is taken now */
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import %s --apply-valid", cli,
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid", cli,
 	    path), 0);
 	assert_non_null(strstr(out.data, "line 2: BAD L-001: number: the "
 	    "register already has this number"));
@@ -185,13 +153,13 @@ import_new(void **st)
 	    before + 7);
 	/* asked for UTF-8, given ISO-8859-1: refused as a whole */
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import %s --encoding utf-8", cli,
+	assert_int_equal(http_run(&out, "%s customer import %s --encoding utf-8", cli,
 	    path), 1);
 	assert_non_null(strstr(out.data, "not valid UTF-8"));
 	/* an unknown column */
 	write_file(path, "number,shoe_size\r\nX-1,44\r\n");
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer import %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "line 1: unknown column \"shoe_size\""));
 	buf_free(&out);
 }
@@ -210,7 +178,7 @@ import_updates(void **st)
 	    "L-002,,,\n"
 	    "NO-SUCH,Katu 1,00100,Helsinki\n"
 	    "L-007,Lapintie 7,99800,Ivalo\n");
-	assert_int_equal(sh(&out, "%s customer import-updates %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer import-updates %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "line 2: L-001: street: \"Lapintie 1\""
 	    " → \"Revontulentie 5\"; postal_code: \"99100\" → \"99130\"; city: "
 	    "\"Kittilä\" → \"Sirkka\""));
@@ -221,7 +189,7 @@ import_updates(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE"
 	    " street = ?1", "Revontulentie 5"), 0);
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import-updates %s --apply-valid",
+	assert_int_equal(http_run(&out, "%s customer import-updates %s --apply-valid",
 	    cli, path), 0);
 	assert_non_null(strstr(out.data, "Applied 1 updated records"));
 	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history h"
@@ -231,7 +199,7 @@ import_updates(void **st)
 	/* columns an update service does not send are refused */
 	write_file(path, "number,email\nL-001,x@example.fi\n");
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer import-updates %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer import-updates %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "unknown column \"email\""));
 	buf_free(&out);
 }
@@ -421,7 +389,7 @@ export_round_trip(void **st)
 
 	(void)st;
 	snprintf(path, sizeof(path), "%s/export.csv", state);
-	assert_int_equal(sh(&out, "%s customer export %s --postal 99", cli,
+	assert_int_equal(http_run(&out, "%s customer export %s --postal 99", cli,
 	    path), 0);
 	assert_non_null(strstr(out.data, "exported 5 customers; left out 1 with "
 	    "restricted processing and 1 with a ban on disclosure or "
@@ -434,14 +402,14 @@ export_round_trip(void **st)
 	}
 	buf_reset(&out);
 	/* every number is taken, every other cell passes the checks */
-	assert_int_equal(sh(&out, "%s customer import %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer import %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "5 rows: 0 good (0 without change), "
 	    "5 bad"));
 	assert_null(strstr(out.data, "email:"));
 	assert_null(strstr(out.data, "notes:"));
 	/* an existing file is not overwritten */
 	buf_reset(&out);
-	assert_int_equal(sh(&out, "%s customer export %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer export %s", cli, path), 1);
 	buf_free(&out);
 }
 
@@ -484,7 +452,7 @@ upload_page(void **st)
 	const char *p;
 
 	(void)st;
-	assert_int_equal(sh(NULL, "printf '%%s\\n' '%s' | %s user add listadm "
+	assert_int_equal(http_run(NULL, "printf '%%s\\n' '%s' | %s user add listadm "
 	    "--role admin --nda 2026-01-15 --password-stdin", PW, cli), 0);
 	adm = http_login("listadm", PW);
 	http_session(&r, "GET", "/intranet/import", adm, NULL);
@@ -525,7 +493,7 @@ upload_page(void **st)
 
 		snprintf(path, sizeof(path), "%s/between.csv", state);
 		write_file(path, "number,first_name\nL-002,Birgitta\n");
-		assert_int_equal(sh(NULL, "%s customer import-updates %s --apply",
+		assert_int_equal(http_run(NULL, "%s customer import-updates %s --apply",
 		    cli, path), 0);
 	}
 	/* accepted: the good row alone, on the record as it is now */

@@ -26,39 +26,6 @@
 static const char *cli, *state;
 static char cwd[1024];
 
-/*
- * Run sh -c CMD with stdout and stderr to a file (stdin from /dev/null
- * unless CMD redirects it); return the exit status and the output in out.
- */
-static int
-run(struct buf *out, const char *fmt, ...)
-{
-	struct buf cmd = BUF_INIT;
-	char path[1100], chunk[8192];
-	va_list ap;
-	size_t n;
-	FILE *f;
-	int st, len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(chunk, sizeof(chunk), fmt, ap);
-	va_end(ap);
-	assert_true(len > 0 && (size_t)len < sizeof(chunk));
-	snprintf(path, sizeof(path), "%s/tickets.out", state);
-	buf_addf(&cmd, "{ %s ; } >'%s' 2>&1", chunk, path);
-	st = system(cmd.data);
-	buf_free(&cmd);
-	buf_reset(out);
-	f = fopen(path, "r");
-	assert_non_null(f);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(out, chunk, n);
-	fclose(f);
-	buf_cstr(out);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
-}
-
 static void
 write_file(const char *path, const void *data, size_t len)
 {
@@ -174,12 +141,12 @@ keygen_rotate_show_list(void **st)
 
 	(void)st;
 	own_config();
-	assert_int_equal(run(&o, "%s -c '%s' key show", cli, conf), 1);
+	assert_int_equal(http_run(&o, "%s -c '%s' key show", cli, conf), 1);
 	assert_non_null(strstr(o.data, "rekisteri keygen"));
-	assert_int_equal(run(&o, "%s -c '%s' key rotate", cli, conf), 1);
+	assert_int_equal(http_run(&o, "%s -c '%s' key rotate", cli, conf), 1);
 	assert_non_null(strstr(o.data, "rekisteri keygen"));
 
-	assert_int_equal(run(&o, "%s -c '%s' keygen", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' keygen", cli, conf), 0);
 	key_id_from(o.data, id);
 	assert_non_null(strstr(o.data, "fingerprint:"));
 	assert_int_equal(stat(keydir, &sb), 0);
@@ -192,16 +159,16 @@ keygen_rotate_show_list(void **st)
 	    "AND client = 'cli'", id), 1);
 
 	/* a second first key is refused and changes nothing */
-	assert_int_equal(run(&o, "%s -c '%s' keygen", cli, conf), 1);
+	assert_int_equal(http_run(&o, "%s -c '%s' keygen", cli, conf), 1);
 	assert_non_null(strstr(o.data, "key rotate"));
-	assert_int_equal(run(&o, "%s -c '%s' key show", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' key show", cli, conf), 0);
 	assert_non_null(strstr(o.data, id));
 	snprintf(path, sizeof(path), "%s/public/%s.pem", keydir, id);
 	pem = read_file(path, NULL);
 	assert_non_null(strstr(o.data, pem));
 	assert_non_null(strstr(o.data, "-----BEGIN PUBLIC KEY-----\n"));
 
-	assert_int_equal(run(&o, "%s -c '%s' key rotate", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' key rotate", cli, conf), 0);
 	key_id_from(o.data, id2);
 	assert_string_not_equal(id, id2);
 	/* the rotation names the key it replaced */
@@ -209,18 +176,18 @@ keygen_rotate_show_list(void **st)
 	    "action = 'key.rotate' AND object_id = ?1 AND "
 	    "instr(summary, '%s') > 0", id);
 	assert_int_equal(http_db_int(sql, id2), 1);
-	assert_int_equal(run(&o, "%s -c '%s' audit verify", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' audit verify", cli, conf), 0);
 
-	assert_int_equal(run(&o, "%s -c '%s' key show", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' key show", cli, conf), 0);
 	assert_non_null(strstr(o.data, id2));
 	assert_null(strstr(o.data, pem));	/* the old key is not current */
-	assert_int_equal(run(&o, "%s -c '%s' key show %s", cli, conf, id), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' key show %s", cli, conf, id), 0);
 	assert_non_null(strstr(o.data, pem));
 	assert_null(strstr(o.data, "(current)"));
-	assert_int_equal(run(&o, "%s -c '%s' key show ffffffffffffffff", cli,
+	assert_int_equal(http_run(&o, "%s -c '%s' key show ffffffffffffffff", cli,
 	    conf), 1);
 
-	assert_int_equal(run(&o, "%s -c '%s' key list", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' key list", cli, conf), 0);
 	{
 		char want[64];
 		const char *a, *b;
@@ -233,15 +200,15 @@ keygen_rotate_show_list(void **st)
 		assert_non_null(strstr(o.data, "(2 keys"));
 	}
 	/* the fingerprint in the list is the one key show gives */
-	assert_int_equal(run(&o, "%s -c '%s' key show | sed -n "
+	assert_int_equal(http_run(&o, "%s -c '%s' key show | sed -n "
 	    "'s/^fingerprint: //p' >'%s/fp.txt' && %s -c '%s' key list | "
 	    "grep -F -- \"$(cat '%s/fp.txt')\" | grep -q '^\\* '", cli, conf,
 	    state, cli, conf, state), 0);
 
-	assert_int_equal(run(&o, "%s -c '%s' key", cli, conf), 2);
-	assert_int_equal(run(&o, "%s -c '%s' key burn", cli, conf), 2);
-	assert_int_equal(run(&o, "%s -c '%s' keygen now", cli, conf), 2);
-	assert_int_equal(run(&o, "%s --help", cli), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' key", cli, conf), 2);
+	assert_int_equal(http_run(&o, "%s -c '%s' key burn", cli, conf), 2);
+	assert_int_equal(http_run(&o, "%s -c '%s' keygen now", cli, conf), 2);
+	assert_int_equal(http_run(&o, "%s --help", cli), 0);
 	assert_non_null(strstr(o.data, "keygen"));
 	assert_non_null(strstr(o.data, "ticket"));
 
@@ -269,11 +236,11 @@ verify_on_the_command_line(void **st)
 	(void)st;
 	own_config();
 	if (access(keydir, F_OK) != 0)
-		assert_int_equal(run(&o, "%s -c '%s' keygen", cli, conf), 0);
+		assert_int_equal(http_run(&o, "%s -c '%s' keygen", cli, conf), 0);
 	sample(&t, "TS-2026-000007");
 	sign_in(keydir, &t, &code);
 
-	assert_int_equal(run(&o, "%s -c '%s' ticket verify '%s'", cli, conf,
+	assert_int_equal(http_run(&o, "%s -c '%s' ticket verify '%s'", cli, conf,
 	    code.data), 0);
 	assert_non_null(strstr(o.data, "valid: TS-2026-000007\n"));
 	assert_non_null(strstr(o.data, "received: 2026-01-31T22:30:00Z"));
@@ -298,7 +265,7 @@ verify_on_the_command_line(void **st)
 		write_file(path, typed.data, typed.len);
 		buf_free(&typed);
 	}
-	assert_int_equal(run(&o, "%s -c '%s' ticket verify - <'%s'", cli, conf,
+	assert_int_equal(http_run(&o, "%s -c '%s' ticket verify - <'%s'", cli, conf,
 	    path), 0);
 	assert_non_null(strstr(o.data, "valid: TS-2026-000007\n"));
 
@@ -308,25 +275,25 @@ verify_on_the_command_line(void **st)
 		size_t mid = strlen(c) / 3, last = strlen(c) - 3;
 
 		c[mid] = c[mid] == 'A' ? 'B' : 'A';
-		assert_int_equal(run(&o, "%s -c '%s' ticket verify '%s'", cli,
+		assert_int_equal(http_run(&o, "%s -c '%s' ticket verify '%s'", cli,
 		    conf, c), 1);
 		assert_true(strncmp(o.data, "invalid: ", 9) == 0);
 		assert_null(strstr(o.data, "TS-2026"));
 		c[mid] = code.data[mid];
 		c[last] = c[last] == 'A' ? 'B' : 'A';
-		assert_int_equal(run(&o, "%s -c '%s' ticket verify '%s'", cli,
+		assert_int_equal(http_run(&o, "%s -c '%s' ticket verify '%s'", cli,
 		    conf, c), 1);
 		assert_non_null(strstr(o.data, "ticket.invalid.signature"));
 		free(c);
 	}
-	assert_int_equal(run(&o, "%s -c '%s' ticket verify 'not a code'", cli,
+	assert_int_equal(http_run(&o, "%s -c '%s' ticket verify 'not a code'", cli,
 	    conf), 1);
 	assert_non_null(strstr(o.data, "ticket.invalid.format"));
-	assert_int_equal(run(&o, "head -c 100000 /dev/zero | tr '\\0' A | "
+	assert_int_equal(http_run(&o, "head -c 100000 /dev/zero | tr '\\0' A | "
 	    "%s -c '%s' ticket verify -", cli, conf), 1);
 	assert_non_null(strstr(o.data, "ticket.invalid.format"));
-	assert_int_equal(run(&o, "%s -c '%s' ticket verify", cli, conf), 2);
-	assert_int_equal(run(&o, "%s -c '%s' ticket check x", cli, conf), 2);
+	assert_int_equal(http_run(&o, "%s -c '%s' ticket verify", cli, conf), 2);
+	assert_int_equal(http_run(&o, "%s -c '%s' ticket check x", cli, conf), 2);
 
 	/* signed by the register's other key folder: unknown here */
 	{
@@ -337,19 +304,19 @@ verify_on_the_command_line(void **st)
 
 		snprintf(other, sizeof(other), "%s/keys", state);
 		if ((k = ticket_keys_load(other, 1, NULL, 0)) == NULL)
-			assert_int_equal(run(&o, "%s keygen", cli), 0);
+			assert_int_equal(http_run(&o, "%s keygen", cli), 0);
 		ticket_keys_free(k);
 		sample(&t, "TS-2026-000008");
 		sign_in(other, &t, &code2);
-		assert_int_equal(run(&o, "%s -c '%s' ticket verify '%s'", cli,
+		assert_int_equal(http_run(&o, "%s -c '%s' ticket verify '%s'", cli,
 		    conf, code2.data), 1);
 		assert_non_null(strstr(o.data, "ticket.invalid.key"));
 		buf_free(&code2);
 	}
 
 	/* after a rotation the old ticket still verifies */
-	assert_int_equal(run(&o, "%s -c '%s' key rotate", cli, conf), 0);
-	assert_int_equal(run(&o, "%s -c '%s' ticket verify '%s'", cli, conf,
+	assert_int_equal(http_run(&o, "%s -c '%s' key rotate", cli, conf), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s' ticket verify '%s'", cli, conf,
 	    code.data), 0);
 	assert_non_null(strstr(o.data, "valid: TS-2026-000007\n"));
 	buf_free(&code);
@@ -410,7 +377,7 @@ openssl_verifies_a_ticket(void **st)
 	/* the register's own key folder (the config the harness wrote) */
 	snprintf(dir, sizeof(dir), "%s/keys", state);
 	if ((k = ticket_keys_load(dir, 1, err, sizeof(err))) == NULL) {
-		assert_int_equal(run(&o, "%s keygen", cli), 0);
+		assert_int_equal(http_run(&o, "%s keygen", cli), 0);
 		k = ticket_keys_load(dir, 1, err, sizeof(err));
 	}
 	if (k == NULL)
@@ -442,7 +409,7 @@ openssl_verifies_a_ticket(void **st)
 	snprintf(path, sizeof(path), "%s/verify.sh", work);
 	write_file(path, steps, strlen(steps));
 
-	assert_int_equal(run(&o, "cd '%s' && sh ./verify.sh", work), 0);
+	assert_int_equal(http_run(&o, "cd '%s' && sh ./verify.sh", work), 0);
 	assert_non_null(strstr(o.data, "Signature Verified Successfully"));
 	/* the text openssl checked is exactly the canonical form */
 	snprintf(path, sizeof(path), "%s/ticket.txt", work);
@@ -458,7 +425,7 @@ openssl_verifies_a_ticket(void **st)
 	signed_text[strstr(signed_text, "types: ") - signed_text + 7] = 'b';
 	snprintf(path, sizeof(path), "%s/tampered.txt", work);
 	write_file(path, signed_text, canon.len);
-	assert_int_equal(run(&o, "cd '%s' && openssl pkeyutl -verify -pubin "
+	assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify -pubin "
 	    "-inkey key.pem -rawin -in tampered.txt -sigfile ticket.sig", work),
 	    1);
 	assert_non_null(strstr(o.data, "Signature Verification Failure"));
@@ -469,7 +436,7 @@ openssl_verifies_a_ticket(void **st)
 		c[40] = c[40] == 'A' ? 'B' : 'A';
 		snprintf(path, sizeof(path), "%s/code.txt", work);
 		write_file(path, c, strlen(c));
-		assert_int_equal(run(&o, "cd '%s' && sh ./verify.sh", work), 1);
+		assert_int_equal(http_run(&o, "cd '%s' && sh ./verify.sh", work), 1);
 		assert_null(strstr(o.data, "Verified Successfully"));
 		free(c);
 	}
@@ -489,14 +456,14 @@ openssl_verifies_a_ticket(void **st)
 		    "-----END PUBLIC KEY-----\n", b64);
 		snprintf(path, sizeof(path), "%s/other.pem", work);
 		write_file(path, other.data, other.len);
-		assert_int_equal(run(&o, "cd '%s' && openssl pkeyutl -verify "
+		assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify "
 		    "-pubin -inkey other.pem -rawin -in ticket.txt "
 		    "-sigfile ticket.sig", work), 1);
 		buf_free(&other);
 	}
 
 	/* the fingerprint is what openssl and sha256sum say */
-	assert_int_equal(run(&o, "openssl pkey -pubin -in '%s/key.pem' "
+	assert_int_equal(http_run(&o, "openssl pkey -pubin -in '%s/key.pem' "
 	    "-outform DER | sha256sum", work), 0);
 	for (size_t i = 0; fp[i] != '\0'; i++)
 		if (fp[i] != ' ')
