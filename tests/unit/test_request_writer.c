@@ -145,6 +145,22 @@ batch(void **state)
 	assert_int_equal(j[2].res, RQ_STORED);
 	for (int i = 0; i < 3; i++)
 		request_form_free(&j[i].f);
+	/* without a writer (-w 1) a worker stores its own, the same way */
+	{
+		struct request_form f;
+		struct request_stored out;
+
+		fill(&f, "Yksin Testi");
+		assert_int_equal(request_store(db, keys, &f,
+		    "00000000000000000000000000000abc", "192.0.2.99", 1, LANG_FI,
+		    0, &out), RQ_STORED);
+		assert_int_equal(strncmp(out.number, "TS-", 3), 0);
+		assert_int_equal(request_store(db, keys, &f,
+		    "00000000000000000000000000000abc", "192.0.2.98", 1, LANG_FI,
+		    0, &out), RQ_USED);
+		assert_string_equal(out.number, "");
+		request_form_free(&f);
+	}
 	request_finalize();
 	db_close(db);
 }
