@@ -789,7 +789,9 @@ gen_customer(sqlite3_stmt **q, struct gen *g, long long id, int last)
  * person (with a Y-tunnus whose check digit is right, billing and
  * e-invoicing details), emails under the reserved .invalid domain, each
  * marked DEMO in the notes, with about three orders each (3n in all). A
- * fixed seed makes the same register every time.
+ * fixed seed makes the same register every time; on a register that has
+ * customers already, the seed moves with their number, so a second run
+ * adds other people, not the same ones again.
  *
  * All of it goes in one transaction through statements prepared once,
  * straight into the tables, not through customer_create(): each record
@@ -846,6 +848,7 @@ demo_customers(sqlite3 *db, long n)
 	g.order_id = sqlite3_column_int64(q[DQ_MAX_ORDER], 0);
 	sqlite3_reset(q[DQ_MAX_CUSTOMER]);
 	sqlite3_reset(q[DQ_MAX_ORDER]);
+	g.r.s += (unsigned long long)base * 0x9e3779b97f4a7c15ULL;
 	bulk = n >= BULK_MIN && n >= stored;
 	env = getenv("REKISTERI_DEMO_BULK");	/* for measuring: "0" or "1" */
 	if (env != NULL && (strcmp(env, "0") == 0 || strcmp(env, "1") == 0))

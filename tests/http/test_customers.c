@@ -465,6 +465,16 @@ demo_customers(void **st)
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, "esimerkki.invalid"));
 	http_resp_free(&r);
+	/* a second run adds other people, not the same ones again */
+	cmd = (struct buf)BUF_INIT;
+	buf_addf(&cmd, "%s customer demo 20 >/dev/null", cli);
+	assert_int_equal(system(cmd.data), 0);
+	buf_free(&cmd);
+	/* (before, the second 20 were the first 20 again) */
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers a JOIN"
+	    " customers b ON b.id = a.id + 20 AND a.first_name = b.first_name"
+	    " AND a.last_name = b.last_name WHERE a.notes LIKE ?1 AND b.notes"
+	    " LIKE ?1", "DEMO%"), 0);
 	cmd = (struct buf)BUF_INIT;
 	buf_addf(&cmd, "%s customer demo 0 2>/dev/null", cli);
 	assert_int_equal(WEXITSTATUS(system(cmd.data)), 2);
