@@ -158,12 +158,96 @@ fmt_add_month(const char *date, char *dst, size_t len)
 	return 0;
 }
 
+/*
+ * Easter Sunday of year y (Gregorian; the anonymous algorithm of Meeus,
+ * Jones and Butcher) as month (1-12) and day.
+ */
+static void
+easter(int y, int *month, int *day)
+{
+	int a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4;
+	int f = (b + 8) / 25, g = (b - f + 1) / 3;
+	int h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+	int l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451;
+
+	*month = (h + l - 7 * m + 114) / 31;
+	*day = (h + l - 7 * m + 114) % 31 + 1;
+}
+
+/* Days since the epoch of a calendar date (timegm normalises it). */
+static long
+day_number(int y, int mon, int mday)
+{
+	struct tm t;
+
+	memset(&t, 0, sizeof(t));
+	t.tm_year = y - 1900;
+	t.tm_mon = mon - 1;
+	t.tm_mday = mday;
+	t.tm_hour = 12;
+	return (long)(timegm(&t) / 86400);
+}
+
+/*
+ * Whether t (a normalised noon-UTC date) is not a Finnish working day: a
+ * Saturday or Sunday, or a day the Act on the Calculation of Statutory Time
+ * Limits (150/1930) names — New Year's Day, Epiphany, Good Friday, Easter
+ * Sunday and Monday, May Day, Ascension Day, Whitsunday, Midsummer Eve and
+ * Day, All Saints' Day, Independence Day, Christmas Eve, Christmas Day and
+ * Boxing Day.
+ */
+static int
+holiday(const struct tm *t)
+{
+	int y = t->tm_year + 1900, m = t->tm_mon + 1, d = t->tm_mday, em, ed;
+	long n = day_number(y, m, d), e;
+
+	if (t->tm_wday == 0 || t->tm_wday == 6)
+		return 1;
+	if ((m == 1 && (d == 1 || d == 6)) || (m == 5 && d == 1) ||
+	    (m == 12 && (d == 6 || d == 24 || d == 25 || d == 26)))
+		return 1;
+	/* Midsummer Eve: the Friday between 19 and 25 June */
+	if (m == 6 && d >= 19 && d <= 25 && t->tm_wday == 5)
+		return 1;
+	easter(y, &em, &ed);
+	e = day_number(y, em, ed);
+	/* Good Friday, Easter Monday, Ascension Day (the Sundays are above) */
+	return n == e - 2 || n == e + 1 || n == e + 39;
+}
+
+int
+fmt_working_day(const char *date, char *dst, size_t len)
+{
+	struct tm t;
+
+	if (len > 0)
+		dst[0] = '\0';
+	if (fmt_parse_date(date, &t) != 0)
+		return -1;
+	t.tm_hour = 12;
+	if (timegm(&t) == (time_t)-1)
+		return -1;
+	while (holiday(&t)) {
+		t.tm_mday++;
+		if (timegm(&t) == (time_t)-1)
+			return -1;
+	}
+	if ((size_t)snprintf(dst, len, "%04d-%02d-%02d", t.tm_year + 1900,
+	    t.tm_mon + 1, t.tm_mday) >= len) {
+		if (len > 0)
+			dst[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 int
 fmt_deadline(const char *received_utc, char *dst, size_t len)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
 	struct tm t, n, l;
-	char day[40];
+	char day[40], month[16];
 	const char *end;
 	time_t s;
 
@@ -187,5 +271,7 @@ fmt_deadline(const char *received_utc, char *dst, size_t len)
 		return -1;
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", l.tm_year + 1900,
 	    l.tm_mon + 1, l.tm_mday);
-	return fmt_add_month(day, dst, len);
+	if (fmt_add_month(day, month, sizeof(month)) != 0)
+		return -1;
+	return fmt_working_day(month, dst, len);
 }

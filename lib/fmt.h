@@ -41,9 +41,19 @@ int	 fmt_parse_date(const char *date, struct tm *tm);
 int	 fmt_add_month(const char *date, char *dst, size_t len);
 
 /*
+ * "YYYY-MM-DD" itself when it is a Finnish working day, else the next one
+ * (EU Regulation 1182/71 Art. 3(4): a period ending on a Saturday, Sunday
+ * or public holiday ends on the next working day; the holidays are those
+ * of Act 150/1930, Christmas and Midsummer Eve included). 0 or -1.
+ */
+int	 fmt_working_day(const char *date, char *dst, size_t len);
+
+/*
  * The deadline of a request received at "YYYY-MM-DDTHH:MM:SSZ" (UTC): one
- * calendar month (fmt_add_month) from the day of receipt in Helsinki, as
- * "YYYY-MM-DD" into dst. Needs fmt_init. 0, or -1 (dst = "") as above.
+ * calendar month (fmt_add_month) from the day of receipt in Helsinki,
+ * moved to the next working day when it falls on a weekend or a public
+ * holiday (fmt_working_day), as "YYYY-MM-DD" into dst. Needs fmt_init.
+ * 0, or -1 (dst = "") as above.
  */
 int	 fmt_deadline(const char *received_utc, char *dst, size_t len);
 

@@ -61,7 +61,31 @@ function expectedDeadline(utc) {
 	const [y, m, d] = day.split('-').map(Number);
 	const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
 	const next = new Date(Date.UTC(y, m, Math.min(d, last)));
+	// 1182/71 Art. 3(4): not on a weekend or a Finnish public holiday
+	while (!workingDay(next))
+		next.setUTCDate(next.getUTCDate() + 1);
 	return next.toISOString().slice(0, 10);
+}
+
+// Easter Sunday (Gregorian, by the Gauss-style table of Oudin) as a UTC date.
+function easterSunday(y) {
+	const g = y % 19, c = Math.floor(y / 100);
+	const h = (c - Math.floor(c / 4) - Math.floor((8 * c + 13) / 25) + 19 * g + 15) % 30;
+	const i = h - Math.floor(h / 28) * (1 - Math.floor(29 / (h + 1)) * Math.floor((21 - g) / 11));
+	const j = (y + Math.floor(y / 4) + i + 2 - c + Math.floor(c / 4)) % 7;
+	const l = i - j, month = 3 + Math.floor((l + 40) / 44);
+	return new Date(Date.UTC(y, month - 1, l + 28 - 31 * Math.floor(month / 4)));
+}
+
+// A Finnish working day: not Saturday or Sunday, nor a day of Act 150/1930.
+function workingDay(date) {
+	const wd = date.getUTCDay(), m = date.getUTCMonth() + 1, d = date.getUTCDate();
+	if (wd === 0 || wd === 6) return false;
+	const fixed = ['1-1', '1-6', '5-1', '12-6', '12-24', '12-25', '12-26'];
+	if (fixed.includes(`${m}-${d}`)) return false;
+	if (m === 6 && d >= 19 && d <= 25 && wd === 5) return false;	// Midsummer Eve
+	const e = easterSunday(date.getUTCFullYear()).getTime(), day = 86400000;
+	return ![e - 2 * day, e + day, e + 39 * day].includes(date.getTime());
 }
 
 // The canonical form inside a ticket code (docs/ticket-format.md), and the

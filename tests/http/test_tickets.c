@@ -247,7 +247,8 @@ verify_on_the_command_line(void **st)
 	assert_non_null(strstr(o.data, "1 February 2026 at 00:30"));
 	assert_non_null(strstr(o.data, "types: access, erasure, "
 	    "ban_distance_selling\n"));
-	assert_non_null(strstr(o.data, "deadline: 2026-03-01\n"));
+	/* 1 March 2026 is a Sunday: the next working day (1182/71 Art. 3(4)) */
+	assert_non_null(strstr(o.data, "deadline: 2026-03-02\n"));
 	/* no personal data, not even the customer number */
 	assert_null(strstr(o.data, "Salli"));
 	assert_null(strstr(o.data, "Salaisuus"));
