@@ -1256,9 +1256,8 @@ search_params(struct req *r, struct csearch *s)
 	s->postal = kv_get(&r->query, "postal");
 	s->sort = SORT_NAME;
 	if ((s->q != NULL && strlen(s->q) > 200) ||
-	    (s->name != NULL && strlen(s->name) > 200) || (s->postal != NULL &&
-	    (strlen(s->postal) > 10 || strspn(s->postal, "0123456789") !=
-	    strlen(s->postal))))
+	    (s->name != NULL && strlen(s->name) > 200) ||
+	    !customer_postal_prefix_ok(s->postal))
 		return -1;
 	if (sort == NULL)
 		return 0;
@@ -1676,6 +1675,7 @@ struct csv_out {
 	struct req	*r;
 	struct buf	 b;
 	int		 gone;	/* the client stopped reading */
+	long		 rows;	/* written, besides the header */
 };
 
 static int
@@ -1719,7 +1719,7 @@ export_row(void *arg, const char *const *cells)
 static void
 page_customers_csv(struct app *a, struct req *r)
 {
-	struct csv_out o = { r, BUF_INIT, 0 };
+	struct csv_out o = { r, BUF_INIT, 0, 0 };
 	const char *head[CEXPORT_COLUMNS];
 	struct csearch cs;
 	long rows, restricted, banned;
@@ -1773,8 +1773,7 @@ label_params(struct req *r, const char **purpose, const char **postal)
 			return -1;
 	} else
 		*purpose = NULL;
-	if (*postal != NULL && (strlen(*postal) > 10 ||
-	    strspn(*postal, "0123456789") != strlen(*postal)))
+	if (!customer_postal_prefix_ok(*postal))
 		return -1;
 	if (*postal != NULL && **postal == '\0')
 		*postal = NULL;
@@ -1882,6 +1881,8 @@ struct sheet_fill {
 	struct tmpl_list	*sheets;
 	struct tmpl_list	*labels;
 	long			 n;
+	long			 max;	/* labels on a page */
+	int			 more;	/* a label beyond them: there is a next page */
 };
 
 static int
@@ -1890,6 +1891,10 @@ sheet_label(void *arg, const struct clabel *l)
 	struct sheet_fill *f = arg;
 	struct tmpl_map *m;
 
+	if (f->n == f->max) {
+		f->more = 1;
+		return 1;	/* one past the page was asked for: enough */
+	}
 	if (f->n++ % LABELS_PER_SHEET == 0)
 		f->labels = tm_list(tm_list_map(f->sheets), "labels");
 	m = tm_list_map(f->labels);
@@ -1910,11 +1915,12 @@ static void
 page_labels_sheet(struct app *a, struct req *r)
 {
 	const char *purpose, *postal, *pg = kv_get(&r->query, "page");
-	struct sheet_fill f = { NULL, NULL, 0 };
+	struct sheet_fill f = { NULL, NULL, 0, LABELS_PER_SHEET * SHEETS_PER_PAGE,
+	    0 };
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	struct buf q = BUF_INIT, h = BUF_INIT;
-	long pageno = 1, included, left[CL__MAX], pages;
+	long pageno = 1;
 	char summary[96], *end;
 
 	if (label_params(r, &purpose, &postal) != 0 || purpose == NULL ||
@@ -1928,18 +1934,14 @@ page_labels_sheet(struct app *a, struct req *r)
 	root = tm_root(m);
 	f.sheets = tm_list(root, "sheets");
 	label_purposes(r, root, purpose);
-	if (customer_label_counts(a->db, purpose, postal, &included, left) != 0 ||
-	    customer_labels(a->db, purpose, postal, (pageno - 1) *
-	    LABELS_PER_SHEET * SHEETS_PER_PAGE, LABELS_PER_SHEET *
-	    SHEETS_PER_PAGE, sheet_label, &f) != 0) {
+	/* a page and one label more, to know whether there is a next page */
+	if (customer_labels(a->db, purpose, postal, (pageno - 1) * f.max,
+	    f.max + 1, sheet_label, &f) < 0) {
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
 	}
-	pages = (included + LABELS_PER_SHEET * SHEETS_PER_PAGE - 1) /
-	    (LABELS_PER_SHEET * SHEETS_PER_PAGE);
 	tm_int(root, "page", pageno);
-	tm_int(root, "pages", pages);
 	tm_int(root, "count", f.n);
 	tm_bool(root, "none", f.n == 0);
 	label_query(&q, purpose, postal);
@@ -1951,7 +1953,7 @@ page_labels_sheet(struct app *a, struct req *r)
 		    pageno - 1);
 		tm_str(root, "prev_href", h.data);
 	}
-	if (pageno < pages) {
+	if (f.more) {
 		buf_reset(&h);
 		buf_addf(&h, "/intranet/labels/sheet?%s&page=%ld", q.data,
 		    pageno + 1);
@@ -1973,6 +1975,7 @@ csv_label(void *arg, const struct clabel *l)
 	    l->postal_code, l->city, l->country };
 
 	csv_row(&o->b, cells, sizeof(cells) / sizeof(cells[0]));
+	o->rows++;
 	return csv_flush(o, 0);
 }
 
@@ -1982,9 +1985,8 @@ page_labels_csv(struct app *a, struct req *r)
 {
 	static const char *const head[] = { "number", "name", "organisation",
 	    "street", "postal_code", "city", "country" };
-	struct csv_out o = { r, BUF_INIT, 0 };
+	struct csv_out o = { r, BUF_INIT, 0, 0 };
 	const char *purpose, *postal;
-	long included, left[CL__MAX];
 	char summary[96];
 	int rc;
 
@@ -1992,9 +1994,7 @@ page_labels_csv(struct app *a, struct req *r)
 		app_error(a, r, 400);
 		return;
 	}
-	if (db_begin_read(a->db) != 0 ||
-	    customer_label_counts(a->db, purpose, postal, &included, left) != 0) {
-		db_rollback(a->db);
+	if (db_begin_read(a->db) != 0) {
 		app_error(a, r, 500);
 		return;
 	}
@@ -2009,7 +2009,7 @@ page_labels_csv(struct app *a, struct req *r)
 		csv_incomplete(&o);
 	csv_flush(&o, 1);
 	buf_free(&o.b);
-	snprintf(summary, sizeof(summary), "%s, %ld labels%s", purpose, included,
+	snprintf(summary, sizeof(summary), "%s, %ld labels%s", purpose, o.rows,
 	    rc != 0 ? ", incomplete" : "");
 	log_event(a, r, &me, "labels.export", "customer", 0, summary);
 }

@@ -923,6 +923,13 @@ const char *const clabel_purposes[] = {
 	"publication", NULL,
 };
 
+int
+customer_postal_prefix_ok(const char *s)
+{
+	return s == NULL || (strlen(s) <= 10 &&
+	    strspn(s, "0123456789") == strlen(s));
+}
+
 /*
  * Why a record is left out of the list for purpose ?1 (cleave, in order),
  * or CL__MAX when it is on it; postal prefix ?2.
@@ -942,8 +949,9 @@ label_stmt(sqlite3 *db, const char *sql, const char *purpose,
 {
 	if (!in_list(purpose, clabel_purposes, 0))
 		return -1;
-	if (postal != NULL && (*postal == '\0' || strlen(postal) > 10 ||
-	    strspn(postal, "0123456789") != strlen(postal)))
+	if (!customer_postal_prefix_ok(postal))
+		return -1;
+	if (postal != NULL && *postal == '\0')
 		postal = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
 		LOG_ERR("%s", sqlite3_errmsg(db));

@@ -183,6 +183,9 @@ extern const char *const csort_names[SORT__MAX];
  * "" for none. Each condition is served by an index, so it stays fast at a
  * million customers (bench/README.md).
  */
+/* A postal-code prefix as searches and lists take it: NULL, "" or up to 10 digits. */
+int	 customer_postal_prefix_ok(const char *);
+
 struct csearch {
 	const char	*q;
 	const char	*name;

@@ -214,8 +214,7 @@ export_cmd(struct cli *c, int argc, char **argv)
 		else
 			return EXIT_USAGE;
 	}
-	if (file == NULL || (postal != NULL && (strlen(postal) > 10 ||
-	    strspn(postal, "0123456789") != strlen(postal))))
+	if (file == NULL || !customer_postal_prefix_ok(postal))
 		return EXIT_USAGE;
 	if ((db = open_db(c)) == NULL)
 		return EXIT_FAIL;

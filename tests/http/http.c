@@ -280,3 +280,11 @@ http_run(struct buf *out, const char *fmt, ...)
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
 }
+
+int
+http_user_add(const char *name, const char *role, const char *password)
+{
+	return http_run(NULL, "printf '%%s\\n' '%s' | '%s' user add '%s' --role %s"
+	    " --nda 2026-01-15 --password-stdin", password,
+	    getenv("REKISTERI_CLI"), name, role) == 0 ? 0 : -1;
+}

@@ -55,4 +55,8 @@ long long http_db_int(const char *sql, const char *arg);
 int	 http_run(struct buf *out, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* A staff account made with the CLI (NDA signed): 0, or -1. */
+int	 http_user_add(const char *name, const char *role,
+	    const char *password);
+
 #endif

@@ -29,22 +29,13 @@ static char *handler_id, *handler_csrf;
 static int
 setup(void **st)
 {
-	struct buf cmd = BUF_INIT;
 	struct http_resp r;
-	int rc;
 
 	(void)st;
 	cli = getenv("REKISTERI_CLI");
 	state = getenv("REKISTERI_STATE");
-	if (cli == NULL || state == NULL)
-		return -1;
-	buf_addf(&cmd, "printf '%%s\\n' '%s' | %s user add cust1 --role handler "
-	    "--nda 2026-01-15 --password-stdin >/dev/null && printf '%%s\\n' '%s'"
-	    " | %s user add audit1 --role auditor --nda 2026-01-15 "
-	    "--password-stdin >/dev/null", PW, cli, PW, cli);
-	rc = system(cmd.data);
-	buf_free(&cmd);
-	if (rc != 0)
+	if (cli == NULL || state == NULL || http_user_add("cust1", "handler",
+	    PW) != 0 || http_user_add("audit1", "auditor", PW) != 0)
 		return -1;
 	handler_id = http_login("cust1", PW);
 	http_session(&r, "GET", "/intranet/customers/new", handler_id, NULL);

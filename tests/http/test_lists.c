@@ -54,10 +54,8 @@ setup(void **st)
 	state = getenv("REKISTERI_STATE");
 	if (cli == NULL || state == NULL)
 		return -1;
-	if (http_run(NULL, "printf '%%s\\n' '%s' | %s user add list1 --role handler "
-	    "--nda 2026-01-15 --password-stdin && printf '%%s\\n' '%s' | %s user "
-	    "add listaud --role auditor --nda 2026-01-15 --password-stdin", PW,
-	    cli, PW, cli) != 0)
+	if (http_user_add("list1", "handler", PW) != 0 ||
+	    http_user_add("listaud", "auditor", PW) != 0)
 		return -1;
 	handler_id = http_login("list1", PW);
 	http_session(&r, "GET", "/intranet/customers/new", handler_id, NULL);
@@ -270,6 +268,13 @@ labels(void **st)
 	assert_false(http_body_has(&r, "Rajoitettu"));
 	assert_false(http_body_has(&r, "Päättynyt"));
 	assert_false(http_body_has(&r, "Osoitteeton"));
+	assert_false(http_body_has(&r, "rel=\"next\""));	/* one page holds them */
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/labels/sheet?purpose=advertising&"
+	    "postal=99&page=2", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Listalla ei ole ketään."));
+	assert_true(http_body_has(&r, "rel=\"prev\""));
 	http_resp_free(&r);
 
 	http_session(&r, "GET", "/intranet/labels.csv?purpose=advertising&"
@@ -289,7 +294,7 @@ labels(void **st)
 	    " action = ?1 AND summary LIKE 'advertising, 2 labels%'",
 	    "labels.export"), 1);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
-	    " action = ?1", "labels.print"), 1);
+	    " action = ?1", "labels.print"), 2);	/* each page of sheets viewed */
 
 	/* bad input changes nothing and says 400 */
 	http_session(&r, "GET", "/intranet/labels?purpose=everyone", handler_id,
@@ -452,8 +457,7 @@ upload_page(void **st)
 	const char *p;
 
 	(void)st;
-	assert_int_equal(http_run(NULL, "printf '%%s\\n' '%s' | %s user add listadm "
-	    "--role admin --nda 2026-01-15 --password-stdin", PW, cli), 0);
+	assert_int_equal(http_user_add("listadm", "admin", PW), 0);
 	adm = http_login("listadm", PW);
 	http_session(&r, "GET", "/intranet/import", adm, NULL);
 	assert_int_equal(r.status, 200);

@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 #include <sqlite3.h>
 
+#include "fmt.h"
 #include "http.h"
 
 #define PW	"Pyynnöt käsitellään ajallaan 5"
@@ -82,21 +83,11 @@ file_request(const char *type, const char *name, const char *email)
 static int
 setup(void **st)
 {
-	struct buf cmd = BUF_INIT;
 	struct http_resp r;
-	const char *cli = getenv("REKISTERI_CLI");
-	int rc;
 
 	(void)st;
-	if (cli == NULL)
-		return -1;
-	buf_addf(&cmd, "printf '%%s\\n' '%s' | %s user add recv1 --role handler "
-	    "--nda 2026-01-15 --password-stdin >/dev/null && printf '%%s\\n' '%s'"
-	    " | %s user add recvaud --role auditor --nda 2026-01-15 "
-	    "--password-stdin >/dev/null", PW, cli, PW, cli);
-	rc = system(cmd.data);
-	buf_free(&cmd);
-	if (rc != 0)
+	if (getenv("REKISTERI_CLI") == NULL || http_user_add("recv1", "handler",
+	    PW) != 0 || http_user_add("recvaud", "auditor", PW) != 0)
 		return -1;
 	num[0] = file_request("access", "Riikka Pyytäjä", "riikka@example.fi");
 	num[1] = file_request("erasure", "Olli Toinen", "olli@example.fi");
@@ -146,6 +137,21 @@ queue(void **st)
 	    num[0]);
 	assert_non_null(deadline);
 	assert_int_equal(strlen(deadline), 10);
+	{
+		char *received = db_text("SELECT received FROM requests WHERE"
+		    " number = ?1", num[0]), want[16], shown[32];
+
+		assert_non_null(received);
+		fmt_init();
+		assert_int_equal(fmt_deadline(received, want, sizeof(want)), 0);
+		assert_string_equal(deadline, want);
+		/* and the queue shows it, in Finnish form */
+		assert_int_equal(fmt_date(shown, sizeof(shown), LANG_FI, want), 0);
+		http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+		assert_true(http_body_has(&r, shown));
+		http_resp_free(&r);
+		free(received);
+	}
 	free(deadline);
 	aud = http_login("recvaud", PW);
 	http_session(&r, "GET", "/intranet/requests", aud, NULL);
