@@ -49,8 +49,11 @@ LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBA := $(BUILD)/librekisteri.a
 
+# Each executable is cgi-bin/NAME.c, or every cgi-bin/NAME/*.c (one file per area, as cgit).
 CGI_SRC := $(sort $(wildcard cgi-bin/*.c))
-CGI_BIN := $(CGI_SRC:%.c=$(BUILD)/%)
+CGI_DIRS := $(sort $(patsubst %/,%,$(dir $(wildcard cgi-bin/*/*.c))))
+CGI_DIR_SRC := $(sort $(wildcard cgi-bin/*/*.c))
+CGI_BIN := $(CGI_SRC:%.c=$(BUILD)/%) $(CGI_DIRS:%=$(BUILD)/%)
 
 CLI := $(BUILD)/rekisteri
 CLI_SRC := $(sort $(wildcard tools/*.c))
@@ -103,6 +106,19 @@ $(LIBA): $(LIB_OBJ)
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Objects of a multi-file executable live apart: build/cgi-bin/NAME is the program.
+$(BUILD)/parts/%.o: %.c
+	@mkdir -p $(@D)
+	$(E) "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+define cgi_dir_rule
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/parts/%.o,$(wildcard $(1)/*.c)) $(LIBA)
+	$$(E) "  LD      $$@"
+	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(foreach d,$(CGI_DIRS),$(eval $(call cgi_dir_rule,$(d))))
 
 $(CLI): $(CLI_OBJ) $(LIBA)
 	$(E) "  LD      $@"
@@ -174,7 +190,7 @@ bench-tickets: all $(BUILD)/bench/tickets
 lint: cppcheck clang-tidy
 
 clang-tidy:
-	clang-tidy --quiet $(LIB_SRC) $(CGI_SRC) $(CLI_SRC) -- \
+	clang-tidy --quiet $(LIB_SRC) $(CGI_SRC) $(CGI_DIR_SRC) $(CLI_SRC) -- \
 	    -std=c17 -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
 
 cppcheck:
@@ -208,7 +224,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CGI_BIN:=.d) $(CLI_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(CGI_SRC:%.c=$(BUILD)/%.d) $(CGI_DIR_SRC:%.c=$(BUILD)/parts/%.d) $(CLI_OBJ:.o=.d) \
          $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d)
 
 # ---- fuzz: libFuzzer harnesses (tests/fuzz/README.md) -----------------------

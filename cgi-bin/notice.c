@@ -377,10 +377,10 @@ notice_fini(struct app *a)
 }
 
 static const struct route routes[] = {
-	{ "/notice", METHOD_GET, 0, page_notice, 0 },
-	{ "/notice.json", METHOD_GET, 0, page_json, 0 },
-	{ "/notice/versions", METHOD_GET, 0, page_versions, 0 },
-	{ "/notice/print.css", METHOD_GET, 0, page_print_css, 0 },
+	{ "/notice", METHOD_GET, 0, page_notice, 0, 0 },
+	{ "/notice.json", METHOD_GET, 0, page_json, 0, 0 },
+	{ "/notice/versions", METHOD_GET, 0, page_versions, 0, 0 },
+	{ "/notice/print.css", METHOD_GET, 0, page_print_css, 0, 0 },
 };
 
 int

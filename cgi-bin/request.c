@@ -578,11 +578,11 @@ request_fini(struct app *a)
 }
 
 static const struct route routes[] = {
-	{ "/request", METHOD_GET | METHOD_POST, 0, page_form, 0 },
-	{ TICKET_PREFIX, METHOD_GET, 1, page_ticket, 0 },
-	{ "/request/verify", METHOD_GET | METHOD_POST, 0, page_verify, 0 },
-	{ "/request/key", METHOD_GET, 0, page_key, 0 },
-	{ CONFIRM_PREFIX, METHOD_GET | METHOD_POST, 1, page_confirm, 0 },
+	{ "/request", METHOD_GET | METHOD_POST, 0, page_form, 0, 0 },
+	{ TICKET_PREFIX, METHOD_GET, 1, page_ticket, 0, 0 },
+	{ "/request/verify", METHOD_GET | METHOD_POST, 0, page_verify, 0, 0 },
+	{ "/request/key", METHOD_GET, 0, page_key, 0, 0 },
+	{ CONFIRM_PREFIX, METHOD_GET | METHOD_POST, 1, page_confirm, 0, 0 },
 };
 
 int

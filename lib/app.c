@@ -141,16 +141,25 @@ app_dispatch(struct app *a, struct req *r)
 		app_error(a, r, 405);
 		return;
 	}
+	if (a->ctx_size > 0)
+		r->ctx = xcalloc(1, a->ctx_size);
 	if (a->authorize != NULL && a->authorize(a, r, rt) != 0) {
 		if (!r->sent)
 			app_error(a, r, 403);
-		return;
+		goto out;
 	}
 	rt->fn(a, r);
 	if (!r->sent) {
 		LOG_ERR("handler for %s sent no response", rt->path);
 		app_error(a, r, 500);
 	}
+out:
+	if (a->db != NULL && !sqlite3_get_autocommit(a->db)) {
+		LOG_ERR("%s left a transaction open: rolled back", rt->path);
+		db_rollback(a->db);
+	}
+	free(r->ctx);
+	r->ctx = NULL;
 }
 
 /* Answer requests on the FastCGI socket (standard input) until killed. */
@@ -293,6 +302,22 @@ app_main(struct app *a, int argc, char **argv)
 out:
 	shutdown_app(a);
 	return rc;
+}
+
+void
+app_page_private(struct app *a, struct req *r, int status, const char *name,
+    struct tmpl_model *m)
+{
+	resp_header(r, "Cache-Control", "no-store");
+	app_page(a, r, status, name, m);
+}
+
+void
+app_redirect(struct req *r, const char *to)
+{
+	resp_header(r, "Location", to);
+	resp_header(r, "Cache-Control", "no-store");
+	resp_send(r, 303, NULL, NULL, 0);
 }
 
 void

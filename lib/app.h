@@ -28,6 +28,7 @@ struct route {
 	int		 prefix;
 	app_handler	 fn;
 	unsigned	 roles;		/* who may: role bits (auth.h); 0 = anyone */
+	unsigned	 flags;		/* the executable's own (its authorize reads them) */
 };
 
 struct app {
@@ -45,6 +46,12 @@ struct app {
 	int			(*authorize)(struct app *, struct req *,
 				    const struct route *);
 	void			(*fini)(struct app *);
+	/*
+	 * Bytes of the executable's per-request context: app_dispatch gives
+	 * every request a zeroed one in r->ctx (authorize fills it, the
+	 * handler reads it) and frees it after the answer. 0: none.
+	 */
+	size_t			 ctx_size;
 	/*
 	 * Optional: one more process beside the workers (only with -w N > 1),
 	 * started after init like a worker and restarted when it ends; it
@@ -80,12 +87,22 @@ int	 app_main(struct app *, int argc, char **argv);
 void	 app_page(struct app *, struct req *, int status, const char *name,
 	    struct tmpl_model *m);
 
+/* app_page for a page that must not be cached (staff pages, forms, tickets). */
+void	 app_page_private(struct app *, struct req *, int status,
+	    const char *name, struct tmpl_model *m);
+
+/* 303 See Other to the local path to, not cached. */
+void	 app_redirect(struct req *, const char *to);
+
 /* A plain error page for status in the request's language. */
 void	 app_error(struct app *, struct req *, int status);
 
 /*
  * Dispatch one parsed request through the routing table; used by app_main
- * and by tests.
+ * and by tests. One error path for every handler: a handler that sends
+ * nothing is answered 500, and a transaction a handler (or authorize)
+ * left open is rolled back and logged, so the worker's connection is
+ * clean for the next request and nothing half-done is ever committed.
  */
 void	 app_dispatch(struct app *, struct req *);
 

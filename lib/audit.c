@@ -99,7 +99,7 @@ say(char *why, size_t whylen, const char *fmt, ...)
 /*
  * Non-zero when s[0..n) is valid UTF-8 (shortest form, no surrogates, at
  * most U+10FFFF) without control characters: no C0 (TAB, LF and CR
- * included), no DEL, no C1. Stricter than req_valid_text on purpose: an
+ * included), no DEL, no C1. Stricter than text_valid on purpose: an
  * audit row is one line.
  */
 static int

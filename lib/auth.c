@@ -116,7 +116,7 @@ auth_password_problem(const char *pw, const char *username)
 
 	if (len > AUTH_PW_MAX)
 		return "password.too_long";
-	if (!req_valid_text(pw, len) || strpbrk(pw, "\t\r\n") != NULL)
+	if (!text_valid(pw, len) || strpbrk(pw, "\t\r\n") != NULL)
 		return "password.bad_chars";
 	if (utf8_chars(pw) < AUTH_PW_MIN)
 		return "password.too_short";

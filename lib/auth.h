@@ -173,4 +173,43 @@ int	 auth_token_equal(const char *a, const char *b);
 /* A random password of 20 characters from an unambiguous alphabet. */
 void	 auth_generate_password(char out[21]);
 
+/*
+ * Account operations (account.c), one code path for the intranet and the
+ * CLI: each makes its change, its audit row (by whom, the action named
+ * below, the account's id; never a password) and, where access ends, the
+ * end of the account's sessions, in ONE transaction: its own, or the
+ * caller's when one is open. A failed audit append fails the change.
+ * 0, or -1 with nothing changed (a transaction of the caller's is then
+ * the caller's to roll back).
+ */
+struct auth_actor {
+	sqlite3_int64	 user_id;	/* 0 for the command line */
+	const char	*username;	/* "" for the command line */
+	const char	*client;	/* the client's address, or "cli" */
+};
+
+/* "user.add" (summary: the role); one_time forces a change at first sign-in. -1 with a sentence in err. */
+int	 account_add(sqlite3 *, const struct auth_actor *, const char *username,
+	    const char *display, unsigned role, const char *nda, const char *pw,
+	    int one_time, sqlite3_int64 *id, char *err, size_t errlen);
+/* "user.enable" / "user.disable" (its sessions end). */
+int	 account_set_active(sqlite3 *, const struct auth_actor *,
+	    sqlite3_int64 id, int active);
+/*
+ * A new password, every session of the account ended: "user.passwd" for
+ * one chosen by its owner, "user.reset" for a one-time password (why: the
+ * audit row's summary, no secret).
+ */
+int	 account_set_password(sqlite3 *, const struct auth_actor *,
+	    sqlite3_int64 id, const char *pw, int one_time, const char *why);
+/* A generated one-time password into pw ("user.reset"). */
+int	 account_reset(sqlite3 *, const struct auth_actor *, sqlite3_int64 id,
+	    char pw[21]);
+/* "user.nda": the date the account's holder signed the NDA (YYYY-MM-DD, not in the future). */
+int	 account_set_nda(sqlite3 *, const struct auth_actor *, sqlite3_int64 id,
+	    const char *nda);
+/* "user.totp_reset": the second factor removed, to be enrolled anew. */
+int	 account_totp_reset(sqlite3 *, const struct auth_actor *,
+	    sqlite3_int64 id);
+
 #endif

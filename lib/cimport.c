@@ -357,8 +357,11 @@ cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 int
 cimport_apply(sqlite3 *db, struct cimport *im)
 {
+	/* in the caller's transaction when one is open (with its audit row) */
+	int own = sqlite3_get_autocommit(db);
+
 	im->applied = 0;
-	if (db_begin(db) != 0) {
+	if (own && db_begin(db) != 0) {
 		snprintf(im->error, sizeof(im->error), "the database is busy; "
 		    "nothing was applied");
 		return -1;
@@ -390,7 +393,8 @@ cimport_apply(sqlite3 *db, struct cimport *im)
 			customer_free(&cur);
 		}
 		if (rc != 0) {
-			db_rollback(db);
+			if (own)
+				db_rollback(db);
 			snprintf(im->error, sizeof(im->error), "line %ld: %s; "
 			    "nothing was applied", l->line, rc == 1 ?
 			    "the record was restricted meanwhile" :
@@ -403,7 +407,7 @@ cimport_apply(sqlite3 *db, struct cimport *im)
 			im->progress(im->arg, "apply", im->applied,
 			    im->good - im->same);
 	}
-	if (db_commit(db) != 0) {
+	if (own && db_commit(db) != 0) {
 		db_rollback(db);
 		snprintf(im->error, sizeof(im->error), "the database could not "
 		    "commit; nothing was applied");

@@ -65,8 +65,9 @@ int	 cimport_check(sqlite3 *, struct cimport *im, const char *data,
 	    size_t len);
 
 /*
- * Apply the good rows of a checked import in one transaction, each change
- * with its history row and source. An update sets only the fields its row
+ * Apply the good rows of a checked import in one transaction (its own, or
+ * the caller's when one is open: then a -1 leaves it to the caller to roll
+ * back), each change with its history row and source. An update sets only the fields its row
  * gives, on the record as it is now: what staff changed since the check
  * stays. 0 (im->applied set), or -1 (nothing applied, the reason in
  * im->error).

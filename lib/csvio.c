@@ -108,16 +108,16 @@ csv_to_utf8(const char *in, size_t len, enum csv_charset cs, struct buf *out,
 		return -1;
 	}
 	if (cs == CSV_AUTO)
-		cs = req_valid_text(in, len) ? CSV_UTF8 : CSV_LATIN1;
+		cs = text_valid(in, len) ? CSV_UTF8 : CSV_LATIN1;
 	if (cs == CSV_UTF8) {
-		if (!req_valid_text(in, len)) {
+		if (!text_valid(in, len)) {
 			snprintf(err, errlen, "the file is not valid UTF-8 text "
 			    "(try --encoding iso-8859-1)");
 			return -1;
 		}
 		buf_add(out, in, len);
 	} else if (latin1_to_utf8(in, len, out) != 0 ||
-	    !req_valid_text(out->data, out->len)) {
+	    !text_valid(out->data, out->len)) {
 		snprintf(err, errlen, "the file holds control characters: it is "
 		    "not CSV text");
 		return -1;

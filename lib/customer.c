@@ -682,7 +682,7 @@ customer_ban(sqlite3 *db, long long id, const char *purpose, const char *via,
 
 	if (!in_list(purpose, cpurpose_names, CP__MAX) ||
 	    !in_list(via, cvia_names, 0) || fmt_parse_date(since, &tm) != 0 ||
-	    strlen(reference) > 100 || !req_valid_text(reference,
+	    strlen(reference) > 100 || !text_valid(reference,
 	    strlen(reference)) || strpbrk(reference, "\t\r\n") != NULL)
 		return -1;
 	if (exec_bind(db, "INSERT OR REPLACE INTO bans (customer_id, purpose,"

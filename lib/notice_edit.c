@@ -194,7 +194,7 @@ notice_parse(const char *text, size_t len, enum lang lang,
 	int line = 0, rc = -1;
 
 	memset(d, 0, sizeof(*d));
-	if (!req_valid_text(text, len)) {
+	if (!text_valid(text, len)) {
 		snprintf(err, errlen, "the file is not UTF-8 text (or has "
 		    "control characters)");
 		return -1;
@@ -426,6 +426,7 @@ static const char *const esql[E__MAX] = {
 struct ectx {
 	sqlite3		*db;
 	sqlite3_stmt	*st[E__MAX];
+	int		 nested;	/* inside the caller's transaction: a savepoint */
 };
 
 /* Step s to the end; 0 when it ran without error. Resets s. */
@@ -450,7 +451,10 @@ ectx_open(struct ectx *e, sqlite3 *db, char *err, size_t errlen)
 		    "(run rekisteri init): %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	if (db_begin(db) != 0) {
+	/* the caller's transaction, when open, holds the change and its audit row */
+	e->nested = !sqlite3_get_autocommit(db);
+	if ((e->nested ? sqlite3_exec(db, "SAVEPOINT notice_edit", NULL, NULL,
+	    NULL) != SQLITE_OK : db_begin(db) != 0)) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		db_finalize_all(e->st, E__MAX);
 		return -1;
@@ -462,12 +466,21 @@ ectx_open(struct ectx *e, sqlite3 *db, char *err, size_t errlen)
 static int
 ectx_close(struct ectx *e, int ok, char *err, size_t errlen)
 {
-	if (ok && db_commit(e->db) != 0) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(e->db));
-		ok = 0;
+	if (e->nested) {
+		if (!ok)
+			(void)sqlite3_exec(e->db, "ROLLBACK TO notice_edit", NULL,
+			    NULL, NULL);
+		if (sqlite3_exec(e->db, "RELEASE notice_edit", NULL, NULL,
+		    NULL) != SQLITE_OK)
+			ok = 0;
+	} else {
+		if (ok && db_commit(e->db) != 0) {
+			snprintf(err, errlen, "%s", sqlite3_errmsg(e->db));
+			ok = 0;
+		}
+		if (!ok)
+			db_rollback(e->db);
 	}
-	if (!ok)
-		db_rollback(e->db);
 	db_finalize_all(e->st, E__MAX);
 	return ok ? 0 : -1;
 }
@@ -708,7 +721,7 @@ notice_draft_section(sqlite3 *db, enum lang lang, int position,
 		return -1;
 	}
 	t = trimmed(title, strlen(title));
-	if (*t == '\0' || strlen(t) > 300 || !req_valid_text(t, strlen(t)) ||
+	if (*t == '\0' || strlen(t) > 300 || !text_valid(t, strlen(t)) ||
 	    strpbrk(t, "\t\r\n") != NULL) {
 		free(t);
 		snprintf(err, errlen, "title");

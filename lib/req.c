@@ -65,152 +65,6 @@ status_reason(int code)
 	return NULL;
 }
 
-void
-kv_free(struct kvlist *l)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].key);
-		free(l->v[i].val);
-	}
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
-}
-
-const char *
-kv_get(const struct kvlist *l, const char *key)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].key, key) == 0)
-			return l->v[i].val;
-	return NULL;
-}
-
-size_t
-kv_count(const struct kvlist *l, const char *key)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].key, key) == 0)
-			n++;
-	return n;
-}
-
-/* Room for extra more pairs, so appending cannot fail half-way. */
-static void
-kv_reserve(struct kvlist *l, size_t extra)
-{
-	size_t cap;
-
-	if (extra <= l->cap - l->n)
-		return;
-	if (extra > SIZE_MAX / sizeof(l->v[0]) - l->n)
-		abort();
-	cap = l->n + extra;
-	l->v = xrealloc(l->v, cap * sizeof(l->v[0]));
-	l->cap = cap;
-}
-
-/* Takes ownership of key and val; room must have been reserved. */
-static void
-kv_append(struct kvlist *l, char *key, char *val, size_t vlen)
-{
-	l->v[l->n].key = key;
-	l->v[l->n].val = val;
-	l->v[l->n].vlen = vlen;
-	l->n++;
-}
-
-void
-kv_add(struct kvlist *l, const char *key, const char *val)
-{
-	kv_reserve(l, 1);
-	kv_append(l, xstrdup(key), xstrdup(val), strlen(val));
-}
-
-/* Drop the pairs appended after the first n. */
-static void
-kv_truncate(struct kvlist *l, size_t n)
-{
-	while (l->n > n) {
-		l->n--;
-		free(l->v[l->n].key);
-		free(l->v[l->n].val);
-	}
-}
-
-/*
- * Length of the one UTF-8 sequence at s[0..len), or 0 when it is not a
- * shortest-form encoding of a scalar value (no overlongs, no surrogates,
- * nothing past U+10FFFF, no truncated sequence). libxml2 2.9's
- * xmlGetUTF8Char accepts all of those, hence our own.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c < 0xc2)
-		return 0;	/* continuation byte, or overlong 2-byte */
-	if (c < 0xe0)
-		n = 2;
-	else if (c < 0xf0) {
-		n = 3;
-		if (c == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (c == 0xed)
-			hi = 0x9f;	/* surrogates */
-	} else if (c < 0xf5) {
-		n = 4;
-		if (c == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (c == 0xf4)
-			hi = 0x8f;	/* past U+10FFFF */
-	} else
-		return 0;
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-/*
- * Valid UTF-8 without NUL. Form text may hold TAB, LF and CR (a textarea)
- * but no other C0 control; a path (strict) holds no control, DEL included.
- */
-static int
-text_check(const char *p, size_t len, int strict)
-{
-	const unsigned char *s = (const unsigned char *)p;
-	size_t i = 0, n;
-
-	while (i < len) {
-		if (s[i] < 0x20 || (strict && s[i] == 0x7f)) {
-			if (strict || (s[i] != '\t' && s[i] != '\n' &&
-			    s[i] != '\r'))
-				return 0;
-			i++;
-			continue;
-		}
-		if ((n = utf8_seq(s + i, len - i)) == 0)
-			return 0;
-		i += n;
-	}
-	return 1;
-}
-
-int
-req_valid_text(const char *s, size_t len)
-{
-	return text_check(s, len, 0);
-}
-
 static int
 hexval(unsigned char c)
 {
@@ -268,7 +122,7 @@ field_decode(const char *s, size_t len, size_t max, char **out, size_t *outlen)
 		return REQ_TOO_LARGE;
 	d = xmalloc(len + 1);
 	if ((n = pct_decode(s, len, 1, d)) == SIZE_MAX ||
-	    !req_valid_text(d, n)) {
+	    !text_valid(d, n)) {
 		free(d);
 		return REQ_BAD;
 	}
@@ -409,7 +263,7 @@ req_parse_cookies(const char *h, const struct req_limits *lim,
 		trim_ows(h, &ks, &ke);
 		trim_ows(h, &vs, &ve);
 		if (!is_token(h + ks, ke - ks) || ke - ks > lim->key_max ||
-		    ve - vs > lim->value_max || !req_valid_text(h + vs, ve - vs))
+		    ve - vs > lim->value_max || !text_valid(h + vs, ve - vs))
 			continue;
 		kv_append(out, xstrndup(h + ks, ke - ks), xstrndup(h + vs, ve - vs),
 		    ve - vs);
@@ -654,7 +508,7 @@ req_parse_multipart(const char *content_type, const char *body, size_t len,
 		}
 		if (!disposition || name[0] == '\0' ||
 		    strlen(name) > lim->key_max ||
-		    !text_check(name, strlen(name), 1))
+		    !text_valid_strict(name, strlen(name)))
 			goto fail;
 		p = hend + 4;
 		if ((next = find_bytes(p, (size_t)(end - p), delim, dlen)) == NULL)
@@ -666,7 +520,7 @@ req_parse_multipart(const char *content_type, const char *body, size_t len,
 		if (has_filename) {
 			if (file->field != NULL)	/* one file only */
 				goto fail;
-			if (!text_check(filename, strlen(filename), 1))
+			if (!text_valid_strict(filename, strlen(filename)))
 				filename[0] = '\0';
 			file->field = xstrdup(name);
 			file->filename = xstrdup(filename);
@@ -679,7 +533,7 @@ req_parse_multipart(const char *content_type, const char *body, size_t len,
 				rc = REQ_TOO_LARGE;
 				goto fail;
 			}
-			if (!text_check(p, vlen, 0))
+			if (!text_valid(p, vlen))
 				goto fail;
 			kv_reserve(form, 1);
 			kv_append(form, xstrdup(name), xstrndup(p, vlen), vlen);
@@ -711,7 +565,7 @@ parse_path(const char *uri, const struct req_limits *lim, char **path)
 	len = strcspn(uri, "?");
 	d = xmalloc(len + 1);
 	if ((n = pct_decode(uri, len, 0, d)) == SIZE_MAX || d[0] != '/' ||
-	    !text_check(d, n, 1)) {
+	    !text_valid_strict(d, n)) {
 		free(d);
 		return REQ_BAD;
 	}

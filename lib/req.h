@@ -6,6 +6,8 @@
 
 #include "buf.h"
 #include "i18n.h"
+#include "kv.h"
+#include "text.h"
 
 struct FCGX_Request;
 
@@ -38,28 +40,6 @@ struct req_limits {
 
 /* 64 KiB body, 100 fields, 64-byte keys, 16 KiB values, 4 KiB URI. */
 extern const struct req_limits req_limits_default;
-
-/* One decoded key=value pair; both NUL-terminated, valid UTF-8, no NUL or C0 control except TAB, LF, CR. */
-struct kv {
-	char	*key;
-	char	*val;
-	size_t	 vlen;
-};
-
-/* Pairs in the order received. Duplicate keys are kept, each in its place. */
-struct kvlist {
-	struct kv	*v;
-	size_t		 n;
-	size_t		 cap;
-};
-
-void		 kv_free(struct kvlist *);
-/* Append a copy of key = val (for forms built by the program, such as an import's rows). */
-void		 kv_add(struct kvlist *, const char *key, const char *val);
-/* The first value for key, or NULL. */
-const char	*kv_get(const struct kvlist *, const char *key);
-/* How many times key occurs. */
-size_t		 kv_count(const struct kvlist *, const char *key);
 
 /*
  * Decode application/x-www-form-urlencoded s[0..len) ('+' is a space, %XX a
@@ -113,9 +93,6 @@ enum req_status	 req_read_body(const char *content_length, size_t limit,
 		    size_t (*rd)(void *ctx, char *dst, size_t n), void *ctx,
 		    char **body, size_t *len);
 
-/* Non-zero when s[0..len) is valid UTF-8 with no NUL and no C0 control but TAB, LF, CR. */
-int		 req_valid_text(const char *s, size_t len);
-
 /*
  * One request. req_init reads the FastCGI parameters and, for POST, the
  * body; everything a handler reads is already decoded and checked.
@@ -135,6 +112,7 @@ struct req {
 	const char		*origin;	/* Origin header, NULL when not sent */
 	enum lang		 lang;		/* from ?lang= or Accept-Language */
 	char			 id[17];	/* request id for logs and 500 pages */
+	void			*ctx;		/* the executable's per-request state (app.h) */
 	/* response state */
 	struct buf		 headers;	/* extra header lines, CRLF-terminated */
 	int			 sent;

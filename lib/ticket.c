@@ -156,7 +156,7 @@ key_id_ok(const char *s)
 }
 
 /*
- * One line of text: valid UTF-8 (req_valid_text) without any control
+ * One line of text: valid UTF-8 (text_valid) without any control
  * character (C0, DEL, C1) or Unicode line or paragraph separator.
  */
 static int
@@ -165,7 +165,7 @@ line_ok(const char *s)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t len = strlen(s);
 
-	if (len > TICKET_CANONICAL_MAX || !req_valid_text(s, len))
+	if (len > TICKET_CANONICAL_MAX || !text_valid(s, len))
 		return 0;
 	for (size_t i = 0; i < len; i++) {
 		if (u[i] < 0x20 || u[i] == 0x7f)

@@ -267,7 +267,7 @@ put(char *out, size_t outlen, struct span s)
 	return sink_done(&k);
 }
 
-/* The code point at p, known to be valid UTF-8 (req_valid_text); *len its bytes. */
+/* The code point at p, known to be valid UTF-8 (text_valid); *len its bytes. */
 static unsigned long
 cp_at(const char *p, size_t *len)
 {
@@ -305,7 +305,7 @@ text_ok(struct span s, int multiline)
 	size_t i, len;
 	unsigned long cp;
 
-	if (!req_valid_text(s.p, s.n))
+	if (!text_valid(s.p, s.n))
 		return 0;
 	for (i = 0; i < s.n; i += len) {
 		cp = cp_at(s.p + i, &len);

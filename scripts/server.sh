@@ -72,7 +72,7 @@ server_start() {
 		owner="-U www-data -G www-data"
 	fi
 	for exe in "$ROOT/$BUILD"/cgi-bin/*; do
-		[ -x "$exe" ] || continue
+		[ -f "$exe" ] && [ -x "$exe" ] || continue
 		name=$(basename "$exe")
 		rm -f "$STATE/run/$name.sock"
 		# shellcheck disable=SC2086

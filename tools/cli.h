@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "auth.h"
 #include "conf.h"
 
 enum {
@@ -29,6 +30,7 @@ sqlite3	*open_db(struct cli *);
 char	*slurp(const char *path, size_t max, size_t *len);
 
 /* Log a command-line action; the CLI is the machine's own operator. */
+extern const struct auth_actor cli_actor;
 void	 audit_cli(sqlite3 *, const char *action, const char *type,
 	    const char *id, const char *summary);
 

@@ -599,6 +599,9 @@ cmd_notice(struct cli *c, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* The command line as the actor of an account operation (lib/account.c). */
+const struct auth_actor cli_actor = { 0, "", "cli" };
+
 /* Log a command-line admin action; the CLI is the machine's own operator. */
 void
 audit_cli(sqlite3 *db, const char *action, const char *type, const char *id,
@@ -780,7 +783,6 @@ cmd_user(struct cli *c, int argc, char **argv)
 	}
 	if (strcmp(sub, "add") == 0) {
 		sqlite3_int64 id;
-		char idtext[32];
 
 		if (role == 0) {
 			rc = EXIT_USAGE;
@@ -794,13 +796,11 @@ cmd_user(struct cli *c, int argc, char **argv)
 		}
 		if (get_password(c, gen, from_stdin, name, pw, sizeof(pw), msgs) != 0)
 			goto out;
-		if (user_add(db, name, display ? display : name, role, nda, pw, &id,
-		    err, sizeof(err)) != 0) {
+		if (account_add(db, &cli_actor, name, display ? display : name,
+		    role, nda, pw, 0, &id, err, sizeof(err)) != 0) {
 			fprintf(stderr, "rekisteri: %s\n", err);
 			goto out;
 		}
-		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-		audit_cli(db, "user.add", "user", idtext, role_name(role));
 		printf("added %s (%s)%s\n", name, role_name(role), nda ? "" :
 		    "; no NDA date yet, so the user cannot sign in until "
 		    "`rekisteri user nda` records it");
@@ -815,18 +815,13 @@ cmd_user(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	{
-		char idtext[32];
-
-		snprintf(idtext, sizeof(idtext), "%lld", (long long)u.id);
 		if (strcmp(sub, "passwd") == 0) {
 			if (get_password(c, gen, from_stdin, name, pw, sizeof(pw),
 			    msgs) != 0)
 				goto out;
-			if (user_set_password(db, u.id, pw, gen) != 0 ||
-			    session_delete_user(db, u.id) != 0)
+			if (account_set_password(db, &cli_actor, u.id, pw, gen, gen ?
+			    "one-time password; change at next sign-in" : "") != 0)
 				goto dberr;
-			audit_cli(db, "user.passwd", "user", idtext, gen ?
-			    "one-time password; change at next sign-in" : "");
 			printf("password of %s changed; their sessions ended\n",
 			    name);
 			if (gen)
@@ -836,20 +831,16 @@ cmd_user(struct cli *c, int argc, char **argv)
 		    strcmp(sub, "enable") == 0) {
 			int on = strcmp(sub, "enable") == 0;
 
-			if (user_set_active(db, u.id, on) != 0 ||
-			    (!on && session_delete_user(db, u.id) != 0))
+			if (account_set_active(db, &cli_actor, u.id, on) != 0)
 				goto dberr;
-			audit_cli(db, on ? "user.enable" : "user.disable", "user",
-			    idtext, "");
 			printf("%s is %s\n", name, on ? "enabled" : "disabled; "
 			    "their sessions ended");
 		} else if (strcmp(sub, "nda") == 0 && nda != NULL) {
-			if (user_set_nda(db, u.id, nda) != 0) {
+			if (account_set_nda(db, &cli_actor, u.id, nda) != 0) {
 				fprintf(stderr, "rekisteri: the NDA date cannot be "
 				    "in the future\n");
 				goto out;
 			}
-			audit_cli(db, "user.nda", "user", idtext, nda);
 			printf("%s signed the NDA on %s\n", name, nda);
 		} else {
 			rc = EXIT_USAGE;

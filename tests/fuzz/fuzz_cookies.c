@@ -47,7 +47,7 @@ run(const char *h, const struct req_limits *lim)
 		for (size_t k = 0; k < klen; k++)
 			if (!token_char((unsigned char)l.v[i].key[k]))
 				fz_fail("cookie name is not a token", NULL);
-		if (!req_valid_text(l.v[i].val, l.v[i].vlen))
+		if (!text_valid(l.v[i].val, l.v[i].vlen))
 			fz_fail("cookie value is not valid text", NULL);
 		if (strchr(l.v[i].val, ';') != NULL)
 			fz_fail("cookie value holds a ';'", NULL);

@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (csv_to_utf8((const char *)data, size, CSV_AUTO, &text, &used, err,
 	    sizeof(err)) == 0) {
-		if (!req_valid_text(text.data, text.len))
+		if (!text_valid(text.data, text.len))
 			fz_fail("converted text is not valid text", NULL);
 		(void)csv_read(text.data, text.len, 8, 64, check_row, &seen, err,
 		    sizeof(err));

@@ -40,8 +40,8 @@ run(const char *s, size_t len, const struct req_limits *lim)
 		if (strlen(l.v[i].key) > lim->key_max || l.v[i].vlen >
 		    lim->value_max)
 			fz_fail("key or value over its limit", NULL);
-		if (!req_valid_text(l.v[i].key, strlen(l.v[i].key)) ||
-		    !req_valid_text(l.v[i].val, l.v[i].vlen))
+		if (!text_valid(l.v[i].key, strlen(l.v[i].key)) ||
+		    !text_valid(l.v[i].val, l.v[i].vlen))
 			fz_fail("a text field is not valid text", NULL);
 	}
 	if (f.field != NULL && (f.len > len || f.filename == NULL ||

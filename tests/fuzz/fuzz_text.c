@@ -1,5 +1,5 @@
 /*
- * fuzz_text.c — req_valid_text against an independent reference: decode
+ * fuzz_text.c — text_valid against an independent reference: decode
  * UTF-8 by the Unicode table (shortest form, no surrogates, at most
  * U+10FFFF), then refuse NUL and C0 controls other than TAB, LF and CR.
  * Any disagreement aborts.
@@ -64,11 +64,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (size > 0)
 		memcpy(s, data, size);
-	got = req_valid_text(s, size) != 0;
+	got = text_valid(s, size) != 0;
 	want = ref_valid(data, size);
 	if (got != want)
-		fz_fail(got ? "req_valid_text accepts what the reference refuses" :
-		    "req_valid_text refuses what the reference accepts", NULL);
+		fz_fail(got ? "text_valid accepts what the reference refuses" :
+		    "text_valid refuses what the reference accepts", NULL);
 	free(s);
 	return 0;
 }

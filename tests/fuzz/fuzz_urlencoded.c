@@ -68,8 +68,8 @@ run(const char *s, size_t len, const struct req_limits *lim)
 			fz_fail("key or value over its limit", l.v[i].key);
 		if (strlen(l.v[i].val) != l.v[i].vlen)
 			fz_fail("vlen differs from the value's length", l.v[i].key);
-		if (!req_valid_text(l.v[i].key, klen) ||
-		    !req_valid_text(l.v[i].val, l.v[i].vlen))
+		if (!text_valid(l.v[i].key, klen) ||
+		    !text_valid(l.v[i].val, l.v[i].vlen))
 			fz_fail("decoded text is not valid text", NULL);
 		if (kv_get(&l, l.v[i].key) == NULL || kv_count(&l, l.v[i].key) == 0)
 			fz_fail("kv_get cannot find a parsed key", NULL);

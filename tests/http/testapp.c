@@ -2,12 +2,15 @@
  * testapp — a FastCGI program served only to the HTTP tests, never
  * installed: /test/fail fails on purpose (the 500 path through the real
  * server: a plain page with only the request id, and a log line with that
- * id), /test/form reports what the request layer parsed from a POST body.
+ * id), /test/form reports what the request layer parsed from a POST body,
+ * /test/leak leaves a transaction open and /test/read needs none to be
+ * (the app layer's one error path rolls back what a handler left open).
  */
 #include <stdio.h>
 
 #include "app.h"
 #include "buf.h"
+#include "db.h"
 #include "log.h"
 
 /* GET /test/fail: a handler that hits an internal error and answers nothing. */
@@ -33,9 +36,39 @@ page_form(struct app *a, struct req *r)
 	buf_free(&b);
 }
 
+/* GET /test/leak: begins a transaction, answers, and forgets to end it. */
+static void
+page_leak(struct app *a, struct req *r)
+{
+	static const char ok[] = "left open\n";
+
+	if (db_begin_read(a->db) != 0 || sqlite3_exec(a->db,
+	    "SELECT count(*) FROM settings", NULL, NULL, NULL) != SQLITE_OK) {
+		app_error(a, r, 500);
+		return;
+	}
+	resp_send(r, 200, "text/plain; charset=utf-8", ok, sizeof(ok) - 1);
+}
+
+/* GET /test/read: a transaction of its own, which fails inside another. */
+static void
+page_read(struct app *a, struct req *r)
+{
+	static const char ok[] = "read\n";
+
+	if (db_begin_read(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	db_rollback(a->db);
+	resp_send(r, 200, "text/plain; charset=utf-8", ok, sizeof(ok) - 1);
+}
+
 static const struct route routes[] = {
-	{ "/test/fail", METHOD_GET, 0, page_fail, 0 },
-	{ "/test/form", METHOD_POST, 0, page_form, 0 },
+	{ "/test/leak", METHOD_GET, 0, page_leak, 0, 0 },
+	{ "/test/read", METHOD_GET, 0, page_read, 0, 0 },
+	{ "/test/fail", METHOD_GET, 0, page_fail, 0, 0 },
+	{ "/test/form", METHOD_POST, 0, page_form, 0, 0 },
 };
 
 int

@@ -199,17 +199,17 @@ static void
 test_valid_text(void **state)
 {
 	(void)state;
-	assert_true(req_valid_text(S("")));
-	assert_true(req_valid_text(S("Hyvää päivää\t\r\n€ \xf0\x9f\x98\x80")));
-	assert_false(req_valid_text(S("a\0b")));
-	assert_false(req_valid_text(S("a\x1f")));
-	assert_false(req_valid_text(S("\xc0\xaf")));
-	assert_false(req_valid_text(S("\xed\xa0\x80")));
-	assert_false(req_valid_text(S("\xe2\x82")));
-	assert_false(req_valid_text(S("\xff")));
+	assert_true(text_valid(S("")));
+	assert_true(text_valid(S("Hyvää päivää\t\r\n€ \xf0\x9f\x98\x80")));
+	assert_false(text_valid(S("a\0b")));
+	assert_false(text_valid(S("a\x1f")));
+	assert_false(text_valid(S("\xc0\xaf")));
+	assert_false(text_valid(S("\xed\xa0\x80")));
+	assert_false(text_valid(S("\xe2\x82")));
+	assert_false(text_valid(S("\xff")));
 	/* The length bounds the check: a truncated sequence at the end. */
-	assert_false(req_valid_text("\xe2\x82\xac", 2));
-	assert_true(req_valid_text("\xe2\x82\xac", 3));
+	assert_false(text_valid("\xe2\x82\xac", 2));
+	assert_true(text_valid("\xe2\x82\xac", 3));
 }
 
 /* n pairs "k=v" joined by '&'; caller frees. */

@@ -1,0 +1,587 @@
+/* customers.c — customers for staff: search, the record page, the record form (new and edit), and one route per note on a record (order, disclosure, ban, restriction). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/uri.h>
+
+#include "buf.h"
+#include "customer.h"
+#include "db.h"
+#include "log.h"
+#include "intranet.h"
+
+/* How each field is shown in forms: its input type. */
+static const char *
+field_input(enum cfield f)
+{
+	switch (f) {
+	case CF_CONTACT_PERSON:
+		return "checkbox";
+	case CF_CONTACT_FROM: case CF_CONTACT_TO: case CF_CUSTOMER_SINCE:
+	case CF_RELATIONSHIP_ENDED:
+		return "date";
+	case CF_BILLING_ADDRESS: case CF_NOTES:
+		return "textarea";
+	case CF_EMAIL:
+		return "email";
+	case CF_PHONE:
+		return "tel";
+	default:
+		return "text";
+	}
+}
+
+/*
+ * root.fields: every field of c with its label, value, input type and the
+ * message of its error (errs may be NULL), for the form and the record.
+ */
+static void
+fields_model(struct app *a, struct req *r, const struct customer *c, const char *const *errs,
+    struct tmpl_map *root)
+{
+	struct tmpl_list *l = tm_list(root, "fields");
+	char key[64];
+
+	for (int f = 0; f < CF__MAX; f++) {
+		struct tmpl_map *m = tm_list_map(l);
+		const char *in = field_input((enum cfield)f);
+
+		tm_str(m, "name", cfield_names[f]);
+		snprintf(key, sizeof(key), "cust.%s", cfield_names[f]);
+		tm_str(m, "label", i18n_msg(a->msgs, r->lang, key));
+		tm_str(m, "value", c->v[f] ? c->v[f] : "");
+		tm_str(m, "id", cfield_names[f]);
+		tm_bool(m, "is_checkbox", strcmp(in, "checkbox") == 0);
+		tm_bool(m, "is_textarea", strcmp(in, "textarea") == 0);
+		tm_bool(m, "is_input", strcmp(in, "checkbox") != 0 &&
+		    strcmp(in, "textarea") != 0);
+		tm_str(m, "type", in);
+		tm_bool(m, "checked", c->v[f] && strcmp(c->v[f], "1") == 0);
+		tm_bool(m, "shown", c->v[f] && c->v[f][0] != '\0' &&
+		    strcmp(c->v[f], "0") != 0);
+		if (errs != NULL && errs[f] != NULL) {
+			tm_str(m, "error", i18n_msg(a->msgs, r->lang, errs[f]));
+			snprintf(key, sizeof(key), "%s-error", cfield_names[f]);
+			tm_str(m, "error_id", key);
+		}
+	}
+}
+
+/*
+ * A customer search from the query: q (words), name ("Last [First]"
+ * prefixes), postal (a postal-code prefix) and sort. 0, or -1 for a value
+ * out of bounds (answered with 400).
+ */
+int
+ui_search_params(struct req *r, struct csearch *s)
+{
+	const char *sort = kv_get(&r->query, "sort");
+
+	s->q = kv_get(&r->query, "q");
+	s->name = kv_get(&r->query, "name");
+	s->postal = kv_get(&r->query, "postal");
+	s->sort = SORT_NAME;
+	if ((s->q != NULL && strlen(s->q) > 200) ||
+	    (s->name != NULL && strlen(s->name) > 200) ||
+	    !customer_postal_prefix_ok(s->postal))
+		return -1;
+	if (sort == NULL)
+		return 0;
+	for (int i = 0; i < SORT__MAX; i++)
+		if (strcmp(sort, csort_names[i]) == 0) {
+			s->sort = (enum csort)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* GET /intranet/customers: search and list, a page at a time. */
+void
+page_customers(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	const char *pg = kv_get(&r->query, "page");
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	struct csearch cs;
+	long pageno = 1;
+	char *end;
+
+	if (ui_search_params(r, &cs) != 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
+	    (pageno = strtol(pg, &end, 10)) < 1 || pageno > 100000 || *end != '\0')) {
+		app_error(a, r, 400);
+		return;
+	}
+	m = ui_model(a, r);
+	root = tm_root(m);
+	tm_str(root, "q", cs.q ? cs.q : "");
+	tm_str(root, "name", cs.name ? cs.name : "");
+	tm_str(root, "postal", cs.postal ? cs.postal : "");
+	tm_int(root, "page", pageno);
+	{
+		/* model keys must outlive the model: literals, not a buffer */
+		static const char *const sort_keys[SORT__MAX] = {
+			"sort_name", "sort_number", "sort_postal", "sort_city",
+		};
+
+		for (int i = 0; i < SORT__MAX; i++)
+			tm_bool(root, sort_keys[i], (int)cs.sort == i);
+	}
+	if (customer_search(a->db, &cs, (int)pageno, 50, root) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	{
+		/* paging links keep the search, percent-encoded by libxml2 */
+		struct buf b = BUF_INIT;
+		xmlChar *eq = xmlURIEscapeStr(BAD_CAST (cs.q ? cs.q : ""),
+		    BAD_CAST "");
+		xmlChar *en = xmlURIEscapeStr(BAD_CAST (cs.name ? cs.name : ""),
+		    BAD_CAST "");
+		xmlChar *ep = xmlURIEscapeStr(BAD_CAST (cs.postal ? cs.postal :
+		    ""), BAD_CAST "");
+
+		buf_addf(&b, "q=%s&name=%s&postal=%s&sort=%s", eq ? (char *)eq :
+		    "", en ? (char *)en : "", ep ? (char *)ep : "",
+		    csort_names[cs.sort]);
+		xmlFree(eq);
+		xmlFree(en);
+		xmlFree(ep);
+		{
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/customers.csv?%s", b.data);
+			tm_str(root, "csv_href", h.data);
+			buf_free(&h);
+		}
+		if (pageno > 1) {
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/customers?%s&page=%ld", b.data,
+			    pageno - 1);
+			tm_str(root, "prev_href", h.data);
+			buf_free(&h);
+		}
+		{
+			struct buf h = BUF_INIT;
+
+			buf_addf(&h, "/intranet/customers?%s&page=%ld", b.data,
+			    pageno + 1);
+			tm_str(root, "next_href", h.data);
+			buf_free(&h);
+		}
+		buf_free(&b);
+	}
+	/* a search names no one in the log: only that a search was made */
+	if (ui_event(a, r, &cx->me, "customer.search", "customer", 0, "") != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	ui_page(a, r, 200, "customers.xhtml", m);
+}
+
+/*
+ * Render record id with m (values every page has, plus any form's errors,
+ * from model()); takes m. The record view is audited.
+ */
+static void
+show_customer(struct app *a, struct req *r, long long id, int status,
+    struct tmpl_model *m)
+{
+	const struct ui *cx = r->ctx;
+	struct customer c;
+	struct tmpl_map *root = tm_root(m);
+	int rc;
+
+	if ((rc = customer_get(a->db, id, &c)) != 0) {
+		tm_free(m);
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	customer_to_model(&c, tm_map(root, "c"));
+	fields_model(a, r, &c, NULL, root);
+	{
+		char href[64];
+
+		snprintf(href, sizeof(href), "/intranet/customer/edit?id=%lld", id);
+		tm_str(root, "edit_href", href);
+		tm_str(root, "restrict_action", c.restricted ?
+		    "/intranet/customer/unrestrict" : "/intranet/customer/restrict");
+	}
+	if (customer_bans(a->db, id, r->lang, a->msgs, root) != 0 ||
+	    customer_disclosures(a->db, id, r->lang, a->msgs, root) != 0 ||
+	    customer_orders(a->db, id, r->lang, a->msgs, root) != 0 ||
+	    customer_history(a->db, id, r->lang, root) != 0) {
+		customer_free(&c);
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	{
+		static const struct {
+			const char *list, *prefix;
+			const char *const *names;
+		} choices[] = {
+			{ "purposes", "purpose", cpurpose_names },
+			{ "vias", "via", cvia_names },
+			{ "statuses", "status", corder_status_names },
+			{ "grounds", "ground", cground_names },
+		};
+		char key[48], today[16];
+		time_t now = time(NULL);
+		struct tm tmv;
+
+		for (size_t k = 0; k < sizeof(choices) / sizeof(choices[0]); k++) {
+			struct tmpl_list *l = tm_list(root, choices[k].list);
+
+			for (int i = 0; i < (k == 0 ? CP__MAX : 99) &&
+			    choices[k].names[i] != NULL; i++) {
+				struct tmpl_map *o = tm_list_map(l);
+
+				tm_str(o, "value", choices[k].names[i]);
+				snprintf(key, sizeof(key), "%s.%s", choices[k].prefix,
+				    choices[k].names[i]);
+				tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+			}
+		}
+		strftime(today, sizeof(today), "%Y-%m-%d", localtime_r(&now, &tmv));
+		tm_str(root, "today", today);
+	}
+	customer_free(&c);
+	/* a view of personal data is shown only when it is on record */
+	if (ui_event(a, r, &cx->me, "customer.view", "customer", id, "") != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	ui_page(a, r, status, "customer.xhtml", m);
+}
+
+/* GET /intranet/customer?id=N: the record, bans, disclosures, orders, history. */
+void
+page_customer(struct app *a, struct req *r)
+{
+	long long id = ui_id(r);
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	show_customer(a, r, id, 200, ui_model(a, r));
+}
+
+/*
+ * POST /intranet/customer/order and /intranet/customer/disclosure: a new
+ * order or disclosure on the record. A form with errors stores nothing and
+ * comes back on the record page with what was typed and the messages.
+ */
+static void
+customer_note(struct app *a, struct req *r, int order)
+{
+	const struct ui *cx = r->ctx;
+	static const char *const order_keys[] = { "number", "date",
+	    "description", "amount", "status" };
+	static const char *const order_errs[] = { "number_error", "date_error",
+	    "description_error", "amount_error", "status_error" };
+	static const char *const disc_keys[] = { "recipient", "ground", "what",
+	    "date" };
+	static const char *const disc_errs[] = { "recipient_error",
+	    "ground_error", "what_error", "date_error" };
+	const char *const *keys = order ? order_keys : disc_keys;
+	const char *const *ekeys = order ? order_errs : disc_errs;
+	size_t nkeys = order ? 5 : 4;
+	const char *errs[5];
+	long long id = ui_id(r);
+	struct customer c;
+	struct tmpl_model *m;
+	struct tmpl_map *f;
+	int rc;
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if ((rc = customer_get(a->db, id, &c)) != 0) {
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	customer_free(&c);
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	rc = order ? customer_add_order(a->db, id, &r->form, errs) :
+	    customer_add_disclosure(a->db, id, &r->form, cx->me.id, errs);
+	if (rc == 0) {
+		if (ui_event(a, r, &cx->me, order ? "customer.order" :
+		    "customer.disclosure", "customer", id, order ? "" :
+		    kv_get(&r->form, "ground")) != 0 ||
+		    db_commit(a->db) != 0) {
+			app_error(a, r, 500);
+			return;
+		}
+		{
+			char to[64];
+
+			snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
+			app_redirect(r, to);
+		}
+		return;
+	}
+	db_rollback(a->db);
+	if (rc < 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	m = ui_model(a, r);
+	f = tm_map(tm_root(m), order ? "order_form" : "disc_form");
+	tm_bool(f, "failed", 1);
+	for (size_t i = 0; i < nkeys; i++) {
+		const char *v = kv_get(&r->form, keys[i]);
+
+		tm_str(f, keys[i], v ? v : "");
+		if (errs[i] != NULL)
+			tm_str(f, ekeys[i], i18n_msg(a->msgs, r->lang, errs[i]));
+	}
+	show_customer(a, r, id, 400, m);
+}
+
+/* POST /intranet/customer/order */
+void
+post_customer_order(struct app *a, struct req *r)
+{
+	customer_note(a, r, 1);
+}
+
+/* POST /intranet/customer/disclosure */
+void
+post_customer_disclosure(struct app *a, struct req *r)
+{
+	customer_note(a, r, 0);
+}
+
+/*
+ * GET and POST /intranet/customers/new and /intranet/customer/edit: the
+ * form. A form with any error changes nothing and comes back with what was
+ * typed and a message beside each field that failed.
+ */
+static void
+customer_form(struct app *a, struct req *r, int editing)
+{
+	const struct ui *cx = r->ctx;
+	struct customer c;
+	const char *errs[CF__MAX];
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	long long id = editing ? ui_id(r) : 0;
+	int bad, rc, src = CS_STAFF;
+	char changed[512] = "";
+
+	memset(&c, 0, sizeof(c));
+	memset(errs, 0, sizeof(errs));
+	if (editing && id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (editing && (rc = customer_get(a->db, id, &c)) != 0) {
+		app_error(a, r, rc > 0 ? 404 : 500);
+		return;
+	}
+	if (r->method == METHOD_GET) {
+		if (!editing)
+			c.v[CF_COUNTRY] = xstrdup("FI");
+		bad = 0;
+		goto show;
+	}
+	if ((src = csource_parse(kv_get(&r->form, "source"))) < 0)
+		src = -1;
+	bad = customer_from_form(&r->form, &c, errs);
+	if (src < 0)
+		bad++;
+	if (editing && c.restricted) {
+		customer_free(&c);
+		app_error(a, r, 403);
+		return;
+	}
+	if (bad == 0) {
+		if (db_begin(a->db) != 0)
+			goto fail;
+		rc = editing ? customer_update(a->db, &c, cx->me.id, (enum csource)src,
+		    changed, sizeof(changed)) : customer_create(a->db, &c, cx->me.id,
+		    (enum csource)src);
+		if (rc != 0) {
+			db_rollback(a->db);
+			goto fail;
+		}
+		if (ui_event(a, r, &cx->me, editing ? "customer.edit" : "customer.add",
+		    "customer", c.id, editing ? changed : csource_names[src]) != 0 ||
+		    db_commit(a->db) != 0)
+			goto fail;
+		{
+			char to[64];
+
+			snprintf(to, sizeof(to), "/intranet/customer?id=%lld", c.id);
+			customer_free(&c);
+			app_redirect(r, to);
+		}
+		return;
+	}
+show:
+	m = ui_model(a, r);
+	root = tm_root(m);
+	tm_bool(root, "editing", editing);
+	tm_str(root, "form_action", editing ? "/intranet/customer/edit" :
+	    "/intranet/customers/new");
+	tm_bool(root, "failed", bad > 0);
+	tm_bool(root, "bad_source", r->method == METHOD_POST && src < 0);
+	customer_to_model(&c, tm_map(root, "c"));
+	fields_model(a, r, &c, errs, root);
+	{
+		struct tmpl_list *l = tm_list(root, "sources");
+		char key[48];
+
+		for (int i = 0; i < CS__MAX; i++) {
+			struct tmpl_map *o;
+
+			if (i == CS_IMPORT)
+				continue;	/* the import command's own */
+			o = tm_list_map(l);
+			tm_str(o, "value", csource_names[i]);
+			snprintf(key, sizeof(key), "source.%s", csource_names[i]);
+			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+			tm_bool(o, "selected", i == (src < 0 ? CS_STAFF : src));
+		}
+	}
+	customer_free(&c);
+	ui_page(a, r, bad > 0 ? 400 : 200, "customer-form.xhtml", m);
+	return;
+fail:
+	customer_free(&c);
+	ui_fail(a, r);
+}
+
+/* GET and POST /intranet/customers/new */
+void
+page_customer_new(struct app *a, struct req *r)
+{
+	customer_form(a, r, 0);
+}
+
+/* GET and POST /intranet/customer/edit?id=N */
+void
+page_customer_edit(struct app *a, struct req *r)
+{
+	customer_form(a, r, 1);
+}
+
+/*
+ * The end of a note on record id: rc from the change made inside the
+ * transaction (non-zero: a missing or unknown value, nothing changed:
+ * 400), then its audit row (action, summary), the commit, and the record
+ * page again.
+ */
+static void
+note_done(struct app *a, struct req *r, long long id, int rc,
+    const char *action, const char *summary)
+{
+	const struct ui *cx = r->ctx;
+	char to[64];
+
+	if (rc != 0) {
+		db_rollback(a->db);
+		app_error(a, r, 400);
+		return;
+	}
+	if (ui_event(a, r, &cx->me, action, "customer", id, summary) != 0 ||
+	    db_commit(a->db) != 0) {
+		ui_fail(a, r);
+		return;
+	}
+	snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
+	app_redirect(r, to);
+}
+
+/* The record a note is for, in a new transaction: its id, or 0 when answered. */
+static long long
+note_begin(struct app *a, struct req *r)
+{
+	long long id = ui_id(r);
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return 0;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return 0;
+	}
+	return id;
+}
+
+/* POST /intranet/customer/ban: a ban for a purpose (id, purpose, via, since, reference). */
+void
+post_customer_ban(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	const char *ref = kv_get(&r->form, "reference");
+	const char *purpose = ui_field(r, "purpose", 32);
+	long long id;
+
+	if ((id = note_begin(a, r)) == 0)
+		return;
+	note_done(a, r, id, customer_ban(a->db, id, purpose,
+	    ui_field(r, "via", 16), ref ? ref : "", ui_field(r, "since", 10),
+	    cx->me.id), "customer.ban", purpose);
+}
+
+/* POST /intranet/customer/unban: lift the ban for a purpose. */
+void
+post_customer_unban(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	const char *purpose = ui_field(r, "purpose", 32);
+	long long id;
+
+	if ((id = note_begin(a, r)) == 0)
+		return;
+	note_done(a, r, id, customer_unban(a->db, id, purpose, cx->me.id),
+	    "customer.unban", purpose);
+}
+
+/* Restrict processing (on) or lift the restriction, with the form's reason. */
+static void
+restriction(struct app *a, struct req *r, int on)
+{
+	const struct ui *cx = r->ctx;
+	const char *reason = ui_field(r, "reason", 600);
+	long long id;
+
+	if ((id = note_begin(a, r)) == 0)
+		return;
+	note_done(a, r, id, reason == NULL ? -1 : customer_restrict(a->db, id,
+	    on, reason, cx->me.id), on ? "customer.restrict" :
+	    "customer.unrestrict", "");
+}
+
+/* POST /intranet/customer/restrict (GDPR Art. 18) */
+void
+post_customer_restrict(struct app *a, struct req *r)
+{
+	restriction(a, r, 1);
+}
+
+/* POST /intranet/customer/unrestrict */
+void
+post_customer_unrestrict(struct app *a, struct req *r)
+{
+	restriction(a, r, 0);
+}

@@ -1,0 +1,287 @@
+/* editor.c — the notice editor for admins: the draft section by section, its preview in both languages, and one route per step of its life (draft, date, publish, discard). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "notice.h"
+#include "notice_edit.h"
+#include "intranet.h"
+
+/* ?edit=fi|en: the language being edited (Finnish unless said). */
+static enum lang
+edit_lang(struct req *r)
+{
+	int l = lang_parse(r->method == METHOD_POST ? kv_get(&r->form, "edit") :
+	    kv_get(&r->query, "edit"));
+
+	return l < 0 ? LANG_FI : (enum lang)l;
+}
+
+/* GET /intranet/notice: the draft, section by section, and what to do with it. */
+void
+page_notice_admin(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = ui_model(a, r);
+	struct tmpl_map *root = tm_root(m);
+	enum lang el = edit_lang(r);
+	long long id = notice_draft_id(a->db);
+	const char *saved = kv_get(&r->query, "saved");
+
+	if (id < 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	tm_str(root, "edit", lang_codes[el]);
+	tm_bool(root, el == LANG_FI ? "edit_fi" : "edit_en", 1);
+	tm_bool(root, "has_draft", id > 0);
+	tm_bool(root, "saved", saved != NULL);
+	if (id > 0 && notice_draft_fill(a->db, el, tm_map(root, "draft")) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	{
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "/intranet/notice/preview?edit=%s", lang_codes[el]);
+		tm_str(root, "preview_href", b.data);
+		buf_free(&b);
+	}
+	{
+		sqlite3_stmt *st;
+
+		if (sqlite3_prepare_v2(a->db, "SELECT coalesce(max(number), 0) FROM"
+		    " notice_versions", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				tm_int(root, "latest", sqlite3_column_int(st, 0));
+			sqlite3_finalize(st);
+		}
+	}
+	ui_page(a, r, 200, "notice-admin.xhtml", m);
+}
+
+/* GET and POST /intranet/notice/section?edit=L&n=N: one section of the draft. */
+void
+page_notice_section(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	struct tmpl_model *m = ui_model(a, r);
+	struct tmpl_map *root = tm_root(m), *sec = NULL;
+	enum lang el = edit_lang(r);
+	const char *nv = r->method == METHOD_POST ? ui_field(r, "n", 4) :
+	    kv_get(&r->query, "n");
+	char err[256] = "", *end;
+	long n;
+
+	if (nv == NULL || !isdigit((unsigned char)nv[0]) ||
+	    (n = strtol(nv, &end, 10)) < 1 || n > 999 || *end != '\0') {
+		tm_free(m);
+		app_error(a, r, 400);
+		return;
+	}
+	tm_str(root, "edit", lang_codes[el]);
+	tm_int(root, "n", n);
+	{
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "/intranet/notice?edit=%s", lang_codes[el]);
+		tm_str(root, "back_href", b.data);
+		buf_free(&b);
+	}
+	if (r->method == METHOD_POST) {
+		const char *title = ui_field(r, "title", 400);
+		const char *body = ui_field(r, "body", 16000);
+		struct buf warn = BUF_INIT;
+		char obj[16];
+
+		if (title == NULL || body == NULL) {
+			tm_free(m);
+			app_error(a, r, 400);
+			return;
+		}
+		if (db_begin(a->db) != 0) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		if (notice_draft_section(a->db, el, (int)n, title, body, &warn, err,
+		    sizeof(err)) != 0) {
+			db_rollback(a->db);
+			if (strcmp(err, "title") == 0)
+				tm_bool(root, "error_title", 1);
+			else if (strcmp(err, "body") == 0)
+				tm_bool(root, "error_body", 1);
+			else {
+				buf_free(&warn);
+				tm_free(m);
+				app_error(a, r, 404);
+				return;
+			}
+			sec = tm_map(root, "form");
+			tm_str(sec, "title", title);
+			tm_str(sec, "body", body);
+			buf_free(&warn);
+			tm_bool(root, "failed", 1);
+			ui_page(a, r, 400, "notice-section.xhtml", m);
+			return;
+		}
+		snprintf(obj, sizeof(obj), "%s/%ld", lang_codes[el], n);
+		if (ui_event(a, r, &cx->me, "notice.section", "notice", 0, obj) != 0 ||
+		    db_commit(a->db) != 0) {
+			buf_free(&warn);
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		tm_bool(root, "saved", 1);
+		if (warn.len > 0)
+			tm_str(root, "warnings", warn.data);
+		buf_free(&warn);
+	}
+	/* the section as the draft holds it now */
+	{
+		sqlite3_stmt *st;
+		int found = 0;
+
+		if (sqlite3_prepare_v2(a->db, "SELECT s.title, s.body FROM"
+		    " notice_sections s JOIN notice_versions v ON v.id ="
+		    " s.version_id WHERE v.number IS NULL AND s.lang = ?1 AND"
+		    " s.position = ?2", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, lang_codes[el], -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, (int)n);
+			if (sqlite3_step(st) == SQLITE_ROW) {
+				sec = tm_map(root, "form");
+				tm_str(sec, "title", (const char *)sqlite3_column_text(st, 0));
+				tm_str(sec, "body", (const char *)sqlite3_column_text(st, 1));
+				tm_html(sec, "preview", (const char *)
+				    sqlite3_column_text(st, 1));	/* cleaned when saved */
+				found = 1;
+			}
+			sqlite3_finalize(st);
+		}
+		if (!found) {
+			tm_free(m);
+			app_error(a, r, 404);
+			return;
+		}
+	}
+	ui_page(a, r, 200, "notice-section.xhtml", m);
+}
+
+/* GET /intranet/notice/preview?edit=L: the draft as the public will see it. */
+void
+page_notice_preview(struct app *a, struct req *r)
+{
+	struct tmpl_model *m = tm_new();
+	struct tmpl_map *root = tm_root(m);
+	enum lang el = edit_lang(r);
+	struct buf b = BUF_INIT;
+
+	if (notice_draft_fill(a->db, el, root) != 0) {
+		tm_free(m);
+		app_error(a, r, 404);
+		return;
+	}
+	r->lang = el;	/* the page in the language being edited */
+	tm_bool(root, "preview", 1);
+	buf_addf(&b, "/intranet/notice/preview?edit=%s",
+	    lang_codes[el == LANG_FI ? LANG_EN : LANG_FI]);
+	tm_str(root, "preview_other", b.data);
+	buf_reset(&b);
+	buf_addf(&b, "/intranet/notice?edit=%s", lang_codes[el]);
+	tm_str(root, "preview_back", b.data);
+	buf_free(&b);
+	ui_page(a, r, 200, "notice.xhtml", m);
+}
+
+enum notice_step { STEP_DRAFT, STEP_DATE, STEP_PUBLISH, STEP_DISCARD };
+
+/*
+ * POST /intranet/notice/draft|date|publish|discard: one step of the
+ * draft's life, with its audit row in the same transaction; a step that
+ * cannot be taken is said on the editor page, in the user's words.
+ */
+static void
+notice_step(struct app *a, struct req *r, enum notice_step step)
+{
+	static const char *const actions[] = { "notice.draft", "notice.date",
+	    "notice.publish", "notice.discard" };
+	const struct ui *cx = r->ctx;
+	const char *d = NULL;
+	char err[256] = "", to[64];
+	int rc, number = 0;
+	enum lang el = edit_lang(r);
+
+	if (step == STEP_DATE && (d = ui_field(r, "drawn_up", 10)) == NULL) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	switch (step) {
+	case STEP_DATE:
+		rc = notice_draft_drawn_up(a->db, d);
+		break;
+	case STEP_DRAFT:
+		rc = notice_draft_create(a->db, err, sizeof(err)) < 0 ? -1 : 0;
+		break;
+	case STEP_PUBLISH:
+		rc = notice_publish(a->db, &number, err, sizeof(err));
+		break;
+	default:
+		rc = notice_discard_draft(a->db, err, sizeof(err));
+		break;
+	}
+	if (rc != 0) {
+		struct tmpl_model *m;
+
+		db_rollback(a->db);
+		m = ui_model(a, r);
+		tm_str(tm_root(m), "problem", err[0] ? err :
+		    i18n_msg(a->msgs, r->lang, "noticeadmin.bad_date"));
+		tm_str(tm_root(m), "edit", lang_codes[el]);
+		tm_bool(tm_root(m), "has_draft", notice_draft_id(a->db) > 0);
+		if (notice_draft_id(a->db) > 0)
+			notice_draft_fill(a->db, el, tm_map(tm_root(m), "draft"));
+		ui_page(a, r, 400, "notice-admin.xhtml", m);
+		return;
+	}
+	if (ui_event(a, r, &cx->me, actions[step], "notice", number, "") != 0 ||
+	    db_commit(a->db) != 0) {
+		ui_fail(a, r);
+		return;
+	}
+	snprintf(to, sizeof(to), "/intranet/notice?edit=%s&saved=1",
+	    lang_codes[el]);
+	app_redirect(r, to);
+}
+
+void
+post_notice_draft(struct app *a, struct req *r)
+{
+	notice_step(a, r, STEP_DRAFT);
+}
+
+void
+post_notice_date(struct app *a, struct req *r)
+{
+	notice_step(a, r, STEP_DATE);
+}
+
+void
+post_notice_publish(struct app *a, struct req *r)
+{
+	notice_step(a, r, STEP_PUBLISH);
+}
+
+void
+post_notice_discard(struct app *a, struct req *r)
+{
+	notice_step(a, r, STEP_DISCARD);
+}

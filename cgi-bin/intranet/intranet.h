@@ -1,0 +1,135 @@
+/* intranet.h — what the staff intranet's pages share (private to cgi-bin/intranet/): the per-request context, the page helpers and every handler the route table names. */
+#ifndef REKISTERI_INTRANET_H
+#define REKISTERI_INTRANET_H
+
+#include <stddef.h>
+
+#include "app.h"
+#include "auth.h"
+
+#define COOKIE		"rekisteri_session"
+#define PAGE_ROWS	50
+
+/*
+ * The per-request context (app.ctx_size): who is signed in, filled by
+ * authorize() before any handler runs. Zeroed for every request.
+ */
+struct ui {
+	struct user	 me;
+	char		 csrf[AUTH_ID_HEX];
+	int		 signed_in;
+};
+
+/* What the process was started with, in app.data. */
+struct ui_conf {
+	unsigned	 totp_roles;	/* roles that must use a second factor */
+};
+
+/* Route flags (struct route.flags): where a session that is not yet whole may go. */
+enum {
+	UI_PENDING	= 1 << 0,	/* reachable while the second factor is pending */
+	UI_PENDING_ONLY	= 1 << 1,	/* only then: the code page */
+	UI_MUST_CHANGE	= 1 << 2,	/* reachable before a forced password change */
+	UI_ENROL	= 1 << 3,	/* reachable before a required second factor is enrolled */
+};
+
+/*
+ * Append an event by the signed-in user (u may be NULL) to the audit log:
+ * inside the open transaction when there is one, so the change and its
+ * row commit together. 0, or -1 (logged): the caller must then not
+ * commit the change nor show what it was about to show.
+ */
+int		 ui_event(struct app *, struct req *, const struct user *u,
+		    const char *action, const char *type, long long object,
+		    const char *summary);
+
+/* Set (id) or clear (NULL) the session cookie. */
+void		 ui_cookie(struct app *, struct req *, const char *id);
+
+/* A model with what every intranet page has: who is signed in, the token, the menu. */
+struct tmpl_model *ui_model(struct app *, struct req *);
+
+/* Render page name (not cached), taking m. */
+void		 ui_page(struct app *, struct req *, int status, const char *name,
+		    struct tmpl_model *m);
+
+/* One form value, NULL when missing, sent twice or longer than max bytes. */
+const char	*ui_field(struct req *, const char *key, size_t max);
+
+/* ?id= (GET) or the form's id (POST): a positive number, else 0. */
+long long	 ui_id(struct req *);
+
+/*
+ * A change failed after its transaction began: roll back and answer
+ * 500. For handlers' error paths.
+ */
+void		 ui_fail(struct app *, struct req *);
+
+/* login.c: sign-in, the second factor, sign-out, the front page, one's own password */
+void	 page_login(struct app *, struct req *);
+void	 post_login(struct app *, struct req *);
+void	 page_code(struct app *, struct req *);
+void	 page_totp(struct app *, struct req *);
+void	 post_logout(struct app *, struct req *);
+void	 page_home(struct app *, struct req *);
+void	 page_password(struct app *, struct req *);
+
+/* auditlog.c */
+void	 page_audit(struct app *, struct req *);
+
+/* users.c: accounts, for admins */
+void	 page_users(struct app *, struct req *);
+void	 post_user_add(struct app *, struct req *);
+void	 post_user_disable(struct app *, struct req *);
+void	 post_user_enable(struct app *, struct req *);
+void	 post_user_reset(struct app *, struct req *);
+void	 post_user_nda(struct app *, struct req *);
+void	 post_user_totp_reset(struct app *, struct req *);
+
+/* editor.c: the notice's draft */
+void	 page_notice_admin(struct app *, struct req *);
+void	 page_notice_section(struct app *, struct req *);
+void	 page_notice_preview(struct app *, struct req *);
+void	 post_notice_draft(struct app *, struct req *);
+void	 post_notice_date(struct app *, struct req *);
+void	 post_notice_publish(struct app *, struct req *);
+void	 post_notice_discard(struct app *, struct req *);
+
+/* customers.c: search, the record, its form and its notes */
+void	 page_customers(struct app *, struct req *);
+void	 page_customer(struct app *, struct req *);
+void	 page_customer_new(struct app *, struct req *);
+void	 page_customer_edit(struct app *, struct req *);
+void	 post_customer_order(struct app *, struct req *);
+void	 post_customer_disclosure(struct app *, struct req *);
+void	 post_customer_ban(struct app *, struct req *);
+void	 post_customer_unban(struct app *, struct req *);
+void	 post_customer_restrict(struct app *, struct req *);
+void	 post_customer_unrestrict(struct app *, struct req *);
+
+/*
+ * A customer search from the query (customers.c): q (words), name ("Last
+ * [First]" prefixes), postal (a postal-code prefix) and sort. 0, or -1
+ * for a value out of bounds (to be answered with 400).
+ */
+struct csearch;
+int	 ui_search_params(struct req *, struct csearch *);
+
+/* lists.c: the CSV export and mailing labels */
+void	 page_customers_csv(struct app *, struct req *);
+void	 page_labels(struct app *, struct req *);
+void	 page_labels_sheet(struct app *, struct req *);
+void	 page_labels_csv(struct app *, struct req *);
+
+/* import.c: update files from an address service */
+#define IMPORT_UPLOAD_MAX	((size_t)8 << 20)	/* bytes of an uploaded file */
+void	 page_import(struct app *, struct req *);
+void	 post_import_apply(struct app *, struct req *);
+
+/* requests.c: the reception of data-subject requests */
+void	 page_requests(struct app *, struct req *);
+void	 page_request(struct app *, struct req *);
+void	 post_request_identity(struct app *, struct req *);
+void	 post_request_paper(struct app *, struct req *);
+
+#endif

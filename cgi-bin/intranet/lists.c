@@ -1,0 +1,367 @@
+/* lists.c — lists that leave the register: the customer export as CSV, and mailing labels per purpose as A4 sheets and CSV. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/uri.h>
+
+#include "buf.h"
+#include "csvio.h"
+#include "customer.h"
+#include "db.h"
+#include "log.h"
+#include "intranet.h"
+
+/* Streams CSV rows to the client, a buffer at a time. */
+struct csv_out {
+	struct req	*r;
+	struct buf	 b;
+	int		 gone;	/* the client stopped reading */
+	long		 rows;	/* written, besides the header */
+};
+
+static int
+csv_flush(struct csv_out *o, int force)
+{
+	if (o->b.len > 0 && (force || o->b.len >= (size_t)64 * 1024)) {
+		if (resp_write(o->r, o->b.data, o->b.len) != 0)
+			o->gone = 1;
+		buf_reset(&o->b);
+	}
+	return o->gone;
+}
+
+/*
+ * The status line went out before the rows: a database error on the way
+ * can only be said in the file itself, as its last row.
+ */
+static void
+csv_incomplete(struct csv_out *o)
+{
+	static const char *const cells[] = { "ERROR",
+	    "the export is incomplete: a database error stopped it" };
+
+	csv_row(&o->b, cells, 2);
+}
+
+static int
+export_row(void *arg, const char *const *cells)
+{
+	struct csv_out *o = arg;
+
+	csv_row(&o->b, cells, CEXPORT_COLUMNS);
+	return csv_flush(o, 0);
+}
+
+/*
+ * GET /intranet/customers.csv: every record the search matches (not only a
+ * page), restricted ones left out, as CSV (docs/csv.md). Audited with the
+ * number of rows, never the search words.
+ */
+void
+page_customers_csv(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	struct csv_out o = { r, BUF_INIT, 0, 0 };
+	const char *head[CEXPORT_COLUMNS];
+	struct csearch cs;
+	long rows, restricted, banned;
+	char summary[128];
+	int rc;
+
+	if (ui_search_params(r, &cs) != 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	head[0] = "number";
+	for (int f = 0; f < CF__MAX; f++)
+		head[f + 1] = cfield_names[f];
+	resp_header(r, "Cache-Control", "no-store");
+	resp_header(r, "Content-Disposition",
+	    "attachment; filename=\"asiakkaat.csv\"");
+	/* A read transaction: the rows of one moment, however long it takes. */
+	if (db_begin_read(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	resp_start(r, 200, "text/csv; charset=utf-8; header=present");
+	csv_row(&o.b, head, CEXPORT_COLUMNS);
+	rc = customer_export(a->db, &cs, export_row, &o, &rows, &restricted,
+	    &banned);
+	db_rollback(a->db);
+	if (rc < 0)
+		csv_incomplete(&o);
+	csv_flush(&o, 1);
+	buf_free(&o.b);
+	if (rc < 0)
+		LOG_ERR("export stopped by a database error");
+	snprintf(summary, sizeof(summary), "%ld rows; left out %ld restricted,"
+	    " %ld banned%s", rows, restricted, banned, rc != 0 ? "; incomplete" :
+	    "");
+	/* the file has gone out: a row that cannot be written is logged */
+	(void)ui_event(a, r, &cx->me, "customer.export", "customer", 0, summary);
+}
+
+/* Mailing labels: the purpose and postal prefix of a list, from the query. 0 or -1 (400). */
+static int
+label_params(struct req *r, const char **purpose, const char **postal)
+{
+	*purpose = kv_get(&r->query, "purpose");
+	*postal = kv_get(&r->query, "postal");
+	if (*purpose != NULL && *purpose[0] != '\0') {
+		int ok = 0;
+
+		for (size_t i = 0; clabel_purposes[i] != NULL; i++)
+			ok |= strcmp(*purpose, clabel_purposes[i]) == 0;
+		if (!ok)
+			return -1;
+	} else
+		*purpose = NULL;
+	if (!customer_postal_prefix_ok(*postal))
+		return -1;
+	if (*postal != NULL && **postal == '\0')
+		*postal = NULL;
+	return 0;
+}
+
+/* "purpose=...&postal=..." for links, percent-encoded by libxml2. */
+static void
+label_query(struct buf *b, const char *purpose, const char *postal)
+{
+	xmlChar *e = xmlURIEscapeStr(BAD_CAST (postal ? postal : ""),
+	    BAD_CAST "");
+
+	buf_addf(b, "purpose=%s&postal=%s", purpose, e ? (char *)e : "");
+	xmlFree(e);
+}
+
+/* The purpose menu, the chosen one selected. */
+static void
+label_purposes(struct app *a, struct req *r, struct tmpl_map *root, const char *purpose)
+{
+	static const char *const keys[] = { "purpose.advertising",
+	    "purpose.distance_selling", "purpose.direct_marketing",
+	    "purpose.research", "purpose.publication" };
+	struct tmpl_list *l = tm_list(root, "purposes");
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) &&
+	    clabel_purposes[i] != NULL; i++) {
+		struct tmpl_map *m = tm_list_map(l);
+
+		tm_str(m, "value", clabel_purposes[i]);
+		tm_str(m, "label", i18n_msg(a->msgs, r->lang, keys[i]));
+		tm_bool(m, "selected", purpose != NULL &&
+		    strcmp(purpose, clabel_purposes[i]) == 0);
+		if (purpose != NULL && strcmp(purpose, clabel_purposes[i]) == 0)
+			tm_str(root, "purpose_label", i18n_msg(a->msgs, r->lang,
+			    keys[i]));
+	}
+}
+
+#define LABELS_PER_SHEET 24L	/* A4, 3 × 8 */
+#define SHEETS_PER_PAGE 10L
+
+/*
+ * GET /intranet/labels: choose a purpose (and a postal-code prefix); the
+ * page says how many are on the list and how many were left out for which
+ * reason, with links to the label sheets and the CSV.
+ */
+void
+page_labels(struct app *a, struct req *r)
+{
+	static const char *const why_keys[CL__MAX] = { "labels.left.restricted",
+	    "labels.left.ended", "labels.left.ban", "labels.left.publication",
+	    "labels.left.no_address" };
+	const char *purpose, *postal;
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	long included, left[CL__MAX], total = 0;
+
+	if (label_params(r, &purpose, &postal) != 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	m = ui_model(a, r);
+	root = tm_root(m);
+	label_purposes(a, r, root, purpose);
+	tm_str(root, "postal", postal ? postal : "");
+	if (purpose != NULL) {
+		struct tmpl_map *c = tm_map(root, "counts");
+		struct tmpl_list *l = tm_list(c, "left");
+		struct buf q = BUF_INIT, h = BUF_INIT;
+
+		if (customer_label_counts(a->db, purpose, postal, &included,
+		    left) != 0) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		for (int i = 0; i < CL__MAX; i++) {
+			struct tmpl_map *e = tm_list_map(l);
+
+			tm_str(e, "reason", i18n_msg(a->msgs, r->lang, why_keys[i]));
+			tm_int(e, "count", left[i]);
+			total += left[i];
+		}
+		tm_int(c, "included", included);
+		tm_int(c, "left_total", total);
+		tm_int(c, "sheets", (included + LABELS_PER_SHEET - 1) /
+		    LABELS_PER_SHEET);
+		label_query(&q, purpose, postal);
+		if (included > 0) {
+			buf_addf(&h, "/intranet/labels/sheet?%s&page=1", q.data);
+			tm_str(c, "sheet_href", h.data);
+			buf_reset(&h);
+			buf_addf(&h, "/intranet/labels.csv?%s", q.data);
+			tm_str(c, "csv_href", h.data);
+		}
+		buf_free(&q);
+		buf_free(&h);
+	}
+	ui_page(a, r, 200, "labels.xhtml", m);
+}
+
+struct sheet_fill {
+	struct tmpl_list	*sheets;
+	struct tmpl_list	*labels;
+	long			 n;
+	long			 max;	/* labels on a page */
+	int			 more;	/* a label beyond them: there is a next page */
+};
+
+static int
+sheet_label(void *arg, const struct clabel *l)
+{
+	struct sheet_fill *f = arg;
+	struct tmpl_map *m;
+
+	if (f->n == f->max) {
+		f->more = 1;
+		return 1;	/* one past the page was asked for: enough */
+	}
+	if (f->n++ % LABELS_PER_SHEET == 0)
+		f->labels = tm_list(tm_list_map(f->sheets), "labels");
+	m = tm_list_map(f->labels);
+	tm_str(m, "name", l->name);
+	tm_str(m, "organisation", l->organisation);
+	tm_str(m, "street", l->street);
+	tm_str(m, "postal_code", l->postal_code);
+	tm_str(m, "city", l->city);
+	tm_str(m, "country", l->country);
+	return 0;
+}
+
+/*
+ * GET /intranet/labels/sheet: A4 label sheets, 3 × 8 labels each, ten
+ * sheets to a page. Audited: which list, which page, how many labels.
+ */
+void
+page_labels_sheet(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	const char *purpose, *postal, *pg = kv_get(&r->query, "page");
+	struct sheet_fill f = { NULL, NULL, 0, LABELS_PER_SHEET * SHEETS_PER_PAGE,
+	    0 };
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	struct buf q = BUF_INIT, h = BUF_INIT;
+	long pageno = 1;
+	char summary[96], *end;
+
+	if (label_params(r, &purpose, &postal) != 0 || purpose == NULL ||
+	    (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
+	    (pageno = strtol(pg, &end, 10)) < 1 || pageno > 100000 ||
+	    *end != '\0'))) {
+		app_error(a, r, 400);
+		return;
+	}
+	m = ui_model(a, r);
+	root = tm_root(m);
+	f.sheets = tm_list(root, "sheets");
+	label_purposes(a, r, root, purpose);
+	/* a page and one label more, to know whether there is a next page */
+	if (customer_labels(a->db, purpose, postal, (pageno - 1) * f.max,
+	    f.max + 1, sheet_label, &f) < 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	tm_int(root, "page", pageno);
+	tm_int(root, "count", f.n);
+	tm_bool(root, "none", f.n == 0);
+	label_query(&q, purpose, postal);
+	buf_addf(&h, "/intranet/labels?%s", q.data);
+	tm_str(root, "back_href", h.data);
+	if (pageno > 1) {
+		buf_reset(&h);
+		buf_addf(&h, "/intranet/labels/sheet?%s&page=%ld", q.data,
+		    pageno - 1);
+		tm_str(root, "prev_href", h.data);
+	}
+	if (f.more) {
+		buf_reset(&h);
+		buf_addf(&h, "/intranet/labels/sheet?%s&page=%ld", q.data,
+		    pageno + 1);
+		tm_str(root, "next_href", h.data);
+	}
+	buf_free(&q);
+	buf_free(&h);
+	snprintf(summary, sizeof(summary), "%s, page %ld, %ld labels", purpose,
+	    pageno, f.n);
+	if (ui_event(a, r, &cx->me, "labels.print", "customer", 0, summary) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	ui_page(a, r, 200, "labels-sheet.xhtml", m);
+}
+
+static int
+csv_label(void *arg, const struct clabel *l)
+{
+	struct csv_out *o = arg;
+	const char *cells[] = { l->number, l->name, l->organisation, l->street,
+	    l->postal_code, l->city, l->country };
+
+	csv_row(&o->b, cells, sizeof(cells) / sizeof(cells[0]));
+	o->rows++;
+	return csv_flush(o, 0);
+}
+
+/* GET /intranet/labels.csv: the whole list as CSV (docs/csv.md). Audited. */
+void
+page_labels_csv(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	static const char *const head[] = { "number", "name", "organisation",
+	    "street", "postal_code", "city", "country" };
+	struct csv_out o = { r, BUF_INIT, 0, 0 };
+	const char *purpose, *postal;
+	char summary[96];
+	int rc;
+
+	if (label_params(r, &purpose, &postal) != 0 || purpose == NULL) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (db_begin_read(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	resp_header(r, "Cache-Control", "no-store");
+	resp_header(r, "Content-Disposition",
+	    "attachment; filename=\"postitustarrat.csv\"");
+	resp_start(r, 200, "text/csv; charset=utf-8; header=present");
+	csv_row(&o.b, head, sizeof(head) / sizeof(head[0]));
+	rc = customer_labels(a->db, purpose, postal, 0, -1, csv_label, &o);
+	db_rollback(a->db);
+	if (rc < 0)
+		csv_incomplete(&o);
+	csv_flush(&o, 1);
+	buf_free(&o.b);
+	snprintf(summary, sizeof(summary), "%s, %ld labels%s", purpose, o.rows,
+	    rc != 0 ? ", incomplete" : "");
+	/* the file has gone out: a row that cannot be written is logged */
+	(void)ui_event(a, r, &cx->me, "labels.export", "customer", 0, summary);
+}

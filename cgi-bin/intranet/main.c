@@ -1,0 +1,292 @@
+/*
+ * main.c — the staff intranet, /intranet/...: the route table, start-up
+ * and authorize(). One file per area beside it (intranet.h lists them).
+ *
+ * Every route is a row in routes[] with the roles that may use it and
+ * flags for a session that is not yet whole; authorize() consults that
+ * row before any handler runs: no session → 303 to the sign-in page, a
+ * role not in the row → 403, a POST without the session's CSRF token (or
+ * from another origin) → 403, and nothing changes. `intranet --routes`
+ * prints the table, so tests can walk every route.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <liboath/oath.h>
+
+#include "buf.h"
+#include "fmt.h"
+#include "log.h"
+#include "notice.h"
+#include "request.h"
+#include "intranet.h"
+
+static struct ui_conf conf = { ROLE_ADMIN };
+
+/* Reject cross-site POSTs: an Origin, when sent, must be our own. */
+static int
+same_origin(struct app *a, struct req *r)
+{
+	return r->origin == NULL || strcmp(r->origin, a->conf.base_url) == 0;
+}
+
+/*
+ * Refuse, or send elsewhere, a session that is not yet whole: a pending
+ * second factor reaches only UI_PENDING routes, a forced password change
+ * only UI_MUST_CHANGE ones, a required enrolment only UI_ENROL ones.
+ * 0 to go on, 1 when answered.
+ */
+static int
+whole_session(struct app *a, struct req *r, const struct route *rt)
+{
+	const struct ui *cx = r->ctx;
+	const char *to = NULL;
+
+	if (cx->me.pending && !(rt->flags & UI_PENDING))
+		to = "/intranet/login/code";
+	else if (!cx->me.pending && (rt->flags & UI_PENDING_ONLY))
+		to = "/intranet/";	/* signed in already: nothing to do here */
+	if (to != NULL) {
+		if (r->method == METHOD_POST)
+			app_error(a, r, 403);
+		else
+			app_redirect(r, to);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+authorize(struct app *a, struct req *r, const struct route *rt)
+{
+	struct ui *cx = r->ctx;
+	time_t now = time(NULL);
+	int rc;
+
+	rc = session_get(a->db, &auth_limits_default, kv_get(&r->cookies, COOKIE),
+	    now, &cx->me, cx->csrf);
+	if (rc < 0) {
+		app_error(a, r, 500);
+		return 1;
+	}
+	cx->signed_in = rc == 0;
+	if (r->method == METHOD_POST && !same_origin(a, r)) {
+		app_error(a, r, 403);
+		return 1;
+	}
+	if (rt->roles == 0)
+		return 0;
+	if (!cx->signed_in) {
+		if (kv_get(&r->cookies, COOKIE) != NULL)
+			ui_cookie(a, r, NULL);	/* expired or unknown: forget it */
+		if (r->method == METHOD_POST) {
+			app_error(a, r, 403);
+			return 1;
+		}
+		app_redirect(r, "/intranet/login?expired=1");
+		return 1;
+	}
+	if (whole_session(a, r, rt) != 0)
+		return 1;
+	if (!cx->me.pending && (rt->roles & cx->me.role) == 0) {
+		(void)ui_event(a, r, &cx->me, "access.denied", "route", 0,
+		    rt->path);	/* refused either way */
+		app_error(a, r, 403);
+		return 1;
+	}
+	/* a file upload is read only now: signed in, with the role */
+	if (r->method == METHOD_POST && r->upload_pending) {
+		enum req_status st = req_read_upload(r, &a->limits);
+
+		if (st != REQ_OK) {
+			app_error(a, r, (int)st);
+			return 1;
+		}
+	}
+	if (r->method == METHOD_POST &&
+	    !auth_token_equal(kv_get(&r->form, "csrf"), cx->csrf)) {
+		app_error(a, r, 403);
+		return 1;
+	}
+	if (cx->me.pending)
+		return 0;
+	/* A one-time password must be changed before anything else. */
+	if (cx->me.must_change && !(rt->flags & UI_MUST_CHANGE)) {
+		app_redirect(r, "/intranet/password");
+		return 1;
+	}
+	/* A role that must have a second factor enrols before anything else. */
+	if ((cx->me.role & conf.totp_roles) && !cx->me.has_totp &&
+	    !(rt->flags & UI_ENROL)) {
+		app_redirect(r, "/intranet/totp");
+		return 1;
+	}
+	return 0;
+}
+
+#define STAFF	(ROLE_ADMIN | ROLE_HANDLER)
+#define GP	(METHOD_GET | METHOD_POST)
+
+static const struct route routes[] = {
+	{ "/intranet/login", METHOD_GET, 0, page_login, 0, 0 },
+	{ "/intranet/login", METHOD_POST, 0, post_login, 0, 0 },
+	{ "/intranet/logout", METHOD_POST, 0, post_logout, ROLES_ALL,
+	    UI_PENDING | UI_MUST_CHANGE | UI_ENROL },
+	{ "/intranet/", METHOD_GET, 0, page_home, ROLES_ALL, 0 },
+	{ "/intranet/password", GP, 0, page_password, ROLES_ALL,
+	    UI_MUST_CHANGE },
+	{ "/intranet/audit", METHOD_GET, 0, page_audit,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/users", METHOD_GET, 0, page_users, ROLE_ADMIN, 0 },
+	{ "/intranet/users/add", METHOD_POST, 0, post_user_add, ROLE_ADMIN, 0 },
+	{ "/intranet/users/disable", METHOD_POST, 0, post_user_disable,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/users/enable", METHOD_POST, 0, post_user_enable,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/users/reset", METHOD_POST, 0, post_user_reset,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/users/nda", METHOD_POST, 0, post_user_nda, ROLE_ADMIN, 0 },
+	{ "/intranet/users/totp-reset", METHOD_POST, 0, post_user_totp_reset,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/login/code", GP, 0, page_code, ROLES_ALL,
+	    UI_PENDING | UI_PENDING_ONLY },
+	{ "/intranet/totp", GP, 0, page_totp, ROLES_ALL, UI_ENROL },
+	{ "/intranet/customers", METHOD_GET, 0, page_customers, STAFF, 0 },
+	{ "/intranet/customers.csv", METHOD_GET, 0, page_customers_csv,
+	    STAFF, 0 },
+	{ "/intranet/labels", METHOD_GET, 0, page_labels, STAFF, 0 },
+	{ "/intranet/labels/sheet", METHOD_GET, 0, page_labels_sheet, STAFF, 0 },
+	{ "/intranet/labels.csv", METHOD_GET, 0, page_labels_csv, STAFF, 0 },
+	{ "/intranet/requests", METHOD_GET, 0, page_requests, STAFF, 0 },
+	{ "/intranet/request", METHOD_GET, 0, page_request, STAFF, 0 },
+	{ "/intranet/request/identity", METHOD_POST, 0, post_request_identity,
+	    STAFF, 0 },
+	{ "/intranet/request/paper", METHOD_POST, 0, post_request_paper,
+	    STAFF, 0 },
+	{ "/intranet/import", GP, 0, page_import, ROLE_ADMIN, 0 },
+	{ "/intranet/import/apply", METHOD_POST, 0, post_import_apply,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/customers/new", GP, 0, page_customer_new, STAFF, 0 },
+	{ "/intranet/customer", METHOD_GET, 0, page_customer, STAFF, 0 },
+	{ "/intranet/customer/edit", GP, 0, page_customer_edit, STAFF, 0 },
+	{ "/intranet/customer/order", METHOD_POST, 0, post_customer_order,
+	    STAFF, 0 },
+	{ "/intranet/customer/disclosure", METHOD_POST, 0,
+	    post_customer_disclosure, STAFF, 0 },
+	{ "/intranet/customer/ban", METHOD_POST, 0, post_customer_ban, STAFF, 0 },
+	{ "/intranet/customer/unban", METHOD_POST, 0, post_customer_unban,
+	    STAFF, 0 },
+	{ "/intranet/customer/restrict", METHOD_POST, 0, post_customer_restrict,
+	    STAFF, 0 },
+	{ "/intranet/customer/unrestrict", METHOD_POST, 0,
+	    post_customer_unrestrict, STAFF, 0 },
+	{ "/intranet/notice", METHOD_GET, 0, page_notice_admin, ROLE_ADMIN, 0 },
+	{ "/intranet/notice/section", GP, 0, page_notice_section, ROLE_ADMIN, 0 },
+	{ "/intranet/notice/preview", METHOD_GET, 0, page_notice_preview,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/notice/draft", METHOD_POST, 0, post_notice_draft,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/notice/date", METHOD_POST, 0, post_notice_date,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/notice/publish", METHOD_POST, 0, post_notice_publish,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/notice/discard", METHOD_POST, 0, post_notice_discard,
+	    ROLE_ADMIN, 0 },
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+/* [intranet] totp_required: a list of roles, or none. 0 or -1 (logged). */
+static int
+totp_roles(struct app *a)
+{
+	char *list, *tok, *save = NULL;
+
+	if (a->conf.totp_required == NULL)
+		return 0;
+	list = xstrdup(a->conf.totp_required);
+	conf.totp_roles = 0;
+	for (tok = strtok_r(list, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (strcmp(tok, "none") == 0)
+			continue;
+		if (role_parse(tok) == 0) {
+			LOG_ERR("%s: [intranet] totp_required: unknown role %s",
+			    a->conf.file, tok);
+			free(list);
+			return -1;
+		}
+		conf.totp_roles |= role_parse(tok);
+	}
+	free(list);
+	return 0;
+}
+
+static int
+intranet_init(struct app *a)
+{
+	char path[4096];
+
+	fmt_init();
+	/* the one page that takes a file */
+	a->limits.upload_path = "/intranet/import";
+	a->limits.upload_max = IMPORT_UPLOAD_MAX;
+	a->data = &conf;
+	if (notice_prepare(a->db) != 0 || request_prepare(a->db, NULL) != 0)
+		return -1;
+	if (oath_init() != OATH_OK) {
+		LOG_ERR("liboath failed to initialise");
+		return -1;
+	}
+	if (totp_roles(a) != 0)
+		return -1;
+	if (a->conf.data != NULL) {
+		snprintf(path, sizeof(path), "%s/common-passwords.txt",
+		    a->conf.data);
+		if (auth_load_common(path) != 0)
+			LOG_ERR("%s: cannot read; common passwords are not "
+			    "refused", path);
+	}
+	return 0;
+}
+
+static void
+intranet_fini(struct app *a)
+{
+	(void)a;
+	notice_finalize();
+	request_finalize();
+	auth_free_common();
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct app a = {
+		.name = "intranet",
+		.routes = routes,
+		.nroutes = NROUTES,
+		.db_mode = DB_READWRITE,
+		.init = intranet_init,
+		.fini = intranet_fini,
+		.authorize = authorize,
+		.ctx_size = sizeof(struct ui),
+	};
+
+	/* The route table for tests and people: path, methods, roles. */
+	if (argc == 2 && strcmp(argv[1], "--routes") == 0) {
+		for (size_t i = 0; i < NROUTES; i++)
+			printf("%s %s%s %s%s%s%s\n", routes[i].path,
+			    routes[i].methods & METHOD_GET ? "GET" : "",
+			    routes[i].methods & METHOD_POST ?
+			    (routes[i].methods & METHOD_GET ? ",POST" : "POST") : "",
+			    routes[i].roles == 0 ? "public" : "",
+			    routes[i].roles & ROLE_ADMIN ? "admin," : "",
+			    routes[i].roles & ROLE_HANDLER ? "handler," : "",
+			    routes[i].roles & ROLE_AUDITOR ? "auditor," : "");
+		return 0;
+	}
+	return app_main(&a, argc, argv);
+}

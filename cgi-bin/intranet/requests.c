@@ -1,0 +1,294 @@
+/* requests.c — the reception of data-subject requests: the queue, a request with who it may be in the register, and the marks for identity checked and paper copy received. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "customer.h"
+#include "db.h"
+#include "log.h"
+#include "request.h"
+#include "ticket.h"
+#include "intranet.h"
+
+/*
+ * The register's public keys, for checking a paper copy: read for each
+ * check, so a key made by rekisteri key rotate counts at once. NULL (logged)
+ * when there are none; the caller frees.
+ */
+static struct ticket_keys *
+reception_keys(struct app *a)
+{
+	struct ticket_keys *k;
+	char err[256];
+
+	if ((k = ticket_keys_load(a->conf.key_dir, 0, err, sizeof(err))) == NULL)
+		LOG_ERR("%s", err);
+	return k;
+}
+
+/* Whether the mail that proves control of an address can be sent at all. */
+static void
+mail_model(struct app *a, struct tmpl_map *root)
+{
+	tm_bool(root, "mail_off", a->conf.sendmail == NULL ||
+	    a->conf.sendmail[0] == '\0');
+}
+
+/*
+ * GET /intranet/requests: the queue of data-subject requests, newest
+ * first: number, types, received, deadline (overdue marked), status,
+ * identity check, paper copy. No personal data on this page.
+ */
+void
+page_requests(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	const char *pg = kv_get(&r->query, "page");
+	struct tmpl_model *m;
+	struct tmpl_map *root;
+	struct tmpl_list *l;
+	struct request *rows = NULL;
+	size_t n = 0;
+	long long total = 0, pageno = 1;
+	char *end;
+
+	if (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
+	    (pageno = strtoll(pg, &end, 10)) < 1 || pageno > 100000 ||
+	    *end != '\0')) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (request_list(a->db, (int)pageno, 50, &rows, &n, &total) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	m = ui_model(a, r);
+	root = tm_root(m);
+	mail_model(a, root);
+	l = tm_list(root, "requests");
+	for (size_t i = 0; i < n; i++) {
+		struct tmpl_map *e = tm_list_map(l);
+		struct buf h = BUF_INIT;
+
+		request_to_model(&rows[i], r->lang, a->msgs, e);
+		buf_addf(&h, "/intranet/request?id=%lld", rows[i].id);
+		tm_str(e, "href", h.data);
+		buf_free(&h);
+	}
+	request_list_free(rows, n);
+	tm_int(root, "total", total);
+	tm_bool(root, "none", total == 0);
+	tm_int(root, "page", pageno);
+	if (pageno > 1) {
+		struct buf h = BUF_INIT;
+
+		buf_addf(&h, "/intranet/requests?page=%lld", pageno - 1);
+		tm_str(root, "prev_href", h.data);
+		buf_free(&h);
+	}
+	if (pageno * 50 < total) {
+		struct buf h = BUF_INIT;
+
+		buf_addf(&h, "/intranet/requests?page=%lld", pageno + 1);
+		tm_str(root, "next_href", h.data);
+		buf_free(&h);
+	}
+	if (ui_event(a, r, &cx->me, "request.list", "request", 0, "") != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	ui_page(a, r, 200, "intranet-requests.xhtml", m);
+}
+
+/*
+ * Render request id with m (a form's error already in it); takes m. The
+ * view shows the requester's data, so it is audited.
+ */
+static void
+show_request(struct app *a, struct req *r, long long id, int status,
+    struct tmpl_model *m)
+{
+	const struct ui *cx = r->ctx;
+	struct tmpl_map *root = tm_root(m);
+	struct request q;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	if ((rc = request_get(a->db, id, &q)) != 0) {
+		tm_free(m);
+		app_error(a, r, rc == 1 ? 404 : 500);
+		return;
+	}
+	request_to_model(&q, r->lang, a->msgs, tm_map(root, "request"));
+	mail_model(a, root);
+	{
+		/*
+		 * Who this may be in the register, by the customer number, else
+		 * the email, else the name — looked up here, so no personal data
+		 * goes into a URL (and the web server's log).
+		 */
+		const char *look = q.v[RF_CUSTOMER_NUMBER] != NULL &&
+		    q.v[RF_CUSTOMER_NUMBER][0] ? q.v[RF_CUSTOMER_NUMBER] :
+		    q.v[RF_EMAIL] != NULL && q.v[RF_EMAIL][0] ? q.v[RF_EMAIL] :
+		    q.v[RF_NAME];
+
+		struct csearch cs = { look, NULL, NULL, SORT_NAME };
+
+		if (look != NULL && look[0] != '\0' && customer_search(a->db, &cs,
+		    1, 10, tm_map(root, "lookup")) != 0)
+			LOG_ERR("the register could not be searched");
+	}
+	{
+		struct tmpl_list *l = tm_list(root, "methods");
+		static const char *const keys[RID__MAX] = {
+			"request.identity.email_code", "request.identity.record_match",
+			"request.identity.other" };
+
+		for (int i = 0; i < RID__MAX; i++) {
+			struct tmpl_map *e = tm_list_map(l);
+
+			tm_str(e, "value", request_idmethod_names[i]);
+			tm_str(e, "label", i18n_msg(a->msgs, r->lang, keys[i]));
+			/* an email code needs mail; a confirmed link is one */
+			tm_bool(e, "off", i == RID_EMAIL_CODE &&
+			    q.email_confirmed_at[0] == '\0');
+		}
+	}
+	request_free(&q);
+	if (ui_event(a, r, &cx->me, "request.view", "request", id, "") != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	ui_page(a, r, status, "intranet-request.xhtml", m);
+}
+
+/* GET /intranet/request?id=N */
+void
+page_request(struct app *a, struct req *r)
+{
+	long long id = ui_id(r);
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	show_request(a, r, id, 200, ui_model(a, r));
+}
+
+/*
+ * POST /intranet/request/identity (id, method, note) and
+ * /intranet/request/paper (id, code): the reception's two marks. A refused
+ * one shows the request again with the reason (a paper code whose
+ * signature fails is flagged and not accepted); both are audited.
+ */
+static void
+request_mark(struct app *a, struct req *r, int paper)
+{
+	const struct ui *cx = r->ctx;
+	long long id = ui_id(r);
+	const char *why = NULL, *note = kv_get(&r->form, "note"), *code =
+	    kv_get(&r->form, "code");
+	char to[64];
+	int rc;
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return;
+	}
+	if (paper) {
+		struct ticket_keys *k = reception_keys(a);
+
+		if (k == NULL) {
+			ui_fail(a, r);
+			return;
+		}
+		rc = request_paper(a->db, k, id, code ? code : "", cx->me.id, &why);
+		ticket_keys_free(k);
+	} else {
+		int how = request_idmethod_parse(kv_get(&r->form, "method"));
+
+		if (how < 0) {
+			db_rollback(a->db);
+			app_error(a, r, 400);
+			return;
+		}
+		rc = 0;
+		if (how == RID_EMAIL_CODE) {
+			/* only a followed confirmation link proves the address */
+			struct request q;
+
+			memset(&q, 0, sizeof(q));
+			rc = request_get(a->db, id, &q);
+			if (rc == 0 && q.email_confirmed_at[0] == '\0') {
+				rc = 1;
+				why = "reception.err.not_confirmed";
+			} else if (rc == 1)
+				why = "request.none";
+			request_free(&q);
+		}
+		if (rc == 0)
+			rc = request_identity(a->db, id,
+			    (enum request_idmethod)how, note ? note : "", cx->me.id,
+			    &why);
+	}
+	if (rc < 0) {
+		ui_fail(a, r);
+		return;
+	}
+	if (rc == 1) {
+		struct tmpl_model *m;
+
+		db_rollback(a->db);	/* refused: nothing changed */
+		m = ui_model(a, r);
+		struct tmpl_map *f = tm_map(tm_root(m), paper ? "paper_form" :
+		    "identity_form");
+
+		if (why != NULL && strcmp(why, "request.none") == 0) {
+			tm_free(m);
+			app_error(a, r, 404);
+			return;
+		}
+		tm_str(f, "error", i18n_msg(a->msgs, r->lang, why ? why :
+		    "request.none"));
+		tm_str(f, "code", code ? code : "");
+		tm_str(f, "note", note ? note : "");
+		if (ui_event(a, r, &cx->me, paper ? "request.paper_refused" :
+		    "request.identity_refused", "request", id, why ? why : "") != 0) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		show_request(a, r, id, 422, m);
+		return;
+	}
+	if (ui_event(a, r, &cx->me, paper ? "request.paper" : "request.identity",
+	    "request", id, paper ? "" : kv_get(&r->form, "method")) != 0 ||
+	    db_commit(a->db) != 0) {
+		ui_fail(a, r);
+		return;
+	}
+	snprintf(to, sizeof(to), "/intranet/request?id=%lld", id);
+	app_redirect(r, to);
+}
+
+/* POST /intranet/request/identity (id, method, note) */
+void
+post_request_identity(struct app *a, struct req *r)
+{
+	request_mark(a, r, 0);
+}
+
+/* POST /intranet/request/paper (id, code) */
+void
+post_request_paper(struct app *a, struct req *r)
+{
+	request_mark(a, r, 1);
+}

@@ -1,0 +1,118 @@
+/* ui.c — what every intranet page uses: the audit event of the signed-in user, the session cookie, the page's common model, form values and ids. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "buf.h"
+#include "db.h"
+#include "fmt.h"
+#include "log.h"
+#include "intranet.h"
+
+int
+ui_event(struct app *a, struct req *r, const struct user *u,
+    const char *action, const char *type, long long object,
+    const char *summary)
+{
+	char id[32] = "";
+	struct audit_entry e;
+
+	if (object > 0)
+		snprintf(id, sizeof(id), "%lld", object);
+	memset(&e, 0, sizeof(e));
+	e.user_id = u ? u->id : 0;
+	e.username = u ? u->username : "";
+	e.client = r->remote_addr ? r->remote_addr : "";
+	e.action = action;
+	e.object_type = type;
+	e.object_id = id;
+	e.summary = summary;
+	if (audit_append(a->db, &e) != 0) {
+		LOG_ERR("audit append failed for %s", action);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ui_cookie(struct app *a, struct req *r, const char *id)
+{
+	struct buf b = BUF_INIT;
+	int secure = strncmp(a->conf.base_url, "https:", 6) == 0;
+
+	if (id != NULL)
+		buf_addf(&b, COOKIE "=%s; Path=/intranet; HttpOnly; "
+		    "SameSite=Strict%s", id, secure ? "; Secure" : "");
+	else
+		buf_addf(&b, COOKIE "=; Path=/intranet; HttpOnly; SameSite=Strict;"
+		    " Max-Age=0%s", secure ? "; Secure" : "");
+	resp_header(r, "Set-Cookie", b.data);
+	buf_free(&b);
+}
+
+struct tmpl_model *
+ui_model(struct app *a, struct req *r)
+{
+	const struct ui *cx = r->ctx;
+	struct tmpl_model *m = tm_new();
+	struct tmpl_map *root = tm_root(m), *u;
+	char nda[64], key[32];
+
+	if (cx->signed_in && !cx->me.pending) {
+		u = tm_map(root, "me");
+		fmt_date(nda, sizeof(nda), r->lang, cx->me.nda);
+		tm_str(u, "nda", nda);
+		tm_str(u, "username", cx->me.username);
+		tm_str(u, "display_name", cx->me.display_name);
+		tm_str(u, "role", role_name(cx->me.role));
+		snprintf(key, sizeof(key), "role.%s", role_name(cx->me.role));
+		tm_str(u, "role_label", i18n_msg(a->msgs, r->lang, key));
+		tm_bool(u, "is_admin", cx->me.role == ROLE_ADMIN);
+		tm_bool(u, "sees_audit",
+		    (cx->me.role & (ROLE_ADMIN | ROLE_AUDITOR)) != 0);
+		tm_bool(u, "sees_customers",
+		    (cx->me.role & (ROLE_ADMIN | ROLE_HANDLER)) != 0);
+		tm_str(root, "csrf", cx->csrf);
+	}
+	return m;
+}
+
+void
+ui_page(struct app *a, struct req *r, int status, const char *name,
+    struct tmpl_model *m)
+{
+	app_page_private(a, r, status, name, m);
+}
+
+const char *
+ui_field(struct req *r, const char *key, size_t max)
+{
+	const char *v = kv_get(&r->form, key);
+
+	if (v == NULL || kv_count(&r->form, key) != 1 || strlen(v) > max)
+		return NULL;
+	return v;
+}
+
+long long
+ui_id(struct req *r)
+{
+	const char *v = r->method == METHOD_POST ? kv_get(&r->form, "id") :
+	    kv_get(&r->query, "id");
+	char *end;
+	long long id;
+
+	if (v == NULL || !isdigit((unsigned char)v[0]))
+		return 0;
+	id = strtoll(v, &end, 10);
+	return *end == '\0' && id > 0 ? id : 0;
+}
+
+void
+ui_fail(struct app *a, struct req *r)
+{
+	db_rollback(a->db);
+	app_error(a, r, 500);
+}
