@@ -20,13 +20,13 @@ const char *const cimport_update_columns[] = {
 
 #define COL_NUMBER (-1)
 
+/* A record's field by its column name, or -2. */
 static int
-field_index(const char *name)
+record_field(const char *name)
 {
-	for (int f = 0; f < CF__MAX; f++)
-		if (strcmp(name, cfield_names[f]) == 0)
-			return f;
-	return -2;
+	int f = field_index(cfields, CF__MAX, name);
+
+	return f < 0 ? -2 : f;
 }
 
 static int
@@ -57,7 +57,7 @@ read_header(struct cimport *im, long line, char **f, size_t n)
 			name++;
 		if (strcmp(name, "number") == 0)
 			col = COL_NUMBER;
-		else if ((col = field_index(name)) < 0 ||
+		else if ((col = record_field(name)) < 0 ||
 		    (im->kind == CIMPORT_UPDATES && !update_column(name))) {
 			snprintf(im->error, sizeof(im->error), "line %ld: unknown "
 			    "column \"%.60s\" (docs/csv.md lists the columns)",
@@ -229,7 +229,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	/* An update keeps what the row leaves empty. */
 	if (have_old)
 		for (int k = 0; k < CF__MAX; k++)
-			kv_add(&form, cfield_names[k], old.v[k]);
+			kv_add(&form, cfields[k].name, old.v[k]);
 	for (size_t i = 0; i < n; i++) {
 		if (im->cols[i] == COL_NUMBER)
 			continue;
@@ -239,19 +239,19 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 			l->sets |= 1u << im->cols[i];
 			/* the row's value replaces the record's */
 			for (size_t k = 0; k < form.n; k++)
-				if (strcmp(form.v[k].key, cfield_names[im->cols[i]])
+				if (strcmp(form.v[k].key, cfields[im->cols[i]].name)
 				    == 0) {
 					free(form.v[k].val);
 					form.v[k].val = xstrdup(f[i]);
 					form.v[k].vlen = strlen(f[i]);
 				}
 		} else
-			kv_add(&form, cfield_names[im->cols[i]], f[i]);
+			kv_add(&form, cfields[im->cols[i]].name, f[i]);
 	}
 	if (customer_from_form(&form, c, errs) > 0) {
 		for (int k = 0; k < CF__MAX; k++)
 			if (errs[k] != NULL)
-				add_reason(&what, cfield_names[k],
+				add_reason(&what, cfields[k].name,
 				    msg(im, errs[k]));
 		goto bad;
 	}
@@ -260,7 +260,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		for (int k = 0; k < CF__MAX; k++)
 			if (strcmp(old.v[k], c->v[k]) != 0)
 				buf_addf(&what, "%s%s: \"%s\" → \"%s\"", what.len ?
-				    "; " : "", cfield_names[k], old.v[k], c->v[k]);
+				    "; " : "", cfields[k].name, old.v[k], c->v[k]);
 		l->same = what.len == 0;
 		if (l->same) {
 			buf_adds(&what, msg(im, "import.no_change"));

@@ -1,4 +1,11 @@
-/* customer.h — customer records: the fields the notice lists, declared once with their limits and validators; create, change with history, find. */
+/*
+ * customer.h — customer records: the fields the notice lists, declared
+ * once with their limits and validators (customer.c); create, change with
+ * history; the record's notes — bans, restriction, orders, disclosures
+ * (customer_notes.c); search and export (customer_search.c); mailing
+ * labels (customer_labels.c). Readers hand out structs, a row at a time
+ * through a callback: pages are the executables' business.
+ */
 #ifndef REKISTERI_CUSTOMER_H
 #define REKISTERI_CUSTOMER_H
 
@@ -6,9 +13,8 @@
 
 #include <sqlite3.h>
 
-#include "i18n.h"
-#include "req.h"
-#include "tmpl.h"
+#include "kv.h"
+#include "validate.h"
 
 /* The fields of a record, in form order. Each is a column of customers. */
 enum cfield {
@@ -36,8 +42,11 @@ enum cfield {
 	CF__MAX
 };
 
-/* A field's column (and form key) name: "first_name". */
-extern const char *const cfield_names[CF__MAX];
+/*
+ * The one table of fields: column and form key ("first_name"), validator,
+ * limit, input type. A missing country reads as "FI".
+ */
+extern const struct field cfields[CF__MAX];
 
 /* Where a change came from: the notice's regular sources of data. */
 enum csource {
@@ -63,8 +72,8 @@ struct customer {
 void	 customer_free(struct customer *);
 
 /*
- * Read the fields of a submitted form into c, each through its validator
- * (validate.h) with its limit; errs[f] gets the message key of each field
+ * Read the fields of a submitted form into c with field_read (validate.h):
+ * each through its validator and limit; errs[f] gets the message key of each field
  * that failed, NULL for good ones; also the cross-field rules (a name or an
  * organisation; a Finnish postal code when the country is FI; contact
  * dates only for a contact person; the relationship cannot end before it
@@ -96,16 +105,35 @@ int	 customer_create(sqlite3 *, struct customer *c, long long user_id,
 int	 customer_update(sqlite3 *, const struct customer *c, long long user_id,
 	    enum csource source, char *changed, size_t changedlen);
 
-/* Put c's fields into map m under their names (and number, id, restricted). */
-void	 customer_to_model(const struct customer *c, struct tmpl_map *m);
+/* One change in a record's history; the strings live until the callback returns. */
+struct chistory {
+	const char	*at;		/* UTC, YYYY-MM-DDTHH:MM:SSZ */
+	const char	*field;		/* a field name, "ban.PURPOSE", "restricted" ... */
+	const char	*old_value;
+	const char	*new_value;
+	const char	*user;		/* the staff account's username, "" for none */
+	const char	*source;	/* csource_names */
+};
 
-/* The record's history, newest first, into root.history. 0 or -1. */
-int	 customer_history(sqlite3 *, long long id, enum lang,
-	    struct tmpl_map *root);
+/*
+ * The readers below call fn once per row (a non-zero return stops and is
+ * returned); 0 at the end, -1 on error.
+ */
+/* The record's history, newest first (at most 200 rows). */
+int	 customer_history(sqlite3 *, long long id,
+	    int (*fn)(void *arg, const struct chistory *), void *arg);
 
-/* The record's orders, newest first, into root.orders. 0 or -1. */
-int	 customer_orders(sqlite3 *, long long id, enum lang,
-	    const struct i18n *msgs, struct tmpl_map *root);
+/* One order. */
+struct corder {
+	const char	*date;		/* YYYY-MM-DD */
+	const char	*number;
+	const char	*description;
+	long long	 cents;
+	const char	*status;	/* corder_status_names */
+};
+/* The record's orders, newest first (at most 500). */
+int	 customer_orders(sqlite3 *, long long id,
+	    int (*fn)(void *arg, const struct corder *), void *arg);
 
 /* Bans per purpose (the notice's list), and how a ban came. */
 enum cpurpose {
@@ -132,9 +160,16 @@ int	 customer_ban(sqlite3 *, long long id, const char *purpose,
 /* Lift a ban; 0 (also when there was none) or -1. */
 int	 customer_unban(sqlite3 *, long long id, const char *purpose,
 	    long long user_id);
-/* The record's bans into root.bans (purpose, label from msgs, since, via, reference). */
-int	 customer_bans(sqlite3 *, long long id, enum lang,
-	    const struct i18n *msgs, struct tmpl_map *root);
+/* One ban. */
+struct cban {
+	const char	*purpose;	/* cpurpose_names */
+	const char	*since;		/* YYYY-MM-DD */
+	const char	*via;		/* cvia_names */
+	const char	*reference;
+};
+/* The record's bans, by purpose. */
+int	 customer_bans(sqlite3 *, long long id,
+	    int (*fn)(void *arg, const struct cban *), void *arg);
 
 /*
  * Restrict processing (GDPR Art. 18) or lift the restriction, with a
@@ -147,25 +182,38 @@ int	 customer_restrict(sqlite3 *, long long id, int on, const char *reason,
 extern const char *const corder_status_names[];	/* open, paid, collection, credited, NULL */
 extern const char *const cground_names[];	/* credit_decision, collection, invoicing, legal_obligation, NULL */
 
+/* An order's form: its fields, declared once (order_fields). */
+enum ofield { OF_NUMBER, OF_DATE, OF_DESCRIPTION, OF_AMOUNT, OF_STATUS, OF__MAX };
+extern const struct field order_fields[OF__MAX];
+
 /*
- * Add an order from form fields number, date, description, amount (euros),
- * status; errs gets the message key per failed field (keys: "number",
- * "date", "description", "amount", "status" in that order). 0 stored,
- * >0 the number of fields in error (nothing stored), -1 on error.
+ * Add an order from the form's order_fields (the amount in euros, a
+ * credit negative); errs[f] gets the message key per failed field. 0
+ * stored, >0 the number of fields in error (nothing stored; a number the
+ * record has already is OF_NUMBER's "val.order_taken"), -1 on error.
  */
 int	 customer_add_order(sqlite3 *, long long id, const struct kvlist *form,
-	    const char *errs[5]);
+	    const char *errs[OF__MAX]);
 
-/*
- * Record a disclosure from form fields recipient, ground, what, date, by
- * user_id. errs as above (recipient, ground, what, date). 0, >0 or -1.
- */
+/* A disclosure's form (disclosure_fields). */
+enum dfield { DF_RECIPIENT, DF_GROUND, DF_WHAT, DF_DATE, DF__MAX };
+extern const struct field disclosure_fields[DF__MAX];
+
+/* Record a disclosure from the form, by user_id. errs as above. 0, >0 or -1. */
 int	 customer_add_disclosure(sqlite3 *, long long id,
-	    const struct kvlist *form, long long user_id, const char *errs[4]);
+	    const struct kvlist *form, long long user_id,
+	    const char *errs[DF__MAX]);
 
-/* The record's disclosures, newest first, into root.disclosures. 0 or -1. */
-int	 customer_disclosures(sqlite3 *, long long id, enum lang,
-	    const struct i18n *msgs, struct tmpl_map *root);
+/* One disclosure. */
+struct cdisclosure {
+	const char	*date;		/* YYYY-MM-DD */
+	const char	*recipient;
+	const char	*ground;	/* cground_names */
+	const char	*what;
+};
+/* The record's disclosures, newest first (at most 500). */
+int	 customer_disclosures(sqlite3 *, long long id,
+	    int (*fn)(void *arg, const struct cdisclosure *), void *arg);
 
 enum csort {
 	SORT_NAME,
@@ -193,13 +241,28 @@ struct csearch {
 	enum csort	 sort;
 };
 
+/* A row of a search's results; the strings live until the callback returns. */
+struct crow {
+	long long	 id;
+	const char	*number;
+	const char	*first_name;
+	const char	*last_name;
+	const char	*organisation;
+	const char	*email;
+	const char	*phone;
+	const char	*postal_code;
+	const char	*city;
+	int		 restricted;
+};
+
 /*
- * One page (rows per page) of the customers search s matches. Never loads
- * more than a page. root.customers gets the rows, root.more whether there
- * is a next page, root.none whether there are none. 0 or -1.
+ * One page (rows per page, from 1) of the customers search s matches,
+ * each through fn. Never loads more than a page and one row: *more says
+ * whether there is a next page. 0 or -1.
  */
 int	 customer_search(sqlite3 *, const struct csearch *s, int page,
-	    int rows, struct tmpl_map *root);
+	    int rows, int (*fn)(void *arg, const struct crow *), void *arg,
+	    int *more);
 
 /*
  * Mailing lists (the notice's postitustarrat). A list for a purpose leaves
@@ -243,7 +306,7 @@ typedef int (*clabel_fn)(void *arg, const struct clabel *);
 int	 customer_labels(sqlite3 *, const char *purpose, const char *postal,
 	    long offset, long limit, clabel_fn, void *arg);
 
-/* The columns of an export, which an import reads back: number, then cfield_names. */
+/* The columns of an export, which an import reads back: number, then the cfields' names. */
 #define CEXPORT_COLUMNS (1 + CF__MAX)
 
 /*

@@ -1,8 +1,10 @@
-/* validate.h — checking and normalising the customer register's fields: one validator per kind of value. */
+/* validate.h — checking and normalising the register's fields: one validator per kind of value, and one field definition with one reader for every form (field.c). */
 #ifndef REKISTERI_VALIDATE_H
 #define REKISTERI_VALIDATE_H
 
 #include <stddef.h>
+
+#include "kv.h"
 
 /*
  * Every validator takes the value as typed (UTF-8, already checked by the
@@ -44,5 +46,76 @@ const char *val_date(const char *in, char *out, size_t outlen);
 const char *val_money(const char *in, int allow_negative, char *out, size_t outlen);
 /* An e-invoice address: OVT (0037 + Y-tunnus digits + optional suffix) or IBAN-like, 4..35 chars of A-Z 0-9. */
 const char *val_einvoice(const char *in, char *out, size_t outlen);
+
+/*
+ * A whole number in [min, max], plain decimal digits (a leading '-' only
+ * when min < 0), no sign '+', no spaces, no leading zeros but "0": *out
+ * gets it. NULL, or "val.number" (also for a missing value).
+ */
+const char *val_int(const char *in, long long min, long long max,
+	    long long *out);
+/* One of names (NULL-terminated): *out gets its index. NULL, or "val.required" (also for a missing value). */
+const char *val_enum(const char *in, const char *const *names, int *out);
+
+/* The kinds of value a field can hold, each with its validator above. */
+enum val_kind {
+	VK_TEXT,	/* one line, at most max characters */
+	VK_MULTILINE,	/* line breaks kept */
+	VK_LINES,	/* typed on lines, kept on one: "Katu 1, 00100 Helsinki" */
+	VK_BOOL,	/* a checkbox: "1", or "0"/"" */
+	VK_DATE,
+	VK_EMAIL,
+	VK_PHONE,	/* E.164, Finnish numbers without a country code */
+	VK_POSTAL,	/* text here; the country decides the rest (the caller) */
+	VK_COUNTRY,
+	VK_URL,
+	VK_IP,
+	VK_BUSINESS_ID,
+	VK_EINVOICE,
+	VK_MONEY,	/* euros to cents, negatives allowed (credits) */
+	VK_CODE,	/* letters, digits and '-', upper-cased (customer numbers) */
+	VK_ENUM,	/* one of names */
+	VK_INT		/* min..imax */
+};
+
+/* Field flags. */
+enum {
+	VF_REQUIRED	= 1 << 0	/* empty is "val.required" */
+};
+
+/*
+ * A form field declared once: its form key (also its column and the key of
+ * its message "cust.NAME" and the like), kind, limit in characters, how a
+ * form shows it (an HTML input type, "textarea", "checkbox" or "select"),
+ * flags, and for VK_ENUM the allowed values, for VK_INT the range; dflt is
+ * what a missing key reads as (NULL: "").
+ */
+struct field {
+	const char		*name;
+	enum val_kind		 kind;
+	size_t			 max;
+	const char		*input;
+	unsigned		 flags;
+	const char *const	*names;
+	long long		 min, imax;
+	const char		*dflt;
+};
+
+/* Check one value of field f as typed into out (normalised). NULL or a message key. */
+const char *field_check(const struct field *f, const char *in, char *out,
+	    size_t outlen);
+
+/*
+ * The one reader of a form: each of fields[0..n) from form, through its
+ * validator and limit. v[i] gets the normalised value (owned; free it), or
+ * when in error the value as typed (to show the form again); errs[i] the
+ * message key, NULL for a good value. A key sent twice is "val.twice".
+ * Rules across fields are the caller's. Returns the number of errors.
+ */
+int	 field_read(const struct field *fields, size_t n,
+	    const struct kvlist *form, char **v, const char **errs);
+
+/* The field named name in fields[0..n), or -1. */
+int	 field_index(const struct field *fields, size_t n, const char *name);
 
 #endif

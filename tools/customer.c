@@ -235,7 +235,7 @@ export_cmd(struct cli *c, int argc, char **argv)
 	}
 	head[0] = "number";
 	for (int f = 0; f < CF__MAX; f++)
-		head[f + 1] = cfield_names[f];
+		head[f + 1] = cfields[f].name;
 	csv_row(&o.b, head, CEXPORT_COLUMNS);
 	fwrite(o.b.data, 1, o.b.len, o.f);
 	{

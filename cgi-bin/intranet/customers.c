@@ -13,47 +13,26 @@
 #include "log.h"
 #include "intranet.h"
 
-/* How each field is shown in forms: its input type. */
-static const char *
-field_input(enum cfield f)
-{
-	switch (f) {
-	case CF_CONTACT_PERSON:
-		return "checkbox";
-	case CF_CONTACT_FROM: case CF_CONTACT_TO: case CF_CUSTOMER_SINCE:
-	case CF_RELATIONSHIP_ENDED:
-		return "date";
-	case CF_BILLING_ADDRESS: case CF_NOTES:
-		return "textarea";
-	case CF_EMAIL:
-		return "email";
-	case CF_PHONE:
-		return "tel";
-	default:
-		return "text";
-	}
-}
-
 /*
  * root.fields: every field of c with its label, value, input type and the
  * message of its error (errs may be NULL), for the form and the record.
  */
 static void
-fields_model(struct app *a, struct req *r, const struct customer *c, const char *const *errs,
-    struct tmpl_map *root)
+fields_model(struct app *a, struct req *r, const struct customer *c,
+    const char *const *errs, struct tmpl_map *root)
 {
 	struct tmpl_list *l = tm_list(root, "fields");
 	char key[64];
 
 	for (int f = 0; f < CF__MAX; f++) {
 		struct tmpl_map *m = tm_list_map(l);
-		const char *in = field_input((enum cfield)f);
+		const char *in = cfields[f].input;
 
-		tm_str(m, "name", cfield_names[f]);
-		snprintf(key, sizeof(key), "cust.%s", cfield_names[f]);
+		tm_str(m, "name", cfields[f].name);
+		snprintf(key, sizeof(key), "cust.%s", cfields[f].name);
 		tm_str(m, "label", i18n_msg(a->msgs, r->lang, key));
 		tm_str(m, "value", c->v[f] ? c->v[f] : "");
-		tm_str(m, "id", cfield_names[f]);
+		tm_str(m, "id", cfields[f].name);
 		tm_bool(m, "is_checkbox", strcmp(in, "checkbox") == 0);
 		tm_bool(m, "is_textarea", strcmp(in, "textarea") == 0);
 		tm_bool(m, "is_input", strcmp(in, "checkbox") != 0 &&
@@ -64,7 +43,7 @@ fields_model(struct app *a, struct req *r, const struct customer *c, const char 
 		    strcmp(c->v[f], "0") != 0);
 		if (errs != NULL && errs[f] != NULL) {
 			tm_str(m, "error", i18n_msg(a->msgs, r->lang, errs[f]));
-			snprintf(key, sizeof(key), "%s-error", cfield_names[f]);
+			snprintf(key, sizeof(key), "%s-error", cfields[f].name);
 			tm_str(m, "error_id", key);
 		}
 	}
@@ -134,7 +113,7 @@ page_customers(struct app *a, struct req *r)
 		for (int i = 0; i < SORT__MAX; i++)
 			tm_bool(root, sort_keys[i], (int)cs.sort == i);
 	}
-	if (customer_search(a->db, &cs, (int)pageno, 50, root) != 0) {
+	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root) != 0) {
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
@@ -207,7 +186,7 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 		app_error(a, r, rc > 0 ? 404 : 500);
 		return;
 	}
-	customer_to_model(&c, tm_map(root, "c"));
+	ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, NULL, root);
 	{
 		char href[64];
@@ -217,10 +196,7 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 		tm_str(root, "restrict_action", c.restricted ?
 		    "/intranet/customer/unrestrict" : "/intranet/customer/restrict");
 	}
-	if (customer_bans(a->db, id, r->lang, a->msgs, root) != 0 ||
-	    customer_disclosures(a->db, id, r->lang, a->msgs, root) != 0 ||
-	    customer_orders(a->db, id, r->lang, a->msgs, root) != 0 ||
-	    customer_history(a->db, id, r->lang, root) != 0) {
+	if (ui_customer_notes(a, r, id, root) != 0) {
 		customer_free(&c);
 		tm_free(m);
 		app_error(a, r, 500);
@@ -288,22 +264,13 @@ static void
 customer_note(struct app *a, struct req *r, int order)
 {
 	const struct ui *cx = r->ctx;
-	static const char *const order_keys[] = { "number", "date",
-	    "description", "amount", "status" };
-	static const char *const order_errs[] = { "number_error", "date_error",
-	    "description_error", "amount_error", "status_error" };
-	static const char *const disc_keys[] = { "recipient", "ground", "what",
-	    "date" };
-	static const char *const disc_errs[] = { "recipient_error",
-	    "ground_error", "what_error", "date_error" };
-	const char *const *keys = order ? order_keys : disc_keys;
-	const char *const *ekeys = order ? order_errs : disc_errs;
-	size_t nkeys = order ? 5 : 4;
-	const char *errs[5];
+	const struct field *fields = order ? order_fields : disclosure_fields;
+	size_t nfields = order ? OF__MAX : DF__MAX;
+	const char *errs[OF__MAX + DF__MAX];	/* room for either */
 	long long id = ui_id(r);
 	struct customer c;
 	struct tmpl_model *m;
-	struct tmpl_map *f;
+	struct tmpl_map *f, *e;
 	int rc;
 
 	if (id == 0) {
@@ -345,12 +312,15 @@ customer_note(struct app *a, struct req *r, int order)
 	m = ui_model(a, r);
 	f = tm_map(tm_root(m), order ? "order_form" : "disc_form");
 	tm_bool(f, "failed", 1);
-	for (size_t i = 0; i < nkeys; i++) {
-		const char *v = kv_get(&r->form, keys[i]);
+	e = tm_map(f, "error");
+	/* what was typed, and each field's message under its name */
+	for (size_t i = 0; i < nfields; i++) {
+		const char *v = kv_get(&r->form, fields[i].name);
 
-		tm_str(f, keys[i], v ? v : "");
+		tm_str(f, fields[i].name, v ? v : "");
 		if (errs[i] != NULL)
-			tm_str(f, ekeys[i], i18n_msg(a->msgs, r->lang, errs[i]));
+			tm_str(e, fields[i].name, i18n_msg(a->msgs, r->lang,
+			    errs[i]));
 	}
 	show_customer(a, r, id, 400, m);
 }
@@ -443,7 +413,7 @@ show:
 	    "/intranet/customers/new");
 	tm_bool(root, "failed", bad > 0);
 	tm_bool(root, "bad_source", r->method == METHOD_POST && src < 0);
-	customer_to_model(&c, tm_map(root, "c"));
+	ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, errs, root);
 	{
 		struct tmpl_list *l = tm_list(root, "sources");

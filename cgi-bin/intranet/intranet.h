@@ -115,6 +115,17 @@ void	 post_customer_unrestrict(struct app *, struct req *);
 struct csearch;
 int	 ui_search_params(struct req *, struct csearch *);
 
+/* customer_view.c: a customer's data as models for staff pages */
+struct customer;
+/* c's fields under their names, and number, id, restricted, is_contact. */
+void	 ui_customer_model(const struct customer *c, struct tmpl_map *m);
+/* A page of search s into root.customers (with links), root.more, root.none. 0 or -1. */
+int	 ui_customer_search(struct app *, struct req *, const struct csearch *s,
+	    int page, int rows, struct tmpl_map *root);
+/* Record id's bans, disclosures, orders and history into root's lists. 0 or -1. */
+int	 ui_customer_notes(struct app *, struct req *, long long id,
+	    struct tmpl_map *root);
+
 /* lists.c: the CSV export and mailing labels */
 void	 page_customers_csv(struct app *, struct req *);
 void	 page_labels(struct app *, struct req *);

@@ -76,7 +76,7 @@ page_customers_csv(struct app *a, struct req *r)
 	}
 	head[0] = "number";
 	for (int f = 0; f < CF__MAX; f++)
-		head[f + 1] = cfield_names[f];
+		head[f + 1] = cfields[f].name;
 	resp_header(r, "Cache-Control", "no-store");
 	resp_header(r, "Content-Disposition",
 	    "attachment; filename=\"asiakkaat.csv\"");

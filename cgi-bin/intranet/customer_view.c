@@ -1,0 +1,158 @@
+/* customer_view.c — a customer's data as template models for staff pages: the record's fields, search rows, history, orders, bans and disclosures, with their links and readable labels. */
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "customer.h"
+#include "fmt.h"
+#include "intranet.h"
+
+/* What a row callback needs to put a row into the page. */
+struct rows {
+	struct app		*a;
+	struct req		*r;
+	struct tmpl_list	*list;
+	long			 n;	/* rows put in */
+};
+
+/* msgs' text for PREFIX.value, in the request's language. */
+static const char *
+label(const struct rows *x, const char *prefix, const char *value)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s.%s", prefix, value);
+	return i18n_msg(x->a->msgs, x->r->lang, key);
+}
+
+void
+ui_customer_model(const struct customer *c, struct tmpl_map *m)
+{
+	tm_int(m, "id", c->id);
+	tm_str(m, "number", c->number ? c->number : "");
+	tm_bool(m, "restricted", c->restricted);
+	tm_str(m, "restricted_reason", c->restricted_reason ?
+	    c->restricted_reason : "");
+	for (int f = 0; f < CF__MAX; f++)
+		tm_str(m, cfields[f].name, c->v[f] ? c->v[f] : "");
+	tm_bool(m, "is_contact", c->v[CF_CONTACT_PERSON] &&
+	    strcmp(c->v[CF_CONTACT_PERSON], "1") == 0);
+}
+
+static int
+search_row(void *arg, const struct crow *c)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char href[64];
+
+	x->n++;
+	tm_int(m, "id", c->id);
+	snprintf(href, sizeof(href), "/intranet/customer?id=%lld", c->id);
+	tm_str(m, "href", href);
+	tm_str(m, "number", c->number);
+	tm_str(m, "first_name", c->first_name);
+	tm_str(m, "last_name", c->last_name);
+	tm_str(m, "organisation", c->organisation);
+	tm_str(m, "email", c->email);
+	tm_str(m, "phone", c->phone);
+	tm_str(m, "postal_code", c->postal_code);
+	tm_str(m, "city", c->city);
+	tm_bool(m, "restricted", c->restricted);
+	return 0;
+}
+
+int
+ui_customer_search(struct app *a, struct req *r, const struct csearch *s,
+    int page, int rows, struct tmpl_map *root)
+{
+	struct rows x = { a, r, tm_list(root, "customers"), 0 };
+	int more = 0;
+
+	if (customer_search(a->db, s, page, rows, search_row, &x, &more) != 0)
+		return -1;
+	tm_bool(root, "more", more);
+	tm_bool(root, "none", x.n == 0);
+	return 0;
+}
+
+static int
+history_row(void *arg, const struct chistory *h)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char when[64];
+
+	fmt_datetime(when, sizeof(when), x->r->lang, h->at);
+	tm_str(m, "at", when);
+	tm_str(m, "field", h->field);
+	tm_str(m, "old", h->old_value);
+	tm_str(m, "new", h->new_value);
+	tm_str(m, "user", h->user);
+	tm_str(m, "source", h->source);
+	return 0;
+}
+
+static int
+order_row(void *arg, const struct corder *o)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char when[64], amount[64];
+
+	fmt_date(when, sizeof(when), x->r->lang, o->date);
+	tm_str(m, "date", when);
+	tm_str(m, "number", o->number);
+	tm_str(m, "description", o->description);
+	fmt_money(amount, sizeof(amount), x->r->lang, o->cents);
+	tm_str(m, "amount", amount);
+	tm_str(m, "status", label(x, "status", o->status));
+	return 0;
+}
+
+static int
+ban_row(void *arg, const struct cban *b)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char when[64];
+
+	tm_str(m, "purpose", b->purpose);
+	tm_str(m, "label", label(x, "purpose", b->purpose));
+	tm_str(m, "via_label", label(x, "via", b->via));
+	fmt_date(when, sizeof(when), x->r->lang, b->since);
+	tm_str(m, "since", when);
+	tm_str(m, "via", b->via);
+	tm_str(m, "reference", b->reference);
+	return 0;
+}
+
+static int
+disclosure_row(void *arg, const struct cdisclosure *d)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char when[64];
+
+	fmt_date(when, sizeof(when), x->r->lang, d->date);
+	tm_str(m, "date", when);
+	tm_str(m, "recipient", d->recipient);
+	tm_str(m, "ground", label(x, "ground", d->ground));
+	tm_str(m, "what", d->what);
+	return 0;
+}
+
+int
+ui_customer_notes(struct app *a, struct req *r, long long id,
+    struct tmpl_map *root)
+{
+	struct rows bans = { a, r, tm_list(root, "bans"), 0 };
+	struct rows discs = { a, r, tm_list(root, "disclosures"), 0 };
+	struct rows orders = { a, r, tm_list(root, "orders"), 0 };
+	struct rows history = { a, r, tm_list(root, "history"), 0 };
+
+	return customer_bans(a->db, id, ban_row, &bans) != 0 ||
+	    customer_disclosures(a->db, id, disclosure_row, &discs) != 0 ||
+	    customer_orders(a->db, id, order_row, &orders) != 0 ||
+	    customer_history(a->db, id, history_row, &history) != 0 ? -1 : 0;
+}

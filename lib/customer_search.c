@@ -1,0 +1,233 @@
+/* customer_search.c — finding customers: full-text words, name and postal-code prefixes, each served by an index; one page of rows, or every row for an export. See customer.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "customer.h"
+#include "customer_int.h"
+#include "log.h"
+
+const char *const csort_names[SORT__MAX] = {
+	"name", "number", "postal", "city",
+};
+
+/*
+ * words → an FTS5 query: each word a quoted string (quotes doubled, the
+ * FTS5 way) with '*' for prefix matching; words are ANDed. Only letters,
+ * digits and a few joiners are kept, so nothing else of the query syntax
+ * can get in.
+ */
+static void
+fts_query(const char *q, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)q;
+
+	while (*p != '\0') {
+		size_t start;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		buf_adds(out, out->len ? " \"" : "\"");
+		start = out->len;
+		for (; *p != '\0' && *p != ' ' && *p != '\t'; p++)
+			if (*p >= 0x80 || (*p >= '0' && *p <= '9') ||
+			    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    *p == '@' || *p == '.' || *p == '-' || *p == '+')
+				buf_addc(out, (char)*p);
+		if (out->len == start) {	/* nothing searchable in the word */
+			out->len = start - (start > 1 ? 2 : 1);
+			out->data[out->len] = '\0';
+			continue;
+		}
+		buf_adds(out, "\"*");
+	}
+}
+
+/* ORDER BY for each enum csort. */
+static const char *const sort_sql[SORT__MAX] = {
+	"c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id",
+	"c.number",
+	"c.postal_code, c.last_name COLLATE NOCASE, c.id",
+	"c.city COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id",
+};
+
+/* A search's conditions as SQL, and what they bind. */
+struct cwhere {
+	struct buf	 match;		/* the FTS5 query of q */
+	char		 last[128];	/* name prefix: last name, first name */
+	char		 first[128];
+};
+
+/* The next word of *p (at most len - 1 bytes) into dst; *p moves past it. */
+static void
+next_word(const char **p, char *dst, size_t len)
+{
+	size_t n = 0;
+
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+	while (**p != '\0' && **p != ' ' && **p != '\t') {
+		if (n + 1 < len)
+			dst[n++] = **p;
+		(*p)++;
+	}
+	dst[n] = '\0';
+}
+
+/*
+ * FROM ... WHERE for search s into sql: only the conditions given, each in
+ * a form an index can serve — the words through FTS5 (?1); a whole Finnish
+ * postal code by equality, a shorter prefix as a range (?2; ':' follows
+ * '9'; customers_postal_name of 006 gives them in name order); a name
+ * prefix as ranges of the NOCASE name index (?5 last, ?6 first).
+ */
+static void
+search_where(struct buf *sql, const struct csearch *s, struct cwhere *w)
+{
+	const char *p = s->name ? s->name : "";
+
+	memset(w, 0, sizeof(*w));
+	if (s->q != NULL)
+		fts_query(s->q, &w->match);
+	next_word(&p, w->last, sizeof(w->last));
+	next_word(&p, w->first, sizeof(w->first));
+	if (w->match.len > 0)
+		buf_adds(sql, " FROM customers_fts f JOIN customers c ON c.id ="
+		    " f.rowid WHERE customers_fts MATCH ?1");
+	else
+		buf_adds(sql, " FROM customers c WHERE 1");
+	if (s->postal != NULL && s->postal[0] != '\0')
+		buf_adds(sql, strlen(s->postal) == 5 ? " AND c.postal_code = ?2" :
+		    " AND c.postal_code >= ?2 AND c.postal_code < ?2 || ':'");
+	if (w->last[0] != '\0')
+		buf_adds(sql, " AND c.last_name COLLATE NOCASE >= ?5 AND"
+		    " c.last_name COLLATE NOCASE < ?5 || char(1114111)");
+	if (w->first[0] != '\0')
+		buf_adds(sql, " AND c.first_name COLLATE NOCASE >= ?6 AND"
+		    " c.first_name COLLATE NOCASE < ?6 || char(1114111)");
+}
+
+static void
+search_bind(sqlite3_stmt *st, const struct csearch *s, const struct cwhere *w)
+{
+	if (w->match.len > 0)
+		sqlite3_bind_text(st, 1, w->match.data, -1, SQLITE_STATIC);
+	if (s->postal != NULL && s->postal[0] != '\0')
+		sqlite3_bind_text(st, 2, s->postal, -1, SQLITE_STATIC);
+	if (w->last[0] != '\0')
+		sqlite3_bind_text(st, 5, w->last, -1, SQLITE_STATIC);
+	if (w->first[0] != '\0')
+		sqlite3_bind_text(st, 6, w->first, -1, SQLITE_STATIC);
+}
+
+/*
+ * "SELECT cols" with s's FROM and WHERE, ordered by s's sort (paged: with
+ * LIMIT ?3 OFFSET ?4 for the caller to bind), prepared and bound; NULL on
+ * an error (logged). w->match is the caller's to free.
+ */
+static sqlite3_stmt *
+search_prepare(sqlite3 *db, const char *cols, const struct csearch *s,
+    int paged, struct cwhere *w)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st;
+
+	buf_adds(&sql, cols);
+	search_where(&sql, s, w);
+	buf_addf(&sql, " ORDER BY %s%s", sort_sql[s->sort],	/* from the table */
+	    paged ? " LIMIT ?3 OFFSET ?4" : "");
+	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		buf_free(&sql);
+		return NULL;
+	}
+	buf_free(&sql);
+	search_bind(st, s, w);
+	return st;
+}
+
+int
+customer_search(sqlite3 *db, const struct csearch *s, int page, int rows,
+    int (*fn)(void *arg, const struct crow *), void *arg, int *more)
+{
+	struct cwhere w;
+	sqlite3_stmt *st;
+	int n = 0, rc, stop = 0;
+
+	*more = 0;
+	if ((st = search_prepare(db, "SELECT c.id, c.number, c.first_name,"
+	    " c.last_name, c.organisation, c.email, c.phone, c.postal_code,"
+	    " c.city, c.restricted", s, 1, &w)) == NULL) {
+		buf_free(&w.match);
+		return -1;
+	}
+	/* one row more than a page: is there a next page */
+	sqlite3_bind_int(st, 3, rows + 1);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)(page - 1) * rows);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct crow c = { sqlite3_column_int64(st, 0), customer_col(st, 1),
+		    customer_col(st, 2), customer_col(st, 3), customer_col(st, 4),
+		    customer_col(st, 5), customer_col(st, 6), customer_col(st, 7),
+		    customer_col(st, 8), sqlite3_column_int(st, 9) };
+
+		if (++n > rows) {
+			*more = 1;
+			break;
+		}
+		stop = fn(arg, &c);
+	}
+	sqlite3_finalize(st);
+	buf_free(&w.match);
+	if (stop)
+		return stop;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+customer_export(sqlite3 *db, const struct csearch *s,
+    int (*fn)(void *arg, const char *const *cells), void *arg, long *rows,
+    long *restricted, long *banned)
+{
+	struct buf cols = BUF_INIT;
+	struct cwhere w;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	*rows = *restricted = *banned = 0;
+	buf_adds(&cols, "SELECT c.restricted, EXISTS (SELECT 1 FROM bans b WHERE"
+	    " b.customer_id = c.id AND b.purpose IN ('disclosure',"
+	    " 'publication')), c.number");
+	for (int f = 0; f < CF__MAX; f++)
+		buf_addf(&cols, ", c.%s", cfields[f].name);	/* from the table */
+	st = search_prepare(db, cols.data, s, 0, &w);
+	buf_free(&cols);
+	if (st == NULL) {
+		buf_free(&w.match);
+		return -1;
+	}
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cells[CEXPORT_COLUMNS];
+
+		if (sqlite3_column_int(st, 0)) {
+			(*restricted)++;
+			continue;
+		}
+		if (sqlite3_column_int(st, 1)) {
+			(*banned)++;
+			continue;
+		}
+		for (int i = 0; i < CEXPORT_COLUMNS; i++)
+			cells[i] = customer_col(st, i + 2);
+		stop = fn(arg, cells);
+		if (!stop)
+			(*rows)++;
+	}
+	sqlite3_finalize(st);
+	buf_free(&w.match);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
