@@ -37,6 +37,7 @@ int	 demo_customers(sqlite3 *, long n);
 
 /* The commands: argv[0] is the command's name. An EXIT_ code. */
 int	 cmd_customer(struct cli *, int, char **);	/* tools/customer.c */
+int	 cmd_notice(struct cli *, int, char **);	/* tools/notice.c */
 int	 cmd_keygen(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_key(struct cli *, int, char **);		/* tools/ticket.c */
 int	 cmd_ticket(struct cli *, int, char **);	/* tools/ticket.c */
