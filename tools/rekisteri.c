@@ -33,8 +33,7 @@
 
 struct command {
 	const char	*name;
-	const char	*args;
-	const char	*help;
+	const char	*help;	/* what it is for; its usage is in usage.c */
 	int		(*fn)(struct cli *, int, char **);
 };
 
@@ -45,40 +44,24 @@ static int cmd_user(struct cli *, int, char **);
 static int cmd_audit(struct cli *, int, char **);
 
 static const struct command commands[] = {
-	{ "init", "", "create the database or bring it up to date "
-	    "(runs the migrations in sql/)", cmd_init },
-	{ "check", "", "load the config, messages and every template; "
-	    "report the first problem with file and line", cmd_check },
-	{ "notice", "import FILE [--lang fi|en] | publish | discard | list | "
-	    "export DIR [--prefix /PATH]",
-	    "the privacy notice: import a text into the draft, publish the "
-	    "draft, drop it, list versions, write them as static files",
-	    cmd_notice },
-	{ "user", "add NAME --role admin|handler|auditor [--nda YYYY-MM-DD] "
-	    "[--name TEXT] [--password-stdin | --generate] | passwd NAME "
-	    "[--password-stdin | --generate] | disable NAME | enable NAME | "
-	    "nda NAME YYYY-MM-DD | list",
-	    "staff accounts: add, set a password, disable, enable, record the "
-	    "NDA date, list", cmd_user },
-	{ "customer", "demo N | import FILE | import-updates FILE "
-	    "[--apply | --apply-valid] [--encoding auto|utf-8|iso-8859-1] "
-	    "[--source NAME] | export FILE [--q WORDS] [--postal PREFIX]",
-	    "customers: invented demo records; CSV import of new records or of "
-	    "name and address updates (a dry run unless --apply); CSV export "
-	    "(docs/csv.md)", cmd_customer },
-	{ "keygen", "", "make the register's first ticket-signing key (refused "
-	    "when there is one)", cmd_keygen },
-	{ "key", "rotate | show [ID] | list",
-	    "ticket-signing keys: make a new current key (older public keys "
-	    "are kept), show the current one (or ID) as PEM with its "
-	    "fingerprint, list them all", cmd_key },
-	{ "ticket", "verify CODE|-",
-	    "check a ticket code (- reads it from standard input): valid with "
-	    "its number, time and types, or invalid (exit 1)", cmd_ticket },
-	{ "audit", "verify",
-	    "check the audit log's hash chain; names the first row that was "
-	    "edited, inserted or deleted", cmd_audit },
-	{ "help", "", "show this help", cmd_help },
+	{ "init", "create the database or bring it up to date", cmd_init },
+	{ "check", "check the config, the messages and every template",
+	    cmd_check },
+	{ "notice", "the privacy notice: import a text into the draft, "
+	    "publish the draft, drop it, list versions, write them as static "
+	    "files", cmd_notice },
+	{ "user", "staff accounts: add, set a password, disable, enable, "
+	    "record the NDA date, list", cmd_user },
+	{ "customer", "customers: invented demo records; CSV import of new "
+	    "records or of name and address updates (a dry run unless "
+	    "--apply); CSV export (docs/csv.md)", cmd_customer },
+	{ "keygen", "make the register's first ticket-signing key",
+	    cmd_keygen },
+	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },
+	{ "ticket", "check a ticket code offline", cmd_ticket },
+	{ "audit", "check the audit log's hash chain", cmd_audit },
+	{ "help", "show this help, or a command's usage and options",
+	    cmd_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -86,12 +69,14 @@ static const struct command commands[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rekisteri [-c CONFIG] COMMAND [ARGS...]\n\n"
-	    "The config file is CONFIG, else $REKISTERI_CONF, else "
-	    "/etc/rekisteri.conf.\n\nCommands:\n");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n  %-8s %s\n", commands[i].name,
-		    commands[i].help, "", commands[i].args);
+	fprintf(f, "usage: rekisteri [-c CONFIG] COMMAND [ARGS...]\n"
+	    "       rekisteri COMMAND --help | rekisteri help COMMAND "
+	    "[SUBCOMMAND]\n\nThe config file is CONFIG, else $REKISTERI_CONF, "
+	    "else /etc/rekisteri.conf.\n\nCommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+		usage_subcommands(f, "            ", commands[i].name);
+	}
 	fprintf(f, "\nExit status: 0 ok, 1 failure, 2 usage. "
 	    "See rekisteri(1).\n");
 }
@@ -535,19 +520,45 @@ cmd_audit(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const struct command *
+command_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* rekisteri help [COMMAND [SUBCOMMAND]]: on standard output, exit 0. */
 static int
 cmd_help(struct cli *c, int argc, char **argv)
 {
+	const struct command *cmd;
+
 	(void)c;
-	(void)argc;
-	(void)argv;
-	usage(stdout);
+	if (argc == 1) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 3)
+		return EXIT_USAGE;
+	if ((cmd = command_find(argv[1])) == NULL) {
+		fprintf(stderr, "rekisteri: unknown command %s\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (argc == 3 && !usage_known(argv[1], argv[2])) {
+		fprintf(stderr, "rekisteri: %s has no subcommand %s\n", argv[1],
+		    argv[2]);
+		return EXIT_USAGE;
+	}
+	usage_help(stdout, cmd->name, cmd->help, argc == 3 ? argv[2] : NULL);
 	return EXIT_OK;
 }
 
 int
 main(int argc, char *argv[])
 {
+	const struct command *cmd;
 	struct cli c;
 	int ch, rc;
 
@@ -582,17 +593,19 @@ main(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	xmlInitParser();
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[0], commands[i].name) != 0)
-			continue;
-		rc = commands[i].fn(&c, argc, argv);
-		if (rc == EXIT_USAGE)
-			fprintf(stderr, "usage: rekisteri %s %s\n",
-			    commands[i].name, commands[i].args);
-		conf_free(&c.conf);
-		return rc;
+	if ((cmd = command_find(argv[0])) == NULL) {
+		fprintf(stderr, "rekisteri: unknown command %s\n", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "rekisteri: unknown command %s\n", argv[0]);
-	usage(stderr);
-	return EXIT_USAGE;
+	/* COMMAND [SUBCOMMAND] --help: its usage and options, nothing else */
+	if (usage_wants_help(argc, argv)) {
+		usage_help(stdout, cmd->name, cmd->help, argc > 1 ? argv[1] : NULL);
+		return EXIT_OK;
+	}
+	rc = cmd->fn(&c, argc, argv);
+	if (rc == EXIT_USAGE)
+		usage_synopsis(stderr, cmd->name, argc > 1 ? argv[1] : NULL);
+	conf_free(&c.conf);
+	return rc;
 }
