@@ -197,6 +197,8 @@ install: all
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 0644 i18n/*.xml $(DESTDIR)$(DATADIR)/i18n/
 	install -m 0644 data/notice/*.txt $(DESTDIR)$(DATADIR)/data/notice/
+	install -m 0644 data/authority.xml data/common-passwords.txt \
+	    $(DESTDIR)$(DATADIR)/data/
 	install -m 0644 conf/rekisteri.conf.sample $(DESTDIR)$(DATADIR)/conf/
 	install -m 0644 conf/apache/* $(DESTDIR)$(DATADIR)/conf/apache/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

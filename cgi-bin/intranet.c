@@ -21,6 +21,7 @@
 
 #include "app.h"
 #include "audit.h"
+#include "authority.h"
 #include "auth.h"
 #include "cimport.h"
 #include "csvio.h"
@@ -41,6 +42,9 @@
 
 /* The message catalogues, for the few texts chosen at run time. */
 static const struct i18n *a_msgs;
+
+/* The supervisory authority's details (data/authority.xml), for the notice preview. */
+static struct authority *authority;
 
 /* Roles that must use a second factor ([intranet] totp_required). */
 static unsigned totp_roles = ROLE_ADMIN;
@@ -1119,6 +1123,7 @@ page_notice_preview(struct app *a, struct req *r)
 	buf_addf(&b, "/intranet/notice?edit=%s", lang_codes[el]);
 	tm_str(root, "preview_back", b.data);
 	buf_free(&b);
+	authority_fill(authority, el, tm_map(root, "authority"));
 	page(a, r, 200, "notice.xhtml", m);
 }
 
@@ -2628,6 +2633,12 @@ intranet_init(struct app *a)
 		}
 		free(list);
 	}
+	/* the notice preview shows the Ombudsman's details as /notice does */
+	if ((authority = authority_load_conf(&a->conf, path, sizeof(path))) ==
+	    NULL) {
+		LOG_ERR("%s", path);
+		return -1;
+	}
 	if (a->conf.data != NULL) {
 		snprintf(path, sizeof(path), "%s/common-passwords.txt",
 		    a->conf.data);
@@ -2645,6 +2656,8 @@ intranet_fini(struct app *a)
 	notice_finalize();
 	request_finalize();
 	auth_free_common();
+	authority_free(authority);
+	authority = NULL;
 }
 
 int

@@ -33,6 +33,14 @@ char	*slurp(const char *path, size_t max, size_t *len);
 void	 audit_cli(sqlite3 *, const char *action, const char *type,
 	    const char *id, const char *summary);
 
+struct authority;
+/*
+ * tools/notice.c: warn on standard error where the newest published notice
+ * or the draft gives the supervisory authority a former address; a note on
+ * standard output when there is no database to look in. Never fails.
+ */
+void	 check_stored_notice(const struct cli *, const struct authority *);
+
 /* tools/demo.c: n invented, clearly marked customers with orders. 0 or -1. */
 int	 demo_customers(sqlite3 *, long n);
 

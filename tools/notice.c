@@ -8,15 +8,93 @@
 
 #include <sqlite3.h>
 
+#include "authority.h"
 #include "buf.h"
 #include "db.h"
 #include "fmt.h"
 #include "i18n.h"
 #include "notice.h"
+#include "notice_check.h"
 #include "notice_edit.h"
 #include "tmpl.h"
 
 #include "cli.h"
+
+/* Each line of report on standard error as a warning. */
+static void
+warn_lines(const struct buf *report)
+{
+	const char *line = report->data, *end;
+
+	for (; line != NULL && (end = strchr(line, '\n')) != NULL;
+	    line = end + 1)
+		fprintf(stderr, "rekisteri: warning: %.*s\n", (int)(end - line),
+		    line);
+}
+
+/*
+ * A warning on standard error for each place where text gives the
+ * supervisory authority an address it no longer has (notice_check.h):
+ * a notice must name where to complain (GDPR Art. 13(2)(d), Art. 77).
+ * Never an error: the import goes on. Returns the number of findings.
+ */
+static int
+warn_authority(const struct cli *c, const char *text, size_t len,
+    const char *where)
+{
+	struct buf rep = BUF_INIT;
+	struct authority *a;
+	char err[1024];
+	int n;
+
+	if ((a = authority_load_conf(&c->conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: warning: the Ombudsman's address in "
+		    "the text was not checked: %s\n", err);
+		return 0;
+	}
+	n = notice_check_authority(a, text, len, where, &rep);
+	warn_lines(&rep);
+	if (n > 0)
+		fprintf(stderr, "rekisteri: warning: correct the text (the "
+		    "current details are in %s/%s)\n", c->conf.data,
+		    AUTHORITY_FILE);
+	buf_free(&rep);
+	authority_free(a);
+	return n;
+}
+
+void
+check_stored_notice(const struct cli *c, const struct authority *a)
+{
+	struct buf rep = BUF_INIT;
+	char err[1024];
+	sqlite3 *db;
+	int n = 0, k;
+
+	if ((db = db_open(c->conf.db_path, DB_READONLY, err, sizeof(err))) ==
+	    NULL) {
+		printf("the notice was not checked: %s\n", err);
+		return;
+	}
+	for (int draft = 0; draft <= 1 && n >= 0; draft++) {
+		if ((k = notice_check_stored(db, draft, a, &rep)) < 0) {
+			printf("the notice was not checked: %s\n",
+			    sqlite3_errmsg(db));
+			n = -1;
+		} else
+			n += k;
+	}
+	db_close(db);
+	warn_lines(&rep);
+	if (n > 0)
+		fprintf(stderr, "rekisteri: warning: the notice gives the "
+		    "supervisory authority an address it no longer has: correct the "
+		    "section in the draft and publish it\n");
+	else if (n == 0)
+		printf("the notice (newest version and draft) gives no former "
+		    "address of the supervisory authority\n");
+	buf_free(&rep);
+}
 
 static int
 notice_import_cmd(struct cli *c, int argc, char **argv)
@@ -71,6 +149,7 @@ notice_import_cmd(struct cli *c, int argc, char **argv)
 			    doc.s[i].anchor);
 		if (report.len > 0)
 			printf("Notes:\n%s", report.data);
+		(void)warn_authority(c, text, len, file);
 		rc = EXIT_OK;
 	}
 	db_close(db);
@@ -171,6 +250,7 @@ notice_export_cmd(struct cli *c, int argc, char **argv)
 	const struct notice_urls u = { 1, NULL };
 	struct notice_urls urls = u;
 	const char *dir = NULL, *prefix = "/notice-static";
+	struct authority *auth = NULL;
 	struct i18n *msgs = NULL;
 	struct tmpl_set *set = NULL;
 	struct buf b = BUF_INIT;
@@ -193,7 +273,8 @@ notice_export_cmd(struct cli *c, int argc, char **argv)
 	if (load_conf(c) != 0)
 		return EXIT_FAIL;
 	fmt_init();
-	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL ||
+	if ((auth = authority_load_conf(&c->conf, err, sizeof(err))) == NULL ||
+	    (msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL ||
 	    (set = tmpl_load(c->conf.templates, msgs, err, sizeof(err))) == NULL ||
 	    (db = db_open(c->conf.db_path, DB_READONLY, err, sizeof(err))) ==
 	    NULL) {
@@ -231,6 +312,8 @@ notice_export_cmd(struct cli *c, int argc, char **argv)
 					goto out;
 				}
 				notice_links(tm_root(m), &urls, (enum lang)l, n, latest);
+				authority_fill(auth, (enum lang)l, tm_map(tm_root(m),
+				    "authority"));
 				if (as_latest)
 					snprintf(name, sizeof(name), "notice.%s.html",
 					    lang_codes[l]);
@@ -301,6 +384,7 @@ out:
 	}
 	tmpl_free(set);
 	i18n_free(msgs);
+	authority_free(auth);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <limits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -22,6 +23,7 @@
 #include <termios.h>
 
 #include "audit.h"
+#include "authority.h"
 #include "auth.h"
 #include "buf.h"
 #include "customer.h"
@@ -45,7 +47,7 @@ static int cmd_audit(struct cli *, int, char **);
 
 static const struct command commands[] = {
 	{ "init", "create the database or bring it up to date", cmd_init },
-	{ "check", "check the config, the messages and every template",
+	{ "check", "check the config, messages, templates and dated facts",
 	    cmd_check },
 	{ "notice", "the privacy notice: import a text into the draft, "
 	    "publish the draft, drop it, list versions, write them as static "
@@ -151,16 +153,53 @@ cmd_init(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Today in Helsinki as YYYY-MM-DD, or the --today given (a real date); 0 or -1. */
+static int
+today_iso(const char *given, char today[11])
+{
+	struct tm tm;
+	time_t now;
+
+	if (given != NULL) {
+		if (fmt_parse_date(given, &tm) != 0)
+			return -1;
+		memcpy(today, given, 11);
+		return 0;
+	}
+	fmt_init();
+	now = time(NULL);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(today, 11, "%Y-%m-%d", &tm) != 10)
+		return -1;
+	return 0;
+}
+
+/*
+ * rekisteri check [--today YYYY-MM-DD]: the config, messages, templates and
+ * the supervisory authority's details must load (exit 1 naming file and
+ * line otherwise). Warnings, which leave the exit status 0: details last
+ * checked more than a year ago, and a stored notice that gives the
+ * authority a former address (GDPR Art. 13(2)(d), 77).
+ */
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
-	char err[1024];
+	char err[1024], today[11], due[11];
+	const char *given = NULL;
+	struct authority *auth;
 	struct i18n *msgs;
 	struct tmpl_set *t;
 
-	(void)argv;
-	if (argc != 1)
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
+			given = argv[++i];
+		else
+			return EXIT_USAGE;
+	}
+	if (today_iso(given, today) != 0) {
+		fprintf(stderr, "rekisteri: --today is a date, YYYY-MM-DD\n");
 		return EXIT_USAGE;
+	}
 	if (load_conf(c) != 0)
 		return EXIT_FAIL;
 	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL) {
@@ -172,10 +211,26 @@ cmd_check(struct cli *c, int argc, char **argv)
 		i18n_free(msgs);
 		return EXIT_FAIL;
 	}
-	printf("%s: configuration, messages and templates are valid\n",
-	    c->conf.file);
 	tmpl_free(t);
 	i18n_free(msgs);
+	if ((auth = authority_load_conf(&c->conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("%s: configuration, messages and templates are valid\n",
+	    c->conf.file);
+	authority_due(auth, due);
+	printf("%s/%s: the supervisory authority's details, checked %s "
+	    "against %s; next check due %s\n", c->conf.data, AUTHORITY_FILE,
+	    auth->checked, auth->source, due);
+	if (strcmp(today, due) > 0)
+		fprintf(stderr, "rekisteri: warning: the supervisory authority's "
+		    "details in %s/%s were last checked on %s, more than a year "
+		    "before %s: check them against %s and set checked=\"%s\" "
+		    "(docs/facts.md)\n", c->conf.data, AUTHORITY_FILE,
+		    auth->checked, today, auth->source, today);
+	check_stored_notice(c, auth);
+	authority_free(auth);
 	return EXIT_OK;
 }
 

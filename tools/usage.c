@@ -24,6 +24,12 @@ struct row {
 
 static const struct opt no_opts[] = { { NULL, NULL } };
 
+static const struct opt check_opts[] = {
+	{ "--today YYYY-MM-DD", "judge the age of the details as on this day "
+	    "(default: today in Helsinki)" },
+	{ NULL, NULL }
+};
+
 static const struct opt notice_import_opts[] = {
 	{ "--lang fi|en", "the language of the text (default: fi)" },
 	{ NULL, NULL }
@@ -74,12 +80,15 @@ static const struct opt export_opts[] = {
 static const struct row rows[] = {
 	{ "init", NULL, "", "create the database or bring it up to date "
 	    "(runs the migrations in sql/)", no_opts },
-	{ "check", NULL, "", "load the config, the messages and every "
-	    "template; report the first problem with file and line (exit 1)",
-	    no_opts },
+	{ "check", NULL, "[--today YYYY-MM-DD]", "load the config, the "
+	    "messages, every template and the supervisory authority's details, "
+	    "report the first problem with file and line (exit 1); warn when "
+	    "the details were checked more than a year ago or the notice gives "
+	    "the authority a former address", check_opts },
 	{ "notice", "import", "FILE [--lang fi|en]", "read a notice text "
 	    "(docs/notice-format.md; - for standard input) into the draft, "
-	    "saying what was cleaned away", notice_import_opts },
+	    "saying what was cleaned away; warns where it gives the Ombudsman "
+	    "a former address", notice_import_opts },
 	{ "notice", "publish", "", "publish the draft as the next version "
 	    "(both languages needed); a published version never changes",
 	    no_opts },

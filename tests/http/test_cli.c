@@ -369,6 +369,46 @@ bad_template_named_with_line(void **st)
 	buf_free(&o);
 }
 
+/*
+ * The supervisory authority's details (data/authority.xml) are checked at
+ * least once a year: rekisteri check warns the day after the year is up
+ * (exit 0); without the file, check and the notice executable stop.
+ */
+static void
+check_warns_of_stale_authority_details(void **st)
+{
+	struct buf o = BUF_INIT;
+	char exe[1200];
+
+	(void)st;
+	assert_int_equal(http_run(&o, "%s check --today 2027-12-02 2>&1 "
+	    ">/dev/null", cli), 0);
+	assert_string_equal(o.data, "");
+	assert_int_equal(http_run(&o, "%s check --today 2027-12-02", cli), 0);
+	assert_non_null(strstr(o.data, "checked 2026-12-02 against "
+	    "https://tietosuoja.fi/yhteystiedot; next check due 2027-12-02"));
+	assert_int_equal(http_run(&o, "%s check --today 2027-12-03 2>&1 "
+	    ">/dev/null", cli), 0);
+	if (strstr(o.data, "rekisteri: warning: the supervisory authority's "
+	    "details in ") == NULL || strstr(o.data, "were last checked on "
+	    "2026-12-02, more than a year before 2027-12-03") == NULL)
+		fail_msg("%s", o.data);
+	assert_int_equal(http_run(&o, "%s check --today 2027-02-29", cli), 2);
+	assert_int_equal(http_run(&o, "%s check --today", cli), 2);
+
+	write_conf("no-authority.conf", "data", "/nonexistent");
+	assert_int_equal(http_run(&o, "%s -c '%s/no-authority.conf' check", cli,
+	    state), 1);
+	assert_non_null(strstr(o.data, "/nonexistent/authority.xml"));
+	snprintf(exe, sizeof(exe), "%s", cli);
+	*strrchr(exe, '/') = '\0';
+	strncat(exe, "/cgi-bin/notice", sizeof(exe) - strlen(exe) - 1);
+	assert_int_equal(http_run(&o, "%s -c '%s/no-authority.conf'", exe, state),
+	    1);
+	assert_non_null(strstr(o.data, "/nonexistent/authority.xml"));
+	buf_free(&o);
+}
+
 static void
 bad_config_named_with_line(void **st)
 {
@@ -395,6 +435,7 @@ main(void)
 		cmocka_unit_test(init_failed_migration),
 		cmocka_unit_test(bad_template_named_with_line),
 		cmocka_unit_test(bad_config_named_with_line),
+		cmocka_unit_test(check_warns_of_stale_authority_details),
 	};
 
 	cli = getenv("REKISTERI_CLI");
