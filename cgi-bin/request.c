@@ -396,6 +396,14 @@ page_ticket(struct app *a, struct req *r)
 	tm_bool(root, "mail_none", rq.v[RF_EMAIL][0] != '\0' &&
 	    strcmp(rq.mail_state, "none") == 0);
 	tm_str(root, "print_css_href", "/static/request.css");
+	{
+		/* printed, the page must say where to check it in full */
+		struct buf url = BUF_INIT;
+
+		buf_addf(&url, "%s/request/verify", a->conf.base_url);
+		tm_str(root, "verify_url", url.data);
+		buf_free(&url);
+	}
 	if ((svg = qr_svg(rq.code, i18n_msg(a->msgs, r->lang,
 	    "ticket.qr_title"))) == NULL) {
 		LOG_ERR("no QR code for %s", rq.number);
