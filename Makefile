@@ -61,6 +61,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+# Shell tests that start servers of their own (make run twice, on two ports).
+SH_TESTS := $(sort $(wildcard tests/sh/test_*.sh))
 HTTP_SRC := $(sort $(wildcard tests/http/test_*.c))
 HTTP_BIN := $(HTTP_SRC:%.c=$(BUILD)/%)
 TESTAPP := $(BUILD)/tests/http/testapp
@@ -144,11 +146,11 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBA)
 check-templates: $(CLI)
 	$(CLI) -c conf/rekisteri.conf.sample check
 
-# `make test`: installs what is missing, builds, runs unit then HTTP tests,
-# ends with one line "N passed, N failed".
+# `make test`: installs what is missing, builds, runs unit and shell tests,
+# then HTTP tests; ends with one line "N passed, N failed".
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP) $(BROWSER_STAMP)
-	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run-all.sh $(UNIT_BIN) -- $(HTTP_BIN) $(BROWSER_RUN)
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN) --
@@ -211,6 +213,8 @@ install: all
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 0644 i18n/*.xml $(DESTDIR)$(DATADIR)/i18n/
 	install -m 0644 data/notice/*.txt $(DESTDIR)$(DATADIR)/data/notice/
+	install -m 0644 data/authority.xml data/common-passwords.txt \
+	    $(DESTDIR)$(DATADIR)/data/
 	install -m 0644 conf/rekisteri.conf.sample $(DESTDIR)$(DATADIR)/conf/
 	install -m 0644 conf/apache/* $(DESTDIR)$(DATADIR)/conf/apache/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

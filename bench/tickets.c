@@ -3,7 +3,7 @@
  *
  *   tickets tokens CONFIG N   print N form tokens, minted with the
  *                             database's secret by the very function the
- *                             request executable uses (request_form_token),
+ *                             request executable uses (dsr_form_token),
  *                             so wrk can send N valid submissions
  *   tickets reset CONFIG      forget the rate limit's counts
  *   tickets insert CONFIG N   the baseline: N plain inserts of the same row a
@@ -23,7 +23,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "db.h"
-#include "request.h"
+#include "dsr.h"
 
 static double
 now_ms(void)
@@ -45,16 +45,16 @@ cmp_double(const void *a, const void *b)
 static int
 tokens(sqlite3 *db, long n)
 {
-	char tok[REQUEST_FORM_TOKEN_MAX];
+	char tok[DSR_FORM_TOKEN_MAX];
 	time_t t = time(NULL);
 
-	if (request_prepare(db, NULL) != 0)
+	if (dsr_prepare(db, NULL) != 0)
 		return 1;
 	for (long i = 0; i < n; i++) {
-		request_form_token(t, tok);
+		dsr_form_token(t, tok);
 		puts(tok);
 	}
-	request_finalize();
+	dsr_finalize();
 	return 0;
 }
 

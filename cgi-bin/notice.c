@@ -12,6 +12,10 @@
  * The notice shows the ticket-signing key's fingerprint. Only the public
  * keys are loaded, again whenever the key folder changes (rekisteri keygen,
  * key rotate), which drops the cache too.
+ *
+ * The supervisory authority's details (GDPR Art. 13(2)(d): the right to
+ * complain, Art. 77) come from DATA/authority.xml, read at start-up: a
+ * worker that cannot read them does not start (restart after changing it).
  */
 #include <sys/stat.h>
 
@@ -24,6 +28,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "authority.h"
 #include "buf.h"
 #include "fmt.h"
 #include "log.h"
@@ -58,6 +63,7 @@ static const char *key_dir;
 static struct timespec keys_seen;	/* the key folder's mtime when read */
 static int keys_read;
 static char fingerprint[128];	/* the current key's, "" for none */
+static struct authority *authority;	/* the Ombudsman's details */
 
 static void keys_check(void);
 
@@ -215,6 +221,7 @@ render(struct app *a, struct req *r, struct page *p, const char *name,
 	tm_str(root, "lang_other", lang_codes[r->lang == LANG_FI ? LANG_EN :
 	    LANG_FI]);
 	notice_links(root, &live, r->lang, p->number, latest);
+	authority_fill(authority, r->lang, tm_map(root, "authority"));
 	if (fingerprint[0] != '\0')
 		tm_str(tm_map(root, "key"), "fingerprint", fingerprint);
 	tmpl_render(t, root, &p->body);
@@ -355,8 +362,15 @@ page_print_css(struct app *a, struct req *r)
 static int
 notice_init(struct app *a)
 {
+	char err[1024];
+
 	key_dir = a->conf.key_dir;
 	fmt_init();
+	if ((authority = authority_load_conf(&a->conf, err, sizeof(err))) ==
+	    NULL) {
+		LOG_ERR("%s", err);
+		return -1;
+	}
 	if (notice_prepare(a->db) != 0)
 		return -1;
 	if (sqlite3_prepare_v3(a->db, "PRAGMA data_version", -1,
@@ -374,6 +388,8 @@ notice_fini(struct app *a)
 	cache_clear();
 	sqlite3_finalize(data_version);
 	notice_finalize();
+	authority_free(authority);
+	authority = NULL;
 }
 
 static const struct route routes[] = {

@@ -10,7 +10,7 @@
  * intranet's write paths (customer, auth).
  *
  * Writes are short transactions serialised by a lock file beside the
- * database (request_prepare), so the workers queue in the kernel instead of
+ * database (dsr_prepare), so the workers queue in the kernel instead of
  * sleeping in SQLite's busy handler (PERF.md: one writer).
  */
 #include <sys/stat.h>
@@ -27,7 +27,8 @@
 #include "log.h"
 #include "mail.h"
 #include "qr.h"
-#include "request.h"
+#include "dsr.h"
+#include "view_dsr.h"
 #include "ticket.h"
 
 #define TICKET_PREFIX	"/request/ticket/"
@@ -122,17 +123,17 @@ controller_model(struct app *a, struct tmpl_map *root)
  * the fields; a form token (fresh, or the one sent when it is still good).
  */
 static struct tmpl_model *
-form_model(struct app *a, struct req *r, const struct request_form *f,
+form_model(struct app *a, struct req *r, const struct dsr_form *f,
     const char *token)
 {
 	struct tmpl_model *m = tm_new();
 	struct tmpl_map *root = tm_root(m);
 	struct tmpl_list *fields = tm_list(root, "fields"),
 	    *types = tm_list(root, "types"), *summary = tm_list(root, "errors");
-	char key[64], tok[REQUEST_FORM_TOKEN_MAX], href[64];
+	char key[64], tok[DSR_FORM_TOKEN_MAX], href[64];
 
 	if (token == NULL || token[0] == '\0') {
-		request_form_token(time(NULL), tok);
+		dsr_form_token(time(NULL), tok);
 		token = tok;
 	}
 	tm_str(root, "form_token", token);
@@ -166,7 +167,7 @@ form_model(struct app *a, struct req *r, const struct request_form *f,
 	}
 	for (int i = 0; i < RF__MAX; i++) {
 		struct tmpl_map *fm = tm_list_map(fields);
-		const char *n = rfield_names[i];
+		const char *n = dsr_fields[i].name;
 
 		tm_str(fm, "name", n);
 		snprintf(href, sizeof(href), "f-%s", n);
@@ -178,7 +179,7 @@ form_model(struct app *a, struct req *r, const struct request_form *f,
 		snprintf(href, sizeof(href), "f-%s-hint", n);
 		tm_str(fm, "hint_id", href);
 		tm_str(fm, "value", f != NULL && f->v[i] ? f->v[i] : "");
-		tm_int(fm, "maxlength", rfield_max[i]);
+		tm_int(fm, "maxlength", dsr_fields[i].max);
 		tm_str(fm, "autocomplete", autocomplete[i]);
 		tm_bool(fm, "is_textarea", i == RF_TEXT || i == RF_ADDRESS);
 		tm_bool(fm, "is_input", i != RF_TEXT && i != RF_ADDRESS);
@@ -220,8 +221,8 @@ refuse(struct app *a, struct req *r)
 
 /* Mail after a stored request: the requester's confirmation and the contact's notice. */
 static void
-send_mail(struct app *a, struct req *r, const struct request_form *f,
-    const struct request_stored *s)
+send_mail(struct app *a, struct req *r, const struct dsr_form *f,
+    const struct dsr_stored *s)
 {
 	const char *from = a->conf.mail_from ? a->conf.mail_from :
 	    a->conf.controller_email;
@@ -275,7 +276,7 @@ send_mail(struct app *a, struct req *r, const struct request_form *f,
 	}
 	if (failed) {
 		LOG_ERR("confirmation of %s failed; the ticket stands", s->number);
-		if (request_mail_failed(a->db, s->number) != 0)
+		if (dsr_mail_failed(a->db, s->number) != 0)
 			LOG_ERR("cannot record the failed mail of %s", s->number);
 	}
 	buf_free(&subj);
@@ -286,25 +287,25 @@ send_mail(struct app *a, struct req *r, const struct request_form *f,
 static void
 page_form(struct app *a, struct req *r)
 {
-	struct request_form f;
-	struct request_stored s;
-	char form_id[REQUEST_FORM_ID_HEX], to[128];
+	struct dsr_form f;
+	struct dsr_stored s;
+	char form_id[DSR_FORM_ID_HEX], to[128];
 	const struct ticket_keys *k;
-	enum request_token tok;
-	enum request_result res;
+	enum dsr_token tok;
+	enum dsr_result res;
 	int bad;
 
 	if (r->method != METHOD_POST) {
 		page(a, r, 200, "request.xhtml", form_model(a, r, NULL, NULL));
 		return;
 	}
-	bad = request_from_form(&r->form, &f);
-	tok = request_token_check(f.token, time(NULL), a->conf.form_lifetime,
+	bad = dsr_from_form(&r->form, &f);
+	tok = dsr_token_check(f.token, time(NULL), a->conf.form_lifetime,
 	    form_id);
 	if (tok != RTOK_OK) {
 		/* the values stay; a fresh token; errors shown too */
 		page(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
-		request_form_free(&f);
+		dsr_form_free(&f);
 		return;
 	}
 	if (bad > 0) {
@@ -312,7 +313,7 @@ page_form(struct app *a, struct req *r)
 
 		tm_bool(tm_root(m), "failed", 1);
 		page(a, r, 400, "request.xhtml", m);
-		request_form_free(&f);
+		dsr_form_free(&f);
 		return;
 	}
 	/*
@@ -320,7 +321,7 @@ page_form(struct app *a, struct req *r)
 	 * refusal for both, whatever else was wrong with its form.
 	 */
 	if (f.honeypot) {
-		request_form_free(&f);
+		dsr_form_free(&f);
 		refuse(a, r);
 		return;
 	}
@@ -329,26 +330,26 @@ page_form(struct app *a, struct req *r)
 
 		tm_bool(tm_root(m), "store_failed", 1);
 		page(a, r, 500, "request.xhtml", m);
-		request_form_free(&f);
+		dsr_form_free(&f);
 		return;
 	}
 	/* to the writer (group commit), or stored here when there is none */
 	res = RQ_NO_WRITER;
 	if (writer_path[0] != '\0')
-		res = request_submit(writer_path, &f, form_id, r->remote_addr,
+		res = dsr_submit(writer_path, &f, form_id, r->remote_addr,
 		    r->lang, a->conf.sendmail != NULL, &s);
 	if (res == RQ_NO_WRITER)
-		res = request_store(a->db, k, &f, form_id, r->remote_addr,
+		res = dsr_store(a->db, k, &f, form_id, r->remote_addr,
 		    a->conf.rate_limit, r->lang, a->conf.sendmail != NULL, &s);
 	switch (res) {
 	case RQ_STORED:
 		break;
 	case RQ_USED:
 		page(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
-		request_form_free(&f);
+		dsr_form_free(&f);
 		return;
 	case RQ_REFUSED:
-		request_form_free(&f);
+		dsr_form_free(&f);
 		refuse(a, r);
 		return;
 	case RQ_ERROR:
@@ -358,13 +359,13 @@ page_form(struct app *a, struct req *r)
 
 		tm_bool(tm_root(m), "store_failed", 1);
 		page(a, r, 500, "request.xhtml", m);
-		request_form_free(&f);
+		dsr_form_free(&f);
 		return;
 	}
 	}
 	if (a->conf.sendmail != NULL)
 		send_mail(a, r, &f, &s);
-	request_form_free(&f);
+	dsr_form_free(&f);
 	snprintf(to, sizeof(to), TICKET_PREFIX "%s", s.token);
 	redirect(r, to);
 }
@@ -373,13 +374,13 @@ page_form(struct app *a, struct req *r)
 static void
 page_ticket(struct app *a, struct req *r)
 {
-	struct request rq;
+	struct dsr rq;
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	char *svg;
 	int rc;
 
-	if ((rc = request_by_token(a->db, r->path + strlen(TICKET_PREFIX),
+	if ((rc = dsr_by_token(a->db, r->path + strlen(TICKET_PREFIX),
 	    &rq)) != 0) {
 		app_error(a, r, rc > 0 ? 404 : 500);
 		return;
@@ -388,7 +389,7 @@ page_ticket(struct app *a, struct req *r)
 		r->lang = rq.lang;
 	m = tm_new();
 	root = tm_root(m);
-	request_to_model(&rq, r->lang, a->msgs, tm_map(root, "t"));
+	dsr_to_model(&rq, r->lang, a->msgs, tm_map(root, "t"));
 	controller_model(a, root);
 	tm_bool(root, "has_email", rq.v[RF_EMAIL][0] != '\0');
 	tm_bool(root, "mail_sent", strcmp(rq.mail_state, "sent") == 0);
@@ -396,17 +397,25 @@ page_ticket(struct app *a, struct req *r)
 	tm_bool(root, "mail_none", rq.v[RF_EMAIL][0] != '\0' &&
 	    strcmp(rq.mail_state, "none") == 0);
 	tm_str(root, "print_css_href", "/static/request.css");
+	{
+		/* printed, the page must say where to check it in full */
+		struct buf url = BUF_INIT;
+
+		buf_addf(&url, "%s/request/verify", a->conf.base_url);
+		tm_str(root, "verify_url", url.data);
+		buf_free(&url);
+	}
 	if ((svg = qr_svg(rq.code, i18n_msg(a->msgs, r->lang,
 	    "ticket.qr_title"))) == NULL) {
 		LOG_ERR("no QR code for %s", rq.number);
-		request_free(&rq);
+		dsr_free(&rq);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
 	}
 	tm_html(root, "qr", svg);
 	free(svg);
-	request_free(&rq);
+	dsr_free(&rq);
 	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
 	page(a, r, 200, "request-ticket.xhtml", m);
 }
@@ -509,7 +518,7 @@ page_confirm(struct app *a, struct req *r)
 	struct tmpl_map *root;
 	int rc;
 
-	rc = request_confirm(a->db, token, r->method == METHOD_POST, number);
+	rc = dsr_confirm(a->db, token, r->method == METHOD_POST, number);
 	if (rc == 1 || rc < 0) {
 		app_error(a, r, rc == 1 ? 404 : 500);
 		return;
@@ -544,7 +553,7 @@ request_service(struct app *a)
 		for (;;)
 			pause();
 	}
-	return request_writer(a->db, writer_path, writer_keys, a,
+	return dsr_writer(a->db, writer_path, writer_keys, a,
 	    a->conf.rate_limit);
 }
 
@@ -555,11 +564,11 @@ request_init(struct app *a)
 	int rc;
 
 	fmt_init();
-	if (request_writer_path(a->conf.db_path, writer_path,
+	if (dsr_writer_path(a->conf.db_path, writer_path,
 	    sizeof(writer_path)) != 0)
 		writer_path[0] = '\0';
 	buf_addf(&lock, "%s.request-lock", a->conf.db_path);
-	rc = request_prepare(a->db, lock.data);
+	rc = dsr_prepare(a->db, lock.data);
 	buf_free(&lock);
 	if (rc != 0)
 		return -1;
@@ -574,7 +583,7 @@ request_fini(struct app *a)
 	if (keys != NULL)
 		ticket_keys_free(keys);
 	keys = NULL;
-	request_finalize();
+	dsr_finalize();
 }
 
 static const struct route routes[] = {

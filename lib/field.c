@@ -18,7 +18,7 @@ val_int(const char *in, long long min, long long max, long long *out)
 	if (in == NULL || *in == '\0')
 		return "val.number";
 	if (*p == '-') {
-		if (min >= 0)
+		if (min >= 0 || p[1] == '0')	/* no "-0" */
 			return "val.number";
 		p++;
 	}

@@ -14,12 +14,22 @@ server_port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# server_config: write $STATE/rekisteri.conf unless it exists.
+# server_config: write $STATE/rekisteri.conf unless it exists. Its base_url
+# follows PORT on every start: the intranet refuses a sign-in whose Origin is
+# not base_url, and mail links use it. A base_url that is not this machine's
+# loopback address was set by hand and is left alone.
 server_config() {
 	mkdir -p "$STATE/run" "$STATE/log" "$STATE/apache"
 	mkdir -p -m 0700 "$STATE/keys"
 	chmod 0755 "$STATE" "$STATE/run"
-	[ -f "$STATE/rekisteri.conf" ] && return 0
+	if [ -f "$STATE/rekisteri.conf" ]; then
+		sed -i -E "s#^base_url = http://(127\.0\.0\.1|localhost):[0-9]+\$#base_url = http://127.0.0.1:$PORT#" \
+		    "$STATE/rekisteri.conf" || return 1
+		grep -q "^base_url = http://127.0.0.1:$PORT\$" "$STATE/rekisteri.conf" ||
+		    echo "server: $STATE/rekisteri.conf keeps its own base_url;" \
+		        "sign-in works only from that address" >&2
+		return 0
+	fi
 	sed -e "s|^path = .*|path = $STATE/rekisteri.db|" \
 	    -e "s|^base_url = .*|base_url = http://127.0.0.1:$PORT|" \
 	    -e "s|^templates = .*|templates = $ROOT/templates|" \

@@ -2,10 +2,11 @@
 # run-all.sh — run unit test binaries, then HTTP test binaries against a real
 # Apache, and end with one summary line "N passed, N failed".
 #
-# Usage: tests/run-all.sh UNIT_BIN... -- HTTP_BIN...
+# Usage: tests/run-all.sh UNIT_BIN... [SHELL_TEST...] -- HTTP_BIN...
 # Each binary is a cmocka runner; its "[  PASSED  ] N test(s)." and
 # "[  FAILED  ] N test(s)" lines are counted. A binary that dies without
-# printing them counts as one failure.
+# printing them counts as one failure. Shell tests before "--"
+# (tests/sh/test_*.sh) start servers of their own and print the same lines.
 set -u
 BUILD=${BUILD:-build}
 outdir=$BUILD/test-output

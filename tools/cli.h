@@ -3,6 +3,7 @@
 #define REKISTERI_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <sqlite3.h>
 
@@ -34,11 +35,37 @@ extern const struct auth_actor cli_actor;
 void	 audit_cli(sqlite3 *, const char *action, const char *type,
 	    const char *id, const char *summary);
 
+struct authority;
+/*
+ * tools/notice.c: warn on standard error where the newest published notice
+ * or the draft gives the supervisory authority a former address; a note on
+ * standard output when there is no database to look in. Never fails.
+ */
+void	 check_stored_notice(const struct cli *, const struct authority *);
+
 /* tools/demo.c: n invented, clearly marked customers with orders. 0 or -1. */
 int	 demo_customers(sqlite3 *, long n);
 
+/*
+ * tools/usage.c: what the commands take and do, one row per subcommand.
+ * usage_known: cmd (and sub, unless NULL) has a row. usage_synopsis: the
+ * "usage:" lines of cmd's sub, or of all its rows when sub is NULL or not
+ * one of them. usage_subcommands: lead, "a | b | c" and a newline, or
+ * nothing for a command without subcommands.
+ * usage_help: the synopsis, summary, each row's line and one line per
+ * option. usage_wants_help: argv (argv[0] the command) asks for --help or
+ * -h, not as the value of an option.
+ */
+int	 usage_known(const char *cmd, const char *sub);
+void	 usage_synopsis(FILE *, const char *cmd, const char *sub);
+void	 usage_subcommands(FILE *, const char *lead, const char *cmd);
+void	 usage_help(FILE *, const char *cmd, const char *summary,
+	    const char *sub);
+int	 usage_wants_help(int argc, char **argv);
+
 /* The commands: argv[0] is the command's name. An EXIT_ code. */
 int	 cmd_customer(struct cli *, int, char **);	/* tools/customer.c */
+int	 cmd_notice(struct cli *, int, char **);	/* tools/notice.c */
 int	 cmd_keygen(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_key(struct cli *, int, char **);		/* tools/ticket.c */
 int	 cmd_ticket(struct cli *, int, char **);	/* tools/ticket.c */

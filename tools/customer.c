@@ -209,7 +209,8 @@ export_cmd(struct cli *c, int argc, char **argv)
 			q = argv[++i];
 		else if (strcmp(argv[i], "--postal") == 0 && i + 1 < argc)
 			postal = argv[++i];
-		else if (file == NULL)
+		else if (file == NULL && (argv[i][0] != '-' ||
+		    strcmp(argv[i], "-") == 0))
 			file = argv[i];
 		else
 			return EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <limits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -22,66 +23,47 @@
 #include <termios.h>
 
 #include "audit.h"
+#include "authority.h"
 #include "auth.h"
 #include "buf.h"
 #include "customer.h"
 #include "log.h"
 #include "fmt.h"
-#include "notice.h"
-#include "notice_edit.h"
 #include "tmpl.h"
 
 #include "cli.h"
 
 struct command {
 	const char	*name;
-	const char	*args;
-	const char	*help;
+	const char	*help;	/* what it is for; its usage is in usage.c */
 	int		(*fn)(struct cli *, int, char **);
 };
 
 static int cmd_init(struct cli *, int, char **);
 static int cmd_check(struct cli *, int, char **);
 static int cmd_help(struct cli *, int, char **);
-static int cmd_notice(struct cli *, int, char **);
 static int cmd_user(struct cli *, int, char **);
 static int cmd_audit(struct cli *, int, char **);
 
 static const struct command commands[] = {
-	{ "init", "", "create the database or bring it up to date "
-	    "(runs the migrations in sql/)", cmd_init },
-	{ "check", "", "load the config, messages and every template; "
-	    "report the first problem with file and line", cmd_check },
-	{ "notice", "import FILE [--lang fi|en] | publish | discard | list | "
-	    "export DIR [--prefix /PATH]",
-	    "the privacy notice: import a text into the draft, publish the "
-	    "draft, drop it, list versions, write them as static files",
-	    cmd_notice },
-	{ "user", "add NAME --role admin|handler|auditor [--nda YYYY-MM-DD] "
-	    "[--name TEXT] [--password-stdin | --generate] | passwd NAME "
-	    "[--password-stdin | --generate] | disable NAME | enable NAME | "
-	    "nda NAME YYYY-MM-DD | list",
-	    "staff accounts: add, set a password, disable, enable, record the "
-	    "NDA date, list", cmd_user },
-	{ "customer", "demo N | import FILE | import-updates FILE "
-	    "[--apply | --apply-valid] [--encoding auto|utf-8|iso-8859-1] "
-	    "[--source NAME] | export FILE [--q WORDS] [--postal PREFIX]",
-	    "customers: invented demo records; CSV import of new records or of "
-	    "name and address updates (a dry run unless --apply); CSV export "
-	    "(docs/csv.md)", cmd_customer },
-	{ "keygen", "", "make the register's first ticket-signing key (refused "
-	    "when there is one)", cmd_keygen },
-	{ "key", "rotate | show [ID] | list",
-	    "ticket-signing keys: make a new current key (older public keys "
-	    "are kept), show the current one (or ID) as PEM with its "
-	    "fingerprint, list them all", cmd_key },
-	{ "ticket", "verify CODE|-",
-	    "check a ticket code (- reads it from standard input): valid with "
-	    "its number, time and types, or invalid (exit 1)", cmd_ticket },
-	{ "audit", "verify",
-	    "check the audit log's hash chain; names the first row that was "
-	    "edited, inserted or deleted", cmd_audit },
-	{ "help", "", "show this help", cmd_help },
+	{ "init", "create the database or bring it up to date", cmd_init },
+	{ "check", "check the config, messages, templates and dated facts",
+	    cmd_check },
+	{ "notice", "the privacy notice: import a text into the draft, "
+	    "publish the draft, drop it, list versions, write them as static "
+	    "files", cmd_notice },
+	{ "user", "staff accounts: add, set a password, disable, enable, "
+	    "record the NDA date, list", cmd_user },
+	{ "customer", "customers: invented demo records; CSV import of new "
+	    "records or of name and address updates (a dry run unless "
+	    "--apply); CSV export (docs/csv.md)", cmd_customer },
+	{ "keygen", "make the register's first ticket-signing key",
+	    cmd_keygen },
+	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },
+	{ "ticket", "check a ticket code offline", cmd_ticket },
+	{ "audit", "check the audit log's hash chain", cmd_audit },
+	{ "help", "show this help, or a command's usage and options",
+	    cmd_help },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -89,12 +71,14 @@ static const struct command commands[] = {
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: rekisteri [-c CONFIG] COMMAND [ARGS...]\n\n"
-	    "The config file is CONFIG, else $REKISTERI_CONF, else "
-	    "/etc/rekisteri.conf.\n\nCommands:\n");
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %s\n  %-8s %s\n", commands[i].name,
-		    commands[i].help, "", commands[i].args);
+	fprintf(f, "usage: rekisteri [-c CONFIG] COMMAND [ARGS...]\n"
+	    "       rekisteri COMMAND --help | rekisteri help COMMAND "
+	    "[SUBCOMMAND]\n\nThe config file is CONFIG, else $REKISTERI_CONF, "
+	    "else /etc/rekisteri.conf.\n\nCommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+		usage_subcommands(f, "            ", commands[i].name);
+	}
 	fprintf(f, "\nExit status: 0 ok, 1 failure, 2 usage. "
 	    "See rekisteri(1).\n");
 }
@@ -169,16 +153,53 @@ cmd_init(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Today in Helsinki as YYYY-MM-DD, or the --today given (a real date); 0 or -1. */
+static int
+today_iso(const char *given, char today[11])
+{
+	struct tm tm;
+	time_t now;
+
+	if (given != NULL) {
+		if (fmt_parse_date(given, &tm) != 0)
+			return -1;
+		memcpy(today, given, 11);
+		return 0;
+	}
+	fmt_init();
+	now = time(NULL);
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(today, 11, "%Y-%m-%d", &tm) != 10)
+		return -1;
+	return 0;
+}
+
+/*
+ * rekisteri check [--today YYYY-MM-DD]: the config, messages, templates and
+ * the supervisory authority's details must load (exit 1 naming file and
+ * line otherwise). Warnings, which leave the exit status 0: details last
+ * checked more than a year ago, and a stored notice that gives the
+ * authority a former address (GDPR Art. 13(2)(d), 77).
+ */
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
-	char err[1024];
+	char err[1024], today[11], due[11];
+	const char *given = NULL;
+	struct authority *auth;
 	struct i18n *msgs;
 	struct tmpl_set *t;
 
-	(void)argv;
-	if (argc != 1)
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
+			given = argv[++i];
+		else
+			return EXIT_USAGE;
+	}
+	if (today_iso(given, today) != 0) {
+		fprintf(stderr, "rekisteri: --today is a date, YYYY-MM-DD\n");
 		return EXIT_USAGE;
+	}
 	if (load_conf(c) != 0)
 		return EXIT_FAIL;
 	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL) {
@@ -190,10 +211,26 @@ cmd_check(struct cli *c, int argc, char **argv)
 		i18n_free(msgs);
 		return EXIT_FAIL;
 	}
-	printf("%s: configuration, messages and templates are valid\n",
-	    c->conf.file);
 	tmpl_free(t);
 	i18n_free(msgs);
+	if ((auth = authority_load_conf(&c->conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("%s: configuration, messages and templates are valid\n",
+	    c->conf.file);
+	authority_due(auth, due);
+	printf("%s/%s: the supervisory authority's details, checked %s "
+	    "against %s; next check due %s\n", c->conf.data, AUTHORITY_FILE,
+	    auth->checked, auth->source, due);
+	if (strcmp(today, due) > 0)
+		fprintf(stderr, "rekisteri: warning: the supervisory authority's "
+		    "details in %s/%s were last checked on %s, more than a year "
+		    "before %s: check them against %s and set checked=\"%s\" "
+		    "(docs/facts.md)\n", c->conf.data, AUTHORITY_FILE,
+		    auth->checked, today, auth->source, today);
+	check_stored_notice(c, auth);
+	authority_free(auth);
 	return EXIT_OK;
 }
 
@@ -237,366 +274,6 @@ slurp(const char *path, size_t max, size_t *len)
 	if (b.data == NULL)
 		buf_adds(&b, "");
 	return buf_take(&b);
-}
-
-static int
-notice_import_cmd(struct cli *c, int argc, char **argv)
-{
-	struct notice_doc doc;
-	struct buf report = BUF_INIT;
-	const char *file = NULL;
-	char err[1024], *text;
-	size_t len = 0;
-	sqlite3 *db;
-	int lang = LANG_FI, rc = EXIT_FAIL;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
-			if ((lang = lang_parse(argv[++i])) < 0) {
-				fprintf(stderr, "rekisteri: --lang is fi or en\n");
-				return EXIT_USAGE;
-			}
-		} else if (file == NULL && (argv[i][0] != '-' ||
-		    strcmp(argv[i], "-") == 0))
-			file = argv[i];
-		else
-			return EXIT_USAGE;
-	}
-	if (file == NULL)
-		return EXIT_USAGE;
-	if ((text = slurp(file, (size_t)4 << 20, &len)) == NULL) {
-		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
-		return EXIT_FAIL;
-	}
-	if (notice_parse(text, len, (enum lang)lang, &doc, &report, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "rekisteri: %s: %s\n", file, err);
-		goto out;
-	}
-	if ((db = open_db(c)) == NULL)
-		goto out;
-	if (notice_import(db, &doc, (enum lang)lang, c->conf.controller_address,
-	    &report, err, sizeof(err)) != 0)
-		fprintf(stderr, "rekisteri: import failed, nothing changed: %s\n",
-		    err);
-	else {
-		audit_cli(db, "notice.import", "notice", "draft", lang_codes[lang]);
-		printf("%s: imported into the draft as %s: \"%s\", drawn up %s, "
-		    "%zu sections\n", file, lang_codes[lang], doc.title,
-		    doc.drawn_up, doc.n);
-		printf("controller: %s%s%s%s%s\n", doc.controller_name,
-		    *doc.controller_phone ? ", " : "", doc.controller_phone,
-		    *doc.controller_email ? ", " : "", doc.controller_email);
-		for (size_t i = 0; i < doc.n; i++)
-			printf("  %2zu. %s  (#%s)\n", i + 1, doc.s[i].title,
-			    doc.s[i].anchor);
-		if (report.len > 0)
-			printf("Notes:\n%s", report.data);
-		rc = EXIT_OK;
-	}
-	db_close(db);
-	notice_doc_free(&doc);
-out:
-	buf_free(&report);
-	free(text);
-	return rc;
-}
-
-static int
-write_file(const char *dir, const char *name, const char *data, size_t len)
-{
-	char path[4096];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL) {
-		fprintf(stderr, "rekisteri: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	ok = fwrite(data, 1, len, f) == len;
-	if (fclose(f) != 0 || !ok) {
-		fprintf(stderr, "rekisteri: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* Render template name for lang with model m into DIR/file. */
-static int
-export_page(const struct tmpl_set *set, const char *name, enum lang lang,
-    struct tmpl_model *m, const char *dir, const char *file)
-{
-	const struct tmpl *t = tmpl_get(set, name, lang);
-	struct tmpl_map *root = tm_root(m);
-	struct buf out = BUF_INIT;
-	int rc;
-
-	tm_str(root, "lang", lang_codes[lang]);
-	tm_str(root, "lang_other", lang_codes[lang == LANG_FI ? LANG_EN : LANG_FI]);
-	tmpl_render(t, root, &out);
-	rc = write_file(dir, file, out.data, out.len);
-	buf_free(&out);
-	return rc;
-}
-
-static const char export_apache[] =
-    "# Serve the exported privacy notice at %1$s/ (rekisteri notice export).\n"
-    "# Include this in the virtual host; mod_alias and mod_headers needed.\n"
-    "Alias %1$s/ \"%2$s/\"\n"
-    "RedirectMatch 302 ^%1$s/?$ %1$s/notice.fi.html\n"
-    "<Directory \"%2$s\">\n"
-    "\tRequire all granted\n"
-    "\tOptions None\n"
-    "\tAddType \"text/html; charset=utf-8\" .html\n"
-    "\tAddType \"text/css; charset=utf-8\" .css\n"
-    "\tAddType application/json .json\n"
-    "\tHeader always set X-Content-Type-Options \"nosniff\"\n"
-    "\tHeader always set Referrer-Policy \"same-origin\"\n"
-    "\tHeader always set Content-Security-Policy \"default-src 'none'; "
-    "style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri "
-    "'none'; frame-ancestors 'none'\"\n"
-    "\t<FilesMatch \"\\.json$\">\n"
-    "\t\tHeader set Access-Control-Allow-Origin \"*\"\n"
-    "\t</FilesMatch>\n"
-    "</Directory>\n";
-
-static const char export_nginx[] =
-    "# Serve the exported privacy notice at %1$s/ (rekisteri notice export).\n"
-    "# Include this in the server block.\n"
-    "location = %1$s/ { return 302 %1$s/notice.fi.html; }\n"
-    "location %1$s/ {\n"
-    "\talias %2$s/;\n"
-    "\ttypes {\n"
-    "\t\ttext/html html;\n"
-    "\t\ttext/css css;\n"
-    "\t\tapplication/json json;\n"
-    "\t}\n"
-    "\tcharset utf-8;\n"
-    "\tcharset_types text/html text/css;\n"
-    "\tadd_header X-Content-Type-Options \"nosniff\" always;\n"
-    "\tadd_header Referrer-Policy \"same-origin\" always;\n"
-    "\tadd_header Content-Security-Policy \"default-src 'none'; style-src "
-    "'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; "
-    "frame-ancestors 'none'\" always;\n"
-    "}\n";
-
-/*
- * rekisteri notice export DIR [--prefix /PATH]: every published version in
- * both languages as static files whose links point at each other under
- * PATH (default /notice-static), plus web-server snippets to serve them.
- */
-static int
-notice_export_cmd(struct cli *c, int argc, char **argv)
-{
-	const struct notice_urls u = { 1, NULL };
-	struct notice_urls urls = u;
-	const char *dir = NULL, *prefix = "/notice-static";
-	struct i18n *msgs = NULL;
-	struct tmpl_set *set = NULL;
-	struct buf b = BUF_INIT;
-	char err[1024], name[128], absdir[4096];
-	sqlite3 *db = NULL;
-	int latest, rc = EXIT_FAIL, files = 0;
-
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--prefix") == 0 && i + 1 < argc)
-			prefix = argv[++i];
-		else if (dir == NULL && argv[i][0] != '-')
-			dir = argv[i];
-		else
-			return EXIT_USAGE;
-	}
-	if (dir == NULL || prefix[0] != '/' || strpbrk(prefix, " \"'<>?#\\") ||
-	    prefix[strlen(prefix) - 1] == '/')
-		return EXIT_USAGE;
-	urls.prefix = prefix;
-	if (load_conf(c) != 0)
-		return EXIT_FAIL;
-	fmt_init();
-	if ((msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL ||
-	    (set = tmpl_load(c->conf.templates, msgs, err, sizeof(err))) == NULL ||
-	    (db = db_open(c->conf.db_path, DB_READONLY, err, sizeof(err))) ==
-	    NULL) {
-		fprintf(stderr, "rekisteri: %s\n", err);
-		goto out;
-	}
-	if (notice_prepare(db) != 0 || (latest = notice_latest()) < 0) {
-		fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
-		goto out;
-	}
-	if (latest == 0) {
-		fprintf(stderr, "rekisteri: no version is published yet\n");
-		goto out;
-	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "rekisteri: %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
-	if (realpath(dir, absdir) == NULL) {
-		fprintf(stderr, "rekisteri: %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
-	for (int l = 0; l < LANG__MAX; l++) {
-		struct tmpl_model *m;
-
-		for (int n = 1; n <= latest; n++) {
-			int copies = n == latest ? 2 : 1;	/* the newest twice */
-
-			for (int as_latest = 0; as_latest < copies; as_latest++) {
-				m = tm_new();
-				if (notice_fill(n, (enum lang)l, tm_root(m)) != 0) {
-					tm_free(m);
-					fprintf(stderr, "rekisteri: version %d is "
-					    "unreadable\n", n);
-					goto out;
-				}
-				notice_links(tm_root(m), &urls, (enum lang)l, n, latest);
-				if (as_latest)
-					snprintf(name, sizeof(name), "notice.%s.html",
-					    lang_codes[l]);
-				else
-					snprintf(name, sizeof(name), "notice-v%d.%s.html",
-					    n, lang_codes[l]);
-				if (export_page(set, "notice.xhtml", (enum lang)l, m,
-				    absdir, name) != 0) {
-					tm_free(m);
-					goto out;
-				}
-				tm_free(m);
-				files++;
-			}
-			buf_reset(&b);
-			if (notice_print_css(n, (enum lang)l, i18n_msg(msgs,
-			    (enum lang)l, "notice.page_of"), &b) != 0)
-				goto out;
-			snprintf(name, sizeof(name), "print-v%d.%s.css", n,
-			    lang_codes[l]);
-			if (write_file(absdir, name, b.data, b.len) != 0)
-				goto out;
-			files++;
-		}
-		m = tm_new();
-		notice_fill_versions(&urls, (enum lang)l, tm_root(m));
-		notice_links(tm_root(m), &urls, (enum lang)l, 0, latest);
-		snprintf(name, sizeof(name), "versions.%s.html", lang_codes[l]);
-		if (export_page(set, "notice-versions.xhtml", (enum lang)l, m,
-		    absdir, name) != 0) {
-			tm_free(m);
-			goto out;
-		}
-		tm_free(m);
-		files++;
-	}
-	for (int n = 1; n <= latest; n++) {
-		buf_reset(&b);
-		if (notice_json(n, &b) != 0)
-			goto out;
-		buf_addc(&b, '\n');
-		snprintf(name, sizeof(name), "notice-v%d.json", n);
-		if (write_file(absdir, name, b.data, b.len) != 0 ||
-		    (n == latest && write_file(absdir, "notice.json", b.data,
-		    b.len) != 0))
-			goto out;
-		files += 1 + (n == latest);
-	}
-	buf_reset(&b);
-	buf_addf(&b, export_apache, prefix, absdir);
-	if (write_file(absdir, "apache.conf", b.data, b.len) != 0)
-		goto out;
-	buf_reset(&b);
-	buf_addf(&b, export_nginx, prefix, absdir);
-	if (write_file(absdir, "nginx.conf", b.data, b.len) != 0)
-		goto out;
-	printf("%s: %d files for %d version%s; serve them at %s/ with %s/apache.conf "
-	    "or %s/nginx.conf\n", absdir, files, latest, latest == 1 ? "" : "s",
-	    prefix, absdir, absdir);
-	printf("The pages use /static/rekisteri.css and link to /request, as "
-	    "the live site does.\n");
-	rc = EXIT_OK;
-out:
-	buf_free(&b);
-	if (db != NULL) {
-		notice_finalize();
-		db_close(db);
-	}
-	tmpl_free(set);
-	i18n_free(msgs);
-	return rc;
-}
-
-static int
-cmd_notice(struct cli *c, int argc, char **argv)
-{
-	char err[1024];
-	sqlite3 *db;
-	int number, rc = EXIT_FAIL;
-
-	if (argc < 2)
-		return EXIT_USAGE;
-	if (strcmp(argv[1], "import") == 0)
-		return notice_import_cmd(c, argc - 1, argv + 1);
-	if (strcmp(argv[1], "export") == 0)
-		return notice_export_cmd(c, argc - 1, argv + 1);
-	if (argc != 2)
-		return EXIT_USAGE;
-	if (strcmp(argv[1], "publish") == 0) {
-		if ((db = open_db(c)) == NULL)
-			return EXIT_FAIL;
-		if (notice_publish(db, &number, err, sizeof(err)) != 0)
-			fprintf(stderr, "rekisteri: not published: %s\n", err);
-		else {
-			char v[16];
-
-			snprintf(v, sizeof(v), "%d", number);
-			audit_cli(db, "notice.publish", "notice", v, "");
-			printf("published the draft as version %d\n", number);
-			rc = EXIT_OK;
-		}
-		db_close(db);
-		return rc;
-	}
-	if (strcmp(argv[1], "discard") == 0) {
-		if ((db = open_db(c)) == NULL)
-			return EXIT_FAIL;
-		if (notice_discard_draft(db, err, sizeof(err)) != 0)
-			fprintf(stderr, "rekisteri: %s\n", err);
-		else {
-			audit_cli(db, "notice.discard", "notice", "draft", "");
-			printf("the draft is gone\n");
-			rc = EXIT_OK;
-		}
-		db_close(db);
-		return rc;
-	}
-	if (strcmp(argv[1], "list") == 0) {
-		sqlite3_stmt *st;
-
-		if ((db = open_db(c)) == NULL)
-			return EXIT_FAIL;
-		if (sqlite3_prepare_v2(db, "SELECT coalesce(number, 0), drawn_up,"
-		    " coalesce(published_at, '-') FROM notice_versions"
-		    " ORDER BY number IS NULL, number", -1, &st, NULL) != SQLITE_OK) {
-			fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
-			db_close(db);
-			return EXIT_FAIL;
-		}
-		printf("%-8s %-11s %s\n", "version", "drawn up", "published (UTC)");
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int n = sqlite3_column_int(st, 0);
-
-			if (n == 0)
-				printf("%-8s ", "draft");
-			else
-				printf("%-8d ", n);
-			printf("%-11s %s\n", sqlite3_column_text(st, 1),
-			    sqlite3_column_text(st, 2));
-		}
-		sqlite3_finalize(st);
-		db_close(db);
-		return EXIT_OK;
-	}
-	return EXIT_USAGE;
 }
 
 /* The command line as the actor of an account operation (lib/account.c). */
@@ -889,19 +566,45 @@ cmd_audit(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const struct command *
+command_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* rekisteri help [COMMAND [SUBCOMMAND]]: on standard output, exit 0. */
 static int
 cmd_help(struct cli *c, int argc, char **argv)
 {
+	const struct command *cmd;
+
 	(void)c;
-	(void)argc;
-	(void)argv;
-	usage(stdout);
+	if (argc == 1) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 3)
+		return EXIT_USAGE;
+	if ((cmd = command_find(argv[1])) == NULL) {
+		fprintf(stderr, "rekisteri: unknown command %s\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (argc == 3 && !usage_known(argv[1], argv[2])) {
+		fprintf(stderr, "rekisteri: %s has no subcommand %s\n", argv[1],
+		    argv[2]);
+		return EXIT_USAGE;
+	}
+	usage_help(stdout, cmd->name, cmd->help, argc == 3 ? argv[2] : NULL);
 	return EXIT_OK;
 }
 
 int
 main(int argc, char *argv[])
 {
+	const struct command *cmd;
 	struct cli c;
 	int ch, rc;
 
@@ -936,17 +639,19 @@ main(int argc, char *argv[])
 		return EXIT_FAIL;
 	}
 	xmlInitParser();
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(argv[0], commands[i].name) != 0)
-			continue;
-		rc = commands[i].fn(&c, argc, argv);
-		if (rc == EXIT_USAGE)
-			fprintf(stderr, "usage: rekisteri %s %s\n",
-			    commands[i].name, commands[i].args);
-		conf_free(&c.conf);
-		return rc;
+	if ((cmd = command_find(argv[0])) == NULL) {
+		fprintf(stderr, "rekisteri: unknown command %s\n", argv[0]);
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "rekisteri: unknown command %s\n", argv[0]);
-	usage(stderr);
-	return EXIT_USAGE;
+	/* COMMAND [SUBCOMMAND] --help: its usage and options, nothing else */
+	if (usage_wants_help(argc, argv)) {
+		usage_help(stdout, cmd->name, cmd->help, argc > 1 ? argv[1] : NULL);
+		return EXIT_OK;
+	}
+	rc = cmd->fn(&c, argc, argv);
+	if (rc == EXIT_USAGE)
+		usage_synopsis(stderr, cmd->name, argc > 1 ? argv[1] : NULL);
+	conf_free(&c.conf);
+	return rc;
 }

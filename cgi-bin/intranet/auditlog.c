@@ -42,12 +42,12 @@ page_audit(struct app *a, struct req *r)
 	    " AND (?4 IS NULL OR at >= ?4)"
 	    " AND (?5 IS NULL OR at < date(?5, '+1 day'))"
 	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7";
-	const char *user, *action, *object, *from, *to, *pg;
+	const char *user, *action, *object, *from, *to;
 	struct tmpl_model *m;
 	struct tmpl_map *root, *f;
 	struct tmpl_list *rows;
 	sqlite3_stmt *st = NULL;
-	long pageno = 1;
+	long long pageno = 1;
 	int bad = 0, n = 0;
 	char when[64];
 
@@ -56,14 +56,8 @@ page_audit(struct app *a, struct req *r)
 	object = filter(r, "object", 40, 0, &bad);
 	from = filter(r, "from", 10, 1, &bad);
 	to = filter(r, "to", 10, 1, &bad);
-	if ((pg = kv_get(&r->query, "page")) != NULL) {
-		char *end;
-
-		pageno = strtol(pg, &end, 10);
-		if (!isdigit((unsigned char)pg[0]) || *end != '\0' || pageno < 1 ||
-		    pageno > 100000)
-			bad = 1;
-	}
+	if (ui_page_no(r, &pageno) != 0)
+		bad = 1;
 	if (bad) {
 		app_error(a, r, 400);
 		return;
@@ -131,7 +125,7 @@ page_audit(struct app *a, struct req *r)
 		if (pageno > 1) {
 			struct buf h = BUF_INIT;
 
-			buf_addf(&h, "/intranet/audit?page=%ld%s", pageno - 1,
+			buf_addf(&h, "/intranet/audit?page=%lld%s", pageno - 1,
 			    q.len ? q.data : "");
 			tm_str(root, "prev_href", h.data);
 			buf_free(&h);
@@ -139,7 +133,7 @@ page_audit(struct app *a, struct req *r)
 		if (n > PAGE_ROWS) {
 			struct buf h = BUF_INIT;
 
-			buf_addf(&h, "/intranet/audit?page=%ld%s", pageno + 1,
+			buf_addf(&h, "/intranet/audit?page=%lld%s", pageno + 1,
 			    q.len ? q.data : "");
 			tm_str(root, "next_href", h.data);
 			buf_free(&h);

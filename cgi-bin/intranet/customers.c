@@ -82,19 +82,16 @@ void
 page_customers(struct app *a, struct req *r)
 {
 	const struct ui *cx = r->ctx;
-	const char *pg = kv_get(&r->query, "page");
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	struct csearch cs;
-	long pageno = 1;
-	char *end;
+	long long pageno = 1;
 
 	if (ui_search_params(r, &cs) != 0) {
 		app_error(a, r, 400);
 		return;
 	}
-	if (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
-	    (pageno = strtol(pg, &end, 10)) < 1 || pageno > 100000 || *end != '\0')) {
+	if (ui_page_no(r, &pageno) != 0) {
 		app_error(a, r, 400);
 		return;
 	}
@@ -144,7 +141,7 @@ page_customers(struct app *a, struct req *r)
 		if (pageno > 1) {
 			struct buf h = BUF_INIT;
 
-			buf_addf(&h, "/intranet/customers?%s&page=%ld", b.data,
+			buf_addf(&h, "/intranet/customers?%s&page=%lld", b.data,
 			    pageno - 1);
 			tm_str(root, "prev_href", h.data);
 			buf_free(&h);
@@ -152,7 +149,7 @@ page_customers(struct app *a, struct req *r)
 		{
 			struct buf h = BUF_INIT;
 
-			buf_addf(&h, "/intranet/customers?%s&page=%ld", b.data,
+			buf_addf(&h, "/intranet/customers?%s&page=%lld", b.data,
 			    pageno + 1);
 			tm_str(root, "next_href", h.data);
 			buf_free(&h);

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authority.h"
 #include "buf.h"
 #include "db.h"
 #include "notice.h"
 #include "notice_edit.h"
+#include "validate.h"
 #include "intranet.h"
 
 /* ?edit=fi|en: the language being edited (Finnish unless said). */
@@ -74,11 +76,10 @@ page_notice_section(struct app *a, struct req *r)
 	enum lang el = edit_lang(r);
 	const char *nv = r->method == METHOD_POST ? ui_field(r, "n", 4) :
 	    kv_get(&r->query, "n");
-	char err[256] = "", *end;
-	long n;
+	char err[256] = "";
+	long long n;
 
-	if (nv == NULL || !isdigit((unsigned char)nv[0]) ||
-	    (n = strtol(nv, &end, 10)) < 1 || n > 999 || *end != '\0') {
+	if (val_int(nv, 1, 999, &n) != NULL) {
 		tm_free(m);
 		app_error(a, r, 400);
 		return;
@@ -129,7 +130,7 @@ page_notice_section(struct app *a, struct req *r)
 			ui_page(a, r, 400, "notice-section.xhtml", m);
 			return;
 		}
-		snprintf(obj, sizeof(obj), "%s/%ld", lang_codes[el], n);
+		snprintf(obj, sizeof(obj), "%s/%lld", lang_codes[el], n);
 		if (ui_event(a, r, &cx->me, "notice.section", "notice", 0, obj) != 0 ||
 		    db_commit(a->db) != 0) {
 			buf_free(&warn);
@@ -195,6 +196,8 @@ page_notice_preview(struct app *a, struct req *r)
 	buf_addf(&b, "/intranet/notice?edit=%s", lang_codes[el]);
 	tm_str(root, "preview_back", b.data);
 	buf_free(&b);
+	authority_fill(((const struct ui_conf *)a->data)->authority, el,
+	    tm_map(root, "authority"));
 	ui_page(a, r, 200, "notice.xhtml", m);
 }
 

@@ -1,4 +1,5 @@
 /* import.c — update files from an address service for admins: upload, check what would change, apply. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,12 +209,12 @@ post_import_apply(struct app *a, struct req *r)
 	struct cimport im;
 	sqlite3_stmt *st;
 	long long id;
-	char *end, *data = NULL, charset[16] = "", source[32] = "",
+	char *data = NULL, charset[16] = "", source[32] = "",
 	    summary[160];
 	size_t len = 0;
 	int found = 0;
 
-	if (v == NULL || (id = strtoll(v, &end, 10)) <= 0 || *end != '\0') {
+	if (val_int(v, 1, LLONG_MAX, &id) != NULL) {
 		app_error(a, r, 400);
 		return;
 	}

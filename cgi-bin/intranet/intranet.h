@@ -22,7 +22,8 @@ struct ui {
 
 /* What the process was started with, in app.data. */
 struct ui_conf {
-	unsigned	 totp_roles;	/* roles that must use a second factor */
+	unsigned		 totp_roles;	/* roles that must use a second factor */
+	struct authority	*authority;	/* data/authority.xml, for the notice preview */
 };
 
 /* Route flags (struct route.flags): where a session that is not yet whole may go. */
@@ -56,8 +57,12 @@ void		 ui_page(struct app *, struct req *, int status, const char *name,
 /* One form value, NULL when missing, sent twice or longer than max bytes. */
 const char	*ui_field(struct req *, const char *key, size_t max);
 
-/* ?id= (GET) or the form's id (POST): a positive number, else 0. */
+/* ?id= (GET) or the form's id (POST), sent once: a positive number, else 0. */
 long long	 ui_id(struct req *);
+
+/* ?page=: 1 when absent, else 1..UI_PAGE_MAX sent once; -1 for anything else (answer 400). */
+#define UI_PAGE_MAX	100000
+int		 ui_page_no(struct req *, long long *page);
 
 /*
  * A change failed after its transaction began: roll back and answer

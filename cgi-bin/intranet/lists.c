@@ -260,19 +260,17 @@ void
 page_labels_sheet(struct app *a, struct req *r)
 {
 	const struct ui *cx = r->ctx;
-	const char *purpose, *postal, *pg = kv_get(&r->query, "page");
+	const char *purpose, *postal;
 	struct sheet_fill f = { NULL, NULL, 0, LABELS_PER_SHEET * SHEETS_PER_PAGE,
 	    0 };
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	struct buf q = BUF_INIT, h = BUF_INIT;
-	long pageno = 1;
-	char summary[96], *end;
+	long long pageno = 1;
+	char summary[96];
 
 	if (label_params(r, &purpose, &postal) != 0 || purpose == NULL ||
-	    (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
-	    (pageno = strtol(pg, &end, 10)) < 1 || pageno > 100000 ||
-	    *end != '\0'))) {
+	    ui_page_no(r, &pageno) != 0) {
 		app_error(a, r, 400);
 		return;
 	}
@@ -295,19 +293,19 @@ page_labels_sheet(struct app *a, struct req *r)
 	tm_str(root, "back_href", h.data);
 	if (pageno > 1) {
 		buf_reset(&h);
-		buf_addf(&h, "/intranet/labels/sheet?%s&page=%ld", q.data,
+		buf_addf(&h, "/intranet/labels/sheet?%s&page=%lld", q.data,
 		    pageno - 1);
 		tm_str(root, "prev_href", h.data);
 	}
 	if (f.more) {
 		buf_reset(&h);
-		buf_addf(&h, "/intranet/labels/sheet?%s&page=%ld", q.data,
+		buf_addf(&h, "/intranet/labels/sheet?%s&page=%lld", q.data,
 		    pageno + 1);
 		tm_str(root, "next_href", h.data);
 	}
 	buf_free(&q);
 	buf_free(&h);
-	snprintf(summary, sizeof(summary), "%s, page %ld, %ld labels", purpose,
+	snprintf(summary, sizeof(summary), "%s, page %lld, %ld labels", purpose,
 	    pageno, f.n);
 	if (ui_event(a, r, &cx->me, "labels.print", "customer", 0, summary) != 0) {
 		tm_free(m);

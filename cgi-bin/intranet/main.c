@@ -16,14 +16,15 @@
 
 #include <liboath/oath.h>
 
+#include "authority.h"
 #include "buf.h"
 #include "fmt.h"
 #include "log.h"
 #include "notice.h"
-#include "request.h"
+#include "dsr.h"
 #include "intranet.h"
 
-static struct ui_conf conf = { ROLE_ADMIN };
+static struct ui_conf conf = { ROLE_ADMIN, NULL };
 
 /* Reject cross-site POSTs: an Origin, when sent, must be our own. */
 static int
@@ -234,7 +235,7 @@ intranet_init(struct app *a)
 	a->limits.upload_path = "/intranet/import";
 	a->limits.upload_max = IMPORT_UPLOAD_MAX;
 	a->data = &conf;
-	if (notice_prepare(a->db) != 0 || request_prepare(a->db, NULL) != 0)
+	if (notice_prepare(a->db) != 0 || dsr_prepare(a->db, NULL) != 0)
 		return -1;
 	if (oath_init() != OATH_OK) {
 		LOG_ERR("liboath failed to initialise");
@@ -242,6 +243,12 @@ intranet_init(struct app *a)
 	}
 	if (totp_roles(a) != 0)
 		return -1;
+	/* the notice preview shows the Ombudsman's details as /notice does */
+	if ((conf.authority = authority_load_conf(&a->conf, path,
+	    sizeof(path))) == NULL) {
+		LOG_ERR("%s", path);
+		return -1;
+	}
 	if (a->conf.data != NULL) {
 		snprintf(path, sizeof(path), "%s/common-passwords.txt",
 		    a->conf.data);
@@ -257,8 +264,10 @@ intranet_fini(struct app *a)
 {
 	(void)a;
 	notice_finalize();
-	request_finalize();
+	dsr_finalize();
 	auth_free_common();
+	authority_free(conf.authority);
+	conf.authority = NULL;
 }
 
 int

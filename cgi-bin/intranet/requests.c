@@ -8,7 +8,8 @@
 #include "customer.h"
 #include "db.h"
 #include "log.h"
-#include "request.h"
+#include "dsr.h"
+#include "view_dsr.h"
 #include "ticket.h"
 #include "intranet.h"
 
@@ -45,22 +46,18 @@ void
 page_requests(struct app *a, struct req *r)
 {
 	const struct ui *cx = r->ctx;
-	const char *pg = kv_get(&r->query, "page");
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	struct tmpl_list *l;
-	struct request *rows = NULL;
+	struct dsr *rows = NULL;
 	size_t n = 0;
 	long long total = 0, pageno = 1;
-	char *end;
 
-	if (pg != NULL && (!isdigit((unsigned char)pg[0]) ||
-	    (pageno = strtoll(pg, &end, 10)) < 1 || pageno > 100000 ||
-	    *end != '\0')) {
+	if (ui_page_no(r, &pageno) != 0) {
 		app_error(a, r, 400);
 		return;
 	}
-	if (request_list(a->db, (int)pageno, 50, &rows, &n, &total) != 0) {
+	if (dsr_list(a->db, (int)pageno, 50, &rows, &n, &total) != 0) {
 		app_error(a, r, 500);
 		return;
 	}
@@ -72,12 +69,12 @@ page_requests(struct app *a, struct req *r)
 		struct tmpl_map *e = tm_list_map(l);
 		struct buf h = BUF_INIT;
 
-		request_to_model(&rows[i], r->lang, a->msgs, e);
+		dsr_to_model(&rows[i], r->lang, a->msgs, e);
 		buf_addf(&h, "/intranet/request?id=%lld", rows[i].id);
 		tm_str(e, "href", h.data);
 		buf_free(&h);
 	}
-	request_list_free(rows, n);
+	dsr_list_free(rows, n);
 	tm_int(root, "total", total);
 	tm_bool(root, "none", total == 0);
 	tm_int(root, "page", pageno);
@@ -113,16 +110,16 @@ show_request(struct app *a, struct req *r, long long id, int status,
 {
 	const struct ui *cx = r->ctx;
 	struct tmpl_map *root = tm_root(m);
-	struct request q;
+	struct dsr q;
 	int rc;
 
 	memset(&q, 0, sizeof(q));
-	if ((rc = request_get(a->db, id, &q)) != 0) {
+	if ((rc = dsr_get(a->db, id, &q)) != 0) {
 		tm_free(m);
 		app_error(a, r, rc == 1 ? 404 : 500);
 		return;
 	}
-	request_to_model(&q, r->lang, a->msgs, tm_map(root, "request"));
+	dsr_to_model(&q, r->lang, a->msgs, tm_map(root, "request"));
 	mail_model(a, root);
 	{
 		/*
@@ -150,14 +147,14 @@ show_request(struct app *a, struct req *r, long long id, int status,
 		for (int i = 0; i < RID__MAX; i++) {
 			struct tmpl_map *e = tm_list_map(l);
 
-			tm_str(e, "value", request_idmethod_names[i]);
+			tm_str(e, "value", dsr_idmethod_names[i]);
 			tm_str(e, "label", i18n_msg(a->msgs, r->lang, keys[i]));
 			/* an email code needs mail; a confirmed link is one */
 			tm_bool(e, "off", i == RID_EMAIL_CODE &&
 			    q.email_confirmed_at[0] == '\0');
 		}
 	}
-	request_free(&q);
+	dsr_free(&q);
 	if (ui_event(a, r, &cx->me, "request.view", "request", id, "") != 0) {
 		tm_free(m);
 		app_error(a, r, 500);
@@ -210,10 +207,10 @@ request_mark(struct app *a, struct req *r, int paper)
 			ui_fail(a, r);
 			return;
 		}
-		rc = request_paper(a->db, k, id, code ? code : "", cx->me.id, &why);
+		rc = dsr_paper(a->db, k, id, code ? code : "", cx->me.id, &why);
 		ticket_keys_free(k);
 	} else {
-		int how = request_idmethod_parse(kv_get(&r->form, "method"));
+		int how = dsr_idmethod_parse(kv_get(&r->form, "method"));
 
 		if (how < 0) {
 			db_rollback(a->db);
@@ -223,20 +220,20 @@ request_mark(struct app *a, struct req *r, int paper)
 		rc = 0;
 		if (how == RID_EMAIL_CODE) {
 			/* only a followed confirmation link proves the address */
-			struct request q;
+			struct dsr q;
 
 			memset(&q, 0, sizeof(q));
-			rc = request_get(a->db, id, &q);
+			rc = dsr_get(a->db, id, &q);
 			if (rc == 0 && q.email_confirmed_at[0] == '\0') {
 				rc = 1;
 				why = "reception.err.not_confirmed";
 			} else if (rc == 1)
 				why = "request.none";
-			request_free(&q);
+			dsr_free(&q);
 		}
 		if (rc == 0)
-			rc = request_identity(a->db, id,
-			    (enum request_idmethod)how, note ? note : "", cx->me.id,
+			rc = dsr_identity(a->db, id,
+			    (enum dsr_idmethod)how, note ? note : "", cx->me.id,
 			    &why);
 	}
 	if (rc < 0) {

@@ -1,5 +1,5 @@
 /* ui.c — what every intranet page uses: the audit event of the signed-in user, the session cookie, the page's common model, form values and ids. */
-#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "db.h"
 #include "fmt.h"
 #include "log.h"
+#include "validate.h"
 #include "intranet.h"
 
 int
@@ -99,15 +100,25 @@ ui_field(struct req *r, const char *key, size_t max)
 long long
 ui_id(struct req *r)
 {
-	const char *v = r->method == METHOD_POST ? kv_get(&r->form, "id") :
-	    kv_get(&r->query, "id");
-	char *end;
+	const struct kvlist *l = r->method == METHOD_POST ? &r->form : &r->query;
 	long long id;
 
-	if (v == NULL || !isdigit((unsigned char)v[0]))
+	if (kv_count(l, "id") != 1 || val_int(kv_get(l, "id"), 1, LLONG_MAX,
+	    &id) != NULL)
 		return 0;
-	id = strtoll(v, &end, 10);
-	return *end == '\0' && id > 0 ? id : 0;
+	return id;
+}
+
+int
+ui_page_no(struct req *r, long long *page)
+{
+	const char *v = kv_get(&r->query, "page");
+
+	*page = 1;
+	if (v == NULL)
+		return 0;
+	return kv_count(&r->query, "page") == 1 &&
+	    val_int(v, 1, UI_PAGE_MAX, page) == NULL ? 0 : -1;
 }
 
 void

@@ -94,12 +94,9 @@ actor(struct req *r, struct auth_actor *by)
 static int
 form_user(struct app *a, struct req *r, struct user *u)
 {
-	const char *v = ui_field(r, "id", 20);
-	char *end;
-	long long id;
+	long long id = ui_id(r);
 
-	if (v == NULL || !isdigit((unsigned char)v[0]) ||
-	    (id = strtoll(v, &end, 10)) <= 0 || *end != '\0') {
+	if (id == 0) {
 		app_error(a, r, 400);
 		return -1;
 	}

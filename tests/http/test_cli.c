@@ -4,6 +4,7 @@
  */
 #include <sys/wait.h>
 
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +61,220 @@ help_and_usage(void **st)
 	assert_non_null(strstr(o.data, "unknown command no-such-command"));
 	assert_int_equal(http_run(&o, "%s -x init", cli), 2);
 	assert_int_equal(http_run(&o, "%s init extra", cli), 2);
+	buf_free(&o);
+}
+
+/*
+ * The command list of rekisteri(1): one row per ".It Cm COMMAND [SUB [| SUB]]"
+ * line, with the options that line names ("Fl -lang" is --lang).
+ */
+struct manrow {
+	char	 cmd[32], sub[32];
+	char	 opts[8][32];
+	int	 nopts;
+};
+
+static size_t
+man_rows(struct manrow *rows, size_t max)
+{
+	char line[1024], *tok[64], *save = NULL;
+	size_t n = 0;
+	int in_list = 0;
+	FILE *f = fopen("man/rekisteri.1", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct manrow r;
+		int nt = 0, i;
+
+		if (strncmp(line, ".Sh DESCRIPTION", 15) == 0)
+			in_list = 1;
+		if (strncmp(line, ".Sh ENVIRONMENT", 15) == 0)
+			in_list = 0;
+		if (!in_list || strncmp(line, ".It Cm ", 7) != 0)
+			continue;
+		for (char *t = strtok_r(line + 7, " \n", &save); t != NULL &&
+		    nt < 64; t = strtok_r(NULL, " \n", &save))
+			tok[nt++] = t;
+		assert_true(nt > 0);
+		memset(&r, 0, sizeof(r));
+		snprintf(r.cmd, sizeof(r.cmd), "%s", tok[0]);
+		/* the subcommands: lower-case words and '|' before the first macro */
+		for (i = 1; i < nt && (islower((unsigned char)tok[i][0]) ||
+		    strcmp(tok[i], "|") == 0); i++)
+			;
+		for (int k = i; k + 1 < nt; k++)
+			if (strcmp(tok[k], "Fl") == 0 && tok[k + 1][0] == '-' &&
+			    r.nopts < 8)
+				snprintf(r.opts[r.nopts++], sizeof(r.opts[0]), "-%s",
+				    tok[k + 1]);
+		if (i == 1) {
+			assert_true(n < max);
+			rows[n++] = r;
+		}
+		for (int k = 1; k < i; k++) {
+			if (strcmp(tok[k], "|") == 0)
+				continue;
+			assert_true(n < max);
+			rows[n] = r;
+			snprintf(rows[n++].sub, sizeof(r.sub), "%s", tok[k]);
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Every command and subcommand of the man page answers --help and
+ * `help COMMAND SUB` the same way: exit 0, its usage and each option the
+ * man page names on standard output, nothing on standard error; and every
+ * option --help shows is in the man page's line.
+ */
+static void
+every_command_answers_help(void **st)
+{
+	struct manrow rows[64];
+	struct buf o = BUF_INIT, e = BUF_INIT, h = BUF_INIT;
+	size_t n = man_rows(rows, 64);
+
+	(void)st;
+	assert_true(n >= 20);
+	for (size_t i = 0; i < n; i++) {
+		const struct manrow *r = &rows[i];
+		char want[128], *p;
+
+		if (http_run(&o, "%s %s %s --help 2>/dev/null", cli, r->cmd, r->sub)
+		    != 0)
+			fail_msg("%s %s --help: not exit 0:\n%s", r->cmd, r->sub,
+			    o.data);
+		assert_int_equal(http_run(&e, "%s %s %s --help 2>&1 >/dev/null",
+		    cli, r->cmd, r->sub), 0);
+		if (e.len != 0)
+			fail_msg("%s %s --help wrote to stderr: %s", r->cmd, r->sub,
+			    e.data);
+		snprintf(want, sizeof(want), "usage: rekisteri [-c CONFIG] %.31s%s%.31s",
+		    r->cmd, *r->sub ? " " : "", r->sub);
+		if (strncmp(o.data, want, strlen(want)) != 0)
+			fail_msg("%s %s --help begins:\n%s", r->cmd, r->sub, o.data);
+		for (int k = 0; k < r->nopts; k++) {
+			snprintf(want, sizeof(want), "\n    %.31s", r->opts[k]);
+			if ((p = strstr(o.data, want)) == NULL ||
+			    (p[strlen(want)] != ' ' && p[strlen(want)] != '\n'))
+				fail_msg("%s %s --help has no line for %s:\n%s",
+				    r->cmd, r->sub, r->opts[k], o.data);
+		}
+		/* the other way round: an option line is in the man page */
+		for (p = strstr(o.data, "\n    -"); p != NULL;
+		    p = strstr(p + 1, "\n    -")) {
+			size_t len = strcspn(p + 5, " \n");
+			int found = 0;
+
+			for (int k = 0; k < r->nopts; k++)
+				found |= strlen(r->opts[k]) == len &&
+				    strncmp(r->opts[k], p + 5, len) == 0;
+			if (!found)
+				fail_msg("%s %s: option %.*s is not in rekisteri.1",
+				    r->cmd, r->sub, (int)len, p + 5);
+		}
+		/* the same words by `help COMMAND SUB`, and with -h */
+		assert_int_equal(http_run(&h, "%s help %s %s 2>/dev/null", cli,
+		    r->cmd, r->sub), 0);
+		assert_string_equal(h.data, o.data);
+		assert_int_equal(http_run(&h, "%s %s %s -h 2>/dev/null", cli,
+		    r->cmd, r->sub), 0);
+		assert_string_equal(h.data, o.data);
+		/* a command's own help lists each of its subcommands */
+		if (*r->sub) {
+			assert_int_equal(http_run(&h, "%s %s --help", cli, r->cmd), 0);
+			snprintf(want, sizeof(want), "\n%.31s %.31s", r->cmd, r->sub);
+			if (strstr(h.data, want) == NULL)
+				fail_msg("%s --help does not show %s", r->cmd, r->sub);
+		}
+	}
+	buf_free(&o);
+	buf_free(&e);
+	buf_free(&h);
+}
+
+/* rekisteri --help lists the man page's commands, no more, no fewer. */
+static void
+help_lists_the_man_page_commands(void **st)
+{
+	struct manrow rows[64];
+	struct buf o = BUF_INIT;
+	size_t n = man_rows(rows, 64), listed = 0;
+	const char *p;
+
+	(void)st;
+	assert_int_equal(http_run(&o, "%s --help 2>/dev/null", cli), 0);
+	p = strstr(o.data, "\nCommands:\n");
+	assert_non_null(p);
+	for (p = strchr(p + 1, '\n'); p != NULL && strncmp(p, "\n  ", 3) == 0;
+	    p = strchr(p + 1, '\n')) {
+		char name[32];
+		size_t len;
+		int found = 0;
+
+		if (p[3] == ' ')	/* the subcommands under a command */
+			continue;
+		len = strcspn(p + 3, " \n");
+		assert_true(len < sizeof(name));
+		memcpy(name, p + 3, len);
+		name[len] = '\0';
+		for (size_t i = 0; i < n; i++)
+			found |= strcmp(rows[i].cmd, name) == 0;
+		if (!found)
+			fail_msg("rekisteri --help lists %s; rekisteri.1 does not",
+			    name);
+		listed++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "\n  %.31s ", rows[i].cmd);
+		if (strstr(o.data, want) == NULL)
+			fail_msg("rekisteri.1 has %s; rekisteri --help does not",
+			    rows[i].cmd);
+	}
+	assert_true(listed >= 10);
+	buf_free(&o);
+}
+
+/* Wrong usage: exit 2, the usage on standard error and nothing on standard output. */
+static void
+wrong_usage_on_stderr(void **st)
+{
+	static const struct {
+		const char *args, *want;
+	} cases[] = {
+		{ "customer", "usage: rekisteri [-c CONFIG] customer demo N\n" },
+		{ "customer bogus", "       rekisteri [-c CONFIG] customer export " },
+		{ "user add", "usage: rekisteri [-c CONFIG] user add NAME --role " },
+		{ "notice import", "usage: rekisteri [-c CONFIG] notice import FILE" },
+		{ "key bogus", "usage: rekisteri [-c CONFIG] key rotate\n" },
+		{ "ticket verify a b", "usage: rekisteri [-c CONFIG] ticket verify " },
+		{ "init extra", "usage: rekisteri [-c CONFIG] init\n" },
+		{ "help nosuch", "unknown command nosuch" },
+		{ "help customer nosuch", "customer has no subcommand nosuch" },
+		{ "customer export --q", "usage: rekisteri [-c CONFIG] customer export" },
+	};
+	struct buf o = BUF_INIT;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(http_run(&o, "%s %s 2>/dev/null", cli,
+		    cases[i].args), 2);
+		if (o.len != 0)
+			fail_msg("%s: on stdout: %s", cases[i].args, o.data);
+		assert_int_equal(http_run(&o, "%s %s 2>&1 >/dev/null", cli,
+		    cases[i].args), 2);
+		if (strstr(o.data, cases[i].want) == NULL)
+			fail_msg("%s: no \"%s\" in:\n%s", cases[i].args,
+			    cases[i].want, o.data);
+	}
+	/* --help as an option's value is a value, not a question */
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export "
+	    "- --q --help --postal x", cli, state), 2);
 	buf_free(&o);
 }
 
@@ -154,6 +369,46 @@ bad_template_named_with_line(void **st)
 	buf_free(&o);
 }
 
+/*
+ * The supervisory authority's details (data/authority.xml) are checked at
+ * least once a year: rekisteri check warns the day after the year is up
+ * (exit 0); without the file, check and the notice executable stop.
+ */
+static void
+check_warns_of_stale_authority_details(void **st)
+{
+	struct buf o = BUF_INIT;
+	char exe[1200];
+
+	(void)st;
+	assert_int_equal(http_run(&o, "%s check --today 2027-12-02 2>&1 "
+	    ">/dev/null", cli), 0);
+	assert_string_equal(o.data, "");
+	assert_int_equal(http_run(&o, "%s check --today 2027-12-02", cli), 0);
+	assert_non_null(strstr(o.data, "checked 2026-12-02 against "
+	    "https://tietosuoja.fi/yhteystiedot; next check due 2027-12-02"));
+	assert_int_equal(http_run(&o, "%s check --today 2027-12-03 2>&1 "
+	    ">/dev/null", cli), 0);
+	if (strstr(o.data, "rekisteri: warning: the supervisory authority's "
+	    "details in ") == NULL || strstr(o.data, "were last checked on "
+	    "2026-12-02, more than a year before 2027-12-03") == NULL)
+		fail_msg("%s", o.data);
+	assert_int_equal(http_run(&o, "%s check --today 2027-02-29", cli), 2);
+	assert_int_equal(http_run(&o, "%s check --today", cli), 2);
+
+	write_conf("no-authority.conf", "data", "/nonexistent");
+	assert_int_equal(http_run(&o, "%s -c '%s/no-authority.conf' check", cli,
+	    state), 1);
+	assert_non_null(strstr(o.data, "/nonexistent/authority.xml"));
+	snprintf(exe, sizeof(exe), "%s", cli);
+	*strrchr(exe, '/') = '\0';
+	strncat(exe, "/cgi-bin/notice", sizeof(exe) - strlen(exe) - 1);
+	assert_int_equal(http_run(&o, "%s -c '%s/no-authority.conf'", exe, state),
+	    1);
+	assert_non_null(strstr(o.data, "/nonexistent/authority.xml"));
+	buf_free(&o);
+}
+
 static void
 bad_config_named_with_line(void **st)
 {
@@ -172,11 +427,15 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(help_and_usage),
+		cmocka_unit_test(every_command_answers_help),
+		cmocka_unit_test(help_lists_the_man_page_commands),
+		cmocka_unit_test(wrong_usage_on_stderr),
 		cmocka_unit_test(config_from_flag_and_environment),
 		cmocka_unit_test(init_is_idempotent),
 		cmocka_unit_test(init_failed_migration),
 		cmocka_unit_test(bad_template_named_with_line),
 		cmocka_unit_test(bad_config_named_with_line),
+		cmocka_unit_test(check_warns_of_stale_authority_details),
 	};
 
 	cli = getenv("REKISTERI_CLI");

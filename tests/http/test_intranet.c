@@ -1705,11 +1705,14 @@ notice_editor(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>"));
 	assert_true(http_body_has(&r, "luonnos, ei julkaistu"));
+	/* the Ombudsman's details as /notice shows them (data/authority.xml) */
+	assert_true(http_body_has(&r, "Lintulahdenkuja 4, 00530 Helsinki"));
 	http_resp_free(&r);
 	fetch(&r, "GET", "/intranet/notice/preview?edit=en", id, NULL, NULL);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "en");
 	assert_true(http_body_has(&r, "Categories of personal data concerned"));
+	assert_true(http_body_has(&r, "P.O. Box 800, FI-00531 Helsinki"));
 	http_resp_free(&r);
 	/* the public still sees version 1 as it was */
 	fetch(&r, "GET", "/notice", NULL, NULL, NULL);

@@ -264,6 +264,90 @@ published_is_immutable_in_database(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * The Ombudsman's box shows the current details of data/authority.xml in
+ * both languages, and the page nowhere the address the Ombudsman has left
+ * (a notice names where to complain: GDPR Art. 13(2)(d), Art. 77).
+ */
+static void
+ombudsman_current_in_both_languages(void **state)
+{
+	static const char *const fi[] = {
+		"<strong>Tietosuojavaltuutetun toimisto</strong>",
+		"<span>Käyntiosoite</span> <span>Lintulahdenkuja 4, 00530 Helsinki</span>",
+		"<span>Postiosoite</span> <span>PL 800, 00531 Helsinki</span>",
+		"<span>029 566 6700</span>", "<span>029 566 6768</span>",
+		"href=\"mailto:tietosuoja@om.fi\"", "href=\"https://tietosuoja.fi\"",
+		"datetime=\"2026-12-02\">2.12.2026</time>",
+	};
+	static const char *const en[] = {
+		"<strong>Office of the Data Protection Ombudsman</strong>",
+		"<span>Visiting address</span> <span>Lintulahdenkuja 4, 00530 Helsinki</span>",
+		"<span>Postal address</span> <span>P.O. Box 800, FI-00531 Helsinki</span>",
+		"<span>+358 29 566 6700</span>", "<span>+358 29 566 6768</span>",
+		"href=\"mailto:tietosuoja@om.fi\"", "href=\"https://tietosuoja.fi/en\"",
+		"datetime=\"2026-12-02\">2 December 2026</time>",
+	};
+	struct http_resp r;
+
+	(void)state;
+	get(&r, "/notice");
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	for (size_t i = 0; i < sizeof(fi) / sizeof(fi[0]); i++)
+		if (!http_body_has(&r, fi[i]))
+			fail_msg("/notice has no %s", fi[i]);
+	assert_false(http_body_has(&r, "Ratapihantie"));
+	assert_false(http_body_has(&r, "00521"));
+	http_resp_free(&r);
+	get(&r, "/notice?lang=en");
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "en");
+	for (size_t i = 0; i < sizeof(en) / sizeof(en[0]); i++)
+		if (!http_body_has(&r, en[i]))
+			fail_msg("/notice?lang=en has no %s", en[i]);
+	assert_false(http_body_has(&r, "Ratapihantie"));
+	assert_false(http_body_has(&r, "00521"));
+	http_resp_free(&r);
+}
+
+/*
+ * The company's 2020 notice gives the Ombudsman's former address: importing
+ * it warns (and imports), rekisteri check warns about the draft, and stops
+ * warning when the draft is gone.
+ */
+static void
+former_address_warned(void **state)
+{
+	const char *cli = getenv("REKISTERI_CLI");
+	struct buf o = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(http_run(&o, "%s notice import "
+	    "tests/fixtures/richtext/tietosuojaseloste.txt --lang fi "
+	    "2>&1 >/dev/null", cli), 0);
+	if (strstr(o.data, "rekisteri: warning: tests/fixtures/richtext/"
+	    "tietosuojaseloste.txt:34: \"Ratapihantie\" is in a former address")
+	    == NULL || strstr(o.data, "postal code 00521") == NULL)
+		fail_msg("import: %s", o.data);
+	assert_int_equal(http_run(&o, "%s check 2>&1 >/dev/null", cli), 0);
+	if (strstr(o.data, "warning: notice draft (fi), section 20 \"Oikeus "
+	    "tehdä valitus valvontaviranomaiselle\":1: \"Ratapihantie\"") == NULL)
+		fail_msg("check: %s", o.data);
+	/* the published version is the corrected text */
+	assert_null(strstr(o.data, "notice version"));
+	assert_int_equal(http_run(&o, "%s notice discard", cli), 0);
+	assert_int_equal(http_run(&o, "%s check", cli), 0);
+	assert_null(strstr(o.data, "warning"));
+	assert_non_null(strstr(o.data, "gives no former address"));
+	/* the corrected text imports without a warning */
+	assert_int_equal(http_run(&o, "%s notice import data/notice/en.txt "
+	    "--lang en 2>&1 >/dev/null && %s notice discard >/dev/null", cli, cli),
+	    0);
+	assert_string_equal(o.data, "");
+	buf_free(&o);
+}
+
 /* Publish a second version: the first stays readable and unchanged. */
 static void
 second_version_keeps_first(void **state)
@@ -368,7 +452,8 @@ export_static_files(void **state)
 	    "'%s/export/notice.fi.html' && grep -q 'Kymmenen vuotta' "
 	    "'%s/export/notice.fi.html' && grep -q '10 vuotta' "
 	    "'%s/export/notice-v1.fi.html' && grep -q 'Alias /tietosuoja/' "
-	    "'%s/export/apache.conf'", st, st, st, st);
+	    "'%s/export/apache.conf' && grep -q 'FI-00531 Helsinki' "
+	    "'%s/export/notice.en.html'", st, st, st, st, st);
 	assert_int_equal(system(path), 0);
 	/* a bad prefix is a usage error */
 	buf_addf(&cmd, "%s notice export '%s/x' --prefix 'no-slash' 2>/dev/null",
@@ -388,6 +473,8 @@ main(void)
 		cmocka_unit_test(json_document),
 		cmocka_unit_test(bad_versions_are_404),
 		cmocka_unit_test(published_is_immutable_in_database),
+		cmocka_unit_test(ombudsman_current_in_both_languages),
+		cmocka_unit_test(former_address_warned),
 		cmocka_unit_test(second_version_keeps_first),
 		cmocka_unit_test(export_static_files),
 	};

@@ -444,6 +444,9 @@ form_page(void **st)
 	assert_true(http_body_has(&r, "href=\"/request?lang=en\""));
 	assert_true(http_body_has(&r, "accept-charset=\"UTF-8\""));
 	assert_false(http_body_has(&r, "<script"));
+	/* this site sends mail (setup): the link by email is one way to check identity */
+	assert_true(http_body_has(&r, msg("fi", "request.identity_mail")));
+	assert_true(http_body_has(&r, msg("fi", "request.mail_hint")));
 	http_resp_free(&r);
 
 	get(&r, "/request?lang=en");
@@ -520,6 +523,7 @@ ticket_shows_what_it_should(void **st)
 	struct http_resp r;
 	char *t = token(), *body, *tt, *number, *code, *deadline, *received,
 	    path[64], needle[256], hash[65];
+	const char *p;
 	const char *text = "Osoitteeni on väärin.\nOikea osoite: Katu 2 B 5, 00100 Helsinki.";
 
 	(void)st;
@@ -593,6 +597,29 @@ ticket_shows_what_it_should(void **st)
 	assert_true(http_body_has(&r, code));
 	assert_true(http_body_has(&r, "href=\"/static/request.css\""));
 	assert_true(http_body_has(&r, msg("fi", "ticket.mail_sent")));
+	/* the issuer at the top, before the title: [controller] name and address */
+	{
+		const char *top = strstr(r.body.data, "<header class=\"ticket-issuer\">"),
+		    *h1 = strstr(r.body.data, "<h1>"), *end;
+
+		assert_non_null(top);
+		assert_non_null(h1);
+		assert_true(top < h1);
+		end = strstr(top, "</header>");
+		assert_non_null(end);
+		assert_non_null(p = strstr(top, "<p class=\"issuer-name\">Vemitek Oy</p>"));
+		assert_true(p < end);
+		assert_non_null(p = strstr(top, "<p class=\"issuer-address\">"
+		    "Esimerkkikatu 1, 00100 Helsinki</p>"));
+		assert_true(p < end);
+	}
+	/* where to check it, in full: printed, a bare path leads nowhere */
+	snprintf(needle, sizeof(needle), "<a class=\"verify-url\" href=\"%s/request/verify\">"
+	    "%s/request/verify</a>", getenv("REKISTERI_BASE_URL"),
+	    getenv("REKISTERI_BASE_URL"));
+	if (!http_body_has(&r, needle))
+		fail_msg("no %s", needle);
+	assert_false(http_body_has(&r, "osoitteessa /request/verify"));
 	http_resp_free(&r);
 	/* the same ticket in English */
 	snprintf(path, sizeof(path), "/request/ticket/%s?lang=en", tt);
@@ -601,6 +628,9 @@ ticket_shows_what_it_should(void **st)
 	http_assert_page(&r, "en");
 	assert_true(http_body_has(&r, msg("en", "ticket.statement")));
 	assert_true(http_body_has(&r, msg("en", "request.type.ban_disclosure")));
+	assert_true(http_body_has(&r, "<p class=\"issuer-name\">Vemitek Oy</p>"));
+	assert_true(http_body_has(&r, msg("en", "ticket.verify_at")));
+	assert_true(http_body_has(&r, needle));
 	http_resp_free(&r);
 	free(received);
 	free(deadline);
@@ -1290,6 +1320,16 @@ no_mail(void **st)
 	restart(1000, NULL);
 	get(&r, "/request");
 	assert_true(http_body_has(&r, msg("fi", "request.no_mail_hint")));
+	/* only what this site does: no link by email where no mail is sent */
+	assert_true(http_body_has(&r, msg("fi", "request.identity")));
+	assert_false(http_body_has(&r, msg("fi", "request.identity_mail")));
+	assert_false(http_body_has(&r, "sähköpostiisi lähetetyllä linkillä"));
+	assert_false(http_body_has(&r, msg("fi", "request.mail_hint")));
+	http_resp_free(&r);
+	get(&r, "/request?lang=en");
+	assert_true(http_body_has(&r, msg("en", "request.no_mail_hint")));
+	assert_true(http_body_has(&r, msg("en", "request.identity")));
+	assert_false(http_body_has(&r, "link sent to your email"));
 	http_resp_free(&r);
 	tt = submit("access", "Ei Postia", "eipostia@example.fi");
 	snprintf(path, sizeof(path), "/request/ticket/%s", tt);

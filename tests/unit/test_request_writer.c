@@ -3,7 +3,7 @@
  * stores each request in its own savepoint within one transaction (a reused
  * form or a rate refusal takes back only itself), and the writer process
  * answers every worker, also those that connect while it is busy with
- * others; without a writer, request_submit says so and sends nothing.
+ * others; without a writer, dsr_submit says so and sends nothing.
  */
 #include <sys/wait.h>
 
@@ -23,7 +23,7 @@
 #include "buf.h"
 #include "db.h"
 #include "fmt.h"
-#include "request.h"
+#include "dsr.h"
 #include "ticket.h"
 
 static char dir[] = "/tmp/rekisteri-writer-XXXXXX";
@@ -31,7 +31,7 @@ static char dbpath[200], keydir[200], lockpath[200], sockpath[200];
 static struct ticket_keys *keys;
 
 static void
-fill(struct request_form *f, const char *name)
+fill(struct dsr_form *f, const char *name)
 {
 	memset(f, 0, sizeof(*f));
 	for (int i = 0; i < RF__MAX; i++)
@@ -69,7 +69,7 @@ setup(void **state)
 	snprintf(dbpath, sizeof(dbpath), "%s/r.db", dir);
 	snprintf(keydir, sizeof(keydir), "%s/keys", dir);
 	snprintf(lockpath, sizeof(lockpath), "%s/r.db.request-lock", dir);
-	if (request_writer_path(dbpath, sockpath, sizeof(sockpath)) != 0)
+	if (dsr_writer_path(dbpath, sockpath, sizeof(sockpath)) != 0)
 		return -1;
 	if ((db = db_open(dbpath, DB_CREATE, err, sizeof(err))) == NULL ||
 	    db_migrate(db, "sql", NULL, err, sizeof(err)) < 0) {
@@ -100,14 +100,14 @@ teardown(void **state)
 static void
 batch(void **state)
 {
-	struct request_job j[4];
+	struct dsr_job j[4];
 	char err[512];
 	sqlite3 *db;
 
 	(void)state;
 	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
 	assert_non_null(db);
-	assert_int_equal(request_prepare(db, lockpath), 0);
+	assert_int_equal(dsr_prepare(db, lockpath), 0);
 	memset(j, 0, sizeof(j));
 	for (int i = 0; i < 4; i++) {
 		fill(&j[i].f, "Erä Testi");
@@ -118,7 +118,7 @@ batch(void **state)
 	/* the second reuses the first's form; the fourth's address is over its limit */
 	memcpy(j[1].form_id, j[0].form_id, sizeof(j[1].form_id));
 	snprintf(j[3].client, sizeof(j[3].client), "%s", j[2].client);
-	assert_int_equal(request_store_batch(db, keys, j, 4, 1), 0);
+	assert_int_equal(dsr_store_batch(db, keys, j, 4, 1), 0);
 	assert_int_equal(j[0].res, RQ_STORED);
 	assert_int_equal(j[1].res, RQ_USED);
 	assert_int_equal(j[2].res, RQ_STORED);
@@ -128,7 +128,7 @@ batch(void **state)
 	assert_string_equal(j[3].out.token, "");
 	assert_int_equal(count(db, "SELECT count(*) FROM requests"), 2);
 	for (int i = 0; i < 4; i++)
-		request_form_free(&j[i].f);
+		dsr_form_free(&j[i].f);
 	/* IPv6: one /64 is one client for the rate limit */
 	memset(j, 0, sizeof(j));
 	for (int i = 0; i < 3; i++) {
@@ -139,29 +139,29 @@ batch(void **state)
 	snprintf(j[0].client, sizeof(j[0].client), "2001:db8:0:5::1");
 	snprintf(j[1].client, sizeof(j[1].client), "2001:db8:0:5:ffff::2");
 	snprintf(j[2].client, sizeof(j[2].client), "2001:db8:0:6::1");
-	assert_int_equal(request_store_batch(db, keys, j, 3, 1), 0);
+	assert_int_equal(dsr_store_batch(db, keys, j, 3, 1), 0);
 	assert_int_equal(j[0].res, RQ_STORED);
 	assert_int_equal(j[1].res, RQ_REFUSED);
 	assert_int_equal(j[2].res, RQ_STORED);
 	for (int i = 0; i < 3; i++)
-		request_form_free(&j[i].f);
+		dsr_form_free(&j[i].f);
 	/* without a writer (-w 1) a worker stores its own, the same way */
 	{
-		struct request_form f;
-		struct request_stored out;
+		struct dsr_form f;
+		struct dsr_stored out;
 
 		fill(&f, "Yksin Testi");
-		assert_int_equal(request_store(db, keys, &f,
+		assert_int_equal(dsr_store(db, keys, &f,
 		    "00000000000000000000000000000abc", "192.0.2.99", 1, LANG_FI,
 		    0, &out), RQ_STORED);
 		assert_int_equal(strncmp(out.number, "TS-", 3), 0);
-		assert_int_equal(request_store(db, keys, &f,
+		assert_int_equal(dsr_store(db, keys, &f,
 		    "00000000000000000000000000000abc", "192.0.2.98", 1, LANG_FI,
 		    0, &out), RQ_USED);
 		assert_string_equal(out.number, "");
-		request_form_free(&f);
+		dsr_form_free(&f);
 	}
-	request_finalize();
+	dsr_finalize();
 	db_close(db);
 }
 
@@ -184,9 +184,9 @@ start_writer(void)
 		struct ticket_keys *k = ticket_keys_load(keydir, 1, err,
 		    sizeof(err));
 
-		if (db == NULL || k == NULL || request_prepare(db, lockpath) != 0)
+		if (db == NULL || k == NULL || dsr_prepare(db, lockpath) != 0)
 			_exit(3);
-		_exit(request_writer(db, sockpath, the_keys, k, 100000) == 0 ?
+		_exit(dsr_writer(db, sockpath, the_keys, k, 100000) == 0 ?
 		    0 : 4);
 	}
 	return pid;
@@ -197,16 +197,16 @@ static void
 submitter(int who, int n)
 {
 	for (int i = 0; i < n; i++) {
-		struct request_form f;
-		struct request_stored out;
-		char form_id[REQUEST_FORM_ID_HEX];
-		enum request_result res;
+		struct dsr_form f;
+		struct dsr_stored out;
+		char form_id[DSR_FORM_ID_HEX];
+		enum dsr_result res;
 
 		fill(&f, "Rinnakkainen Lähettäjä");
 		snprintf(form_id, sizeof(form_id), "%016x%016x", who, i);
-		res = request_submit(sockpath, &f, form_id, "198.51.100.7",
+		res = dsr_submit(sockpath, &f, form_id, "198.51.100.7",
 		    LANG_EN, 0, &out);
-		request_form_free(&f);
+		dsr_form_free(&f);
 		if (res != RQ_STORED || strncmp(out.number, "TS-", 3) != 0 ||
 		    strlen(out.token) != 32)
 			_exit(1);
@@ -224,8 +224,8 @@ writer_answers_everyone(void **state)
 {
 	enum { WORKERS = 6, EACH = 15 };
 	pid_t w, kids[WORKERS];
-	struct request_form f;
-	struct request_stored out;
+	struct dsr_form f;
+	struct dsr_stored out;
 	char err[512];
 	sqlite3 *db;
 	int st;
@@ -255,10 +255,10 @@ writer_answers_everyone(void **state)
 	/* the same form again, through the writer: used */
 	fill(&f, "Rinnakkainen Lähettäjä");
 	{
-		char form_id[REQUEST_FORM_ID_HEX];
+		char form_id[DSR_FORM_ID_HEX];
 
 		snprintf(form_id, sizeof(form_id), "%016x%016x", 0, 0);
-		assert_int_equal(request_submit(sockpath, &f, form_id,
+		assert_int_equal(dsr_submit(sockpath, &f, form_id,
 		    "198.51.100.7", LANG_EN, 0, &out), RQ_USED);
 		assert_string_equal(out.number, "");
 	}
@@ -266,9 +266,9 @@ writer_answers_everyone(void **state)
 	kill(w, SIGTERM);
 	assert_int_equal(waitpid(w, &st, 0), w);
 	unlink(sockpath);
-	assert_int_equal(request_submit(sockpath, &f, "ffffffffffffffffffffffffffffffff",
+	assert_int_equal(dsr_submit(sockpath, &f, "ffffffffffffffffffffffffffffffff",
 	    "198.51.100.7", LANG_EN, 0, &out), RQ_NO_WRITER);
-	request_form_free(&f);
+	dsr_form_free(&f);
 }
 
 int
@@ -279,6 +279,6 @@ main(void)
 		cmocka_unit_test(writer_answers_everyone),
 	};
 
-	return cmocka_run_group_tests_name("request_writer", tests, setup,
+	return cmocka_run_group_tests_name("dsr_writer", tests, setup,
 	    teardown);
 }

@@ -1,6 +1,13 @@
-/* request.h — data-subject requests: the public form's fields with their limits and validators, form tokens, the rate limit, storing a request with its signed ticket in one transaction, and the reception's queue. */
-#ifndef REKISTERI_REQUEST_H
-#define REKISTERI_REQUEST_H
+/*
+ * dsr.h — data-subject requests (GDPR Art. 15-22), named apart from the
+ * HTTP request (req.h): the public form's fields (dsr_form.c), form tokens,
+ * the rate limit, storing a request with its signed ticket in one
+ * transaction and reading it back (dsr_store.c), and the group-commit
+ * writer's socket protocol (dsr_writer.c). Pages are built elsewhere
+ * (view_dsr.h).
+ */
+#ifndef REKISTERI_DSR_H
+#define REKISTERI_DSR_H
 
 #include <stddef.h>
 #include <time.h>
@@ -8,9 +15,9 @@
 #include <sqlite3.h>
 
 #include "i18n.h"
-#include "req.h"
+#include "kv.h"
 #include "ticket.h"
-#include "tmpl.h"
+#include "validate.h"
 
 /* The form's fields, in form order; each is a column of requests. */
 enum rfield {
@@ -24,34 +31,32 @@ enum rfield {
 	RF__MAX
 };
 
-/* A field's form key and column: "name", ..., "free_text". */
-extern const char *const rfield_names[RF__MAX];
-/* A field's limit in characters (for maxlength and the docs). */
-extern const unsigned rfield_max[RF__MAX];
+/* The form's fields: key and column ("name", ..., "free_text"), validator, limit in characters (for maxlength and the docs). */
+extern const struct field dsr_fields[RF__MAX];
 
 /* Form keys besides the fields. */
-#define REQUEST_KEY_TYPE	"type"		/* repeated: rtype_names */
-#define REQUEST_KEY_TOKEN	"form_token"
-#define REQUEST_KEY_HONEYPOT	"homepage"	/* hidden; people leave it empty */
+#define DSR_KEY_TYPE	"type"		/* repeated: rtype_names */
+#define DSR_KEY_TOKEN	"form_token"
+#define DSR_KEY_HONEYPOT	"homepage"	/* hidden; people leave it empty */
 
 /* A link token (ticket page, email confirmation): 128 random bits in hex. */
-#define REQUEST_LINK_HEX	33
+#define DSR_LINK_HEX	33
 /* A form token: "ISSUED.FORMID.MAC" (docs/request.md). */
-#define REQUEST_FORM_TOKEN_MAX	128
-#define REQUEST_FORM_ID_HEX	33
+#define DSR_FORM_TOKEN_MAX	128
+#define DSR_FORM_ID_HEX	33
 
 /*
- * A submitted form, read by request_from_form: every value normalised, or
+ * A submitted form, read by dsr_from_form: every value normalised, or
  * as typed when it is in error (so the form can be shown again). Strings
- * owned (request_form_free).
+ * owned (dsr_form_free).
  */
-struct request_form {
+struct dsr_form {
 	char		*v[RF__MAX];
 	const char	*errs[RF__MAX];	/* message key per field, NULL when good */
 	unsigned	 types;		/* 1u << enum rtype */
 	const char	*types_err;	/* message key, NULL when good */
 	int		 honeypot;	/* the hidden field was filled in */
-	char		 token[REQUEST_FORM_TOKEN_MAX];	/* as sent, "" if none/bad */
+	char		 token[DSR_FORM_TOKEN_MAX];	/* as sent, "" if none/bad */
 };
 
 /*
@@ -60,10 +65,10 @@ struct request_form {
  * error, at least one is required), and the rules across fields: a name;
  * an email or a postal address, so the answer can be delivered; free text
  * for rectification (what is wrong, what is right). Returns the number of
- * errors. f is filled in any case (request_form_free it).
+ * errors. f is filled in any case (dsr_form_free it).
  */
-int	 request_from_form(const struct kvlist *form, struct request_form *f);
-void	 request_form_free(struct request_form *);
+int	 dsr_from_form(const struct kvlist *form, struct dsr_form *f);
+void	 dsr_form_free(struct dsr_form *);
 
 /*
  * Prepare this module's statements on db and read (or, on first use, make)
@@ -72,46 +77,46 @@ void	 request_form_free(struct request_form *);
  * request executable (woken at once, unlike SQLite's sleeping busy
  * handler). 0 or -1 (logged).
  */
-int	 request_prepare(sqlite3 *db, const char *lock_path);
-void	 request_finalize(void);
+int	 dsr_prepare(sqlite3 *db, const char *lock_path);
+void	 dsr_finalize(void);
 
 /*
  * A new form token for a form fetched at now: "ISSUED.FORMID.MAC", where
  * ISSUED is Unix time in decimal, FORMID 128 random bits in hex and MAC
  * the hex crypto_auth (HMAC-SHA-512-256) of "rekisteri-form:ISSUED.FORMID"
- * under the secret. Needs request_prepare.
+ * under the secret. Needs dsr_prepare.
  */
-void	 request_form_token(time_t now, char out[REQUEST_FORM_TOKEN_MAX]);
+void	 dsr_form_token(time_t now, char out[DSR_FORM_TOKEN_MAX]);
 
-enum request_token {
+enum dsr_token {
 	RTOK_OK,
 	RTOK_BAD,	/* not a token of ours (malformed, MAC fails) */
 	RTOK_EXPIRED	/* older than lifetime minutes, or from the future */
 };
 
 /* Check token at now; on RTOK_OK form_id gets its FORMID. */
-enum request_token request_token_check(const char *token, time_t now,
-	    int lifetime_min, char form_id[REQUEST_FORM_ID_HEX]);
+enum dsr_token dsr_token_check(const char *token, time_t now,
+	    int lifetime_min, char form_id[DSR_FORM_ID_HEX]);
 
-/* What request_store made: for the redirect, the mail and the logs. */
-struct request_stored {
+/* What dsr_store made: for the redirect, the mail and the logs. */
+struct dsr_stored {
 	char	 number[24];	/* TS-2026-000042 */
 	char	 received[24];	/* UTC */
 	char	 deadline[11];	/* YYYY-MM-DD */
-	char	 token[REQUEST_LINK_HEX];	/* the ticket page's */
-	char	 confirm[REQUEST_LINK_HEX];	/* email confirmation; "" without email */
+	char	 token[DSR_LINK_HEX];	/* the ticket page's */
+	char	 confirm[DSR_LINK_HEX];	/* email confirmation; "" without email */
 };
 
-enum request_result {
+enum dsr_result {
 	RQ_ERROR = -1,
 	RQ_STORED = 0,
 	RQ_USED = 1,		/* this form token has made a ticket already */
 	RQ_REFUSED = 2,		/* rate limit: client made limit requests in the last hour */
-	RQ_NO_WRITER = 3	/* request_submit: no writer to hand it to; nothing sent */
+	RQ_NO_WRITER = 3	/* dsr_submit: no writer to hand it to; nothing sent */
 };
 
 /*
- * Store a valid form f (request_from_form returned 0) as a new request in
+ * Store a valid form f (dsr_from_form returned 0) as a new request in
  * ONE transaction (BEGIN IMMEDIATE ... COMMIT, under the lock file): the
  * checks of form_id's reuse and client's rate, the next number of the year
  * (TS-YYYY-NNNNNN), the ticket signed with the current key of keys, the
@@ -120,10 +125,10 @@ enum request_result {
  * anywhere rolls back everything: no ticket exists that is not stored.
  * client is the address (kept only as a keyed hash); lang the form's.
  */
-enum request_result request_store(sqlite3 *, const struct ticket_keys *keys,
-	    const struct request_form *f, const char *form_id,
+enum dsr_result dsr_store(sqlite3 *, const struct ticket_keys *keys,
+	    const struct dsr_form *f, const char *form_id,
 	    const char *client, int rate_limit, enum lang lang, int mail,
-	    struct request_stored *out);
+	    struct dsr_stored *out);
 
 /*
  * Group commit. A job is one valid form on its way to the database; the
@@ -131,34 +136,34 @@ enum request_result request_store(sqlite3 *, const struct ticket_keys *keys,
  * savepoint of its own), so one fsync serves them all, and answers each
  * only after the commit: a ticket shown always exists.
  */
-struct request_job {
-	struct request_form	 f;		/* owned (request_form_free) */
-	char			 form_id[REQUEST_FORM_ID_HEX];
+struct dsr_job {
+	struct dsr_form	 f;		/* owned (dsr_form_free) */
+	char			 form_id[DSR_FORM_ID_HEX];
 	char			 client[64];
 	enum lang		 lang;
 	int			 mail;
-	enum request_result	 res;		/* set by request_store_batch */
-	struct request_stored	 out;
+	enum dsr_result	 res;		/* set by dsr_store_batch */
+	struct dsr_stored	 out;
 };
 
 /*
  * Store jobs[0..n) in one transaction, under the lock file: each job's
- * res and out as request_store would give them. When the commit fails
+ * res and out as dsr_store would give them. When the commit fails
  * every job is RQ_ERROR. 0, or -1 (nothing stored).
  */
-int	 request_store_batch(sqlite3 *, const struct ticket_keys *keys,
-	    struct request_job *jobs, size_t n, int rate_limit);
+int	 dsr_store_batch(sqlite3 *, const struct ticket_keys *keys,
+	    struct dsr_job *jobs, size_t n, int rate_limit);
 
 /* The writer's socket beside the database ("DBPATH.writer"); 0, or -1 when too long for a socket path. */
-int	 request_writer_path(const char *db_path, char *dst, size_t len);
+int	 dsr_writer_path(const char *db_path, char *dst, size_t len);
 
 /*
  * The writer (the request executable's service process): listen on the
  * Unix socket path (mode 0600), and store what the workers hand over in
- * batches with request_store_batch, keys from keys(arg) at each batch (so
+ * batches with dsr_store_batch, keys from keys(arg) at each batch (so
  * a rotation is seen). Returns only on a fatal error (-1).
  */
-int	 request_writer(sqlite3 *, const char *path,
+int	 dsr_writer(sqlite3 *, const char *path,
 	    const struct ticket_keys *(*keys)(void *), void *arg,
 	    int rate_limit);
 
@@ -167,18 +172,18 @@ int	 request_writer(sqlite3 *, const char *path,
  * most 10 s): RQ_STORED with out, RQ_USED, RQ_REFUSED, RQ_ERROR (also when
  * the writer went away after the form was sent: it may or may not be
  * stored, and no ticket is shown), or RQ_NO_WRITER when no writer could
- * be reached and nothing was sent (the caller then uses request_store).
+ * be reached and nothing was sent (the caller then uses dsr_store).
  */
-enum request_result request_submit(const char *path,
-	    const struct request_form *f, const char *form_id,
+enum dsr_result dsr_submit(const char *path,
+	    const struct dsr_form *f, const char *form_id,
 	    const char *client, enum lang lang, int mail,
-	    struct request_stored *out);
+	    struct dsr_stored *out);
 
 /* Mark request number's mail as failed (the ticket stays). 0 or -1. */
-int	 request_mail_failed(sqlite3 *, const char *number);
+int	 dsr_mail_failed(sqlite3 *, const char *number);
 
-/* A stored request. Strings owned (request_free). */
-struct request {
+/* A stored request. Strings owned (dsr_free). */
+struct dsr {
 	long long	 id;
 	char		 number[24];
 	char		 received[24];	/* UTC */
@@ -199,12 +204,12 @@ struct request {
 	long long	 paper_by;
 };
 
-void	 request_free(struct request *);
+void	 dsr_free(struct dsr *);
 
 /* Request id: 0, 1 when there is none, -1 on error. */
-int	 request_get(sqlite3 *, long long id, struct request *);
+int	 dsr_get(sqlite3 *, long long id, struct dsr *);
 /* The request whose ticket page token is token (hex): 0, 1 none, -1. */
-int	 request_by_token(sqlite3 *, const char *token, struct request *);
+int	 dsr_by_token(sqlite3 *, const char *token, struct dsr *);
 
 /*
  * The email confirmation with link token ctoken: with record, record that
@@ -213,36 +218,36 @@ int	 request_by_token(sqlite3 *, const char *token, struct request *);
  * yet recorded (look); 2: recorded before; 1: no such token; -1: error.
  * number gets the request's number for 0 and 2.
  */
-int	 request_confirm(sqlite3 *, const char *ctoken, int record,
+int	 dsr_confirm(sqlite3 *, const char *ctoken, int record,
 	    char number[24]);
 
 /*
  * The reception's queue, newest first: page (from 1) of per_page rows
  * (1..500) without personal data (v, code NULL) into *rows (caller frees
- * with request_list_free), *n rows, *total requests in all. 0 or -1.
+ * with dsr_list_free), *n rows, *total requests in all. 0 or -1.
  */
-int	 request_list(sqlite3 *, int page, int per_page, struct request **rows,
+int	 dsr_list(sqlite3 *, int page, int per_page, struct dsr **rows,
 	    size_t *n, long long *total);
-void	 request_list_free(struct request *rows, size_t n);
+void	 dsr_list_free(struct dsr *rows, size_t n);
 
 /* How staff checked the requester's identity. */
-enum request_idmethod {
+enum dsr_idmethod {
 	RID_EMAIL_CODE,		/* the one-time link or code to the email on file */
 	RID_RECORD_MATCH,	/* compared with what the register holds */
 	RID_OTHER,		/* with a note saying how */
 	RID__MAX
 };
-extern const char *const request_idmethod_names[RID__MAX];
-int	 request_idmethod_parse(const char *);	/* index or -1 */
+extern const char *const dsr_idmethod_names[RID__MAX];
+int	 dsr_idmethod_parse(const char *);	/* index or -1 */
 
 /*
  * Record 'identity checked' on request id: how, a note (one line, at most
  * 500 characters; required for RID_OTHER), by user_id, now. Inside the
  * caller's transaction or on its own. 0; 1 refused with *why a message
  * key (request.none: no such request; request.err.note: a bad or missing
- * note); -1 error. Needs request_prepare, as do all below.
+ * note); -1 error. Needs dsr_prepare, as do all below.
  */
-int	 request_identity(sqlite3 *, long long id, enum request_idmethod how,
+int	 dsr_identity(sqlite3 *, long long id, enum dsr_idmethod how,
 	    const char *note, long long user_id, const char **why);
 
 /*
@@ -253,23 +258,7 @@ int	 request_identity(sqlite3 *, long long id, enum request_idmethod how,
  * for a valid code of another ticket; request.paper.already; or
  * request.none for no such request); -1 error.
  */
-int	 request_paper(sqlite3 *, const struct ticket_keys *keys, long long id,
+int	 dsr_paper(sqlite3 *, const struct ticket_keys *keys, long long id,
 	    const char *code, long long user_id, const char **why);
-
-/*
- * Put r into map m for a page in lang: id, number, received (formatted,
- * Helsinki time) and received_utc, request_lang (the form's language),
- * key_id, deadline (formatted) and deadline_iso,
- * overdue (bool: past the deadline and not done or refused), types (list
- * of {name, label}), status and status_label, mail_state, email_confirmed
- * (bool), identity {method, label, note, at} when checked, paper_at when
- * received; and, when loaded, the fields under their names and code.
- */
-void	 request_to_model(const struct request *r, enum lang,
-	    const struct i18n *msgs, struct tmpl_map *m);
-
-/* The request's types as labels in lang, ", "-separated, into out. */
-void	 request_types_text(unsigned types, enum lang, const struct i18n *msgs,
-	    struct buf *out);
 
 #endif

@@ -1,0 +1,100 @@
+/* view_dsr.c — a data-subject request as a template model, for the pages of the request and intranet executables (linked only by them). See view_dsr.h. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "fmt.h"
+#include "view_dsr.h"
+
+/* ---- pages -------------------------------------------------------------- */
+
+void
+dsr_types_text(unsigned types, enum lang lang, const struct i18n *msgs,
+    struct buf *out)
+{
+	char key[64];
+	int first = 1;
+
+	for (int i = 0; i < RT__MAX; i++) {
+		if (!(types & (1u << i)))
+			continue;
+		snprintf(key, sizeof(key), "request.type.%s", rtype_names[i]);
+		if (!first)
+			buf_adds(out, ", ");
+		buf_adds(out, i18n_msg(msgs, lang, key));
+		first = 0;
+	}
+}
+
+/*
+ * Labels are put by value: i18n messages live as long as the catalogue,
+ * but the model copies strings anyway; keys are literals.
+ */
+void
+dsr_to_model(const struct dsr *r, enum lang lang,
+    const struct i18n *msgs, struct tmpl_map *m)
+{
+	char d[96], key[64], today[11];
+	struct tmpl_list *types;
+	struct tm tm;
+	time_t now = time(NULL);
+
+	tm_int(m, "id", r->id);
+	tm_str(m, "number", r->number);
+	fmt_datetime(d, sizeof(d), lang, r->received);
+	tm_str(m, "received", d);
+	tm_str(m, "received_utc", r->received);
+	fmt_date(d, sizeof(d), lang, r->deadline);
+	tm_str(m, "deadline", d);
+	tm_str(m, "deadline_iso", r->deadline);
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	tm_bool(m, "overdue", strcmp(today, r->deadline) > 0 &&
+	    strcmp(r->status, "done") != 0 && strcmp(r->status, "refused") != 0);
+	types = tm_list(m, "types");
+	for (int i = 0; i < RT__MAX; i++) {
+		struct tmpl_map *t;
+
+		if (!(r->types & (1u << i)))
+			continue;
+		t = tm_list_map(types);
+		tm_str(t, "name", rtype_names[i]);
+		snprintf(key, sizeof(key), "request.type.%s", rtype_names[i]);
+		tm_str(t, "label", i18n_msg(msgs, lang, key));
+	}
+	tm_str(m, "request_lang", lang_codes[r->lang]);
+	tm_str(m, "status", r->status);
+	snprintf(key, sizeof(key), "request.status.%s", r->status);
+	tm_str(m, "status_label", i18n_msg(msgs, lang, key));
+	tm_str(m, "mail_state", r->mail_state);
+	tm_str(m, "key_id", r->key_id);
+	tm_bool(m, "email_confirmed", r->email_confirmed_at[0] != '\0');
+	if (r->email_confirmed_at[0] != '\0') {
+		fmt_datetime(d, sizeof(d), lang, r->email_confirmed_at);
+		tm_str(m, "email_confirmed_at", d);
+	}
+	if (r->identity_method[0] != '\0') {
+		struct tmpl_map *idm = tm_map(m, "identity");
+
+		tm_str(idm, "method", r->identity_method);
+		snprintf(key, sizeof(key), "request.identity.%s",
+		    r->identity_method);
+		tm_str(idm, "label", i18n_msg(msgs, lang, key));
+		tm_str(idm, "note", r->identity_note ? r->identity_note : "");
+		tm_int(idm, "by", r->identity_by);
+		fmt_datetime(d, sizeof(d), lang, r->identity_at);
+		tm_str(idm, "at", d);
+	}
+	if (r->paper_received_at[0] != '\0') {
+		fmt_datetime(d, sizeof(d), lang, r->paper_received_at);
+		tm_str(m, "paper_at", d);
+		tm_int(m, "paper_by", r->paper_by);
+	}
+	if (r->v[0] == NULL)
+		return;
+	for (int i = 0; i < RF__MAX; i++)
+		tm_str(m, dsr_fields[i].name, r->v[i]);
+	tm_str(m, "code", r->code ? r->code : "");
+}
+

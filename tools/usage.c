@@ -1,0 +1,246 @@
+/*
+ * usage.c — what rekisteri(1) says about its commands: one row per command
+ * or subcommand with its arguments, one line of what it does and one line
+ * per option. `--help` (or `help COMMAND`) prints a row's help on standard
+ * output; a usage error prints its synopsis on standard error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct opt {
+	const char	*flag;	/* "--lang fi|en": a space means it takes a value */
+	const char	*text;
+};
+
+struct row {
+	const char	*cmd;
+	const char	*sub;	/* NULL: the command has no subcommands */
+	const char	*args;
+	const char	*text;
+	const struct opt *opts;	/* ends with { NULL, NULL }; may be NULL */
+};
+
+static const struct opt no_opts[] = { { NULL, NULL } };
+
+static const struct opt check_opts[] = {
+	{ "--today YYYY-MM-DD", "judge the age of the details as on this day "
+	    "(default: today in Helsinki)" },
+	{ NULL, NULL }
+};
+
+static const struct opt notice_import_opts[] = {
+	{ "--lang fi|en", "the language of the text (default: fi)" },
+	{ NULL, NULL }
+};
+
+static const struct opt notice_export_opts[] = {
+	{ "--prefix /PATH", "where the files will be served "
+	    "(default: /notice-static)" },
+	{ NULL, NULL }
+};
+
+static const struct opt user_add_opts[] = {
+	{ "--role admin|handler|auditor", "what the user may do (required)" },
+	{ "--nda YYYY-MM-DD", "the day the user signed the non-disclosure "
+	    "agreement; without it the user cannot sign in" },
+	{ "--name TEXT", "the name shown to others (default: NAME)" },
+	{ "--password-stdin", "read the password from one line of standard "
+	    "input" },
+	{ "--generate", "generate a password and print it once" },
+	{ NULL, NULL }
+};
+
+static const struct opt user_passwd_opts[] = {
+	{ "--password-stdin", "read the password from one line of standard "
+	    "input" },
+	{ "--generate", "generate a one-time password, print it once; it "
+	    "must be changed at the next sign-in" },
+	{ NULL, NULL }
+};
+
+static const struct opt import_opts[] = {
+	{ "--apply", "apply in one transaction when every row is good" },
+	{ "--apply-valid", "apply the good rows and leave the bad ones out" },
+	{ "--encoding auto|utf-8|iso-8859-1", "the file's encoding "
+	    "(default: auto, detected)" },
+	{ "--source NAME", "the source recorded in each field's history: "
+	    "customer, update_service, subcontractor, staff or import" },
+	{ NULL, NULL }
+};
+
+static const struct opt export_opts[] = {
+	{ "--q WORDS", "only the customers these search words find" },
+	{ "--postal PREFIX", "only postal codes that start with PREFIX "
+	    "(1 to 5 digits)" },
+	{ NULL, NULL }
+};
+
+static const struct row rows[] = {
+	{ "init", NULL, "", "create the database or bring it up to date "
+	    "(runs the migrations in sql/)", no_opts },
+	{ "check", NULL, "[--today YYYY-MM-DD]", "load the config, the "
+	    "messages, every template and the supervisory authority's details, "
+	    "report the first problem with file and line (exit 1); warn when "
+	    "the details were checked more than a year ago or the notice gives "
+	    "the authority a former address", check_opts },
+	{ "notice", "import", "FILE [--lang fi|en]", "read a notice text "
+	    "(docs/notice-format.md; - for standard input) into the draft, "
+	    "saying what was cleaned away; warns where it gives the Ombudsman "
+	    "a former address", notice_import_opts },
+	{ "notice", "publish", "", "publish the draft as the next version "
+	    "(both languages needed); a published version never changes",
+	    no_opts },
+	{ "notice", "discard", "", "drop the draft", no_opts },
+	{ "notice", "list", "", "list the versions and the draft", no_opts },
+	{ "notice", "export", "DIR [--prefix /PATH]", "write every published "
+	    "version as static files, with Apache and nginx snippets to serve "
+	    "them", notice_export_opts },
+	{ "user", "add", "NAME --role admin|handler|auditor [--nda YYYY-MM-DD] "
+	    "[--name TEXT] [--password-stdin | --generate]", "add a staff "
+	    "account; without a password option the password is asked twice "
+	    "on the terminal", user_add_opts },
+	{ "user", "passwd", "NAME [--password-stdin | --generate]", "set a "
+	    "password and end the user's sessions", user_passwd_opts },
+	{ "user", "disable", "NAME", "disable an account and end its sessions",
+	    no_opts },
+	{ "user", "enable", "NAME", "enable a disabled account", no_opts },
+	{ "user", "nda", "NAME YYYY-MM-DD", "record the day the user signed the "
+	    "non-disclosure agreement", no_opts },
+	{ "user", "list", "", "list the accounts", no_opts },
+	{ "customer", "demo", "N", "add N invented customers, each marked DEMO "
+	    "in its notes", no_opts },
+	{ "customer", "import", "FILE [--apply | --apply-valid] "
+	    "[--encoding E] [--source NAME]", "new customers from a CSV file "
+	    "(docs/csv.md); a dry run that lists bad rows unless --apply",
+	    import_opts },
+	{ "customer", "import-updates", "FILE [--apply | --apply-valid] "
+	    "[--encoding E] [--source NAME]", "name and address updates by "
+	    "customer number (source update_service unless --source); a dry "
+	    "run unless --apply", import_opts },
+	{ "customer", "export", "FILE [--q WORDS] [--postal PREFIX]", "the "
+	    "customers a search finds as CSV to a new file (- for standard "
+	    "output); restricted and banned records left out", export_opts },
+	{ "keygen", NULL, "", "make the register's first ticket-signing key "
+	    "(refused when there is one)", no_opts },
+	{ "key", "rotate", "", "make a new current ticket-signing key; the "
+	    "older public keys are kept", no_opts },
+	{ "key", "show", "[ID]", "the current key (or key ID) as PEM with its "
+	    "fingerprint", no_opts },
+	{ "key", "list", "", "every public key with its fingerprint, the "
+	    "current one marked", no_opts },
+	{ "ticket", "verify", "CODE | -", "check a ticket code (- reads it from "
+	    "standard input): valid with its number, time and types (exit 0), "
+	    "or invalid (exit 1)", no_opts },
+	{ "audit", "verify", "", "check the audit log's hash chain; name the "
+	    "first row that was edited, inserted or deleted", no_opts },
+	{ "help", NULL, "[COMMAND [SUBCOMMAND]]", "the commands, or a command's "
+	    "usage and options", no_opts },
+};
+
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+/* Non-zero when row i is sub of cmd (any of cmd's rows for sub NULL). */
+static int
+row_is(size_t i, const char *cmd, const char *sub)
+{
+	if (strcmp(rows[i].cmd, cmd) != 0)
+		return 0;
+	return sub == NULL || rows[i].sub == NULL ||
+	    strcmp(rows[i].sub, sub) == 0;
+}
+
+static void
+synopsis(FILE *f, size_t i, const char *lead)
+{
+	fprintf(f, "%srekisteri [-c CONFIG] %s%s%s%s%s\n", lead, rows[i].cmd,
+	    rows[i].sub ? " " : "", rows[i].sub ? rows[i].sub : "",
+	    *rows[i].args ? " " : "", rows[i].args);
+}
+
+int
+usage_known(const char *cmd, const char *sub)
+{
+	for (size_t i = 0; i < NROWS; i++)
+		if (strcmp(rows[i].cmd, cmd) == 0 && (sub == NULL ||
+		    (rows[i].sub != NULL && strcmp(rows[i].sub, sub) == 0)))
+			return 1;
+	return 0;
+}
+
+void
+usage_synopsis(FILE *f, const char *cmd, const char *sub)
+{
+	const char *lead = "usage: ";
+
+	if (sub != NULL && !usage_known(cmd, sub))
+		sub = NULL;
+	for (size_t i = 0; i < NROWS; i++)
+		if (row_is(i, cmd, sub)) {
+			synopsis(f, i, lead);
+			lead = "       ";
+		}
+}
+
+void
+usage_subcommands(FILE *f, const char *lead, const char *cmd)
+{
+	const char *sep = lead;
+
+	for (size_t i = 0; i < NROWS; i++)
+		if (strcmp(rows[i].cmd, cmd) == 0 && rows[i].sub != NULL) {
+			fprintf(f, "%s%s", sep, rows[i].sub);
+			sep = " | ";
+		}
+	if (sep != lead)
+		fputc('\n', f);
+}
+
+void
+usage_help(FILE *f, const char *cmd, const char *summary, const char *sub)
+{
+	if (sub != NULL && !usage_known(cmd, sub))
+		sub = NULL;
+	usage_synopsis(f, cmd, sub);
+	if (sub == NULL && summary != NULL)
+		fprintf(f, "\n%s\n", summary);
+	for (size_t i = 0; i < NROWS; i++) {
+		if (!row_is(i, cmd, sub))
+			continue;
+		fprintf(f, "\n%s%s%s%s%s\n    %s\n", rows[i].cmd,
+		    rows[i].sub ? " " : "", rows[i].sub ? rows[i].sub : "",
+		    *rows[i].args ? " " : "", rows[i].args, rows[i].text);
+		for (const struct opt *o = rows[i].opts; o && o->flag; o++)
+			fprintf(f, "    %-20s  %s\n", o->flag, o->text);
+	}
+	fprintf(f, "\nExit status: 0 ok, 1 failure, 2 usage. See rekisteri(1).\n");
+}
+
+/* Non-zero when arg is an option of cmd that takes a value. */
+static int
+takes_value(const char *cmd, const char *arg)
+{
+	size_t n = strlen(arg);
+
+	for (size_t i = 0; i < NROWS; i++) {
+		if (strcmp(rows[i].cmd, cmd) != 0)
+			continue;
+		for (const struct opt *o = rows[i].opts; o && o->flag; o++)
+			if (strncmp(o->flag, arg, n) == 0 && o->flag[n] == ' ')
+				return 1;
+	}
+	return 0;
+}
+
+int
+usage_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+		if (argv[i][0] == '-' && takes_value(argv[0], argv[i]))
+			i++;
+	}
+	return 0;
+}
