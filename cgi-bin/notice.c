@@ -33,6 +33,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "notice.h"
+#include "view_notice.h"
 #include "ticket.h"
 
 enum kind {

@@ -248,19 +248,3 @@ authority_due(const struct authority *a, char due[11])
 	if (strftime(due, 11, "%Y-%m-%d", &tm) != 10)
 		memcpy(due, a->checked, 11);
 }
-
-void
-authority_fill(const struct authority *a, enum lang lang, struct tmpl_map *m)
-{
-	struct buf b = BUF_INIT;
-	char d[64];
-
-	for (int f = 0; f < AF__MAX; f++)
-		tm_str(m, afield_names[f], a->v[lang][f]);
-	buf_addf(&b, "mailto:%s", a->v[lang][AF_EMAIL]);
-	tm_str(m, "mailto", b.data);
-	buf_free(&b);
-	tm_str(m, "checked", a->checked);
-	if (fmt_date(d, sizeof(d), lang, a->checked) == 0)
-		tm_str(m, "checked_text", d);
-}

@@ -6,7 +6,6 @@
 
 #include "conf.h"
 #include "i18n.h"
-#include "tmpl.h"
 
 /*
  * Where a data subject may lodge a complaint (GDPR Art. 77(1)); told in the
@@ -63,12 +62,5 @@ void	 authority_free(struct authority *);
 
 /* The day a year after checked, when the details are due for a new check, into due[11]. */
 void	 authority_due(const struct authority *, char due[11]);
-
-/*
- * Fill m for lang with one string per detail (afield_names), "mailto"
- * (mailto: the email), "checked" (the ISO date) and "checked_text" (as
- * people write it in lang).
- */
-void	 authority_fill(const struct authority *, enum lang, struct tmpl_map *m);
 
 #endif

@@ -67,7 +67,6 @@ int	 notice_discard_draft(sqlite3 *, char *err, size_t errlen);
 /*
  * Editing the draft in the intranet, section by section.
  */
-struct tmpl_map;
 
 /* The draft's id, 0 when there is none, -1 on error. */
 long long notice_draft_id(sqlite3 *);
@@ -89,13 +88,5 @@ int	 notice_draft_section(sqlite3 *, enum lang, int position,
 
 /* Set the draft's date drawn up (YYYY-MM-DD, a real date). 0 or -1. */
 int	 notice_draft_drawn_up(sqlite3 *, const char *date);
-
-/*
- * Fill root as notice_fill does, from the draft in lang: version (with
- * drawn_up, number 0), facts, sections [{position, anchor, href, title,
- * body (tm_html), edit_href, empty}]. Needs notice_prepare() on db.
- * 0, or -1 when there is no draft.
- */
-int	 notice_draft_fill(sqlite3 *, enum lang, struct tmpl_map *root);
 
 #endif

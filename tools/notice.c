@@ -14,6 +14,7 @@
 #include "fmt.h"
 #include "i18n.h"
 #include "notice.h"
+#include "view_notice.h"
 #include "notice_check.h"
 #include "notice_edit.h"
 #include "tmpl.h"

@@ -8,9 +8,13 @@
 #include "buf.h"
 #include "db.h"
 #include "notice.h"
+#include "view_notice.h"
 #include "notice_edit.h"
 #include "validate.h"
 #include "intranet.h"
+
+/* The page that edits one section, for each section's link. */
+#define NOTICE_EDIT_PATH	"/intranet/notice/section"
 
 /* ?edit=fi|en: the language being edited (Finnish unless said). */
 static enum lang
@@ -41,7 +45,7 @@ page_notice_admin(struct app *a, struct req *r)
 	tm_bool(root, el == LANG_FI ? "edit_fi" : "edit_en", 1);
 	tm_bool(root, "has_draft", id > 0);
 	tm_bool(root, "saved", saved != NULL);
-	if (id > 0 && notice_draft_fill(a->db, el, tm_map(root, "draft")) != 0) {
+	if (id > 0 && notice_draft_fill(a->db, el, NOTICE_EDIT_PATH, tm_map(root, "draft")) != 0) {
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
@@ -182,7 +186,7 @@ page_notice_preview(struct app *a, struct req *r)
 	enum lang el = edit_lang(r);
 	struct buf b = BUF_INIT;
 
-	if (notice_draft_fill(a->db, el, root) != 0) {
+	if (notice_draft_fill(a->db, el, NOTICE_EDIT_PATH, root) != 0) {
 		tm_free(m);
 		app_error(a, r, 404);
 		return;
@@ -251,7 +255,7 @@ notice_step(struct app *a, struct req *r, enum notice_step step)
 		tm_str(tm_root(m), "edit", lang_codes[el]);
 		tm_bool(tm_root(m), "has_draft", notice_draft_id(a->db) > 0);
 		if (notice_draft_id(a->db) > 0)
-			notice_draft_fill(a->db, el, tm_map(tm_root(m), "draft"));
+			notice_draft_fill(a->db, el, NOTICE_EDIT_PATH, tm_map(tm_root(m), "draft"));
 		ui_page(a, r, 400, "notice-admin.xhtml", m);
 		return;
 	}

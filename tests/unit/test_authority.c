@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "authority.h"
+#include "view_notice.h"
 #include "buf.h"
 #include "db.h"
 #include "notice_check.h"

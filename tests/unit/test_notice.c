@@ -14,6 +14,7 @@
 #include "db.h"
 #include "fmt.h"
 #include "notice.h"
+#include "view_notice.h"
 #include "notice_edit.h"
 
 static char err[1024];
