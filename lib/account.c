@@ -134,3 +134,32 @@ account_totp_reset(sqlite3 *db, const struct auth_actor *by,
 	ok = totp_reset(db, id) == 0;
 	return op_end(db, own, ok, by, "user.totp_reset", id, "");
 }
+
+int
+account_list(sqlite3 *db, int (*fn)(void *arg, const struct account_row *),
+    void *arg)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, username, display_name, role,"
+	    " coalesce(nda_signed, ''), active, must_change,"
+	    " totp_secret IS NOT NULL FROM users ORDER BY username", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct account_row a = { sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    (const char *)sqlite3_column_text(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
+		    sqlite3_column_int(st, 7) };
+
+		stop = fn(arg, &a);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -23,6 +23,7 @@ enum stmt {
 	STMT_HEAD,
 	STMT_INSERT,
 	STMT_WALK,
+	STMT_LIST,
 	STMT__MAX
 };
 
@@ -37,6 +38,15 @@ static const char *const sql[STMT__MAX] = {
 	"SELECT id, at, user_id, username, client, action, object_type,"
 	" object_id, summary, prev_hash, hash"
 	" FROM audit_log ORDER BY id",
+	/* STMT_LIST: a page of the log, newest first, with audit_filter */
+	"SELECT id, at, username, client, action, object_type, object_id,"
+	" summary FROM audit_log"
+	" WHERE (?1 IS NULL OR username = ?1)"
+	" AND (?2 IS NULL OR action = ?2 OR action LIKE ?2 || '.%')"
+	" AND (?3 IS NULL OR object_id = ?3)"
+	" AND (?4 IS NULL OR at >= ?4)"
+	" AND (?5 IS NULL OR at < date(?5, '+1 day'))"
+	" ORDER BY id DESC LIMIT ?6 OFFSET ?7",
 };
 
 /* Columns of STMT_WALK after the hashed fields. */
@@ -465,4 +475,47 @@ audit_head(sqlite3 *db, sqlite3_int64 *id, char hex[65])
 		return -1;
 	sodium_bin2hex(hex, 2 * AUDIT_HASHLEN + 1, hash, AUDIT_HASHLEN);
 	return 0;
+}
+
+static const char *
+col(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+
+	return v ? v : "";
+}
+
+int
+audit_list(sqlite3 *db, const struct audit_filter *f, long long page,
+    int rows, int (*fn)(void *arg, const struct audit_row *), void *arg,
+    int *more)
+{
+	const char *binds[] = { f->username, f->action, f->object_id, f->from,
+	    f->to };
+	sqlite3_stmt *st;
+	int rc, n = 0, stop = 0;
+
+	*more = 0;
+	if (stmt_prepare(db, STMT_LIST, &st) != 0)
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (binds[i] != NULL)
+			sqlite3_bind_text(st, i + 1, binds[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, rows + 1);	/* one more: is there a next page */
+	sqlite3_bind_int64(st, 7, (page - 1) * rows);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct audit_row r = { sqlite3_column_int64(st, 0), col(st, 1),
+		    col(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6),
+		    col(st, 7) };
+
+		if (++n > rows) {
+			*more = 1;
+			break;
+		}
+		stop = fn(arg, &r);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }

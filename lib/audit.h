@@ -47,4 +47,34 @@ sqlite3_int64	 audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why,
  */
 int		 audit_head(sqlite3 *db, sqlite3_int64 *id, char hex[65]);
 
+/* Which rows audit_list gives: each NULL for any; dates YYYY-MM-DD (to: that whole day); an action also matches its sub-actions ("user" → "user.add"). */
+struct audit_filter {
+	const char	*username;
+	const char	*action;
+	const char	*object_id;
+	const char	*from;
+	const char	*to;
+};
+
+/* One row of the log; the strings live until the callback returns. */
+struct audit_row {
+	sqlite3_int64	 id;
+	const char	*at;		/* UTC */
+	const char	*username;
+	const char	*client;
+	const char	*action;
+	const char	*object_type;
+	const char	*object_id;
+	const char	*summary;
+};
+
+/*
+ * Page page (from 1) of rows rows of the log, newest first, through fn
+ * (a non-zero return stops and is returned); *more says whether there is
+ * a next page. 0 or -1.
+ */
+int	 audit_list(sqlite3 *db, const struct audit_filter *, long long page,
+	    int rows, int (*fn)(void *arg, const struct audit_row *),
+	    void *arg, int *more);
+
 #endif

@@ -208,6 +208,21 @@ int	 account_reset(sqlite3 *, const struct auth_actor *, sqlite3_int64 id,
 /* "user.nda": the date the account's holder signed the NDA (YYYY-MM-DD, not in the future). */
 int	 account_set_nda(sqlite3 *, const struct auth_actor *, sqlite3_int64 id,
 	    const char *nda);
+/* One account for the admins' list; the strings live until the callback returns. */
+struct account_row {
+	sqlite3_int64	 id;
+	const char	*username;
+	const char	*display_name;
+	const char	*role;		/* role_name() */
+	const char	*nda;		/* YYYY-MM-DD, "" when not signed */
+	int		 active;
+	int		 must_change;
+	int		 has_totp;
+};
+/* Every account by username through fn (non-zero stops and is returned). 0 or -1. */
+int	 account_list(sqlite3 *, int (*fn)(void *arg, const struct account_row *),
+	    void *arg);
+
 /* "user.totp_reset": the second factor removed, to be enrolled anew. */
 int	 account_totp_reset(sqlite3 *, const struct auth_actor *,
 	    sqlite3_int64 id);

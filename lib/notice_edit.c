@@ -772,3 +772,25 @@ notice_draft_drawn_up(sqlite3 *db, const char *date)
 	sqlite3_finalize(st);
 	return ok ? 0 : -1;
 }
+
+int
+notice_draft_section_get(sqlite3 *db, enum lang lang, int position,
+    struct buf *title, struct buf *body)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT s.title, s.body FROM notice_sections s"
+	    " JOIN notice_versions v ON v.id = s.version_id WHERE v.number IS"
+	    " NULL AND s.lang = ?1 AND s.position = ?2", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, lang_codes[lang], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, position);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		buf_adds(title, (const char *)sqlite3_column_text(st, 0));
+		buf_adds(body, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}

@@ -86,6 +86,10 @@ int	 notice_draft_section(sqlite3 *, enum lang, int position,
 	    const char *title, const char *body, struct buf *warnings,
 	    char *err, size_t errlen);
 
+/* Section position of the draft in lang, as saved (cleaned): title and body appended. 0; 1 when there is none; -1 on error. */
+int	 notice_draft_section_get(sqlite3 *, enum lang, int position,
+	    struct buf *title, struct buf *body);
+
 /* Set the draft's date drawn up (YYYY-MM-DD, a real date). 0 or -1. */
 int	 notice_draft_drawn_up(sqlite3 *, const char *date);
 

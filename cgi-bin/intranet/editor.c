@@ -57,16 +57,7 @@ page_notice_admin(struct app *a, struct req *r)
 		tm_str(root, "preview_href", b.data);
 		buf_free(&b);
 	}
-	{
-		sqlite3_stmt *st;
-
-		if (sqlite3_prepare_v2(a->db, "SELECT coalesce(max(number), 0) FROM"
-		    " notice_versions", -1, &st, NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				tm_int(root, "latest", sqlite3_column_int(st, 0));
-			sqlite3_finalize(st);
-		}
-	}
+	tm_int(root, "latest", notice_latest());
 	ui_page(a, r, 200, "notice-admin.xhtml", m);
 }
 
@@ -149,30 +140,22 @@ page_notice_section(struct app *a, struct req *r)
 	}
 	/* the section as the draft holds it now */
 	{
-		sqlite3_stmt *st;
-		int found = 0;
+		struct buf title = BUF_INIT, body = BUF_INIT;
 
-		if (sqlite3_prepare_v2(a->db, "SELECT s.title, s.body FROM"
-		    " notice_sections s JOIN notice_versions v ON v.id ="
-		    " s.version_id WHERE v.number IS NULL AND s.lang = ?1 AND"
-		    " s.position = ?2", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, lang_codes[el], -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 2, (int)n);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				sec = tm_map(root, "form");
-				tm_str(sec, "title", (const char *)sqlite3_column_text(st, 0));
-				tm_str(sec, "body", (const char *)sqlite3_column_text(st, 1));
-				tm_html(sec, "preview", (const char *)
-				    sqlite3_column_text(st, 1));	/* cleaned when saved */
-				found = 1;
-			}
-			sqlite3_finalize(st);
-		}
-		if (!found) {
+		if (notice_draft_section_get(a->db, el, (int)n, &title,
+		    &body) != 0) {
+			buf_free(&title);
+			buf_free(&body);
 			tm_free(m);
 			app_error(a, r, 404);
 			return;
 		}
+		sec = tm_map(root, "form");
+		tm_str(sec, "title", buf_cstr(&title));
+		tm_str(sec, "body", buf_cstr(&body));
+		tm_html(sec, "preview", buf_cstr(&body));	/* cleaned when saved */
+		buf_free(&title);
+		buf_free(&body);
 	}
 	ui_page(a, r, 200, "notice-section.xhtml", m);
 }

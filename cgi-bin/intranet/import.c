@@ -9,6 +9,8 @@
 #include "customer.h"
 #include "db.h"
 #include "log.h"
+#include "upload.h"
+#include "validate.h"
 #include "intranet.h"
 
 #define IMPORT_UPLOAD_MAX	((size_t)8 << 20)	/* bytes of an uploaded file */
@@ -76,21 +78,6 @@ import_report(struct tmpl_map *root, const struct cimport *im)
 	tm_int(rep, "shown", IMPORT_SHOWN);
 }
 
-/* Forget uploads older than an hour: they hold names and addresses. */
-static void
-import_expire(struct app *a)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(a->db, "DELETE FROM import_uploads WHERE"
-	    " created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')",
-	    -1, &st, NULL) != SQLITE_OK)
-		return;
-	if (sqlite3_step(st) != SQLITE_DONE)
-		LOG_ERR("old uploads could not be deleted");
-	sqlite3_finalize(st);
-}
-
 /* Check data as an update import (changes nothing). 0, or -1 with im->error. */
 static int
 import_check(struct app *a, struct req *r, struct cimport *im, const char *data,
@@ -122,10 +109,9 @@ page_import(struct app *a, struct req *r)
 	struct tmpl_model *m = ui_model(a, r);
 	struct tmpl_map *root = tm_root(m);
 	struct cimport im;
-	sqlite3_stmt *st;
 	int status = 200;
 
-	import_expire(a);
+	(void)upload_expire(a->db);	/* they hold names and addresses */
 	if (r->method == METHOD_GET) {
 		import_choices(a, r, root, "auto", "update_service");
 		ui_page(a, r, 200, "import.xhtml", m);
@@ -158,31 +144,15 @@ page_import(struct app *a, struct req *r)
 	}
 	/* keep the file for the apply step: an hour at most */
 	if (im.good - im.same > 0) {
+		long long kept;
+
 		/* one waiting file per admin: this one replaces any other */
-		if (sqlite3_prepare_v2(a->db, "DELETE FROM import_uploads WHERE"
-		    " user_id = ?1", -1, &st, NULL) != SQLITE_OK) {
+		if (upload_keep(a->db, cx->me.id, r->upload.filename, charset,
+		    source, r->upload.data, r->upload.len, &kept) != 0) {
 			status = 500;
 			goto out;
 		}
-		sqlite3_bind_int64(st, 1, cx->me.id);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (sqlite3_prepare_v2(a->db, "INSERT INTO import_uploads (user_id,"
-		    " filename, charset, source, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-		    -1, &st, NULL) != SQLITE_OK) {
-			status = 500;
-			goto out;
-		}
-		sqlite3_bind_int64(st, 1, cx->me.id);
-		sqlite3_bind_text(st, 2, r->upload.filename, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, charset, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
-		sqlite3_bind_blob64(st, 5, r->upload.data, r->upload.len,
-		    SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			status = 500;
-		sqlite3_finalize(st);
-		tm_int(root, "upload", sqlite3_last_insert_rowid(a->db));
+		tm_int(root, "upload", kept);
 	}
 	if (status == 200 && (ui_event(a, r, &cx->me, "customer.import_check",
 	    "customer", 0, "") != 0 || db_commit(a->db) != 0))
@@ -207,50 +177,32 @@ post_import_apply(struct app *a, struct req *r)
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	struct cimport im;
-	sqlite3_stmt *st;
+	struct upload up;
 	long long id;
-	char *data = NULL, charset[16] = "", source[32] = "",
-	    summary[160];
-	size_t len = 0;
-	int found = 0;
+	char summary[160];
+	int found;
 
 	if (val_int(v, 1, LLONG_MAX, &id) != NULL) {
 		app_error(a, r, 400);
 		return;
 	}
-	import_expire(a);
-	if (sqlite3_prepare_v2(a->db, "SELECT data, charset, source FROM"
-	    " import_uploads WHERE id = ?1 AND user_id = ?2 AND created_at >="
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')", -1, &st,
-	    NULL) != SQLITE_OK) {
+	(void)upload_expire(a->db);	/* they hold names and addresses */
+	if ((found = upload_get(a->db, id, cx->me.id, &up)) < 0) {
 		app_error(a, r, 500);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, cx->me.id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		len = (size_t)sqlite3_column_bytes(st, 0);
-		data = xmalloc(len + 1);
-		if (len > 0)
-			memcpy(data, sqlite3_column_blob(st, 0), len);
-		data[len] = '\0';
-		snprintf(charset, sizeof(charset), "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-		snprintf(source, sizeof(source), "%s",
-		    (const char *)sqlite3_column_text(st, 2));
-		found = 1;
-	}
-	sqlite3_finalize(st);
+	found = found == 0;
 	m = ui_model(a, r);
 	root = tm_root(m);
-	import_choices(a, r, root, found ? charset : "auto", found ? source :
-	    "update_service");
+	import_choices(a, r, root, found ? up.charset : "auto", found ?
+	    up.source : "update_service");
 	if (!found) {
 		tm_str(root, "error", i18n_msg(a->msgs, r->lang, "import.expired"));
 		ui_page(a, r, 410, "import.xhtml", m);
 		return;
 	}
-	if (import_check(a, r, &im, data, len, charset, source) != 0 ||
+	if (import_check(a, r, &im, up.data, up.len, up.charset,
+	    up.source) != 0 ||
 	    (im.bad > 0 && kv_get(&r->form, "apply_valid") == NULL)) {
 		if (im.error[0] == '\0')
 			tm_str(root, "error", i18n_msg(a->msgs, r->lang,
@@ -260,14 +212,14 @@ post_import_apply(struct app *a, struct req *r)
 		import_report(root, &im);
 		tm_int(root, "upload", id);
 		cimport_free(&im);
-		free(data);
+		upload_free(&up);
 		ui_page(a, r, 422, "import.xhtml", m);
 		return;
 	}
-	free(data);
 	/* the changes, the file's removal and the audit row: one transaction */
 	if (db_begin(a->db) != 0 || cimport_apply(a->db, &im) != 0) {
 		db_rollback(a->db);
+		upload_free(&up);
 		tm_str(root, "error", im.error[0] ? im.error : i18n_msg(a->msgs,
 		    r->lang, "error.500.title"));
 		import_report(root, &im);
@@ -275,16 +227,12 @@ post_import_apply(struct app *a, struct req *r)
 		ui_page(a, r, 500, "import.xhtml", m);
 		return;
 	}
-	if (sqlite3_prepare_v2(a->db, "DELETE FROM import_uploads WHERE id = ?1",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
 	snprintf(summary, sizeof(summary), "updates: %ld applied, %ld bad rows "
-	    "left out, source %s", im.applied, im.bad, source);
-	if (ui_event(a, r, &cx->me, "customer.import_updates", "customer", 0,
-	    summary) != 0 || db_commit(a->db) != 0) {
+	    "left out, source %s", im.applied, im.bad, up.source);
+	upload_free(&up);
+	if (upload_drop(a->db, id) != 0 || ui_event(a, r, &cx->me,
+	    "customer.import_updates", "customer", 0, summary) != 0 ||
+	    db_commit(a->db) != 0) {
 		cimport_free(&im);
 		tm_free(m);
 		ui_fail(a, r);

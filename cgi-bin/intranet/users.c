@@ -11,45 +11,44 @@
 #include "log.h"
 #include "intranet.h"
 
+/* Accounts into the admins' list. */
+struct user_rows {
+	struct app		*a;
+	struct req		*r;
+	struct tmpl_list	*list;
+};
+
+static int
+user_row(void *arg, const struct account_row *row)
+{
+	struct user_rows *x = arg;
+	const struct ui *cx = x->r->ctx;
+	struct tmpl_map *u = tm_list_map(x->list);
+	char nda[64], key[32];
+
+	tm_int(u, "id", row->id);
+	tm_str(u, "username", row->username);
+	tm_str(u, "display_name", row->display_name);
+	tm_str(u, "role", row->role);
+	snprintf(key, sizeof(key), "role.%s", row->role);
+	tm_str(u, "role_label", i18n_msg(x->a->msgs, x->r->lang, key));
+	fmt_date(nda, sizeof(nda), x->r->lang, row->nda);
+	tm_str(u, "nda", nda);
+	tm_str(u, "nda_iso", row->nda);
+	tm_bool(u, "active", row->active);
+	tm_bool(u, "must_change", row->must_change);
+	tm_bool(u, "has_totp", row->has_totp);
+	tm_bool(u, "is_me", row->id == cx->me.id);
+	return 0;
+}
+
 /* Fill root.users with every account, for the admin's list. */
 static int
 fill_users(struct app *a, struct req *r, struct tmpl_map *root)
 {
-	const struct ui *cx = r->ctx;
-	sqlite3_stmt *st;
-	struct tmpl_list *list = tm_list(root, "users");
-	char nda[64];
+	struct user_rows x = { a, r, tm_list(root, "users") };
 
-	if (sqlite3_prepare_v2(a->db, "SELECT id, username, display_name, role,"
-	    " coalesce(nda_signed, ''), active, must_change,"
-	    " totp_secret IS NOT NULL FROM users ORDER BY username", -1, &st,
-	    NULL) != SQLITE_OK)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct tmpl_map *u = tm_list_map(list);
-		const char *d = (const char *)sqlite3_column_text(st, 4);
-
-		tm_int(u, "id", sqlite3_column_int64(st, 0));
-		tm_str(u, "username", (const char *)sqlite3_column_text(st, 1));
-		tm_str(u, "display_name", (const char *)sqlite3_column_text(st, 2));
-		tm_str(u, "role", (const char *)sqlite3_column_text(st, 3));
-		{
-			char key[32];
-
-			snprintf(key, sizeof(key), "role.%s",
-			    (const char *)sqlite3_column_text(st, 3));
-			tm_str(u, "role_label", i18n_msg(a->msgs, r->lang, key));
-		}
-		fmt_date(nda, sizeof(nda), r->lang, d);
-		tm_str(u, "nda", nda);
-		tm_str(u, "nda_iso", d);
-		tm_bool(u, "active", sqlite3_column_int(st, 5));
-		tm_bool(u, "must_change", sqlite3_column_int(st, 6));
-		tm_bool(u, "has_totp", sqlite3_column_int(st, 7));
-		tm_bool(u, "is_me", sqlite3_column_int64(st, 0) == cx->me.id);
-	}
-	sqlite3_finalize(st);
-	return 0;
+	return account_list(a->db, user_row, &x);
 }
 
 /* The users page, with what the add form holds and a one-time password. */
