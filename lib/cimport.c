@@ -20,6 +20,17 @@ const char *const cimport_update_columns[] = {
 
 #define COL_NUMBER (-1)
 
+/* Every statement of this file. */
+enum istmt { I_BY_NUMBER, I_NUMBER_SEEN, I_NUMBERS_TABLE, I__MAX };
+static const char *const sql[I__MAX] = {
+	[I_BY_NUMBER] = "SELECT id FROM customers WHERE number = ?1",
+	[I_NUMBER_SEEN] = "INSERT INTO temp.import_numbers (number) VALUES (?1)"
+	    " ON CONFLICT DO NOTHING",
+	/* run with sqlite3_exec: the numbers a file has shown so far */
+	[I_NUMBERS_TABLE] = "CREATE TEMP TABLE IF NOT EXISTS import_numbers"
+	    " (number TEXT PRIMARY KEY); DELETE FROM temp.import_numbers",
+};
+
 /* A record's field by its column name, or -2. */
 static int
 record_field(const char *name)
@@ -105,8 +116,7 @@ find_number(sqlite3 *db, const char *number)
 	long long id = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id FROM customers WHERE number = ?1",
-	    -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[I_BY_NUMBER], -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -124,8 +134,8 @@ seen_before(sqlite3 *db, const char *number)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO temp.import_numbers (number)"
-	    " VALUES (?1) ON CONFLICT DO NOTHING", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[I_NUMBER_SEEN], -1, &st, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
@@ -333,8 +343,7 @@ cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 		buf_free(&text);
 		return -1;
 	}
-	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS import_numbers"
-	    " (number TEXT PRIMARY KEY); DELETE FROM temp.import_numbers", NULL,
+	if (sqlite3_exec(db, sql[I_NUMBERS_TABLE], NULL,
 	    NULL, NULL) != SQLITE_OK) {
 		snprintf(im->error, sizeof(im->error), "the database could not "
 		    "be used");

@@ -8,6 +8,23 @@
 #include "customer_int.h"
 #include "log.h"
 
+/*
+ * Every fixed statement of this file; those that name every field
+ * (SELECT, INSERT and UPDATE of a whole record) are built from cfields.
+ */
+enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C__MAX };
+static const char *const sql[C__MAX] = {
+	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
+	    " old_value, new_value, user_id, source) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6)",
+	[C_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM customers",
+	[C_NUMBER_TAKEN] = "SELECT 1 FROM customers WHERE number = ?1",
+	[C_HISTORY] = "SELECT h.at, h.field, h.old_value, h.new_value,"
+	    " coalesce(u.username, ''), h.source FROM customer_history h"
+	    " LEFT JOIN users u ON u.id = h.user_id WHERE h.customer_id = ?1"
+	    " ORDER BY h.id DESC LIMIT 200",
+};
+
 /* The one table of fields: column and form key, validator, limit, how a form shows it. */
 const struct field cfields[CF__MAX] = {
 	[CF_FIRST_NAME] =	{ "first_name", VK_TEXT, 100, "text", 0, NULL, 0, 0, NULL },
@@ -112,17 +129,17 @@ col_dup(sqlite3_stmt *st, int i)
 int
 customer_get(sqlite3 *db, long long id, struct customer *c)
 {
-	struct buf sql = BUF_INIT;
+	struct buf q = BUF_INIT;
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	buf_adds(&sql, "SELECT id, number, restricted, restricted_reason");
+	buf_adds(&q, "SELECT id, number, restricted, restricted_reason");
 	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&sql, ", %s", cfields[f].name);	/* constant names */
-	buf_adds(&sql, " FROM customers WHERE id = ?1");
-	rc = sqlite3_prepare_v2(db, sql.data, -1, &st, NULL);
-	buf_free(&sql);
+		buf_addf(&q, ", %s", cfields[f].name);	/* constant names */
+	buf_adds(&q, " FROM customers WHERE id = ?1");
+	rc = sqlite3_prepare_v2(db, q.data, -1, &st, NULL);
+	buf_free(&q);
 	if (rc != SQLITE_OK) {
 		LOG_ERR("%s", sqlite3_errmsg(db));
 		return -1;
@@ -148,9 +165,7 @@ customer_history_row(sqlite3 *db, long long id, const char *field, const char *o
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO customer_history (customer_id,"
-	    " field, old_value, new_value, user_id, source) VALUES (?1, ?2, ?3,"
-	    " ?4, ?5, ?6)", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[C_HISTORY_ADD], -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
@@ -168,14 +183,13 @@ int
 customer_create(sqlite3 *db, struct customer *c, long long user_id,
     enum csource source)
 {
-	struct buf sql = BUF_INIT;
+	struct buf q = BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	char number[32];
 	long long next = 1;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM"
-	    " customers", -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[C_NEXT_ID], -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		next = sqlite3_column_int64(st, 0);
@@ -190,8 +204,8 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 		long long k = next;
 		int taken;
 
-		if (sqlite3_prepare_v2(db, "SELECT 1 FROM customers WHERE number"
-		    " = ?1", -1, &st, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, sql[C_NUMBER_TAKEN], -1, &st, NULL) !=
+		    SQLITE_OK)
 			goto out;
 		do {
 			snprintf(number, sizeof(number), "A%06lld", k++);
@@ -202,14 +216,14 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 		sqlite3_finalize(st);
 		st = NULL;
 	}
-	buf_adds(&sql, "INSERT INTO customers (id, number");
+	buf_adds(&q, "INSERT INTO customers (id, number");
 	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&sql, ", %s", cfields[f].name);	/* constant names */
-	buf_adds(&sql, ") VALUES (?1, ?2");
+		buf_addf(&q, ", %s", cfields[f].name);	/* constant names */
+	buf_adds(&q, ") VALUES (?1, ?2");
 	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&sql, ", ?%d", f + 3);
-	buf_adds(&sql, ")");
-	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		buf_addf(&q, ", ?%d", f + 3);
+	buf_adds(&q, ")");
+	if (sqlite3_prepare_v2(db, q.data, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, next);
 	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
@@ -231,7 +245,7 @@ out:
 	if (rc != 0)
 		LOG_ERR("%s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	buf_free(&sql);
+	buf_free(&q);
 	return rc;
 }
 
@@ -240,7 +254,7 @@ customer_update(sqlite3 *db, const struct customer *c, long long user_id,
     enum csource source, char *changed, size_t changedlen)
 {
 	struct customer old;
-	struct buf sql = BUF_INIT, names = BUF_INIT;
+	struct buf q = BUF_INIT, names = BUF_INIT;
 	sqlite3_stmt *st = NULL;
 	int rc = -1, n = 0;
 
@@ -250,12 +264,12 @@ customer_update(sqlite3 *db, const struct customer *c, long long user_id,
 		customer_free(&old);
 		return 1;
 	}
-	buf_adds(&sql, "UPDATE customers SET updated_at ="
+	buf_adds(&q, "UPDATE customers SET updated_at ="
 	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
 	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&sql, ", %s = ?%d", cfields[f].name, f + 2);
-	buf_adds(&sql, " WHERE id = ?1");
-	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		buf_addf(&q, ", %s = ?%d", cfields[f].name, f + 2);
+	buf_adds(&q, " WHERE id = ?1");
+	if (sqlite3_prepare_v2(db, q.data, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
 	for (int f = 0; f < CF__MAX; f++)
@@ -276,7 +290,7 @@ out:
 	if (rc != 0)
 		LOG_ERR("%s", sqlite3_errmsg(db));
 	sqlite3_finalize(st);
-	buf_free(&sql);
+	buf_free(&q);
 	buf_free(&names);
 	customer_free(&old);
 	return rc;
@@ -289,11 +303,7 @@ customer_history(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT h.at, h.field, h.old_value,"
-	    " h.new_value, coalesce(u.username, ''), h.source FROM"
-	    " customer_history h LEFT JOIN users u ON u.id = h.user_id"
-	    " WHERE h.customer_id = ?1 ORDER BY h.id DESC LIMIT 200", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql[C_HISTORY], -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -362,6 +362,10 @@ enum estmt {
 	E_DISCARD_FACTS,
 	E_DISCARD_SECTIONS,
 	E_DISCARD,
+	E_DRAFT_FROM_LATEST,
+	E_SECTION_SET,
+	E_SECTION_GET,
+	E_DRAWN_UP,
 	E__MAX
 };
 
@@ -420,6 +424,18 @@ static const char *const esql[E__MAX] = {
 	"DELETE FROM notice_sections WHERE version_id = ?1",
 	/* E_DISCARD */
 	"DELETE FROM notice_versions WHERE id = ?1",
+	/* E_DRAFT_FROM_LATEST: a draft with the newest version's date */
+	"INSERT INTO notice_versions (drawn_up) SELECT drawn_up FROM"
+	" notice_versions WHERE number = (SELECT max(number) FROM notice_versions)",
+	/* E_SECTION_SET */
+	"UPDATE notice_sections SET title = ?4, body = ?5 WHERE version_id = ?1"
+	" AND lang = ?2 AND position = ?3",
+	/* E_SECTION_GET: a section of the draft */
+	"SELECT s.title, s.body FROM notice_sections s JOIN notice_versions v"
+	" ON v.id = s.version_id WHERE v.number IS NULL AND s.lang = ?1 AND"
+	" s.position = ?2",
+	/* E_DRAWN_UP */
+	"SELECT drawn_up FROM notice_versions WHERE id = ?1",
 };
 
 struct ectx {
@@ -676,10 +692,8 @@ notice_draft_create(sqlite3 *db, char *err, size_t errlen)
 	{
 		sqlite3_stmt *st;
 
-		if (sqlite3_prepare_v2(db, "INSERT INTO notice_versions (drawn_up)"
-		    " SELECT drawn_up FROM notice_versions WHERE number ="
-		    " (SELECT max(number) FROM notice_versions)", -1, &st, NULL) !=
-		    SQLITE_OK)
+		if (sqlite3_prepare_v2(db, esql[E_DRAFT_FROM_LATEST], -1, &st,
+		    NULL) != SQLITE_OK)
 			goto out;
 		ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(db) == 1;
 		sqlite3_finalize(st);
@@ -731,9 +745,8 @@ notice_draft_section(sqlite3 *db, enum lang lang, int position,
 		snprintf(err, errlen, "body");
 		return -1;
 	}
-	if (sqlite3_prepare_v2(db, "UPDATE notice_sections SET title = ?4,"
-	    " body = ?5 WHERE version_id = ?1 AND lang = ?2 AND position = ?3",
-	    -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, esql[E_SECTION_SET], -1, &st, NULL) !=
+	    SQLITE_OK) {
 		free(t);
 		free(clean);
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
@@ -780,9 +793,7 @@ notice_draft_section_get(sqlite3 *db, enum lang lang, int position,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT s.title, s.body FROM notice_sections s"
-	    " JOIN notice_versions v ON v.id = s.version_id WHERE v.number IS"
-	    " NULL AND s.lang = ?1 AND s.position = ?2", -1, &st, NULL) !=
+	if (sqlite3_prepare_v2(db, esql[E_SECTION_GET], -1, &st, NULL) !=
 	    SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, lang_codes[lang], -1, SQLITE_STATIC);
@@ -793,4 +804,22 @@ notice_draft_section_get(sqlite3 *db, enum lang lang, int position,
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+notice_draft_date(sqlite3 *db, long long *id, char date[11])
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	date[0] = '\0';
+	if ((*id = notice_draft_id(db)) <= 0)
+		return *id < 0 ? -1 : 1;
+	if (sqlite3_prepare_v2(db, esql[E_DRAWN_UP], -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, *id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(date, 11, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
 }

@@ -90,6 +90,9 @@ int	 notice_draft_section(sqlite3 *, enum lang, int position,
 int	 notice_draft_section_get(sqlite3 *, enum lang, int position,
 	    struct buf *title, struct buf *body);
 
+/* The draft's id and date drawn up (YYYY-MM-DD): 0; 1 when there is no draft; -1 on error. */
+int	 notice_draft_date(sqlite3 *, long long *id, char date[11]);
+
 /* Set the draft's date drawn up (YYYY-MM-DD, a real date). 0 or -1. */
 int	 notice_draft_drawn_up(sqlite3 *, const char *date);
 

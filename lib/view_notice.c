@@ -214,32 +214,20 @@ int
 notice_draft_fill(sqlite3 *db, enum lang lang, const char *edit_path,
     struct tmpl_map *root)
 {
-	sqlite3_stmt *st = NULL;
 	struct tmpl_map *ver;
-	char when[64];
+	char when[64], d[11];
 	long long id;
-	int rc = -1;
 
-	if ((id = notice_draft_id(db)) <= 0)
+	if (notice_draft_date(db, &id, d) != 0)
 		return -1;
-	if (sqlite3_prepare_v2(db, "SELECT drawn_up FROM notice_versions"
-	    " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *d = (const char *)sqlite3_column_text(st, 0);
-
-		ver = tm_map(root, "version");
-		tm_int(ver, "number", 0);
-		fmt_date(when, sizeof(when), lang, d);
-		tm_str(ver, "drawn_up", when);
-		tm_str(ver, "drawn_up_iso", d);
-		tm_bool(ver, "latest", 1);
-		/* facts and sections as the public page has them (notice.c) */
-		rc = notice_fill_content(id, lang, edit_path, root);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	ver = tm_map(root, "version");
+	tm_int(ver, "number", 0);
+	fmt_date(when, sizeof(when), lang, d);
+	tm_str(ver, "drawn_up", when);
+	tm_str(ver, "drawn_up_iso", d);
+	tm_bool(ver, "latest", 1);
+	/* facts and sections as the public page has them */
+	return notice_fill_content(id, lang, edit_path, root);
 }
 
 void
