@@ -33,6 +33,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "notice.h"
+#include "validate.h"
 #include "view_notice.h"
 #include "ticket.h"
 
@@ -194,14 +195,12 @@ static int
 version_param(const struct req *r)
 {
 	const char *v = kv_get(&r->query, "version");
-	char *end;
-	long n;
+	long long n;
 
 	if (v == NULL)
 		return latest;
-	n = strtol(v, &end, 10);
-	if (!isdigit((unsigned char)v[0]) || *end != '\0' || n < 1 || n > INT_MAX ||
-	    !notice_exists((int)n))
+	if (kv_count(&r->query, "version") != 1 ||
+	    val_int(v, 1, INT_MAX, &n) != NULL || !notice_exists((int)n))
 		return -1;
 	return (int)n;
 }

@@ -89,22 +89,6 @@ keys_get(struct app *a)
 	return keys;
 }
 
-static void
-page(struct app *a, struct req *r, int status, const char *name,
-    struct tmpl_model *m)
-{
-	resp_header(r, "Cache-Control", "no-store");
-	app_page(a, r, status, name, m);
-}
-
-static void
-redirect(struct req *r, const char *to)
-{
-	resp_header(r, "Location", to);
-	resp_header(r, "Cache-Control", "no-store");
-	resp_send(r, 303, NULL, NULL, 0);
-}
-
 /* The controller, for where to send paper and whom to ask. */
 static void
 controller_model(struct app *a, struct tmpl_map *root)
@@ -216,7 +200,7 @@ refuse(struct app *a, struct req *r)
 
 	controller_model(a, tm_root(m));
 	resp_header(r, "Retry-After", "3600");
-	page(a, r, 429, "request-refused.xhtml", m);
+	app_page_private(a, r, 429, "request-refused.xhtml", m);
 }
 
 /* Mail after a stored request: the requester's confirmation and the contact's notice. */
@@ -296,7 +280,7 @@ page_form(struct app *a, struct req *r)
 	int bad;
 
 	if (r->method != METHOD_POST) {
-		page(a, r, 200, "request.xhtml", form_model(a, r, NULL, NULL));
+		app_page_private(a, r, 200, "request.xhtml", form_model(a, r, NULL, NULL));
 		return;
 	}
 	bad = dsr_from_form(&r->form, &f);
@@ -304,7 +288,7 @@ page_form(struct app *a, struct req *r)
 	    form_id);
 	if (tok != RTOK_OK) {
 		/* the values stay; a fresh token; errors shown too */
-		page(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
+		app_page_private(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
 		dsr_form_free(&f);
 		return;
 	}
@@ -312,7 +296,7 @@ page_form(struct app *a, struct req *r)
 		struct tmpl_model *m = form_model(a, r, &f, f.token);
 
 		tm_bool(tm_root(m), "failed", 1);
-		page(a, r, 400, "request.xhtml", m);
+		app_page_private(a, r, 400, "request.xhtml", m);
 		dsr_form_free(&f);
 		return;
 	}
@@ -329,7 +313,7 @@ page_form(struct app *a, struct req *r)
 		struct tmpl_model *m = form_model(a, r, &f, f.token);
 
 		tm_bool(tm_root(m), "store_failed", 1);
-		page(a, r, 500, "request.xhtml", m);
+		app_page_private(a, r, 500, "request.xhtml", m);
 		dsr_form_free(&f);
 		return;
 	}
@@ -345,7 +329,7 @@ page_form(struct app *a, struct req *r)
 	case RQ_STORED:
 		break;
 	case RQ_USED:
-		page(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
+		app_page_private(a, r, 400, "request-reload.xhtml", form_model(a, r, &f, NULL));
 		dsr_form_free(&f);
 		return;
 	case RQ_REFUSED:
@@ -358,7 +342,7 @@ page_form(struct app *a, struct req *r)
 		struct tmpl_model *m = form_model(a, r, &f, f.token);
 
 		tm_bool(tm_root(m), "store_failed", 1);
-		page(a, r, 500, "request.xhtml", m);
+		app_page_private(a, r, 500, "request.xhtml", m);
 		dsr_form_free(&f);
 		return;
 	}
@@ -367,7 +351,7 @@ page_form(struct app *a, struct req *r)
 		send_mail(a, r, &f, &s);
 	dsr_form_free(&f);
 	snprintf(to, sizeof(to), TICKET_PREFIX "%s", s.token);
-	redirect(r, to);
+	app_redirect(r, to);
 }
 
 /* GET /request/ticket/TOKEN: the printable ticket, in the form's language unless ?lang= says. */
@@ -417,7 +401,7 @@ page_ticket(struct app *a, struct req *r)
 	free(svg);
 	dsr_free(&rq);
 	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
-	page(a, r, 200, "request-ticket.xhtml", m);
+	app_page_private(a, r, 200, "request-ticket.xhtml", m);
 }
 
 /*
@@ -435,7 +419,7 @@ page_verify(struct app *a, struct req *r)
 	int rc;
 
 	if (r->method != METHOD_POST) {
-		page(a, r, 200, "request-verify.xhtml", m);
+		app_page_private(a, r, 200, "request-verify.xhtml", m);
 		return;
 	}
 	code = kv_get(&r->form, "code");
@@ -478,7 +462,7 @@ page_verify(struct app *a, struct req *r)
 		tm_str(root, "invalid", i18n_msg(a->msgs, r->lang, why ? why :
 		    "ticket.invalid.format"));
 	}
-	page(a, r, 200, "request-verify.xhtml", m);
+	app_page_private(a, r, 200, "request-verify.xhtml", m);
 }
 
 /* GET /request/key[?id=KEYID]: a public key as PEM, the current one by default. */
@@ -531,7 +515,7 @@ page_confirm(struct app *a, struct req *r)
 	tm_bool(root, "before", rc == 2);
 	tm_bool(root, "ask", r->method != METHOD_POST && rc == 0);
 	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
-	page(a, r, 200, "request-confirm.xhtml", m);
+	app_page_private(a, r, 200, "request-confirm.xhtml", m);
 }
 
 static const struct ticket_keys *

@@ -6,7 +6,6 @@
 #include "authority.h"
 #include "buf.h"
 #include "fmt.h"
-#include "notice_edit.h"
 #include "notice_int.h"
 #include "view_notice.h"
 
@@ -209,26 +208,6 @@ notice_fill_versions(const struct notice_urls *u, enum lang lang,
  * escaping there: the values are a version number, a formatted date and a
  * catalogue message, and anything unexpected is left out, not escaped.
  */
-
-int
-notice_draft_fill(sqlite3 *db, enum lang lang, const char *edit_path,
-    struct tmpl_map *root)
-{
-	struct tmpl_map *ver;
-	char when[64], d[11];
-	long long id;
-
-	if (notice_draft_date(db, &id, d) != 0)
-		return -1;
-	ver = tm_map(root, "version");
-	tm_int(ver, "number", 0);
-	fmt_date(when, sizeof(when), lang, d);
-	tm_str(ver, "drawn_up", when);
-	tm_str(ver, "drawn_up_iso", d);
-	tm_bool(ver, "latest", 1);
-	/* facts and sections as the public page has them */
-	return notice_fill_content(id, lang, edit_path, root);
-}
 
 void
 authority_fill(const struct authority *a, enum lang lang, struct tmpl_map *m)

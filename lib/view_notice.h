@@ -50,6 +50,7 @@ int	 notice_fill_versions(const struct notice_urls *, enum lang,
 	    struct tmpl_map *root);
 
 /*
+ * (view_notice_draft.c, for the editor only)
  * Fill root for the draft's preview in lang: version {number 0, drawn_up,
  * latest}, facts, sections [{..., edit_href to edit_path}]. 0, or -1 when
  * there is no draft. Needs notice_prepare on db.
