@@ -12,7 +12,8 @@
  * Every fixed statement of this file; those that name every field
  * (SELECT, INSERT and UPDATE of a whole record) are built from cfields.
  */
-enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C__MAX };
+enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C_BY_NUMBER,
+	C__MAX };
 static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
 	    " old_value, new_value, user_id, source) VALUES (?1, ?2, ?3, ?4, ?5,"
@@ -23,6 +24,7 @@ static const char *const sql[C__MAX] = {
 	    " coalesce(u.username, ''), h.source FROM customer_history h"
 	    " LEFT JOIN users u ON u.id = h.user_id WHERE h.customer_id = ?1"
 	    " ORDER BY h.id DESC LIMIT 200",
+	[C_BY_NUMBER] = "SELECT id FROM customers WHERE number = ?1",
 };
 
 /* The one table of fields: column and form key, validator, limit, how a form shows it. */
@@ -325,4 +327,20 @@ customer_col(sqlite3_stmt *st, int i)
 	const char *s = (const char *)sqlite3_column_text(st, i);
 
 	return s ? s : "";
+}
+
+int
+customer_by_number(sqlite3 *db, const char *number, long long *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*id = 0;
+	if (sqlite3_prepare_v2(db, sql[C_BY_NUMBER], -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }

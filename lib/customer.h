@@ -83,6 +83,9 @@ void	 customer_free(struct customer *);
 int	 customer_from_form(const struct kvlist *form, struct customer *c,
 	    const char *errs[CF__MAX]);
 
+/* The id of the record numbered number ("A000123"): 0, 1 when there is none, -1 on error. */
+int	 customer_by_number(sqlite3 *, const char *number, long long *id);
+
 /* Load record id: 0, 1 when there is none, -1 on error. */
 int	 customer_get(sqlite3 *, long long id, struct customer *);
 

@@ -193,7 +193,7 @@ struct dsr {
 	char		*v[RF__MAX];	/* NULL in list rows (no personal data) */
 	char		*code;		/* NULL in list rows */
 	char		 key_id[17];
-	char		 status[16];	/* received, in_progress, done, refused */
+	char		 status[16];	/* dsr_state_names */
 	char		 mail_state[8];	/* none, sent, failed */
 	char		 email_confirmed_at[24];	/* "" when not */
 	char		 identity_method[16];	/* "" when not checked */
@@ -202,6 +202,8 @@ struct dsr {
 	char		 identity_at[24];
 	char		 paper_received_at[24];	/* "" when none */
 	long long	 paper_by;
+	char		 asked_at[24];	/* staff asked the person for more; "" when not */
+	char		 closed_at[24];	/* "" while open */
 };
 
 void	 dsr_free(struct dsr *);
@@ -229,6 +231,12 @@ int	 dsr_confirm(sqlite3 *, const char *ctoken, int record,
 int	 dsr_list(sqlite3 *, int page, int per_page, struct dsr **rows,
 	    size_t *n, long long *total);
 void	 dsr_list_free(struct dsr *rows, size_t n);
+
+/* The open cases, the nearest deadline first, at most max, as dsr_list gives rows. 0 or -1. */
+int	 dsr_open(sqlite3 *, int max, struct dsr **rows, size_t *n);
+
+/* How many requests are in each state (enum dsr_state). 0 or -1. */
+int	 dsr_state_counts(sqlite3 *, long long counts[/* DS__MAX */]);
 
 /* How staff checked the requester's identity. */
 enum dsr_idmethod {
@@ -260,5 +268,102 @@ int	 dsr_identity(sqlite3 *, long long id, enum dsr_idmethod how,
  */
 int	 dsr_paper(sqlite3 *, const struct ticket_keys *keys, long long id,
 	    const char *code, long long user_id, const char **why);
+
+/*
+ * The case (dsr_case.c). A request moves received → in_progress →
+ * answered | partly_refused | refused; a closed one never moves again and
+ * is never overdue. Each step is a row of request_steps (who, when, what,
+ * the reasons) and the caller's audit row; inside the caller's transaction.
+ */
+enum dsr_state {
+	DS_RECEIVED,
+	DS_IN_PROGRESS,
+	DS_ANSWERED,
+	DS_PARTLY_REFUSED,
+	DS_REFUSED,
+	DS__MAX
+};
+extern const char *const dsr_state_names[DS__MAX];
+int	 dsr_state_parse(const char *);	/* index or -1 */
+/* Whether a status (dsr_state_names) is still open. */
+int	 dsr_is_open(const char *status);
+
+/*
+ * Move request id to state to, by user_id, with a note (the reasons,
+ * required for a refusal or partial refusal; at most 1000 characters).
+ * Only forward, never from a closed state, and an answer or a partial
+ * refusal (which gives personal data out) only after the identity was
+ * checked (GDPR Art. 12(6)). 0; 1 refused with *why a message key
+ * (request.none, request.err.closed, .state, .identity_first, .reasons);
+ * -1 on error.
+ */
+int	 dsr_move(sqlite3 *, long long id, enum dsr_state to, const char *note,
+	    long long user_id, const char **why);
+
+/*
+ * Staff asked the person for more (what, in note; required): the date is
+ * kept and shown; the deadline does not move (the time still runs). 0; 1
+ * with *why (request.none, request.err.closed, request.err.asked); -1.
+ */
+int	 dsr_ask(sqlite3 *, long long id, const char *note, long long user_id,
+	    const char **why);
+
+/* A step of its own into the case's history (an action name and a note). 0 or -1. */
+int	 dsr_step(sqlite3 *, long long id, long long user_id, const char *action,
+	    const char *note);
+
+/* Link (on) or unlink customer record customer_id to request id. 0; 1 with *why (request.err.no_customer); -1. */
+int	 dsr_link(sqlite3 *, long long id, long long customer_id,
+	    long long user_id, int on, const char **why);
+
+/* A customer record a request is about; strings live until the callback returns. */
+struct dsr_link {
+	long long	 customer_id;
+	const char	*number;
+	const char	*first_name;
+	const char	*last_name;
+	const char	*organisation;
+	const char	*email;
+};
+int	 dsr_links(sqlite3 *, long long id,
+	    int (*fn)(void *arg, const struct dsr_link *), void *arg);
+
+/* A request as a customer's page lists it (no personal data). */
+struct dsr_brief {
+	long long	 id;
+	const char	*number;
+	const char	*status;
+	const char	*received;	/* UTC */
+	const char	*deadline;	/* YYYY-MM-DD */
+};
+/* The requests linked to customer_id, newest first. */
+int	 dsr_of_customer(sqlite3 *, long long customer_id,
+	    int (*fn)(void *arg, const struct dsr_brief *), void *arg);
+
+/* Every request (open_only: the open ones), the nearest deadline first. */
+int	 dsr_briefs(sqlite3 *, int open_only,
+	    int (*fn)(void *arg, const struct dsr_brief *), void *arg);
+
+/* One step of a case's history. */
+struct dsr_step_row {
+	const char	*at;		/* UTC */
+	const char	*user;		/* display name, "" for none */
+	const char	*action;	/* a state name, asked, linked, unlinked, identity, paper ... */
+	const char	*note;
+};
+/* The case's steps, oldest first. */
+int	 dsr_steps(sqlite3 *, long long id,
+	    int (*fn)(void *arg, const struct dsr_step_row *), void *arg);
+
+/*
+ * Whether identity method how may be recorded on request id: an email
+ * code counts only when the address the person confirmed is the email of
+ * a customer record linked to the request; a match with the record needs
+ * a linked record. 0 allowed; 1 not, with *why
+ * (request.none, reception.err.not_confirmed, reception.err.email_not_linked,
+ * reception.err.no_link); -1 on error.
+ */
+int	 dsr_identity_allowed(sqlite3 *, long long id, enum dsr_idmethod how,
+	    const char **why);
 
 #endif

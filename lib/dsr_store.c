@@ -53,6 +53,8 @@ enum stmt {
 	S_LIST,
 	S_IDENTITY,
 	S_PAPER,
+	S_OPEN,
+	S_STATES,
 	S__MAX
 };
 
@@ -61,8 +63,8 @@ enum stmt {
 	" status, mail_state, coalesce(email_confirmed_at, '')," \
 	" coalesce(identity_method, ''), identity_note, coalesce(identity_by, 0)," \
 	" coalesce(identity_at, ''), coalesce(paper_received_at, '')," \
-	" coalesce(paper_by, 0)"
-#define NBASE 16
+	" coalesce(paper_by, 0), coalesce(asked_at, ''), coalesce(closed_at, '')"
+#define NBASE 18
 #define FULL_COLS BASE_COLS ", name, organisation, email, phone, address," \
 	" customer_number, free_text, code"
 
@@ -101,6 +103,10 @@ static const char *const sql[S__MAX] = {
 	    " WHERE id = ?1",
 	[S_PAPER] = "UPDATE requests SET paper_received_at = ?2, paper_by = ?3"
 	    " WHERE id = ?1 AND paper_received_at IS NULL",
+	/* the open cases, the nearest deadline first (the dashboard) */
+	[S_OPEN] = "SELECT " BASE_COLS " FROM requests WHERE status IN"
+	    " ('received', 'in_progress') ORDER BY deadline, id LIMIT ?1",
+	[S_STATES] = "SELECT status, count(*) FROM requests GROUP BY status",
 };
 
 static sqlite3 *db_of;
@@ -499,6 +505,8 @@ row_read(sqlite3_stmt *s, struct dsr *r, int full)
 	col_copy(s, 13, r->identity_at, sizeof(r->identity_at));
 	col_copy(s, 14, r->paper_received_at, sizeof(r->paper_received_at));
 	r->paper_by = sqlite3_column_int64(s, 15);
+	col_copy(s, 16, r->asked_at, sizeof(r->asked_at));
+	col_copy(s, 17, r->closed_at, sizeof(r->closed_at));
 	if (!full)
 		return;
 	for (int i = 0; i < RF__MAX; i++)
@@ -636,6 +644,52 @@ dsr_list_free(struct dsr *rows, size_t n)
 	for (size_t i = 0; i < n; i++)
 		dsr_free(&rows[i]);
 	free(rows);
+}
+
+int
+dsr_open(sqlite3 *db, int max, struct dsr **rows, size_t *n)
+{
+	sqlite3_stmt *s = st[S_OPEN];
+	size_t cap = 0;
+	int rc;
+
+	(void)db;
+	*rows = NULL;
+	*n = 0;
+	sqlite3_bind_int(s, 1, max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*rows = xrealloc(*rows, cap * sizeof(**rows));
+		}
+		row_read(s, &(*rows)[(*n)++], 0);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		LOG_ERR("%s", sqlite3_errmsg(db_of));
+		dsr_list_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+int
+dsr_state_counts(sqlite3 *db, long long counts[])
+{
+	sqlite3_stmt *s = st[S_STATES];
+	int rc, k;
+
+	(void)db;
+	for (k = 0; k < DS__MAX; k++)
+		counts[k] = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if ((k = dsr_state_parse((const char *)sqlite3_column_text(s,
+		    0))) >= 0)
+			counts[k] = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ---- reception ----------------------------------------------------------- */

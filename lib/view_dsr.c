@@ -50,8 +50,36 @@ dsr_to_model(const struct dsr *r, enum lang lang,
 	tm_str(m, "deadline_iso", r->deadline);
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	tm_bool(m, "overdue", strcmp(today, r->deadline) > 0 &&
-	    strcmp(r->status, "done") != 0 && strcmp(r->status, "refused") != 0);
+	/* a closed case is never overdue (GDPR Art. 12(3): answered in time or not) */
+	tm_bool(m, "is_open", dsr_is_open(r->status));
+	tm_bool(m, "can_start", strcmp(r->status, "received") == 0);
+	tm_bool(m, "overdue", dsr_is_open(r->status) &&
+	    strcmp(today, r->deadline) > 0);
+	{
+		char soon[11];
+
+		/* due within a week: today + 7 by the C library's calendar */
+		tm.tm_mday += 7;
+		tm.tm_isdst = -1;
+		if (mktime(&tm) != (time_t)-1) {
+			strftime(soon, sizeof(soon), "%Y-%m-%d", &tm);
+			tm_bool(m, "due_soon", dsr_is_open(r->status) &&
+			    strcmp(today, r->deadline) <= 0 &&
+			    strcmp(r->deadline, soon) <= 0);
+		}
+	}
+	tm_bool(m, "waiting_identity", dsr_is_open(r->status) &&
+	    r->identity_method[0] == '\0');
+	if (r->asked_at[0] != '\0') {
+		fmt_datetime(d, sizeof(d), lang, r->asked_at);
+		tm_str(m, "asked_at", d);
+		tm_bool(m, "waiting_person", dsr_is_open(r->status));
+	}
+	if (r->closed_at[0] != '\0') {
+		fmt_datetime(d, sizeof(d), lang, r->closed_at);
+		tm_str(m, "closed_at", d);
+	}
+	tm_bool(m, "mail_failed", strcmp(r->mail_state, "failed") == 0);
 	types = tm_list(m, "types");
 	for (int i = 0; i < RT__MAX; i++) {
 		struct tmpl_map *t;

@@ -69,5 +69,6 @@ int	 cmd_notice(struct cli *, int, char **);	/* tools/notice.c */
 int	 cmd_keygen(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_key(struct cli *, int, char **);		/* tools/ticket.c */
 int	 cmd_ticket(struct cli *, int, char **);	/* tools/ticket.c */
+int	 cmd_request(struct cli *, int, char **);	/* tools/request.c */
 
 #endif

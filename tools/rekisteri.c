@@ -61,6 +61,8 @@ static const struct command commands[] = {
 	    cmd_keygen },
 	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },
 	{ "ticket", "check a ticket code offline", cmd_ticket },
+	{ "request", "data-subject requests: list them, or the open or "
+	    "overdue ones", cmd_request },
 	{ "audit", "check the audit log's hash chain", cmd_audit },
 	{ "help", "show this help, or a command's usage and options",
 	    cmd_help },

@@ -24,6 +24,12 @@ struct row {
 
 static const struct opt no_opts[] = { { NULL, NULL } };
 
+static const struct opt request_list_opts[] = {
+	{ "--open", "only the requests still open (received or in progress)" },
+	{ "--overdue", "only the open ones past their deadline" },
+	{ NULL, NULL }
+};
+
 static const struct opt check_opts[] = {
 	{ "--today YYYY-MM-DD", "judge the age of the details as on this day "
 	    "(default: today in Helsinki)" },
@@ -133,6 +139,9 @@ static const struct row rows[] = {
 	{ "ticket", "verify", "CODE | -", "check a ticket code (- reads it from "
 	    "standard input): valid with its number, time and types (exit 0), "
 	    "or invalid (exit 1)", no_opts },
+	{ "request", "list", "[--open | --overdue]", "one line per request: "
+	    "number, state, deadline (and \"overdue\" for an open one past it), "
+	    "the nearest deadline first; no personal data", request_list_opts },
 	{ "audit", "verify", "", "check the audit log's hash chain; name the "
 	    "first row that was edited, inserted or deleted", no_opts },
 	{ "help", NULL, "[COMMAND [SUBCOMMAND]]", "the commands, or a command's "

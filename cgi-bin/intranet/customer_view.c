@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "customer.h"
+#include "dsr.h"
 #include "fmt.h"
 #include "intranet.h"
 
@@ -142,6 +143,26 @@ disclosure_row(void *arg, const struct cdisclosure *d)
 	return 0;
 }
 
+static int
+request_row(void *arg, const struct dsr_brief *b)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char href[64], when[64];
+
+	x->n++;
+	snprintf(href, sizeof(href), "/intranet/request?id=%lld", b->id);
+	tm_str(m, "href", href);
+	tm_str(m, "number", b->number);
+	tm_str(m, "status_label", label(x, "request.status", b->status));
+	tm_bool(m, "open", dsr_is_open(b->status));
+	fmt_datetime(when, sizeof(when), x->r->lang, b->received);
+	tm_str(m, "received", when);
+	fmt_date(when, sizeof(when), x->r->lang, b->deadline);
+	tm_str(m, "deadline", when);
+	return 0;
+}
+
 int
 ui_customer_notes(struct app *a, struct req *r, long long id,
     struct tmpl_map *root)
@@ -150,7 +171,11 @@ ui_customer_notes(struct app *a, struct req *r, long long id,
 	struct rows discs = { a, r, tm_list(root, "disclosures"), 0 };
 	struct rows orders = { a, r, tm_list(root, "orders"), 0 };
 	struct rows history = { a, r, tm_list(root, "history"), 0 };
+	struct rows requests = { a, r, tm_list(root, "requests"), 0 };
 
+	if (dsr_of_customer(a->db, id, request_row, &requests) != 0)
+		return -1;
+	tm_bool(root, "no_requests", requests.n == 0);
 	return customer_bans(a->db, id, ban_row, &bans) != 0 ||
 	    customer_disclosures(a->db, id, disclosure_row, &discs) != 0 ||
 	    customer_orders(a->db, id, order_row, &orders) != 0 ||

@@ -70,13 +70,12 @@ int		 ui_page_no(struct req *, long long *page);
  */
 void		 ui_fail(struct app *, struct req *);
 
-/* login.c: sign-in, the second factor, sign-out, the front page, one's own password */
+/* login.c: sign-in, the second factor, sign-out, one's own password */
 void	 page_login(struct app *, struct req *);
 void	 post_login(struct app *, struct req *);
 void	 page_code(struct app *, struct req *);
 void	 page_totp(struct app *, struct req *);
 void	 post_logout(struct app *, struct req *);
-void	 page_home(struct app *, struct req *);
 void	 page_password(struct app *, struct req *);
 
 /* auditlog.c */
@@ -147,5 +146,18 @@ void	 page_requests(struct app *, struct req *);
 void	 page_request(struct app *, struct req *);
 void	 post_request_identity(struct app *, struct req *);
 void	 post_request_paper(struct app *, struct req *);
+/* Render request id with m (a form's error in it already); takes m. Audited. */
+void	 ui_show_request(struct app *, struct req *, long long id, int status,
+	    struct tmpl_model *m);
+
+/* cases.c: a request's case to its end, and the front page */
+void	 page_home(struct app *, struct req *);
+void	 post_request_start(struct app *, struct req *);
+void	 post_request_answer(struct app *, struct req *);
+void	 post_request_partly_refuse(struct app *, struct req *);
+void	 post_request_refuse(struct app *, struct req *);
+void	 post_request_ask(struct app *, struct req *);
+void	 post_request_link(struct app *, struct req *);
+void	 post_request_unlink(struct app *, struct req *);
 
 #endif

@@ -344,13 +344,6 @@ post_logout(struct app *a, struct req *r)
 	app_redirect(r, "/intranet/login?bye=1");
 }
 
-/* GET /intranet/ */
-void
-page_home(struct app *a, struct req *r)
-{
-	ui_page(a, r, 200, "intranet-home.xhtml", ui_model(a, r));
-}
-
 /* GET and POST /intranet/password: change one's own password. */
 void
 page_password(struct app *a, struct req *r)

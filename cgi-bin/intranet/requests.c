@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "customer.h"
 #include "db.h"
+#include "fmt.h"
 #include "log.h"
 #include "dsr.h"
 #include "view_dsr.h"
@@ -100,12 +101,67 @@ page_requests(struct app *a, struct req *r)
 	ui_page(a, r, 200, "intranet-requests.xhtml", m);
 }
 
-/*
- * Render request id with m (a form's error already in it); takes m. The
- * view shows the requester's data, so it is audited.
- */
-static void
-show_request(struct app *a, struct req *r, long long id, int status,
+/* A model's rows: links and steps of a case. */
+struct case_rows {
+	struct app		*a;
+	struct req		*r;
+	struct tmpl_list	*list;
+	long			 n;
+};
+
+static int
+link_row(void *arg, const struct dsr_link *l)
+{
+	struct case_rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char href[64];
+
+	x->n++;
+	tm_int(m, "id", l->customer_id);
+	snprintf(href, sizeof(href), "/intranet/customer?id=%lld", l->customer_id);
+	tm_str(m, "href", href);
+	tm_str(m, "number", l->number);
+	tm_str(m, "first_name", l->first_name);
+	tm_str(m, "last_name", l->last_name);
+	tm_str(m, "organisation", l->organisation);
+	tm_str(m, "email", l->email);
+	return 0;
+}
+
+static int
+step_row(void *arg, const struct dsr_step_row *s)
+{
+	struct case_rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char when[64], key[64];
+
+	x->n++;
+	fmt_datetime(when, sizeof(when), x->r->lang, s->at);
+	tm_str(m, "at", when);
+	tm_str(m, "user", s->user);
+	snprintf(key, sizeof(key), "case.step.%s", s->action);
+	tm_str(m, "label", i18n_msg(x->a->msgs, x->r->lang, key));
+	tm_str(m, "note", s->note);
+	return 0;
+}
+
+/* The case: linked records and the history of steps, into root. 0 or -1. */
+static int
+case_model(struct app *a, struct req *r, long long id, struct tmpl_map *root)
+{
+	struct case_rows links = { a, r, tm_list(root, "links"), 0 };
+	struct case_rows steps = { a, r, tm_list(root, "steps"), 0 };
+
+	if (dsr_links(a->db, id, link_row, &links) != 0 ||
+	    dsr_steps(a->db, id, step_row, &steps) != 0)
+		return -1;
+	tm_bool(root, "no_links", links.n == 0);
+	tm_bool(root, "no_steps", steps.n == 0);
+	return 0;
+}
+
+void
+ui_show_request(struct app *a, struct req *r, long long id, int status,
     struct tmpl_model *m)
 {
 	const struct ui *cx = r->ctx;
@@ -121,6 +177,12 @@ show_request(struct app *a, struct req *r, long long id, int status,
 	}
 	dsr_to_model(&q, r->lang, a->msgs, tm_map(root, "request"));
 	mail_model(a, root);
+	if (case_model(a, r, id, root) != 0) {
+		dsr_free(&q);
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
 	{
 		/*
 		 * Who this may be in the register, by the customer number, else
@@ -173,7 +235,7 @@ page_request(struct app *a, struct req *r)
 		app_error(a, r, 400);
 		return;
 	}
-	show_request(a, r, id, 200, ui_model(a, r));
+	ui_show_request(a, r, id, 200, ui_model(a, r));
 }
 
 /*
@@ -217,20 +279,8 @@ request_mark(struct app *a, struct req *r, int paper)
 			app_error(a, r, 400);
 			return;
 		}
-		rc = 0;
-		if (how == RID_EMAIL_CODE) {
-			/* only a followed confirmation link proves the address */
-			struct dsr q;
-
-			memset(&q, 0, sizeof(q));
-			rc = dsr_get(a->db, id, &q);
-			if (rc == 0 && q.email_confirmed_at[0] == '\0') {
-				rc = 1;
-				why = "reception.err.not_confirmed";
-			} else if (rc == 1)
-				why = "request.none";
-			dsr_free(&q);
-		}
+		/* an email code or a record match counts only against a linked record */
+		rc = dsr_identity_allowed(a->db, id, (enum dsr_idmethod)how, &why);
 		if (rc == 0)
 			rc = dsr_identity(a->db, id,
 			    (enum dsr_idmethod)how, note ? note : "", cx->me.id,
@@ -263,10 +313,12 @@ request_mark(struct app *a, struct req *r, int paper)
 			app_error(a, r, 500);
 			return;
 		}
-		show_request(a, r, id, 422, m);
+		ui_show_request(a, r, id, 422, m);
 		return;
 	}
-	if (ui_event(a, r, &cx->me, paper ? "request.paper" : "request.identity",
+	if (dsr_step(a->db, id, cx->me.id, paper ? "paper" : "identity",
+	    paper ? "" : kv_get(&r->form, "method")) != 0 ||
+	    ui_event(a, r, &cx->me, paper ? "request.paper" : "request.identity",
 	    "request", id, paper ? "" : kv_get(&r->form, "method")) != 0 ||
 	    db_commit(a->db) != 0) {
 		ui_fail(a, r);
