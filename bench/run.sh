@@ -344,7 +344,8 @@ commas() {
 # readme_block FILE: the block between the markers, from the baseline FILE.
 readme_block() {
 	echo '<!-- bench-check: written by make bench-baseline from bench/baseline.txt; do not edit -->'
-	sed -n 's/^# measured /Measured /p' "$1"
+	sed -n 's/^# measured \(.*\)/Measured \1 on/p' "$1"
+	sed -n 's/^# system: \(.*\)/\1:/p' "$1"
 	echo
 	table "$1"
 	echo '<!-- bench-check: end -->'
