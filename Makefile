@@ -74,7 +74,8 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
-        bench bench-notice bench-tickets bench-customers cppcheck clang-tidy lint browser
+        bench bench-check bench-baseline bench-notice bench-tickets bench-customers \
+        cppcheck clang-tidy lint browser
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -169,8 +170,18 @@ run: deps-run
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) bash scripts/run.sh
 
-bench: all $(BENCH_BIN)
-	@BUILD=$(BUILD) bash bench/run.sh
+# Instruction counts under callgrind (bench/README.md): `make bench` prints
+# them beside bench/baseline.txt; `make bench-check` fails when one grew more
+# than 5 % or a ratio passed its target (CI); `make bench-baseline` writes
+# the baseline and the README's table from one run (commit them, saying why).
+bench: deps all $(BENCH_BIN)
+	@BUILD=$(BUILD) bash bench/run.sh print
+
+bench-check: deps all $(BENCH_BIN)
+	@BUILD=$(BUILD) bash bench/run.sh check
+
+bench-baseline: deps all $(BENCH_BIN)
+	@BUILD=$(BUILD) bash bench/run.sh baseline
 
 # /notice through Apache beside a static file and a from-memory FastCGI
 # program, with wrk (about 3.5 minutes; bench/README.md).

@@ -633,9 +633,11 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 	r->remote_addr = FCGX_GetParam("REMOTE_ADDR", f->envp);
 	r->accept_language = FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp);
 	r->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", f->envp);
-	r->origin = FCGX_GetParam("HTTP_ORIGIN", f->envp);
 	r->lang = lang_negotiate(NULL, r->accept_language);
 	r->method = parse_method(FCGX_GetParam("REQUEST_METHOD", f->envp));
+	/* only a POST has its origin checked; a lookup walks every parameter */
+	if (r->method == METHOD_POST)
+		r->origin = FCGX_GetParam("HTTP_ORIGIN", f->envp);
 
 	if ((qs = FCGX_GetParam("QUERY_STRING", f->envp)) != NULL &&
 	    (rc = req_parse_urlencoded(qs, strlen(qs), lim, &r->query)) != REQ_OK) {

@@ -109,7 +109,7 @@ struct req {
 	const char		*remote_addr;
 	const char		*accept_language;
 	const char		*if_none_match;
-	const char		*origin;	/* Origin header, NULL when not sent */
+	const char		*origin;	/* Origin header of a POST, else NULL */
 	enum lang		 lang;		/* from ?lang= or Accept-Language */
 	char			 id[17];	/* request id for logs and 500 pages */
 	void			*ctx;		/* the executable's per-request state (app.h) */

@@ -1538,15 +1538,20 @@ compile_elem(struct cc *c, const xmlNode *n)
 	if (rc != 0)
 		goto out;
 	/*
-	 * here() may grow (move) c->ops: take its value first, then store.
-	 * "c->ops[i].jump = here(c)" leaves the order unspecified and once
-	 * wrote the jump into the freed array (an endless loop at render).
+	 * A jump target ends the pending literal run, so take one only for a
+	 * jump: an element without t:if or t:unless stays inside its run
+	 * (one op per run, not per element). here() may grow (move) c->ops:
+	 * take its value first, then store. "c->ops[i].jump = here(c)" leaves
+	 * the order unspecified and once wrote the jump into the freed array
+	 * (an endless loop at render).
 	 */
-	end = here(c);
-	if (v[DIR_UNLESS] != NULL)
-		c->ops[cond_unless].jump = end;
-	if (v[DIR_IF] != NULL)
-		c->ops[cond_if].jump = end;
+	if (v[DIR_IF] != NULL || v[DIR_UNLESS] != NULL) {
+		end = here(c);
+		if (v[DIR_UNLESS] != NULL)
+			c->ops[cond_unless].jump = end;
+		if (v[DIR_IF] != NULL)
+			c->ops[cond_if].jump = end;
+	}
 	if (v[DIR_EACH] != NULL) {
 		at = here(c);
 		op_new(c, OP_NEXT);

@@ -8,6 +8,7 @@ set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev"
 run="$build apache2 spawn-fcgi sqlite3"
+# valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs.
 test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
 
 case "${1:-test}" in
