@@ -176,6 +176,60 @@ new_line(struct cimport *im, long line)
 	return l;
 }
 
+/*
+ * The row's customer number (possibly "") checked against the kind of
+ * import, the rows before it and the register. When it names a record,
+ * *old gets that record and *have_old is set: the caller frees it,
+ * whatever this returns. Returns 0 when the number is acceptable, 1 when
+ * the row is bad (the reason added to what), -1 on a database error.
+ */
+static int
+check_number(struct cimport *im, const char *number, struct customer *old,
+    int *have_old, struct buf *what)
+{
+	long long id;
+	int seen;
+
+	if (number[0] == '\0') {
+		if (im->kind == CIMPORT_UPDATES) {
+			add_reason(what, "number", msg(im, "import.err.empty"));
+			return 1;
+		}
+		return 0;
+	}
+	if (!number_ok(number)) {
+		add_reason(what, "number", msg(im, "import.err.number"));
+		return 1;
+	}
+	if ((seen = seen_before(im->db, number)) != 0) {
+		if (seen < 0)
+			return -1;
+		add_reason(what, "number", msg(im, "import.err.twice"));
+		return 1;
+	}
+	if ((id = find_number(im->db, number)) < 0)
+		return -1;
+	if (im->kind == CIMPORT_NEW && id > 0) {
+		add_reason(what, "number", msg(im, "import.err.taken"));
+		return 1;
+	}
+	if (im->kind == CIMPORT_UPDATES && id == 0) {
+		add_reason(what, "number", msg(im, "import.err.no_such"));
+		return 1;
+	}
+	if (id > 0) {
+		if (customer_get(im->db, id, old) != 0)
+			return -1;
+		*have_old = 1;
+		if (old->restricted) {
+			add_reason(what, "number",
+			    msg(im, "import.err.restricted"));
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Check one data row into a new line (and its record). 0, or -1 on a database error. */
 static int
 check_row(struct cimport *im, long line, char **f, size_t n)
@@ -185,7 +239,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	struct kvlist form = { NULL, 0, 0 };
 	struct buf what = BUF_INIT;
 	const char *errs[CF__MAX], *number = "";
-	int have_old = 0, rc = 0;
+	int have_old = 0, checked, rc = 0;
 
 	memset(&old, 0, sizeof(old));
 	im->rows++;
@@ -198,44 +252,10 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		if (im->cols[i] == COL_NUMBER)
 			number = f[i];
 	l->number = xstrdup(number);
-	if (number[0] != '\0') {
-		long long id;
-		int seen;
-
-		if (!number_ok(number)) {
-			add_reason(&what, "number", msg(im, "import.err.number"));
-			goto bad;
-		}
-		if ((seen = seen_before(im->db, number)) != 0) {
-			if (seen < 0)
-				goto fail;
-			add_reason(&what, "number", msg(im, "import.err.twice"));
-			goto bad;
-		}
-		if ((id = find_number(im->db, number)) < 0)
-			goto fail;
-		if (im->kind == CIMPORT_NEW && id > 0) {
-			add_reason(&what, "number", msg(im, "import.err.taken"));
-			goto bad;
-		}
-		if (im->kind == CIMPORT_UPDATES && id == 0) {
-			add_reason(&what, "number", msg(im, "import.err.no_such"));
-			goto bad;
-		}
-		if (id > 0) {
-			if (customer_get(im->db, id, &old) != 0)
-				goto fail;
-			have_old = 1;
-			if (old.restricted) {
-				add_reason(&what, "number",
-				    msg(im, "import.err.restricted"));
-				goto bad;
-			}
-		}
-	} else if (im->kind == CIMPORT_UPDATES) {
-		add_reason(&what, "number", msg(im, "import.err.empty"));
+	if ((checked = check_number(im, number, &old, &have_old, &what)) < 0)
+		goto fail;
+	if (checked > 0)
 		goto bad;
-	}
 	/* An update keeps what the row leaves empty. */
 	if (have_old)
 		for (int k = 0; k < CF__MAX; k++)

@@ -183,21 +183,23 @@ items_free(struct item *it, size_t n)
 	free(it);
 }
 
-int
-notice_parse(const char *text, size_t len, enum lang lang,
-    struct notice_doc *d, struct buf *report, char *err, size_t errlen)
+/*
+ * Read the lines of text[0..len) (valid UTF-8): the document's title, the
+ * first non-blank line before any item, into d->title (if not set yet),
+ * and each "Title<TAB>text" line, with the lines continuing it, as an
+ * item. *itp and *nitp get the items whatever happens (the caller frees
+ * them with items_free). Returns the number of lines read, or -1 with err
+ * set when text comes before the first item.
+ */
+static int
+read_items(const char *text, size_t len, struct notice_doc *d,
+    struct item **itp, size_t *nitp, char *err, size_t errlen)
 {
 	struct item *it = NULL;
-	size_t nit = 0, cap = 0, i;
+	size_t nit = 0, cap = 0;
 	const char *p = text, *end = text + len;
 	int line = 0, rc = -1;
 
-	memset(d, 0, sizeof(*d));
-	if (!text_valid(text, len)) {
-		snprintf(err, errlen, "the file is not UTF-8 text (or has "
-		    "control characters)");
-		return -1;
-	}
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
@@ -253,6 +255,77 @@ continuation:
 		}
 		p = eol ? eol + 1 : end;
 	}
+	rc = line;
+out:
+	*itp = it;
+	*nitp = nit;
+	return rc;
+}
+
+/*
+ * Section s (zeroed) from item x: its title, and its text cleaned into
+ * body (rt_clean), an empty section on profiling given no_profiling[lang].
+ * What was cleaned away, and an empty section, are lines in report (may
+ * be NULL). s->anchor is the caller's. Returns 0, or -1 with err set when
+ * the text is not UTF-8; what s holds then is for notice_doc_free.
+ */
+static int
+read_section(struct item *x, enum lang lang, struct notice_section *s,
+    struct buf *report, char *err, size_t errlen)
+{
+	struct buf w = BUF_INIT;
+
+	s->title = xstrdup(x->title);
+	s->body = rt_clean(buf_cstr(&x->text), x->text.len, &w);
+	if (s->body == NULL) {
+		snprintf(err, errlen, "line %d: the text is not UTF-8",
+		    x->line);
+		buf_free(&w);
+		return -1;
+	}
+	if (w.len > 0 && report != NULL) {
+		const char *q = w.data;
+
+		while (*q != '\0') {
+			size_t n = strcspn(q, "\n");
+
+			buf_addf(report, "line %d (%s): %.*s\n", x->line,
+			    s->title, (int)n, q);
+			q += n + (q[n] == '\n');
+		}
+	}
+	buf_free(&w);
+	if (*s->body == '\0') {
+		if (about_profiling(s->title)) {
+			free(s->body);
+			s->body = xstrdup(no_profiling[lang]);
+			if (report != NULL)
+				buf_addf(report, "line %d (%s): empty; the "
+				    "notice now says plainly that there is "
+				    "none\n", x->line, s->title);
+		} else if (report != NULL)
+			buf_addf(report, "line %d (%s): the section is "
+			    "empty\n", x->line, s->title);
+	}
+	return 0;
+}
+
+int
+notice_parse(const char *text, size_t len, enum lang lang,
+    struct notice_doc *d, struct buf *report, char *err, size_t errlen)
+{
+	struct item *it = NULL;
+	size_t nit = 0, i;
+	int line, rc = -1;
+
+	memset(d, 0, sizeof(*d));
+	if (!text_valid(text, len)) {
+		snprintf(err, errlen, "the file is not UTF-8 text (or has "
+		    "control characters)");
+		return -1;
+	}
+	if ((line = read_items(text, len, d, &it, &nit, err, errlen)) < 0)
+		goto out;
 	if (d->title == NULL) {
 		snprintf(err, errlen, "line 1: the document's title is missing");
 		goto out;
@@ -289,42 +362,10 @@ continuation:
 	d->n = nit - 4;
 	d->s = xcalloc(d->n, sizeof(*d->s));
 	for (i = 0; i < d->n; i++) {
-		struct item *x = &it[i + 4];
 		struct notice_section *s = &d->s[i];
-		struct buf w = BUF_INIT;
 
-		s->title = xstrdup(x->title);
-		s->body = rt_clean(buf_cstr(&x->text), x->text.len, &w);
-		if (s->body == NULL) {
-			snprintf(err, errlen, "line %d: the text is not UTF-8",
-			    x->line);
-			buf_free(&w);
+		if (read_section(&it[i + 4], lang, s, report, err, errlen) != 0)
 			goto out;
-		}
-		if (w.len > 0 && report != NULL) {
-			const char *q = w.data;
-
-			while (*q != '\0') {
-				size_t n = strcspn(q, "\n");
-
-				buf_addf(report, "line %d (%s): %.*s\n", x->line,
-				    s->title, (int)n, q);
-				q += n + (q[n] == '\n');
-			}
-		}
-		buf_free(&w);
-		if (*s->body == '\0') {
-			if (about_profiling(s->title)) {
-				free(s->body);
-				s->body = xstrdup(no_profiling[lang]);
-				if (report != NULL)
-					buf_addf(report, "line %d (%s): empty; the "
-					    "notice now says plainly that there is "
-					    "none\n", x->line, s->title);
-			} else if (report != NULL)
-				buf_addf(report, "line %d (%s): the section is "
-				    "empty\n", x->line, s->title);
-		}
 		s->anchor = slug(s->title);
 		for (size_t j = 0, k = 2; j < i; j++)
 			if (strcmp(d->s[j].anchor, s->anchor) == 0) {

@@ -1,4 +1,4 @@
-/* richtext.c — the notice's rich text cleaned with libxml2; see richtext.h. */
+/* richtext.c — the cleaner: pasted HTML read with libxml2, each source element given its role, what is dropped warned about; and the helpers the richtext files share. See richtext.h. */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,10 +13,9 @@
 #include "buf.h"
 #include "log.h"
 #include "richtext.h"
+#include "richtext_int.h"
 
-#define RT_INLINE_MAX	8	/* strong/em/a kept up to this nesting */
 #define RT_SHOW_MAX	40	/* bytes of a name or URL shown in a warning */
-#define RT_TEXT_DEPTH	300	/* rt_text: deeper than libxml2 ever parses */
 
 /*
  * What a source element becomes. The HTML parser hands us lower-case
@@ -84,42 +83,19 @@ struct frame {
 	unsigned long	 id;
 };
 
-/*
- * The clean document being built. Its shape is fixed: root holds p, ul
- * and ol; lists hold li; p and li hold text, br and up to RT_INLINE_MAX
- * nested strong/em/a. Open containers are known by id, never by a pointer
- * kept in a frame, because closing a container may free it.
- */
-struct out {
-	xmlDocPtr	 doc;
-	xmlNodePtr	 root;
-	xmlNodePtr	 list;		/* open ul/ol, or NULL */
-	xmlNodePtr	 block;		/* open p or li, or NULL */
-	xmlNodePtr	 inl[RT_INLINE_MAX];	/* open inline elements */
-	unsigned long	 inl_id[RT_INLINE_MAX];
-	size_t		 inl_n;
-	unsigned long	 list_id, block_id, last_id;
-	int		 list_implicit;	/* opened by a stray <li> */
-	int		 block_explicit;	/* opened by a <p> or <li> */
-	int		 space;		/* block ends in a space, or at a start */
-	int		 blank;		/* block has no text yet */
-	struct buf	*warn;		/* may be NULL */
-	size_t		 warn_from;	/* our lines start here */
-};
-
-static void
-xml_oom(void)
+void
+rt_xml_oom(void)
 {
 	LOG_ERR("libxml2 out of memory");
 	abort();
 }
 
 /* A node libxml2 made, or abort: allocation failure is not recoverable. */
-static xmlNodePtr
-must(xmlNodePtr n)
+xmlNodePtr
+rt_must(xmlNodePtr n)
 {
 	if (n == NULL)
-		xml_oom();
+		rt_xml_oom();
 	return n;
 }
 
@@ -167,8 +143,8 @@ utf8_decode(const unsigned char *s, size_t n, unsigned long *cp)
 }
 
 /* HTML's ASCII whitespace. */
-static int
-is_ws(unsigned char c)
+int
+rt_is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
@@ -177,10 +153,10 @@ is_ws(unsigned char c)
  * Length of the character at s[0..n) if XML 1.0 cannot carry it (a C0
  * control other than whitespace, DEL, U+FFFE, U+FFFF), else 0.
  */
-static size_t
-xml_bad_char(const unsigned char *s, size_t n)
+size_t
+rt_xml_bad_char(const unsigned char *s, size_t n)
 {
-	if ((s[0] < 0x20 && !is_ws(s[0])) || s[0] == 0x7f)
+	if ((s[0] < 0x20 && !rt_is_ws(s[0])) || s[0] == 0x7f)
 		return 1;
 	if (n >= 3 && s[0] == 0xef && s[1] == 0xbf && (s[2] == 0xbe ||
 	    s[2] == 0xbf))
@@ -206,7 +182,7 @@ xml_copy(const char *s, size_t n)
 			buf_free(&b);
 			return NULL;
 		}
-		if (xml_bad_char(u + i, l) == 0)
+		if (rt_xml_bad_char(u + i, l) == 0)
 			buf_add(&b, u + i, l);
 		i += l;
 	}
@@ -331,7 +307,7 @@ href_clean(const char *v)
 	while (n > 0 && (s[n - 1] <= 0x20 || s[n - 1] == 0x7f))
 		n--;
 	for (i = 0; i < n; i++)
-		if (s[i] < 0x20 || xml_bad_char(s + i, n - i) != 0)
+		if (s[i] < 0x20 || rt_xml_bad_char(s + i, n - i) != 0)
 			return NULL;
 	for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
 		size_t sl = strlen(schemes[k]);
@@ -343,333 +319,6 @@ href_clean(const char *v)
 		return r;
 	}
 	return NULL;
-}
-
-/* Where inline content goes now. */
-static xmlNodePtr
-cur(const struct out *o)
-{
-	return o->inl_n > 0 ? o->inl[o->inl_n - 1] : o->block;
-}
-
-static xmlNodePtr
-new_el(struct out *o, xmlNodePtr parent, const char *name)
-{
-	xmlNodePtr n;
-
-	n = must(xmlNewDocNode(o->doc, NULL, (const xmlChar *)name, NULL));
-	if (xmlAddChild(parent, n) == NULL)
-		xml_oom();
-	return n;
-}
-
-static void
-drop(xmlNodePtr n)
-{
-	xmlUnlinkNode(n);
-	xmlFreeNode(n);
-}
-
-/* Append text s[0..n) to the inline content, as a text node. */
-static void
-add_text(struct out *o, const char *s, size_t n)
-{
-	xmlNodePtr c = cur(o), last = c->last;
-
-	if (last != NULL && last->type == XML_TEXT_NODE) {
-		xmlNodeAddContentLen(last, (const xmlChar *)s, (int)n);
-		return;
-	}
-	last = must(xmlNewDocTextLen(o->doc, (const xmlChar *)s, (int)n));
-	if (xmlAddChild(c, last) == NULL)
-		xml_oom();
-}
-
-/*
- * Take trailing spaces off text node t; drop it if nothing is left.
- * Returns 1 if t was dropped.
- */
-static int
-trim_text(struct out *o, xmlNodePtr t)
-{
-	const char *s = (const char *)t->content;
-	size_t n, len;
-	xmlNodePtr r;
-
-	n = len = s ? strlen(s) : 0;
-	while (n > 0 && s[n - 1] == ' ')
-		n--;
-	if (n == len)
-		return 0;
-	if (n == 0) {
-		drop(t);
-		return 1;
-	}
-	r = must(xmlNewDocTextLen(o->doc, (const xmlChar *)s, (int)n));
-	xmlReplaceNode(t, r);
-	xmlFreeNode(t);
-	return 0;
-}
-
-/* Drop inline elements left empty, innermost first (depth is capped). */
-static void
-prune(xmlNodePtr n)
-{
-	xmlNodePtr c, next;
-
-	for (c = n->children; c != NULL; c = next) {
-		next = c->next;
-		if (c->type != XML_ELEMENT_NODE ||
-		    strcmp((const char *)c->name, "br") == 0)
-			continue;
-		prune(c);
-		if (c->children == NULL)
-			drop(c);
-	}
-}
-
-/* Whether n holds no text but spaces and no-break spaces ("<p>&nbsp;</p>"). */
-static int
-is_blank(xmlNodePtr n)
-{
-	xmlChar *c;
-	const unsigned char *s;
-	int blank = 1;
-
-	if ((c = xmlNodeGetContent(n)) == NULL)
-		xml_oom();
-	for (s = c; *s != '\0' && blank; s++)
-		if (s[0] == 0xc2 && s[1] == 0xa0)
-			s++;
-		else if (*s != ' ')
-			blank = 0;
-	xmlFree(c);
-	return blank;
-}
-
-/*
- * Close the open p or li: drop empty inline elements, trailing spaces
- * and breaks, and the block itself if no text is left.
- */
-static void
-close_block(struct out *o)
-{
-	xmlNodePtr last;
-
-	if (o->block == NULL)
-		return;
-	prune(o->block);
-	for (;;) {
-		for (last = o->block; last->last != NULL; last = last->last)
-			continue;
-		if (last == o->block)
-			break;
-		if (last->type == XML_TEXT_NODE) {
-			if (!trim_text(o, last))
-				break;
-		} else if (last->type == XML_ELEMENT_NODE)
-			drop(last);
-		else
-			break;
-	}
-	if (o->block->children == NULL || is_blank(o->block))
-		drop(o->block);
-	o->block = NULL;
-	o->block_id = 0;
-	o->inl_n = 0;
-	o->space = o->blank = 1;
-}
-
-static void
-close_list(struct out *o)
-{
-	close_block(o);
-	if (o->list == NULL)
-		return;
-	if (o->list->children == NULL)
-		drop(o->list);
-	o->list = NULL;
-	o->list_id = 0;
-	o->list_implicit = 0;
-}
-
-static void
-open_list(struct out *o, const xmlChar *name, int implicit)
-{
-	o->list = new_el(o, o->root, (const char *)name);
-	o->list_id = ++o->last_id;
-	o->list_implicit = implicit;
-}
-
-/* Open a p (at the root) or an li (in the open list). */
-static void
-open_block(struct out *o, int explicit)
-{
-	if (o->list != NULL)
-		o->block = new_el(o, o->list, "li");
-	else
-		o->block = new_el(o, o->root, "p");
-	o->block_id = ++o->last_id;
-	o->block_explicit = explicit;
-	o->inl_n = 0;
-	o->space = o->blank = 1;
-}
-
-/*
- * Make sure inline content has a home: loose content opens a p at the
- * root, or an li in a list from the source; a list opened only for
- * stray <li>s ends first.
- */
-static void
-need_block(struct out *o)
-{
-	if (o->block != NULL)
-		return;
-	if (o->list != NULL && o->list_implicit)
-		close_list(o);
-	open_block(o, 0);
-}
-
-/*
- * Inside a block's content: an explicit p or li, or an inline element.
- * Block elements met here are flattened to a space.
- */
-static int
-in_inline(const struct out *o)
-{
-	return o->block != NULL && (o->block_explicit || o->inl_n > 0);
-}
-
-/*
- * Directly in a list, not in an explicit li: text here is "- item" lines
- * (the export's way of writing a list).
- */
-static int
-in_items(const struct out *o)
-{
-	return o->list != NULL && !o->list_implicit && (o->block == NULL ||
-	    (!o->block_explicit && o->inl_n == 0));
-}
-
-/* A word break that is not a paragraph break. */
-static void
-soft(struct out *o)
-{
-	if (o->block != NULL && !o->space) {
-		add_text(o, " ", 1);
-		o->space = 1;
-	}
-}
-
-/* Between blocks: end the paragraph, or a space when in inline content. */
-static void
-hard(struct out *o)
-{
-	if (in_inline(o))
-		soft(o);
-	else if (o->list_implicit)
-		close_list(o);
-	else
-		close_block(o);
-}
-
-/*
- * Add text: whitespace runs become one space, none at a block's start;
- * characters XML cannot carry are left out.
- */
-static void
-emit_text(struct out *o, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, j, bad;
-
-	while (i < n) {
-		if (is_ws(u[i])) {
-			soft(o);
-			i++;
-			continue;
-		}
-		if ((bad = xml_bad_char(u + i, n - i)) != 0) {
-			i += bad;
-			continue;
-		}
-		for (j = i; j < n && !is_ws(u[j]) &&
-		    xml_bad_char(u + j, n - j) == 0; j++)
-			continue;
-		need_block(o);
-		add_text(o, s + i, j - i);
-		o->space = o->blank = 0;
-		i = j;
-	}
-}
-
-/*
- * Words that may follow a suspended hyphen ("etu- ja sukunimi",
- * "asiakas- tai palvelusuhde"): a "-" before them joins, not separates.
- */
-static const char *const hyphen_joins[] = {
-	"ja", "tai", "sekä", "eli", "eikä", "taikka", "tahi", "and", "or",
-};
-
-/* Whether the first word of s[0..n), after whitespace, is in hyphen_joins. */
-static int
-joins_next(const unsigned char *s, size_t n)
-{
-	size_t i = 0, j;
-
-	while (i < n && is_ws(s[i]))
-		i++;
-	for (j = i; j < n && !is_ws(s[j]) && s[j] != '-' && s[j] != ',' &&
-	    s[j] != '.'; j++)
-		continue;
-	for (size_t k = 0; k < sizeof(hyphen_joins) / sizeof(hyphen_joins[0]);
-	    k++)
-		if (strlen(hyphen_joins[k]) == j - i &&
-		    memcmp(hyphen_joins[k], s + i, j - i) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * Text directly in a ul/ol: the export writes items as "- item", often
- * run together without line breaks ("sukunimi- Edustamansa yhteisö-
- * Sähköpostiosoite- Puhelinnumero- www-osoite"). A "-" followed by
- * whitespace separates items, except when it ends a word and the next
- * word is a conjunction (hyphen_joins): that is Finnish's suspended
- * hyphen, "etu- ja sukunimi" is one item. A "-" with no whitespace after
- * it ("www-osoite", "IP-osoite") never separates.
- */
-static void
-emit_items(struct out *o, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t start = 0;
-
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (u[i] != '-' || !is_ws(u[i + 1]))
-			continue;
-		if (i != 0 && !is_ws(u[i - 1]) && joins_next(u + i + 1,
-		    n - i - 1))
-			continue;
-		emit_text(o, s + start, i - start);
-		close_block(o);
-		start = i + 1;
-	}
-	emit_text(o, s + start, n - start);
-}
-
-static void
-enter_br(struct out *o)
-{
-	xmlNodePtr c, last;
-
-	if (o->block == NULL || o->blank)
-		return;
-	c = cur(o);
-	if ((last = c->last) != NULL && last->type == XML_TEXT_NODE)
-		trim_text(o, last);
-	new_el(o, c, "br");
-	o->space = 1;
 }
 
 /*
@@ -706,11 +355,11 @@ enter_inline(struct out *o, xmlNodePtr n, enum role role, struct frame *f)
 		goto out;
 	}
 	warn_attrs(o, n, role == R_A);
-	need_block(o);
-	e = new_el(o, cur(o), (const char *)n->name);
+	rt_need_block(o);
+	e = rt_new_el(o, rt_cur(o), (const char *)n->name);
 	if (href != NULL && xmlNewProp(e, (const xmlChar *)"href",
 	    (const xmlChar *)href) == NULL)
-		xml_oom();
+		rt_xml_oom();
 	o->inl[o->inl_n] = e;
 	o->inl_id[o->inl_n++] = f->id = ++o->last_id;
 	f->kind = K_INLINE;
@@ -739,12 +388,12 @@ enter_element(struct out *o, xmlNodePtr n, struct frame *f)
 		return 1;
 	case R_BREAK:
 		warn_element(o, n->name, "");
-		hard(o);
+		rt_hard(o);
 		f->kind = K_BREAK;
 		return 1;
 	case R_BR:
 		warn_attrs(o, n, 0);
-		enter_br(o);
+		rt_enter_br(o);
 		return 0;
 	case R_INLINE:
 	case R_A:
@@ -760,35 +409,36 @@ enter_element(struct out *o, xmlNodePtr n, struct frame *f)
 	 * In a p, or in an inline element, blocks flatten to spaces; directly
 	 * in an li, a nested list or li ends that li instead.
 	 */
-	if (in_inline(o) && (role == R_P || o->list == NULL || o->inl_n > 0)) {
-		soft(o);
+	if (rt_in_inline(o) &&
+	    (role == R_P || o->list == NULL || o->inl_n > 0)) {
+		rt_soft(o);
 		f->kind = K_SOFT;
 		return 1;
 	}
 	switch (role) {
 	case R_P:
 		/* an unclosed list ends at the next paragraph */
-		close_list(o);
-		open_block(o, 1);
+		rt_close_list(o);
+		rt_open_block(o, 1);
 		f->kind = K_BLOCK;
 		f->id = o->block_id;
 		break;
 	case R_LIST:
 		if (o->list != NULL && !o->list_implicit) {
 			/* a nested list: its items join the outer one */
-			close_block(o);
+			rt_close_block(o);
 			break;
 		}
-		close_list(o);
-		open_list(o, n->name, 0);
+		rt_close_list(o);
+		rt_open_list(o, n->name, 0);
 		f->kind = K_LIST;
 		f->id = o->list_id;
 		break;
 	default:	/* R_LI; a stray one starts a list */
-		close_block(o);
+		rt_close_block(o);
 		if (o->list == NULL)
-			open_list(o, (const xmlChar *)"ul", 1);
-		open_block(o, 1);
+			rt_open_list(o, (const xmlChar *)"ul", 1);
+		rt_open_block(o, 1);
 		f->kind = K_BLOCK;
 		f->id = o->block_id;
 		break;
@@ -811,10 +461,10 @@ enter(struct out *o, xmlNodePtr n, struct frame *f)
 	case XML_CDATA_SECTION_NODE:
 		if ((s = (const char *)n->content) == NULL)
 			return 0;
-		if (in_items(o))
-			emit_items(o, s, strlen(s));
+		if (rt_in_items(o))
+			rt_emit_items(o, s, strlen(s));
 		else
-			emit_text(o, s, strlen(s));
+			rt_emit_text(o, s, strlen(s));
 		return 0;
 	case XML_COMMENT_NODE:
 		warn(o, "dropped comment");
@@ -835,18 +485,18 @@ leave(struct out *o, const struct frame *f)
 	case K_NONE:
 		break;
 	case K_BREAK:
-		hard(o);
+		rt_hard(o);
 		break;
 	case K_SOFT:
-		soft(o);
+		rt_soft(o);
 		break;
 	case K_BLOCK:
 		if (o->block != NULL && o->block_id == f->id)
-			close_block(o);
+			rt_close_block(o);
 		break;
 	case K_LIST:
 		if (o->list != NULL && o->list_id == f->id)
-			close_list(o);
+			rt_close_list(o);
 		break;
 	case K_INLINE:
 		if (o->inl_n > 0 && o->inl_id[o->inl_n - 1] == f->id)
@@ -885,23 +535,6 @@ walk(struct out *o, xmlNodePtr n)
 	free(st);
 }
 
-/* The children of root as XHTML, UTF-8. Caller frees. */
-static char *
-serialise(xmlDocPtr doc, xmlNodePtr root)
-{
-	xmlBufferPtr b;
-	char *s;
-
-	if ((b = xmlBufferCreate()) == NULL)
-		xml_oom();
-	for (xmlNodePtr c = root->children; c != NULL; c = c->next)
-		if (xmlNodeDump(b, doc, c, 0, 0) < 0)
-			xml_oom();
-	s = xstrdup((const char *)xmlBufferContent(b));
-	xmlBufferFree(b);
-	return s;
-}
-
 /*
  * Parse src[0..len) (len <= INT_MAX) with libxml2's HTML parser, as UTF-8
  * whatever a <meta> says, without network. The parser stops at elements
@@ -915,7 +548,7 @@ parse(struct out *o, const char *src, size_t len)
 	htmlDocPtr doc;
 
 	if ((ctxt = htmlNewParserCtxt()) == NULL)
-		xml_oom();
+		rt_xml_oom();
 	doc = htmlCtxtReadMemory(ctxt, src, (int)len, NULL, "UTF-8",
 	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	    HTML_PARSE_IGNORE_ENC);
@@ -944,8 +577,8 @@ rt_clean(const char *src, size_t len, struct buf *warnings)
 	o.warn_from = warnings != NULL ? warnings->len : 0;
 	o.space = o.blank = 1;
 	if ((o.doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
-		xml_oom();
-	o.root = must(xmlNewDocNode(o.doc, NULL, (const xmlChar *)"div",
+		rt_xml_oom();
+	o.root = rt_must(xmlNewDocNode(o.doc, NULL, (const xmlChar *)"div",
 	    NULL));
 	xmlDocSetRootElement(o.doc, o.root);
 	if (len > INT_MAX)
@@ -954,101 +587,10 @@ rt_clean(const char *src, size_t len, struct buf *warnings)
 		in = parse(&o, copy, len);
 	if (in != NULL)
 		walk(&o, in->children);
-	close_list(&o);
-	res = serialise(o.doc, o.root);
+	rt_close_list(&o);
+	res = rt_serialise(o.doc, o.root);
 	xmlFreeDoc(in);
 	xmlFreeDoc(o.doc);
 	free(copy);
 	return res;
-}
-
-/* rt_text's state: finished lines, and the line being gathered. */
-struct text {
-	struct buf	 out;
-	struct buf	 line;
-	const char	*prefix;	/* for the line being gathered */
-};
-
-static void
-text_end_line(struct text *t)
-{
-	size_t n = t->line.len;
-
-	while (n > 0 && t->line.data[n - 1] == ' ')
-		n--;
-	if (n > 0) {
-		if (t->out.len > 0)
-			buf_addc(&t->out, '\n');
-		buf_adds(&t->out, t->prefix);
-		buf_add(&t->out, t->line.data, n);
-	}
-	buf_reset(&t->line);
-	t->prefix = "";
-}
-
-static void
-text_add(struct text *t, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (!is_ws((unsigned char)*s))
-			buf_addc(&t->line, *s);
-		else if (t->line.len > 0 && t->line.data[t->line.len - 1] != ' ')
-			buf_addc(&t->line, ' ');
-	}
-}
-
-static void
-text_walk(struct text *t, xmlNodePtr n, int depth)
-{
-	const char *name;
-
-	if (depth > RT_TEXT_DEPTH)
-		return;
-	for (; n != NULL; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content != NULL)
-				text_add(t, (const char *)n->content);
-			continue;
-		}
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		name = (const char *)n->name;
-		if (strcmp(name, "br") == 0) {
-			text_end_line(t);
-			continue;
-		}
-		if (strcmp(name, "p") == 0 || strcmp(name, "li") == 0 ||
-		    strcmp(name, "ul") == 0 || strcmp(name, "ol") == 0) {
-			text_end_line(t);
-			if (strcmp(name, "li") == 0)
-				t->prefix = "- ";
-			text_walk(t, n->children, depth + 1);
-			text_end_line(t);
-		} else
-			text_walk(t, n->children, depth + 1);
-	}
-}
-
-char *
-rt_text(const char *xhtml)
-{
-	struct text t = { BUF_INIT, BUF_INIT, "" };
-	struct buf src = BUF_INIT;
-	xmlDocPtr doc;
-
-	if (xhtml == NULL)
-		return buf_take(&t.out);
-	buf_adds(&src, "<div>");
-	buf_adds(&src, xhtml);
-	buf_adds(&src, "</div>");
-	if (src.len <= INT_MAX &&
-	    (doc = xmlReadMemory(src.data, (int)src.len, NULL, "UTF-8",
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) != NULL) {
-		text_walk(&t, xmlDocGetRootElement(doc), 0);
-		text_end_line(&t);
-		xmlFreeDoc(doc);
-	}
-	buf_free(&src);
-	buf_free(&t.line);
-	return buf_take(&t.out);
 }

@@ -627,21 +627,74 @@ struct gen {
 #define BIND(st, i, s)	sqlite3_bind_text((st), (i), (s), -1, SQLITE_STATIC)
 
 /*
+ * The orders of customer id, dated in its days [dsince, dend], numbered on
+ * from g->order_id: about three (two neighbours share six through
+ * g->pending; the last customer has three). 0 or -1.
+ */
+static int
+gen_orders(sqlite3_stmt **q, struct gen *g, long long id, int last,
+    long dsince, long dend)
+{
+	struct rnd *r = &g->r;
+	const char *status;
+	char onum[32], oday[11];
+	int norders;
+	unsigned long x;
+
+	if (g->pending >= 0) {		/* the second of a pair */
+		norders = g->pending;
+		g->pending = -1;
+	} else if (last)
+		norders = 3;
+	else {
+		int extra = (int)rnd_below(r, 5) - 2;	/* −2 … +2 */
+
+		norders = 3 + extra;
+		g->pending = 3 - extra;
+	}
+	for (int k = 0; k < norders; k++) {
+		const struct product *p = &products[rnd_below(r, NELEM(products))];
+		long day = rnd_day(r, dsince, dend);
+
+		x = rnd_below(r, 100);
+		if (day > DEMO_TODAY - 45)
+			status = x < 65 ? "open" : "paid";
+		else
+			status = x < 93 ? "paid" : x < 97 ? "credited" :
+			    "collection";
+		day_str(day, oday);
+		g->order_id++;
+		snprintf(onum, sizeof(onum), "%.4s-%07lld", oday, g->order_id);
+		sqlite3_bind_int64(q[DQ_ORDER], 1, g->order_id);
+		sqlite3_bind_int64(q[DQ_ORDER], 2, id);
+		BIND(q[DQ_ORDER], 3, onum);
+		BIND(q[DQ_ORDER], 4, oday);
+		BIND(q[DQ_ORDER], 5, p->what);
+		sqlite3_bind_int64(q[DQ_ORDER], 6, p->min + (long)rnd_below(r,
+		    (unsigned long)(p->max - p->min + 1)) / 10 * 10);
+		BIND(q[DQ_ORDER], 7, status);
+		if (sqlite3_step(q[DQ_ORDER]) != SQLITE_DONE)
+			return -1;
+		sqlite3_reset(q[DQ_ORDER]);
+	}
+	return 0;
+}
+
+/*
  * Customer id (number A + six or more digits) and its orders: insert the
- * row, its history row and about three orders (two neighbours share six,
- * so n customers always have 3n orders). 0 or -1.
+ * row, its history row and about three orders (gen_orders). 0 or -1.
  */
 static int
 gen_customer(sqlite3_stmt **q, struct gen *g, long long id, int last)
 {
 	struct rnd *r = &g->r;
 	const struct code *pc;
-	const char *first, *lastname, *status;
+	const char *first, *lastname, *op = "";
 	char number[24], email[160], street[120], phone[16], www[160], ip[48];
 	char since[11], ended[11], cfrom[11], cto[11], org[160], ytunnus[16];
-	char billing[300], ovt[20], fs[40], ls[40], onum[32], oday[11];
+	char billing[300], ovt[20], fs[40], ls[40];
 	long dsince, dend;
-	int contact, norders;
+	int contact;
 	unsigned long x;
 
 	snprintf(number, sizeof(number), "A%06lld", id);
@@ -691,7 +744,6 @@ gen_customer(sqlite3_stmt **q, struct gen *g, long long id, int last)
 	www[0] = '\0';
 	if (contact) {
 		unsigned long o = rnd_below(r, g->norgs);
-		const char *op = "";
 		char os[100];
 		long dfrom;
 
@@ -710,32 +762,19 @@ gen_customer(sqlite3_stmt **q, struct gen *g, long long id, int last)
 			    ytunnus[8]);
 			op = einvoice_operators[o % NELEM(einvoice_operators)];
 		}
-		BIND(q[DQ_CUSTOMER], 19, op);
-	} else
-		BIND(q[DQ_CUSTOMER], 19, "");
+	}
 	snprintf(email, sizeof(email), "%s.%s.%lld@esimerkki.invalid", fs, ls,
 	    id);
+	/* ?2 … ?22 of DQ_CUSTOMER in order; ?6, the contact flag, is a number */
+	const char *const text[] = { number, first, lastname, org, NULL, cfrom,
+	    cto, email, street, pc->code, pc->city, phone, www, ip, billing,
+	    ytunnus, ovt, op, since, ended, demo_notes };
+
 	sqlite3_bind_int64(q[DQ_CUSTOMER], 1, id);
-	BIND(q[DQ_CUSTOMER], 2, number);
-	BIND(q[DQ_CUSTOMER], 3, first);
-	BIND(q[DQ_CUSTOMER], 4, lastname);
-	BIND(q[DQ_CUSTOMER], 5, org);
 	sqlite3_bind_int(q[DQ_CUSTOMER], 6, contact);
-	BIND(q[DQ_CUSTOMER], 7, cfrom);
-	BIND(q[DQ_CUSTOMER], 8, cto);
-	BIND(q[DQ_CUSTOMER], 9, email);
-	BIND(q[DQ_CUSTOMER], 10, street);
-	BIND(q[DQ_CUSTOMER], 11, pc->code);
-	BIND(q[DQ_CUSTOMER], 12, pc->city);
-	BIND(q[DQ_CUSTOMER], 13, phone);
-	BIND(q[DQ_CUSTOMER], 14, www);
-	BIND(q[DQ_CUSTOMER], 15, ip);
-	BIND(q[DQ_CUSTOMER], 16, billing);
-	BIND(q[DQ_CUSTOMER], 17, ytunnus);
-	BIND(q[DQ_CUSTOMER], 18, ovt);
-	BIND(q[DQ_CUSTOMER], 20, since);
-	BIND(q[DQ_CUSTOMER], 21, ended);
-	BIND(q[DQ_CUSTOMER], 22, demo_notes);
+	for (size_t i = 0; i < NELEM(text); i++)
+		if (text[i] != NULL)
+			BIND(q[DQ_CUSTOMER], (int)i + 2, text[i]);
 	if (sqlite3_step(q[DQ_CUSTOMER]) != SQLITE_DONE)
 		return -1;
 	sqlite3_reset(q[DQ_CUSTOMER]);
@@ -743,44 +782,7 @@ gen_customer(sqlite3_stmt **q, struct gen *g, long long id, int last)
 	if (sqlite3_step(q[DQ_HISTORY]) != SQLITE_DONE)
 		return -1;
 	sqlite3_reset(q[DQ_HISTORY]);
-
-	if (g->pending >= 0) {		/* the second of a pair */
-		norders = g->pending;
-		g->pending = -1;
-	} else if (last)
-		norders = 3;
-	else {
-		int extra = (int)rnd_below(r, 5) - 2;	/* −2 … +2 */
-
-		norders = 3 + extra;
-		g->pending = 3 - extra;
-	}
-	for (int k = 0; k < norders; k++) {
-		const struct product *p = &products[rnd_below(r, NELEM(products))];
-		long day = rnd_day(r, dsince, dend);
-
-		x = rnd_below(r, 100);
-		if (day > DEMO_TODAY - 45)
-			status = x < 65 ? "open" : "paid";
-		else
-			status = x < 93 ? "paid" : x < 97 ? "credited" :
-			    "collection";
-		day_str(day, oday);
-		g->order_id++;
-		snprintf(onum, sizeof(onum), "%.4s-%07lld", oday, g->order_id);
-		sqlite3_bind_int64(q[DQ_ORDER], 1, g->order_id);
-		sqlite3_bind_int64(q[DQ_ORDER], 2, id);
-		BIND(q[DQ_ORDER], 3, onum);
-		BIND(q[DQ_ORDER], 4, oday);
-		BIND(q[DQ_ORDER], 5, p->what);
-		sqlite3_bind_int64(q[DQ_ORDER], 6, p->min + (long)rnd_below(r,
-		    (unsigned long)(p->max - p->min + 1)) / 10 * 10);
-		BIND(q[DQ_ORDER], 7, status);
-		if (sqlite3_step(q[DQ_ORDER]) != SQLITE_DONE)
-			return -1;
-		sqlite3_reset(q[DQ_ORDER]);
-	}
-	return 0;
+	return gen_orders(q, g, id, last, dsince, dend);
 }
 
 /*

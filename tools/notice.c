@@ -241,6 +241,77 @@ static const char export_nginx[] =
     "}\n";
 
 /*
+ * The pages of language l for versions 1..latest into absdir: each
+ * version's page (the newest also as notice.LANG.html) and print
+ * stylesheet, then the list of versions, with links as urls says. Adds
+ * the files written to *files. 0, or -1 (an unreadable version said on
+ * stderr).
+ */
+static int
+export_lang(const struct tmpl_set *set, const struct authority *auth,
+    const struct i18n *msgs, const struct notice_urls *urls, enum lang l,
+    int latest, const char *absdir, int *files)
+{
+	struct tmpl_model *m;
+	struct buf b = BUF_INIT;
+	char name[128];
+	int rc = -1;
+
+	for (int n = 1; n <= latest; n++) {
+		int copies = n == latest ? 2 : 1;	/* the newest twice */
+
+		for (int as_latest = 0; as_latest < copies; as_latest++) {
+			m = tm_new();
+			if (notice_fill(n, l, tm_root(m)) != 0) {
+				tm_free(m);
+				fprintf(stderr, "rekisteri: version %d is "
+				    "unreadable\n", n);
+				goto out;
+			}
+			notice_links(tm_root(m), urls, l, n, latest);
+			authority_fill(auth, l, tm_map(tm_root(m), "authority"));
+			if (as_latest)
+				snprintf(name, sizeof(name), "notice.%s.html",
+				    lang_codes[l]);
+			else
+				snprintf(name, sizeof(name), "notice-v%d.%s.html",
+				    n, lang_codes[l]);
+			if (export_page(set, "notice.xhtml", l, m, absdir,
+			    name) != 0) {
+				tm_free(m);
+				goto out;
+			}
+			tm_free(m);
+			(*files)++;
+		}
+		buf_reset(&b);
+		if (notice_print_css(n, l, i18n_msg(msgs, l, "notice.page_of"),
+		    &b) != 0)
+			goto out;
+		snprintf(name, sizeof(name), "print-v%d.%s.css", n,
+		    lang_codes[l]);
+		if (write_file(absdir, name, b.data, b.len) != 0)
+			goto out;
+		(*files)++;
+	}
+	m = tm_new();
+	notice_fill_versions(urls, l, tm_root(m));
+	notice_links(tm_root(m), urls, l, 0, latest);
+	snprintf(name, sizeof(name), "versions.%s.html", lang_codes[l]);
+	if (export_page(set, "notice-versions.xhtml", l, m, absdir,
+	    name) != 0) {
+		tm_free(m);
+		goto out;
+	}
+	tm_free(m);
+	(*files)++;
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/*
  * rekisteri notice export DIR [--prefix /PATH]: every published version in
  * both languages as static files whose links point at each other under
  * PATH (default /notice-static), plus web-server snippets to serve them.
@@ -298,59 +369,10 @@ notice_export_cmd(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rekisteri: %s: %s\n", dir, strerror(errno));
 		goto out;
 	}
-	for (int l = 0; l < LANG__MAX; l++) {
-		struct tmpl_model *m;
-
-		for (int n = 1; n <= latest; n++) {
-			int copies = n == latest ? 2 : 1;	/* the newest twice */
-
-			for (int as_latest = 0; as_latest < copies; as_latest++) {
-				m = tm_new();
-				if (notice_fill(n, (enum lang)l, tm_root(m)) != 0) {
-					tm_free(m);
-					fprintf(stderr, "rekisteri: version %d is "
-					    "unreadable\n", n);
-					goto out;
-				}
-				notice_links(tm_root(m), &urls, (enum lang)l, n, latest);
-				authority_fill(auth, (enum lang)l, tm_map(tm_root(m),
-				    "authority"));
-				if (as_latest)
-					snprintf(name, sizeof(name), "notice.%s.html",
-					    lang_codes[l]);
-				else
-					snprintf(name, sizeof(name), "notice-v%d.%s.html",
-					    n, lang_codes[l]);
-				if (export_page(set, "notice.xhtml", (enum lang)l, m,
-				    absdir, name) != 0) {
-					tm_free(m);
-					goto out;
-				}
-				tm_free(m);
-				files++;
-			}
-			buf_reset(&b);
-			if (notice_print_css(n, (enum lang)l, i18n_msg(msgs,
-			    (enum lang)l, "notice.page_of"), &b) != 0)
-				goto out;
-			snprintf(name, sizeof(name), "print-v%d.%s.css", n,
-			    lang_codes[l]);
-			if (write_file(absdir, name, b.data, b.len) != 0)
-				goto out;
-			files++;
-		}
-		m = tm_new();
-		notice_fill_versions(&urls, (enum lang)l, tm_root(m));
-		notice_links(tm_root(m), &urls, (enum lang)l, 0, latest);
-		snprintf(name, sizeof(name), "versions.%s.html", lang_codes[l]);
-		if (export_page(set, "notice-versions.xhtml", (enum lang)l, m,
-		    absdir, name) != 0) {
-			tm_free(m);
+	for (int l = 0; l < LANG__MAX; l++)
+		if (export_lang(set, auth, msgs, &urls, (enum lang)l, latest,
+		    absdir, &files) != 0)
 			goto out;
-		}
-		tm_free(m);
-		files++;
-	}
 	for (int n = 1; n <= latest; n++) {
 		buf_reset(&b);
 		if (notice_json(n, &b) != 0)

@@ -372,75 +372,143 @@ get_password(struct cli *c, int gen, int from_stdin, const char *user,
 	return 0;
 }
 
+/* rekisteri user's subcommand, options and arguments. */
+struct user_args {
+	const char	*sub;		/* add, passwd, disable, enable, nda, list */
+	const char	*name;		/* the username, or NULL */
+	const char	*nda;		/* --nda or nda's date, or NULL */
+	const char	*display;	/* --name, or NULL */
+	unsigned	 role;		/* --role, 0 when not given */
+	int		 gen;		/* --generate */
+	int		 from_stdin;	/* --password-stdin */
+};
+
+/*
+ * Read rekisteri user's argv[1..argc) (argc >= 2: argv[1] is the
+ * subcommand) into *a. 0, or -1 for a usage error (a bad role said on
+ * stderr).
+ */
+static int
+user_args_read(int argc, char **argv, struct user_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sub = argv[1];
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
+			if ((a->role = role_parse(argv[++i])) == 0) {
+				fprintf(stderr, "rekisteri: the role is admin, "
+				    "handler or auditor\n");
+				return -1;
+			}
+		} else if (strcmp(argv[i], "--nda") == 0 && i + 1 < argc)
+			a->nda = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			a->display = argv[++i];
+		else if (strcmp(argv[i], "--generate") == 0)
+			a->gen = 1;
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			a->from_stdin = 1;
+		else if (argv[i][0] != '-' && a->name == NULL)
+			a->name = argv[i];
+		else if (argv[i][0] != '-' && a->nda == NULL &&
+		    strcmp(a->sub, "nda") == 0)
+			a->nda = argv[i];
+		else
+			return -1;
+	}
+	if (a->gen && a->from_stdin)
+		return -1;
+	return 0;
+}
+
+/* rekisteri user list: every account on a line of its own. An exit status. */
+static int
+user_list_cmd(struct cli *c)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	if ((db = open_db(c)) == NULL)
+		return EXIT_FAIL;
+	if (sqlite3_prepare_v2(db, "SELECT username, role, coalesce("
+	    "nda_signed, '-'), CASE active WHEN 1 THEN 'active' ELSE "
+	    "'disabled' END, display_name FROM users ORDER BY username",
+	    -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	printf("%-20s %-8s %-11s %-8s %s\n", "username", "role", "NDA",
+	    "state", "name");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		printf("%-20s %-8s %-11s %-8s %s\n",
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		    sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
+		    sqlite3_column_text(st, 4));
+	sqlite3_finalize(st);
+	db_close(db);
+	return EXIT_OK;
+}
+
+/*
+ * rekisteri user add NAME --role ROLE: the account a asks for, in db, its
+ * password from the options into pw (pwlen bytes; the caller wipes it),
+ * the policy's messages from msgs. An exit status; problems on stderr.
+ */
+static int
+user_add_cmd(struct cli *c, sqlite3 *db, struct i18n *msgs,
+    const struct user_args *a, char *pw, size_t pwlen)
+{
+	sqlite3_int64 id;
+	char err[1024];
+
+	if (a->role == 0)
+		return EXIT_USAGE;
+	if (!auth_username_ok(a->name)) {
+		fprintf(stderr, "rekisteri: a username is 2 to %d of a-z, "
+		    "0-9, '.', '_' and '-', starting with a letter\n",
+		    AUTH_NAME_MAX);
+		return EXIT_FAIL;
+	}
+	if (get_password(c, a->gen, a->from_stdin, a->name, pw, pwlen,
+	    msgs) != 0)
+		return EXIT_FAIL;
+	if (account_add(db, &cli_actor, a->name, a->display ? a->display :
+	    a->name, a->role, a->nda, pw, 0, &id, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("added %s (%s)%s\n", a->name, role_name(a->role), a->nda ? "" :
+	    "; no NDA date yet, so the user cannot sign in until "
+	    "`rekisteri user nda` records it");
+	if (a->gen)
+		printf("password: %s\n(shown once; give it to %s in person)\n",
+		    pw, a->name);
+	return EXIT_OK;
+}
+
 static int
 cmd_user(struct cli *c, int argc, char **argv)
 {
 	char err[1024], pw[AUTH_PW_MAX + 2];
-	const char *name = NULL, *nda = NULL, *display = NULL, *sub;
+	const char *name;
+	struct user_args a;
 	struct i18n *msgs = NULL;
 	struct user u;
 	sqlite3 *db;
-	unsigned role = 0;
-	int gen = 0, from_stdin = 0, rc = EXIT_FAIL, i;
+	int rc = EXIT_FAIL;
 
-	if (argc < 2)
+	if (argc < 2 || user_args_read(argc, argv, &a) != 0)
 		return EXIT_USAGE;
-	sub = argv[1];
-	for (i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
-			if ((role = role_parse(argv[++i])) == 0) {
-				fprintf(stderr, "rekisteri: the role is admin, "
-				    "handler or auditor\n");
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(argv[i], "--nda") == 0 && i + 1 < argc)
-			nda = argv[++i];
-		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-			display = argv[++i];
-		else if (strcmp(argv[i], "--generate") == 0)
-			gen = 1;
-		else if (strcmp(argv[i], "--password-stdin") == 0)
-			from_stdin = 1;
-		else if (argv[i][0] != '-' && name == NULL)
-			name = argv[i];
-		else if (argv[i][0] != '-' && nda == NULL &&
-		    strcmp(sub, "nda") == 0)
-			nda = argv[i];
-		else
-			return EXIT_USAGE;
-	}
-	if (gen && from_stdin)
-		return EXIT_USAGE;
-	if (strcmp(sub, "list") == 0) {
-		sqlite3_stmt *st;
-
-		if (name != NULL || (db = open_db(c)) == NULL)
-			return name != NULL ? EXIT_USAGE : EXIT_FAIL;
-		if (sqlite3_prepare_v2(db, "SELECT username, role, coalesce("
-		    "nda_signed, '-'), CASE active WHEN 1 THEN 'active' ELSE "
-		    "'disabled' END, display_name FROM users ORDER BY username",
-		    -1, &st, NULL) != SQLITE_OK) {
-			fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
-			db_close(db);
-			return EXIT_FAIL;
-		}
-		printf("%-20s %-8s %-11s %-8s %s\n", "username", "role", "NDA",
-		    "state", "name");
-		while (sqlite3_step(st) == SQLITE_ROW)
-			printf("%-20s %-8s %-11s %-8s %s\n",
-			    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-			    sqlite3_column_text(st, 2), sqlite3_column_text(st, 3),
-			    sqlite3_column_text(st, 4));
-		sqlite3_finalize(st);
-		db_close(db);
-		return EXIT_OK;
-	}
+	name = a.name;
+	if (strcmp(a.sub, "list") == 0)
+		return name != NULL ? EXIT_USAGE : user_list_cmd(c);
 	if (name == NULL)
 		return EXIT_USAGE;
-	if (nda != NULL) {
+	if (a.nda != NULL) {
 		struct tm tm;
 
-		if (fmt_parse_date(nda, &tm) != 0) {
+		if (fmt_parse_date(a.nda, &tm) != 0) {
 			fprintf(stderr, "rekisteri: the NDA date is YYYY-MM-DD, a "
 			    "real date\n");
 			return EXIT_USAGE;
@@ -460,71 +528,43 @@ cmd_user(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rekisteri: %s\n", err);
 		goto out;
 	}
-	if (strcmp(sub, "add") == 0) {
-		sqlite3_int64 id;
-
-		if (role == 0) {
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		if (!auth_username_ok(name)) {
-			fprintf(stderr, "rekisteri: a username is 2 to %d of a-z, "
-			    "0-9, '.', '_' and '-', starting with a letter\n",
-			    AUTH_NAME_MAX);
-			goto out;
-		}
-		if (get_password(c, gen, from_stdin, name, pw, sizeof(pw), msgs) != 0)
-			goto out;
-		if (account_add(db, &cli_actor, name, display ? display : name,
-		    role, nda, pw, 0, &id, err, sizeof(err)) != 0) {
-			fprintf(stderr, "rekisteri: %s\n", err);
-			goto out;
-		}
-		printf("added %s (%s)%s\n", name, role_name(role), nda ? "" :
-		    "; no NDA date yet, so the user cannot sign in until "
-		    "`rekisteri user nda` records it");
-		if (gen)
-			printf("password: %s\n(shown once; give it to %s in person)\n",
-			    pw, name);
-		rc = EXIT_OK;
+	if (strcmp(a.sub, "add") == 0) {
+		rc = user_add_cmd(c, db, msgs, &a, pw, sizeof(pw));
 		goto out;
 	}
 	if (user_by_name(db, name, &u) != 0) {
 		fprintf(stderr, "rekisteri: no user %s\n", name);
 		goto out;
 	}
-	{
-		if (strcmp(sub, "passwd") == 0) {
-			if (get_password(c, gen, from_stdin, name, pw, sizeof(pw),
-			    msgs) != 0)
-				goto out;
-			if (account_set_password(db, &cli_actor, u.id, pw, gen, gen ?
-			    "one-time password; change at next sign-in" : "") != 0)
-				goto dberr;
-			printf("password of %s changed; their sessions ended\n",
-			    name);
-			if (gen)
-				printf("password: %s\n(shown once; %s must change it "
-				    "at the next sign-in)\n", pw, name);
-		} else if (strcmp(sub, "disable") == 0 ||
-		    strcmp(sub, "enable") == 0) {
-			int on = strcmp(sub, "enable") == 0;
+	if (strcmp(a.sub, "passwd") == 0) {
+		if (get_password(c, a.gen, a.from_stdin, name, pw, sizeof(pw),
+		    msgs) != 0)
+			goto out;
+		if (account_set_password(db, &cli_actor, u.id, pw, a.gen, a.gen ?
+		    "one-time password; change at next sign-in" : "") != 0)
+			goto dberr;
+		printf("password of %s changed; their sessions ended\n", name);
+		if (a.gen)
+			printf("password: %s\n(shown once; %s must change it "
+			    "at the next sign-in)\n", pw, name);
+	} else if (strcmp(a.sub, "disable") == 0 ||
+	    strcmp(a.sub, "enable") == 0) {
+		int on = strcmp(a.sub, "enable") == 0;
 
-			if (account_set_active(db, &cli_actor, u.id, on) != 0)
-				goto dberr;
-			printf("%s is %s\n", name, on ? "enabled" : "disabled; "
-			    "their sessions ended");
-		} else if (strcmp(sub, "nda") == 0 && nda != NULL) {
-			if (account_set_nda(db, &cli_actor, u.id, nda) != 0) {
-				fprintf(stderr, "rekisteri: the NDA date cannot be "
-				    "in the future\n");
-				goto out;
-			}
-			printf("%s signed the NDA on %s\n", name, nda);
-		} else {
-			rc = EXIT_USAGE;
+		if (account_set_active(db, &cli_actor, u.id, on) != 0)
+			goto dberr;
+		printf("%s is %s\n", name, on ? "enabled" : "disabled; "
+		    "their sessions ended");
+	} else if (strcmp(a.sub, "nda") == 0 && a.nda != NULL) {
+		if (account_set_nda(db, &cli_actor, u.id, a.nda) != 0) {
+			fprintf(stderr, "rekisteri: the NDA date cannot be "
+			    "in the future\n");
 			goto out;
 		}
+		printf("%s signed the NDA on %s\n", name, a.nda);
+	} else {
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	rc = EXIT_OK;
 	goto out;
