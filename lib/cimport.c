@@ -243,6 +243,8 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 
 	memset(&old, 0, sizeof(old));
 	im->rows++;
+	/* cimport.h: a row's number is "" when it has none, also a bad row's */
+	l->number = xstrdup("");
 	if (n != im->ncols) {
 		buf_addf(&what, "%s (%zu / %zu)", msg(im, "import.err.fields"), n,
 		    im->ncols);
@@ -251,6 +253,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (im->cols[i] == COL_NUMBER)
 			number = f[i];
+	free(l->number);
 	l->number = xstrdup(number);
 	if ((checked = check_number(im, number, &old, &have_old, &what)) < 0)
 		goto fail;

@@ -284,8 +284,10 @@ val_money(const char *in, int allow_negative, char *out, size_t outlen)
 		return val_fail(out, outlen, "val.money");
 	if (i < s.n && (s.p[i] == ',' || s.p[i] == '.')) {
 		k = ++i;
+		/* at most two decimals count; more is an error below (no overflow) */
 		for (; i < s.n && val_is_digit(s.p[i]); i++)
-			frac = frac * 10 + (s.p[i] - '0');
+			if (i - k < 2)
+				frac = frac * 10 + (s.p[i] - '0');
 		if (i - k == 0 || i - k > 2)
 			return val_fail(out, outlen, "val.money");
 		if (i - k == 1)

@@ -731,6 +731,9 @@ money_values(void **state)
 	static const struct tcase cases[] = {
 		{ "12", "1200", NULL },
 		{ "0", "0", NULL },
+		/* many decimals are an error, not an overflow (UBSan found one) */
+		{ "030.3512345602345510303523456", NULL, "val.money" },
+		{ "1,999999999999999999999999", NULL, "val.money" },
 		{ "0,01", "1", NULL },
 		{ "1 234,56", "123456", NULL },
 		{ "1234.56", "123456", NULL },
