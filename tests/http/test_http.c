@@ -16,12 +16,6 @@
 
 #include "http.h"
 
-static void
-get(struct http_resp *r, const char *path)
-{
-	http_fetch(r, "GET", path, NULL, 0, NULL);
-}
-
 /* The notice answers in Finnish by default, as a well-formed XHTML page. */
 static void
 notice_finnish(void **state)
@@ -29,7 +23,7 @@ notice_finnish(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/notice");
+	http_get(&r, "/notice");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	http_assert_public_headers(&r);
@@ -46,7 +40,7 @@ notice_english_by_query(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/notice?lang=en");
+	http_get(&r, "/notice?lang=en");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "en");
 	assert_true(http_body_has(&r, "<h1>Customer register - privacy notice</h1>"));
@@ -81,7 +75,7 @@ lang_query_wins_and_unknown_is_finnish(void **state)
 	http_fetch(&r, "GET", "/notice?lang=fi", NULL, 0, h);
 	http_assert_page(&r, "fi");
 	http_resp_free(&r);
-	get(&r, "/notice?lang=xx");
+	http_get(&r, "/notice?lang=xx");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	http_resp_free(&r);
@@ -123,13 +117,13 @@ unknown_page_is_404_in_language(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/notice/no-such-page");
+	http_get(&r, "/notice/no-such-page");
 	assert_int_equal(r.status, 404);
 	http_assert_page(&r, "fi");
 	http_assert_public_headers(&r);
 	assert_true(http_body_has(&r, "Sivua ei löydy"));
 	http_resp_free(&r);
-	get(&r, "/notice/no-such-page?lang=en");
+	http_get(&r, "/notice/no-such-page?lang=en");
 	assert_int_equal(r.status, 404);
 	http_assert_page(&r, "en");
 	assert_true(http_body_has(&r, "Page not found"));
@@ -143,7 +137,7 @@ unrouted_path_is_404(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/intranet/nothing-yet");
+	http_get(&r, "/intranet/nothing-yet");
 	assert_int_equal(r.status, 404);
 	http_resp_free(&r);
 }
@@ -186,14 +180,14 @@ bad_query_is_400(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		get(&r, bad[i]);
+		http_get(&r, bad[i]);
 		if (r.status != 400)
 			fail_msg("%s: status %ld, want 400", bad[i], r.status);
 		http_assert_page(&r, "fi");
 		assert_true(http_body_has(&r, "Virheellinen pyyntö"));
 		http_resp_free(&r);
 	}
-	get(&r, "/notice?lang=en&a=%zz");
+	http_get(&r, "/notice?lang=en&a=%zz");
 	assert_int_equal(r.status, 400);
 	http_assert_page(&r, "en");
 	assert_true(http_body_has(&r, "Bad request"));
@@ -210,7 +204,7 @@ too_many_fields_is_413(void **state)
 	buf_adds(&q, "/notice?");
 	for (int i = 0; i < 150; i++)
 		buf_addf(&q, "k%d=v&", i);
-	get(&r, q.data);
+	http_get(&r, q.data);
 	assert_int_equal(r.status, 413);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Liian suuri pyyntö"));
@@ -228,7 +222,7 @@ long_uri_is_refused(void **state)
 	buf_adds(&q, "/notice?a=");
 	for (int i = 0; i < 5000; i++)
 		buf_addc(&q, 'x');
-	get(&r, q.data);
+	http_get(&r, q.data);
 	assert_true(r.status == 413 || r.status == 414 || r.status == 400);
 	http_resp_free(&r);
 	buf_free(&q);
@@ -241,7 +235,7 @@ hostile_query_value_is_not_markup(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/notice/%3Cscript%3Ealert(1)%3C/script%3E");
+	http_get(&r, "/notice/%3Cscript%3Ealert(1)%3C/script%3E");
 	assert_int_equal(r.status, 404);
 	http_assert_page(&r, "fi");
 	assert_false(http_body_has(&r, "<script"));
@@ -259,7 +253,7 @@ internal_error_is_500_without_internals(void **state)
 	int found = 0;
 
 	(void)state;
-	get(&r, "/test/fail");
+	http_get(&r, "/test/fail");
 	assert_int_equal(r.status, 500);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Palvelussa tapahtui virhe"));
@@ -363,7 +357,7 @@ root_redirects_to_notice(void **state)
 	char *loc;
 
 	(void)state;
-	get(&r, "/");
+	http_get(&r, "/");
 	assert_int_equal(r.status, 302);
 	loc = http_header(&r, "Location");
 	assert_non_null(loc);
@@ -379,7 +373,7 @@ stylesheet_is_served_with_headers(void **state)
 	char *ct;
 
 	(void)state;
-	get(&r, "/static/rekisteri.css");
+	http_get(&r, "/static/rekisteri.css");
 	assert_int_equal(r.status, 200);
 	ct = http_header(&r, "Content-Type");
 	assert_non_null(ct);
@@ -397,10 +391,10 @@ no_files_outside_static(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/static/../Makefile");
+	http_get(&r, "/static/../Makefile");
 	assert_true(r.status == 404 || r.status == 400 || r.status == 403);
 	http_resp_free(&r);
-	get(&r, "/rekisteri.db");
+	http_get(&r, "/rekisteri.db");
 	assert_true(r.status == 404 || r.status == 403);
 	http_resp_free(&r);
 }

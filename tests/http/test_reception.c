@@ -17,7 +17,6 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <libxml/parser.h>
-#include <sqlite3.h>
 
 #include "fmt.h"
 #include "http.h"
@@ -27,44 +26,13 @@
 static char *handler_id, *handler_csrf, *num[2];
 static long long req_id[2];
 
-/* A text column from the test's database (first row), or NULL; caller frees. */
-static char *
-db_text(const char *sql, const char *arg)
-{
-	char path[1024], *v = NULL;
-	sqlite3 *db;
-	sqlite3_stmt *st;
-
-	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (arg != NULL)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		v = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 /* File a request on the public form; its number. */
 static char *
 file_request(const char *type, const char *name, const char *email)
 {
 	struct http_resp r;
-	const char *p, *q;
-	char *token, *body, *loc, *n;
+	char *token = http_form_token(), *body, *loc, *n;
 
-	http_fetch(&r, "GET", "/request", NULL, 0, NULL);
-	assert_int_equal(r.status, 200);
-	p = strstr(r.body.data, "name=\"form_token\" value=\"");
-	assert_non_null(p);
-	p += strlen("name=\"form_token\" value=\"");
-	q = strchr(p, '"');
-	token = xstrndup(p, (size_t)(q - p));
-	http_resp_free(&r);
 	body = http_form("form_token", token, "type", type, "name", name,
 	    "email", email, NULL);
 	http_session(&r, "POST", "/request", NULL, body);
@@ -74,7 +42,8 @@ file_request(const char *type, const char *name, const char *email)
 	loc = http_header(&r, "Location");
 	assert_non_null(loc);
 	http_resp_free(&r);
-	n = db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1", NULL);
+	n = http_db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1",
+	    NULL);
 	assert_non_null(n);
 	free(loc);
 	return n;
@@ -133,12 +102,12 @@ queue(void **st)
 	assert_true(http_body_has(&r, "Sähköpostia ei ole määritetty"));
 	http_resp_free(&r);
 	/* the deadline is one calendar month after receipt (1182/71) */
-	deadline = db_text("SELECT deadline FROM requests WHERE number = ?1",
+	deadline = http_db_text("SELECT deadline FROM requests WHERE number = ?1",
 	    num[0]);
 	assert_non_null(deadline);
 	assert_int_equal(strlen(deadline), 10);
 	{
-		char *received = db_text("SELECT received FROM requests WHERE"
+		char *received = http_db_text("SELECT received FROM requests WHERE"
 		    " number = ?1", num[0]), want[16], shown[32];
 
 		assert_non_null(received);
@@ -187,18 +156,14 @@ request_page(void **st)
 	http_resp_free(&r);
 	/* a customer with the requester's email is shown as a possible match */
 	{
-		char cmd[1024], csv[300];
-		FILE *f;
+		char csv[300];
 
 		snprintf(csv, sizeof(csv), "%s/match.csv",
 		    getenv("REKISTERI_STATE"));
-		assert_non_null(f = fopen(csv, "w"));
-		fputs("number,first_name,last_name,email\nR-77,Olli,Toinen,"
-		    "olli@example.fi\n", f);
-		fclose(f);
-		snprintf(cmd, sizeof(cmd), "%s customer import %s --apply "
-		    ">/dev/null", getenv("REKISTERI_CLI"), csv);
-		assert_int_equal(system(cmd), 0);
+		http_write_text(csv, "number,first_name,last_name,email\nR-77,"
+		    "Olli,Toinen,olli@example.fi\n");
+		assert_int_equal(http_run(NULL, "%s customer import %s --apply",
+		    getenv("REKISTERI_CLI"), csv), 0);
 	}
 	snprintf(path, sizeof(path), "/intranet/request?id=%lld", req_id[1]);
 	http_session(&r, "GET", path, handler_id, NULL);
@@ -261,8 +226,8 @@ static void
 paper(void **st)
 {
 	struct http_resp r;
-	char *code = db_text("SELECT code FROM requests WHERE number = ?1",
-	    num[0]), *other = db_text("SELECT code FROM requests WHERE"
+	char *code = http_db_text("SELECT code FROM requests WHERE number = ?1",
+	    num[0]), *other = http_db_text("SELECT code FROM requests WHERE"
 	    " number = ?1", num[1]), *bad;
 	size_t len;
 
