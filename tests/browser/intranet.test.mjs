@@ -2,6 +2,7 @@
 // and mouse as a person would, see the front page, the audit log and (as
 // an admin) the users page, sign out. Every page: axe-core at WCAG 2.1 AA,
 // well-formed XML, valid HTML, nothing from other origins, a screenshot.
+// declared-tests: 6
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';

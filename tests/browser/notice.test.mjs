@@ -4,6 +4,7 @@
 // WCAG 2.1 A/AA rules, well-formed XML, valid HTML, a screenshot, no cookie.
 //
 // Run through tests/browser/run.sh (see README.md); needs REKISTERI_BASE_URL.
+// declared-tests: 34
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -11,6 +11,7 @@
 //
 // Run through tests/browser/run.sh (see README.md); needs REKISTERI_BASE_URL
 // and REKISTERI_CLI (tests/http/harness.sh).
+// declared-tests: 10
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
