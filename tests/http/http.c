@@ -411,10 +411,18 @@ db_prep(sqlite3 *db, const char *sql, const char *arg)
 long long
 http_db_int(const char *sql, const char *arg)
 {
+	return http_db_int2(sql, arg, NULL);
+}
+
+long long
+http_db_int2(const char *sql, const char *a1, const char *a2)
+{
 	sqlite3 *db = http_db_open(0);
-	sqlite3_stmt *st = db_prep(db, sql, arg);
+	sqlite3_stmt *st = db_prep(db, sql, a1);
 	long long v = -1;
 
+	if (a2 != NULL)
+		sqlite3_bind_text(st, 2, a2, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

@@ -109,6 +109,8 @@ char	*http_form_token(void);
 sqlite3	*http_db_open(int rw);
 /* The first column of the first row of sql (?1 = arg when not NULL), or -1. */
 long long http_db_int(const char *sql, const char *arg);
+/* The same with ?1 = a1 and ?2 = a2 (either may be NULL: left unbound). */
+long long http_db_int2(const char *sql, const char *a1, const char *a2);
 /* The same as text, or NULL; caller frees. */
 char	*http_db_text(const char *sql, const char *arg);
 /* Run sql (no result rows) on a read-write connection; fails the test on an error. */

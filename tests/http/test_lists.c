@@ -244,7 +244,16 @@ labels(void **st)
 	/* another purpose: the advertising ban does not apply */
 	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
 	    handler_id, NULL);
-	assert_true(http_body_has(&r, "<strong>3</strong>"));
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<strong>3</strong> <span>asiakasta on "
+	    "listalla.</span>"));
+	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
+	    "class=\"num\">0</td>"));
+	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	    "class=\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Käsittelyä rajoitettu</td><td class="
+	    "\"num\">1</td>"));
 	http_resp_free(&r);
 
 	http_session(&r, "GET", "/intranet/labels/sheet?purpose=advertising&"

@@ -14,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <libxml/parser.h>
+#include <libxml/xpath.h>
 
 #include "fmt.h"
 #include "http.h"
@@ -270,6 +273,157 @@ paper(void **st)
 	free(other);
 }
 
+/*
+ * The queue's row for number: 1 when its deadline is marked overdue, 0
+ * when not, -1 when the queue has no such row.
+ */
+static int
+queue_mark(const struct http_resp *r, const char *number)
+{
+	xmlDocPtr doc;
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr o;
+	int mark = -1;
+
+	doc = xmlReadMemory(r->body.data, (int)r->body.len, "queue.xhtml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	assert_non_null(doc);
+	ctx = xmlXPathNewContext(doc);
+	o = xmlXPathEvalExpression((const xmlChar *)"//*[local-name()='tbody']"
+	    "/*[local-name()='tr']", ctx);
+	assert_non_null(o);
+	for (int i = 0; o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		xmlNodePtr td;
+		xmlChar *first = NULL, *deadline = NULL;
+		int col = 0;
+
+		for (td = o->nodesetval->nodeTab[i]->children; td; td = td->next) {
+			if (td->type != XML_ELEMENT_NODE)
+				continue;
+			if (col == 0)
+				first = xmlNodeGetContent(td);
+			else if (col == 3)
+				deadline = xmlNodeGetContent(td);
+			col++;
+		}
+		assert_non_null(first);
+		assert_non_null(deadline);
+		if (strcmp((const char *)first, number) == 0)
+			mark = strstr((const char *)deadline, "Myöhässä") != NULL;
+		xmlFree(first);
+		xmlFree(deadline);
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return mark;
+}
+
+/* The local date days from today by the test's clock (the server's zone too). */
+static void
+local_date(char out[11], int days)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Set a request's deadline and status in the database. */
+static void
+set_request(const char *number, const char *deadline, const char *status)
+{
+	char sql[300];
+
+	snprintf(sql, sizeof(sql), "UPDATE requests SET deadline = '%s', status ="
+	    " '%s' WHERE number = '%s'", deadline, status, number);
+	http_db_exec(sql);
+}
+
+/*
+ * "Overdue" (Myöhässä) on the queue and the request's page: past the
+ * deadline and neither done nor refused; the deadline day itself is still
+ * in time. Deadlines are moved in the database relative to the test's
+ * clock: the program has no clock of its own to fix.
+ */
+static void
+overdue(void **st)
+{
+	char *deadline[2], *status[2], yesterday[11], today[11], again[11],
+	    path[64];
+	struct http_resp r;
+	int checked = 0;
+
+	(void)st;
+	for (int i = 0; i < 2; i++) {
+		deadline[i] = http_db_text("SELECT deadline FROM requests WHERE"
+		    " number = ?1", num[i]);
+		status[i] = http_db_text("SELECT status FROM requests WHERE"
+		    " number = ?1", num[i]);
+		assert_non_null(deadline[i]);
+		assert_non_null(status[i]);
+	}
+	/* as filed: a month ahead, not overdue */
+	http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(queue_mark(&r, num[0]), 0);
+	assert_int_equal(queue_mark(&r, num[1]), 0);
+	http_resp_free(&r);
+	/* yesterday's deadline is past, today's is not (tried again over midnight) */
+	for (int tries = 0; tries < 2; tries++) {
+		local_date(yesterday, -1);
+		local_date(today, 0);
+		set_request(num[0], yesterday, "received");
+		set_request(num[1], today, "received");
+		http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+		local_date(again, 0);
+		if (strcmp(today, again) != 0) {
+			http_resp_free(&r);
+			continue;
+		}
+		assert_int_equal(r.status, 200);
+		http_assert_page(&r, "fi");
+		assert_int_equal(queue_mark(&r, num[0]), 1);
+		assert_int_equal(queue_mark(&r, num[1]), 0);
+		http_resp_free(&r);
+		checked = 1;
+		break;
+	}
+	assert_true(checked);
+	/* the request's own page says so too */
+	snprintf(path, sizeof(path), "/intranet/request?id=%lld", req_id[0]);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Myöhässä"));
+	http_resp_free(&r);
+	/* in progress: still overdue; done or refused: no longer */
+	{
+		static const struct {
+			const char *status;
+			int overdue;
+		} cases[] = {
+			{ "in_progress", 1 }, { "done", 0 }, { "refused", 0 },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			set_request(num[0], yesterday, cases[i].status);
+			http_session(&r, "GET", "/intranet/requests", handler_id,
+			    NULL);
+			if (queue_mark(&r, num[0]) != cases[i].overdue)
+				fail_msg("status %s, deadline yesterday: overdue "
+				    "shown %d", cases[i].status,
+				    queue_mark(&r, num[0]));
+			http_resp_free(&r);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		set_request(num[i], deadline[i], status[i]);
+		free(deadline[i]);
+		free(status[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -278,6 +432,7 @@ main(void)
 		cmocka_unit_test(request_page),
 		cmocka_unit_test(identity),
 		cmocka_unit_test(paper),
+		cmocka_unit_test(overdue),
 	};
 	int rc;
 

@@ -273,7 +273,7 @@ static int
 teardown(void **st)
 {
 	(void)st;
-	/* leave the server as later test programs expect it: no hour used up */
+	/* the request executable as the harness started it, no hour used up */
 	restart(1000, NULL);
 	http_db_exec("DELETE FROM request_rate");
 	return 0;
@@ -901,6 +901,9 @@ verify_page(void **st)
 	number = http_db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1",
 	    NULL);
 	code = http_db_text("SELECT code FROM requests WHERE number = ?1", number);
+	assert_non_null(number);
+	assert_non_null(code);
+	assert_true(strlen(code) > 100);	/* the byte-by-byte loop below is not empty */
 	/* valid: number, date, types; no personal data */
 	body = http_form("code", code, NULL);
 	post(&r, "/request/verify", body);
