@@ -26,8 +26,9 @@ for b in "$@"; do
 		http_bins="$http_bins $b"
 		continue
 	fi
-	name=$(basename "$b")
-	log=$outdir/$name.log
+	# "unit/test_notice", apart from the HTTP test of the same name
+	name=$(basename "$(dirname "$b")")/$(basename "$b")
+	log=$outdir/$(echo "$name" | tr / -).log
 	echo "== $name"
 	timeout -k 10 "${TEST_TIMEOUT:-300}" "$b" >"$log" 2>&1
 	rc=$?
@@ -43,7 +44,7 @@ if [ -n "$http_bins" ]; then
 	cat "$outdir/http.log"
 	# a binary the harness never got to is a failure too
 	for b in $http_bins; do
-		name=$(basename "$b")
+		name=$(basename "$(dirname "$b")")/$(basename "$b")
 		if ! grep -q "^$name " "$TEST_RESULTS"; then
 			echo "== $name: 0 passed, 1 failed (not run: see $outdir/http.log)"
 			echo "$name 0 1" >>"$TEST_RESULTS"
@@ -57,7 +58,7 @@ fi
 
 echo
 echo "Per binary:"
-awk '{ printf "  %-28s %4d passed, %d failed\n", $1, $2, $3 }' "$TEST_RESULTS"
+awk '{ printf "  %-30s %4d passed, %d failed\n", $1, $2, $3 }' "$TEST_RESULTS"
 set -- $(awk '{ p += $2; f += $3 } END { print p + 0, f + 0 }' "$TEST_RESULTS")
 echo
 echo "$1 passed, $2 failed"

@@ -173,8 +173,11 @@ export REKISTERI_CLI="$ROOT/$BUILD/rekisteri"
 failed=0
 for b in "${bins[@]}"; do
 	# (server.sh's functions set name, pid, exe ...: t_ here)
+	# t_name for the allow-list; t_id "http/test_notice", apart from the
+	# unit test of the same name, for the counts and the logs
 	t_name=$(basename "$b")
-	t_log=$outdir/$t_name.log
+	t_id=$(basename "$(dirname "$b")")/$t_name
+	t_log=$outdir/${t_id%%/*}-$t_name.log
 	t_limit=${TEST_TIMEOUT:-300}
 	case $t_name in
 	*.sh) t_limit=$((${BROWSER_TIMEOUT:-600} + 60)) ;;
@@ -182,35 +185,35 @@ for b in "${bins[@]}"; do
 	t_off=$(log_size)
 	t_setup=$SECONDS
 	if [ -n "$APACHE_PID" ]; then
-		fresh_state >"$outdir/$t_name.server.log" 2>&1
+		fresh_state >"$t_log.server" 2>&1
 	else
-		fresh_state with-apache >"$outdir/$t_name.server.log" 2>&1
+		fresh_state with-apache >"$t_log.server" 2>&1
 	fi
 	if [ $? -ne 0 ]; then
-		cat "$outdir/$t_name.server.log"
-		echo "harness: the server did not start for $t_name" >"$t_log"
-		verdict "$t_name" "$t_log" 1 "the server did not start"
+		cat "$t_log.server"
+		echo "harness: the server did not start for $t_id" >"$t_log"
+		verdict "$t_id" "$t_log" 1 "the server did not start"
 		failed=1
 		continue
 	fi
-	echo "== $t_name against $REKISTERI_BASE_URL"
+	echo "== $t_id against $REKISTERI_BASE_URL"
 	t_start=$SECONDS
 	timeout -k 10 "$t_limit" "$b" >"$t_log" 2>&1
 	t_rc=$?
 	cat "$t_log"
-	echo "harness: $t_name ran $((SECONDS - t_start)) s (fresh state $((t_start - t_setup)) s)"
-	[ "$t_rc" -eq 124 ] && echo "harness: $t_name timed out after $t_limit s"
+	echo "harness: $t_id ran $((SECONDS - t_start)) s (fresh state $((t_start - t_setup)) s)"
+	[ "$t_rc" -eq 124 ] && echo "harness: $t_id timed out after $t_limit s"
 	# a worker that dies after the last answer is reaped (and logged)
 	# within 0.1 s by its parent; then stop, so that what is logged on the
 	# way out counts for this binary too
 	sleep 0.5
 	fcgi_stop
 	t_problem=
-	if ! check_log "$t_name" "$t_off" >"$outdir/$t_name.fcgi.log"; then
-		t_problem=$(tail -n 1 "$outdir/$t_name.fcgi.log")
+	if ! check_log "$t_name" "$t_off" >"$t_log.fcgi"; then
+		t_problem=$(tail -n 1 "$t_log.fcgi")
 	fi
-	cat "$outdir/$t_name.fcgi.log"
-	verdict "$t_name" "$t_log" "$t_rc" "$t_problem"
+	cat "$t_log.fcgi"
+	verdict "$t_id" "$t_log" "$t_rc" "$t_problem"
 	[ "$(tail -n 1 "$TEST_RESULTS" | cut -d ' ' -f 3)" -eq 0 ] || failed=1
 done
 exit $failed
