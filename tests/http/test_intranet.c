@@ -683,6 +683,113 @@ bystanders(void)
 	    " FROM users u WHERE u.username = ?1", "nonda1");
 }
 
+/* One signed-in user's session for the walk below. */
+struct walker {
+	const char	*user;
+	char		*id;		/* session */
+	char		*token;		/* its CSRF token */
+	const char	*victim;	/* a user id the forbidden forms name */
+};
+
+/* GET e as w: the status want_get says, and a page with the session's token. */
+static void
+walk_get(const struct walker *w, const struct route_exp *e, int allowed)
+{
+	struct http_resp r;
+
+	http_session(&r, "GET", e->path, w->id, NULL);
+	/* the second-factor page is only for a half sign-in */
+	if ((e->roles == 0 || strcmp(e->path, "/intranet/login/code") == 0) &&
+	    r.status == 303)
+		http_assert_redirect(&r, "/intranet/");
+	else if (r.status != want_get(e->path, allowed))
+		fail_msg("%s GET %s: %ld, want %ld", w->user, e->path, r.status,
+		    want_get(e->path, allowed));
+	else if (allowed && r.status == 200 && strstr(e->path, ".csv") != NULL) {
+		char *ct = http_header(&r, "Content-Type");
+
+		assert_non_null(ct);
+		assert_true(strncmp(ct, "text/csv;", 9) == 0);
+		free(ct);
+	} else if (allowed && r.status == 200) {
+		/* every signed-in page has the token */
+		char *t;
+
+		http_assert_page(&r, "fi");
+		t = http_csrf(&r);
+		if (t == NULL || strcmp(t, w->token) != 0)
+			fail_msg("%s GET %s: token missing or different", w->user,
+			    e->path);
+		free(t);
+	}
+	http_resp_free(&r);
+}
+
+/* POST body to e as w: it must answer 403 (what names the refusal). */
+static void
+walk_refused(const struct walker *w, const struct route_exp *e, char *body,
+    const char *what)
+{
+	struct http_resp r;
+
+	http_session(&r, "POST", e->path, w->id, body);
+	free(body);
+	if (r.status != 403)
+		fail_msg("%s POST %s %s: %ld", w->user, e->path, what, r.status);
+	http_resp_free(&r);
+}
+
+/*
+ * POST e as w: without a token, with a wrong one: refused; when the role
+ * may not, with the user's own good token too — now only the role can
+ * refuse, and the refusal is audited (the form would change things if it
+ * got through); the password form comes back for a wrong current password.
+ */
+static void
+walk_post(const struct walker *w, const struct route_exp *e, int allowed)
+{
+	struct http_resp r;
+	char *body;
+
+	walk_refused(w, e, http_form("current", PW, "password", PW2, "again",
+	    PW2, "username", "x9", NULL), "without a token");
+	walk_refused(w, e, http_form("csrf", "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef", "current", PW, "password", PW2,
+	    "again", PW2, NULL), "with a wrong token");
+	if (!allowed) {
+		long long n = denied(w->user, e->path);
+
+		body = http_form("csrf", w->token, "id", w->victim, "username", "x9",
+		    "role", "admin", "name", "Läpi Päässyt", "current", PW,
+		    "password", PW2, "again", PW2, "nda", "2020-01-01",
+		    "last_name", "Läpipäässyt", "source", "staff", "reason",
+		    "Läpi", "edit", "fi", NULL);
+		http_session(&r, "POST", e->path, w->id, body);
+		free(body);
+		if (r.status != 403)
+			fail_msg("%s POST %s with its own token: %ld", w->user,
+			    e->path, r.status);
+		http_assert_page(&r, "fi");
+		assert_true(http_body_has(&r, "<h1>Ei käyttöoikeutta</h1>"));
+		http_resp_free(&r);
+		if (denied(w->user, e->path) != n + 1)
+			fail_msg("%s POST %s with its own token: no access.denied "
+			    "row", w->user, e->path);
+	}
+	if (!allowed || strcmp(e->path, "/intranet/password") != 0)
+		return;
+	/* the token and a wrong current password: the form again */
+	body = http_form("csrf", w->token, "current", "Ei ole nykyinen salasana",
+	    "password", PW2, "again", PW2, NULL);
+	http_session(&r, "POST", e->path, w->id, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Nykyinen salasana on väärin."));
+	assert_true(http_body_has(&r, "class=\"field-error\""));
+	http_resp_free(&r);
+}
+
 static void
 routes_by_role(void **st)
 {
@@ -701,132 +808,30 @@ routes_by_role(void **st)
 	assert_non_null(others);
 	snprintf(victim, sizeof(victim), "%lld", http_db_int("SELECT id FROM"
 	    " users WHERE username = ?1", "nonda1"));
-	for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++) {
-		char *id = http_login(who[w].user, PW);
-		char *token = http_csrf_for(id, "/intranet/");
+	for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
+		struct walker w = { .user = who[i].user, .victim = victim };
+		struct http_resp r;
 
-		for (size_t i = 0; i < NEXPECTED; i++) {
-			const struct route_exp *e = &expected_routes[i];
-			int allowed = e->roles == 0 || (e->roles & who[w].role);
-			struct http_resp r;
+		w.id = http_login(w.user, PW);
+		w.token = http_csrf_for(w.id, "/intranet/");
+		for (size_t k = 0; k < NEXPECTED; k++) {
+			const struct route_exp *e = &expected_routes[k];
+			int allowed = e->roles == 0 || (e->roles & who[i].role);
 
-			if (strcmp(e->method, "GET") == 0) {
-				http_session(&r, "GET", e->path, id, NULL);
-				/* the second-factor page is only for a half sign-in */
-				if ((e->roles == 0 || strcmp(e->path,
-				    "/intranet/login/code") == 0) && r.status == 303)
-					http_assert_redirect(&r, "/intranet/");
-				else if (r.status != want_get(e->path, allowed))
-					fail_msg("%s GET %s: %ld, want %d",
-					    who[w].user, e->path, r.status,
-					    want_get(e->path, allowed));
-				else if (allowed && r.status == 200 &&
-				    strstr(e->path, ".csv") != NULL) {
-					char *ct = http_header(&r, "Content-Type");
-
-					assert_non_null(ct);
-					assert_true(strncmp(ct, "text/csv;", 9) == 0);
-					free(ct);
-				} else if (allowed && r.status == 200) {
-					http_assert_page(&r, "fi");
-					/* every signed-in page has the token */
-					char *t = http_csrf(&r);
-
-					if (t == NULL || strcmp(t, token) != 0)
-						fail_msg("%s GET %s: token missing "
-						    "or different", who[w].user,
-						    e->path);
-					free(t);
-				}
-				http_resp_free(&r);
-				continue;
-			}
-			if (e->roles == 0)
-				continue;
-			/* POST with the session but no token: refused */
-			{
-				char *body = http_form("current", PW, "password", PW2,
-				    "again", PW2, "username", "x9", NULL);
-
-				http_session(&r, "POST", e->path, id, body);
-				free(body);
-			}
-			if (r.status != 403)
-				fail_msg("%s POST %s without a token: %ld",
-				    who[w].user, e->path, r.status);
-			http_resp_free(&r);
-			/* with a wrong one too */
-			{
-				char *body = http_form("csrf", "0123456789abcdef0123456789"
-				    "abcdef0123456789abcdef0123456789abcdef",
-				    "current", PW, "password", PW2, "again", PW2,
-				    NULL);
-
-				http_session(&r, "POST", e->path, id, body);
-				free(body);
-			}
-			if (r.status != 403)
-				fail_msg("%s POST %s with a wrong token: %ld",
-				    who[w].user, e->path, r.status);
-			http_resp_free(&r);
-			if (!allowed) {
-				/*
-				 * the user's own good token: now only the role
-				 * can refuse, and the refusal is audited; the
-				 * form would change things if it got through
-				 */
-				long long n = denied(who[w].user, e->path);
-				char *body = http_form("csrf", token, "id", victim,
-				    "username", "x9", "role", "admin", "name",
-				    "Läpi Päässyt", "current", PW, "password", PW2,
-				    "again", PW2, "nda", "2020-01-01", "last_name",
-				    "Läpipäässyt", "source", "staff", "reason",
-				    "Läpi", "edit", "fi", NULL);
-
-				http_session(&r, "POST", e->path, id, body);
-				free(body);
-				if (r.status != 403)
-					fail_msg("%s POST %s with its own token: %ld",
-					    who[w].user, e->path, r.status);
-				http_assert_page(&r, "fi");
-				assert_true(http_body_has(&r,
-				    "<h1>Ei käyttöoikeutta</h1>"));
-				http_resp_free(&r);
-				if (denied(who[w].user, e->path) != n + 1)
-					fail_msg("%s POST %s with its own token: no "
-					    "access.denied row", who[w].user,
-					    e->path);
-			}
-			if (!allowed || strcmp(e->path, "/intranet/password") != 0)
-				continue;
-			/* the token and a wrong current password: the form again */
-			{
-				char *body = http_form("csrf", token, "current",
-				    "Ei ole nykyinen salasana", "password", PW2,
-				    "again", PW2, NULL);
-
-				http_session(&r, "POST", e->path, id, body);
-				free(body);
-			}
-			assert_int_equal(r.status, 200);
-			http_assert_page(&r, "fi");
-			assert_true(http_body_has(&r, "Nykyinen salasana on väärin."));
-			assert_true(http_body_has(&r, "class=\"field-error\""));
-			http_resp_free(&r);
+			if (strcmp(e->method, "GET") == 0)
+				walk_get(&w, e, allowed);
+			else if (e->roles != 0)
+				walk_post(&w, e, allowed);
 		}
 		/* the session survived all that; the token-less logout did nothing */
-		{
-			struct http_resp r;
-
-			http_session(&r, "GET", "/intranet/", id, NULL);
-			assert_int_equal(r.status, 200);
-			http_resp_free(&r);
-		}
-		http_logout(id, token);
-		free(token);
-		free(id);
+		http_session(&r, "GET", "/intranet/", w.id, NULL);
+		assert_int_equal(r.status, 200);
+		http_resp_free(&r);
+		http_logout(w.id, w.token);
+		free(w.token);
+		free(w.id);
 	}
-	/* and no password changed on the way */
+	/* and no password changed on the way, nor anything the forms name */
 	{
 		char *after = http_db_text("SELECT password_hash FROM users WHERE"
 		    " username = ?1", "handler1");
@@ -1190,6 +1195,32 @@ password_policy(void **st)
 
 /* ---- 13. the audit page ---------------------------------------------------------------- */
 
+/* The audit page by dates around today (the test's clock), as session id. */
+static void
+audit_dates(const char *id)
+{
+	struct arow rows[60];
+	struct http_resp r;
+	char path[100], from[11], to[11];
+
+	/* yesterday to tomorrow: today's rows */
+	http_date(from, -1);
+	http_date(to, 1);
+	snprintf(path, sizeof(path), "/intranet/audit?from=%s&to=%s", from, to);
+	http_session(&r, "GET", path, id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(audit_rows(&r, rows, 60) > 0);
+	http_resp_free(&r);
+	/* from the day after tomorrow on: nothing yet */
+	http_date(from, 2);
+	snprintf(path, sizeof(path), "/intranet/audit?from=%s", from);
+	http_session(&r, "GET", path, id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(audit_rows(&r, rows, 60), 0);
+	assert_true(http_body_has(&r, "Ei tapahtumia"));
+	http_resp_free(&r);
+}
+
 static void
 audit_page(void **st)
 {
@@ -1263,28 +1294,7 @@ audit_page(void **st)
 			http_resp_free(&r);
 		}
 	}
-	/* a good date range around today (the test's clock): today's rows */
-	{
-		char path[100], from[11], to[11];
-
-		http_date(from, -1);
-		http_date(to, 1);
-		snprintf(path, sizeof(path), "/intranet/audit?from=%s&to=%s", from,
-		    to);
-		http_session(&r, "GET", path, id, NULL);
-		assert_int_equal(r.status, 200);
-		assert_true(audit_rows(&r, rows, 60) > 0);
-		http_resp_free(&r);
-		/* from the day after tomorrow on: nothing yet */
-		http_date(from, 2);
-		snprintf(path, sizeof(path), "/intranet/audit?from=%s", from);
-		http_session(&r, "GET", path, id, NULL);
-		assert_int_equal(r.status, 200);
-		assert_int_equal(audit_rows(&r, rows, 60), 0);
-		assert_true(http_body_has(&r, "Ei tapahtumia"));
-		http_resp_free(&r);
-	}
-
+	audit_dates(id);
 	/* more than 50 of admin1's rows: each view is one */
 	while (http_db_int("SELECT count(*) FROM audit_log WHERE username = ?1",
 	    "admin1") <= 55) {
@@ -1492,6 +1502,67 @@ notice_editor(void **st)
 }
 
 /*
+ * The code a pending session was just refused: with its use taken back in
+ * the database, it signs in — so it was refused as used, not as expired.
+ * (The server's clock cannot be fixed from outside, so this is how a test
+ * knows the code was still in its window.) A new pending session and its
+ * token replace *pending and *token.
+ */
+static void
+code_was_in_window(char **pending, char **token, const char *code, time_t now)
+{
+	long long used = http_db_int("SELECT totp_last_step FROM users WHERE"
+	    " username = ?1", "totp1");
+	struct http_resp r;
+	char sql[200], *body, *again;
+
+	assert_true(used >= (long long)now / 30 - 1 &&
+	    used <= (long long)now / 30 + 1);
+	snprintf(sql, sizeof(sql), "UPDATE users SET totp_last_step = %lld"
+	    " WHERE username = 'totp1'", used - 1);
+	http_db_exec(sql);
+	body = http_form("csrf", *token, "code", code, NULL);
+	http_session(&r, "POST", "/intranet/login/code", *pending, body);
+	free(body);
+	if (r.status != 303)
+		fail_msg("the enrolment's code, its use taken back: %ld (expired "
+		    "before it was tried again?)", r.status);
+	http_assert_redirect(&r, "/intranet/");
+	again = http_cookie(&r);
+	assert_non_null(again);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT totp_last_step FROM users WHERE"
+	    " username = ?1", "totp1"), used);
+	free(again);
+	free(*token);
+	free(*pending);
+	*pending = http_login_to("totp1", PW, "/intranet/login/code");
+	*token = http_csrf_for(*pending, "/intranet/login/code");
+}
+
+/* admin1 removes user's second factor on the users page; audited. */
+static void
+totp_reset_by_admin(const char *user)
+{
+	char *admin = http_login("admin1", PW), *atok = http_csrf_for(admin,
+	    "/intranet/users"), uid[32], *body;
+	struct http_resp r;
+
+	snprintf(uid, sizeof(uid), "%lld", http_db_int("SELECT id FROM users"
+	    " WHERE username = ?1", user));
+	body = http_form("csrf", atok, "id", uid, NULL);
+	http_session(&r, "POST", "/intranet/users/totp-reset", admin, body);
+	free(body);
+	http_assert_redirect(&r, "/intranet/users");
+	http_resp_free(&r);
+	assert_true(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'user.totp_reset' AND object_id = ?1", uid) == 1);
+	http_logout(admin, atok);
+	free(atok);
+	free(admin);
+}
+
+/*
  * Two-factor sign-in, end to end: enrol from one's own page with the QR
  * code's secret, get recovery codes once, then sign in with password and
  * code; the half-signed-in session reaches nothing else; a used code and a
@@ -1565,40 +1636,8 @@ two_factor(void **st)
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, "Koodi ei kelpaa"));
 	http_resp_free(&r);
-	/*
-	 * ... because it was used, not because its time ran out: with its use
-	 * taken back in the database, the same code signs in. (The server's
-	 * clock cannot be fixed from outside, so this proves the code was
-	 * still in its window when it was refused.)
-	 */
-	{
-		long long used = http_db_int("SELECT totp_last_step FROM users"
-		    " WHERE username = ?1", "totp1");
-		char sql[200], *again;
-
-		assert_true(used >= (long long)now / 30 - 1 &&
-		    used <= (long long)now / 30 + 1);
-		snprintf(sql, sizeof(sql), "UPDATE users SET totp_last_step = %lld"
-		    " WHERE username = 'totp1'", used - 1);
-		http_db_exec(sql);
-		body = http_form("csrf", token, "code", code, NULL);
-		http_session(&r, "POST", "/intranet/login/code", pending, body);
-		free(body);
-		if (r.status != 303)
-			fail_msg("the enrolment's code, its use taken back: %ld "
-			    "(expired before it was tried again?)", r.status);
-		http_assert_redirect(&r, "/intranet/");
-		again = http_cookie(&r);
-		assert_non_null(again);
-		http_resp_free(&r);
-		assert_int_equal(http_db_int("SELECT totp_last_step FROM users"
-		    " WHERE username = ?1", "totp1"), used);
-		free(again);
-		free(token);
-		free(pending);
-		pending = http_login_to("totp1", PW, "/intranet/login/code");
-		token = http_csrf_for(pending, "/intranet/login/code");
-	}
+	/* ... because it was used, not because its time ran out */
+	code_was_in_window(&pending, &token, code, now);
 	/* the next one does, and the session id changes */
 	app_code(secret, now + 30, code);
 	body = http_form("csrf", token, "code", code, NULL);
@@ -1642,24 +1681,7 @@ two_factor(void **st)
 	    " 'user.totp' AND username = ?1", "totp1") == 1);
 
 	/* an admin removes it; the user signs in with the password alone */
-	{
-		char *admin = http_login("admin1", PW), *atok = http_csrf_for(admin,
-		    "/intranet/users");
-		char uid[32];
-
-		snprintf(uid, sizeof(uid), "%lld", (long long)http_db_int("SELECT id FROM users"
-		    " WHERE username = ?1", "totp1"));
-		body = http_form("csrf", atok, "id", uid, NULL);
-		http_session(&r, "POST", "/intranet/users/totp-reset", admin, body);
-		free(body);
-		http_assert_redirect(&r, "/intranet/users");
-		http_resp_free(&r);
-		assert_true(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
-		    " 'user.totp_reset' AND object_id = ?1", uid) == 1);
-		http_logout(admin, atok);
-		free(atok);
-		free(admin);
-	}
+	totp_reset_by_admin("totp1");
 	free(http_login("totp1", PW));
 	free(full);
 	free(rec);
