@@ -5,10 +5,11 @@
 #
 # Usage: tests/http/harness.sh run_tests BIN...
 #
-# Every binary gets fresh state of its own — a new database (init, a ticket
-# key, the company's notice published as version 1), a new config, Apache
-# and the executables started again — so each file can run alone and in any
-# order. SHUFFLE=1 runs the binaries in a random order (printed).
+# Every binary gets fresh state of its own — a new config and database
+# (init, a ticket key, the company's notice published as version 1) and the
+# FastCGI executables started again on it; Apache keeps running — so each
+# file can run alone and in any order. SHUFFLE=1 runs the binaries in a
+# random order (printed). KEEP_STATE=1 keeps the last binary's state.
 # The binaries get REKISTERI_BASE_URL, REKISTERI_STATE, REKISTERI_CONF and
 # REKISTERI_CLI in their environment.
 #
@@ -72,8 +73,8 @@ fcgi_stop() {
 	done
 }
 
-# fcgi_start: what server_start does for the FastCGI executables (and the
-# tests' testapp), without Apache, which keeps running.
+# fcgi_start: what server_start (scripts/server.sh) does for the FastCGI
+# executables and the tests' testapp, without Apache, which keeps running.
 fcgi_start() {
 	local exe name owner=
 	[ "$(id -u)" -eq 0 ] && owner="-U www-data -G www-data"
