@@ -73,7 +73,7 @@ BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-run test unit http run install uninstall clean check-templates \
+.PHONY: all deps deps-run test unit http test-http run install uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers \
         cppcheck clang-tidy lint browser
 .DEFAULT_GOAL := all
@@ -148,16 +148,25 @@ check-templates: $(CLI)
 	$(CLI) -c conf/rekisteri.conf.sample check
 
 # `make test`: installs what is missing, builds, runs unit and shell tests,
-# then HTTP tests; ends with one line "N passed, N failed".
+# then HTTP tests; reports each test binary, ends with one line
+# "N passed, N failed". SHUFFLE=1 runs the HTTP files (and the browser
+# files) in a random order; TEST_TIMEOUT=S bounds each binary (300 s).
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP) $(BROWSER_STAMP)
-	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
+	@BUILD=$(BUILD) SAN=$(SAN) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN) --
 
 http: all $(HTTP_BIN) $(TESTAPP)
-	@BUILD=$(BUILD) sh tests/run-all.sh -- $(HTTP_BIN)
+	@BUILD=$(BUILD) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(HTTP_BIN)
+
+# `make test-http T=test_lists`: HTTP test files alone, each on fresh state
+# (T="test_lists test_customers" runs those, in that order; no T: all).
+T ?= $(notdir $(HTTP_BIN))
+TEST_HTTP_BIN := $(addprefix $(BUILD)/tests/http/,$(T))
+test-http: all $(TEST_HTTP_BIN) $(TESTAPP)
+	@BUILD=$(BUILD) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(TEST_HTTP_BIN)
 
 $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund

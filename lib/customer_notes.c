@@ -179,18 +179,18 @@ const char *const cground_names[] = {
 };
 
 const struct field order_fields[OF__MAX] = {
-	[OF_NUMBER] =		{ "number", VK_TEXT, 40, "text", VF_REQUIRED, NULL, 0, 0, NULL },
-	[OF_DATE] =		{ "date", VK_DATE, 10, "date", VF_REQUIRED, NULL, 0, 0, NULL },
-	[OF_DESCRIPTION] =	{ "description", VK_TEXT, 500, "text", 0, NULL, 0, 0, NULL },
-	[OF_AMOUNT] =		{ "amount", VK_MONEY, 20, "text", VF_REQUIRED, NULL, 0, 0, NULL },
-	[OF_STATUS] =		{ "status", VK_ENUM, 16, "select", VF_REQUIRED, corder_status_names, 0, 0, NULL },
+	[OF_NUMBER] =		{ "number", VK_TEXT, VF_REQUIRED, 40, "text", NULL, 0, 0, NULL },
+	[OF_DATE] =		{ "date", VK_DATE, VF_REQUIRED, 10, "date", NULL, 0, 0, NULL },
+	[OF_DESCRIPTION] =	{ "description", VK_TEXT, 0, 500, "text", NULL, 0, 0, NULL },
+	[OF_AMOUNT] =		{ "amount", VK_MONEY, VF_REQUIRED, 20, "text", NULL, 0, 0, NULL },
+	[OF_STATUS] =		{ "status", VK_ENUM, VF_REQUIRED, 16, "select", corder_status_names, 0, 0, NULL },
 };
 
 const struct field disclosure_fields[DF__MAX] = {
-	[DF_RECIPIENT] =	{ "recipient", VK_TEXT, 200, "text", VF_REQUIRED, NULL, 0, 0, NULL },
-	[DF_GROUND] =		{ "ground", VK_ENUM, 32, "select", VF_REQUIRED, cground_names, 0, 0, NULL },
-	[DF_WHAT] =		{ "what", VK_TEXT, 500, "text", VF_REQUIRED, NULL, 0, 0, NULL },
-	[DF_DATE] =		{ "date", VK_DATE, 10, "date", VF_REQUIRED, NULL, 0, 0, NULL },
+	[DF_RECIPIENT] =	{ "recipient", VK_TEXT, VF_REQUIRED, 200, "text", NULL, 0, 0, NULL },
+	[DF_GROUND] =		{ "ground", VK_ENUM, VF_REQUIRED, 32, "select", cground_names, 0, 0, NULL },
+	[DF_WHAT] =		{ "what", VK_TEXT, VF_REQUIRED, 500, "text", NULL, 0, 0, NULL },
+	[DF_DATE] =		{ "date", VK_DATE, VF_REQUIRED, 10, "date", NULL, 0, 0, NULL },
 };
 
 /* Free the values field_read gave. */

@@ -28,13 +28,13 @@
 
 /* The one table of the form's fields: key and column, validator, limit, input. */
 const struct field dsr_fields[RF__MAX] = {
-	[RF_NAME] =		{ "name", VK_TEXT, 100, "text", 0, NULL, 0, 0, NULL },
-	[RF_ORGANISATION] =	{ "organisation", VK_TEXT, 100, "text", 0, NULL, 0, 0, NULL },
-	[RF_EMAIL] =		{ "email", VK_EMAIL, 254, "email", 0, NULL, 0, 0, NULL },
-	[RF_PHONE] =		{ "phone", VK_PHONE, 40, "tel", 0, NULL, 0, 0, NULL },
-	[RF_ADDRESS] =		{ "address", VK_LINES, 200, "textarea", 0, NULL, 0, 0, NULL },
-	[RF_CUSTOMER_NUMBER] =	{ "customer_number", VK_CODE, 20, "text", 0, NULL, 0, 0, NULL },
-	[RF_TEXT] =		{ "free_text", VK_MULTILINE, 2000, "textarea", 0, NULL, 0, 0, NULL },
+	[RF_NAME] =		{ "name", VK_TEXT, 0, 100, "text", NULL, 0, 0, NULL },
+	[RF_ORGANISATION] =	{ "organisation", VK_TEXT, 0, 100, "text", NULL, 0, 0, NULL },
+	[RF_EMAIL] =		{ "email", VK_EMAIL, 0, 254, "email", NULL, 0, 0, NULL },
+	[RF_PHONE] =		{ "phone", VK_PHONE, 0, 40, "tel", NULL, 0, 0, NULL },
+	[RF_ADDRESS] =		{ "address", VK_LINES, 0, 200, "textarea", NULL, 0, 0, NULL },
+	[RF_CUSTOMER_NUMBER] =	{ "customer_number", VK_CODE, 0, 20, "text", NULL, 0, 0, NULL },
+	[RF_TEXT] =		{ "free_text", VK_MULTILINE, 0, 2000, "textarea", NULL, 0, 0, NULL },
 };
 
 /* ---- the form ---------------------------------------------------------- */

@@ -85,17 +85,18 @@ enum {
 
 /*
  * A form field declared once: its form key (also its column and the key of
- * its message "cust.NAME" and the like), kind, limit in characters, how a
- * form shows it (an HTML input type, "textarea", "checkbox" or "select"),
- * flags, and for VK_ENUM the allowed values, for VK_INT the range; dflt is
- * what a missing key reads as (NULL: "").
+ * its message "cust.NAME" and the like), kind, flags (before the limit, to
+ * pack the struct), limit in characters, how a form shows it (an HTML input
+ * type, "textarea", "checkbox" or "select"), for VK_ENUM the allowed
+ * values, for VK_INT the range; dflt is what a missing key reads as (NULL:
+ * "").
  */
 struct field {
 	const char		*name;
 	enum val_kind		 kind;
+	unsigned		 flags;
 	size_t			 max;
 	const char		*input;
-	unsigned		 flags;
 	const char *const	*names;
 	long long		 min, imax;
 	const char		*dflt;

@@ -1,59 +1,67 @@
 #!/bin/sh
-# run-all.sh — run unit test binaries, then HTTP test binaries against a real
-# Apache, and end with one summary line "N passed, N failed".
+# run-all.sh — run unit test binaries, then HTTP test binaries (and the
+# browser run) against a real Apache, each under a time limit; report every
+# binary's result and end with one summary line "N passed, N failed".
 #
 # Usage: tests/run-all.sh UNIT_BIN... [SHELL_TEST...] -- HTTP_BIN...
-# Each binary is a cmocka runner; its "[  PASSED  ] N test(s)." and
-# "[  FAILED  ] N test(s)" lines are counted. A binary that dies without
-# printing them counts as one failure. Shell tests before "--"
-# (tests/sh/test_*.sh) start servers of their own and print the same lines.
+# Shell tests before "--" (tests/sh/test_*.sh) start servers of their own
+# and print cmocka's lines, so they are counted as the unit binaries are.
+# Each binary is counted by tests/verdict.sh: its cmocka lines, a missing
+# summary, tests declared but not reported, a crash, a timeout
+# (TEST_TIMEOUT seconds, 300 by default) each count as failures of that
+# binary. HTTP binaries run in tests/http/harness.sh, which also fails a
+# binary for what the FastCGI workers logged while it ran.
 set -u
 BUILD=${BUILD:-build}
 outdir=$BUILD/test-output
 mkdir -p "$outdir"
-passed=0
-failed=0
-
-count() {	# count LOGFILE EXITCODE
-	p=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 } END { print n + 0 }' "$1")
-	f=$(awk '/^\[  FAILED  \] [0-9]+ test/ { n += $4 } END { print n + 0 }' "$1")
-	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1	# crashed, or failed outside a test
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-}
-
-run_one() {	# run_one BINARY [env...]
-	name=$(basename "$1")
-	log=$outdir/$name.log
-	echo "== $name"
-	"$@" >"$log" 2>&1
-	rc=$?
-	cat "$log"
-	count "$log" "$rc"
-}
+TEST_RESULTS=$outdir/results
+export TEST_RESULTS
+: >"$TEST_RESULTS"
+. tests/verdict.sh
 
 unit=1
 http_bins=
 for b in "$@"; do
 	if [ "$b" = "--" ]; then unit=0; continue; fi
-	if [ $unit -eq 1 ]; then
-		run_one "$b"
-	else
+	if [ $unit -eq 0 ]; then
 		http_bins="$http_bins $b"
+		continue
 	fi
+	# "unit/test_notice", apart from the HTTP test of the same name
+	name=$(basename "$(dirname "$b")")/$(basename "$b")
+	log=$outdir/$(echo "$name" | tr / -).log
+	echo "== $name"
+	timeout -k 10 "${TEST_TIMEOUT:-300}" "$b" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	verdict "$name" "$log" "$rc"
 done
 
 if [ -n "$http_bins" ]; then
-	# One real Apache with fresh state for all HTTP tests; stopped on exit.
+	# One real Apache; fresh state for every binary; stopped on exit.
 	# shellcheck disable=SC2086
 	bash tests/http/harness.sh run_tests $http_bins >"$outdir/http.log" 2>&1
 	rc=$?
 	cat "$outdir/http.log"
-	count "$outdir/http.log" "$rc"
+	# a binary the harness never got to is a failure too
+	for b in $http_bins; do
+		name=$(basename "$(dirname "$b")")/$(basename "$b")
+		if ! grep -q "^$name " "$TEST_RESULTS"; then
+			echo "== $name: 0 passed, 1 failed (not run: see $outdir/http.log)"
+			echo "$name 0 1" >>"$TEST_RESULTS"
+		fi
+	done
+	if [ "$rc" -ne 0 ] && ! awk '$3 > 0 { bad = 1 } END { exit !bad }' "$TEST_RESULTS"; then
+		echo "== harness: exit status $rc with no failed test"
+		echo "harness 0 1" >>"$TEST_RESULTS"
+	fi
 fi
 
 echo
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "Per binary:"
+awk '{ printf "  %-30s %4d passed, %d failed\n", $1, $2, $3 }' "$TEST_RESULTS"
+set -- $(awk '{ p += $2; f += $3 } END { print p + 0, f + 0 }' "$TEST_RESULTS")
+echo
+echo "$1 passed, $2 failed"
+[ "$2" -eq 0 ]

@@ -2,13 +2,14 @@
 // and mouse as a person would, see the front page, the audit log and (as
 // an admin) the users page, sign out. Every page: axe-core at WCAG 2.1 AA,
 // well-formed XML, valid HTML, nothing from other origins, a screenshot.
+// declared-tests: 6
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
 import {
 	BASE_URL, foreignRequests, formatAxe, htmlProblems, lastDocument, launch,
-	runAxe, screenshot, track, xmlWellFormed,
+	runAxe, screenshot, track, xmlWellFormed, yesterday,
 } from './lib.mjs';
 
 const CLI = process.env.REKISTERI_CLI;
@@ -36,7 +37,7 @@ async function check(name) {
 describe('staff intranet in Chromium', () => {
 	before(async () => {
 		assert.ok(CLI, 'REKISTERI_CLI is not set: run me through tests/http/harness.sh');
-		execFileSync(CLI, ['user', 'add', USER, '--role', 'admin', '--nda', '2026-01-15',
+		execFileSync(CLI, ['user', 'add', USER, '--role', 'admin', '--nda', yesterday(),
 		    '--name', 'Selain Testaaja', '--password-stdin'], { input: `${PASSWORD}\n` });
 		browser = await launch();
 		page = await browser.context.newPage();
@@ -96,7 +97,7 @@ describe('staff intranet in Chromium', () => {
 		await check('intranet-users');
 		await page.getByLabel('Käyttäjätunnus').fill('uusi.kasittelija');
 		await page.getByLabel('Nimi', { exact: true }).fill('Uusi Käsittelijä');
-		await page.locator('#u-nda').fill('2026-02-01');
+		await page.locator('#u-nda').fill(yesterday());
 		await page.getByRole('button', { name: 'Lisää käyttäjä' }).click();
 		await page.waitForLoadState('load');
 		const otp = await page.locator('code.otp').innerText();

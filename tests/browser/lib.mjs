@@ -48,6 +48,12 @@ const CHROMIUM_ARGS = [
 	'--disable-sync',
 ];
 
+// yesterday(): the UTC date before today by the test's clock, YYYY-MM-DD —
+// an NDA date the CLI takes whatever the date (it refuses one after today).
+export function yesterday() {
+	return new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+}
+
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

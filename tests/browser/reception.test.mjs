@@ -11,6 +11,7 @@
 //
 // Run through tests/browser/run.sh (see README.md); needs REKISTERI_BASE_URL
 // and REKISTERI_CLI (tests/http/harness.sh).
+// declared-tests: 10
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
 	BASE_URL, OUT_DIR, checkShown, isA4, lastDocument, launch, pdfPages, pdfText, track,
+	yesterday,
 } from './lib.mjs';
 
 const CLI = process.env.REKISTERI_CLI;
@@ -92,7 +94,7 @@ describe('reception, labels and import in Chromium', () => {
 	before(async () => {
 		assert.ok(CLI, 'REKISTERI_CLI is not set: run me through tests/http/harness.sh');
 		for (const [user, role] of [[HANDLER, 'handler'], [ADMIN, 'admin']]) {
-			execFileSync(CLI, ['user', 'add', user, '--role', role, '--nda', '2026-01-15',
+			execFileSync(CLI, ['user', 'add', user, '--role', role, '--nda', yesterday(),
 			    '--name', `Selain ${role}`, '--password-stdin'], { input: `${PASSWORD}\n` });
 		}
 		execFileSync(CLI, ['customer', 'demo', '30']);

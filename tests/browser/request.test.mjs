@@ -9,6 +9,7 @@
 // cookie, a screenshot.
 //
 // Run through tests/browser/run.sh (see README.md); needs REKISTERI_BASE_URL.
+// declared-tests: 12
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

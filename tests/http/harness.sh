@@ -1,17 +1,39 @@
 #!/bin/bash
 # harness.sh — run HTTP test binaries against a real Apache and the real
-# FastCGI executables, on a free loopback port with fresh state; everything
-# started here is stopped on exit.
+# FastCGI executables on a free loopback port; everything started here is
+# stopped on exit.
 #
 # Usage: tests/http/harness.sh run_tests BIN...
+#
+# Every binary gets fresh state of its own — a new config and database
+# (init, a ticket key, the company's notice published as version 1) and the
+# FastCGI executables started again on it; Apache keeps running — so each
+# file can run alone and in any order. SHUFFLE=1 runs the binaries in a
+# random order (printed). KEEP_STATE=1 keeps the last binary's state.
 # The binaries get REKISTERI_BASE_URL, REKISTERI_STATE, REKISTERI_CONF and
 # REKISTERI_CLI in their environment.
+#
+# Each binary runs under timeout(1): TEST_TIMEOUT seconds (300), the
+# browser run BROWSER_TIMEOUT + 60. What the FastCGI workers log while it
+# runs ($STATE/log/fcgi.log, from the size before it started to its server's
+# stop) must be on the allow-list tests/http/fcgi-log.allow for that
+# binary; a sanitizer report or a worker ended by a signal never is. Each
+# binary is counted by tests/verdict.sh into $TEST_RESULTS; the exit status
+# is 0 only when every binary passed.
 set -u
 BUILD=${BUILD:-build}
 ROOT=$(pwd)
 STATE=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-http.XXXXXX")
 chmod 0755 "$STATE"
+ALLOW=$ROOT/tests/http/fcgi-log.allow
+outdir=$BUILD/test-output
+mkdir -p "$outdir"
+if [ -z "${TEST_RESULTS:-}" ]; then
+	TEST_RESULTS=$outdir/results
+	: >"$TEST_RESULTS"
+fi
 . "$ROOT/scripts/server.sh"
+. "$ROOT/tests/verdict.sh"
 
 cleanup() {
 	server_stop
@@ -30,35 +52,169 @@ for _ in $(seq 1 50); do
 done
 [ -n "$PORT" ] || { echo "harness: no free port" >&2; exit 1; }
 
-[ "${1:-}" = run_tests ] && shift
-server_config
-# Tests sign in as admins without a second factor; test_intranet enrols one
-# user itself. (make run keeps the default: admins must use TOTP.)
-sed -i 's/^totp_required = .*/totp_required = none/' "$STATE/rekisteri.conf"
-"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init >/dev/null || exit 1
-"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" keygen >/dev/null || exit 1
-server_seed_notice >/dev/null || exit 1
-EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp"
-mkdir -p "$STATE/apache"
-cat >"$STATE/apache/extra-test.conf" <<CONF
+# fcgi_stop: stop the FastCGI executables (each run/NAME.pid but Apache's)
+# and wait until they are gone, so that nothing they log later is taken for
+# the next binary's. (A test may have started one itself: test_request.)
+fcgi_stop() {
+	local pidfile pid i
+	for pidfile in "$STATE"/run/*.pid; do
+		[ -f "$pidfile" ] || continue
+		[ "$pidfile" = "$STATE/run/httpd.pid" ] && continue
+		pid=$(cat "$pidfile")
+		kill -TERM "$pid" 2>/dev/null
+		for i in $(seq 1 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			# a child of ours stays a zombie until waited for
+			[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] &&
+			    wait "$pid" 2>/dev/null
+			sleep 0.05
+		done
+		rm -f "$pidfile"
+	done
+}
+
+# fcgi_start: what server_start (scripts/server.sh) does for the FastCGI
+# executables and the tests' testapp, without Apache, which keeps running.
+fcgi_start() {
+	local exe name owner=
+	[ "$(id -u)" -eq 0 ] && owner="-U www-data -G www-data"
+	for exe in "$ROOT/$BUILD"/cgi-bin/* "$ROOT/$BUILD/tests/http/testapp"; do
+		[ -x "$exe" ] || continue
+		name=$(basename "$exe")
+		rm -f "$STATE/run/$name.sock"
+		# shellcheck disable=SC2086
+		if [ "$name" = testapp ]; then
+			spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
+			    -- "$exe" -c "$STATE/rekisteri.conf" \
+			    2>>"$STATE/log/fcgi.log" &
+		else
+			spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
+			    -- "$exe" -c "$STATE/rekisteri.conf" -w "$WORKERS" \
+			    2>>"$STATE/log/fcgi.log" &
+		fi
+		echo $! >"$STATE/run/$name.pid"
+	done
+}
+
+# fresh_state: a new config and database (init, a ticket key, the company's
+# notice as version 1); with an argument, Apache too (the first time).
+fresh_state() {
+	find "$STATE" -mindepth 1 -maxdepth 1 ! -name log ! -name apache \
+	    ! -name run -exec rm -rf {} +
+	server_config
+	# Tests sign in as admins without a second factor; test_intranet enrols
+	# one user itself. (make run keeps the default: admins must use TOTP.)
+	sed -i 's/^totp_required = .*/totp_required = none/' "$STATE/rekisteri.conf"
+	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" init >/dev/null || return 1
+	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" keygen >/dev/null || return 1
+	server_seed_notice >/dev/null || return 1
+	if [ $# -gt 0 ]; then
+		EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp"
+		cat >"$STATE/apache/extra-test.conf" <<CONF
 <Location "/test/">
 	Require all granted
 	SetHandler "proxy:unix:$STATE/run/testapp.sock|fcgi://rekisteri-testapp/"
 </Location>
 CONF
-server_start || exit 1
+		server_start
+	else
+		fcgi_start
+	fi
+}
+
+log_size() {
+	if [ -f "$STATE/log/fcgi.log" ]; then
+		stat -c %s "$STATE/log/fcgi.log"
+	else
+		echo 0
+	fi
+}
+
+# check_log NAME OFFSET: what the workers logged from OFFSET on, against
+# NAME's allow-list. Prints the lines and one problem line "FastCGI log:
+# ..." last when something is wrong (exit 1).
+check_log() {
+	local name=$1 off=$2 new=$STATE/log/fcgi.part pats=$STATE/log/fcgi.allow
+	local san sig bad why=
+	[ -f "$STATE/log/fcgi.log" ] || return 0
+	tail -c +"$((off + 1))" "$STATE/log/fcgi.log" >"$new"
+	[ -s "$new" ] || return 0
+	echo "== FastCGI log during $name"
+	cat "$new"
+	awk -F '\t' -v n="$name" '!/^#/ && $1 == n { print $2 }' "$ALLOW" >"$pats"
+	san=$(grep -cE 'Sanitizer|runtime error:|^==[0-9]+==' "$new")
+	# "worker|service PID ended (status S)": S is the wait status; a
+	# signal when its low 7 bits are neither 0 (exit) nor 0x7f (stopped)
+	sig=$(awk '/ (worker|service) [0-9]+ ended \(status [0-9]+\)$/ {
+		s = $NF; sub(/\)$/, "", s); s %= 128
+		if (s != 0 && s != 127) n++
+	} END { print n + 0 }' "$new")
+	bad=$(grep -cvEf "$pats" "$new")
+	[ "$san" -gt 0 ] && why="$why, $san sanitizer report line(s)"
+	[ "$sig" -gt 0 ] && why="$why, $sig process(es) ended by a signal"
+	[ "$bad" -gt 0 ] && why="$why, $bad line(s) not on tests/http/fcgi-log.allow"
+	if [ -n "$why" ]; then
+		echo "FastCGI log: ${why#, }"
+		return 1
+	fi
+	return 0
+}
+
+[ "${1:-}" = run_tests ] && shift
+bins=("$@")
+if [ "${SHUFFLE:-0}" = 1 ]; then
+	mapfile -t bins < <(printf '%s\n' "${bins[@]}" | shuf)
+	echo "harness: shuffled order: $(for b in "${bins[@]}"; do basename "$b"; done | tr '\n' ' ')"
+fi
 
 export REKISTERI_BASE_URL="http://127.0.0.1:$PORT"
 export REKISTERI_STATE="$STATE"
 export REKISTERI_CONF="$STATE/rekisteri.conf"
 export REKISTERI_CLI="$ROOT/$BUILD/rekisteri"
-rc=0
-for b in "$@"; do
-	echo "== $(basename "$b") against $REKISTERI_BASE_URL"
-	"$b" || rc=1
+failed=0
+for b in "${bins[@]}"; do
+	# (server.sh's functions set name, pid, exe ...: t_ here)
+	# t_name for the allow-list; t_id "http/test_notice", apart from the
+	# unit test of the same name, for the counts and the logs
+	t_name=$(basename "$b")
+	t_id=$(basename "$(dirname "$b")")/$t_name
+	t_log=$outdir/${t_id%%/*}-$t_name.log
+	t_limit=${TEST_TIMEOUT:-300}
+	case $t_name in
+	*.sh) t_limit=$((${BROWSER_TIMEOUT:-600} + 60)) ;;
+	esac
+	t_off=$(log_size)
+	t_setup=$SECONDS
+	if [ -n "$APACHE_PID" ]; then
+		fresh_state >"$t_log.server" 2>&1
+	else
+		fresh_state with-apache >"$t_log.server" 2>&1
+	fi
+	if [ $? -ne 0 ]; then
+		cat "$t_log.server"
+		echo "harness: the server did not start for $t_id" >"$t_log"
+		verdict "$t_id" "$t_log" 1 "the server did not start"
+		failed=1
+		continue
+	fi
+	echo "== $t_id against $REKISTERI_BASE_URL"
+	t_start=$SECONDS
+	timeout -k 10 "$t_limit" "$b" >"$t_log" 2>&1
+	t_rc=$?
+	cat "$t_log"
+	echo "harness: $t_id ran $((SECONDS - t_start)) s (fresh state $((t_start - t_setup)) s)"
+	[ "$t_rc" -eq 124 ] && echo "harness: $t_id timed out after $t_limit s"
+	# a worker that dies after the last answer is reaped (and logged)
+	# within 0.1 s by its parent; then stop, so that what is logged on the
+	# way out counts for this binary too
+	sleep 0.5
+	fcgi_stop
+	t_problem=
+	if ! check_log "$t_name" "$t_off" >"$t_log.fcgi"; then
+		t_problem=$(tail -n 1 "$t_log.fcgi")
+	fi
+	cat "$t_log.fcgi"
+	verdict "$t_id" "$t_log" "$t_rc" "$t_problem"
+	[ "$(tail -n 1 "$TEST_RESULTS" | cut -d ' ' -f 3)" -eq 0 ] || failed=1
 done
-if [ -s "$STATE/log/fcgi.log" ]; then
-	echo "== FastCGI log"
-	cat "$STATE/log/fcgi.log"
-fi
-exit $rc
+exit $failed

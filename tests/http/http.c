@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -18,6 +19,8 @@
 #include <sqlite3.h>
 
 #include "http.h"
+
+/* ---- requests ------------------------------------------------------------ */
 
 static size_t
 sink(char *p, size_t size, size_t n, void *ctx)
@@ -42,6 +45,8 @@ http_fetch(struct http_resp *r, const char *method, const char *path,
 	c = curl_easy_init();
 	assert_non_null(c);
 	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	/* what the test wrote: libcurl would send "/static/../x" as "/x" */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
@@ -76,6 +81,47 @@ http_resp_free(struct http_resp *r)
 	buf_free(&r->body);
 }
 
+void
+http_get(struct http_resp *r, const char *path)
+{
+	http_fetch(r, "GET", path, NULL, 0, NULL);
+}
+
+void
+http_send(struct http_resp *r, const char *method, const char *path,
+    const struct http_opts *o)
+{
+	char ck[512], ct[300];
+	const char *h[4] = { NULL, NULL, NULL, NULL };
+	int n = 0;
+
+	if (o->cookie != NULL) {
+		snprintf(ck, sizeof(ck), "Cookie: " HTTP_COOKIE "=%s", o->cookie);
+		h[n++] = ck;
+	}
+	if (o->body != NULL) {
+		snprintf(ct, sizeof(ct), "Content-Type: %s", o->type != NULL ?
+		    o->type : "application/x-www-form-urlencoded");
+		h[n++] = ct;
+	}
+	if (o->header != NULL)
+		h[n++] = o->header;
+	http_fetch(r, method, path, o->body, o->body == NULL ? 0 : o->bodylen ?
+	    o->bodylen : strlen(o->body), h);
+	http_assert_security_headers(r);
+}
+
+void
+http_session(struct http_resp *r, const char *method, const char *path,
+    const char *cookie, const char *body)
+{
+	const struct http_opts o = { .cookie = cookie, .body = body };
+
+	http_send(r, method, path, &o);
+}
+
+/* ---- answers ------------------------------------------------------------- */
+
 char *
 http_header(const struct http_resp *r, const char *name)
 {
@@ -96,6 +142,24 @@ http_header(const struct http_resp *r, const char *name)
 		p = eol ? eol + 2 : NULL;
 	}
 	return NULL;
+}
+
+int
+http_body_has(const struct http_resp *r, const char *needle)
+{
+	return r->body.data != NULL && strstr(r->body.data, needle) != NULL;
+}
+
+char *
+http_between(const struct http_resp *r, const char *before, const char *stop)
+{
+	const char *p, *e;
+
+	if (r->body.data == NULL || (p = strstr(r->body.data, before)) == NULL)
+		return NULL;
+	p += strlen(before);
+	e = p + strcspn(p, stop);
+	return *e != '\0' ? xstrndup(p, (size_t)(e - p)) : NULL;
 }
 
 void
@@ -128,34 +192,53 @@ http_assert_page(const struct http_resp *r, const char *lang)
 }
 
 void
+http_assert_security_headers(const struct http_resp *r)
+{
+	static const char *const names[] = { "Content-Security-Policy",
+	    "X-Content-Type-Options", "Referrer-Policy" };
+	char *v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((v = http_header(r, names[i])) == NULL)
+			fail_msg("status %ld without %s", r->status, names[i]);
+		else
+			free(v);
+	v = http_header(r, "Content-Security-Policy");
+	assert_non_null(strstr(v, "default-src 'none'"));
+	assert_non_null(strstr(v, "frame-ancestors 'none'"));
+	free(v);
+	v = http_header(r, "X-Content-Type-Options");
+	assert_string_equal(v, "nosniff");
+	free(v);
+}
+
+void
 http_assert_public_headers(const struct http_resp *r)
 {
 	char *v;
 
+	http_assert_security_headers(r);
 	v = http_header(r, "Content-Security-Policy");
-	assert_non_null(v);
-	assert_non_null(strstr(v, "default-src 'none'"));
-	assert_non_null(strstr(v, "frame-ancestors 'none'"));
 	assert_null(strstr(v, "unsafe-inline"));
 	assert_null(strstr(v, "http"));	/* no other origins */
-	free(v);
-	v = http_header(r, "X-Content-Type-Options");
-	assert_non_null(v);
-	assert_string_equal(v, "nosniff");
-	free(v);
-	v = http_header(r, "Referrer-Policy");
-	assert_non_null(v);
 	free(v);
 	assert_null(http_header(r, "Set-Cookie"));
 }
 
-int
-http_body_has(const struct http_resp *r, const char *needle)
+void
+http_assert_redirect(const struct http_resp *r, const char *want)
 {
-	return r->body.data != NULL && strstr(r->body.data, needle) != NULL;
+	char *loc = http_header(r, "Location");
+
+	if (r->status != 303 || loc == NULL ||
+	    strncmp(loc, want, strlen(want)) != 0)
+		fail_msg("want 303 to %s, got %ld to %s", want, r->status,
+		    loc ? loc : "(none)");
+	free(loc);
 }
 
-/* A form body from key, value pairs (NULL-terminated), percent-encoded by libcurl. */
+/* ---- forms and staff sessions --------------------------------------------- */
+
 char *
 http_form(const char *k, ...)
 {
@@ -165,9 +248,12 @@ http_form(const char *k, ...)
 	va_start(ap, k);
 	for (; k != NULL; k = va_arg(ap, const char *)) {
 		const char *v = va_arg(ap, const char *);
-		char *ek = curl_easy_escape(NULL, k, 0), *ev = curl_easy_escape(NULL,
-		    v, 0);
+		char *ek, *ev;
 
+		if (v == NULL)
+			continue;
+		ek = curl_easy_escape(NULL, k, 0);
+		ev = curl_easy_escape(NULL, v, 0);
 		buf_addf(&b, "%s%s=%s", b.len ? "&" : "", ek, ev);
 		curl_free(ek);
 		curl_free(ev);
@@ -176,28 +262,18 @@ http_form(const char *k, ...)
 	return buf_take(&b);
 }
 
-void
-http_session(struct http_resp *r, const char *method, const char *path,
-    const char *cookie, const char *body)
-{
-	char ck[200];
-	const char *h[3] = { ck, "Content-Type: application/x-www-form-urlencoded",
-	    NULL };
-
-	snprintf(ck, sizeof(ck), "Cookie: rekisteri_session=%s", cookie ? cookie :
-	    "");
-	http_fetch(r, method, path, body, body ? strlen(body) : 0,
-	    cookie ? h : h + 1);
-}
-
 char *
 http_cookie(const struct http_resp *r)
 {
 	char *sc = http_header(r, "Set-Cookie"), *v;
+	size_t n;
 
 	if (sc == NULL)
 		return NULL;
-	v = xstrndup(sc + strlen("rekisteri_session="), 64);
+	if (strncmp(sc, HTTP_COOKIE "=", sizeof(HTTP_COOKIE)) != 0)
+		fail_msg("Set-Cookie for another cookie: %s", sc);
+	n = strcspn(sc + sizeof(HTTP_COOKIE), ";");
+	v = xstrndup(sc + sizeof(HTTP_COOKIE), n);
 	free(sc);
 	return v;
 }
@@ -205,42 +281,148 @@ http_cookie(const struct http_resp *r)
 char *
 http_csrf(const struct http_resp *r)
 {
-	const char *p = strstr(r->body.data, "name=\"csrf\" value=\"");
+	const char *p = r->body.data, *v, *end;
 
-	return p ? xstrndup(p + 19, 64) : NULL;
+	if (p == NULL || (p = strstr(p, "name=\"csrf\"")) == NULL)
+		return NULL;
+	end = strchr(p, '>');
+	if ((v = strstr(p, "value=\"")) == NULL || (end != NULL && v > end))
+		return NULL;
+	v += 7;
+	return xstrndup(v, strcspn(v, "\""));
+}
+
+char *
+http_csrf_for(const char *cookie, const char *path)
+{
+	struct http_resp r;
+	char *t;
+
+	http_session(&r, "GET", path, cookie, NULL);
+	if (r.status != 200)
+		fail_msg("GET %s for its token: %ld", path, r.status);
+	t = http_csrf(&r);
+	if (t == NULL || strlen(t) != 64)
+		fail_msg("GET %s: no token in the page", path);
+	http_resp_free(&r);
+	return t;
+}
+
+void
+http_login_resp(struct http_resp *r, const char *user, const char *password)
+{
+	char *body = http_form("username", user, "password", password, NULL);
+
+	http_session(r, "POST", "/intranet/login", NULL, body);
+	free(body);
+}
+
+char *
+http_login_to(const char *user, const char *password, const char *land)
+{
+	struct http_resp r;
+	char *id, *loc;
+
+	http_login_resp(&r, user, password);
+	loc = http_header(&r, "Location");
+	if (r.status != 303 || loc == NULL || strcmp(loc, land) != 0)
+		fail_msg("sign-in of %s: want 303 to %s, got %ld to %s", user, land,
+		    r.status, loc ? loc : "(none)");
+	free(loc);
+	id = http_cookie(&r);
+	if (id == NULL || strlen(id) != 64)
+		fail_msg("sign-in of %s set no session cookie", user);
+	http_resp_free(&r);
+	return id;
 }
 
 char *
 http_login(const char *user, const char *password)
 {
-	struct http_resp r;
-	char *body = http_form("username", user, "password", password, NULL), *id;
+	return http_login_to(user, password, "/intranet/");
+}
 
-	http_session(&r, "POST", "/intranet/login", NULL, body);
-	free(body);
-	assert_int_equal(r.status, 303);
-	id = http_cookie(&r);
-	assert_non_null(id);
+void
+http_logout(const char *cookie, const char *token)
+{
+	struct http_resp r;
+	char *body = http_form("csrf", token, NULL), *sc;
+
+	http_session(&r, "POST", "/intranet/logout", cookie, body);
+	http_assert_redirect(&r, "/intranet/login");
+	sc = http_header(&r, "Set-Cookie");
+	assert_non_null(sc);
+	assert_non_null(strstr(sc, "Max-Age=0"));
+	free(sc);
 	http_resp_free(&r);
-	return id;
+	free(body);
+	/* the old cookie opens nothing */
+	http_session(&r, "GET", "/intranet/", cookie, NULL);
+	http_assert_redirect(&r, "/intranet/login");
+	http_resp_free(&r);
+}
+
+char *
+http_form_token(void)
+{
+	struct http_resp r;
+	char *t;
+
+	http_get(&r, "/request");
+	assert_int_equal(r.status, 200);
+	http_assert_public_headers(&r);
+	t = http_between(&r, "name=\"form_token\" value=\"", "\"");
+	assert_non_null(t);
+	http_resp_free(&r);
+	return t;
+}
+
+/* ---- the test's database ------------------------------------------------- */
+
+sqlite3 *
+http_db_open(int rw)
+{
+	const char *st = getenv("REKISTERI_STATE");
+	char path[1100];
+	sqlite3 *db = NULL;
+
+	assert_non_null(st);
+	snprintf(path, sizeof(path), "%s/rekisteri.db", st);
+	if (sqlite3_open_v2(path, &db, rw ? SQLITE_OPEN_READWRITE :
+	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", path, sqlite3_errmsg(db));
+	sqlite3_busy_timeout(db, 10000);
+	return db;
+}
+
+/* sql prepared on db with ?1 = arg (when not NULL); the test fails on an error. */
+static sqlite3_stmt *
+db_prep(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	return st;
 }
 
 long long
 http_db_int(const char *sql, const char *arg)
 {
-	char path[1024];
-	sqlite3 *db;
-	sqlite3_stmt *st;
+	return http_db_int2(sql, arg, NULL);
+}
+
+long long
+http_db_int2(const char *sql, const char *a1, const char *a2)
+{
+	sqlite3 *db = http_db_open(0);
+	sqlite3_stmt *st = db_prep(db, sql, a1);
 	long long v = -1;
 
-	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	if (arg != NULL)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	if (a2 != NULL)
+		sqlite3_bind_text(st, 2, a2, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -248,43 +430,168 @@ http_db_int(const char *sql, const char *arg)
 	return v;
 }
 
-int
-http_run(struct buf *out, const char *fmt, ...)
+char *
+http_db_text(const char *sql, const char *arg)
+{
+	sqlite3 *db = http_db_open(0);
+	sqlite3_stmt *st = db_prep(db, sql, arg);
+	char *v = NULL;
+
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+void
+http_db_exec(const char *sql)
+{
+	sqlite3 *db = http_db_open(1);
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* ---- the command line and files ------------------------------------------ */
+
+static int
+run_v(struct buf *out, const char *input, const char *fmt, va_list ap)
 {
 	struct buf cmd = BUF_INIT;
-	char path[1100], chunk[8192];
-	va_list ap;
+	char opath[1100], ipath[1100], chunk[8192];
+	const char *st = getenv("REKISTERI_STATE");
+	int status, len;
 	size_t n;
 	FILE *f;
-	int st, len;
 
-	va_start(ap, fmt);
+	assert_non_null(st);
 	len = vsnprintf(chunk, sizeof(chunk), fmt, ap);
-	va_end(ap);
 	assert_true(len > 0 && (size_t)len < sizeof(chunk));
-	snprintf(path, sizeof(path), "%s/run-%ld.out", getenv("REKISTERI_STATE"),
-	    (long)getpid());
-	buf_addf(&cmd, "{ %s ; } >'%s' 2>&1 </dev/null", chunk, path);
-	st = system(cmd.data);
+	snprintf(opath, sizeof(opath), "%s/run-%ld.out", st, (long)getpid());
+	snprintf(ipath, sizeof(ipath), "%s/run-%ld.in", st, (long)getpid());
+	if (input != NULL)
+		http_write_file(ipath, input, strlen(input));
+	buf_addf(&cmd, "{ %s ; } >'%s' 2>&1 <'%s'", chunk, opath,
+	    input != NULL ? ipath : "/dev/null");
+	status = system(cmd.data);
 	buf_free(&cmd);
 	if (out != NULL) {
 		buf_reset(out);
-		f = fopen(path, "r");
+		f = fopen(opath, "r");
 		assert_non_null(f);
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			buf_add(out, chunk, n);
 		fclose(f);
 		buf_cstr(out);
 	}
-	unlink(path);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	unlink(opath);
+	if (input != NULL)
+		unlink(ipath);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+int
+http_run(struct buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = run_v(out, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+http_run_input(struct buf *out, const char *input, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = run_v(out, input, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void
+http_date(char out[11], int days)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int
+http_user_add_full(const char *name, const char *role, const char *password,
+    const char *display, int nda)
+{
+	struct buf args = BUF_INIT, o = BUF_INIT;
+	char day[11], *pw;
+	int rc;
+
+	if (nda) {
+		http_date(day, -1);	/* the CLI refuses a date after today */
+		buf_addf(&args, " --nda %s", day);
+	}
+	if (display != NULL)
+		buf_addf(&args, " --name '%s'", display);
+	buf_cstr(&args);
+	pw = xmalloc(strlen(password) + 2);
+	snprintf(pw, strlen(password) + 2, "%s\n", password);
+	rc = http_run_input(&o, pw, "'%s' user add '%s' --role %s%s"
+	    " --password-stdin", getenv("REKISTERI_CLI"), name, role, args.data);
+	if (rc != 0)
+		fprintf(stderr, "user add %s: %s\n", name, o.data);
+	free(pw);
+	buf_free(&args);
+	buf_free(&o);
+	return rc == 0 ? 0 : -1;
 }
 
 int
 http_user_add(const char *name, const char *role, const char *password)
 {
-	return http_run(NULL, "printf '%%s\\n' '%s' | '%s' user add '%s' --role %s"
-	    " --nda 2026-01-15 --password-stdin", password,
-	    getenv("REKISTERI_CLI"), name, role) == 0 ? 0 : -1;
+	return http_user_add_full(name, role, password, NULL, 1);
+}
+
+void
+http_write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		fail_msg("cannot write %s", path);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+void
+http_write_text(const char *path, const char *text)
+{
+	http_write_file(path, text, strlen(text));
+}
+
+char *
+http_read_file(const char *path, size_t *len)
+{
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (len != NULL)
+		*len = b.len;
+	return buf_take(&b);
 }

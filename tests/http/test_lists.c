@@ -28,16 +28,6 @@
 static const char *cli, *state;
 static char *handler_id, *handler_csrf;
 
-static void
-write_file(const char *path, const char *data)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	fputs(data, f);
-	fclose(f);
-}
-
 static long long
 id_of(const char *number)
 {
@@ -106,7 +96,7 @@ import_new(void **st)
 
 	(void)st;
 	snprintf(path, sizeof(path), "%s/old.csv", state);
-	write_file(path, import_csv);
+	http_write_text(path, import_csv);
 	assert_int_equal(http_run(&out, "%s customer import %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "read as ISO-8859-1; 10 rows: 7 good"
 	    " (0 without change), 3 bad"));
@@ -155,7 +145,7 @@ import_new(void **st)
 	    path), 1);
 	assert_non_null(strstr(out.data, "not valid UTF-8"));
 	/* an unknown column */
-	write_file(path, "number,shoe_size\r\nX-1,44\r\n");
+	http_write_text(path, "number,shoe_size\r\nX-1,44\r\n");
 	buf_reset(&out);
 	assert_int_equal(http_run(&out, "%s customer import %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "line 1: unknown column \"shoe_size\""));
@@ -171,7 +161,7 @@ import_updates(void **st)
 
 	(void)st;
 	snprintf(path, sizeof(path), "%s/updates.csv", state);
-	write_file(path, "number,street,postal_code,city\n"
+	http_write_text(path, "number,street,postal_code,city\n"
 	    "L-001,Revontulentie 5,99130,Sirkka\n"
 	    "L-002,,,\n"
 	    "NO-SUCH,Katu 1,00100,Helsinki\n"
@@ -195,7 +185,7 @@ import_updates(void **st)
 	    " AND h.field = 'street' AND h.source = ?1 AND h.old_value ="
 	    " 'Lapintie 1'", "update_service"), 1);
 	/* columns an update service does not send are refused */
-	write_file(path, "number,email\nL-001,x@example.fi\n");
+	http_write_text(path, "number,email\nL-001,x@example.fi\n");
 	buf_reset(&out);
 	assert_int_equal(http_run(&out, "%s customer import-updates %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "unknown column \"email\""));
@@ -254,7 +244,16 @@ labels(void **st)
 	/* another purpose: the advertising ban does not apply */
 	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
 	    handler_id, NULL);
-	assert_true(http_body_has(&r, "<strong>3</strong>"));
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<strong>3</strong> <span>asiakasta on "
+	    "listalla.</span>"));
+	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
+	    "class=\"num\">0</td>"));
+	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	    "class=\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Käsittelyä rajoitettu</td><td class="
+	    "\"num\">1</td>"));
 	http_resp_free(&r);
 
 	http_session(&r, "GET", "/intranet/labels/sheet?purpose=advertising&"
@@ -440,12 +439,10 @@ upload_body(const char *csrf, const char *charset, const char *file)
 static void
 upload(struct http_resp *r, const char *session, const char *body)
 {
-	char ck[200];
-	const char *h[] = { ck, "Content-Type: multipart/form-data; "
-	    "boundary=XyZzY", NULL };
+	const struct http_opts o = { .cookie = session, .body = body,
+	    .type = "multipart/form-data; boundary=XyZzY" };
 
-	snprintf(ck, sizeof(ck), "Cookie: rekisteri_session=%s", session);
-	http_fetch(r, "POST", "/intranet/import", body, strlen(body), h);
+	http_send(r, "POST", "/intranet/import", &o);
 }
 
 /* The admin's upload page: check (nothing changes), then apply the good rows on request. */
@@ -496,7 +493,7 @@ upload_page(void **st)
 		char path[1024];
 
 		snprintf(path, sizeof(path), "%s/between.csv", state);
-		write_file(path, "number,first_name\nL-002,Birgitta\n");
+		http_write_text(path, "number,first_name\nL-002,Birgitta\n");
 		assert_int_equal(http_run(NULL, "%s customer import-updates %s --apply",
 		    cli, path), 0);
 	}

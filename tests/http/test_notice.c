@@ -46,12 +46,6 @@ titles(const char *file, char out[][256], size_t max)
 }
 
 static void
-get(struct http_resp *r, const char *path)
-{
-	http_fetch(r, "GET", path, NULL, 0, NULL);
-}
-
-static void
 every_section_in_finnish(void **state)
 {
 	char t[64][256], h2[300];
@@ -60,7 +54,7 @@ every_section_in_finnish(void **state)
 
 	(void)state;
 	assert_int_equal(n, 21);
-	get(&r, "/notice");
+	http_get(&r, "/notice");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	http_assert_public_headers(&r);
@@ -99,7 +93,7 @@ every_section_in_english(void **state)
 
 	(void)state;
 	assert_int_equal(n, 21);
-	get(&r, "/notice?lang=en");
+	http_get(&r, "/notice?lang=en");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "en");
 	for (size_t i = 0; i < n; i++) {
@@ -123,8 +117,8 @@ toc_anchors_resolve(void **state)
 	int links = 0;
 
 	(void)state;
-	get(&fi, "/notice");
-	get(&en, "/notice?lang=en");
+	http_get(&fi, "/notice");
+	http_get(&en, "/notice?lang=en");
 	for (p = fi.body.data; (p = strstr(p, "<a href=\"#")) != NULL; p++) {
 		char anchor[128], id[160];
 
@@ -149,7 +143,7 @@ etag_and_304(void **state)
 	const char *h[2] = { hdr, NULL };
 
 	(void)state;
-	get(&r, "/notice");
+	http_get(&r, "/notice");
 	etag = http_header(&r, "ETag");
 	assert_non_null(etag);
 	assert_true(etag[0] == '"');
@@ -191,7 +185,7 @@ json_document(void **state)
 	char *ct, *cors;
 
 	(void)state;
-	get(&r, "/notice.json");
+	http_get(&r, "/notice.json");
 	assert_int_equal(r.status, 200);
 	ct = http_header(&r, "Content-Type");
 	assert_string_equal(ct, "application/json");
@@ -208,7 +202,7 @@ json_document(void **state)
 	assert_true(http_body_has(&r, "\"title\":\"Henkilötietojen säilyttämisaika\""));
 	assert_true(http_body_has(&r, "\"text\":\"10 vuotta asiakkuuden päättymisestä lukien.\""));
 	http_resp_free(&r);
-	get(&r, "/notice.json?version=99");
+	http_get(&r, "/notice.json?version=99");
 	assert_int_equal(r.status, 404);
 	http_resp_free(&r);
 }
@@ -225,7 +219,7 @@ bad_versions_are_404(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		get(&r, bad[i]);
+		http_get(&r, bad[i]);
 		if (r.status != 404)
 			fail_msg("%s: %ld", bad[i], r.status);
 		http_assert_page(&r, "fi");
@@ -237,7 +231,6 @@ bad_versions_are_404(void **state)
 static void
 published_is_immutable_in_database(void **state)
 {
-	char path[1024];
 	sqlite3 *db;
 	static const char *const writes[] = {
 		"UPDATE notice_sections SET title = 'x' WHERE version_id = 1",
@@ -249,9 +242,7 @@ published_is_immutable_in_database(void **state)
 	};
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
+	db = http_db_open(1);
 	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
 		char *msg = NULL;
 
@@ -291,7 +282,7 @@ ombudsman_current_in_both_languages(void **state)
 	struct http_resp r;
 
 	(void)state;
-	get(&r, "/notice");
+	http_get(&r, "/notice");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	for (size_t i = 0; i < sizeof(fi) / sizeof(fi[0]); i++)
@@ -300,7 +291,7 @@ ombudsman_current_in_both_languages(void **state)
 	assert_false(http_body_has(&r, "Ratapihantie"));
 	assert_false(http_body_has(&r, "00521"));
 	http_resp_free(&r);
-	get(&r, "/notice?lang=en");
+	http_get(&r, "/notice?lang=en");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "en");
 	for (size_t i = 0; i < sizeof(en) / sizeof(en[0]); i++)
@@ -358,7 +349,7 @@ second_version_keeps_first(void **state)
 	char *p;
 
 	(void)state;
-	get(&before, "/notice.json?version=1");
+	http_get(&before, "/notice.json?version=1");
 	assert_int_equal(before.status, 200);
 	/* a new Finnish text: drawn up later, one word changed */
 	buf_addf(&cmd, "sed -e 's/^Laatimispäivä\t23.6.2020/Laatimispäivä\t1.11.2026/'"
@@ -369,18 +360,18 @@ second_version_keeps_first(void **state)
 	assert_int_equal(system(cmd.data), 0);
 	buf_free(&cmd);
 
-	get(&r, "/notice");
+	http_get(&r, "/notice");
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, "Kymmenen vuotta asiakkuuden"));
 	assert_true(http_body_has(&r, "1.11.2026"));
 	assert_false(http_body_has(&r, "aiempi versio"));
 	http_resp_free(&r);
 	/* English was carried over from version 1 */
-	get(&r, "/notice?lang=en");
+	http_get(&r, "/notice?lang=en");
 	assert_true(http_body_has(&r, "Retention period"));
 	http_resp_free(&r);
 
-	get(&r, "/notice?version=1");
+	http_get(&r, "/notice?version=1");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "10 vuotta asiakkuuden"));
@@ -389,7 +380,7 @@ second_version_keeps_first(void **state)
 	http_resp_free(&r);
 
 	/* byte for byte the same document, but for "latest" */
-	get(&after, "/notice.json?version=1");
+	http_get(&after, "/notice.json?version=1");
 	assert_non_null(p = strstr(after.body.data, "\"latest\":false"));
 	memcpy(p, "\"latest\":true ", 14);
 	assert_non_null(p = strstr(before.body.data, "\"latest\":true"));
@@ -404,7 +395,7 @@ second_version_keeps_first(void **state)
 	http_resp_free(&before);
 	http_resp_free(&after);
 
-	get(&r, "/notice/versions");
+	http_get(&r, "/notice/versions");
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "href=\"/notice?version=1&amp;lang=fi\""));

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <libxml/parser.h>
-#include <sqlite3.h>
+#include <libxml/xpath.h>
 
 #include "fmt.h"
 #include "http.h"
@@ -27,44 +29,13 @@
 static char *handler_id, *handler_csrf, *num[2];
 static long long req_id[2];
 
-/* A text column from the test's database (first row), or NULL; caller frees. */
-static char *
-db_text(const char *sql, const char *arg)
-{
-	char path[1024], *v = NULL;
-	sqlite3 *db;
-	sqlite3_stmt *st;
-
-	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (arg != NULL)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		v = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
 /* File a request on the public form; its number. */
 static char *
 file_request(const char *type, const char *name, const char *email)
 {
 	struct http_resp r;
-	const char *p, *q;
-	char *token, *body, *loc, *n;
+	char *token = http_form_token(), *body, *loc, *n;
 
-	http_fetch(&r, "GET", "/request", NULL, 0, NULL);
-	assert_int_equal(r.status, 200);
-	p = strstr(r.body.data, "name=\"form_token\" value=\"");
-	assert_non_null(p);
-	p += strlen("name=\"form_token\" value=\"");
-	q = strchr(p, '"');
-	token = xstrndup(p, (size_t)(q - p));
-	http_resp_free(&r);
 	body = http_form("form_token", token, "type", type, "name", name,
 	    "email", email, NULL);
 	http_session(&r, "POST", "/request", NULL, body);
@@ -74,7 +45,8 @@ file_request(const char *type, const char *name, const char *email)
 	loc = http_header(&r, "Location");
 	assert_non_null(loc);
 	http_resp_free(&r);
-	n = db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1", NULL);
+	n = http_db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1",
+	    NULL);
 	assert_non_null(n);
 	free(loc);
 	return n;
@@ -133,12 +105,12 @@ queue(void **st)
 	assert_true(http_body_has(&r, "Sähköpostia ei ole määritetty"));
 	http_resp_free(&r);
 	/* the deadline is one calendar month after receipt (1182/71) */
-	deadline = db_text("SELECT deadline FROM requests WHERE number = ?1",
+	deadline = http_db_text("SELECT deadline FROM requests WHERE number = ?1",
 	    num[0]);
 	assert_non_null(deadline);
 	assert_int_equal(strlen(deadline), 10);
 	{
-		char *received = db_text("SELECT received FROM requests WHERE"
+		char *received = http_db_text("SELECT received FROM requests WHERE"
 		    " number = ?1", num[0]), want[16], shown[32];
 
 		assert_non_null(received);
@@ -187,18 +159,14 @@ request_page(void **st)
 	http_resp_free(&r);
 	/* a customer with the requester's email is shown as a possible match */
 	{
-		char cmd[1024], csv[300];
-		FILE *f;
+		char csv[300];
 
 		snprintf(csv, sizeof(csv), "%s/match.csv",
 		    getenv("REKISTERI_STATE"));
-		assert_non_null(f = fopen(csv, "w"));
-		fputs("number,first_name,last_name,email\nR-77,Olli,Toinen,"
-		    "olli@example.fi\n", f);
-		fclose(f);
-		snprintf(cmd, sizeof(cmd), "%s customer import %s --apply "
-		    ">/dev/null", getenv("REKISTERI_CLI"), csv);
-		assert_int_equal(system(cmd), 0);
+		http_write_text(csv, "number,first_name,last_name,email\nR-77,"
+		    "Olli,Toinen,olli@example.fi\n");
+		assert_int_equal(http_run(NULL, "%s customer import %s --apply",
+		    getenv("REKISTERI_CLI"), csv), 0);
 	}
 	snprintf(path, sizeof(path), "/intranet/request?id=%lld", req_id[1]);
 	http_session(&r, "GET", path, handler_id, NULL);
@@ -261,8 +229,8 @@ static void
 paper(void **st)
 {
 	struct http_resp r;
-	char *code = db_text("SELECT code FROM requests WHERE number = ?1",
-	    num[0]), *other = db_text("SELECT code FROM requests WHERE"
+	char *code = http_db_text("SELECT code FROM requests WHERE number = ?1",
+	    num[0]), *other = http_db_text("SELECT code FROM requests WHERE"
 	    " number = ?1", num[1]), *bad;
 	size_t len;
 
@@ -305,6 +273,161 @@ paper(void **st)
 	free(other);
 }
 
+/*
+ * The queue's row for number: 1 when its deadline is marked overdue, 0
+ * when not, -1 when the queue has no such row.
+ */
+static int
+queue_mark(const struct http_resp *r, const char *number)
+{
+	xmlDocPtr doc;
+	xmlXPathContextPtr ctx;
+	xmlXPathObjectPtr o;
+	int mark = -1;
+
+	doc = xmlReadMemory(r->body.data, (int)r->body.len, "queue.xhtml", NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	assert_non_null(doc);
+	ctx = xmlXPathNewContext(doc);
+	o = xmlXPathEvalExpression((const xmlChar *)"//*[local-name()='tbody']"
+	    "/*[local-name()='tr']", ctx);
+	assert_non_null(o);
+	for (int i = 0; o->nodesetval && i < o->nodesetval->nodeNr; i++) {
+		xmlNodePtr td;
+		xmlChar *first = NULL, *deadline = NULL;
+		int col = 0;
+
+		for (td = o->nodesetval->nodeTab[i]->children; td; td = td->next) {
+			if (td->type != XML_ELEMENT_NODE)
+				continue;
+			if (col == 0)
+				first = xmlNodeGetContent(td);
+			else if (col == 3)
+				deadline = xmlNodeGetContent(td);
+			col++;
+		}
+		assert_non_null(first);
+		assert_non_null(deadline);
+		if (strcmp((const char *)first, number) == 0)
+			mark = strstr((const char *)deadline, "Myöhässä") != NULL;
+		xmlFree(first);
+		xmlFree(deadline);
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return mark;
+}
+
+/* The local date days from today by the test's clock (the server's zone too). */
+static void
+local_date(char out[11], int days)
+{
+	time_t t = time(NULL) + (time_t)days * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Set a request's deadline and status in the database. */
+static void
+set_request(const char *number, const char *deadline, const char *status)
+{
+	char sql[300];
+
+	/* a closed case has the time it closed (a CHECK): open ones none */
+	snprintf(sql, sizeof(sql), "UPDATE requests SET deadline = '%s', status ="
+	    " '%s', closed_at = CASE WHEN '%s' IN ('received', 'in_progress')"
+	    " THEN NULL ELSE '2026-01-01T00:00:00Z' END WHERE number = '%s'",
+	    deadline, status, status, number);
+	http_db_exec(sql);
+}
+
+/*
+ * "Overdue" (Myöhässä) on the queue and the request's page: past the
+ * deadline and still open (not answered nor refused); the deadline day itself is still
+ * in time. Deadlines are moved in the database relative to the test's
+ * clock: the program has no clock of its own to fix.
+ */
+static void
+overdue(void **st)
+{
+	char *deadline[2], *status[2], yesterday[11], today[11], again[11],
+	    path[64];
+	struct http_resp r;
+	int checked = 0;
+
+	(void)st;
+	for (int i = 0; i < 2; i++) {
+		deadline[i] = http_db_text("SELECT deadline FROM requests WHERE"
+		    " number = ?1", num[i]);
+		status[i] = http_db_text("SELECT status FROM requests WHERE"
+		    " number = ?1", num[i]);
+		assert_non_null(deadline[i]);
+		assert_non_null(status[i]);
+	}
+	/* as filed: a month ahead, not overdue */
+	http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(queue_mark(&r, num[0]), 0);
+	assert_int_equal(queue_mark(&r, num[1]), 0);
+	http_resp_free(&r);
+	/* yesterday's deadline is past, today's is not (tried again over midnight) */
+	for (int tries = 0; tries < 2; tries++) {
+		local_date(yesterday, -1);
+		local_date(today, 0);
+		set_request(num[0], yesterday, "received");
+		set_request(num[1], today, "received");
+		http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+		local_date(again, 0);
+		if (strcmp(today, again) != 0) {
+			http_resp_free(&r);
+			continue;
+		}
+		assert_int_equal(r.status, 200);
+		http_assert_page(&r, "fi");
+		assert_int_equal(queue_mark(&r, num[0]), 1);
+		assert_int_equal(queue_mark(&r, num[1]), 0);
+		http_resp_free(&r);
+		checked = 1;
+		break;
+	}
+	assert_true(checked);
+	/* the request's own page says so too */
+	snprintf(path, sizeof(path), "/intranet/request?id=%lld", req_id[0]);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Myöhässä"));
+	http_resp_free(&r);
+	/* in progress: still overdue; answered, partly refused or refused: no longer */
+	{
+		static const struct {
+			const char *status;
+			int overdue;
+		} cases[] = {
+			{ "in_progress", 1 }, { "answered", 0 },
+			{ "partly_refused", 0 }, { "refused", 0 },
+		};
+
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			set_request(num[0], yesterday, cases[i].status);
+			http_session(&r, "GET", "/intranet/requests", handler_id,
+			    NULL);
+			if (queue_mark(&r, num[0]) != cases[i].overdue)
+				fail_msg("status %s, deadline yesterday: overdue "
+				    "shown %d", cases[i].status,
+				    queue_mark(&r, num[0]));
+			http_resp_free(&r);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		set_request(num[i], deadline[i], status[i]);
+		free(deadline[i]);
+		free(status[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -313,6 +436,7 @@ main(void)
 		cmocka_unit_test(request_page),
 		cmocka_unit_test(identity),
 		cmocka_unit_test(paper),
+		cmocka_unit_test(overdue),
 	};
 	int rc;
 

@@ -26,34 +26,6 @@
 static const char *cli, *state;
 static char cwd[1024];
 
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	assert_non_null(f);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	buf_cstr(&b);
-	if (len != NULL)
-		*len = b.len;
-	return buf_take(&b);
-}
-
 /*
  * A config like the harness's with its own key folder, so these tests make
  * and rotate keys without touching the keys the other tests use.
@@ -164,7 +136,7 @@ keygen_rotate_show_list(void **st)
 	assert_int_equal(http_run(&o, "%s -c '%s' key show", cli, conf), 0);
 	assert_non_null(strstr(o.data, id));
 	snprintf(path, sizeof(path), "%s/public/%s.pem", keydir, id);
-	pem = read_file(path, NULL);
+	assert_non_null(pem = http_read_file(path, NULL));
 	assert_non_null(strstr(o.data, pem));
 	assert_non_null(strstr(o.data, "-----BEGIN PUBLIC KEY-----\n"));
 
@@ -263,7 +235,7 @@ verify_on_the_command_line(void **st)
 		struct buf typed = BUF_INIT;
 
 		buf_addf(&typed, "\r\n%s\r\n", code.data);
-		write_file(path, typed.data, typed.len);
+		http_write_file(path, typed.data, typed.len);
 		buf_free(&typed);
 	}
 	assert_int_equal(http_run(&o, "%s -c '%s' ticket verify - <'%s'", cli, conf,
@@ -336,7 +308,7 @@ doc_steps(void)
 	size_t indent;
 
 	snprintf(path, sizeof(path), "%s/docs/ticket-format.md", cwd);
-	doc = read_file(path, NULL);
+	assert_non_null(doc = http_read_file(path, NULL));
 	p = strstr(doc, "<!-- tests/http/test_tickets.c runs the next block");
 	assert_non_null(p);
 	p = strstr(p, "```sh\n");
@@ -393,7 +365,7 @@ openssl_verifies_a_ticket(void **st)
 	assert_true(mkdir(work, 0700) == 0 || access(work, W_OK) == 0);
 	/* the key as /request/key serves it: the current public key file */
 	snprintf(path, sizeof(path), "%s/key.pem", work);
-	write_file(path, pem.data, pem.len);
+	http_write_file(path, pem.data, pem.len);
 	/* the code as copied from paper: broken over two lines */
 	{
 		struct buf typed = BUF_INIT;
@@ -403,29 +375,34 @@ openssl_verifies_a_ticket(void **st)
 		buf_adds(&typed, code.data + code.len / 2);
 		buf_addc(&typed, '\n');
 		snprintf(path, sizeof(path), "%s/code.txt", work);
-		write_file(path, typed.data, typed.len);
+		http_write_file(path, typed.data, typed.len);
 		buf_free(&typed);
 	}
 	steps = doc_steps();
 	snprintf(path, sizeof(path), "%s/verify.sh", work);
-	write_file(path, steps, strlen(steps));
+	http_write_file(path, steps, strlen(steps));
 
 	assert_int_equal(http_run(&o, "cd '%s' && sh ./verify.sh", work), 0);
 	assert_non_null(strstr(o.data, "Signature Verified Successfully"));
 	/* the text openssl checked is exactly the canonical form */
 	snprintf(path, sizeof(path), "%s/ticket.txt", work);
-	signed_text = read_file(path, &len);
+	assert_non_null(signed_text = http_read_file(path, &len));
 	assert_int_equal(len, canon.len);
 	assert_memory_equal(signed_text, canon.data, len);
 	assert_non_null(strstr(o.data, canon.data));
 	snprintf(path, sizeof(path), "%s/ticket.sig", work);
-	free(read_file(path, &len));
+	{
+		char *sig = http_read_file(path, &len);
+
+		assert_non_null(sig);
+		free(sig);
+	}
 	assert_int_equal(len, 64);
 
 	/* a tampered message fails under openssl */
 	signed_text[strstr(signed_text, "types: ") - signed_text + 7] = 'b';
 	snprintf(path, sizeof(path), "%s/tampered.txt", work);
-	write_file(path, signed_text, canon.len);
+	http_write_file(path, signed_text, canon.len);
 	assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify -pubin "
 	    "-inkey key.pem -rawin -in tampered.txt -sigfile ticket.sig", work),
 	    1);
@@ -436,7 +413,7 @@ openssl_verifies_a_ticket(void **st)
 
 		c[40] = c[40] == 'A' ? 'B' : 'A';
 		snprintf(path, sizeof(path), "%s/code.txt", work);
-		write_file(path, c, strlen(c));
+		http_write_file(path, c, strlen(c));
 		assert_int_equal(http_run(&o, "cd '%s' && sh ./verify.sh", work), 1);
 		assert_null(strstr(o.data, "Verified Successfully"));
 		free(c);
@@ -456,7 +433,7 @@ openssl_verifies_a_ticket(void **st)
 		buf_addf(&other, "-----BEGIN PUBLIC KEY-----\n%s\n"
 		    "-----END PUBLIC KEY-----\n", b64);
 		snprintf(path, sizeof(path), "%s/other.pem", work);
-		write_file(path, other.data, other.len);
+		http_write_file(path, other.data, other.len);
 		assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify "
 		    "-pubin -inkey other.pem -rawin -in ticket.txt "
 		    "-sigfile ticket.sig", work), 1);
@@ -477,7 +454,7 @@ openssl_verifies_a_ticket(void **st)
 	snprintf(path, sizeof(path), "%s/public/%s.pem", dir,
 	    ticket_keys_current(k));
 	free(signed_text);
-	signed_text = read_file(path, &len);
+	assert_non_null(signed_text = http_read_file(path, &len));
 	assert_int_equal(len, pem.len);
 	assert_memory_equal(signed_text, pem.data, len);
 

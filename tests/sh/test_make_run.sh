@@ -112,4 +112,5 @@ ok "sign-in with Origin http://127.0.0.1:$p2 gets in; the old origin is refused"
 stop
 server_port_free "$p2" || fail "something still listens on $p2 after Ctrl-C"
 ok "second make run stopped by SIGINT"
+echo "[==========] $passed test(s) run."
 echo "[  PASSED  ] $passed test(s)."

@@ -74,12 +74,12 @@ static const char *const colours[] = { "red", "green", NULL };
 
 enum { T_NAME, T_COUNT, T_COLOUR, T_ADDRESS, T_CODE, T_COUNTRY, T__MAX };
 static const struct field tfields[T__MAX] = {
-	[T_NAME] = { "name", VK_TEXT, 5, "text", VF_REQUIRED, NULL, 0, 0, NULL },
-	[T_COUNT] = { "count", VK_INT, 3, "text", 0, NULL, 1, 10, NULL },
-	[T_COLOUR] = { "colour", VK_ENUM, 8, "select", 0, colours, 0, 0, NULL },
-	[T_ADDRESS] = { "address", VK_LINES, 40, "textarea", 0, NULL, 0, 0, NULL },
-	[T_CODE] = { "code", VK_CODE, 10, "text", 0, NULL, 0, 0, NULL },
-	[T_COUNTRY] = { "country", VK_COUNTRY, 2, "text", 0, NULL, 0, 0, "FI" },
+	[T_NAME] = { "name", VK_TEXT, VF_REQUIRED, 5, "text", NULL, 0, 0, NULL },
+	[T_COUNT] = { "count", VK_INT, 0, 3, "text", NULL, 1, 10, NULL },
+	[T_COLOUR] = { "colour", VK_ENUM, 0, 8, "select", colours, 0, 0, NULL },
+	[T_ADDRESS] = { "address", VK_LINES, 0, 40, "textarea", NULL, 0, 0, NULL },
+	[T_CODE] = { "code", VK_CODE, 0, 10, "text", NULL, 0, 0, NULL },
+	[T_COUNTRY] = { "country", VK_COUNTRY, 0, 2, "text", NULL, 0, 0, "FI" },
 };
 
 static void
