@@ -160,17 +160,123 @@ auth_hash_password(const char *pw, char *out, size_t outlen)
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
 }
 
+#define USER_COLS "id, username, display_name, role, coalesce(nda_signed, ''), " \
+	"active, must_change, totp_secret IS NOT NULL"
+
 /*
- * Statements: prepared per call. Sign-in costs an argon2id hash (tens of
- * milliseconds); preparing a statement is noise beside it.
+ * Statements, one table for the module. Prepared per call rather than once:
+ * these functions take whichever connection the caller has (a worker's,
+ * the CLI's, a test's in-memory one that is closed and opened again), so a
+ * cache keyed by connection could hand a finalized statement to a new
+ * connection at the same address; a prepare is microseconds beside the
+ * argon2id hash of a sign-in.
  */
+enum auth_stmt {
+	A_USER_BY_NAME,
+	A_USER_BY_ID,
+	A_USER_ADD,
+	A_SET_PASSWORD,
+	A_SET_ACTIVE,
+	A_SET_NDA,
+	A_PASSWORD_HASH,
+	A_FAIL_USER,
+	A_FAIL_CLIENT,
+	A_FAIL_ADD,
+	A_LOGIN_USER,
+	A_FAIL_CLEAR,
+	A_SESSION_ADD,
+	A_SESSION_GET,
+	A_SESSION_SEEN,
+	A_SESSION_DEL,
+	A_SESSION_DEL_USER,
+	A_SESSION_PROMOTE,
+	A_TOTP_PENDING_SET,
+	A_TOTP_PENDING_GET,
+	A_TOTP_ENROL,
+	A_RECOVERY_CLEAR,
+	A_RECOVERY_ADD,
+	A_RECOVERY_USE,
+	A_TOTP_GET,
+	A_TOTP_STEP,
+	A_TOTP_RESET,
+	A__MAX
+};
+
+static const char *const sql[A__MAX] = {
+	[A_USER_BY_NAME] =
+	    "SELECT " USER_COLS " FROM users WHERE username = ?1",
+	[A_USER_BY_ID] =
+	    "SELECT " USER_COLS " FROM users WHERE id = ?1",
+	[A_USER_ADD] =
+	    "INSERT INTO users (username, display_name, role, nda_signed, "
+	    "password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[A_SET_PASSWORD] =
+	    "UPDATE users SET password_hash = ?2, must_change = ?3 WHERE id = ?1",
+	[A_SET_ACTIVE] =
+	    "UPDATE users SET active = ?2 WHERE id = ?1",
+	[A_SET_NDA] =
+	    "UPDATE users SET nda_signed = ?2 WHERE id = ?1",
+	[A_PASSWORD_HASH] =
+	    "SELECT password_hash FROM users WHERE id = ?1",
+	[A_FAIL_USER] =
+	    "SELECT count(*) FROM login_failures WHERE username = ?1 AND at > ?2",
+	[A_FAIL_CLIENT] =
+	    "SELECT count(*) FROM login_failures WHERE client = ?1 AND at > ?2",
+	[A_FAIL_ADD] =
+	    "INSERT INTO login_failures (username, client, at) VALUES (?1, ?2, ?3)",
+	[A_LOGIN_USER] =
+	    "SELECT " USER_COLS ", password_hash FROM users WHERE username = ?1",
+	[A_FAIL_CLEAR] =
+	    "DELETE FROM login_failures WHERE username = ?1 OR at <= ?2",
+	[A_SESSION_ADD] =
+	    "INSERT INTO sessions (id_hash, user_id, csrf, created_at, "
+	    "seen_at, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+	[A_SESSION_GET] =
+	    "SELECT u.id, u.username, u.display_name, u.role, "
+	    "coalesce(u.nda_signed, ''), u.active, u.must_change, "
+	    "u.totp_secret IS NOT NULL, s.csrf, s.created_at, s.seen_at, "
+	    "s.pending FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.id_hash = ?1",
+	[A_SESSION_SEEN] =
+	    "UPDATE sessions SET seen_at = ?2 WHERE id_hash = ?1",
+	[A_SESSION_DEL] =
+	    "DELETE FROM sessions WHERE id_hash = ?1",
+	[A_SESSION_DEL_USER] =
+	    "DELETE FROM sessions WHERE user_id = ?1",
+	[A_SESSION_PROMOTE] =
+	    "UPDATE sessions SET pending = 0 WHERE id_hash = ?1",
+	[A_TOTP_PENDING_SET] =
+	    "UPDATE users SET totp_pending = ?2 WHERE id = ?1",
+	[A_TOTP_PENDING_GET] =
+	    "SELECT totp_pending FROM users WHERE id = ?1",
+	[A_TOTP_ENROL] =
+	    "UPDATE users SET totp_secret = totp_pending, totp_pending = "
+	    "NULL, totp_last_step = ?2 WHERE id = ?1",
+	[A_RECOVERY_CLEAR] =
+	    "DELETE FROM recovery_codes WHERE user_id = ?1",
+	[A_RECOVERY_ADD] =
+	    "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
+	[A_RECOVERY_USE] =
+	    "UPDATE recovery_codes SET used_at = "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE user_id = ?1 AND "
+	    "code_hash = ?2 AND used_at IS NULL",
+	[A_TOTP_GET] =
+	    "SELECT totp_secret, totp_last_step FROM users WHERE id = ?1",
+	[A_TOTP_STEP] =
+	    "UPDATE users SET totp_last_step = ?2 WHERE id = ?1",
+	[A_TOTP_RESET] =
+	    "UPDATE users SET totp_secret = NULL, totp_pending = NULL, "
+	    "totp_last_step = 0 WHERE id = ?1",
+};
+
+/* Statement s of the table for db, or NULL (logged). */
 static sqlite3_stmt *
-prep(sqlite3 *db, const char *sql)
+prep(sqlite3 *db, enum auth_stmt s)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("%s", sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, sql[s], -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("statement %d: %s", (int)s, sqlite3_errmsg(db));
 		return NULL;
 	}
 	return st;
@@ -199,8 +305,6 @@ copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
 	snprintf(dst, len, "%s", t ? (const char *)t : "");
 }
 
-#define USER_COLS "id, username, display_name, role, coalesce(nda_signed, ''), " \
-	"active, must_change, totp_secret IS NOT NULL"
 
 static void
 user_row(sqlite3_stmt *st, struct user *u)
@@ -238,8 +342,7 @@ user_query(sqlite3 *db, sqlite3_stmt *st, struct user *u)
 int
 user_by_name(sqlite3 *db, const char *name, struct user *u)
 {
-	sqlite3_stmt *st = prep(db, "SELECT " USER_COLS " FROM users"
-	    " WHERE username = ?1");
+	sqlite3_stmt *st = prep(db, A_USER_BY_NAME);
 
 	if (st != NULL)
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -249,8 +352,7 @@ user_by_name(sqlite3 *db, const char *name, struct user *u)
 int
 user_by_id(sqlite3 *db, sqlite3_int64 id, struct user *u)
 {
-	sqlite3_stmt *st = prep(db, "SELECT " USER_COLS " FROM users"
-	    " WHERE id = ?1");
+	sqlite3_stmt *st = prep(db, A_USER_BY_ID);
 
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, id);
@@ -283,8 +385,7 @@ user_add(sqlite3 *db, const char *username, const char *display,
 		snprintf(err, errlen, "hashing the password failed (out of memory?)");
 		return -1;
 	}
-	st = prep(db, "INSERT INTO users (username, display_name, role,"
-	    " nda_signed, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)");
+	st = prep(db, A_USER_ADD);
 	if (st == NULL) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
@@ -313,8 +414,7 @@ user_set_password(sqlite3 *db, sqlite3_int64 id, const char *pw,
 
 	if (auth_hash_password(pw, hash, sizeof(hash)) != 0)
 		return -1;
-	st = prep(db, "UPDATE users SET password_hash = ?2, must_change = ?3"
-	    " WHERE id = ?1");
+	st = prep(db, A_SET_PASSWORD);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -326,7 +426,7 @@ user_set_password(sqlite3 *db, sqlite3_int64 id, const char *pw,
 int
 user_set_active(sqlite3 *db, sqlite3_int64 id, int active)
 {
-	sqlite3_stmt *st = prep(db, "UPDATE users SET active = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = prep(db, A_SET_ACTIVE);
 
 	if (st == NULL)
 		return -1;
@@ -348,7 +448,7 @@ user_set_nda(sqlite3 *db, sqlite3_int64 id, const char *nda)
 	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
 	if (strcmp(nda, today) > 0)
 		return -1;	/* signed in the future: a typo */
-	if ((st = prep(db, "UPDATE users SET nda_signed = ?2 WHERE id = ?1")) ==
+	if ((st = prep(db, A_SET_NDA)) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -359,7 +459,7 @@ user_set_nda(sqlite3 *db, sqlite3_int64 id, const char *nda)
 int
 user_check_password(sqlite3 *db, sqlite3_int64 id, const char *pw)
 {
-	sqlite3_stmt *st = prep(db, "SELECT password_hash FROM users WHERE id = ?1");
+	sqlite3_stmt *st = prep(db, A_PASSWORD_HASH);
 	char hash[crypto_pwhash_STRBYTES];
 	int rc = -1;
 
@@ -375,10 +475,10 @@ user_check_password(sqlite3 *db, sqlite3_int64 id, const char *pw)
 }
 
 static int
-count_failures(sqlite3 *db, const char *col_sql, const char *value,
+count_failures(sqlite3 *db, enum auth_stmt s, const char *value,
     time_t since)
 {
-	sqlite3_stmt *st = prep(db, col_sql);
+	sqlite3_stmt *st = prep(db, s);
 	int n = -1;
 
 	if (st == NULL)
@@ -397,10 +497,8 @@ auth_locked(sqlite3 *db, const struct auth_limits *lim, const char *username,
 {
 	int nu, nc;
 
-	nu = count_failures(db, "SELECT count(*) FROM login_failures"
-	    " WHERE username = ?1 AND at > ?2", username, now - lim->window);
-	nc = count_failures(db, "SELECT count(*) FROM login_failures"
-	    " WHERE client = ?1 AND at > ?2", client ? client : "",
+	nu = count_failures(db, A_FAIL_USER, username, now - lim->window);
+	nc = count_failures(db, A_FAIL_CLIENT, client ? client : "",
 	    now - lim->window);
 	if (nu < 0 || nc < 0)
 		return -1;
@@ -413,8 +511,7 @@ auth_record_failure(sqlite3 *db, const char *username, const char *client,
 {
 	sqlite3_stmt *st;
 
-	if ((st = prep(db, "INSERT INTO login_failures (username, client, at)"
-	    " VALUES (?1, ?2, ?3)")) == NULL)
+	if ((st = prep(db, A_FAIL_ADD)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, client ? client : "", -1, SQLITE_STATIC);
@@ -443,8 +540,7 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 		return LOGIN_ERROR;
 	}
 
-	if ((st = prep(db, "SELECT " USER_COLS ", password_hash FROM users"
-	    " WHERE username = ?1")) == NULL)
+	if ((st = prep(db, A_LOGIN_USER)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -469,8 +565,7 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	}
 	if (u->nda[0] == '\0')
 		return LOGIN_NO_NDA;
-	if ((st = prep(db, "DELETE FROM login_failures WHERE username = ?1 OR"
-	    " at <= ?2")) == NULL)
+	if ((st = prep(db, A_FAIL_CLEAR)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - lim->window));
@@ -505,8 +600,7 @@ session_create(sqlite3 *db, sqlite3_int64 user_id, time_t now, int pending,
 	random_hex(id);
 	random_hex(csrf);
 	id_hash(id, h);
-	if ((st = prep(db, "INSERT INTO sessions (id_hash, user_id, csrf,"
-	    " created_at, seen_at, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)")) ==
+	if ((st = prep(db, A_SESSION_ADD)) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
@@ -541,11 +635,7 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 	if (id == NULL || !id_ok(id))
 		return 1;
 	id_hash(id, h);
-	if ((st = prep(db, "SELECT u.id, u.username, u.display_name, u.role,"
-	    " coalesce(u.nda_signed, ''), u.active, u.must_change,"
-	    " u.totp_secret IS NOT NULL, s.csrf, s.created_at, s.seen_at,"
-	    " s.pending FROM sessions s JOIN users u"
-	    " ON u.id = s.user_id WHERE s.id_hash = ?1")) == NULL)
+	if ((st = prep(db, A_SESSION_GET)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
@@ -568,8 +658,7 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 		return 1;
 	}
 	if (now - seen >= 30) {	/* the idle clock, without a write per request */
-		if ((st = prep(db, "UPDATE sessions SET seen_at = ?2"
-		    " WHERE id_hash = ?1")) == NULL)
+		if ((st = prep(db, A_SESSION_SEEN)) == NULL)
 			return -1;
 		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
@@ -588,7 +677,7 @@ session_delete(sqlite3 *db, const char *id)
 	if (id == NULL || !id_ok(id))
 		return 0;
 	id_hash(id, h);
-	if ((st = prep(db, "DELETE FROM sessions WHERE id_hash = ?1")) == NULL)
+	if ((st = prep(db, A_SESSION_DEL)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	return done(db, st);
@@ -597,7 +686,7 @@ session_delete(sqlite3 *db, const char *id)
 int
 session_delete_user(sqlite3 *db, sqlite3_int64 user_id)
 {
-	sqlite3_stmt *st = prep(db, "DELETE FROM sessions WHERE user_id = ?1");
+	sqlite3_stmt *st = prep(db, A_SESSION_DEL_USER);
 
 	if (st == NULL)
 		return -1;
@@ -614,7 +703,7 @@ session_promote(sqlite3 *db, const char *id)
 	if (id == NULL || !id_ok(id))
 		return -1;
 	id_hash(id, h);
-	if ((st = prep(db, "UPDATE sessions SET pending = 0 WHERE id_hash = ?1"))
+	if ((st = prep(db, A_SESSION_PROMOTE))
 	    == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
@@ -645,7 +734,7 @@ totp_begin(sqlite3 *db, const struct user *u, char *uri, size_t urilen,
 	snprintf(uri, urilen, "otpauth://totp/Rekisteri:%s?secret=%s&issuer="
 	    "Rekisteri&algorithm=SHA1&digits=6&period=%d", u->username, enc,
 	    TOTP_STEP);
-	if ((st = prep(db, "UPDATE users SET totp_pending = ?2 WHERE id = ?1")) ==
+	if ((st = prep(db, A_TOTP_PENDING_SET)) ==
 	    NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, u->id);
@@ -713,7 +802,7 @@ totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
 	sqlite3_stmt *st;
 	int rc = 1;
 
-	if ((st = prep(db, "SELECT totp_pending FROM users WHERE id = ?1")) ==
+	if ((st = prep(db, A_TOTP_PENDING_GET)) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, uid);
@@ -726,14 +815,13 @@ totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
 	if (len == 0 || (step = totp_step(secret, len, code, now, 0)) < 0)
 		goto out;
 	rc = -1;
-	if ((st = prep(db, "UPDATE users SET totp_secret = totp_pending,"
-	    " totp_pending = NULL, totp_last_step = ?2 WHERE id = ?1")) == NULL)
+	if ((st = prep(db, A_TOTP_ENROL)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, uid);
 	sqlite3_bind_int64(st, 2, step);
 	if (done(db, st) != 0)
 		goto out;
-	if ((st = prep(db, "DELETE FROM recovery_codes WHERE user_id = ?1")) ==
+	if ((st = prep(db, A_RECOVERY_CLEAR)) ==
 	    NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, uid);
@@ -749,8 +837,7 @@ totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
 		}
 		codes[i][9] = '\0';
 		code_hash(codes[i], h);
-		if ((st = prep(db, "INSERT INTO recovery_codes (user_id, code_hash)"
-		    " VALUES (?1, ?2)")) == NULL)
+		if ((st = prep(db, A_RECOVERY_ADD)) == NULL)
 			goto out;
 		sqlite3_bind_int64(st, 1, uid);
 		sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
@@ -775,9 +862,7 @@ totp_check(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now)
 	if (strlen(code) == 9 && code[4] == '-') {
 		/* a recovery code: used once */
 		code_hash(code, h);
-		if ((st = prep(db, "UPDATE recovery_codes SET used_at ="
-		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE user_id = ?1"
-		    " AND code_hash = ?2 AND used_at IS NULL")) == NULL)
+		if ((st = prep(db, A_RECOVERY_USE)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 1, uid);
 		sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
@@ -785,8 +870,7 @@ totp_check(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now)
 			return -1;
 		return sqlite3_changes(db) == 1;
 	}
-	if ((st = prep(db, "SELECT totp_secret, totp_last_step FROM users"
-	    " WHERE id = ?1")) == NULL)
+	if ((st = prep(db, A_TOTP_GET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, uid);
 	if (sqlite3_step(st) == SQLITE_ROW &&
@@ -798,8 +882,7 @@ totp_check(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now)
 	sqlite3_finalize(st);
 	if (len > 0 && (step = totp_step(secret, len, code, now, last)) >= 0) {
 		rc = -1;
-		if ((st = prep(db, "UPDATE users SET totp_last_step = ?2"
-		    " WHERE id = ?1")) != NULL) {
+		if ((st = prep(db, A_TOTP_STEP)) != NULL) {
 			sqlite3_bind_int64(st, 1, uid);
 			sqlite3_bind_int64(st, 2, step);
 			rc = done(db, st) == 0 ? 1 : -1;
@@ -814,13 +897,12 @@ totp_reset(sqlite3 *db, sqlite3_int64 uid)
 {
 	sqlite3_stmt *st;
 
-	if ((st = prep(db, "UPDATE users SET totp_secret = NULL, totp_pending ="
-	    " NULL, totp_last_step = 0 WHERE id = ?1")) == NULL)
+	if ((st = prep(db, A_TOTP_RESET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, uid);
 	if (done(db, st) != 0)
 		return -1;
-	if ((st = prep(db, "DELETE FROM recovery_codes WHERE user_id = ?1")) ==
+	if ((st = prep(db, A_RECOVERY_CLEAR)) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, uid);
