@@ -18,7 +18,8 @@
 const struct auth_limits auth_limits_default = {
 	.idle = (time_t)30 * 60,
 	.absolute = (time_t)10 * 60 * 60,
-	.user_failures = 5,
+	.pair_failures = 5,
+	.user_failures = 50,
 	.client_failures = 20,
 	.window = (time_t)15 * 60,
 };
@@ -179,6 +180,7 @@ enum auth_stmt {
 	A_SET_ACTIVE,
 	A_SET_NDA,
 	A_PASSWORD_HASH,
+	A_FAIL_PAIR,
 	A_FAIL_USER,
 	A_FAIL_CLIENT,
 	A_FAIL_ADD,
@@ -218,6 +220,9 @@ static const char *const sql[A__MAX] = {
 	    "UPDATE users SET nda_signed = ?2 WHERE id = ?1",
 	[A_PASSWORD_HASH] =
 	    "SELECT password_hash FROM users WHERE id = ?1",
+	[A_FAIL_PAIR] =
+	    "SELECT count(*) FROM login_failures WHERE username = ?1 "
+	    "AND client = ?3 AND at > ?2",
 	[A_FAIL_USER] =
 	    "SELECT count(*) FROM login_failures WHERE username = ?1 AND at > ?2",
 	[A_FAIL_CLIENT] =
@@ -227,7 +232,8 @@ static const char *const sql[A__MAX] = {
 	[A_LOGIN_USER] =
 	    "SELECT " USER_COLS ", password_hash FROM users WHERE username = ?1",
 	[A_FAIL_CLEAR] =
-	    "DELETE FROM login_failures WHERE username = ?1 OR at <= ?2",
+	    "DELETE FROM login_failures WHERE (username = ?1 AND client = ?3) "
+	    "OR at <= ?2",
 	[A_SESSION_ADD] =
 	    "INSERT INTO sessions (id_hash, user_id, csrf, created_at, "
 	    "seen_at, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
@@ -474,9 +480,10 @@ user_check_password(sqlite3 *db, sqlite3_int64 id, const char *pw)
 	return rc;
 }
 
+/* Failures since since of value (?1) and, for A_FAIL_PAIR, client (?3); -1 on error. */
 static int
 count_failures(sqlite3 *db, enum auth_stmt s, const char *value,
-    time_t since)
+    const char *client, time_t since)
 {
 	sqlite3_stmt *st = prep(db, s);
 	int n = -1;
@@ -485,24 +492,36 @@ count_failures(sqlite3 *db, enum auth_stmt s, const char *value,
 		return -1;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if (client != NULL)
+		sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
 
+/*
+ * Three counts, so that nobody can lock an account out from afar: the
+ * username from this address (pair_failures), the username from anywhere
+ * (user_failures, a ceiling well above what one address may try), and
+ * this address for any username (client_failures).
+ */
 int
 auth_locked(sqlite3 *db, const struct auth_limits *lim, const char *username,
     const char *client, time_t now)
 {
-	int nu, nc;
+	time_t since = now - lim->window;
+	int np, nu, nc;
 
-	nu = count_failures(db, A_FAIL_USER, username, now - lim->window);
-	nc = count_failures(db, A_FAIL_CLIENT, client ? client : "",
-	    now - lim->window);
-	if (nu < 0 || nc < 0)
+	if (client == NULL)
+		client = "";
+	np = count_failures(db, A_FAIL_PAIR, username, client, since);
+	nu = count_failures(db, A_FAIL_USER, username, NULL, since);
+	nc = count_failures(db, A_FAIL_CLIENT, client, NULL, since);
+	if (np < 0 || nu < 0 || nc < 0)
 		return -1;
-	return nu >= lim->user_failures || nc >= lim->client_failures;
+	return np >= lim->pair_failures || nu >= lim->user_failures ||
+	    nc >= lim->client_failures;
 }
 
 int
@@ -520,8 +539,9 @@ auth_record_failure(sqlite3 *db, const char *username, const char *client,
 }
 
 enum login_result
-auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
-    const char *pw, const char *client, time_t now, struct user *u)
+auth_login_verify(sqlite3 *db, const struct auth_limits *lim,
+    const char *username, const char *pw, const char *client, time_t now,
+    struct user *u)
 {
 	/* A real argon2id string, so a missing user costs what a real one does. */
 	static char dummy[crypto_pwhash_STRBYTES];
@@ -529,8 +549,7 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	sqlite3_stmt *st;
 	int found = 0, ok;
 
-	if (client == NULL)
-		client = "";
+	memset(u, 0, sizeof(*u));
 	switch (auth_locked(db, lim, username, client, now)) {
 	case 0:
 		break;
@@ -539,7 +558,6 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	default:
 		return LOGIN_ERROR;
 	}
-
 	if ((st = prep(db, A_LOGIN_USER)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
@@ -559,17 +577,58 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	} else
 		ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 	sodium_memzero(hash, sizeof(hash));
-	if (!ok || !u->active) {
+	if (!ok || !u->active)
+		return LOGIN_BAD;
+	return u->nda[0] == '\0' ? LOGIN_NO_NDA : LOGIN_OK;
+}
+
+enum login_result
+auth_login_settle(sqlite3 *db, const struct auth_limits *lim,
+    enum login_result verified, const char *username, const char *client,
+    time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (verified != LOGIN_OK && verified != LOGIN_BAD)
+		return verified;	/* locked, no NDA, error: nothing to count */
+	if (client == NULL)
+		client = "";
+	/* guesses that were hashing side by side stop at the limit too */
+	switch (auth_locked(db, lim, username, client, now)) {
+	case 0:
+		break;
+	case 1:
+		return LOGIN_LOCKED;
+	default:
+		return LOGIN_ERROR;
+	}
+	if (verified == LOGIN_BAD)
 		return auth_record_failure(db, username, client, now) == 0 ?
 		    LOGIN_BAD : LOGIN_ERROR;
-	}
-	if (u->nda[0] == '\0')
-		return LOGIN_NO_NDA;
+	/* only this address's: a sign-in here does not forgive guesses from elsewhere */
 	if ((st = prep(db, A_FAIL_CLEAR)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - lim->window));
+	sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
 	return done(db, st) == 0 ? LOGIN_OK : LOGIN_ERROR;
+}
+
+enum login_result
+auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
+    const char *pw, const char *client, time_t now, struct user *u)
+{
+	enum login_result lr;
+
+	lr = auth_login_verify(db, lim, username, pw, client, now, u);
+	if (lr == LOGIN_ERROR || db_begin(db) != 0)
+		return LOGIN_ERROR;
+	lr = auth_login_settle(db, lim, lr, username, client, now);
+	if (lr == LOGIN_ERROR || db_commit(db) != 0) {
+		db_rollback(db);
+		return LOGIN_ERROR;
+	}
+	return lr;
 }
 
 /* The database key of a session id: BLAKE2b-256 of its hex form. */

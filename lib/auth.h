@@ -42,7 +42,8 @@ struct user {
 struct auth_limits {
 	time_t	idle;
 	time_t	absolute;
-	int	user_failures;		/* 5 per username ... */
+	int	pair_failures;		/* 5 per username from one address ... */
+	int	user_failures;		/* ... or 50 per username from anywhere ... */
 	int	client_failures;	/* ... or 20 per address ... */
 	time_t	window;			/* ... within 15 min lock for 15 min */
 };
@@ -99,19 +100,43 @@ enum login_result {
 };
 
 /*
- * Sign in: refuse while the username or client is locked out, check the
- * password (a dummy check when there is no such user, so timing says
- * nothing), record a failure, and for LOGIN_OK fill u and clear the
- * username's failures.
+ * Sign-in in two halves, so that no write lock is held while argon2id runs
+ * (a quarter of a second on a small machine):
+ *
+ * auth_login_verify, outside any transaction, writes nothing: LOGIN_LOCKED
+ * while the lockout holds (nothing is hashed then); else it looks the user
+ * up and checks the password (a dummy check when there is no such user, so
+ * timing says nothing): LOGIN_OK with u filled, LOGIN_BAD (wrong name or
+ * password, or disabled; u filled when the name is known), LOGIN_NO_NDA,
+ * LOGIN_ERROR.
+ *
+ * auth_login_settle, inside the caller's write transaction, with what
+ * verify said: asks the lockout again, so guesses that were hashed side by
+ * side stop at the limit too (LOGIN_LOCKED, whatever they were); records a
+ * LOGIN_BAD as a failure; on LOGIN_OK clears the username's failures
+ * from this address (not those from elsewhere: a sign-in does not forgive
+ * someone else's guesses).
+ * Other results pass through. Returns the result to act on.
+ *
+ * auth_login does both, the second in its own transaction (so it must not
+ * be called inside one).
  */
+enum login_result auth_login_verify(sqlite3 *, const struct auth_limits *,
+	    const char *username, const char *pw, const char *client,
+	    time_t now, struct user *u);
+enum login_result auth_login_settle(sqlite3 *, const struct auth_limits *,
+	    enum login_result verified, const char *username,
+	    const char *client, time_t now);
 enum login_result auth_login(sqlite3 *, const struct auth_limits *,
 	    const char *username, const char *pw, const char *client,
 	    time_t now, struct user *u);
 
 /*
- * Whether username or client is locked out now (the limits' failures
- * within the window): 1 locked, 0 not, -1 on error. auth_login and the
- * second-factor step both ask.
+ * Whether a sign-in as username from client is locked out now: the
+ * username's failures from that address, the username's from anywhere or
+ * the address's for any username reached their limits within the window.
+ * 1 locked, 0 not, -1 on error. Sign-in, the second-factor step and the
+ * checks of the current password all ask.
  */
 int	 auth_locked(sqlite3 *, const struct auth_limits *, const char *username,
 	    const char *client, time_t now);

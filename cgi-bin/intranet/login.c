@@ -44,13 +44,15 @@ post_login(struct app *a, struct req *r)
 		app_error(a, r, 400);
 		return;
 	}
-	if (db_begin(a->db) != 0) {
+	/* the password is hashed before the write lock is taken (#18) */
+	lr = auth_login_verify(a->db, &auth_limits_default, name, pw,
+	    r->remote_addr, now, &u);
+	if (lr == LOGIN_ERROR || db_begin(a->db) != 0) {
 		app_error(a, r, 500);
 		return;
 	}
-	memset(&u, 0, sizeof(u));
-	lr = auth_login(a->db, &auth_limits_default, name, pw, r->remote_addr,
-	    now, &u);
+	lr = auth_login_settle(a->db, &auth_limits_default, lr, name,
+	    r->remote_addr, now);
 	switch (lr) {
 	case LOGIN_OK:
 		/* a session brought along ends: the id changes at sign-in */

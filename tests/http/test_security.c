@@ -2,9 +2,13 @@
  * test_security.c — findings of the attack on the running site (issue
  * #18), each through the real server: the second factor cannot be
  * swapped from a live session without the password and a current code,
- * an admin cannot reset their own factor, and guesses of the current
- * password on /intranet/password meet the sign-in lockout.
+ * an admin cannot reset their own factor, guesses of the current
+ * password on /intranet/password meet the sign-in lockout, failures from
+ * one address lock the account from that address only, and sign-in hashes
+ * the password without holding the database's write lock.
  */
+#include <sys/wait.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <liboath/oath.h>
 #include <sqlite3.h>
 
@@ -47,6 +54,14 @@ scrape(const struct http_resp *r, const char *before)
 	p += strlen(before);
 	e = strchr(p, '<');
 	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+static size_t
+discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
 }
 
 /* Forget the failures a test provoked, so other files' sign-ins are not locked out. */
@@ -259,6 +274,109 @@ current_password_guesses_lock_out(void **st)
 	free(sid);
 }
 
+/*
+ * POST the sign-in form for user from the loopback address addr
+ * (127.0.0.x: Apache sees it as the client's address). The status, or
+ * -1 when the request failed.
+ */
+static long
+login_from(const char *addr, const char *user, const char *pw)
+{
+	char url[512], iface[64], *body;
+	long status = -1;
+	CURL *c;
+
+	snprintf(url, sizeof(url), "%s/intranet/login",
+	    getenv("REKISTERI_BASE_URL"));
+	snprintf(iface, sizeof(iface), "host!%s", addr);
+	body = http_form("username", user, "password", pw, NULL);
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	/* the page is not needed, only the status */
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	free(body);
+	return status;
+}
+
+/*
+ * Five wrong passwords from one address lock the account from that
+ * address only: someone who can reach the sign-in page cannot lock staff
+ * out of their accounts (#18, item 9).
+ */
+static void
+lockout_is_per_address(void **st)
+{
+	(void)st;
+	assert_int_equal(http_user_add("sec4", "handler", PW), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(login_from("127.0.0.3", "sec4",
+		    "Arvaus numero yksi 1"), 200);
+	assert_int_equal(login_from("127.0.0.3", "sec4", PW), 429);
+	/* the account's holder, elsewhere, still signs in ... */
+	assert_int_equal(login_from("127.0.0.1", "sec4", PW), 303);
+	/* ... which does not forgive the guesses: that address stays locked */
+	assert_int_equal(http_db_int("SELECT count(*) FROM login_failures WHERE"
+	    " username = ?1 AND client = '127.0.0.3'", "sec4"), 5);
+	assert_int_equal(login_from("127.0.0.3", "sec4", PW), 429);
+	forget_failures();
+}
+
+/*
+ * Sign-in hashes the password (argon2id, a quarter of a second here)
+ * before it takes the database's write lock (#18, item 10): while a child
+ * signs in again and again, this process tries the write lock every few
+ * milliseconds, and finds it free nearly always. With the hash inside the
+ * transaction the lock was taken most of the time.
+ */
+static void
+sign_in_hashes_outside_the_lock(void **st)
+{
+	char path[1024];
+	sqlite3 *db;
+	pid_t pid;
+	long tries = 0, busy = 0;
+	int status;
+
+	(void)st;
+	assert_int_equal(http_user_add("sec5", "handler", PW), 0);
+	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	if ((pid = fork()) == 0) {
+		int bad = 0;
+
+		for (int i = 0; i < 6; i++)
+			bad |= login_from("127.0.0.1", "sec5", PW) != 303;
+		_exit(bad);
+	}
+	assert_true(pid > 0);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		struct timespec ts = { 0, 2000000L };
+
+		tries++;
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+		    SQLITE_OK)
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		else
+			busy++;
+		nanosleep(&ts, NULL);
+	}
+	sqlite3_close(db);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	print_message("write lock taken in %ld of %ld tries during six sign-ins\n",
+	    busy, tries);
+	assert_true(tries > 50);
+	assert_true(busy * 4 < tries);
+}
+
 int
 main(void)
 {
@@ -266,6 +384,8 @@ main(void)
 		cmocka_unit_test(live_session_cannot_swap_factor),
 		cmocka_unit_test(admin_cannot_reset_own_factor),
 		cmocka_unit_test(current_password_guesses_lock_out),
+		cmocka_unit_test(lockout_is_per_address),
+		cmocka_unit_test(sign_in_hashes_outside_the_lock),
 	};
 
 	if (oath_init() != OATH_OK)

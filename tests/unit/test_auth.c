@@ -126,15 +126,63 @@ sign_in_and_lockout(void **state)
 	assert_int_equal(auth_login(db, &lim, "nobody", good_pw, "10.0.0.1", now,
 	    &u), LOGIN_BAD);
 
-	/* five failures lock the username, even for the right password */
+	/*
+	 * five failures from one address lock the username from that address,
+	 * even for the right password, but not from another (#18: nobody can
+	 * lock an account out from afar)
+	 */
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(auth_login(db, &lim, "matti", "wrong password!",
 		    "10.0.0.2", now + i, &u), LOGIN_BAD);
-	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.3",
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.2",
 	    now + 10, &u), LOGIN_LOCKED);
-	/* ... for 15 minutes */
 	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.3",
+	    now + 10, &u), LOGIN_OK);
+	/* ... for 15 minutes */
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.2",
 	    now + 15 * 60 + 5, &u), LOGIN_OK);
+
+	/*
+	 * a ceiling per username from any address (50 by default; 6 here, as
+	 * each failure costs an argon2id hash)
+	 */
+	assert_int_equal(auth_limits_default.user_failures, 50);
+	assert_int_equal(auth_limits_default.pair_failures, 5);
+	lim.user_failures = 6;
+	for (int i = 0; i < 6; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.0.1.%d", i);
+		assert_int_equal(auth_login(db, &lim, "matti", "wrong password!",
+		    addr, now + 2000 + i, &u), LOGIN_BAD);
+	}
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.1.99",
+	    now + 2010, &u), LOGIN_LOCKED);
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.1.99",
+	    now + 2010 + 15 * 60, &u), LOGIN_OK);
+	lim.user_failures = auth_limits_default.user_failures;
+
+	/* verification writes nothing; settling stops guesses past the limit */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(auth_record_failure(db, "matti", "10.0.2.1",
+		    now + 4000), 0);
+	{
+		enum login_result a, b;
+
+		a = auth_login_verify(db, &lim, "matti", "wrong password!",
+		    "10.0.2.1", now + 4001, &u);
+		b = auth_login_verify(db, &lim, "matti", good_pw, "10.0.2.1",
+		    now + 4001, &u);
+		assert_int_equal(a, LOGIN_BAD);
+		assert_int_equal(b, LOGIN_OK);
+		assert_int_equal(auth_locked(db, &lim, "matti", "10.0.2.1",
+		    now + 4001), 0);
+		assert_int_equal(auth_login_settle(db, &lim, a, "matti",
+		    "10.0.2.1", now + 4001), LOGIN_BAD);
+		/* the fifth failure is in: the right one hashed beside it is refused */
+		assert_int_equal(auth_login_settle(db, &lim, b, "matti",
+		    "10.0.2.1", now + 4001), LOGIN_LOCKED);
+	}
 
 	/* twenty from one address lock the address for every username */
 	for (int i = 0; i < 20; i++) {
@@ -154,8 +202,9 @@ sign_in_and_lockout(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(auth_record_failure(db, "tuomas", "10.0.0.5",
 		    now + 3000 + i), 0);
-	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6", now + 3010), 1);
-	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6",
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.5", now + 3010), 1);
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6", now + 3010), 0);
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.5",
 	    now + 3010 + 15 * 60), 0);
 
 	/* a disabled user gets the generic answer */
