@@ -31,7 +31,8 @@
 #include "http.h"
 
 #define SLOW_PER_EXE	20
-#define NSLOW		(3 * SLOW_PER_EXE)
+#define NSLOW		(3 * SLOW_PER_EXE)	/* slow bodies */
+#define NHEAD		5			/* and slow headers */
 
 static double
 now_s(void)
@@ -126,9 +127,10 @@ server_done(int fd)
 
 /*
  * Twenty slow bodies on each executable (the notice has no POST route at
- * all, the request form and the sign-in do), then for four seconds the
- * pages every visitor needs, each within a second; then, within 14 s of
- * their start, the server has cut off every stalled connection.
+ * all, the request form and the sign-in do) and a few requests whose
+ * headers never end, then for four seconds the pages every visitor needs,
+ * each within a second; then, within 14 s of their start, the server has
+ * cut off every stalled connection.
  */
 static void
 slow_bodies_hold_no_worker(void **st)
@@ -136,7 +138,7 @@ slow_bodies_hold_no_worker(void **st)
 	static const char *const targets[3] = {
 		"/notice", "/request/verify", "/intranet/login"
 	};
-	int fd[NSLOW];
+	int fd[NSLOW + NHEAD];
 	double t0, took, worst = 0;
 	int open_left;
 
@@ -151,6 +153,13 @@ slow_bodies_hold_no_worker(void **st)
 		    "Content-Type: application/x-www-form-urlencoded\r\n"
 		    "Content-Length: 60000\r\n\r\ncode=", targets[i % 3]);
 		assert_int_equal(send(fd[i], head, (size_t)n, MSG_NOSIGNAL), n);
+	}
+	for (int i = NSLOW; i < NSLOW + NHEAD; i++) {
+		static const char head[] = "GET /notice HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+
+		fd[i] = connect_server();
+		assert_int_equal(send(fd[i], head, sizeof(head) - 1, MSG_NOSIGNAL),
+		    (ssize_t)sizeof(head) - 1);
 	}
 	t0 = now_s();
 	pause_ms(500);	/* time for them to reach whatever they reach */
@@ -174,16 +183,16 @@ slow_bodies_hold_no_worker(void **st)
 			if (took > worst)
 				worst = took;
 		}
-		for (int i = 0; i < NSLOW; i++)
+		for (int i = 0; i < NSLOW + NHEAD; i++)
 			trickle(fd[i]);
 		pause_ms(300);
 	}
 	print_message("slowest answer beside %d slow clients: %.3f s\n", NSLOW,
 	    worst);
-	/* the read timeouts end the stalled ones (10 s for a body) */
+	/* the read timeouts end the stalled ones (10 s for headers or a body) */
 	do {
 		open_left = 0;
-		for (int i = 0; i < NSLOW; i++) {
+		for (int i = 0; i < NSLOW + NHEAD; i++) {
 			if (fd[i] < 0)
 				continue;
 			if (server_done(fd[i])) {
@@ -198,7 +207,7 @@ slow_bodies_hold_no_worker(void **st)
 			pause_ms(1000);
 	} while (open_left > 0 && now_s() - t0 < 14);
 	print_message("stalled connections cut off after %.1f s\n", now_s() - t0);
-	for (int i = 0; i < NSLOW; i++)
+	for (int i = 0; i < NSLOW + NHEAD; i++)
 		if (fd[i] >= 0)
 			close(fd[i]);
 	assert_int_equal(open_left, 0);
