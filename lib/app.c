@@ -1,4 +1,5 @@
 /* app.c — see app.h. */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -302,6 +303,8 @@ app_main(struct app *a, int argc, char **argv)
 	 * request safe.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	/* whatever a program makes (a database, a lock, a socket) is private */
+	umask(077);
 	if (startup(a, conf) != 0)
 		goto out;
 	rc = workers == 1 ? worker(a) : supervise(a, workers);

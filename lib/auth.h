@@ -166,27 +166,58 @@ int	 session_delete_user(sqlite3 *, sqlite3_int64 user_id);
 /*
  * Two-factor sign-in with TOTP (RFC 6238, liboath): 6 digits, 30-second
  * steps, one step of clock drift either way, and each code used once.
+ * The secrets are kept sealed with a key outside the database (below).
  */
 #define TOTP_RECOVERY	10	/* recovery codes given at enrolment */
-#define TOTP_CODE_MAX	16	/* "abcd-efgh" and the like, with NUL */
+#define TOTP_CODE_MAX	24	/* "abcd-efgh-jkmn-pqrs", with NUL */
+#define TOTP_INPUT_MAX	40	/* bytes of a code as typed (spaces, dashes) */
 
 /*
- * Start enrolment: a new random secret, kept as pending until confirmed.
- * uri gets the otpauth:// URI for authenticator apps (for the QR code),
- * b32 the secret in base32 for typing in by hand. 0 or -1.
+ * The key that seals second-factor secrets in the database: 32 random
+ * bytes as 64 hex digits and a newline in DIR/totp.key ([keys] dir, beside
+ * the ticket keys), a file only its owner may read or change.
+ * totp_key_load reads it (the intranet at start-up): 0, or -1 with one
+ * sentence in err naming the file (missing: run rekisteri init; readable
+ * or writable by others: chmod 600). totp_key_make creates it when missing
+ * (rekisteri init): the folder 0700 if it must be made, the file 0600,
+ * written whole before it appears: 1 made, 0 there already, -1 with err.
+ * totp_key_set puts a key in place from memory (tests; NULL forgets it).
+ * Without a key, enrolment and sealed secrets fail (-1, logged).
+ */
+int	 totp_key_load(const char *dir, char *err, size_t errlen);
+int	 totp_key_make(const char *dir, char *err, size_t errlen);
+void	 totp_key_set(const unsigned char *key);
+/*
+ * Seal every plain secret left from before the key (rekisteri init, with
+ * the key loaded), in one transaction of its own: the number sealed, or -1.
+ * Plain secrets are still read until then.
+ */
+int	 totp_seal_all(sqlite3 *);
+
+/*
+ * Start enrolment: a new random secret, kept sealed as pending until
+ * confirmed. uri gets the otpauth:// URI for authenticator apps (for the
+ * QR code), b32 the secret in base32 for typing in by hand. 0 or -1.
  */
 int	 totp_begin(sqlite3 *, const struct user *, char *uri, size_t urilen,
 	    char *b32, size_t b32len);
 /*
  * Finish enrolment with a code from the app: 0 and codes filled with new
- * recovery codes (shown once; only their hashes are kept), 1 when the code
- * is wrong or nothing is pending, -1 on error.
+ * recovery codes (16 characters in four groups, shown once; only salted
+ * argon2id hashes are kept), 1 when the code is wrong or nothing is
+ * pending, -1 on error.
  */
 int	 totp_confirm(sqlite3 *, sqlite3_int64 user_id, const char *code,
 	    time_t now, char codes[TOTP_RECOVERY][TOTP_CODE_MAX]);
-/* Check a code or an unused recovery code at sign-in: 1 yes, 0 no, -1 error. */
+/*
+ * Check a code or an unused recovery code (any case, dashes and spaces
+ * ignored) at sign-in: 1 yes (a recovery code is then used up), 0 no,
+ * -1 error.
+ */
 int	 totp_check(sqlite3 *, sqlite3_int64 user_id, const char *code,
 	    time_t now);
+/* Whether code, as typed, has the form of a recovery code. */
+int	 totp_is_recovery(const char *code);
 /* Remove a user's second factor and recovery codes (admin reset). 0 or -1. */
 int	 totp_reset(sqlite3 *, sqlite3_int64 user_id);
 /* Make the pending session id a full one: 0 or -1. */

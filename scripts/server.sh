@@ -7,6 +7,8 @@
 
 ROOT=${ROOT:-$(pwd)}
 WORKERS=${WORKERS:-2}
+# As root, the executables run as this user (a system user made when missing).
+FCGI_USER=${FCGI_USER:-rekisteri}
 APACHE_PID=
 
 # server_port_free PORT: true when nothing listens on 127.0.0.1:PORT.
@@ -14,13 +16,30 @@ server_port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# server_config: write $STATE/rekisteri.conf unless it exists.
+# server_config: the state's folders, and $STATE/rekisteri.conf unless it
+# exists. The database lives in db/ and the keys in keys/, folders only
+# their owner may enter; the logs in log/, likewise (#18). $STATE itself
+# may be passed through (Apache reaches run/), not listed.
 server_config() {
-	mkdir -p "$STATE/run" "$STATE/log" "$STATE/apache"
-	mkdir -p -m 0700 "$STATE/keys"
-	chmod 0755 "$STATE" "$STATE/run"
+	mkdir -p "$STATE/run" "$STATE/apache"
+	mkdir -p -m 0700 "$STATE/keys" "$STATE/db" "$STATE/log"
+	chmod 0711 "$STATE"
+	chmod 0755 "$STATE/run"
+	chmod 0700 "$STATE/keys" "$STATE/db" "$STATE/log"
+	# A state from before kept its database beside the config: into db/.
+	if [ -f "$STATE/rekisteri.db" ] && [ ! -L "$STATE/rekisteri.db" ]; then
+		for f in "$STATE"/rekisteri.db "$STATE"/rekisteri.db[-.]*; do
+			[ -e "$f" ] && mv "$f" "$STATE/db/"
+		done
+		chmod go-rwx "$STATE"/db/rekisteri.db*
+		[ -f "$STATE/rekisteri.conf" ] && sed -i \
+		    "s|^path = $STATE/rekisteri.db\$|path = $STATE/db/rekisteri.db|" \
+		    "$STATE/rekisteri.conf"
+	fi
+	# the old name still leads to it, for scripts and tests
+	ln -sfn db/rekisteri.db "$STATE/rekisteri.db"
 	[ -f "$STATE/rekisteri.conf" ] && return 0
-	sed -e "s|^path = .*|path = $STATE/rekisteri.db|" \
+	sed -e "s|^path = .*|path = $STATE/db/rekisteri.db|" \
 	    -e "s|^base_url = .*|base_url = http://127.0.0.1:$PORT|" \
 	    -e "s|^templates = .*|templates = $ROOT/templates|" \
 	    -e "s|^i18n = .*|i18n = $ROOT/i18n|" \
@@ -64,12 +83,28 @@ Group www-data"
 	done
 }
 
+# server_fcgi_user: as root, make sure FCGI_USER exists (a system user
+# without a shell or home) and owns the database and the keys, which the
+# command line, run as root, may have made (#18).
+server_fcgi_user() {
+	if ! id -u "$FCGI_USER" >/dev/null 2>&1; then
+		useradd --system --user-group --no-create-home \
+		    --home-dir /nonexistent --shell /usr/sbin/nologin \
+		    "$FCGI_USER" || return 1
+	fi
+	chown -R "$FCGI_USER:$(id -gn "$FCGI_USER")" "$STATE/db" "$STATE/keys"
+}
+
 # server_start: spawn the FastCGI executables, then Apache in the background.
+# As root, Apache's children run as www-data, which alone may use the
+# sockets, and the executables as FCGI_USER (spawn-fcgi -u/-g; -U/-G only
+# set the socket's owner).
 server_start() {
 	server_apache_config
 	owner=
 	if [ "$(id -u)" -eq 0 ]; then
-		owner="-U www-data -G www-data"
+		server_fcgi_user || return 1
+		owner="-U www-data -G www-data -u $FCGI_USER -g $(id -gn "$FCGI_USER")"
 	fi
 	for exe in "$ROOT/$BUILD"/cgi-bin/*; do
 		[ -f "$exe" ] && [ -x "$exe" ] || continue

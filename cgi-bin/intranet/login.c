@@ -117,7 +117,7 @@ page_code(struct app *a, struct req *r)
 	int ok;
 
 	if (r->method == METHOD_POST) {
-		const char *code = ui_field(r, "code", 16);
+		const char *code = ui_field(r, "code", TOTP_INPUT_MAX);
 
 		if (code == NULL) {
 			app_error(a, r, 400);
@@ -145,7 +145,7 @@ page_code(struct app *a, struct req *r)
 			if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0 ||
 			    session_create(a->db, cx->me.id, now, 0, id, csrf) != 0)
 				goto fail;
-			if (ui_event(a, r, &cx->me, "login", "user", cx->me.id, strlen(code) == 9 ?
+			if (ui_event(a, r, &cx->me, "login", "user", cx->me.id, totp_is_recovery(code) ?
 			    "recovery code" : "TOTP") != 0 ||
 			    db_commit(a->db) != 0)
 				goto fail;
@@ -188,7 +188,7 @@ totp_reauth(struct app *a, struct req *r, struct tmpl_map *root, int *status)
 {
 	const struct ui *cx = r->ctx;
 	const char *pw = ui_field(r, "password", AUTH_PW_MAX);
-	const char *code = ui_field(r, "current_code", 16);
+	const char *code = ui_field(r, "current_code", TOTP_INPUT_MAX);
 	time_t now = time(NULL);
 	int rc;
 

@@ -242,6 +242,11 @@ intranet_init(struct app *a)
 	}
 	if (totp_roles(a) != 0)
 		return -1;
+	/* the key that seals second-factor secrets, outside the database */
+	if (totp_key_load(a->conf.key_dir, path, sizeof(path)) != 0) {
+		LOG_ERR("%s", path);
+		return -1;
+	}
 	if (a->conf.data != NULL) {
 		snprintf(path, sizeof(path), "%s/common-passwords.txt",
 		    a->conf.data);
