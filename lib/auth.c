@@ -800,7 +800,7 @@ session_promote(sqlite3 *db, const char *id)
 #define BOX_LEN		(1 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + \
 			    TOTP_SECRET + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 #define KEY_FILE	"totp.key"
-#define KEY_HEX		(2 * crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+#define KEY_HEX		((size_t)2 * crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
 
 static unsigned char totp_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 static int totp_key_loaded;

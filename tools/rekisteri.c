@@ -227,7 +227,9 @@ open_db(struct cli *c)
 		return NULL;
 	if ((db = db_open(c->conf.db_path, DB_READWRITE, err, sizeof(err))) ==
 	    NULL)
-		fprintf(stderr, "rekisteri: %s (run rekisteri init first)\n", err);
+		fprintf(stderr, "rekisteri: %s%s\n", err,
+		    access(c->conf.db_path, F_OK) != 0 ?
+		    " (run rekisteri init first)" : "");
 	return db;
 }
 
