@@ -93,6 +93,11 @@ server_fcgi_user() {
 		    "$FCGI_USER" || return 1
 	fi
 	chown -R "$FCGI_USER:$(id -gn "$FCGI_USER")" "$STATE/db" "$STATE/keys"
+	if ! runuser -u "$FCGI_USER" -- test -r "$ROOT/templates/layout.xhtml"; then
+		echo "server: $FCGI_USER cannot read $ROOT/templates (a checkout in" \
+		    "a private folder?); FCGI_USER=NAME picks another user" >&2
+		return 1
+	fi
 }
 
 # server_start: spawn the FastCGI executables, then Apache in the background.
