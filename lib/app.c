@@ -1,4 +1,5 @@
 /* app.c — see app.h. */
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -112,6 +113,7 @@ app_dispatch(struct app *a, struct req *r)
 	const struct route *rt = NULL;
 	unsigned allowed = 0, m = r->method;
 	struct buf allow = BUF_INIT;
+	enum req_status st;
 
 	for (size_t i = 0; i < a->nroutes; i++) {
 		const struct route *x = &a->routes[i];
@@ -139,6 +141,11 @@ app_dispatch(struct app *a, struct req *r)
 		resp_header(r, "Allow", buf_cstr(&allow));
 		buf_free(&allow);
 		app_error(a, r, 405);
+		return;
+	}
+	/* the body only now: an unknown path or method never waits for one */
+	if ((st = req_read_form(r, &a->limits)) != REQ_OK) {
+		app_error(a, r, (int)st);
 		return;
 	}
 	if (a->ctx_size > 0)
@@ -178,7 +185,7 @@ worker(struct app *a)
 		struct req r;
 		enum req_status st;
 
-		st = req_init(&r, &f, &a->limits);
+		st = req_begin(&r, &f, &a->limits);
 		log_set_request(r.id);
 		if (st != REQ_OK)
 			app_error(a, &r, (int)st);
@@ -296,6 +303,8 @@ app_main(struct app *a, int argc, char **argv)
 	 * request safe.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	/* whatever a program makes (a database, a lock, a socket) is private */
+	umask(077);
 	if (startup(a, conf) != 0)
 		goto out;
 	rc = workers == 1 ? worker(a) : supervise(a, workers);

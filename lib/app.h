@@ -99,7 +99,11 @@ void	 app_error(struct app *, struct req *, int status);
 
 /*
  * Dispatch one parsed request through the routing table; used by app_main
- * and by tests. One error path for every handler: a handler that sends
+ * and by tests. A POST's body (req_begin leaves it pending) is read only
+ * once a route has taken the request: an unknown path (404) or method
+ * (405 with Allow) is answered without reading a byte of it, so a slow
+ * client cannot hold a worker with a body nobody wants. One error path
+ * for every handler: a handler that sends
  * nothing is answered 500, and a transaction a handler (or authorize)
  * left open is rolled back and logged, so the worker's connection is
  * clean for the next request and nothing half-done is ever committed.

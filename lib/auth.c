@@ -1,14 +1,20 @@
-/* auth.c — see auth.h. libsodium does the hashing, randomness and comparisons. */
+/* auth.c — see auth.h: roles, passwords, accounts, the lockout, sign-in and sessions (the second factor is auth_totp.c). libsodium does the hashing, randomness and comparisons. */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <liboath/oath.h>
 #include <sodium.h>
 
 #include "auth.h"
+#include "auth_int.h"
 #include "buf.h"
 #include "db.h"
 #include "fmt.h"
@@ -18,7 +24,8 @@
 const struct auth_limits auth_limits_default = {
 	.idle = (time_t)30 * 60,
 	.absolute = (time_t)10 * 60 * 60,
-	.user_failures = 5,
+	.pair_failures = 5,
+	.user_failures = 50,
 	.client_failures = 20,
 	.window = (time_t)15 * 60,
 };
@@ -160,25 +167,113 @@ auth_hash_password(const char *pw, char *out, size_t outlen)
 	    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0 ? 0 : -1;
 }
 
+#define USER_COLS "id, username, display_name, role, coalesce(nda_signed, ''), " \
+	"active, must_change, totp_secret IS NOT NULL"
+
 /*
- * Statements: prepared per call. Sign-in costs an argon2id hash (tens of
- * milliseconds); preparing a statement is noise beside it.
+ * Statements, one table for the module. Prepared per call rather than once:
+ * these functions take whichever connection the caller has (a worker's,
+ * the CLI's, a test's in-memory one that is closed and opened again), so a
+ * cache keyed by connection could hand a finalized statement to a new
+ * connection at the same address; a prepare is microseconds beside the
+ * argon2id hash of a sign-in.
  */
-static sqlite3_stmt *
-prep(sqlite3 *db, const char *sql)
+
+static const char *const sql[A__MAX] = {
+	[A_USER_BY_NAME] =
+	    "SELECT " USER_COLS " FROM users WHERE username = ?1",
+	[A_USER_BY_ID] =
+	    "SELECT " USER_COLS " FROM users WHERE id = ?1",
+	[A_USER_ADD] =
+	    "INSERT INTO users (username, display_name, role, nda_signed, "
+	    "password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[A_SET_PASSWORD] =
+	    "UPDATE users SET password_hash = ?2, must_change = ?3 WHERE id = ?1",
+	[A_SET_ACTIVE] =
+	    "UPDATE users SET active = ?2 WHERE id = ?1",
+	[A_SET_NDA] =
+	    "UPDATE users SET nda_signed = ?2 WHERE id = ?1",
+	[A_PASSWORD_HASH] =
+	    "SELECT password_hash FROM users WHERE id = ?1",
+	[A_FAIL_PAIR] =
+	    "SELECT count(*) FROM login_failures WHERE username = ?1 "
+	    "AND client = ?3 AND at > ?2",
+	[A_FAIL_USER] =
+	    "SELECT count(*) FROM login_failures WHERE username = ?1 AND at > ?2",
+	[A_FAIL_CLIENT] =
+	    "SELECT count(*) FROM login_failures WHERE client = ?1 AND at > ?2",
+	[A_FAIL_ADD] =
+	    "INSERT INTO login_failures (username, client, at) VALUES (?1, ?2, ?3)",
+	[A_LOGIN_USER] =
+	    "SELECT " USER_COLS ", password_hash FROM users WHERE username = ?1",
+	[A_FAIL_CLEAR] =
+	    "DELETE FROM login_failures WHERE (username = ?1 AND client = ?3) "
+	    "OR at <= ?2",
+	[A_SESSION_ADD] =
+	    "INSERT INTO sessions (id_hash, user_id, csrf, created_at, "
+	    "seen_at, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)",
+	[A_SESSION_GET] =
+	    "SELECT u.id, u.username, u.display_name, u.role, "
+	    "coalesce(u.nda_signed, ''), u.active, u.must_change, "
+	    "u.totp_secret IS NOT NULL, s.csrf, s.created_at, s.seen_at, "
+	    "s.pending FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE s.id_hash = ?1",
+	[A_SESSION_SEEN] =
+	    "UPDATE sessions SET seen_at = ?2 WHERE id_hash = ?1",
+	[A_SESSION_DEL] =
+	    "DELETE FROM sessions WHERE id_hash = ?1",
+	[A_SESSION_DEL_USER] =
+	    "DELETE FROM sessions WHERE user_id = ?1",
+	[A_SESSION_PROMOTE] =
+	    "UPDATE sessions SET pending = 0 WHERE id_hash = ?1",
+	[A_TOTP_PENDING_SET] =
+	    "UPDATE users SET totp_pending = ?2 WHERE id = ?1",
+	[A_TOTP_PENDING_GET] =
+	    "SELECT totp_pending FROM users WHERE id = ?1",
+	[A_TOTP_ENROL] =
+	    "UPDATE users SET totp_secret = totp_pending, totp_pending = "
+	    "NULL, totp_last_step = ?2 WHERE id = ?1",
+	[A_RECOVERY_CLEAR] =
+	    "DELETE FROM recovery_codes WHERE user_id = ?1",
+	[A_RECOVERY_ADD] =
+	    "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
+	[A_RECOVERY_LIST] =
+	    "SELECT id, code_hash FROM recovery_codes WHERE user_id = ?1 "
+	    "AND used_at IS NULL ORDER BY id",
+	[A_RECOVERY_USE] =
+	    "UPDATE recovery_codes SET used_at = "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1 "
+	    "AND used_at IS NULL",
+	[A_TOTP_GET] =
+	    "SELECT totp_secret, totp_last_step FROM users WHERE id = ?1",
+	[A_TOTP_STEP] =
+	    "UPDATE users SET totp_last_step = ?2 WHERE id = ?1",
+	[A_TOTP_RESET] =
+	    "UPDATE users SET totp_secret = NULL, totp_pending = NULL, "
+	    "totp_last_step = 0 WHERE id = ?1",
+	[A_TOTP_PLAIN] =
+	    "SELECT id, totp_secret, totp_pending FROM users WHERE "
+	    "length(totp_secret) = 20 OR length(totp_pending) = 20",
+	[A_TOTP_SEAL] =
+	    "UPDATE users SET totp_secret = ?2, totp_pending = ?3 WHERE id = ?1",
+};
+
+/* Statement s of the table for db, or NULL (logged). */
+sqlite3_stmt *
+auth_prep(sqlite3 *db, enum auth_stmt s)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("%s", sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db, sql[s], -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("statement %d: %s", (int)s, sqlite3_errmsg(db));
 		return NULL;
 	}
 	return st;
 }
 
 /* Run a statement with no result rows. 0 or -1; finalizes st. */
-static int
-done(sqlite3 *db, sqlite3_stmt *st)
+int
+auth_done(sqlite3 *db, sqlite3_stmt *st)
 {
 	int rc;
 
@@ -199,8 +294,6 @@ copy_col(char *dst, size_t len, sqlite3_stmt *st, int i)
 	snprintf(dst, len, "%s", t ? (const char *)t : "");
 }
 
-#define USER_COLS "id, username, display_name, role, coalesce(nda_signed, ''), " \
-	"active, must_change, totp_secret IS NOT NULL"
 
 static void
 user_row(sqlite3_stmt *st, struct user *u)
@@ -238,8 +331,7 @@ user_query(sqlite3 *db, sqlite3_stmt *st, struct user *u)
 int
 user_by_name(sqlite3 *db, const char *name, struct user *u)
 {
-	sqlite3_stmt *st = prep(db, "SELECT " USER_COLS " FROM users"
-	    " WHERE username = ?1");
+	sqlite3_stmt *st = auth_prep(db, A_USER_BY_NAME);
 
 	if (st != NULL)
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -249,8 +341,7 @@ user_by_name(sqlite3 *db, const char *name, struct user *u)
 int
 user_by_id(sqlite3 *db, sqlite3_int64 id, struct user *u)
 {
-	sqlite3_stmt *st = prep(db, "SELECT " USER_COLS " FROM users"
-	    " WHERE id = ?1");
+	sqlite3_stmt *st = auth_prep(db, A_USER_BY_ID);
 
 	if (st != NULL)
 		sqlite3_bind_int64(st, 1, id);
@@ -283,8 +374,7 @@ user_add(sqlite3 *db, const char *username, const char *display,
 		snprintf(err, errlen, "hashing the password failed (out of memory?)");
 		return -1;
 	}
-	st = prep(db, "INSERT INTO users (username, display_name, role,"
-	    " nda_signed, password_hash) VALUES (?1, ?2, ?3, ?4, ?5)");
+	st = auth_prep(db, A_USER_ADD);
 	if (st == NULL) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
@@ -295,7 +385,7 @@ user_add(sqlite3 *db, const char *username, const char *display,
 	if (nda != NULL && *nda != '\0')
 		sqlite3_bind_text(st, 4, nda, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, hash, -1, SQLITE_STATIC);
-	if (done(db, st) != 0) {
+	if (auth_done(db, st) != 0) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -313,26 +403,25 @@ user_set_password(sqlite3 *db, sqlite3_int64 id, const char *pw,
 
 	if (auth_hash_password(pw, hash, sizeof(hash)) != 0)
 		return -1;
-	st = prep(db, "UPDATE users SET password_hash = ?2, must_change = ?3"
-	    " WHERE id = ?1");
+	st = auth_prep(db, A_SET_PASSWORD);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, must_change != 0);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 int
 user_set_active(sqlite3 *db, sqlite3_int64 id, int active)
 {
-	sqlite3_stmt *st = prep(db, "UPDATE users SET active = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = auth_prep(db, A_SET_ACTIVE);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, active != 0);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 int
@@ -348,18 +437,18 @@ user_set_nda(sqlite3 *db, sqlite3_int64 id, const char *nda)
 	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
 	if (strcmp(nda, today) > 0)
 		return -1;	/* signed in the future: a typo */
-	if ((st = prep(db, "UPDATE users SET nda_signed = ?2 WHERE id = ?1")) ==
+	if ((st = auth_prep(db, A_SET_NDA)) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, nda, -1, SQLITE_STATIC);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 int
 user_check_password(sqlite3 *db, sqlite3_int64 id, const char *pw)
 {
-	sqlite3_stmt *st = prep(db, "SELECT password_hash FROM users WHERE id = ?1");
+	sqlite3_stmt *st = auth_prep(db, A_PASSWORD_HASH);
 	char hash[crypto_pwhash_STRBYTES];
 	int rc = -1;
 
@@ -374,37 +463,48 @@ user_check_password(sqlite3 *db, sqlite3_int64 id, const char *pw)
 	return rc;
 }
 
+/* Failures since since of value (?1) and, for A_FAIL_PAIR, client (?3); -1 on error. */
 static int
-count_failures(sqlite3 *db, const char *col_sql, const char *value,
-    time_t since)
+count_failures(sqlite3 *db, enum auth_stmt s, const char *value,
+    const char *client, time_t since)
 {
-	sqlite3_stmt *st = prep(db, col_sql);
+	sqlite3_stmt *st = auth_prep(db, s);
 	int n = -1;
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if (client != NULL)
+		sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
 
+/*
+ * Three counts, so that nobody can lock an account out from afar: the
+ * username from this address (pair_failures), the username from anywhere
+ * (user_failures, a ceiling well above what one address may try), and
+ * this address for any username (client_failures).
+ */
 int
 auth_locked(sqlite3 *db, const struct auth_limits *lim, const char *username,
     const char *client, time_t now)
 {
-	int nu, nc;
+	time_t since = now - lim->window;
+	int np, nu, nc;
 
-	nu = count_failures(db, "SELECT count(*) FROM login_failures"
-	    " WHERE username = ?1 AND at > ?2", username, now - lim->window);
-	nc = count_failures(db, "SELECT count(*) FROM login_failures"
-	    " WHERE client = ?1 AND at > ?2", client ? client : "",
-	    now - lim->window);
-	if (nu < 0 || nc < 0)
+	if (client == NULL)
+		client = "";
+	np = count_failures(db, A_FAIL_PAIR, username, client, since);
+	nu = count_failures(db, A_FAIL_USER, username, NULL, since);
+	nc = count_failures(db, A_FAIL_CLIENT, client, NULL, since);
+	if (np < 0 || nu < 0 || nc < 0)
 		return -1;
-	return nu >= lim->user_failures || nc >= lim->client_failures;
+	return np >= lim->pair_failures || nu >= lim->user_failures ||
+	    nc >= lim->client_failures;
 }
 
 int
@@ -413,18 +513,18 @@ auth_record_failure(sqlite3 *db, const char *username, const char *client,
 {
 	sqlite3_stmt *st;
 
-	if ((st = prep(db, "INSERT INTO login_failures (username, client, at)"
-	    " VALUES (?1, ?2, ?3)")) == NULL)
+	if ((st = auth_prep(db, A_FAIL_ADD)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, client ? client : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 enum login_result
-auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
-    const char *pw, const char *client, time_t now, struct user *u)
+auth_login_verify(sqlite3 *db, const struct auth_limits *lim,
+    const char *username, const char *pw, const char *client, time_t now,
+    struct user *u)
 {
 	/* A real argon2id string, so a missing user costs what a real one does. */
 	static char dummy[crypto_pwhash_STRBYTES];
@@ -432,8 +532,7 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	sqlite3_stmt *st;
 	int found = 0, ok;
 
-	if (client == NULL)
-		client = "";
+	memset(u, 0, sizeof(*u));
 	switch (auth_locked(db, lim, username, client, now)) {
 	case 0:
 		break;
@@ -442,9 +541,7 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	default:
 		return LOGIN_ERROR;
 	}
-
-	if ((st = prep(db, "SELECT " USER_COLS ", password_hash FROM users"
-	    " WHERE username = ?1")) == NULL)
+	if ((st = auth_prep(db, A_LOGIN_USER)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -463,18 +560,58 @@ auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
 	} else
 		ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 	sodium_memzero(hash, sizeof(hash));
-	if (!ok || !u->active) {
+	if (!ok || !u->active)
+		return LOGIN_BAD;
+	return u->nda[0] == '\0' ? LOGIN_NO_NDA : LOGIN_OK;
+}
+
+enum login_result
+auth_login_settle(sqlite3 *db, const struct auth_limits *lim,
+    enum login_result verified, const char *username, const char *client,
+    time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (verified != LOGIN_OK && verified != LOGIN_BAD)
+		return verified;	/* locked, no NDA, error: nothing to count */
+	if (client == NULL)
+		client = "";
+	/* guesses that were hashing side by side stop at the limit too */
+	switch (auth_locked(db, lim, username, client, now)) {
+	case 0:
+		break;
+	case 1:
+		return LOGIN_LOCKED;
+	default:
+		return LOGIN_ERROR;
+	}
+	if (verified == LOGIN_BAD)
 		return auth_record_failure(db, username, client, now) == 0 ?
 		    LOGIN_BAD : LOGIN_ERROR;
-	}
-	if (u->nda[0] == '\0')
-		return LOGIN_NO_NDA;
-	if ((st = prep(db, "DELETE FROM login_failures WHERE username = ?1 OR"
-	    " at <= ?2")) == NULL)
+	/* only this address's: a sign-in here does not forgive guesses from elsewhere */
+	if ((st = auth_prep(db, A_FAIL_CLEAR)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - lim->window));
-	return done(db, st) == 0 ? LOGIN_OK : LOGIN_ERROR;
+	sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
+	return auth_done(db, st) == 0 ? LOGIN_OK : LOGIN_ERROR;
+}
+
+enum login_result
+auth_login(sqlite3 *db, const struct auth_limits *lim, const char *username,
+    const char *pw, const char *client, time_t now, struct user *u)
+{
+	enum login_result lr;
+
+	lr = auth_login_verify(db, lim, username, pw, client, now, u);
+	if (lr == LOGIN_ERROR || db_begin(db) != 0)
+		return LOGIN_ERROR;
+	lr = auth_login_settle(db, lim, lr, username, client, now);
+	if (lr == LOGIN_ERROR || db_commit(db) != 0) {
+		db_rollback(db);
+		return LOGIN_ERROR;
+	}
+	return lr;
 }
 
 /* The database key of a session id: BLAKE2b-256 of its hex form. */
@@ -505,8 +642,7 @@ session_create(sqlite3 *db, sqlite3_int64 user_id, time_t now, int pending,
 	random_hex(id);
 	random_hex(csrf);
 	id_hash(id, h);
-	if ((st = prep(db, "INSERT INTO sessions (id_hash, user_id, csrf,"
-	    " created_at, seen_at, pending) VALUES (?1, ?2, ?3, ?4, ?4, ?5)")) ==
+	if ((st = auth_prep(db, A_SESSION_ADD)) ==
 	    NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
@@ -514,7 +650,7 @@ session_create(sqlite3 *db, sqlite3_int64 user_id, time_t now, int pending,
 	sqlite3_bind_text(st, 3, csrf, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
 	sqlite3_bind_int(st, 5, pending != 0);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 /* A session id as the cookie carries it: 64 lower-case hex digits. */
@@ -541,11 +677,7 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 	if (id == NULL || !id_ok(id))
 		return 1;
 	id_hash(id, h);
-	if ((st = prep(db, "SELECT u.id, u.username, u.display_name, u.role,"
-	    " coalesce(u.nda_signed, ''), u.active, u.must_change,"
-	    " u.totp_secret IS NOT NULL, s.csrf, s.created_at, s.seen_at,"
-	    " s.pending FROM sessions s JOIN users u"
-	    " ON u.id = s.user_id WHERE s.id_hash = ?1")) == NULL)
+	if ((st = auth_prep(db, A_SESSION_GET)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
@@ -568,12 +700,11 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 		return 1;
 	}
 	if (now - seen >= 30) {	/* the idle clock, without a write per request */
-		if ((st = prep(db, "UPDATE sessions SET seen_at = ?2"
-		    " WHERE id_hash = ?1")) == NULL)
+		if ((st = auth_prep(db, A_SESSION_SEEN)) == NULL)
 			return -1;
 		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		if (done(db, st) != 0)
+		if (auth_done(db, st) != 0)
 			return -1;
 	}
 	return 0;
@@ -588,21 +719,21 @@ session_delete(sqlite3 *db, const char *id)
 	if (id == NULL || !id_ok(id))
 		return 0;
 	id_hash(id, h);
-	if ((st = prep(db, "DELETE FROM sessions WHERE id_hash = ?1")) == NULL)
+	if ((st = auth_prep(db, A_SESSION_DEL)) == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 int
 session_delete_user(sqlite3 *db, sqlite3_int64 user_id)
 {
-	sqlite3_stmt *st = prep(db, "DELETE FROM sessions WHERE user_id = ?1");
+	sqlite3_stmt *st = auth_prep(db, A_SESSION_DEL_USER);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 int
@@ -614,217 +745,11 @@ session_promote(sqlite3 *db, const char *id)
 	if (id == NULL || !id_ok(id))
 		return -1;
 	id_hash(id, h);
-	if ((st = prep(db, "UPDATE sessions SET pending = 0 WHERE id_hash = ?1"))
+	if ((st = auth_prep(db, A_SESSION_PROMOTE))
 	    == NULL)
 		return -1;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-	return done(db, st);
-}
-
-#define TOTP_SECRET	20	/* bytes: 160 bits, as RFC 4226 recommends */
-#define TOTP_STEP	30
-
-int
-totp_begin(sqlite3 *db, const struct user *u, char *uri, size_t urilen,
-    char *b32, size_t b32len)
-{
-	unsigned char secret[TOTP_SECRET];
-	char *enc = NULL;
-	size_t enclen;
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	randombytes_buf(secret, sizeof(secret));
-	if (oath_base32_encode((const char *)secret, sizeof(secret), &enc,
-	    &enclen) != OATH_OK)
-		goto out;
-	/* base32 without its '=' padding, as authenticator apps expect */
-	while (enclen > 0 && enc[enclen - 1] == '=')
-		enc[--enclen] = '\0';
-	snprintf(b32, b32len, "%s", enc);
-	snprintf(uri, urilen, "otpauth://totp/Rekisteri:%s?secret=%s&issuer="
-	    "Rekisteri&algorithm=SHA1&digits=6&period=%d", u->username, enc,
-	    TOTP_STEP);
-	if ((st = prep(db, "UPDATE users SET totp_pending = ?2 WHERE id = ?1")) ==
-	    NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, u->id);
-	sqlite3_bind_blob(st, 2, secret, sizeof(secret), SQLITE_TRANSIENT);
-	rc = done(db, st);
-out:
-	sodium_memzero(secret, sizeof(secret));
-	free(enc);
-	return rc;
-}
-
-/* A code as typed: 6 digits, spaces ignored. 0 or -1. */
-static int
-digits6(const char *in, char out[7])
-{
-	size_t n = 0;
-
-	for (; *in != '\0'; in++) {
-		if (*in == ' ')
-			continue;
-		if (*in < '0' || *in > '9' || n == 6)
-			return -1;
-		out[n++] = *in;
-	}
-	out[n] = '\0';
-	return n == 6 ? 0 : -1;
-}
-
-/*
- * Validate code against secret at now with one step either way; the step
- * it matched must be after last (each code once). The matched step, or -1.
- */
-static long long
-totp_step(const unsigned char *secret, size_t len, const char *code,
-    time_t now, long long last)
-{
-	char six[7];
-	int pos = 0;
-	long long step;
-
-	if (digits6(code, six) != 0)
-		return -1;
-	if (oath_totp_validate2((const char *)secret, len, now, TOTP_STEP, 0, 1,
-	    &pos, six) < 0)
-		return -1;
-	step = (long long)(now / TOTP_STEP) + pos;
-	return step > last ? step : -1;
-}
-
-static void
-code_hash(const char *code, unsigned char out[32])
-{
-	crypto_generichash(out, 32, (const unsigned char *)code, strlen(code),
-	    NULL, 0);
-}
-
-int
-totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
-    char codes[TOTP_RECOVERY][TOTP_CODE_MAX])
-{
-	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-	unsigned char secret[64], h[32];
-	size_t len = 0;
-	long long step;
-	sqlite3_stmt *st;
-	int rc = 1;
-
-	if ((st = prep(db, "SELECT totp_pending FROM users WHERE id = ?1")) ==
-	    NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, uid);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (len = (size_t)sqlite3_column_bytes(st, 0)) > 0 && len <= sizeof(secret))
-		memcpy(secret, sqlite3_column_blob(st, 0), len);
-	else
-		len = 0;
-	sqlite3_finalize(st);
-	if (len == 0 || (step = totp_step(secret, len, code, now, 0)) < 0)
-		goto out;
-	rc = -1;
-	if ((st = prep(db, "UPDATE users SET totp_secret = totp_pending,"
-	    " totp_pending = NULL, totp_last_step = ?2 WHERE id = ?1")) == NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, uid);
-	sqlite3_bind_int64(st, 2, step);
-	if (done(db, st) != 0)
-		goto out;
-	if ((st = prep(db, "DELETE FROM recovery_codes WHERE user_id = ?1")) ==
-	    NULL)
-		goto out;
-	sqlite3_bind_int64(st, 1, uid);
-	if (done(db, st) != 0)
-		goto out;
-	for (int i = 0; i < TOTP_RECOVERY; i++) {
-		for (int j = 0; j < 9; j++) {
-			if (j == 4)
-				codes[i][j] = '-';
-			else
-				codes[i][j] = alphabet[randombytes_uniform(
-				    sizeof(alphabet) - 1)];
-		}
-		codes[i][9] = '\0';
-		code_hash(codes[i], h);
-		if ((st = prep(db, "INSERT INTO recovery_codes (user_id, code_hash)"
-		    " VALUES (?1, ?2)")) == NULL)
-			goto out;
-		sqlite3_bind_int64(st, 1, uid);
-		sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
-		if (done(db, st) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	sodium_memzero(secret, sizeof(secret));
-	return rc;
-}
-
-int
-totp_check(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now)
-{
-	unsigned char secret[64], h[32];
-	size_t len = 0;
-	long long last = 0, step;
-	sqlite3_stmt *st;
-	int rc = 0;
-
-	if (strlen(code) == 9 && code[4] == '-') {
-		/* a recovery code: used once */
-		code_hash(code, h);
-		if ((st = prep(db, "UPDATE recovery_codes SET used_at ="
-		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE user_id = ?1"
-		    " AND code_hash = ?2 AND used_at IS NULL")) == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, uid);
-		sqlite3_bind_blob(st, 2, h, sizeof(h), SQLITE_TRANSIENT);
-		if (done(db, st) != 0)
-			return -1;
-		return sqlite3_changes(db) == 1;
-	}
-	if ((st = prep(db, "SELECT totp_secret, totp_last_step FROM users"
-	    " WHERE id = ?1")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, uid);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (len = (size_t)sqlite3_column_bytes(st, 0)) > 0 && len <= sizeof(secret)) {
-		memcpy(secret, sqlite3_column_blob(st, 0), len);
-		last = sqlite3_column_int64(st, 1);
-	} else
-		len = 0;
-	sqlite3_finalize(st);
-	if (len > 0 && (step = totp_step(secret, len, code, now, last)) >= 0) {
-		rc = -1;
-		if ((st = prep(db, "UPDATE users SET totp_last_step = ?2"
-		    " WHERE id = ?1")) != NULL) {
-			sqlite3_bind_int64(st, 1, uid);
-			sqlite3_bind_int64(st, 2, step);
-			rc = done(db, st) == 0 ? 1 : -1;
-		}
-	}
-	sodium_memzero(secret, sizeof(secret));
-	return rc;
-}
-
-int
-totp_reset(sqlite3 *db, sqlite3_int64 uid)
-{
-	sqlite3_stmt *st;
-
-	if ((st = prep(db, "UPDATE users SET totp_secret = NULL, totp_pending ="
-	    " NULL, totp_last_step = 0 WHERE id = ?1")) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, uid);
-	if (done(db, st) != 0)
-		return -1;
-	if ((st = prep(db, "DELETE FROM recovery_codes WHERE user_id = ?1")) ==
-	    NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, uid);
-	return done(db, st);
+	return auth_done(db, st);
 }
 
 int

@@ -42,7 +42,8 @@ struct user {
 struct auth_limits {
 	time_t	idle;
 	time_t	absolute;
-	int	user_failures;		/* 5 per username ... */
+	int	pair_failures;		/* 5 per username from one address ... */
+	int	user_failures;		/* ... or 50 per username from anywhere ... */
 	int	client_failures;	/* ... or 20 per address ... */
 	time_t	window;			/* ... within 15 min lock for 15 min */
 };
@@ -99,19 +100,43 @@ enum login_result {
 };
 
 /*
- * Sign in: refuse while the username or client is locked out, check the
- * password (a dummy check when there is no such user, so timing says
- * nothing), record a failure, and for LOGIN_OK fill u and clear the
- * username's failures.
+ * Sign-in in two halves, so that no write lock is held while argon2id runs
+ * (a quarter of a second on a small machine):
+ *
+ * auth_login_verify, outside any transaction, writes nothing: LOGIN_LOCKED
+ * while the lockout holds (nothing is hashed then); else it looks the user
+ * up and checks the password (a dummy check when there is no such user, so
+ * timing says nothing): LOGIN_OK with u filled, LOGIN_BAD (wrong name or
+ * password, or disabled; u filled when the name is known), LOGIN_NO_NDA,
+ * LOGIN_ERROR.
+ *
+ * auth_login_settle, inside the caller's write transaction, with what
+ * verify said: asks the lockout again, so guesses that were hashed side by
+ * side stop at the limit too (LOGIN_LOCKED, whatever they were); records a
+ * LOGIN_BAD as a failure; on LOGIN_OK clears the username's failures
+ * from this address (not those from elsewhere: a sign-in does not forgive
+ * someone else's guesses).
+ * Other results pass through. Returns the result to act on.
+ *
+ * auth_login does both, the second in its own transaction (so it must not
+ * be called inside one).
  */
+enum login_result auth_login_verify(sqlite3 *, const struct auth_limits *,
+	    const char *username, const char *pw, const char *client,
+	    time_t now, struct user *u);
+enum login_result auth_login_settle(sqlite3 *, const struct auth_limits *,
+	    enum login_result verified, const char *username,
+	    const char *client, time_t now);
 enum login_result auth_login(sqlite3 *, const struct auth_limits *,
 	    const char *username, const char *pw, const char *client,
 	    time_t now, struct user *u);
 
 /*
- * Whether username or client is locked out now (the limits' failures
- * within the window): 1 locked, 0 not, -1 on error. auth_login and the
- * second-factor step both ask.
+ * Whether a sign-in as username from client is locked out now: the
+ * username's failures from that address, the username's from anywhere or
+ * the address's for any username reached their limits within the window.
+ * 1 locked, 0 not, -1 on error. Sign-in, the second-factor step and the
+ * checks of the current password all ask.
  */
 int	 auth_locked(sqlite3 *, const struct auth_limits *, const char *username,
 	    const char *client, time_t now);
@@ -141,27 +166,58 @@ int	 session_delete_user(sqlite3 *, sqlite3_int64 user_id);
 /*
  * Two-factor sign-in with TOTP (RFC 6238, liboath): 6 digits, 30-second
  * steps, one step of clock drift either way, and each code used once.
+ * The secrets are kept sealed with a key outside the database (below).
  */
 #define TOTP_RECOVERY	10	/* recovery codes given at enrolment */
-#define TOTP_CODE_MAX	16	/* "abcd-efgh" and the like, with NUL */
+#define TOTP_CODE_MAX	24	/* "abcd-efgh-jkmn-pqrs", with NUL */
+#define TOTP_INPUT_MAX	40	/* bytes of a code as typed (spaces, dashes) */
 
 /*
- * Start enrolment: a new random secret, kept as pending until confirmed.
- * uri gets the otpauth:// URI for authenticator apps (for the QR code),
- * b32 the secret in base32 for typing in by hand. 0 or -1.
+ * The key that seals second-factor secrets in the database: 32 random
+ * bytes as 64 hex digits and a newline in DIR/totp.key ([keys] dir, beside
+ * the ticket keys), a file only its owner may read or change.
+ * totp_key_load reads it (the intranet at start-up): 0, or -1 with one
+ * sentence in err naming the file (missing: run rekisteri init; readable
+ * or writable by others: chmod 600). totp_key_make creates it when missing
+ * (rekisteri init): the folder 0700 if it must be made, the file 0600,
+ * written whole before it appears: 1 made, 0 there already, -1 with err.
+ * totp_key_set puts a key in place from memory (tests; NULL forgets it).
+ * Without a key, enrolment and sealed secrets fail (-1, logged).
+ */
+int	 totp_key_load(const char *dir, char *err, size_t errlen);
+int	 totp_key_make(const char *dir, char *err, size_t errlen);
+void	 totp_key_set(const unsigned char *key);
+/*
+ * Seal every plain secret left from before the key (rekisteri init, with
+ * the key loaded), in one transaction of its own: the number sealed, or -1.
+ * Plain secrets are still read until then.
+ */
+int	 totp_seal_all(sqlite3 *);
+
+/*
+ * Start enrolment: a new random secret, kept sealed as pending until
+ * confirmed. uri gets the otpauth:// URI for authenticator apps (for the
+ * QR code), b32 the secret in base32 for typing in by hand. 0 or -1.
  */
 int	 totp_begin(sqlite3 *, const struct user *, char *uri, size_t urilen,
 	    char *b32, size_t b32len);
 /*
  * Finish enrolment with a code from the app: 0 and codes filled with new
- * recovery codes (shown once; only their hashes are kept), 1 when the code
- * is wrong or nothing is pending, -1 on error.
+ * recovery codes (16 characters in four groups, shown once; only salted
+ * argon2id hashes are kept), 1 when the code is wrong or nothing is
+ * pending, -1 on error.
  */
 int	 totp_confirm(sqlite3 *, sqlite3_int64 user_id, const char *code,
 	    time_t now, char codes[TOTP_RECOVERY][TOTP_CODE_MAX]);
-/* Check a code or an unused recovery code at sign-in: 1 yes, 0 no, -1 error. */
+/*
+ * Check a code or an unused recovery code (any case, dashes and spaces
+ * ignored) at sign-in: 1 yes (a recovery code is then used up), 0 no,
+ * -1 error.
+ */
 int	 totp_check(sqlite3 *, sqlite3_int64 user_id, const char *code,
 	    time_t now);
+/* Whether code, as typed, has the form of a recovery code. */
+int	 totp_is_recovery(const char *code);
 /* Remove a user's second factor and recovery codes (admin reset). 0 or -1. */
 int	 totp_reset(sqlite3 *, sqlite3_int64 user_id);
 /* Make the pending session id a full one: 0 or -1. */

@@ -1,6 +1,9 @@
 /* db.c — see db.h. */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,43 @@ db_busy(void *arg, int n)
 	return 1;
 }
 
+/*
+ * The database holds personal data, password hashes and sealed secrets
+ * (#18): a file that other users may read or change is not opened, and
+ * DB_CREATE makes a missing one 0600 (an empty file is a new database;
+ * SQLite gives its -wal and -shm files the same mode), whatever the umask.
+ * Group access is allowed (0640 or 0660, for a group that shares the
+ * register). 0, or -1 with one sentence in err naming the file.
+ */
+static int
+db_private(const char *path, enum db_mode mode, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT || mode != DB_CREATE)
+			return 0;	/* SQLite says why */
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600)) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if ((st.st_mode & S_IRWXO) == 0)
+		return 0;
+	snprintf(err, errlen, "%s may be read or changed by other users (mode "
+	    "%04o) and holds personal data, so it is not opened: chmod 600 %s "
+	    "(and its -wal and -shm files)", path, (unsigned)(st.st_mode & 07777),
+	    path);
+	return -1;
+}
+
 sqlite3 *
 db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 {
@@ -44,6 +84,8 @@ db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 	char *msg = NULL;
 	int flags;
 
+	if (db_private(path, mode, err, errlen) != 0)
+		return NULL;
 	switch (mode) {
 	case DB_READONLY:
 		flags = SQLITE_OPEN_READONLY;

@@ -15,7 +15,9 @@ enum db_mode {
 
 /*
  * Open path with WAL, foreign_keys=ON, synchronous=FULL and a 5 s busy
- * timeout. Returns the handle, or NULL with the reason in err.
+ * timeout. A database file that other users may read or change is refused
+ * (one sentence naming the file and the chmod that fixes it): it holds
+ * personal data. Returns the handle, or NULL with the reason in err.
  */
 sqlite3	*db_open(const char *path, enum db_mode mode, char *err, size_t errlen);
 void	 db_close(sqlite3 *);

@@ -617,13 +617,11 @@ parse_method(const char *m)
  * method is not an error here: the router answers it with 405.
  */
 enum req_status
-req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
+req_begin(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 {
 	enum req_status rc;
 	unsigned char rnd[8];
-	const char *qs, *ct;
-	char *body = NULL;
-	size_t blen = 0;
+	const char *qs;
 
 	memset(r, 0, sizeof(*r));
 	r->fcgi = f;
@@ -642,35 +640,53 @@ req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 	if ((qs = FCGX_GetParam("QUERY_STRING", f->envp)) != NULL &&
 	    (rc = req_parse_urlencoded(qs, strlen(qs), lim, &r->query)) != REQ_OK) {
 		r->lang = lang_negotiate(raw_lang(qs), r->accept_language);
-		goto out;
+		return rc;
 	}
 	r->lang = lang_negotiate(kv_get(&r->query, "lang"), r->accept_language);
 	rc = parse_path(FCGX_GetParam("REQUEST_URI", f->envp), lim, &r->path);
 	if (rc != REQ_OK)
-		goto out;
+		return rc;
 	rc = req_parse_cookies(FCGX_GetParam("HTTP_COOKIE", f->envp), lim,
 	    &r->cookies);
-	if (rc != REQ_OK)
-		goto out;
-	if (r->method != METHOD_POST)
-		goto out;
-	ct = FCGX_GetParam("CONTENT_TYPE", f->envp);
+	if (rc == REQ_OK && r->method == METHOD_POST)
+		r->body_pending = 1;
+	return rc;
+}
+
+enum req_status
+req_read_form(struct req *r, const struct req_limits *lim)
+{
+	enum req_status rc;
+	const char *ct;
+	char *body = NULL;
+	size_t blen = 0;
+
+	if (!r->body_pending)
+		return REQ_OK;
+	r->body_pending = 0;
+	ct = FCGX_GetParam("CONTENT_TYPE", r->fcgi->envp);
 	if (lim->upload_path != NULL && strcmp(r->path, lim->upload_path) == 0 &&
 	    ct != NULL && strncasecmp(ct, "multipart/form-data", 19) == 0) {
 		/* read only once the program knows who sends it */
 		r->upload_pending = 1;
-		goto out;
+		return REQ_OK;
 	}
 	if ((rc = check_form_type(ct)) != REQ_OK)
-		goto out;
-	rc = req_read_body(FCGX_GetParam("CONTENT_LENGTH", f->envp),
-	    lim->body_max, fcgi_read, f->in, &body, &blen);
-	if (rc != REQ_OK)
-		goto out;
-	rc = req_parse_urlencoded(body, blen, lim, &r->form);
-out:
+		return rc;
+	rc = req_read_body(FCGX_GetParam("CONTENT_LENGTH", r->fcgi->envp),
+	    lim->body_max, fcgi_read, r->fcgi->in, &body, &blen);
+	if (rc == REQ_OK)
+		rc = req_parse_urlencoded(body, blen, lim, &r->form);
 	free(body);
 	return rc;
+}
+
+enum req_status
+req_init(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
+{
+	enum req_status rc = req_begin(r, f, lim);
+
+	return rc == REQ_OK ? req_read_form(r, lim) : rc;
 }
 
 enum req_status

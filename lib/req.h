@@ -94,8 +94,8 @@ enum req_status	 req_read_body(const char *content_length, size_t limit,
 		    char **body, size_t *len);
 
 /*
- * One request. req_init reads the FastCGI parameters and, for POST, the
- * body; everything a handler reads is already decoded and checked.
+ * One request. req_begin reads the FastCGI parameters, req_read_form the
+ * body of a POST; everything a handler reads is already decoded and checked.
  */
 struct req {
 	struct FCGX_Request	*fcgi;
@@ -104,6 +104,7 @@ struct req {
 	struct kvlist		 query;
 	struct kvlist		 form;		/* POST body */
 	struct req_file		 upload;	/* a file, on the upload path only */
+	int			 body_pending;	/* a POST whose body req_read_form reads */
 	int			 upload_pending;	/* its body not read yet */
 	struct kvlist		 cookies;
 	const char		*remote_addr;
@@ -119,15 +120,28 @@ struct req {
 };
 
 /*
- * Fill r from the FastCGI request f. Returns REQ_OK, or the status to answer
- * with (r is still usable to send that answer: lang and id are set).
+ * Fill r from the FastCGI request f: method, path, query, cookies and the
+ * headers above, but not a POST's body (body_pending is set), so that the
+ * router can refuse a request (404, 405) before anything of a body is
+ * read. Returns REQ_OK, or the status to answer with (r is still usable to
+ * send that answer: lang and id are set).
  */
+enum req_status	 req_begin(struct req *r, struct FCGX_Request *f,
+		    const struct req_limits *lim);
+/*
+ * Read and parse the pending body of a POST into r->form (urlencoded,
+ * UTF-8): REQ_OK also when nothing is pending, else 411, 413, 415 or 400.
+ * The upload path's multipart body is left for req_read_upload.
+ * app_dispatch calls it once a route has taken the request.
+ */
+enum req_status	 req_read_form(struct req *, const struct req_limits *);
+/* req_begin and req_read_form at once, for programs without a route table. */
 enum req_status	 req_init(struct req *r, struct FCGX_Request *f,
 		    const struct req_limits *lim);
 void		 req_free(struct req *);
 
 /*
- * The upload path's multipart body is not read by req_init (upload_pending
+ * The upload path's multipart body is not read by req_read_form (upload_pending
  * is set): the program reads it with req_read_upload once it knows who
  * sends it, so nobody can make it read megabytes before signing in. Text
  * fields go to r->form, the file to r->upload. REQ_OK also when nothing

@@ -7,6 +7,8 @@
 
 ROOT=${ROOT:-$(pwd)}
 WORKERS=${WORKERS:-2}
+# As root, the executables run as this user (a system user made when missing).
+FCGI_USER=${FCGI_USER:-rekisteri}
 APACHE_PID=
 
 # server_port_free PORT: true when nothing listens on 127.0.0.1:PORT.
@@ -14,14 +16,32 @@ server_port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# server_config: write $STATE/rekisteri.conf unless it exists. Its base_url
-# follows PORT on every start: the intranet refuses a sign-in whose Origin is
-# not base_url, and mail links use it. A base_url that is not this machine's
-# loopback address was set by hand and is left alone.
+# server_config: the state's folders, and $STATE/rekisteri.conf unless it
+# exists. The database lives in db/ and the keys in keys/, folders only
+# their owner may enter; the logs in log/, likewise (#18). $STATE itself
+# may be passed through (Apache reaches run/), not listed. An existing
+# config's base_url follows PORT on every start: the intranet refuses a
+# sign-in whose Origin is not base_url, and mail links use it. A base_url
+# that is not this machine's loopback address was set by hand and is left
+# alone.
 server_config() {
-	mkdir -p "$STATE/run" "$STATE/log" "$STATE/apache"
-	mkdir -p -m 0700 "$STATE/keys"
-	chmod 0755 "$STATE" "$STATE/run"
+	mkdir -p "$STATE/run" "$STATE/apache"
+	mkdir -p -m 0700 "$STATE/keys" "$STATE/db" "$STATE/log"
+	chmod 0711 "$STATE"
+	chmod 0755 "$STATE/run"
+	chmod 0700 "$STATE/keys" "$STATE/db" "$STATE/log"
+	# A state from before kept its database beside the config: into db/.
+	if [ -f "$STATE/rekisteri.db" ] && [ ! -L "$STATE/rekisteri.db" ]; then
+		for f in "$STATE"/rekisteri.db "$STATE"/rekisteri.db[-.]*; do
+			[ -e "$f" ] && mv "$f" "$STATE/db/"
+		done
+		chmod go-rwx "$STATE"/db/rekisteri.db*
+		[ -f "$STATE/rekisteri.conf" ] && sed -i \
+		    "s|^path = $STATE/rekisteri.db\$|path = $STATE/db/rekisteri.db|" \
+		    "$STATE/rekisteri.conf"
+	fi
+	# the old name still leads to it, for scripts and tests
+	ln -sfn db/rekisteri.db "$STATE/rekisteri.db"
 	if [ -f "$STATE/rekisteri.conf" ]; then
 		sed -i -E "s#^base_url = http://(127\.0\.0\.1|localhost):[0-9]+\$#base_url = http://127.0.0.1:$PORT#" \
 		    "$STATE/rekisteri.conf" || return 1
@@ -30,7 +50,7 @@ server_config() {
 		        "sign-in works only from that address" >&2
 		return 0
 	fi
-	sed -e "s|^path = .*|path = $STATE/rekisteri.db|" \
+	sed -e "s|^path = .*|path = $STATE/db/rekisteri.db|" \
 	    -e "s|^base_url = .*|base_url = http://127.0.0.1:$PORT|" \
 	    -e "s|^templates = .*|templates = $ROOT/templates|" \
 	    -e "s|^i18n = .*|i18n = $ROOT/i18n|" \
@@ -74,12 +94,32 @@ Group www-data"
 	done
 }
 
-# server_start: spawn the FastCGI executables, then Apache in the background.
-server_start() {
-	server_apache_config
+# server_fcgi_user: as root, make sure FCGI_USER exists (a system user
+# without a shell or home) and owns the database and the keys, which the
+# command line, run as root, may have made (#18).
+server_fcgi_user() {
+	if ! id -u "$FCGI_USER" >/dev/null 2>&1; then
+		useradd --system --user-group --no-create-home \
+		    --home-dir /nonexistent --shell /usr/sbin/nologin \
+		    "$FCGI_USER" || return 1
+	fi
+	chown -R "$FCGI_USER:$(id -gn "$FCGI_USER")" "$STATE/db" "$STATE/keys"
+	if ! runuser -u "$FCGI_USER" -- test -r "$ROOT/templates/layout.xhtml"; then
+		echo "server: $FCGI_USER cannot read $ROOT/templates (a checkout in" \
+		    "a private folder?); FCGI_USER=NAME picks another user" >&2
+		return 1
+	fi
+}
+
+# server_fcgi_start: spawn the FastCGI executables (and EXTRA_FCGI="name=path
+# ...", the tests' testapp) on their sockets in $STATE/run. As root, only
+# Apache's children (www-data) may use the sockets, and the executables run
+# as FCGI_USER (spawn-fcgi -u/-g; -U/-G only set the socket's owner).
+server_fcgi_start() {
 	owner=
 	if [ "$(id -u)" -eq 0 ]; then
-		owner="-U www-data -G www-data"
+		server_fcgi_user || return 1
+		owner="-U www-data -G www-data -u $FCGI_USER -g $(id -gn "$FCGI_USER")"
 	fi
 	for exe in "$ROOT/$BUILD"/cgi-bin/*; do
 		[ -f "$exe" ] && [ -x "$exe" ] || continue
@@ -93,7 +133,6 @@ server_start() {
 		    2>>"$STATE/log/fcgi.log" &
 		echo $! >"$STATE/run/$name.pid"
 	done
-	# EXTRA_FCGI="name=path ...": more FastCGI programs (the tests' testapp).
 	for e in ${EXTRA_FCGI:-}; do
 		name=${e%%=*}
 		rm -f "$STATE/run/$name.sock"
@@ -103,6 +142,12 @@ server_start() {
 		    2>>"$STATE/log/fcgi.log" &
 		echo $! >"$STATE/run/$name.pid"
 	done
+}
+
+# server_start: spawn the FastCGI executables, then Apache in the background.
+server_start() {
+	server_apache_config
+	server_fcgi_start || return 1
 	/usr/sbin/apache2 -f "$STATE/apache/httpd.conf" -DFOREGROUND \
 	    >>"$STATE/log/error.log" 2>&1 &
 	APACHE_PID=$!

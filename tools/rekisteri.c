@@ -133,6 +133,8 @@ cmd_init(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	if (load_conf(c) != 0)
 		return EXIT_FAIL;
+	/* the database, its folder and the key: private to their owner (#18) */
+	umask(077);
 	if (make_parent(c->conf.db_path) != 0) {
 		fprintf(stderr, "rekisteri: cannot create the folder for %s: %s\n",
 		    c->conf.db_path, strerror(errno));
@@ -151,6 +153,23 @@ cmd_init(struct cli *c, int argc, char **argv)
 	}
 	printf("%s: schema version %d (%d migration%s applied)\n",
 	    c->conf.db_path, db_version(db), n, n == 1 ? "" : "s");
+	/* the key that seals second-factor secrets, and secrets from before it */
+	if ((n = totp_key_make(c->conf.key_dir, err, sizeof(err))) < 0 ||
+	    totp_key_load(c->conf.key_dir, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	if (n == 1)
+		printf("%s/totp.key: made (it seals second-factor secrets)\n",
+		    c->conf.key_dir);
+	if ((n = totp_seal_all(db)) < 0) {
+		fprintf(stderr, "rekisteri: sealing second-factor secrets failed\n");
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	if (n > 0)
+		printf("%d second-factor secret%s sealed\n", n, n == 1 ? "" : "s");
 	db_close(db);
 	return EXIT_OK;
 }
@@ -247,7 +266,9 @@ open_db(struct cli *c)
 		return NULL;
 	if ((db = db_open(c->conf.db_path, DB_READWRITE, err, sizeof(err))) ==
 	    NULL)
-		fprintf(stderr, "rekisteri: %s (run rekisteri init first)\n", err);
+		fprintf(stderr, "rekisteri: %s%s\n", err,
+		    access(c->conf.db_path, F_OK) != 0 ?
+		    " (run rekisteri init first)" : "");
 	return db;
 }
 

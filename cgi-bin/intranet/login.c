@@ -44,13 +44,15 @@ post_login(struct app *a, struct req *r)
 		app_error(a, r, 400);
 		return;
 	}
-	if (db_begin(a->db) != 0) {
+	/* the password is hashed before the write lock is taken (#18) */
+	lr = auth_login_verify(a->db, &auth_limits_default, name, pw,
+	    r->remote_addr, now, &u);
+	if (lr == LOGIN_ERROR || db_begin(a->db) != 0) {
 		app_error(a, r, 500);
 		return;
 	}
-	memset(&u, 0, sizeof(u));
-	lr = auth_login(a->db, &auth_limits_default, name, pw, r->remote_addr,
-	    now, &u);
+	lr = auth_login_settle(a->db, &auth_limits_default, lr, name,
+	    r->remote_addr, now);
 	switch (lr) {
 	case LOGIN_OK:
 		/* a session brought along ends: the id changes at sign-in */
@@ -115,7 +117,7 @@ page_code(struct app *a, struct req *r)
 	int ok;
 
 	if (r->method == METHOD_POST) {
-		const char *code = ui_field(r, "code", 16);
+		const char *code = ui_field(r, "code", TOTP_INPUT_MAX);
 
 		if (code == NULL) {
 			app_error(a, r, 400);
@@ -143,7 +145,7 @@ page_code(struct app *a, struct req *r)
 			if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0 ||
 			    session_create(a->db, cx->me.id, now, 0, id, csrf) != 0)
 				goto fail;
-			if (ui_event(a, r, &cx->me, "login", "user", cx->me.id, strlen(code) == 9 ?
+			if (ui_event(a, r, &cx->me, "login", "user", cx->me.id, totp_is_recovery(code) ?
 			    "recovery code" : "TOTP") != 0 ||
 			    db_commit(a->db) != 0)
 				goto fail;
@@ -186,7 +188,7 @@ totp_reauth(struct app *a, struct req *r, struct tmpl_map *root, int *status)
 {
 	const struct ui *cx = r->ctx;
 	const char *pw = ui_field(r, "password", AUTH_PW_MAX);
-	const char *code = ui_field(r, "current_code", 16);
+	const char *code = ui_field(r, "current_code", TOTP_INPUT_MAX);
 	time_t now = time(NULL);
 	int rc;
 

@@ -256,6 +256,11 @@ intranet_init(struct app *a)
 	}
 	if (totp_roles(a) != 0)
 		return -1;
+	/* the key that seals second-factor secrets, outside the database */
+	if (totp_key_load(a->conf.key_dir, path, sizeof(path)) != 0) {
+		LOG_ERR("%s", path);
+		return -1;
+	}
 	/* the notice preview shows the Ombudsman's details as /notice does */
 	if ((conf.authority = authority_load_conf(&a->conf, path,
 	    sizeof(path))) == NULL) {

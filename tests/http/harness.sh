@@ -73,27 +73,10 @@ fcgi_stop() {
 	done
 }
 
-# fcgi_start: what server_start (scripts/server.sh) does for the FastCGI
-# executables and the tests' testapp, without Apache, which keeps running.
+# fcgi_start: the FastCGI executables and the tests' testapp as server_start
+# (scripts/server.sh) spawns them, without Apache, which keeps running.
 fcgi_start() {
-	local exe name owner=
-	[ "$(id -u)" -eq 0 ] && owner="-U www-data -G www-data"
-	for exe in "$ROOT/$BUILD"/cgi-bin/* "$ROOT/$BUILD/tests/http/testapp"; do
-		[ -x "$exe" ] || continue
-		name=$(basename "$exe")
-		rm -f "$STATE/run/$name.sock"
-		# shellcheck disable=SC2086
-		if [ "$name" = testapp ]; then
-			spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
-			    -- "$exe" -c "$STATE/rekisteri.conf" \
-			    2>>"$STATE/log/fcgi.log" &
-		else
-			spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
-			    -- "$exe" -c "$STATE/rekisteri.conf" -w "$WORKERS" \
-			    2>>"$STATE/log/fcgi.log" &
-		fi
-		echo $! >"$STATE/run/$name.pid"
-	done
+	EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp" server_fcgi_start
 }
 
 # fresh_state: a new config and database (init, a ticket key, the company's

@@ -542,7 +542,7 @@ two_factor(void **st)
 	assert_true(http_body_has(&r, "Kaksivaiheinen tunnistus on käytössä"));
 	rec = http_between(&r, "<ul class=\"recovery\"><li><code>", "<");
 	assert_non_null(rec);
-	assert_int_equal(strlen(rec), 9);
+	assert_int_equal(strlen(rec), 19);
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM recovery_codes r JOIN users"
 	    " u ON u.id = r.user_id WHERE u.username = ?1", "totp1"), 10);

@@ -2,9 +2,15 @@
  * test_security.c — findings of the attack on the running site (issue
  * #18), each through the real server: the second factor cannot be
  * swapped from a live session without the password and a current code,
- * an admin cannot reset their own factor, and guesses of the current
- * password on /intranet/password meet the sign-in lockout.
+ * an admin cannot reset their own factor, guesses of the current
+ * password on /intranet/password meet the sign-in lockout, failures from
+ * one address lock the account from that address only, and sign-in hashes
+ * the password without holding the database's write lock.
  */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +20,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include <cmocka.h>
+#include <curl/curl.h>
 #include <liboath/oath.h>
 #include <sqlite3.h>
 
@@ -47,6 +56,14 @@ scrape(const struct http_resp *r, const char *before)
 	p += strlen(before);
 	e = strchr(p, '<');
 	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+static size_t
+discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
 }
 
 /* Forget the failures a test provoked, so other files' sign-ins are not locked out. */
@@ -96,36 +113,55 @@ enrolled(const char *name, const char *role, time_t now, char **secret,
 	return sid;
 }
 
-/* 1 when the account no longer has the second factor of base32 secret b32, else 0. */
-static long long
-secret_changed(const char *name, const char *b32)
+/*
+ * The account's stored second-factor secret as hex, or "" (caller frees).
+ * It is sealed, so the same text means the same factor.
+ */
+static char *
+stored_secret(const char *name)
 {
-	char *raw = NULL, hex[256];
-	size_t len = 0;
-	long long same;
+	char path[1024];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *hex = NULL;
 
-	assert_int_equal(oath_base32_decode(b32, strlen(b32), &raw, &len),
-	    OATH_OK);
-	assert_true(len * 2 < sizeof(hex));
-	for (size_t i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02X", (unsigned char)raw[i]);
-	free(raw);
-	same = http_db_int("SELECT count(*) FROM users WHERE totp_secret IS NOT"
-	    " NULL AND hex(totp_secret) = ?1", hex);
-	(void)name;
-	return same == 1 ? 0 : 1;
+	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT coalesce(hex(totp_secret),"
+	    " '') FROM users WHERE username = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		hex = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_non_null(hex);
+	return hex;
+}
+
+/* 1 when the account's stored secret is no longer the sealed one it was, else 0. */
+static int
+secret_changed(const char *name, const char *sealed)
+{
+	char *now = stored_secret(name);
+	int changed = strcmp(now, sealed) != 0;
+
+	free(now);
+	return changed;
 }
 
 static void
 live_session_cannot_swap_factor(void **st)
 {
 	struct http_resp r;
-	char code[7], *sid, *secret, *rec, *csrf, *body, *secret2;
+	char code[7], *sid, *secret, *rec, *csrf, *body, *secret2, *sealed;
 	time_t now = time(NULL);
 	long long failures;
 
 	(void)st;
 	sid = enrolled("sec1", "handler", now, &secret, &rec, &csrf);
+	sealed = stored_secret("sec1");
 	assert_int_equal(http_db_int("SELECT totp_pending IS NULL FROM users"
 	    " WHERE username = ?1", "sec1"), 1);
 
@@ -176,7 +212,7 @@ live_session_cannot_swap_factor(void **st)
 	assert_non_null(secret2);
 	assert_string_not_equal(secret2, secret);
 	http_resp_free(&r);
-	assert_int_equal(secret_changed("sec1", secret), 0);
+	assert_int_equal(secret_changed("sec1", sealed), 0);
 	app_code(secret2, now + 30, code);
 	body = http_form("csrf", csrf, "code", code, NULL);
 	http_session(&r, "POST", "/intranet/totp", sid, body);
@@ -184,10 +220,11 @@ live_session_cannot_swap_factor(void **st)
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, "<ul class=\"recovery\">"));
 	http_resp_free(&r);
-	assert_int_equal(secret_changed("sec1", secret), 1);
+	assert_int_equal(secret_changed("sec1", sealed), 1);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action"
 	    " = 'user.totp_replace' AND username = ?1", "sec1"), 1);
 	forget_failures();
+	free(sealed);
 	free(secret2);
 	free(secret);
 	free(rec);
@@ -199,11 +236,12 @@ static void
 admin_cannot_reset_own_factor(void **st)
 {
 	struct http_resp r;
-	char *sid, *secret, *rec, *csrf, *body, idtext[24];
+	char *sid, *secret, *rec, *csrf, *body, idtext[24], *sealed;
 	long long id;
 
 	(void)st;
 	sid = enrolled("sec2", "admin", time(NULL), &secret, &rec, &csrf);
+	sealed = stored_secret("sec2");
 	id = http_db_int("SELECT id FROM users WHERE username = ?1", "sec2");
 	snprintf(idtext, sizeof(idtext), "%lld", id);
 	body = http_form("csrf", csrf, "id", idtext, NULL);
@@ -211,7 +249,8 @@ admin_cannot_reset_own_factor(void **st)
 	free(body);
 	assert_int_equal(r.status, 400);
 	http_resp_free(&r);
-	assert_int_equal(secret_changed("sec2", secret), 0);
+	assert_int_equal(secret_changed("sec2", sealed), 0);
+	free(sealed);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action"
 	    " = 'user.totp_reset' AND object_id = ?1", idtext), 0);
 	free(secret);
@@ -259,6 +298,307 @@ current_password_guesses_lock_out(void **st)
 	free(sid);
 }
 
+/*
+ * POST the sign-in form for user from the loopback address addr
+ * (127.0.0.x: Apache sees it as the client's address). The status, or
+ * -1 when the request failed.
+ */
+static long
+login_from(const char *addr, const char *user, const char *pw)
+{
+	char url[512], iface[64], *body;
+	long status = -1;
+	CURL *c;
+
+	snprintf(url, sizeof(url), "%s/intranet/login",
+	    getenv("REKISTERI_BASE_URL"));
+	snprintf(iface, sizeof(iface), "host!%s", addr);
+	body = http_form("username", user, "password", pw, NULL);
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_INTERFACE, iface);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	/* the page is not needed, only the status */
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(c);
+	free(body);
+	return status;
+}
+
+/*
+ * Five wrong passwords from one address lock the account from that
+ * address only: someone who can reach the sign-in page cannot lock staff
+ * out of their accounts (#18, item 9).
+ */
+static void
+lockout_is_per_address(void **st)
+{
+	(void)st;
+	assert_int_equal(http_user_add("sec4", "handler", PW), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(login_from("127.0.0.3", "sec4",
+		    "Arvaus numero yksi 1"), 200);
+	assert_int_equal(login_from("127.0.0.3", "sec4", PW), 429);
+	/* the account's holder, elsewhere, still signs in ... */
+	assert_int_equal(login_from("127.0.0.1", "sec4", PW), 303);
+	/* ... which does not forgive the guesses: that address stays locked */
+	assert_int_equal(http_db_int("SELECT count(*) FROM login_failures WHERE"
+	    " username = ?1 AND client = '127.0.0.3'", "sec4"), 5);
+	assert_int_equal(login_from("127.0.0.3", "sec4", PW), 429);
+	forget_failures();
+}
+
+/*
+ * Sign-in hashes the password (argon2id, a quarter of a second here)
+ * before it takes the database's write lock (#18, item 10): while a child
+ * signs in again and again, this process tries the write lock every few
+ * milliseconds, and finds it free nearly always. With the hash inside the
+ * transaction the lock was taken most of the time.
+ */
+static void
+sign_in_hashes_outside_the_lock(void **st)
+{
+	char path[1024];
+	sqlite3 *db;
+	pid_t pid;
+	long tries = 0, busy = 0;
+	int status;
+
+	(void)st;
+	assert_int_equal(http_user_add("sec5", "handler", PW), 0);
+	snprintf(path, sizeof(path), "%s/rekisteri.db", getenv("REKISTERI_STATE"));
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	if ((pid = fork()) == 0) {
+		int bad = 0;
+
+		for (int i = 0; i < 6; i++)
+			bad |= login_from("127.0.0.1", "sec5", PW) != 303;
+		_exit(bad);
+	}
+	assert_true(pid > 0);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		struct timespec ts = { 0, 2000000L };
+
+		tries++;
+		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+		    SQLITE_OK)
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		else
+			busy++;
+		nanosleep(&ts, NULL);
+	}
+	sqlite3_close(db);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	print_message("write lock taken in %ld of %ld tries during six sign-ins\n",
+	    busy, tries);
+	assert_true(tries > 50);
+	assert_true(busy * 4 < tries);
+}
+
+/* The permission bits of path (the test fails when it is not there). */
+static unsigned
+mode_of(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		fail_msg("%s: %s", path, strerror(errno));
+	return (unsigned)(sb.st_mode & 07777);
+}
+
+/*
+ * The second factor's secret is sealed with a key outside the database,
+ * and recovery codes are long and kept as salted argon2id strings (#18,
+ * item 3): a copy of the database alone gives neither away.
+ */
+static void
+second_factor_sealed(void **st)
+{
+	char path[1024], *sid, *secret, *rec, *csrf, *hex, *raw = NULL;
+	char rawhex[128];
+	size_t len = 0;
+
+	(void)st;
+	sid = enrolled("sec6", "handler", time(NULL), &secret, &rec, &csrf);
+	hex = stored_secret("sec6");
+	assert_int_equal(strlen(hex), 2 * 61);
+	assert_int_equal(oath_base32_decode(secret, strlen(secret), &raw, &len),
+	    OATH_OK);
+	for (size_t i = 0; i < len; i++)
+		snprintf(rawhex + 2 * i, 3, "%02X", (unsigned char)raw[i]);
+	assert_null(strstr(hex, rawhex));
+	snprintf(path, sizeof(path), "%s/keys/totp.key", getenv("REKISTERI_STATE"));
+	assert_int_equal(mode_of(path), 0600);
+	/* sixteen characters in four groups; hashes with their own salt */
+	assert_int_equal(strlen(rec), 19);
+	assert_int_equal(http_db_int("SELECT count(*) FROM recovery_codes r JOIN"
+	    " users u ON u.id = r.user_id WHERE u.username = ?1 AND r.code_hash"
+	    " LIKE '$argon2id$%'", "sec6"), 10);
+	assert_int_equal(http_db_int("SELECT count(DISTINCT substr(code_hash, 1,"
+	    " 50)) FROM recovery_codes r JOIN users u ON u.id = r.user_id WHERE"
+	    " u.username = ?1", "sec6"), 10);
+	free(raw);
+	free(hex);
+	free(secret);
+	free(rec);
+	free(csrf);
+	free(sid);
+}
+
+/*
+ * The database, its folder, the keys and the logs are private (#18, item
+ * 3): the server's state, and a database made afresh by rekisteri init
+ * under a lax umask.
+ */
+static void
+files_private(void **st)
+{
+	const char *state = getenv("REKISTERI_STATE"), *cli = getenv("REKISTERI_CLI");
+	char path[1200], conf[1200];
+	struct buf o = BUF_INIT;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/db/rekisteri.db", state);
+	assert_int_equal(mode_of(path) & 077, 0);
+	snprintf(path, sizeof(path), "%s/db/rekisteri.db-wal", state);
+	if (access(path, F_OK) == 0)
+		assert_int_equal(mode_of(path) & 077, 0);
+	snprintf(path, sizeof(path), "%s/db", state);
+	assert_int_equal(mode_of(path), 0700);
+	snprintf(path, sizeof(path), "%s/keys", state);
+	assert_int_equal(mode_of(path), 0700);
+	snprintf(path, sizeof(path), "%s/log", state);
+	assert_int_equal(mode_of(path), 0700);
+
+	/* a new register: made private whatever the umask */
+	snprintf(conf, sizeof(conf), "%s/private.conf", state);
+	assert_int_equal(http_run(&o, "sed -e 's|^path = .*|path = %s/private/"
+	    "data/r.db|' -e 's|^dir = .*|dir = %s/private/keys|' '%s' >'%s'",
+	    state, state, getenv("REKISTERI_CONF"), conf), 0);
+	assert_int_equal(http_run(&o, "umask 022; '%s' -c '%s' init", cli, conf),
+	    0);
+	assert_non_null(strstr(o.data, "totp.key: made"));
+	snprintf(path, sizeof(path), "%s/private/data/r.db", state);
+	assert_int_equal(mode_of(path), 0600);
+	snprintf(path, sizeof(path), "%s/private/data", state);
+	assert_int_equal(mode_of(path), 0700);
+	snprintf(path, sizeof(path), "%s/private/keys/totp.key", state);
+	assert_int_equal(mode_of(path), 0600);
+	snprintf(path, sizeof(path), "%s/private/keys", state);
+	assert_int_equal(mode_of(path), 0700);
+	/* a second init keeps the key */
+	assert_int_equal(http_run(&o, "'%s' -c '%s' init", cli, conf), 0);
+	assert_null(strstr(o.data, "totp.key: made"));
+	buf_free(&o);
+}
+
+/*
+ * A database that others may read is not opened (#18, item 3): the
+ * command line and the executables refuse to start, with one line that
+ * names the file; a key that others may read likewise.
+ */
+static void
+readable_database_refused(void **st)
+{
+	const char *state = getenv("REKISTERI_STATE"), *cli = getenv("REKISTERI_CLI");
+	char conf[1200], db[1200], exe[1200], key[1200];
+	struct buf o = BUF_INIT;
+
+	(void)st;
+	snprintf(conf, sizeof(conf), "%s/private.conf", state);
+	snprintf(db, sizeof(db), "%s/private/data/r.db", state);
+	snprintf(key, sizeof(key), "%s/private/keys/totp.key", state);
+	snprintf(exe, sizeof(exe), "%s", cli);
+	*strrchr(exe, '/') = '\0';
+	assert_int_equal(chmod(db, 0644), 0);
+	assert_int_equal(http_run(&o, "'%s' -c '%s' user list", cli, conf), 1);
+	assert_non_null(strstr(o.data, db));
+	assert_non_null(strstr(o.data, "chmod 600"));
+	assert_non_null(strchr(o.data, '\n'));
+	assert_null(strchr(strchr(o.data, '\n') + 1, '\n'));	/* one line */
+	for (int i = 0; i < 3; i++) {
+		static const char *const names[] = { "notice", "request", "intranet" };
+
+		assert_int_equal(http_run(&o, "timeout 10 '%s/cgi-bin/%s' -c '%s'",
+		    exe, names[i], conf), 1);
+		if (strstr(o.data, db) == NULL || strstr(o.data, "chmod 600") == NULL)
+			fail_msg("%s started beside a readable database:\n%s",
+			    names[i], o.data);
+	}
+	assert_int_equal(chmod(db, 0640), 0);	/* a shared group may read */
+	assert_int_equal(http_run(&o, "'%s' -c '%s' user list", cli, conf), 0);
+	/* the intranet's workers will not use a key others may read */
+	assert_int_equal(chmod(key, 0644), 0);
+	assert_int_equal(http_run(&o, "echo | timeout 5 '%s/cgi-bin/intranet' -c"
+	    " '%s'", exe, conf), 1);
+	assert_non_null(strstr(o.data, key));
+	assert_non_null(strstr(o.data, "chmod 600"));
+	assert_int_equal(chmod(key, 0600), 0);
+	buf_free(&o);
+}
+
+/* The uids of process pid (real, effective, saved, fs); 0 when it is gone. */
+static int
+proc_uids(long pid, long uid[4])
+{
+	char path[64], line[256];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "Uid: %ld %ld %ld %ld", &uid[0], &uid[1],
+		    &uid[2], &uid[3]) == 4)
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/*
+ * Started as root, the server runs the executables as an unprivileged
+ * user who owns the database and the keys (#18, item 6); Apache's
+ * children run as www-data.
+ */
+static void
+executables_unprivileged(void **st)
+{
+	const char *state = getenv("REKISTERI_STATE");
+	char path[1200];
+	struct stat db;
+
+	(void)st;
+	if (getuid() != 0) {
+		print_message("not root: every process runs as this user\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/db/rekisteri.db", state);
+	assert_int_equal(stat(path, &db), 0);
+	assert_true(db.st_uid != 0);
+	for (int i = 0; i < 2; i++) {
+		static const char *const names[] = { "notice", "intranet" };
+		long pid, uid[4];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/run/%s.pid", state, names[i]);
+		assert_non_null(f = fopen(path, "r"));
+		assert_int_equal(fscanf(f, "%ld", &pid), 1);
+		fclose(f);
+		assert_true(proc_uids(pid, uid));
+		for (int k = 0; k < 4; k++)
+			if (uid[k] == 0)
+				fail_msg("%s (pid %ld) runs as root", names[i], pid);
+		assert_int_equal(uid[1], (long)db.st_uid);
+	}
+}
+
 int
 main(void)
 {
@@ -266,6 +606,12 @@ main(void)
 		cmocka_unit_test(live_session_cannot_swap_factor),
 		cmocka_unit_test(admin_cannot_reset_own_factor),
 		cmocka_unit_test(current_password_guesses_lock_out),
+		cmocka_unit_test(lockout_is_per_address),
+		cmocka_unit_test(sign_in_hashes_outside_the_lock),
+		cmocka_unit_test(second_factor_sealed),
+		cmocka_unit_test(files_private),
+		cmocka_unit_test(readable_database_refused),
+		cmocka_unit_test(executables_unprivileged),
 	};
 
 	if (oath_init() != OATH_OK)

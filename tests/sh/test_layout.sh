@@ -11,6 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 passed=0
 failed=0
+echo "[==========] Running 5 test(s)."
 
 check() {	# check NAME STATUS [DETAIL]
 	if [ "$2" -eq 0 ]; then

@@ -37,6 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+echo "[==========] Running 4 test(s)."
 
 fail() {
 	echo "test_make_run: $*" >&2

@@ -1,4 +1,5 @@
 /* test_auth.c — staff accounts: password policy, argon2id, sign-in and lockout, sessions and their expiry, CSRF comparison. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +35,20 @@ teardown(void **state)
 {
 	db_close(*state);
 	return 0;
+}
+
+/* The integer the query sql gives. */
+static long long
+count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 static void
@@ -126,15 +141,63 @@ sign_in_and_lockout(void **state)
 	assert_int_equal(auth_login(db, &lim, "nobody", good_pw, "10.0.0.1", now,
 	    &u), LOGIN_BAD);
 
-	/* five failures lock the username, even for the right password */
+	/*
+	 * five failures from one address lock the username from that address,
+	 * even for the right password, but not from another (#18: nobody can
+	 * lock an account out from afar)
+	 */
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(auth_login(db, &lim, "matti", "wrong password!",
 		    "10.0.0.2", now + i, &u), LOGIN_BAD);
-	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.3",
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.2",
 	    now + 10, &u), LOGIN_LOCKED);
-	/* ... for 15 minutes */
 	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.3",
+	    now + 10, &u), LOGIN_OK);
+	/* ... for 15 minutes */
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.0.2",
 	    now + 15 * 60 + 5, &u), LOGIN_OK);
+
+	/*
+	 * a ceiling per username from any address (50 by default; 6 here, as
+	 * each failure costs an argon2id hash)
+	 */
+	assert_int_equal(auth_limits_default.user_failures, 50);
+	assert_int_equal(auth_limits_default.pair_failures, 5);
+	lim.user_failures = 6;
+	for (int i = 0; i < 6; i++) {
+		char addr[32];
+
+		snprintf(addr, sizeof(addr), "10.0.1.%d", i);
+		assert_int_equal(auth_login(db, &lim, "matti", "wrong password!",
+		    addr, now + 2000 + i, &u), LOGIN_BAD);
+	}
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.1.99",
+	    now + 2010, &u), LOGIN_LOCKED);
+	assert_int_equal(auth_login(db, &lim, "matti", good_pw, "10.0.1.99",
+	    now + 2010 + 15 * 60, &u), LOGIN_OK);
+	lim.user_failures = auth_limits_default.user_failures;
+
+	/* verification writes nothing; settling stops guesses past the limit */
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(auth_record_failure(db, "matti", "10.0.2.1",
+		    now + 4000), 0);
+	{
+		enum login_result a, b;
+
+		a = auth_login_verify(db, &lim, "matti", "wrong password!",
+		    "10.0.2.1", now + 4001, &u);
+		b = auth_login_verify(db, &lim, "matti", good_pw, "10.0.2.1",
+		    now + 4001, &u);
+		assert_int_equal(a, LOGIN_BAD);
+		assert_int_equal(b, LOGIN_OK);
+		assert_int_equal(auth_locked(db, &lim, "matti", "10.0.2.1",
+		    now + 4001), 0);
+		assert_int_equal(auth_login_settle(db, &lim, a, "matti",
+		    "10.0.2.1", now + 4001), LOGIN_BAD);
+		/* the fifth failure is in: the right one hashed beside it is refused */
+		assert_int_equal(auth_login_settle(db, &lim, b, "matti",
+		    "10.0.2.1", now + 4001), LOGIN_LOCKED);
+	}
 
 	/* twenty from one address lock the address for every username */
 	for (int i = 0; i < 20; i++) {
@@ -154,8 +217,9 @@ sign_in_and_lockout(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(auth_record_failure(db, "tuomas", "10.0.0.5",
 		    now + 3000 + i), 0);
-	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6", now + 3010), 1);
-	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6",
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.5", now + 3010), 1);
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.6", now + 3010), 0);
+	assert_int_equal(auth_locked(db, &lim, "tuomas", "10.0.0.5",
 	    now + 3010 + 15 * 60), 0);
 
 	/* a disabled user gets the generic answer */
@@ -289,6 +353,15 @@ two_factor(void **state)
 	    "2026-01-15", good_pw, &uid, err, sizeof(err)), 0);
 	assert_int_equal(user_by_id(db, uid, &u), 0);
 	assert_false(u.has_totp);
+	/* no key, no enrolment: a secret is never stored in the clear */
+	totp_key_set(NULL);
+	assert_int_equal(totp_begin(db, &u, uri, sizeof(uri), b32, sizeof(b32)), -1);
+	{
+		unsigned char key[32];
+
+		randombytes_buf(key, sizeof(key));
+		totp_key_set(key);
+	}
 	assert_int_equal(totp_begin(db, &u, uri, sizeof(uri), b32, sizeof(b32)), 0);
 	assert_non_null(strstr(uri, "otpauth://totp/Rekisteri:tiina?secret="));
 	assert_non_null(strstr(uri, b32));
@@ -300,9 +373,39 @@ two_factor(void **state)
 	assert_int_equal(totp_confirm(db, uid, code, now, codes), 0);
 	assert_int_equal(user_by_id(db, uid, &u), 0);
 	assert_true(u.has_totp);
-	assert_int_equal(strlen(codes[0]), 9);
+	/* sixteen characters in four groups, kept as argon2id strings */
+	assert_int_equal(strlen(codes[0]), 19);
 	assert_int_equal(codes[0][4], '-');
+	assert_int_equal(codes[0][14], '-');
 	assert_string_not_equal(codes[0], codes[1]);
+	assert_true(totp_is_recovery(codes[0]));
+	assert_false(totp_is_recovery("123456"));
+	assert_false(totp_is_recovery("abcd-efgh"));
+	assert_int_equal(count(db, "SELECT count(*) FROM recovery_codes WHERE"
+	    " code_hash LIKE '$argon2id$%'"), TOTP_RECOVERY);
+	/* the secret is sealed: not the one the app was given */
+	assert_int_equal(count(db, "SELECT length(totp_secret) FROM users WHERE"
+	    " username = 'tiina'"), 61);
+	{
+		char *raw = NULL;
+		size_t len = 0;
+		sqlite3_stmt *st;
+
+		assert_int_equal(oath_base32_decode(b32, strlen(b32), &raw, &len),
+		    OATH_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT totp_secret FROM"
+		    " users WHERE username = 'tiina'", -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		{
+			const unsigned char *v = sqlite3_column_blob(st, 0);
+			size_t vlen = (size_t)sqlite3_column_bytes(st, 0);
+
+			for (size_t i = 0; i + len <= vlen; i++)
+				assert_memory_not_equal(v + i, raw, len);
+		}
+		sqlite3_finalize(st);
+		free(raw);
+	}
 
 	/* the enrolment code cannot be used again, nor an older one */
 	assert_int_equal(totp_check(db, uid, code, now), 0);
@@ -318,10 +421,61 @@ two_factor(void **state)
 	assert_int_equal(totp_check(db, uid, "12345", now), 0);
 	assert_int_equal(totp_check(db, uid, "abcdef", now), 0);
 
-	/* recovery codes: each once, only the user's own */
+	/* recovery codes: each once, as typed (case, dashes, spaces) */
 	assert_int_equal(totp_check(db, uid, codes[3], now), 1);
 	assert_int_equal(totp_check(db, uid, codes[3], now), 0);
 	assert_int_equal(totp_check(db, uid, "abcd-efgh", now), 0);
+	assert_int_equal(totp_check(db, uid, "abcd-efgh-jkmn-pqrs", now), 0);
+	{
+		char typed[40];
+		size_t o = 0;
+
+		for (const char *p = codes[5]; *p != '\0'; p++)
+			if (*p != '-') {
+				typed[o++] = (char)toupper((unsigned char)*p);
+				if (o % 5 == 4)
+					typed[o++] = ' ';
+			}
+		typed[o] = '\0';
+		assert_int_equal(totp_check(db, uid, typed, now), 1);
+	}
+
+	/* a plain secret from before the key is still read, and sealed by init */
+	{
+		static const unsigned char plain[20] = {
+			1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+			18, 19, 20
+		};
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "UPDATE users SET"
+		    " totp_secret = ?1, totp_last_step = 0 WHERE id = ?2", -1, &st,
+		    NULL), SQLITE_OK);
+		sqlite3_bind_blob(st, 1, plain, sizeof(plain), SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, uid);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		assert_int_equal(oath_totp_generate((const char *)plain,
+		    sizeof(plain), now, 30, 0, 6, code), OATH_OK);
+		assert_int_equal(totp_check(db, uid, code, now), 1);
+		assert_int_equal(totp_seal_all(db), 1);
+		assert_int_equal(totp_seal_all(db), 0);
+		assert_int_equal(count(db, "SELECT length(totp_secret) FROM users"
+		    " WHERE username = 'tiina'"), 61);
+		assert_int_equal(oath_totp_generate((const char *)plain,
+		    sizeof(plain), now + 30, 30, 0, 6, code), OATH_OK);
+		assert_int_equal(totp_check(db, uid, code, now + 30), 1);
+		/* under another key it does not open */
+		{
+			unsigned char other[32];
+
+			randombytes_buf(other, sizeof(other));
+			totp_key_set(other);
+			assert_int_equal(oath_totp_generate((const char *)plain,
+			    sizeof(plain), now + 60, 30, 0, 6, code), OATH_OK);
+			assert_int_equal(totp_check(db, uid, code, now + 60), -1);
+		}
+	}
 
 	/* a pending session lives 5 minutes and is promoted by the code */
 	{

@@ -10,6 +10,7 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "app.h"
 #include "buf.h"
 #include "i18n.h"
 #include "req.h"
@@ -953,6 +954,89 @@ test_init_get_ignores_body(void **state)
 }
 
 static void
+answer_ok(struct app *a, struct req *r)
+{
+	(void)a;
+	resp_send(r, 200, "text/plain", "ok", 2);
+}
+
+/*
+ * The router refuses a method or path it does not know before it reads a
+ * byte of the body (#18): a client that announces 60,000 bytes and sends
+ * them slowly, or never, does not hold the worker.
+ */
+static void
+test_dispatch_before_body(void **state)
+{
+	static const struct route routes[] = {
+		{ "/notice", METHOD_GET, 0, answer_ok, 0, 0 },
+		{ "/form", METHOD_GET | METHOD_POST, 0, answer_ok, 0, 0 },
+	};
+	static const char *const paths[] = {
+		"REQUEST_URI=/notice", "REQUEST_URI=/nowhere"
+	};
+	struct app a;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.name = "test";
+	a.routes = routes;
+	a.nroutes = sizeof(routes) / sizeof(routes[0]);
+	a.limits = req_limits_default;
+	for (size_t i = 0; i < 2; i++) {
+		char *env[] = {
+			"REQUEST_METHOD=POST", (char *)paths[i],
+			"CONTENT_TYPE=application/x-www-form-urlencoded",
+			"CONTENT_LENGTH=60000", NULL
+		};
+		struct fake *x = fake_new(env, "a=1");
+		const char *out;
+
+		assert_int_equal(req_begin(&x->r, &x->f, &a.limits), REQ_OK);
+		app_dispatch(&a, &x->r);
+		assert_int_equal(x->in.fills, 0);
+		out = fake_out_text(&x->out);
+		if (i == 0) {
+			assert_non_null(strstr(out, "Status: 405 "));
+			assert_non_null(strstr(out, "\r\nAllow: GET, HEAD\r\n"));
+		} else
+			assert_non_null(strstr(out, "Status: 404 "));
+		fake_free(x);
+	}
+	/* a route that takes POST reads its body */
+	{
+		char *env[] = {
+			"REQUEST_METHOD=POST", "REQUEST_URI=/form",
+			"CONTENT_TYPE=application/x-www-form-urlencoded",
+			"CONTENT_LENGTH=3", NULL
+		};
+		struct fake *x = fake_new(env, "a=1");
+
+		assert_int_equal(req_begin(&x->r, &x->f, &a.limits), REQ_OK);
+		assert_int_equal(x->in.fills, 0);
+		app_dispatch(&a, &x->r);
+		assert_true(x->in.fills > 0);
+		assert_string_equal(kv_get(&x->r.form, "a"), "1");
+		assert_non_null(strstr(fake_out_text(&x->out), "Status: 200 "));
+		fake_free(x);
+	}
+	/* ... and answers a body it cannot take with its status */
+	{
+		char *env[] = {
+			"REQUEST_METHOD=POST", "REQUEST_URI=/form",
+			"CONTENT_TYPE=text/plain", "CONTENT_LENGTH=3", NULL
+		};
+		struct fake *x = fake_new(env, "a=1");
+
+		assert_int_equal(req_begin(&x->r, &x->f, &a.limits), REQ_OK);
+		app_dispatch(&a, &x->r);
+		assert_int_equal(x->in.fills, 0);
+		assert_non_null(strstr(fake_out_text(&x->out), "Status: 415 "));
+		fake_free(x);
+	}
+}
+
+static void
 test_resp_header(void **state)
 {
 	struct req r;
@@ -1268,6 +1352,7 @@ main(void)
 		cmocka_unit_test(test_init_post_content_types),
 		cmocka_unit_test(test_init_post_lengths),
 		cmocka_unit_test(test_init_get_ignores_body),
+		cmocka_unit_test(test_dispatch_before_body),
 		cmocka_unit_test(test_resp_header),
 		cmocka_unit_test(test_resp_send),
 		cmocka_unit_test(test_resp_send_head),
