@@ -163,7 +163,7 @@ form_model(struct app *a, struct req *r, const struct dsr_form *f,
 		snprintf(href, sizeof(href), "f-%s-hint", n);
 		tm_str(fm, "hint_id", href);
 		tm_str(fm, "value", f != NULL && f->v[i] ? f->v[i] : "");
-		tm_int(fm, "maxlength", dsr_fields[i].max);
+		tm_int(fm, "maxlength", (long long)dsr_fields[i].max);	/* at most 4000 */
 		tm_str(fm, "autocomplete", autocomplete[i]);
 		tm_bool(fm, "is_textarea", i == RF_TEXT || i == RF_ADDRESS);
 		tm_bool(fm, "is_input", i != RF_TEXT && i != RF_ADDRESS);
