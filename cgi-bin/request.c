@@ -570,6 +570,23 @@ request_fini(struct app *a)
 	dsr_finalize();
 }
 
+/*
+ * The public form refuses POSTs that a page on another site makes a
+ * visitor's browser send (#18, item 7): they would spread past the
+ * per-address limit and, with mail on, mail any address. Clients that say
+ * nothing of where they come from (curl, scripts) stay allowed.
+ */
+static int
+public_authorize(struct app *a, struct req *r, const struct route *rt)
+{
+	(void)rt;
+	if (r->method == METHOD_POST && !app_same_site(a, r)) {
+		app_error(a, r, 403);
+		return 1;
+	}
+	return 0;
+}
+
 static const struct route routes[] = {
 	{ "/request", METHOD_GET | METHOD_POST, 0, page_form, 0, 0 },
 	{ TICKET_PREFIX, METHOD_GET, 1, page_ticket, 0, 0 },
@@ -589,6 +606,7 @@ main(int argc, char *argv[])
 		.init = request_init,
 		.fini = request_fini,
 		.service = request_service,
+		.authorize = public_authorize,
 	};
 
 	return app_main(&a, argc, argv);

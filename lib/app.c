@@ -321,6 +321,15 @@ app_page_private(struct app *a, struct req *r, int status, const char *name,
 	app_page(a, r, status, name, m);
 }
 
+int
+app_same_site(const struct app *a, const struct req *r)
+{
+	if (r->origin != NULL && strcmp(r->origin, a->conf.base_url) != 0)
+		return 0;
+	return r->fetch_site == NULL || strcmp(r->fetch_site, "same-origin") == 0 ||
+	    strcmp(r->fetch_site, "none") == 0;
+}
+
 void
 app_redirect(struct req *r, const char *to)
 {

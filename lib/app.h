@@ -91,6 +91,14 @@ void	 app_page(struct app *, struct req *, int status, const char *name,
 void	 app_page_private(struct app *, struct req *, int status,
 	    const char *name, struct tmpl_model *m);
 
+/*
+ * Whether a POST came from a page of this site: its Origin, when sent, is
+ * base_url, and its Sec-Fetch-Site, when sent, is same-origin or none (typed
+ * or bookmarked). A client that sends neither (curl, a script) is allowed;
+ * a browser on another site is not (cross-site request forgery).
+ */
+int	 app_same_site(const struct app *, const struct req *);
+
 /* 303 See Other to the local path to, not cached. */
 void	 app_redirect(struct req *, const char *to);
 

@@ -634,8 +634,10 @@ req_begin(struct req *r, struct FCGX_Request *f, const struct req_limits *lim)
 	r->lang = lang_negotiate(NULL, r->accept_language);
 	r->method = parse_method(FCGX_GetParam("REQUEST_METHOD", f->envp));
 	/* only a POST has its origin checked; a lookup walks every parameter */
-	if (r->method == METHOD_POST)
+	if (r->method == METHOD_POST) {
 		r->origin = FCGX_GetParam("HTTP_ORIGIN", f->envp);
+		r->fetch_site = FCGX_GetParam("HTTP_SEC_FETCH_SITE", f->envp);
+	}
 
 	if ((qs = FCGX_GetParam("QUERY_STRING", f->envp)) != NULL &&
 	    (rc = req_parse_urlencoded(qs, strlen(qs), lim, &r->query)) != REQ_OK) {

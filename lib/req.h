@@ -111,6 +111,7 @@ struct req {
 	const char		*accept_language;
 	const char		*if_none_match;
 	const char		*origin;	/* Origin header of a POST, else NULL */
+	const char		*fetch_site;	/* Sec-Fetch-Site of a POST, else NULL */
 	enum lang		 lang;		/* from ?lang= or Accept-Language */
 	char			 id[17];	/* request id for logs and 500 pages */
 	void			*ctx;		/* the executable's per-request state (app.h) */

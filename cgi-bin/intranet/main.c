@@ -26,13 +26,6 @@
 
 static struct ui_conf conf = { ROLE_ADMIN, NULL };
 
-/* Reject cross-site POSTs: an Origin, when sent, must be our own. */
-static int
-same_origin(struct app *a, struct req *r)
-{
-	return r->origin == NULL || strcmp(r->origin, a->conf.base_url) == 0;
-}
-
 /*
  * Refuse, or send elsewhere, a session that is not yet whole: a pending
  * second factor reaches only UI_PENDING routes, a forced password change
@@ -73,7 +66,8 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 		return 1;
 	}
 	cx->signed_in = rc == 0;
-	if (r->method == METHOD_POST && !same_origin(a, r)) {
+	/* cross-site POSTs are refused (app_same_site) */
+	if (r->method == METHOD_POST && !app_same_site(a, r)) {
 		app_error(a, r, 403);
 		return 1;
 	}

@@ -599,6 +599,51 @@ executables_unprivileged(void **st)
 	}
 }
 
+/* POST the public form with header (NULL for none); the status. */
+static long
+form_post(const char *header)
+{
+	const char *headers[] = { header, NULL };
+	struct http_resp r;
+	char *token = http_form_token(), *body;
+	long status;
+
+	body = http_form("form_token", token, "type", "access", "name",
+	    "Ristiin Sivulta", "email", "risti@example.org", NULL);
+	http_fetch(&r, "POST", "/request", body, strlen(body),
+	    header ? headers : NULL);
+	status = r.status;
+	http_resp_free(&r);
+	free(body);
+	free(token);
+	return status;
+}
+
+/*
+ * The public form refuses a POST that a page on another site makes a
+ * browser send (#18, item 7), and stores nothing; the site's own page and
+ * a client that names no origin (curl) still file requests.
+ */
+static void
+cross_site_form_refused(void **st)
+{
+	char own[300], same[] = "Sec-Fetch-Site: same-origin";
+	long long before = http_db_int("SELECT count(*) FROM requests", NULL);
+
+	(void)st;
+	assert_int_equal(form_post("Origin: https://evil.example"), 403);
+	assert_int_equal(form_post("Sec-Fetch-Site: cross-site"), 403);
+	assert_int_equal(form_post("Sec-Fetch-Site: same-site"), 403);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests", NULL),
+	    before);
+	snprintf(own, sizeof(own), "Origin: %s", getenv("REKISTERI_BASE_URL"));
+	assert_int_equal(form_post(own), 303);
+	assert_int_equal(form_post(same), 303);
+	assert_int_equal(form_post(NULL), 303);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests", NULL),
+	    before + 3);
+}
+
 int
 main(void)
 {
@@ -612,6 +657,7 @@ main(void)
 		cmocka_unit_test(files_private),
 		cmocka_unit_test(readable_database_refused),
 		cmocka_unit_test(executables_unprivileged),
+		cmocka_unit_test(cross_site_form_refused),
 	};
 
 	if (oath_init() != OATH_OK)
