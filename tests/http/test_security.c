@@ -644,6 +644,31 @@ cross_site_form_refused(void **st)
 	    before + 3);
 }
 
+/* The ticket page says what its code reveals (#18, item 12; docs/ticket-format.md). */
+static void
+ticket_says_what_code_reveals(void **st)
+{
+	struct http_resp r;
+	char *token = http_form_token(), *body, *loc;
+
+	(void)st;
+	body = http_form("form_token", token, "type", "access", "name",
+	    "Koodi Näkyvä", "email", "koodi@example.org", NULL);
+	http_fetch(&r, "POST", "/request", body, strlen(body), NULL);
+	free(body);
+	free(token);
+	assert_int_equal(r.status, 303);
+	loc = http_header(&r, "Location");
+	assert_non_null(loc);
+	http_resp_free(&r);
+	http_fetch(&r, "GET", strstr(loc, "/request/"), NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "voi lukea nimesi ja yhteystietosi"));
+	http_resp_free(&r);
+	free(loc);
+}
+
 int
 main(void)
 {
@@ -658,6 +683,7 @@ main(void)
 		cmocka_unit_test(readable_database_refused),
 		cmocka_unit_test(executables_unprivileged),
 		cmocka_unit_test(cross_site_form_refused),
+		cmocka_unit_test(ticket_says_what_code_reveals),
 	};
 
 	if (oath_init() != OATH_OK)
