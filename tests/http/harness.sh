@@ -54,7 +54,7 @@ done
 
 # fcgi_stop: stop the FastCGI executables (each run/NAME.pid but Apache's)
 # and wait until they are gone, so that nothing they log later is taken for
-# the next binary's. (A test may have started one itself: test_request.)
+# the next binary's. (A test may have started one itself: test_request*.)
 fcgi_stop() {
 	local pidfile pid i
 	for pidfile in "$STATE"/run/*.pid; do

@@ -1,7 +1,9 @@
 /* http.c — see http.h. */
 #include <sys/wait.h>
 
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -375,6 +377,216 @@ http_form_token(void)
 	assert_non_null(t);
 	http_resp_free(&r);
 	return t;
+}
+
+/* ---- the public request form (test_request*.c) ------------------------- */
+
+static const char *req_state, *req_cli, *req_conf;
+static char req_root[4096], req_mailbox[4200];
+
+/* A message of i18n/request.LANG.xml or LANG.xml (plain text without entities), static. */
+const char *
+http_msg(const char *lang, const char *key)
+{
+	static char out[2048];
+	char path[4400], needle[128];
+	struct buf b = BUF_INIT;
+	const char *p, *q;
+
+	for (int i = 0; i < 2; i++) {
+		char *text;
+
+		snprintf(path, sizeof(path), "%s/i18n/%s%s.xml", req_root,
+		    i == 0 ? "request." : "", lang);
+		assert_non_null(text = http_read_file(path, NULL));
+		buf_adds(&b, text);
+		free(text);
+	}
+	snprintf(needle, sizeof(needle), "key=\"%s\">", key);
+	p = strstr(buf_cstr(&b), needle);
+	if (p == NULL)
+		fail_msg("no message %s", key);
+	p += strlen(needle);
+	q = strstr(p, "</m>");
+	assert_non_null(q);
+	assert_true((size_t)(q - p) < sizeof(out));
+	memcpy(out, p, (size_t)(q - p));
+	out[q - p] = '\0';
+	buf_free(&b);
+	return out;
+}
+
+/* Wait until nothing answers at pid (gone or a zombie), at most 10 s. */
+static void
+wait_gone(pid_t pid)
+{
+	char path[64], st[256];
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	for (int i = 0; i < 200; i++) {
+		FILE *f = fopen(path, "r");
+		char *rp;
+
+		if (f == NULL)
+			return;
+		rp = fgets(st, sizeof(st), f);
+		fclose(f);
+		if (rp != NULL && (rp = strrchr(st, ')')) != NULL && rp[2] == 'Z')
+			return;
+		usleep(50000);
+	}
+	fail_msg("the request executable did not stop");
+}
+
+/*
+ * Restart the request executable with the harness's config changed:
+ * [request] rate_limit, [mail] sendmail (NULL: no mail). Its pid goes
+ * where the harness looks, so the harness stops it at the end.
+ */
+void
+http_restart_request(int rate_limit, const char *sendmail)
+{
+	char path[4400], pidfile[4400], sock[4400], exe[4400], line[4096];
+	FILE *in, *out;
+	pid_t pid;
+	long old;
+
+	snprintf(path, sizeof(path), "%s/request-test.conf", req_state);
+	assert_non_null(in = fopen(req_conf, "r"));
+	assert_non_null(out = fopen(path, "w"));
+	while (fgets(line, sizeof(line), in) != NULL)
+		if (strncmp(line, "rate_limit", 10) != 0 &&
+		    strncmp(line, "sendmail", 8) != 0)
+			fputs(line, out);
+	fclose(in);
+	fprintf(out, "\n[request]\nrate_limit = %d\n", rate_limit);
+	if (sendmail != NULL)
+		fprintf(out, "[mail]\nsendmail = %s\n", sendmail);
+	fclose(out);
+
+	snprintf(pidfile, sizeof(pidfile), "%s/run/request.pid", req_state);
+	snprintf(sock, sizeof(sock), "%s/run/request.sock", req_state);
+	assert_non_null(in = fopen(pidfile, "r"));
+	assert_int_equal(fscanf(in, "%ld", &old), 1);
+	fclose(in);
+	kill((pid_t)old, SIGTERM);
+	wait_gone((pid_t)old);
+	unlink(sock);
+
+	snprintf(exe, sizeof(exe), "%s", req_cli);
+	*strrchr(exe, '/') = '\0';
+	strncat(exe, "/cgi-bin/request", sizeof(exe) - strlen(exe) - 1);
+	if ((pid = fork()) == 0) {
+		char log[4400];
+		int fd;
+
+		snprintf(log, sizeof(log), "%s/log/fcgi.log", req_state);
+		if ((fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0)
+			dup2(fd, 2);
+		setenv("REKISTERI_MAIL_CAPTURE", req_mailbox, 1);
+		if (getuid() == 0)
+			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
+			    "0600", "-U", "www-data", "-G", "www-data", "--", exe,
+			    "-c", path, "-w", "2", (char *)NULL);
+		else
+			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
+			    "0600", "--", exe, "-c", path, "-w", "2", (char *)NULL);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	assert_non_null(out = fopen(pidfile, "w"));
+	fprintf(out, "%ld\n", (long)pid);
+	fclose(out);
+	for (int i = 0; i < 100; i++) {
+		struct http_resp r;
+
+		http_fetch(&r, "GET", "/request", NULL, 0, NULL);
+		if (r.status == 200) {
+			http_resp_free(&r);
+			return;
+		}
+		http_resp_free(&r);
+		usleep(100000);
+	}
+	fail_msg("the request executable did not come back");
+}
+
+/* The token in a 303's Location: /request/ticket/TOKEN (32 hex). */
+char *
+http_ticket_token(const struct http_resp *r)
+{
+	char *loc = http_header(r, "Location"), *t;
+
+	if (r->status != 303 || loc == NULL)
+		fail_msg("no 303 but %ld:\n%s", r->status, r->body.data);
+	assert_int_equal(strncmp(loc, "/request/ticket/", 16), 0);
+	t = xstrdup(loc + 16);
+	assert_int_equal(strlen(t), 32);
+	assert_int_equal(strspn(t, "0123456789abcdef"), 32);
+	free(loc);
+	return t;
+}
+
+/* Submit a valid request of the given type with a fresh token; returns the ticket token. */
+char *
+http_submit(const char *type, const char *name, const char *email)
+{
+	struct http_resp r;
+	char *t = http_form_token(), *body, *tt;
+
+	body = http_form("form_token", t, "type", type, "name", name, "email", email,
+	    "free_text", strcmp(type, "rectification") == 0 ?
+	    "Osoite on väärin. Oikea: Katu 2, 00100 Helsinki." : "", NULL);
+	http_session(&r, "POST", "/request", NULL, body);
+	http_assert_public_headers(&r);
+	tt = http_ticket_token(&r);
+	http_resp_free(&r);
+	free(body);
+	free(t);
+	return tt;
+}
+
+int
+http_request_setup(void)
+{
+	char *s;
+
+	req_state = getenv("REKISTERI_STATE");
+	req_cli = getenv("REKISTERI_CLI");
+	req_conf = getenv("REKISTERI_CONF");
+	if (req_state == NULL || req_cli == NULL || req_conf == NULL ||
+	    getcwd(req_root, sizeof(req_root)) == NULL)
+		return -1;
+	snprintf(req_mailbox, sizeof(req_mailbox), "%s/mail.txt", req_state);
+	/* the first key; an existing one is kept */
+	http_run(NULL, "%s -c %s keygen", req_cli, req_conf);
+	{
+		char capture[4400];
+
+		snprintf(capture, sizeof(capture), "%s/tests/http/sendmail-capture.sh",
+		    req_root);
+		http_restart_request(1000, capture);
+	}
+	http_write_text(req_mailbox, "");
+	s = http_db_text("SELECT name FROM sqlite_master WHERE name = 'requests'", NULL);
+	if (s == NULL)
+		return -1;
+	free(s);
+	return 0;
+}
+
+void
+http_request_teardown(void)
+{
+	/* the request executable as the harness started it, no hour used up */
+	http_restart_request(1000, NULL);
+	http_db_exec("DELETE FROM request_rate");
+}
+
+const char *
+http_request_mailbox(void)
+{
+	return req_mailbox;
 }
 
 /* ---- the test's database ------------------------------------------------- */

@@ -103,6 +103,31 @@ void	 http_logout(const char *cookie, const char *token);
 /* A fresh form token from the public request form (GET /request, public headers checked); caller frees. */
 char	*http_form_token(void);
 
+/* ---- the public request form (test_request*.c) ------------------------- */
+
+/*
+ * Setup for the request tests: the first key (rekisteri keygen), the request
+ * executable restarted with the sendmail capture script and an empty
+ * mailbox; 0, or -1 when the harness's environment or database is missing.
+ */
+int	 http_request_setup(void);
+/* The request executable as the harness started it, no hour used up. */
+void	 http_request_teardown(void);
+/*
+ * Restart the request executable with the harness's config changed:
+ * [request] rate_limit, [mail] sendmail (NULL: no mail). Its pid goes
+ * where the harness looks, so the harness stops it at the end.
+ */
+void	 http_restart_request(int rate_limit, const char *sendmail);
+/* The file the sendmail capture script writes (REKISTERI_STATE/mail.txt). */
+const char *http_request_mailbox(void);
+/* A message of i18n/request.LANG.xml or LANG.xml (plain text without entities), static. */
+const char *http_msg(const char *lang, const char *key);
+/* The token in a 303's Location: /request/ticket/TOKEN (32 hex); caller frees. */
+char	*http_ticket_token(const struct http_resp *);
+/* Submit a valid request of the given type with a fresh token; the ticket token, caller frees. */
+char	*http_submit(const char *type, const char *name, const char *email);
+
 /* ---- the test's database ------------------------------------------------- */
 
 /* REKISTERI_STATE/rekisteri.db, read-only or read-write, waiting up to 10 s for locks. */

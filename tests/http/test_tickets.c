@@ -335,6 +335,75 @@ doc_steps(void)
 	return buf_take(&b);
 }
 
+/* The code as copied from paper, broken over two lines, to work/code.txt. */
+static void
+write_typed_code(const char *work, const struct buf *code)
+{
+	struct buf typed = BUF_INIT;
+	char path[1300];
+
+	buf_add(&typed, code->data, code->len / 2);
+	buf_adds(&typed, "\n  ");
+	buf_adds(&typed, code->data + code->len / 2);
+	buf_addc(&typed, '\n');
+	snprintf(path, sizeof(path), "%s/code.txt", work);
+	http_write_file(path, typed.data, typed.len);
+	buf_free(&typed);
+}
+
+/*
+ * A tampered message fails under openssl, and so does a tampered code
+ * through the document's steps (in work: ticket.sig, key.pem, verify.sh).
+ */
+static void
+assert_tampered_fails(const char *work, char *signed_text, size_t len,
+    const struct buf *code)
+{
+	struct buf o = BUF_INIT;
+	char path[1300], *c;
+
+	signed_text[strstr(signed_text, "types: ") - signed_text + 7] = 'b';
+	snprintf(path, sizeof(path), "%s/tampered.txt", work);
+	http_write_file(path, signed_text, len);
+	assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify -pubin "
+	    "-inkey key.pem -rawin -in tampered.txt -sigfile ticket.sig", work),
+	    1);
+	assert_non_null(strstr(o.data, "Signature Verification Failure"));
+	c = xstrdup(code->data);
+	c[40] = c[40] == 'A' ? 'B' : 'A';
+	snprintf(path, sizeof(path), "%s/code.txt", work);
+	http_write_file(path, c, strlen(c));
+	assert_int_equal(http_run(&o, "cd '%s' && sh ./verify.sh", work), 1);
+	assert_null(strstr(o.data, "Verified Successfully"));
+	free(c);
+	buf_free(&o);
+}
+
+/* Another key does not verify work/ticket.txt's signature either. */
+static void
+assert_other_key_fails(const char *work)
+{
+	unsigned char pk[32], sk[64], der[44];
+	char b64[80], path[1300];
+	struct buf other = BUF_INIT, o = BUF_INIT;
+
+	crypto_sign_keypair(pk, sk);
+	memcpy(der, "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00",
+	    12);
+	memcpy(der + 12, pk, 32);
+	sodium_bin2base64(b64, sizeof(b64), der, sizeof(der),
+	    sodium_base64_VARIANT_ORIGINAL);
+	buf_addf(&other, "-----BEGIN PUBLIC KEY-----\n%s\n"
+	    "-----END PUBLIC KEY-----\n", b64);
+	snprintf(path, sizeof(path), "%s/other.pem", work);
+	http_write_file(path, other.data, other.len);
+	assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify "
+	    "-pubin -inkey other.pem -rawin -in ticket.txt "
+	    "-sigfile ticket.sig", work), 1);
+	buf_free(&other);
+	buf_free(&o);
+}
+
 static void
 openssl_verifies_a_ticket(void **st)
 {
@@ -366,18 +435,7 @@ openssl_verifies_a_ticket(void **st)
 	/* the key as /request/key serves it: the current public key file */
 	snprintf(path, sizeof(path), "%s/key.pem", work);
 	http_write_file(path, pem.data, pem.len);
-	/* the code as copied from paper: broken over two lines */
-	{
-		struct buf typed = BUF_INIT;
-
-		buf_add(&typed, code.data, code.len / 2);
-		buf_adds(&typed, "\n  ");
-		buf_adds(&typed, code.data + code.len / 2);
-		buf_addc(&typed, '\n');
-		snprintf(path, sizeof(path), "%s/code.txt", work);
-		http_write_file(path, typed.data, typed.len);
-		buf_free(&typed);
-	}
+	write_typed_code(work, &code);
 	steps = doc_steps();
 	snprintf(path, sizeof(path), "%s/verify.sh", work);
 	http_write_file(path, steps, strlen(steps));
@@ -399,46 +457,8 @@ openssl_verifies_a_ticket(void **st)
 	}
 	assert_int_equal(len, 64);
 
-	/* a tampered message fails under openssl */
-	signed_text[strstr(signed_text, "types: ") - signed_text + 7] = 'b';
-	snprintf(path, sizeof(path), "%s/tampered.txt", work);
-	http_write_file(path, signed_text, canon.len);
-	assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify -pubin "
-	    "-inkey key.pem -rawin -in tampered.txt -sigfile ticket.sig", work),
-	    1);
-	assert_non_null(strstr(o.data, "Signature Verification Failure"));
-	/* and so does a tampered code, through the document's steps */
-	{
-		char *c = xstrdup(code.data);
-
-		c[40] = c[40] == 'A' ? 'B' : 'A';
-		snprintf(path, sizeof(path), "%s/code.txt", work);
-		http_write_file(path, c, strlen(c));
-		assert_int_equal(http_run(&o, "cd '%s' && sh ./verify.sh", work), 1);
-		assert_null(strstr(o.data, "Verified Successfully"));
-		free(c);
-	}
-	/* another key does not verify it either */
-	{
-		unsigned char pk[32], sk[64], der[44];
-		char b64[80];
-		struct buf other = BUF_INIT;
-
-		crypto_sign_keypair(pk, sk);
-		memcpy(der, "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00",
-		    12);
-		memcpy(der + 12, pk, 32);
-		sodium_bin2base64(b64, sizeof(b64), der, sizeof(der),
-		    sodium_base64_VARIANT_ORIGINAL);
-		buf_addf(&other, "-----BEGIN PUBLIC KEY-----\n%s\n"
-		    "-----END PUBLIC KEY-----\n", b64);
-		snprintf(path, sizeof(path), "%s/other.pem", work);
-		http_write_file(path, other.data, other.len);
-		assert_int_equal(http_run(&o, "cd '%s' && openssl pkeyutl -verify "
-		    "-pubin -inkey other.pem -rawin -in ticket.txt "
-		    "-sigfile ticket.sig", work), 1);
-		buf_free(&other);
-	}
+	assert_tampered_fails(work, signed_text, canon.len, &code);
+	assert_other_key_fails(work);
 
 	/* the fingerprint is what openssl and sha256sum say */
 	assert_int_equal(http_run(&o, "openssl pkey -pubin -in '%s/key.pem' "

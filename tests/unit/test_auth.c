@@ -339,6 +339,112 @@ app_code(const char *b32, time_t when, char out[7])
 	free(secret);
 }
 
+/* The secret is sealed: not the one the app was given. */
+static void
+assert_secret_sealed(sqlite3 *db, const char *b32)
+{
+	char *raw = NULL;
+	size_t len = 0;
+	sqlite3_stmt *st;
+
+	assert_int_equal(count(db, "SELECT length(totp_secret) FROM users WHERE"
+	    " username = 'tiina'"), 61);
+	assert_int_equal(oath_base32_decode(b32, strlen(b32), &raw, &len),
+	    OATH_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT totp_secret FROM"
+	    " users WHERE username = 'tiina'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	{
+		const unsigned char *v = sqlite3_column_blob(st, 0);
+		size_t vlen = (size_t)sqlite3_column_bytes(st, 0);
+
+		for (size_t i = 0; i + len <= vlen; i++)
+			assert_memory_not_equal(v + i, raw, len);
+	}
+	sqlite3_finalize(st);
+	free(raw);
+}
+
+/* Recovery codes: each once, as typed (case, dashes, spaces). */
+static void
+check_recovery_codes(sqlite3 *db, sqlite3_int64 uid,
+    char codes[TOTP_RECOVERY][TOTP_CODE_MAX], time_t now)
+{
+	char typed[40];
+	size_t o = 0;
+
+	assert_int_equal(totp_check(db, uid, codes[3], now), 1);
+	assert_int_equal(totp_check(db, uid, codes[3], now), 0);
+	assert_int_equal(totp_check(db, uid, "abcd-efgh", now), 0);
+	assert_int_equal(totp_check(db, uid, "abcd-efgh-jkmn-pqrs", now), 0);
+	for (const char *p = codes[5]; *p != '\0'; p++)
+		if (*p != '-') {
+			typed[o++] = (char)toupper((unsigned char)*p);
+			if (o % 5 == 4)
+				typed[o++] = ' ';
+		}
+	typed[o] = '\0';
+	assert_int_equal(totp_check(db, uid, typed, now), 1);
+}
+
+/* A plain secret from before the key is still read, and sealed by init. */
+static void
+check_plain_secret_sealed(sqlite3 *db, sqlite3_int64 uid, time_t now)
+{
+	static const unsigned char plain[20] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+		18, 19, 20
+	};
+	char code[7];
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE users SET"
+	    " totp_secret = ?1, totp_last_step = 0 WHERE id = ?2", -1, &st,
+	    NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, plain, sizeof(plain), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, uid);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(oath_totp_generate((const char *)plain,
+	    sizeof(plain), now, 30, 0, 6, code), OATH_OK);
+	assert_int_equal(totp_check(db, uid, code, now), 1);
+	assert_int_equal(totp_seal_all(db), 1);
+	assert_int_equal(totp_seal_all(db), 0);
+	assert_int_equal(count(db, "SELECT length(totp_secret) FROM users"
+	    " WHERE username = 'tiina'"), 61);
+	assert_int_equal(oath_totp_generate((const char *)plain,
+	    sizeof(plain), now + 30, 30, 0, 6, code), OATH_OK);
+	assert_int_equal(totp_check(db, uid, code, now + 30), 1);
+	/* under another key it does not open */
+	{
+		unsigned char other[32];
+
+		randombytes_buf(other, sizeof(other));
+		totp_key_set(other);
+		assert_int_equal(oath_totp_generate((const char *)plain,
+		    sizeof(plain), now + 60, 30, 0, 6, code), OATH_OK);
+		assert_int_equal(totp_check(db, uid, code, now + 60), -1);
+	}
+}
+
+/* A pending session lives 5 minutes and is promoted by the code. */
+static void
+check_pending_session(sqlite3 *db, sqlite3_int64 uid, time_t now)
+{
+	struct auth_limits lim = auth_limits_default;
+	char id[AUTH_ID_HEX], csrf[AUTH_ID_HEX], got[AUTH_ID_HEX];
+	struct user u;
+
+	assert_int_equal(session_create(db, uid, now, 1, id, csrf), 0);
+	assert_int_equal(session_get(db, &lim, id, now + 60, &u, got), 0);
+	assert_true(u.pending);
+	assert_int_equal(session_get(db, &lim, id, now + 301, &u, got), 1);
+	assert_int_equal(session_create(db, uid, now, 1, id, csrf), 0);
+	assert_int_equal(session_promote(db, id), 0);
+	assert_int_equal(session_get(db, &lim, id, now + 301, &u, got), 0);
+	assert_false(u.pending);
+}
+
 static void
 two_factor(void **state)
 {
@@ -383,29 +489,7 @@ two_factor(void **state)
 	assert_false(totp_is_recovery("abcd-efgh"));
 	assert_int_equal(count(db, "SELECT count(*) FROM recovery_codes WHERE"
 	    " code_hash LIKE '$argon2id$%'"), TOTP_RECOVERY);
-	/* the secret is sealed: not the one the app was given */
-	assert_int_equal(count(db, "SELECT length(totp_secret) FROM users WHERE"
-	    " username = 'tiina'"), 61);
-	{
-		char *raw = NULL;
-		size_t len = 0;
-		sqlite3_stmt *st;
-
-		assert_int_equal(oath_base32_decode(b32, strlen(b32), &raw, &len),
-		    OATH_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT totp_secret FROM"
-		    " users WHERE username = 'tiina'", -1, &st, NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-		{
-			const unsigned char *v = sqlite3_column_blob(st, 0);
-			size_t vlen = (size_t)sqlite3_column_bytes(st, 0);
-
-			for (size_t i = 0; i + len <= vlen; i++)
-				assert_memory_not_equal(v + i, raw, len);
-		}
-		sqlite3_finalize(st);
-		free(raw);
-	}
+	assert_secret_sealed(db, b32);
 
 	/* the enrolment code cannot be used again, nor an older one */
 	assert_int_equal(totp_check(db, uid, code, now), 0);
@@ -421,76 +505,9 @@ two_factor(void **state)
 	assert_int_equal(totp_check(db, uid, "12345", now), 0);
 	assert_int_equal(totp_check(db, uid, "abcdef", now), 0);
 
-	/* recovery codes: each once, as typed (case, dashes, spaces) */
-	assert_int_equal(totp_check(db, uid, codes[3], now), 1);
-	assert_int_equal(totp_check(db, uid, codes[3], now), 0);
-	assert_int_equal(totp_check(db, uid, "abcd-efgh", now), 0);
-	assert_int_equal(totp_check(db, uid, "abcd-efgh-jkmn-pqrs", now), 0);
-	{
-		char typed[40];
-		size_t o = 0;
-
-		for (const char *p = codes[5]; *p != '\0'; p++)
-			if (*p != '-') {
-				typed[o++] = (char)toupper((unsigned char)*p);
-				if (o % 5 == 4)
-					typed[o++] = ' ';
-			}
-		typed[o] = '\0';
-		assert_int_equal(totp_check(db, uid, typed, now), 1);
-	}
-
-	/* a plain secret from before the key is still read, and sealed by init */
-	{
-		static const unsigned char plain[20] = {
-			1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
-			18, 19, 20
-		};
-		sqlite3_stmt *st;
-
-		assert_int_equal(sqlite3_prepare_v2(db, "UPDATE users SET"
-		    " totp_secret = ?1, totp_last_step = 0 WHERE id = ?2", -1, &st,
-		    NULL), SQLITE_OK);
-		sqlite3_bind_blob(st, 1, plain, sizeof(plain), SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, uid);
-		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-		sqlite3_finalize(st);
-		assert_int_equal(oath_totp_generate((const char *)plain,
-		    sizeof(plain), now, 30, 0, 6, code), OATH_OK);
-		assert_int_equal(totp_check(db, uid, code, now), 1);
-		assert_int_equal(totp_seal_all(db), 1);
-		assert_int_equal(totp_seal_all(db), 0);
-		assert_int_equal(count(db, "SELECT length(totp_secret) FROM users"
-		    " WHERE username = 'tiina'"), 61);
-		assert_int_equal(oath_totp_generate((const char *)plain,
-		    sizeof(plain), now + 30, 30, 0, 6, code), OATH_OK);
-		assert_int_equal(totp_check(db, uid, code, now + 30), 1);
-		/* under another key it does not open */
-		{
-			unsigned char other[32];
-
-			randombytes_buf(other, sizeof(other));
-			totp_key_set(other);
-			assert_int_equal(oath_totp_generate((const char *)plain,
-			    sizeof(plain), now + 60, 30, 0, 6, code), OATH_OK);
-			assert_int_equal(totp_check(db, uid, code, now + 60), -1);
-		}
-	}
-
-	/* a pending session lives 5 minutes and is promoted by the code */
-	{
-		struct auth_limits lim = auth_limits_default;
-		char id[AUTH_ID_HEX], csrf[AUTH_ID_HEX], got[AUTH_ID_HEX];
-
-		assert_int_equal(session_create(db, uid, now, 1, id, csrf), 0);
-		assert_int_equal(session_get(db, &lim, id, now + 60, &u, got), 0);
-		assert_true(u.pending);
-		assert_int_equal(session_get(db, &lim, id, now + 301, &u, got), 1);
-		assert_int_equal(session_create(db, uid, now, 1, id, csrf), 0);
-		assert_int_equal(session_promote(db, id), 0);
-		assert_int_equal(session_get(db, &lim, id, now + 301, &u, got), 0);
-		assert_false(u.pending);
-	}
+	check_recovery_codes(db, uid, codes, now);
+	check_plain_secret_sealed(db, uid, now);
+	check_pending_session(db, uid, now);
 
 	/* the admin's reset removes it all */
 	assert_int_equal(totp_reset(db, uid), 0);
