@@ -28,6 +28,7 @@ const struct auth_limits auth_limits_default = {
 	.user_failures = 50,
 	.client_failures = 20,
 	.window = (time_t)15 * 60,
+	.one_time = (time_t)24 * 60 * 60,
 };
 
 static const char *const role_names[] = { "admin", "handler", "auditor" };
@@ -188,7 +189,9 @@ static const char *const sql[A__MAX] = {
 	    "INSERT INTO users (username, display_name, role, nda_signed, "
 	    "password_hash) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[A_SET_PASSWORD] =
-	    "UPDATE users SET password_hash = ?2, must_change = ?3 WHERE id = ?1",
+	    "UPDATE users SET password_hash = ?2, must_change = ?3, one_time_at ="
+	    " CASE WHEN ?3 THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END"
+	    " WHERE id = ?1",
 	[A_SET_ACTIVE] =
 	    "UPDATE users SET active = ?2 WHERE id = ?1",
 	[A_SET_NDA] =
@@ -205,7 +208,9 @@ static const char *const sql[A__MAX] = {
 	[A_FAIL_ADD] =
 	    "INSERT INTO login_failures (username, client, at) VALUES (?1, ?2, ?3)",
 	[A_LOGIN_USER] =
-	    "SELECT " USER_COLS ", password_hash FROM users WHERE username = ?1",
+	    "SELECT " USER_COLS ", password_hash, must_change AND one_time_at IS"
+	    " NOT NULL AND one_time_at < strftime('%Y-%m-%dT%H:%M:%SZ', ?2,"
+	    " 'unixepoch') FROM users WHERE username = ?1",
 	[A_FAIL_CLEAR] =
 	    "DELETE FROM login_failures WHERE (username = ?1 AND client = ?3) "
 	    "OR at <= ?2",
@@ -530,7 +535,7 @@ auth_login_verify(sqlite3 *db, const struct auth_limits *lim,
 	static char dummy[crypto_pwhash_STRBYTES];
 	char hash[crypto_pwhash_STRBYTES] = "";
 	sqlite3_stmt *st;
-	int found = 0, ok;
+	int found = 0, ok, expired = 0;
 
 	memset(u, 0, sizeof(*u));
 	switch (auth_locked(db, lim, username, client, now)) {
@@ -544,9 +549,13 @@ auth_login_verify(sqlite3 *db, const struct auth_limits *lim,
 	if ((st = auth_prep(db, A_LOGIN_USER)) == NULL)
 		return LOGIN_ERROR;
 	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	/* a one-time password given before this moment has expired (0: never) */
+	sqlite3_bind_int64(st, 2, lim->one_time > 0 ?
+	    (sqlite3_int64)(now - lim->one_time) : 0);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		user_row(st, u);
 		copy_col(hash, sizeof(hash), st, 8);
+		expired = sqlite3_column_int(st, 9);
 		found = 1;
 	}
 	sqlite3_finalize(st);
@@ -562,6 +571,8 @@ auth_login_verify(sqlite3 *db, const struct auth_limits *lim,
 	sodium_memzero(hash, sizeof(hash));
 	if (!ok || !u->active)
 		return LOGIN_BAD;
+	if (expired)
+		return LOGIN_EXPIRED;
 	return u->nda[0] == '\0' ? LOGIN_NO_NDA : LOGIN_OK;
 }
 
@@ -573,7 +584,7 @@ auth_login_settle(sqlite3 *db, const struct auth_limits *lim,
 	sqlite3_stmt *st;
 
 	if (verified != LOGIN_OK && verified != LOGIN_BAD)
-		return verified;	/* locked, no NDA, error: nothing to count */
+		return verified;	/* locked, no NDA, expired, error: nothing to count */
 	if (client == NULL)
 		client = "";
 	/* guesses that were hashing side by side stop at the limit too */

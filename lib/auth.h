@@ -46,6 +46,7 @@ struct auth_limits {
 	int	user_failures;		/* ... or 50 per username from anywhere ... */
 	int	client_failures;	/* ... or 20 per address ... */
 	time_t	window;			/* ... within 15 min lock for 15 min */
+	time_t	one_time;		/* a one-time password's life (24 h); 0: forever */
 };
 extern const struct auth_limits auth_limits_default;
 
@@ -96,6 +97,7 @@ enum login_result {
 	LOGIN_BAD,	/* wrong name or password, or disabled: one message for all */
 	LOGIN_LOCKED,	/* too many failures: wait */
 	LOGIN_NO_NDA,	/* right password, but no NDA date: told why */
+	LOGIN_EXPIRED,	/* right one-time password, but older than lim->one_time */
 	LOGIN_ERROR
 };
 

@@ -36,6 +36,7 @@ static const struct key keys[] = {
 	{ "site",	"data",		F(data),		KIND_PATH, 0, 0, 0 },
 	{ "keys",	"dir",		F(key_dir),		KIND_PATH, 1, 0, 0 },
 	{ "intranet",	"totp_required", F(totp_required),	KIND_TEXT, 0, 0, 0 },
+	{ "intranet",	"one_time_hours", F(one_time_hours),	KIND_INT,  0, 1, 720 },
 	{ "controller",	"name",		F(controller_name),	KIND_TEXT, 1, 0, 0 },
 	{ "controller",	"address",	F(controller_address),	KIND_TEXT, 0, 0, 0 },
 	{ "controller",	"phone",	F(controller_phone),	KIND_TEXT, 0, 0, 0 },
@@ -210,6 +211,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	memset(c, 0, sizeof(*c));
 	memset(&p, 0, sizeof(p));
 	c->rate_limit = 10;
+	c->one_time_hours = 24;
 	c->form_lifetime = 120;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);

@@ -25,6 +25,7 @@ struct conf {
 	char	*key_dir;
 	/* [intranet] */
 	char	*totp_required;	/* roles that must use a second factor: "admin" */
+	int	 one_time_hours;	/* a one-time password's life in hours; 24 */
 	/* [controller] */
 	char	*controller_name;
 	char	*controller_address;

@@ -24,7 +24,11 @@ struct ui {
 struct ui_conf {
 	unsigned		 totp_roles;	/* roles that must use a second factor */
 	struct authority	*authority;	/* data/authority.xml, for the notice preview */
+	struct auth_limits	 limits;	/* the defaults, one_time from the config */
 };
+
+/* The sign-in limits of this process (auth_limits_default, [intranet] one_time_hours). */
+#define ui_limits(a)	(&((const struct ui_conf *)(a)->data)->limits)
 
 /* Route flags (struct route.flags): where a session that is not yet whole may go. */
 enum {

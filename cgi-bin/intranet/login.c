@@ -45,13 +45,13 @@ post_login(struct app *a, struct req *r)
 		return;
 	}
 	/* the password is hashed before the write lock is taken (#18) */
-	lr = auth_login_verify(a->db, &auth_limits_default, name, pw,
+	lr = auth_login_verify(a->db, ui_limits(a), name, pw,
 	    r->remote_addr, now, &u);
 	if (lr == LOGIN_ERROR || db_begin(a->db) != 0) {
 		app_error(a, r, 500);
 		return;
 	}
-	lr = auth_login_settle(a->db, &auth_limits_default, lr, name,
+	lr = auth_login_settle(a->db, ui_limits(a), lr, name,
 	    r->remote_addr, now);
 	switch (lr) {
 	case LOGIN_OK:
@@ -82,6 +82,10 @@ post_login(struct app *a, struct req *r)
 		if (ui_event(a, r, &u, "login.no_nda", "user", u.id, "") != 0)
 			goto fail;
 		break;
+	case LOGIN_EXPIRED:
+		if (ui_event(a, r, &u, "login.expired", "user", u.id, "") != 0)
+			goto fail;
+		break;
 	default:
 		goto fail;
 	}
@@ -91,6 +95,7 @@ post_login(struct app *a, struct req *r)
 	tm_bool(tm_root(m), "error_bad", lr == LOGIN_BAD);
 	tm_bool(tm_root(m), "error_locked", lr == LOGIN_LOCKED);
 	tm_bool(tm_root(m), "error_nda", lr == LOGIN_NO_NDA);
+	tm_bool(tm_root(m), "error_one_time", lr == LOGIN_EXPIRED);
 	tm_str(tm_root(m), "username", name);
 	/* the form again, with one plain message; a lockout also says when */
 	if (lr == LOGIN_LOCKED)
@@ -128,7 +133,7 @@ page_code(struct app *a, struct req *r)
 			return;
 		}
 		/* the code page is locked out with the password, or codes could be guessed */
-		if ((ok = auth_locked(a->db, &auth_limits_default, cx->me.username,
+		if ((ok = auth_locked(a->db, ui_limits(a), cx->me.username,
 		    r->remote_addr, now)) != 0) {
 			if (ok < 0)
 				goto fail;
@@ -196,7 +201,7 @@ totp_reauth(struct app *a, struct req *r, struct tmpl_map *root, int *status)
 		*status = 400;
 		return 0;
 	}
-	if ((rc = auth_locked(a->db, &auth_limits_default, cx->me.username,
+	if ((rc = auth_locked(a->db, ui_limits(a), cx->me.username,
 	    r->remote_addr, now)) != 0) {
 		if (rc > 0) {
 			tm_bool(root, "locked", 1);
@@ -368,7 +373,7 @@ page_password(struct app *a, struct req *r)
 			return;
 		}
 		/* guesses of the current password count as sign-in failures do */
-		if ((ok = auth_locked(a->db, &auth_limits_default,
+		if ((ok = auth_locked(a->db, ui_limits(a),
 		    cx->me.username, r->remote_addr, time(NULL))) != 0) {
 			if (ok < 0) {
 				tm_free(m);

@@ -24,7 +24,7 @@
 #include "dsr.h"
 #include "intranet.h"
 
-static struct ui_conf conf = { ROLE_ADMIN, NULL };
+static struct ui_conf conf = { .totp_roles = ROLE_ADMIN };
 
 /*
  * Refuse, or send elsewhere, a session that is not yet whole: a pending
@@ -59,7 +59,7 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 	time_t now = time(NULL);
 	int rc;
 
-	rc = session_get(a->db, &auth_limits_default, kv_get(&r->cookies, COOKIE),
+	rc = session_get(a->db, ui_limits(a), kv_get(&r->cookies, COOKIE),
 	    now, &cx->me, cx->csrf);
 	if (rc < 0) {
 		app_error(a, r, 500);
@@ -242,6 +242,8 @@ intranet_init(struct app *a)
 	a->limits.upload_path = "/intranet/import";
 	a->limits.upload_max = IMPORT_UPLOAD_MAX;
 	a->data = &conf;
+	conf.limits = auth_limits_default;
+	conf.limits.one_time = (time_t)a->conf.one_time_hours * 60 * 60;
 	if (notice_prepare(a->db) != 0 || dsr_prepare(a->db, NULL) != 0)
 		return -1;
 	if (oath_init() != OATH_OK) {
