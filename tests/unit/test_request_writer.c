@@ -165,6 +165,65 @@ batch(void **state)
 	db_close(db);
 }
 
+/* A commit hook that turns every COMMIT into a ROLLBACK: a commit that fails. */
+static int
+refuse_commit(void *arg)
+{
+	(*(int *)arg)++;
+	return 1;
+}
+
+/*
+ * Group commit never answers before the commit (#19, item 5): when the
+ * batch's COMMIT fails, every job that would have been stored is answered
+ * RQ_ERROR with no number and no ticket token (the writer sends each job's
+ * res and out as they are), nothing is in the database, and the
+ * connection is out of its transaction for the next batch.
+ */
+static void
+failed_commit_answers_errors(void **state)
+{
+	struct dsr_job j[3];
+	char err[512];
+	sqlite3 *db;
+	long long before;
+	int refused = 0;
+
+	(void)state;
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(dsr_prepare(db, lockpath), 0);
+	before = count(db, "SELECT count(*) FROM requests");
+	memset(j, 0, sizeof(j));
+	for (int i = 0; i < 3; i++) {
+		fill(&j[i].f, "Kaatuva Erä");
+		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 300 + i);
+		snprintf(j[i].client, sizeof(j[i].client), "198.51.100.%d", i);
+		j[i].lang = LANG_FI;
+	}
+	sqlite3_commit_hook(db, refuse_commit, &refused);
+	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), -1);
+	assert_int_equal(refused, 1);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(j[i].res, RQ_ERROR);
+		assert_string_equal(j[i].out.number, "");
+		assert_string_equal(j[i].out.token, "");
+	}
+	assert_true(sqlite3_get_autocommit(db));
+	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before);
+	/* the same forms, once commits work, are stored: nothing was used up */
+	sqlite3_commit_hook(db, NULL, NULL);
+	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(j[i].res, RQ_STORED);
+		assert_int_equal(strncmp(j[i].out.number, "TS-", 3), 0);
+		dsr_form_free(&j[i].f);
+	}
+	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before + 3);
+	dsr_finalize();
+	db_close(db);
+}
+
 static const struct ticket_keys *
 the_keys(void *arg)
 {
@@ -276,6 +335,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch),
+		cmocka_unit_test(failed_commit_answers_errors),
 		cmocka_unit_test(writer_answers_everyone),
 	};
 
