@@ -711,6 +711,87 @@ one_time_password_expires(void **st)
 	free(body);
 }
 
+/* The access log's lines written since offset off, as one string; caller frees. */
+static char *
+access_log_since(long off)
+{
+	char path[1024];
+	struct buf b = BUF_INIT;
+	FILE *f;
+	int c;
+
+	snprintf(path, sizeof(path), "%s/log/access.log", getenv("REKISTERI_STATE"));
+	assert_non_null(f = fopen(path, "r"));
+	assert_int_equal(fseek(f, off, SEEK_SET), 0);
+	while ((c = fgetc(f)) != EOF)
+		buf_addc(&b, (char)c);
+	fclose(f);
+	return buf_take(&b);
+}
+
+static long
+access_log_size(void)
+{
+	char path[1024];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/log/access.log", getenv("REKISTERI_STATE"));
+	return stat(path, &sb) == 0 ? (long)sb.st_size : 0;
+}
+
+/*
+ * No bearer tokens and no searched names in the web server's access log
+ * (#18, item 5): a ticket page's token and the intranet's query strings
+ * are logged as "-" and as the path alone; other requests as they came.
+ */
+static void
+access_log_keeps_no_secrets(void **st)
+{
+	struct http_resp r;
+	char *token = http_form_token(), *body, *loc, *log, *sid;
+	long off = access_log_size();
+
+	(void)st;
+	body = http_form("form_token", token, "type", "access", "name",
+	    "Loki Salaisuus", "email", "loki@example.org", NULL);
+	http_fetch(&r, "POST", "/request", body, strlen(body), NULL);
+	free(body);
+	free(token);
+	assert_int_equal(r.status, 303);
+	loc = http_header(&r, "Location");
+	http_resp_free(&r);
+	http_fetch(&r, "GET", strstr(loc, "/request/"), NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	assert_int_equal(http_user_add("seclog", "handler", PW), 0);
+	sid = http_login("seclog", PW);
+	http_session(&r, "GET", "/intranet/customers?q=Salaisuusnimi", sid, NULL);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	http_fetch(&r, "GET", "/notice?lang=en", NULL, 0, NULL);
+	http_resp_free(&r);
+	/* the server writes its line after the answer: give it a moment */
+	for (int i = 0; i < 50; i++) {
+		log = access_log_since(off);
+		if (strstr(log, "/notice?lang=en") != NULL)
+			break;
+		free(log);
+		log = NULL;
+		usleep(20000);
+	}
+	assert_non_null(log);
+	/* the token (the last part of the ticket's path) and the name: nowhere */
+	assert_null(strstr(log, strrchr(loc, '/') + 1));
+	assert_null(strstr(log, "Salaisuusnimi"));
+	assert_non_null(strstr(log, "\"GET /request/ticket/- HTTP/1.1\""));
+	assert_non_null(strstr(log, "\"GET /intranet/customers HTTP/1.1\""));
+	/* what is not secret is logged as it came */
+	assert_non_null(strstr(log, "\"GET /notice?lang=en HTTP/1.1\""));
+	free(log);
+	free(loc);
+	free(sid);
+}
+
 int
 main(void)
 {
@@ -727,6 +808,7 @@ main(void)
 		cmocka_unit_test(cross_site_form_refused),
 		cmocka_unit_test(ticket_says_what_code_reveals),
 		cmocka_unit_test(one_time_password_expires),
+		cmocka_unit_test(access_log_keeps_no_secrets),
 	};
 
 	if (oath_init() != OATH_OK)
