@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "customer.h"
+#include "db.h"
 #include "customer_int.h"
 #include "fmt.h"
 #include "log.h"
@@ -36,18 +37,6 @@ static const char *const sql[N__MAX] = {
 	    " id DESC LIMIT 500",
 };
 
-static sqlite3_stmt *
-prep(sqlite3 *db, enum nstmt k)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("statement %d: %s", (int)k, sqlite3_errmsg(db));
-		return NULL;
-	}
-	return st;
-}
-
 const char *const cpurpose_names[CP__MAX] = {
 	"advertising", "distance_selling", "direct_marketing", "research",
 	"publication", "disclosure",
@@ -75,7 +64,7 @@ exec_bind(sqlite3 *db, enum nstmt k, long long id, const char *a,
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = prep(db, k)) == NULL)
+	if ((st = db_prep(db, sql, k)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	for (int i = 0; i < 4; i++)
@@ -139,7 +128,7 @@ customer_bans(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = prep(db, N_BANS)) == NULL)
+	if ((st = db_prep(db, sql, N_BANS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -213,7 +202,7 @@ customer_add_order(sqlite3 *db, long long id, const struct kvlist *form,
 		values_free(v, OF__MAX);
 		return bad;
 	}
-	if ((st = prep(db, N_ORDER_ADD)) == NULL) {
+	if ((st = db_prep(db, sql, N_ORDER_ADD)) == NULL) {
 		values_free(v, OF__MAX);
 		return -1;
 	}
@@ -240,7 +229,7 @@ customer_orders(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = prep(db, N_ORDERS)) == NULL)
+	if ((st = db_prep(db, sql, N_ORDERS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -268,7 +257,7 @@ customer_add_disclosure(sqlite3 *db, long long id, const struct kvlist *form,
 		values_free(v, DF__MAX);
 		return bad;
 	}
-	if ((st = prep(db, N_DISCLOSURE_ADD)) == NULL) {
+	if ((st = db_prep(db, sql, N_DISCLOSURE_ADD)) == NULL) {
 		values_free(v, DF__MAX);
 		return -1;
 	}
@@ -292,7 +281,7 @@ customer_disclosures(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = prep(db, N_DISCLOSURES)) == NULL)
+	if ((st = db_prep(db, sql, N_DISCLOSURES)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {

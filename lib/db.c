@@ -324,6 +324,27 @@ db_prepare_all(sqlite3 *db, const char *const *sql, size_t n,
 	return 0;
 }
 
+sqlite3_stmt *
+db_prep(sqlite3 *db, const char *const *sql, int k)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("statement %d: %s", k, sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+int
+db_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 void
 db_finalize_all(sqlite3_stmt **st, size_t n)
 {

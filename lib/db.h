@@ -44,6 +44,14 @@ int	 db_prepare_all(sqlite3 *, const char *const *sql, size_t n,
 	    sqlite3_stmt **st);
 void	 db_finalize_all(sqlite3_stmt **st, size_t n);
 
+/*
+ * Statement k of a module's table sql, prepared for one use (the caller
+ * finalizes it), or NULL with the index and SQLite's message logged.
+ */
+sqlite3_stmt *db_prep(sqlite3 *, const char *const *sql, int k);
+/* Step st, which returns no rows, and finalize it. 0 or -1. */
+int	 db_done(sqlite3_stmt *st);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
 int	 db_begin(sqlite3 *);
 int	 db_commit(sqlite3 *);

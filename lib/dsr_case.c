@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "db.h"
 #include "dsr.h"
 #include "log.h"
 #include "validate.h"
@@ -58,33 +59,11 @@ static const char *const sql[K__MAX] = {
 	    " ORDER BY deadline, id",
 };
 
-static sqlite3_stmt *
-prep(sqlite3 *db, enum cstmt k)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("statement %d: %s", (int)k, sqlite3_errmsg(db));
-		return NULL;
-	}
-	return st;
-}
-
-/* Run st to its end and finalize it. 0 or -1. */
-static int
-done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The first column of k's one row (?1 = id) as a number; -1 on error. */
 static long long
 count(sqlite3 *db, enum cstmt k, long long id)
 {
-	sqlite3_stmt *st = prep(db, k);
+	sqlite3_stmt *st = db_prep(db, sql, k);
 	long long n = -1;
 
 	if (st == NULL)
@@ -125,7 +104,7 @@ int
 dsr_step(sqlite3 *db, long long id, long long user_id, const char *action,
     const char *note)
 {
-	sqlite3_stmt *st = prep(db, K_STEP_ADD);
+	sqlite3_stmt *st = db_prep(db, sql, K_STEP_ADD);
 	char now[24];
 
 	if (st == NULL)
@@ -137,7 +116,7 @@ dsr_step(sqlite3 *db, long long id, long long user_id, const char *action,
 		sqlite3_bind_int64(st, 3, user_id);
 	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_STATIC);
-	return done(st);
+	return db_done(st);
 }
 
 /* A step's note: one line of at most STEP_NOTE_MAX characters into out. */
@@ -178,7 +157,7 @@ dsr_move(sqlite3 *db, long long id, enum dsr_state to, const char *note,
 	*why = NULL;
 	if ((unsigned)to >= DS__MAX)
 		return -1;
-	if ((st = prep(db, K_STATE)) == NULL)
+	if ((st = db_prep(db, sql, K_STATE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -202,14 +181,14 @@ dsr_move(sqlite3 *db, long long id, enum dsr_state to, const char *note,
 		return 1;
 	}
 	utc_now(now);
-	if ((st = prep(db, K_MOVE)) == NULL)
+	if ((st = db_prep(db, sql, K_MOVE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, dsr_state_names[to], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
 	if (user_id > 0)
 		sqlite3_bind_int64(st, 4, user_id);
-	if (done(st) != 0)
+	if (db_done(st) != 0)
 		return -1;
 	return dsr_step(db, id, user_id, dsr_state_names[to], clean);
 }
@@ -223,7 +202,7 @@ dsr_ask(sqlite3 *db, long long id, const char *note, long long user_id,
 	int rc;
 
 	*why = NULL;
-	if ((st = prep(db, K_STATE)) == NULL)
+	if ((st = db_prep(db, sql, K_STATE)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -244,11 +223,11 @@ dsr_ask(sqlite3 *db, long long id, const char *note, long long user_id,
 	}
 	/* the time still runs (the Ombudsman's practice): only the date is kept */
 	utc_now(now);
-	if ((st = prep(db, K_ASK)) == NULL)
+	if ((st = db_prep(db, sql, K_ASK)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	if (done(st) != 0)
+	if (db_done(st) != 0)
 		return -1;
 	return dsr_step(db, id, user_id, "asked", clean);
 }
@@ -268,13 +247,13 @@ dsr_link(sqlite3 *db, long long id, long long customer_id, long long user_id,
 		*why = "request.err.no_customer";
 		return 1;
 	}
-	if ((st = prep(db, on ? K_LINK : K_UNLINK)) == NULL)
+	if ((st = db_prep(db, sql, on ? K_LINK : K_UNLINK)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, customer_id);
 	if (on && user_id > 0)
 		sqlite3_bind_int64(st, 3, user_id);
-	if (done(st) != 0)
+	if (db_done(st) != 0)
 		return -1;
 	if (sqlite3_changes(db) == 0)
 		return 0;	/* linked already, or not linked: nothing to record */
@@ -290,7 +269,7 @@ int
 dsr_links(sqlite3 *db, long long id,
     int (*fn)(void *arg, const struct dsr_link *), void *arg)
 {
-	sqlite3_stmt *st = prep(db, K_LINKS);
+	sqlite3_stmt *st = db_prep(db, sql, K_LINKS);
 	int rc, stop = 0;
 
 	if (st == NULL)
@@ -312,16 +291,13 @@ dsr_links(sqlite3 *db, long long id,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int
-dsr_of_customer(sqlite3 *db, long long customer_id,
-    int (*fn)(void *arg, const struct dsr_brief *), void *arg)
+/* The briefs st gives (columns id, number, status, received, deadline), each through fn; finalizes st. */
+static int
+briefs(sqlite3_stmt *st, int (*fn)(void *arg, const struct dsr_brief *),
+    void *arg)
 {
-	sqlite3_stmt *st = prep(db, K_OF_CUSTOMER);
 	int rc, stop = 0;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, customer_id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct dsr_brief b = { sqlite3_column_int64(st, 0),
 		    (const char *)sqlite3_column_text(st, 1),
@@ -335,38 +311,37 @@ dsr_of_customer(sqlite3 *db, long long customer_id,
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+dsr_of_customer(sqlite3 *db, long long customer_id,
+    int (*fn)(void *arg, const struct dsr_brief *), void *arg)
+{
+	sqlite3_stmt *st = db_prep(db, sql, K_OF_CUSTOMER);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, customer_id);
+	return briefs(st, fn, arg);
 }
 
 int
 dsr_briefs(sqlite3 *db, int open_only,
     int (*fn)(void *arg, const struct dsr_brief *), void *arg)
 {
-	sqlite3_stmt *st = prep(db, K_BRIEFS);
-	int rc, stop = 0;
+	sqlite3_stmt *st = db_prep(db, sql, K_BRIEFS);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, open_only != 0);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct dsr_brief b = { sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2),
-		    (const char *)sqlite3_column_text(st, 3),
-		    (const char *)sqlite3_column_text(st, 4) };
-
-		stop = fn(arg, &b);
-	}
-	sqlite3_finalize(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return briefs(st, fn, arg);
 }
 
 int
 dsr_steps(sqlite3 *db, long long id,
     int (*fn)(void *arg, const struct dsr_step_row *), void *arg)
 {
-	sqlite3_stmt *st = prep(db, K_STEPS);
+	sqlite3_stmt *st = db_prep(db, sql, K_STEPS);
 	int rc, stop = 0;
 
 	if (st == NULL)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "db.h"
 #include "log.h"
 #include "upload.h"
 
@@ -21,34 +22,12 @@ static const char *const sql[U__MAX] = {
 	[U_DROP] = "DELETE FROM import_uploads WHERE id = ?1",
 };
 
-static sqlite3_stmt *
-prep(sqlite3 *db, enum ustmt k)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("statement %d: %s", (int)k, sqlite3_errmsg(db));
-		return NULL;
-	}
-	return st;
-}
-
-/* Run st to its end and finalize it. 0 or -1. */
-static int
-done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 int
 upload_expire(sqlite3 *db)
 {
-	sqlite3_stmt *st = prep(db, U_EXPIRE);
+	sqlite3_stmt *st = db_prep(db, sql, U_EXPIRE);
 
-	if (st == NULL || done(st) != 0) {
+	if (st == NULL || db_done(st) != 0) {
 		LOG_ERR("old uploads could not be deleted");
 		return -1;
 	}
@@ -62,17 +41,17 @@ upload_keep(sqlite3 *db, long long user_id, const char *filename,
 {
 	sqlite3_stmt *st;
 
-	if ((st = prep(db, U_DROP_USER)) == NULL)
+	if ((st = db_prep(db, sql, U_DROP_USER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
-	if (done(st) != 0 || (st = prep(db, U_KEEP)) == NULL)
+	if (db_done(st) != 0 || (st = db_prep(db, sql, U_KEEP)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_text(st, 2, filename ? filename : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, charset, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 5, data, len, SQLITE_STATIC);
-	if (done(st) != 0)
+	if (db_done(st) != 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(db);
 	return 0;
@@ -85,7 +64,7 @@ upload_get(sqlite3 *db, long long id, long long user_id, struct upload *u)
 	int rc;
 
 	memset(u, 0, sizeof(*u));
-	if ((st = prep(db, U_GET)) == NULL)
+	if ((st = db_prep(db, sql, U_GET)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, user_id);
@@ -107,12 +86,12 @@ upload_get(sqlite3 *db, long long id, long long user_id, struct upload *u)
 int
 upload_drop(sqlite3 *db, long long id)
 {
-	sqlite3_stmt *st = prep(db, U_DROP);
+	sqlite3_stmt *st = db_prep(db, sql, U_DROP);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	return done(st);
+	return db_done(st);
 }
 
 void

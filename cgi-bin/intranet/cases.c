@@ -54,23 +54,6 @@ case_done(struct app *a, struct req *r, long long id, int rc, const char *why,
 	app_redirect(r, to);
 }
 
-/* The request a step is for, in a new transaction: its id, or 0 when answered (400/500). */
-static long long
-case_begin(struct app *a, struct req *r)
-{
-	long long id = ui_id(r);
-
-	if (id == 0) {
-		app_error(a, r, 400);
-		return 0;
-	}
-	if (db_begin(a->db) != 0) {
-		app_error(a, r, 500);
-		return 0;
-	}
-	return id;
-}
-
 /* A move to state to, with the form's note (the reasons). */
 static void
 case_move(struct app *a, struct req *r, enum dsr_state to)
@@ -83,7 +66,7 @@ case_move(struct app *a, struct req *r, enum dsr_state to)
 	long long id;
 	int rc;
 
-	if ((id = case_begin(a, r)) == 0)
+	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	if (kv_count(&r->form, "note") > 1) {
 		db_rollback(a->db);
@@ -132,7 +115,7 @@ post_request_ask(struct app *a, struct req *r)
 	long long id;
 	int rc;
 
-	if ((id = case_begin(a, r)) == 0)
+	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	rc = dsr_ask(a->db, id, ui_field(r, "note", 4000), cx->me.id, &why);
 	case_done(a, r, id, rc, why, "request.asked", "");
@@ -170,7 +153,7 @@ case_link(struct app *a, struct req *r, int on)
 	char summary[32];
 	int rc;
 
-	if ((id = case_begin(a, r)) == 0)
+	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	cid = link_customer(a, r);
 	rc = dsr_link(a->db, id, cid, cx->me.id, on, &why);

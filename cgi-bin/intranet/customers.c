@@ -477,23 +477,6 @@ note_done(struct app *a, struct req *r, long long id, int rc,
 	app_redirect(r, to);
 }
 
-/* The record a note is for, in a new transaction: its id, or 0 when answered. */
-static long long
-note_begin(struct app *a, struct req *r)
-{
-	long long id = ui_id(r);
-
-	if (id == 0) {
-		app_error(a, r, 400);
-		return 0;
-	}
-	if (db_begin(a->db) != 0) {
-		app_error(a, r, 500);
-		return 0;
-	}
-	return id;
-}
-
 /* POST /intranet/customer/ban: a ban for a purpose (id, purpose, via, since, reference). */
 void
 post_customer_ban(struct app *a, struct req *r)
@@ -503,7 +486,7 @@ post_customer_ban(struct app *a, struct req *r)
 	const char *purpose = ui_field(r, "purpose", 32);
 	long long id;
 
-	if ((id = note_begin(a, r)) == 0)
+	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	note_done(a, r, id, customer_ban(a->db, id, purpose,
 	    ui_field(r, "via", 16), ref ? ref : "", ui_field(r, "since", 10),
@@ -518,7 +501,7 @@ post_customer_unban(struct app *a, struct req *r)
 	const char *purpose = ui_field(r, "purpose", 32);
 	long long id;
 
-	if ((id = note_begin(a, r)) == 0)
+	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	note_done(a, r, id, customer_unban(a->db, id, purpose, cx->me.id),
 	    "customer.unban", purpose);
@@ -532,7 +515,7 @@ restriction(struct app *a, struct req *r, int on)
 	const char *reason = ui_field(r, "reason", 600);
 	long long id;
 
-	if ((id = note_begin(a, r)) == 0)
+	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	note_done(a, r, id, reason == NULL ? -1 : customer_restrict(a->db, id,
 	    on, reason, cx->me.id), on ? "customer.restrict" :

@@ -69,6 +69,13 @@ long long	 ui_id(struct req *);
 int		 ui_page_no(struct req *, long long *page);
 
 /*
+ * The start of a change to the record or request the form's id names: the
+ * id, with a transaction begun; 0 when answered (400 without a good id,
+ * 500 when the transaction cannot begin).
+ */
+long long	 ui_change_begin(struct app *, struct req *);
+
+/*
  * A change failed after its transaction began: roll back and answer
  * 500. For handlers' error paths.
  */

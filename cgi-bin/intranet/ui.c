@@ -121,6 +121,22 @@ ui_page_no(struct req *r, long long *page)
 	    val_int(v, 1, UI_PAGE_MAX, page) == NULL ? 0 : -1;
 }
 
+long long
+ui_change_begin(struct app *a, struct req *r)
+{
+	long long id = ui_id(r);
+
+	if (id == 0) {
+		app_error(a, r, 400);
+		return 0;
+	}
+	if (db_begin(a->db) != 0) {
+		app_error(a, r, 500);
+		return 0;
+	}
+	return id;
+}
+
 void
 ui_fail(struct app *a, struct req *r)
 {

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "http.h"
@@ -806,4 +807,35 @@ http_read_file(const char *path, size_t *len)
 	if (len != NULL)
 		*len = b.len;
 	return buf_take(&b);
+}
+
+int
+http_staff_add(const struct http_staff *staff, size_t n, const char *pw)
+{
+	for (size_t i = 0; i < n; i++)
+		if (http_user_add_full(staff[i].name, staff[i].role, pw,
+		    staff[i].display, staff[i].nda) != 0)
+			return -1;
+	return 0;
+}
+
+int
+http_group_main(const char *name, const struct CMUnitTest *tests, size_t n,
+    int (*setup)(void **))
+{
+	int rc;
+
+	if (getenv("REKISTERI_CLI") == NULL || getenv("REKISTERI_STATE") == NULL ||
+	    getenv("REKISTERI_BASE_URL") == NULL) {
+		fprintf(stderr, "test_%s: run me through tests/http/harness.sh\n",
+		    name);
+		return 1;
+	}
+	if (sodium_init() < 0)
+		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+	rc = _cmocka_run_group_tests(name, tests, n, setup, NULL);
+	curl_global_cleanup();
+	return rc;
 }

@@ -171,4 +171,23 @@ void	 http_write_text(const char *path, const char *text);
 /* A whole file, NUL-terminated, its length in len (may be NULL); NULL when it cannot be opened. */
 char	*http_read_file(const char *path, size_t *len);
 
+/* ---- a test file's main ------------------------------------------------- */
+
+/* A staff account for a file's set-up: name, role, display name, NDA signed. */
+struct http_staff {
+	const char	*name, *role, *display;
+	int		 nda;
+};
+/* Make every account of staff[0..n) with password pw: 0, or -1. */
+int	 http_staff_add(const struct http_staff *staff, size_t n, const char *pw);
+
+/*
+ * Run a file's tests as group name with setup (may be NULL): refuses to
+ * run outside tests/http/harness.sh (no REKISTERI_CLI, _STATE or
+ * _BASE_URL), readies libsodium, libcurl and libxml2. cmocka's status.
+ */
+struct CMUnitTest;
+int	 http_group_main(const char *name, const struct CMUnitTest *tests,
+	    size_t n, int (*setup)(void **));
+
 #endif

@@ -630,19 +630,9 @@ main(void)
 		cmocka_unit_test(two_factor),
 		cmocka_unit_test(audit_chain),
 	};
-	int rc;
 
 	cli = getenv("REKISTERI_CLI");
 	state = getenv("REKISTERI_STATE");
-	if (cli == NULL || state == NULL || getenv("REKISTERI_BASE_URL") == NULL) {
-		fprintf(stderr, "test_audit: run me through tests/http/harness.sh\n");
-		return 1;
-	}
-	if (sodium_init() < 0)
-		return 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	xmlInitParser();
-	rc = cmocka_run_group_tests_name("audit", tests, setup, NULL);
-	curl_global_cleanup();
-	return rc;
+	return http_group_main("audit", tests, sizeof(tests) / sizeof(tests[0]),
+	    setup);
 }

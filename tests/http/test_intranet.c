@@ -107,10 +107,7 @@ dd_after(const struct http_resp *r, const char *dt)
 static int
 setup(void **st)
 {
-	static const struct {
-		const char *name, *role, *display;
-		int nda;
-	} users[] = {
+	static const struct http_staff users[] = {
 		{ "admin1", "admin", "Anna Ylläpitäjä", 1 },
 		{ "handler1", "handler", "Heikki Käsittelijä", 1 },
 		{ "auditor1", "auditor", "Tuula Tarkastaja", 1 },
@@ -121,11 +118,7 @@ setup(void **st)
 	};
 
 	(void)st;
-	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++)
-		if (http_user_add_full(users[i].name, users[i].role, PW,
-		    users[i].display, users[i].nda) != 0)
-			return -1;
-	return 0;
+	return http_staff_add(users, sizeof(users) / sizeof(users[0]), PW);
 }
 
 /* ---- 1. the sign-in page ------------------------------------------------- */
@@ -668,19 +661,9 @@ main(void)
 		cmocka_unit_test(one_time_password),
 		cmocka_unit_test(password_policy),
 	};
-	int rc;
 
 	cli = getenv("REKISTERI_CLI");
 	state = getenv("REKISTERI_STATE");
-	if (cli == NULL || state == NULL || getenv("REKISTERI_BASE_URL") == NULL) {
-		fprintf(stderr, "test_intranet: run me through tests/http/harness.sh\n");
-		return 1;
-	}
-	if (sodium_init() < 0)
-		return 1;
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	xmlInitParser();
-	rc = cmocka_run_group_tests_name("intranet", tests, setup, NULL);
-	curl_global_cleanup();
-	return rc;
+	return http_group_main("intranet", tests, sizeof(tests) / sizeof(tests[0]),
+	    setup);
 }
