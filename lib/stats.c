@@ -1,0 +1,356 @@
+/* stats.c — the statistics of a year from the requests and customers tables. See stats.h. */
+#define _XOPEN_SOURCE 700	/* strptime */ /* NOLINT(cert-dcl51-cpp) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "fmt.h"
+#include "log.h"
+#include "stats.h"
+
+/*
+ * The deadline a request is measured against. After the extension letters
+ * land (requests.extended_deadline) this becomes
+ * "coalesce(extended_deadline, deadline)": an extension told in time (GDPR
+ * Art. 12(3)) moves the deadline, and this is the only place that says so.
+ */
+#define STATS_DEADLINE_SQL	"deadline"
+
+/*
+ * Helsinki is UTC+2 at every New Year (summer time ends in October), so a
+ * UTC time's Helsinki year is the year of the time two hours later.
+ */
+#define HELSINKI_YEAR(col)	"strftime('%Y', " col ", '+2 hours')"
+
+enum sstmt {
+	S_REQUESTS, S_ADDED_SINCE, S_ADDED_MADE, S_ENDED, S_YEARS, S__MAX
+};
+
+static const char *const sql[S__MAX] = {
+	/* received or closed in the year (the UTC window a day wider) */
+	[S_REQUESTS] = "SELECT received, closed_at, " STATS_DEADLINE_SQL
+	    ", status, types FROM requests WHERE (received >= ?3 AND received <"
+	    " ?4) OR (closed_at >= ?3 AND closed_at < ?4)",
+	[S_ADDED_SINCE] = "SELECT CAST(substr(customer_since, 6, 2) AS INTEGER),"
+	    " count(*) FROM customers WHERE customer_since >= ?1 AND"
+	    " customer_since < ?2 GROUP BY 1",
+	/* records without a start date count from when they were made, by the hour (UTC) */
+	[S_ADDED_MADE] = "SELECT substr(created_at, 1, 13), count(*) FROM"
+	    " customers WHERE customer_since = '' AND created_at >= ?3 AND"
+	    " created_at < ?4 GROUP BY 1",
+	[S_ENDED] = "SELECT CAST(substr(relationship_ended, 6, 2) AS INTEGER),"
+	    " count(*) FROM customers WHERE relationship_ended >= ?1 AND"
+	    " relationship_ended < ?2 GROUP BY 1",
+	[S_YEARS] = "SELECT CAST(" HELSINKI_YEAR("received") " AS INTEGER) y"
+	    " FROM requests UNION SELECT CAST(" HELSINKI_YEAR("closed_at")
+	    " AS INTEGER) FROM requests WHERE closed_at IS NOT NULL UNION"
+	    " SELECT CAST(substr(customer_since, 1, 4) AS INTEGER) FROM customers"
+	    " WHERE customer_since <> '' UNION SELECT CAST("
+	    HELSINKI_YEAR("created_at") " AS INTEGER) FROM customers WHERE"
+	    " customer_since = '' UNION SELECT CAST(substr(relationship_ended,"
+	    " 1, 4) AS INTEGER) FROM customers WHERE relationship_ended <> ''"
+	    " ORDER BY 1",
+};
+
+long
+stats_nearest_rank(const long *sorted, size_t n, int pct)
+{
+	size_t rank;
+
+	if (n == 0 || pct < 1 || pct > 100)
+		return -1;
+	rank = ((size_t)pct * n + 99) / 100;	/* ceil(pct / 100 × n) */
+	return sorted[rank - 1];
+}
+
+int
+stats_in_time(const char *closed_day, const char *deadline)
+{
+	/* both YYYY-MM-DD: the string order is the date order */
+	return strcmp(closed_day, deadline) <= 0;
+}
+
+long
+stats_percent(long part, long whole)
+{
+	if (whole <= 0)
+		return -1;
+	return (part * 200 + whole) / (2 * whole);
+}
+
+/* A UTC time "YYYY-MM-DDTHH:MM:SSZ" as its Helsinki date into day; 0 or -1. */
+static int
+helsinki_day(const char *utc, char day[11])
+{
+	struct tm t, l;
+	const char *end;
+	time_t s;
+
+	memset(&t, 0, sizeof(t));
+	if (utc == NULL || (end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &t)) ==
+	    NULL || *end != '\0' || (s = timegm(&t)) == (time_t)-1 ||
+	    localtime_r(&s, &l) == NULL)
+		return -1;
+	return strftime(day, 11, "%Y-%m-%d", &l) == 10 ? 0 : -1;
+}
+
+/* Whole calendar days from date a to date b (YYYY-MM-DD); -1 when either is bad or b is before a. */
+static long
+days_between(const char *a, const char *b)
+{
+	struct tm ta, tb;
+	time_t sa, sb;
+
+	if (fmt_parse_date(a, &ta) != 0 || fmt_parse_date(b, &tb) != 0 ||
+	    (sa = timegm(&ta)) == (time_t)-1 || (sb = timegm(&tb)) == (time_t)-1 ||
+	    sb < sa)
+		return -1;
+	return (long)((sb - sa) / (24 * 60 * 60));
+}
+
+/* The month (0..11) of day when it is in year, else -1. */
+static int
+month_of(const char *day, int year)
+{
+	int y, m;
+
+	if (sscanf(day, "%4d-%2d", &y, &m) != 2 || y != year || m < 1 || m > 12)
+		return -1;
+	return m - 1;
+}
+
+/* Add n to a month's column and to the year's. */
+static void
+add(long *cols, int month, long n)
+{
+	cols[month] += n;
+	cols[STATS_YEAR_COL] += n;
+}
+
+/* A closed request's days, for the percentiles. */
+struct closed_days {
+	long	*days;
+	int	*month;
+	size_t	 n, cap;
+};
+
+static int
+keep_days(struct closed_days *c, int month, long days)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		long *d = realloc(c->days, cap * sizeof(*d));
+		int *m;
+
+		if (d == NULL)
+			return -1;
+		c->days = d;
+		if ((m = realloc(c->month, cap * sizeof(*m))) == NULL)
+			return -1;
+		c->month = m;
+		c->cap = cap;
+	}
+	c->days[c->n] = days;
+	c->month[c->n++] = month;
+	return 0;
+}
+
+static int
+cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median and 90th percentile per month and for the year. 0 or -1. */
+static int
+percentiles(const struct closed_days *c, struct stats *s)
+{
+	long *v = malloc((c->n ? c->n : 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	for (int col = 0; col < STATS_COLS; col++) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < c->n; i++)
+			if (col == STATS_YEAR_COL || c->month[i] == col)
+				v[k++] = c->days[i];
+		qsort(v, k, sizeof(*v), cmp_long);
+		s->median_days[col] = stats_nearest_rank(v, k, 50);
+		s->p90_days[col] = stats_nearest_rank(v, k, 90);
+	}
+	free(v);
+	return 0;
+}
+
+/* Which refusal a closing status is; -1 for an answer. */
+static int
+count_refusal(const char *status)
+{
+	if (strcmp(status, "refused") == 0)
+		return SREF_REFUSED;
+	if (strcmp(status, "partly_refused") == 0)
+		return SREF_PARTLY;
+	return -1;
+}
+
+/* One request row into s. 0; 1 for a malformed row (left out); -1 out of memory. */
+static int
+count_request(sqlite3_stmt *st, struct stats *s, struct closed_days *c)
+{
+	const char *received = (const char *)sqlite3_column_text(st, 0);
+	const char *closed = (const char *)sqlite3_column_text(st, 1);
+	const char *deadline = (const char *)sqlite3_column_text(st, 2);
+	const char *status = (const char *)sqlite3_column_text(st, 3);
+	unsigned types = (unsigned)sqlite3_column_int64(st, 4);
+	char rday[11], cday[11];
+	int m, k;
+	long days;
+
+	if (helsinki_day(received, rday) != 0)
+		return 1;
+	if ((m = month_of(rday, s->year)) >= 0) {
+		add(s->received, m, 1);
+		for (int t = 0; t < RT__MAX; t++)
+			if (types & (1u << t))
+				add(s->by_type[t], m, 1);
+	}
+	if (closed == NULL)
+		return 0;
+	if (helsinki_day(closed, cday) != 0 || deadline == NULL ||
+	    status == NULL || (days = days_between(rday, cday)) < 0)
+		return 1;
+	if ((m = month_of(cday, s->year)) < 0)
+		return 0;
+	add(s->closed, m, 1);
+	if (stats_in_time(cday, deadline))
+		add(s->in_time, m, 1);
+	if ((k = count_refusal(status)) >= 0)
+		add(s->refusals[k], m, 1);
+	return keep_days(c, m, days);
+}
+
+/* Bind the year's windows: ?1 ?2 dates, ?3 ?4 UTC times a day wider (those the statement has). */
+static void
+bind_year(sqlite3_stmt *st, int year)
+{
+	char b[4][24];
+
+	snprintf(b[0], sizeof(b[0]), "%04d-01-01", year);
+	snprintf(b[1], sizeof(b[1]), "%04d-01-01", year + 1);
+	snprintf(b[2], sizeof(b[2]), "%04d-12-31", year - 1);
+	snprintf(b[3], sizeof(b[3]), "%04d-01-02", year + 1);
+	for (int i = 0; i < 4 && i < sqlite3_bind_parameter_count(st); i++)
+		sqlite3_bind_text(st, i + 1, b[i], -1, SQLITE_TRANSIENT);
+}
+
+static int
+read_requests(sqlite3 *db, struct stats *s)
+{
+	sqlite3_stmt *st = db_prep(db, sql, S_REQUESTS);
+	struct closed_days c = { NULL, NULL, 0, 0 };
+	int rc, k, bad = 0;
+
+	if (st == NULL)
+		return -1;
+	bind_year(st, s->year);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((k = count_request(st, s, &c)) != 0) {
+			if (k < 0)
+				break;
+			bad++;
+		}
+	sqlite3_finalize(st);
+	if (bad > 0)	/* left out, not fatal: the rest still counts */
+		LOG_ERR("the statistics of %d: %d malformed request rows left"
+		    " out", s->year, bad);
+	rc = rc == SQLITE_DONE ? percentiles(&c, s) : -1;
+	free(c.days);
+	free(c.month);
+	return rc;
+}
+
+/* Customers counted by month (k: S_ADDED_SINCE or S_ENDED) into cols. */
+static int
+read_months(sqlite3 *db, enum sstmt k, int year, long *cols)
+{
+	sqlite3_stmt *st = db_prep(db, sql, k);
+	int rc, m;
+
+	if (st == NULL)
+		return -1;
+	bind_year(st, year);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((m = sqlite3_column_int(st, 0)) >= 1 && m <= 12)
+			add(cols, m - 1, sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Records without a start date: by the Helsinki month of the hour they were made. */
+static int
+read_made(sqlite3 *db, int year, long *cols)
+{
+	sqlite3_stmt *st = db_prep(db, sql, S_ADDED_MADE);
+	char utc[32], day[11];
+	int rc, m;
+
+	if (st == NULL)
+		return -1;
+	bind_year(st, year);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(utc, sizeof(utc), "%.13s:00:00Z",
+		    (const char *)sqlite3_column_text(st, 0));
+		if (helsinki_day(utc, day) == 0 && (m = month_of(day, year)) >= 0)
+			add(cols, m, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+stats_year(sqlite3 *db, int year, struct stats *s)
+{
+	int rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->year = year;
+	if (year < STATS_YEAR_MIN || year > STATS_YEAR_MAX)
+		return -1;
+	if (db_begin_read(db) != 0)
+		return -1;
+	if (read_requests(db, s) == 0 &&
+	    read_months(db, S_ADDED_SINCE, year, s->customers_added) == 0 &&
+	    read_made(db, year, s->customers_added) == 0 &&
+	    read_months(db, S_ENDED, year, s->customers_ended) == 0)
+		rc = 0;
+	else
+		LOG_ERR("the statistics of %d: %s", year, sqlite3_errmsg(db));
+	db_rollback(db);
+	return rc;
+}
+
+int
+stats_years(sqlite3 *db, int *years, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = db_prep(db, sql, S_YEARS);
+	int rc, y;
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((y = sqlite3_column_int(st, 0)) >= STATS_YEAR_MIN &&
+		    y <= STATS_YEAR_MAX && *n < max)
+			years[(*n)++] = y;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		LOG_ERR("years: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}

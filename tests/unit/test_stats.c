@@ -1,0 +1,261 @@
+/*
+ * test_stats.c — the statistics of a year on a seeded in-memory database:
+ * requests per month (by Helsinki month: a request at 00.30 on 1 February
+ * in Helsinki is February's), per type, days to answer with the median and
+ * 90th percentile by nearest rank, the deadline rule at its boundary (closed
+ * at 23.59 on the deadline is in time, at 00.30 the day after is late),
+ * refusals, customers added and ended, the years with data, and an empty
+ * year.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "db.h"
+#include "fmt.h"
+#include "stats.h"
+
+static char err[1024];
+
+static void
+exec_ok(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+}
+
+/* A request: number n, received, closed (NULL: open), deadline, status, types. */
+static void
+request(sqlite3 *db, int n, const char *received, const char *closed,
+    const char *deadline, const char *status, unsigned types)
+{
+	char *q = sqlite3_mprintf("INSERT INTO requests (number, received,"
+	    " deadline, types, lang, name, text_sha256, key_id, code, form_id,"
+	    " token_hash, status, closed_at) VALUES ('TS-2025-%06d', %Q, %Q, %u,"
+	    " 'fi', 'Testi', '', 'k', 'c', 'f%d', randomblob(16), %Q, %Q)", n,
+	    received, deadline, types, n, status, closed);
+
+	exec_ok(db, q);
+	sqlite3_free(q);
+}
+
+/* A customer: number n, customer_since, created_at, relationship_ended. */
+static void
+customer(sqlite3 *db, int n, const char *since, const char *made,
+    const char *ended)
+{
+	char *q = sqlite3_mprintf("INSERT INTO customers (number, last_name,"
+	    " customer_since, created_at, relationship_ended) VALUES"
+	    " ('A%06d', 'Testi', %Q, %Q, %Q)", n, since, made, ended);
+
+	exec_ok(db, q);
+	sqlite3_free(q);
+}
+
+#define ACCESS		(1u << RT_ACCESS)
+#define RECT		(1u << RT_RECTIFICATION)
+#define ERASURE		(1u << RT_ERASURE)
+#define PORT		(1u << RT_PORTABILITY)
+#define BAN_AD		(1u << RT_BAN_ADVERTISING)
+
+static int
+setup(void **state)
+{
+	sqlite3 *db = db_open(":memory:", DB_CREATE, err, sizeof(err));
+
+	fmt_init();
+	if (db == NULL || db_migrate(db, "sql", NULL, err, sizeof(err)) < 0)
+		return -1;
+	/* January: 5 days, in time; 36 days, refused after the deadline (closed in February) */
+	request(db, 1, "2025-01-10T10:00:00Z", "2025-01-15T10:00:00Z",
+	    "2025-02-10", "answered", ACCESS);
+	request(db, 2, "2025-01-20T10:00:00Z", "2025-02-25T12:00:00Z",
+	    "2025-02-20", "refused", ACCESS | ERASURE);
+	/* 22.30 UTC on 31 January is 00.30 on 1 February in Helsinki */
+	request(db, 3, "2025-01-31T22:30:00Z", "2025-02-03T09:00:00Z",
+	    "2025-03-03", "partly_refused", PORT);
+	/* closed 23.59 on the deadline: in time; 00.30 the day after: late */
+	request(db, 4, "2025-02-05T08:00:00Z", "2025-03-05T21:59:00Z",
+	    "2025-03-05", "answered", RECT);
+	request(db, 5, "2025-02-06T08:00:00Z", "2025-03-06T22:30:00Z",
+	    "2025-03-06", "answered", RECT);
+	/* received last year, closed in January: 19 days */
+	request(db, 6, "2024-12-20T10:00:00Z", "2025-01-08T10:00:00Z",
+	    "2025-01-20", "answered", ACCESS);
+	/* New Year's night in Helsinki: next year's */
+	request(db, 7, "2025-12-31T22:30:00Z", NULL, "2026-02-02", "received",
+	    ACCESS);
+	request(db, 8, "2025-03-10T10:00:00Z", NULL, "2025-04-10", "in_progress",
+	    BAN_AD);
+	/* received in December, closed next year */
+	request(db, 9, "2025-12-15T10:00:00Z", "2026-01-10T10:00:00Z",
+	    "2026-01-15", "answered", ACCESS);
+	/* April: 1, 3, 7, 10 and 14 days */
+	request(db, 10, "2025-04-01T09:00:00Z", "2025-04-02T09:00:00Z",
+	    "2025-05-02", "answered", ACCESS);
+	request(db, 11, "2025-04-01T09:00:00Z", "2025-04-04T09:00:00Z",
+	    "2025-05-02", "answered", ACCESS);
+	request(db, 12, "2025-04-01T09:00:00Z", "2025-04-08T09:00:00Z",
+	    "2025-05-02", "answered", ACCESS);
+	request(db, 13, "2025-04-01T09:00:00Z", "2025-04-11T09:00:00Z",
+	    "2025-05-02", "answered", ACCESS);
+	request(db, 14, "2025-04-01T09:00:00Z", "2025-04-15T09:00:00Z",
+	    "2025-05-02", "answered", ACCESS);
+
+	customer(db, 1, "2025-01-15", "2026-11-01T10:00:00Z", "");
+	customer(db, 2, "2025-01-31", "2026-11-01T10:00:00Z", "2025-03-01");
+	customer(db, 3, "2025-06-01", "2026-11-01T10:00:00Z", "2025-03-31");
+	customer(db, 4, "2024-12-31", "2026-11-01T10:00:00Z", "2025-11-30");
+	/* no start date: the Helsinki day the record was made */
+	customer(db, 5, "", "2025-05-31T21:30:00Z", "");	/* 1 June, 00.30 */
+	customer(db, 6, "", "2024-12-31T22:30:00Z", "");	/* 1 January 2025 */
+	customer(db, 7, "", "2025-12-31T22:30:00Z", "2026-01-01");	/* 2026 */
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	db_close(*state);
+	return 0;
+}
+
+static void
+nearest_rank(void **state)
+{
+	static const long four[] = { 1, 2, 3, 4 };
+	static const long ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	static const long one[] = { 42 };
+
+	(void)state;
+	assert_int_equal(stats_nearest_rank(four, 4, 50), 2);	/* the lower middle */
+	assert_int_equal(stats_nearest_rank(four, 4, 90), 4);
+	assert_int_equal(stats_nearest_rank(ten, 10, 50), 5);
+	assert_int_equal(stats_nearest_rank(ten, 10, 90), 9);
+	assert_int_equal(stats_nearest_rank(ten, 10, 91), 10);
+	assert_int_equal(stats_nearest_rank(ten, 10, 100), 10);
+	assert_int_equal(stats_nearest_rank(ten, 10, 1), 1);
+	assert_int_equal(stats_nearest_rank(one, 1, 50), 42);
+	assert_int_equal(stats_nearest_rank(one, 1, 90), 42);
+	assert_int_equal(stats_nearest_rank(one, 0, 50), -1);
+	assert_int_equal(stats_nearest_rank(ten, 10, 0), -1);
+	assert_int_equal(stats_percent(9, 11), 82);
+	assert_int_equal(stats_percent(1, 8), 13);	/* 12.5: half up */
+	assert_int_equal(stats_percent(1, 3), 33);
+	assert_int_equal(stats_percent(2, 3), 67);
+	assert_int_equal(stats_percent(0, 5), 0);
+	assert_int_equal(stats_percent(0, 0), -1);
+	assert_true(stats_in_time("2025-03-05", "2025-03-05"));
+	assert_false(stats_in_time("2025-03-06", "2025-03-05"));
+}
+
+static void
+requests_2025(void **state)
+{
+	struct stats s;
+	static const long received[STATS_COLS] = { 2, 3, 1, 5, 0, 0, 0, 0, 0,
+	    0, 0, 1, 12 };
+	static const long access[STATS_COLS] = { 2, 0, 0, 5, 0, 0, 0, 0, 0, 0,
+	    0, 1, 8 };
+	static const long closed[STATS_COLS] = { 2, 2, 2, 5, 0, 0, 0, 0, 0, 0,
+	    0, 0, 11 };
+	static const long median[STATS_COLS] = { 5, 2, 28, 7, -1, -1, -1, -1,
+	    -1, -1, -1, -1, 10 };
+	static const long p90[STATS_COLS] = { 19, 36, 29, 14, -1, -1, -1, -1,
+	    -1, -1, -1, -1, 29 };
+	static const long in_time[STATS_COLS] = { 2, 1, 1, 5, 0, 0, 0, 0, 0, 0,
+	    0, 0, 9 };
+
+	assert_int_equal(stats_year(*state, 2025, &s), 0);
+	assert_int_equal(s.year, 2025);
+	assert_memory_equal(s.received, received, sizeof(received));
+	assert_memory_equal(s.by_type[RT_ACCESS], access, sizeof(access));
+	assert_int_equal(s.by_type[RT_ERASURE][0], 1);
+	assert_int_equal(s.by_type[RT_PORTABILITY][1], 1);	/* Helsinki's February */
+	assert_int_equal(s.by_type[RT_RECTIFICATION][1], 2);
+	assert_int_equal(s.by_type[RT_BAN_ADVERTISING][2], 1);
+	assert_int_equal(s.by_type[RT_OBJECTION][STATS_YEAR_COL], 0);
+	assert_memory_equal(s.closed, closed, sizeof(closed));
+	assert_memory_equal(s.median_days, median, sizeof(median));
+	assert_memory_equal(s.p90_days, p90, sizeof(p90));
+	assert_memory_equal(s.in_time, in_time, sizeof(in_time));
+	assert_int_equal(stats_percent(s.in_time[STATS_YEAR_COL],
+	    s.closed[STATS_YEAR_COL]), 82);
+	assert_int_equal(s.refusals[SREF_REFUSED][1], 1);
+	assert_int_equal(s.refusals[SREF_PARTLY][1], 1);
+	assert_int_equal(s.refusals[SREF_REFUSED][STATS_YEAR_COL], 1);
+	assert_int_equal(s.refusals[SREF_PARTLY][STATS_YEAR_COL], 1);
+}
+
+static void
+customers_2025(void **state)
+{
+	struct stats s;
+	static const long added[STATS_COLS] = { 3, 0, 0, 0, 0, 2, 0, 0, 0, 0,
+	    0, 0, 5 };
+	static const long ended[STATS_COLS] = { 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+	    1, 0, 3 };
+
+	assert_int_equal(stats_year(*state, 2025, &s), 0);
+	assert_memory_equal(s.customers_added, added, sizeof(added));
+	assert_memory_equal(s.customers_ended, ended, sizeof(ended));
+}
+
+static void
+empty_year(void **state)
+{
+	struct stats s;
+
+	assert_int_equal(stats_year(*state, 2030, &s), 0);
+	assert_int_equal(s.year, 2030);
+	for (int c = 0; c < STATS_COLS; c++) {
+		assert_int_equal(s.received[c], 0);
+		assert_int_equal(s.closed[c], 0);
+		assert_int_equal(s.in_time[c], 0);
+		assert_int_equal(s.median_days[c], -1);
+		assert_int_equal(s.p90_days[c], -1);
+		assert_int_equal(s.customers_added[c], 0);
+		assert_int_equal(s.customers_ended[c], 0);
+	}
+	assert_int_equal(stats_year(*state, 1899, &s), -1);
+	assert_int_equal(stats_year(*state, 10000, &s), -1);
+}
+
+static void
+years(void **state)
+{
+	int y[8];
+	size_t n;
+
+	assert_int_equal(stats_years(*state, y, 8, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(y[0], 2024);
+	assert_int_equal(y[1], 2025);
+	assert_int_equal(y[2], 2026);
+	assert_int_equal(stats_years(*state, y, 1, &n), 0);
+	assert_int_equal(n, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(nearest_rank),
+		cmocka_unit_test(requests_2025),
+		cmocka_unit_test(customers_2025),
+		cmocka_unit_test(empty_year),
+		cmocka_unit_test(years),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
