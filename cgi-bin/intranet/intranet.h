@@ -171,4 +171,8 @@ void	 post_request_ask(struct app *, struct req *);
 void	 post_request_link(struct app *, struct req *);
 void	 post_request_unlink(struct app *, struct req *);
 
+/* stats.c: the statistics of a year, for admins and auditors */
+void	 page_statistics(struct app *, struct req *);
+void	 page_statistics_csv(struct app *, struct req *);
+
 #endif

@@ -202,6 +202,10 @@ static const struct route routes[] = {
 	    ROLE_ADMIN, 0 },
 	{ "/intranet/notice/discard", METHOD_POST, 0, post_notice_discard,
 	    ROLE_ADMIN, 0 },
+	{ "/intranet/statistics", METHOD_GET, 0, page_statistics,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/statistics.csv", METHOD_GET, 0, page_statistics_csv,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -124,6 +124,8 @@ static const struct route_exp {
 	{ "/intranet/notice/date", "POST", R_ADMIN },
 	{ "/intranet/notice/publish", "POST", R_ADMIN },
 	{ "/intranet/notice/discard", "POST", R_ADMIN },
+	{ "/intranet/statistics", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/statistics.csv", "GET", R_ADMIN | R_AUDITOR },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
@@ -257,8 +259,9 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/customer/edit") == 0 ||
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
-	    strcmp(path, "/intranet/labels.csv") == 0)
-		return 400;	/* ?id= / ?n= / ?purpose= missing */
+	    strcmp(path, "/intranet/labels.csv") == 0 ||
+	    strcmp(path, "/intranet/statistics.csv") == 0)
+		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)
 		return 404;
 	return 200;
