@@ -107,18 +107,18 @@ days_between(const char *a, const char *b)
 	    (sa = timegm(&ta)) == (time_t)-1 || (sb = timegm(&tb)) == (time_t)-1 ||
 	    sb < sa)
 		return -1;
-	return (long)((sb - sa) / (24 * 60 * 60));
+	return (long)((sb - sa) / (time_t)86400);
 }
 
 /* The month (0..11) of day when it is in year, else -1. */
 static int
 month_of(const char *day, int year)
 {
-	int y, m;
+	struct tm t;
 
-	if (sscanf(day, "%4d-%2d", &y, &m) != 2 || y != year || m < 1 || m > 12)
+	if (fmt_parse_date(day, &t) != 0 || t.tm_year + 1900 != year)
 		return -1;
-	return m - 1;
+	return t.tm_mon;
 }
 
 /* Add n to a month's column and to the year's. */
