@@ -25,33 +25,43 @@
 #define HELSINKI_YEAR(col)	"strftime('%Y', " col ", '+2 hours')"
 
 enum sstmt {
-	S_REQUESTS, S_ADDED_SINCE, S_ADDED_MADE, S_ENDED, S_YEARS, S__MAX
+	S_REQUESTS, S_ADDED_SINCE, S_ADDED_MADE, S_ENDED, S_REQUEST_YEARS,
+	S_NEXT_SINCE, S_NEXT_MADE, S_NEXT_ENDED, S__MAX
 };
 
+/*
+ * The customers' statements name the partial indexes' conditions
+ * (sql/015_stats.sql) so that SQLite uses them.
+ */
 static const char *const sql[S__MAX] = {
 	/* received or closed in the year (the UTC window a day wider) */
 	[S_REQUESTS] = "SELECT received, closed_at, " STATS_DEADLINE_SQL
 	    ", status, types FROM requests WHERE (received >= ?3 AND received <"
 	    " ?4) OR (closed_at >= ?3 AND closed_at < ?4)",
 	[S_ADDED_SINCE] = "SELECT CAST(substr(customer_since, 6, 2) AS INTEGER),"
-	    " count(*) FROM customers WHERE customer_since >= ?1 AND"
-	    " customer_since < ?2 GROUP BY 1",
+	    " count(*) FROM customers WHERE customer_since <> '' AND"
+	    " customer_since >= ?1 AND customer_since < ?2 GROUP BY 1",
 	/* records without a start date count from when they were made, by the hour (UTC) */
 	[S_ADDED_MADE] = "SELECT substr(created_at, 1, 13), count(*) FROM"
 	    " customers WHERE customer_since = '' AND created_at >= ?3 AND"
 	    " created_at < ?4 GROUP BY 1",
 	[S_ENDED] = "SELECT CAST(substr(relationship_ended, 6, 2) AS INTEGER),"
-	    " count(*) FROM customers WHERE relationship_ended >= ?1 AND"
-	    " relationship_ended < ?2 GROUP BY 1",
-	[S_YEARS] = "SELECT CAST(" HELSINKI_YEAR("received") " AS INTEGER) y"
-	    " FROM requests UNION SELECT CAST(" HELSINKI_YEAR("closed_at")
-	    " AS INTEGER) FROM requests WHERE closed_at IS NOT NULL UNION"
-	    " SELECT CAST(substr(customer_since, 1, 4) AS INTEGER) FROM customers"
-	    " WHERE customer_since <> '' UNION SELECT CAST("
-	    HELSINKI_YEAR("created_at") " AS INTEGER) FROM customers WHERE"
-	    " customer_since = '' UNION SELECT CAST(substr(relationship_ended,"
-	    " 1, 4) AS INTEGER) FROM customers WHERE relationship_ended <> ''"
-	    " ORDER BY 1",
+	    " count(*) FROM customers WHERE relationship_ended <> '' AND"
+	    " relationship_ended >= ?1 AND relationship_ended < ?2 GROUP BY 1",
+	[S_REQUEST_YEARS] = "SELECT CAST(" HELSINKI_YEAR("received") " AS"
+	    " INTEGER) FROM requests UNION SELECT CAST("
+	    HELSINKI_YEAR("closed_at") " AS INTEGER) FROM requests WHERE"
+	    " closed_at IS NOT NULL",
+	/* the first year from ?1 on that has a value: one index probe a year */
+	[S_NEXT_SINCE] = "SELECT CAST(substr(min(customer_since), 1, 4) AS"
+	    " INTEGER) FROM customers WHERE customer_since <> '' AND"
+	    " customer_since >= ?1",
+	[S_NEXT_MADE] = "SELECT CAST(" HELSINKI_YEAR("min(created_at)") " AS"
+	    " INTEGER) FROM customers WHERE customer_since = '' AND"
+	    " created_at >= ?2",
+	[S_NEXT_ENDED] = "SELECT CAST(substr(min(relationship_ended), 1, 4) AS"
+	    " INTEGER) FROM customers WHERE relationship_ended <> '' AND"
+	    " relationship_ended >= ?1",
 };
 
 long
@@ -334,23 +344,83 @@ stats_year(sqlite3 *db, int year, struct stats *s)
 	return rc;
 }
 
+/* Year y into years[0..*n) unless there or full. */
+static void
+year_add(int *years, size_t max, size_t *n, int y)
+{
+	if (y < STATS_YEAR_MIN || y > STATS_YEAR_MAX)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (years[i] == y)
+			return;
+	if (*n < max)
+		years[(*n)++] = y;
+}
+
+/*
+ * The years of a customers' column (k: S_NEXT_*), each found by asking for
+ * the first value from the next year on (?1 its first day, ?2 the UTC time
+ * that begins it in Helsinki). 0 or -1.
+ */
+static int
+column_years(sqlite3 *db, enum sstmt k, int *years, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = db_prep(db, sql, k);
+	int y = STATS_YEAR_MIN, rc;
+
+	if (st == NULL)
+		return -1;
+	while (y <= STATS_YEAR_MAX) {
+		char day[24], utc[32];
+
+		snprintf(day, sizeof(day), "%04d-01-01", y);
+		snprintf(utc, sizeof(utc), "%04d-12-31T22:00:00Z", y - 1);
+		sqlite3_reset(st);
+		for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++)
+			sqlite3_bind_text(st, i, i == 1 ? day : utc, -1,
+			    SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL ||
+		    sqlite3_column_int(st, 0) < y) {
+			rc = SQLITE_DONE;	/* none later (or a malformed value) */
+			break;
+		}
+		y = sqlite3_column_int(st, 0);
+		year_add(years, max, n, y);
+		y++;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE || y > STATS_YEAR_MAX ? 0 : -1;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 int
 stats_years(sqlite3 *db, int *years, size_t max, size_t *n)
 {
-	sqlite3_stmt *st = db_prep(db, sql, S_YEARS);
-	int rc, y;
+	sqlite3_stmt *st = db_prep(db, sql, S_REQUEST_YEARS);
+	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((y = sqlite3_column_int(st, 0)) >= STATS_YEAR_MIN &&
-		    y <= STATS_YEAR_MAX && *n < max)
-			years[(*n)++] = y;
+		year_add(years, max, n, sqlite3_column_int(st, 0));
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE ||
+	    column_years(db, S_NEXT_SINCE, years, max, n) != 0 ||
+	    column_years(db, S_NEXT_MADE, years, max, n) != 0 ||
+	    column_years(db, S_NEXT_ENDED, years, max, n) != 0) {
 		LOG_ERR("years: %s", sqlite3_errmsg(db));
 		return -1;
 	}
+	qsort(years, *n, sizeof(*years), cmp_int);
 	return 0;
 }
