@@ -278,19 +278,27 @@ table_model(struct app *a, struct req *r, const struct stats *s,
 	chart_model(a, r, &t, name, tm_map(m, "chart"));
 }
 
-/* The year asked for: absent → this year (Helsinki); 0 when it is not a year. */
+/* This year in Helsinki (fmt_init set the time zone). */
+static int
+this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL)
+		return STATS_YEAR_MIN;
+	return tm.tm_year + 1900;
+}
+
+/* The year asked for: absent → this year; 0 when it is not a year. */
 static int
 year_param(struct req *r)
 {
 	const char *v = kv_get(&r->query, "year");
 	long long y;
-	time_t now = time(NULL);
-	struct tm tm;
 
-	if (v == NULL) {
-		localtime_r(&now, &tm);
-		return tm.tm_year + 1900;
-	}
+	if (v == NULL)
+		return this_year();
 	if (kv_count(&r->query, "year") != 1 || val_int(v, STATS_YEAR_MIN,
 	    STATS_YEAR_MAX, &y) != NULL)
 		return 0;
@@ -309,14 +317,11 @@ years_model(struct app *a, int year, struct tmpl_map *root)
 {
 	int years[YEARS_MAX + 2];
 	size_t n, k = 0;
-	time_t now = time(NULL);
-	struct tm tm;
 	struct tmpl_list *l = tm_list(root, "years");
 
 	if (stats_years(a->db, years, YEARS_MAX, &n) != 0)
 		return -1;
-	localtime_r(&now, &tm);
-	years[n++] = tm.tm_year + 1900;
+	years[n++] = this_year();
 	if (year != 0)
 		years[n++] = year;
 	qsort(years, n, sizeof(years[0]), cmp_desc);
