@@ -390,7 +390,7 @@ void
 page_statistics_csv(struct app *a, struct req *r)
 {
 	const char *head[1 + STATS_COLS];
-	char cols[STATS_COLS][16], cells[STATS_COLS][24], disp[96];
+	char cols[STATS_COLS][24], cells[STATS_COLS][24], disp[96];
 	const char *line[1 + STATS_COLS];
 	int year = year_param(r), id;
 	struct stats s;
