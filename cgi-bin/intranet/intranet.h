@@ -171,4 +171,8 @@ void	 post_request_ask(struct app *, struct req *);
 void	 post_request_link(struct app *, struct req *);
 void	 post_request_unlink(struct app *, struct req *);
 
+/* intake.c: requests that came by letter, email, phone or in person */
+void	 page_request_new(struct app *, struct req *);
+void	 page_request_ticket(struct app *, struct req *);
+
 #endif

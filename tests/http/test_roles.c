@@ -102,6 +102,8 @@ static const struct route_exp {
 	{ "/intranet/request/ask", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/link", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/unlink", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/new", "GET,POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/ticket", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
