@@ -223,9 +223,9 @@ intake_post(struct app *a, struct req *r)
 	if (in.mail)
 		(void)dsr_mail_requester(a->db, &a->conf, a->msgs, in.lang,
 		    f.v[RF_EMAIL], &s);
+	snprintf(to, sizeof(to), "/intranet/request?id=%lld", s.id);
 	sodium_memzero(&s, sizeof(s));	/* the links go only to the person */
 	dsr_form_free(&f);
-	snprintf(to, sizeof(to), "/intranet/request?id=%lld", s.id);
 	app_redirect(r, to);
 }
 
