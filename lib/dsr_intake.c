@@ -88,7 +88,6 @@ dsr_register(sqlite3 *db, const struct ticket_keys *keys,
 	unsigned char b[16];
 	struct dsr_origin o;
 	struct buf step = BUF_INIT;
-	enum dsr_result res;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -111,7 +110,7 @@ dsr_register(sqlite3 *db, const struct ticket_keys *keys,
 	o.channel = ch;
 	o.lang = lang;
 	o.mail = mail;
-	if ((res = dsr_store_one(db, keys, f, &o, out)) != RQ_STORED)
+	if (dsr_store_one(db, keys, f, &o, out) != RQ_STORED)
 		return -1;
 	/* the case's first step: who registered it, how it came, the note */
 	buf_adds(&step, dsr_channel_names[ch]);

@@ -203,7 +203,9 @@ dsr_form_to_model(const struct dsr_form *f, enum lang lang,
 		tm_str(fm, "name", n);
 		snprintf(href, sizeof(href), "f-%s", n);
 		tm_str(fm, "id", href);
-		snprintf(key, sizeof(key), "request.field.%s", n);
+		/* the public form's "your request" is the person's request to staff */
+		snprintf(key, sizeof(key), "%s.field.%s", staff && i == RF_TEXT ?
+		    "intake" : "request", n);
 		tm_str(fm, "label", i18n_msg(msgs, lang, key));
 		snprintf(key, sizeof(key), "request.hint.%s", n);
 		tm_str(fm, "hint", i18n_msg(msgs, lang, key));

@@ -283,6 +283,12 @@ page_request_ticket(struct app *a, struct req *r)
 		return;
 	}
 	dsr_free(&q);
+	{
+		char back[64];
+
+		snprintf(back, sizeof(back), "/intranet/request?id=%lld", id);
+		tm_str(tm_root(m), "staff_back_href", back);
+	}
 	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
 	ui_page(a, r, 200, "request-ticket.xhtml", m);
 }
