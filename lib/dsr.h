@@ -2,9 +2,10 @@
  * dsr.h — data-subject requests (GDPR Art. 15-22), named apart from the
  * HTTP request (req.h): the public form's fields (dsr_form.c), form tokens,
  * the rate limit, storing a request with its signed ticket in one
- * transaction and reading it back (dsr_store.c), and the group-commit
- * writer's socket protocol (dsr_writer.c). Pages are built elsewhere
- * (view_dsr.h).
+ * transaction and reading it back (dsr_store.c), the group-commit
+ * writer's socket protocol (dsr_writer.c), the case (dsr_case.c), manual
+ * intake by staff (dsr_intake.c) and the requester's confirmation mail
+ * (dsr_mail.c). Pages are built elsewhere (view_dsr.h).
  */
 #ifndef REKISTERI_DSR_H
 #define REKISTERI_DSR_H
