@@ -26,7 +26,6 @@
 #include "fmt.h"
 #include "log.h"
 #include "mail.h"
-#include "qr.h"
 #include "dsr.h"
 #include "view_dsr.h"
 #include "ticket.h"
@@ -40,11 +39,6 @@ static struct ticket_keys *keys;
 static time_t keys_retry;	/* the last load, when it failed */
 static struct timespec keys_seen;
 static int keys_tried;
-
-/* The autocomplete token of each field (WCAG 1.3.5). */
-static const char *const autocomplete[RF__MAX] = {
-	"name", "organization", "email", "tel", "street-address", "off", "off",
-};
 
 /*
  * The keys of the folder as it is now: loaded again when its modification
@@ -89,18 +83,6 @@ keys_get(struct app *a)
 	return keys;
 }
 
-/* The controller, for where to send paper and whom to ask. */
-static void
-controller_model(struct app *a, struct tmpl_map *root)
-{
-	struct tmpl_map *c = tm_map(root, "controller");
-
-	tm_str(c, "name", a->conf.controller_name);
-	tm_str(c, "address", a->conf.controller_address ?
-	    a->conf.controller_address : "");
-	tm_str(c, "email", a->conf.controller_email);
-}
-
 /*
  * The form's model: each field with its label, hint, value and error;
  * the types with their help; a summary of the errors at the top linking to
@@ -112,9 +94,7 @@ form_model(struct app *a, struct req *r, const struct dsr_form *f,
 {
 	struct tmpl_model *m = tm_new();
 	struct tmpl_map *root = tm_root(m);
-	struct tmpl_list *fields = tm_list(root, "fields"),
-	    *types = tm_list(root, "types"), *summary = tm_list(root, "errors");
-	char key[64], tok[DSR_FORM_TOKEN_MAX], href[64];
+	char tok[DSR_FORM_TOKEN_MAX];
 
 	if (token == NULL || token[0] == '\0') {
 		dsr_form_token(time(NULL), tok);
@@ -124,71 +104,8 @@ form_model(struct app *a, struct req *r, const struct dsr_form *f,
 	tm_str(root, "form_action", r->lang == LANG_EN ? "/request?lang=en" :
 	    "/request?lang=fi");
 	tm_bool(root, "mail", a->conf.sendmail != NULL);
-	controller_model(a, root);
-	for (int i = 0; i < RT__MAX; i++) {
-		struct tmpl_map *t = tm_list_map(types);
-		char id[48];
-
-		snprintf(id, sizeof(id), "type-%s", rtype_names[i]);
-		tm_str(t, "id", id);
-		snprintf(id, sizeof(id), "type-%s-help", rtype_names[i]);
-		tm_str(t, "help_id", id);
-		tm_str(t, "value", rtype_names[i]);
-		snprintf(key, sizeof(key), "request.type.%s", rtype_names[i]);
-		tm_str(t, "label", i18n_msg(a->msgs, r->lang, key));
-		snprintf(key, sizeof(key), "request.help.%s", rtype_names[i]);
-		tm_str(t, "help", i18n_msg(a->msgs, r->lang, key));
-		tm_bool(t, "checked", f != NULL && (f->types & (1u << i)));
-	}
-	if (f != NULL && f->types_err != NULL) {
-		struct tmpl_map *e = tm_list_map(summary);
-
-		tm_str(root, "types_error", i18n_msg(a->msgs, r->lang,
-		    f->types_err));
-		tm_str(root, "types_error_id", "types-error");
-		tm_str(e, "href", "#type-access");
-		tm_str(e, "text", i18n_msg(a->msgs, r->lang, f->types_err));
-	}
-	for (int i = 0; i < RF__MAX; i++) {
-		struct tmpl_map *fm = tm_list_map(fields);
-		const char *n = dsr_fields[i].name;
-
-		tm_str(fm, "name", n);
-		snprintf(href, sizeof(href), "f-%s", n);
-		tm_str(fm, "id", href);
-		snprintf(key, sizeof(key), "request.field.%s", n);
-		tm_str(fm, "label", i18n_msg(a->msgs, r->lang, key));
-		snprintf(key, sizeof(key), "request.hint.%s", n);
-		tm_str(fm, "hint", i18n_msg(a->msgs, r->lang, key));
-		snprintf(href, sizeof(href), "f-%s-hint", n);
-		tm_str(fm, "hint_id", href);
-		tm_str(fm, "value", f != NULL && f->v[i] ? f->v[i] : "");
-		tm_int(fm, "maxlength", (long long)dsr_fields[i].max);	/* at most 4000 */
-		tm_str(fm, "autocomplete", autocomplete[i]);
-		tm_bool(fm, "is_textarea", i == RF_TEXT || i == RF_ADDRESS);
-		tm_bool(fm, "is_input", i != RF_TEXT && i != RF_ADDRESS);
-		tm_int(fm, "rows", i == RF_TEXT ? 8 : 3);
-		tm_str(fm, "type", i == RF_EMAIL ? "email" : i == RF_PHONE ? "tel" :
-		    "text");
-		tm_bool(fm, "required", i == RF_NAME);
-		if (f != NULL && f->errs[i] != NULL) {
-			struct tmpl_map *e = tm_list_map(summary);
-			const char *msg = i18n_msg(a->msgs, r->lang, f->errs[i]);
-
-			snprintf(href, sizeof(href), "f-%s-error f-%s-hint", n, n);
-			tm_str(fm, "describedby", href);
-			snprintf(href, sizeof(href), "f-%s-error", n);
-			tm_str(fm, "error_id", href);
-			tm_str(fm, "error", msg);
-			tm_str(fm, "invalid", "true");
-			snprintf(href, sizeof(href), "#f-%s", n);
-			tm_str(e, "href", href);
-			tm_str(e, "text", msg);
-		} else {
-			snprintf(href, sizeof(href), "f-%s-hint", n);
-			tm_str(fm, "describedby", href);
-		}
-	}
+	dsr_controller_model(&a->conf, root);
+	dsr_form_to_model(f, r->lang, a->msgs, 0, root);
 	return m;
 }
 
@@ -198,7 +115,7 @@ refuse(struct app *a, struct req *r)
 {
 	struct tmpl_model *m = tm_new();
 
-	controller_model(a, tm_root(m));
+	dsr_controller_model(&a->conf, tm_root(m));
 	resp_header(r, "Retry-After", "3600");
 	app_page_private(a, r, 429, "request-refused.xhtml", m);
 }
@@ -208,40 +125,15 @@ static void
 send_mail(struct app *a, struct req *r, const struct dsr_form *f,
     const struct dsr_stored *s)
 {
-	const char *from = a->conf.mail_from ? a->conf.mail_from :
-	    a->conf.controller_email;
 	struct buf subj = BUF_INIT, body = BUF_INIT;
 	struct mail m;
 	char deadline[64];
-	int failed = 0;
-	enum lang l = r->lang;
 
-	fmt_date(deadline, sizeof(deadline), l, s->deadline);
-	if (s->confirm[0] != '\0') {
-		buf_addf(&subj, "%s %s", i18n_msg(a->msgs, l,
-		    "request.mail.subject"), s->number);
-		buf_addf(&body, "%s\n\n%s: %s\n%s: %s\n\n%s\n%s%s%s\n\n%s\n%s%s%s\n\n"
-		    "%s\n%s\n",
-		    i18n_msg(a->msgs, l, "request.mail.lead"),
-		    i18n_msg(a->msgs, l, "ticket.number"), s->number,
-		    i18n_msg(a->msgs, l, "ticket.deadline"), deadline,
-		    i18n_msg(a->msgs, l, "request.mail.ticket_link"),
-		    a->conf.base_url, TICKET_PREFIX, s->token,
-		    i18n_msg(a->msgs, l, "request.mail.confirm_link"),
-		    a->conf.base_url, CONFIRM_PREFIX, s->confirm,
-		    i18n_msg(a->msgs, l, "request.mail.not_you"),
-		    a->conf.controller_name);
-		m.from = from;
-		m.to = f->v[RF_EMAIL];
-		m.subject = subj.data;
-		m.body = body.data;
-		if (mail_send(a->conf.sendmail, &m) != 0)
-			failed = 1;
-	}
+	if (s->confirm[0] != '\0')
+		(void)dsr_mail_requester(a->db, &a->conf, a->msgs, r->lang,
+		    f->v[RF_EMAIL], s);
 	/* the register's contact: the number and the deadline, nothing personal */
 	if (a->conf.contact_email != NULL) {
-		buf_reset(&subj);
-		buf_reset(&body);
 		fmt_date(deadline, sizeof(deadline), LANG_FI, s->deadline);
 		buf_addf(&subj, "%s %s", i18n_msg(a->msgs, LANG_FI,
 		    "request.mail.staff_subject"), s->number);
@@ -250,18 +142,14 @@ send_mail(struct app *a, struct req *r, const struct dsr_form *f,
 		    i18n_msg(a->msgs, LANG_FI, "ticket.number"), s->number,
 		    i18n_msg(a->msgs, LANG_FI, "ticket.deadline"), deadline,
 		    a->conf.base_url);
-		m.from = from;
+		m.from = a->conf.mail_from ? a->conf.mail_from :
+		    a->conf.controller_email;
 		m.to = a->conf.contact_email;
 		m.subject = subj.data;
 		m.body = body.data;
 		if (mail_send(a->conf.sendmail, &m) != 0)
 			LOG_ERR("notice of %s to the contact address failed",
 			    s->number);
-	}
-	if (failed) {
-		LOG_ERR("confirmation of %s failed; the ticket stands", s->number);
-		if (dsr_mail_failed(a->db, s->number) != 0)
-			LOG_ERR("cannot record the failed mail of %s", s->number);
 	}
 	buf_free(&subj);
 	buf_free(&body);
@@ -361,7 +249,6 @@ page_ticket(struct app *a, struct req *r)
 	struct dsr rq;
 	struct tmpl_model *m;
 	struct tmpl_map *root;
-	char *svg;
 	int rc;
 
 	if ((rc = dsr_by_token(a->db, r->path + strlen(TICKET_PREFIX),
@@ -373,32 +260,12 @@ page_ticket(struct app *a, struct req *r)
 		r->lang = rq.lang;
 	m = tm_new();
 	root = tm_root(m);
-	dsr_to_model(&rq, r->lang, a->msgs, tm_map(root, "t"));
-	controller_model(a, root);
-	tm_bool(root, "has_email", rq.v[RF_EMAIL][0] != '\0');
-	tm_bool(root, "mail_sent", strcmp(rq.mail_state, "sent") == 0);
-	tm_bool(root, "mail_failed", strcmp(rq.mail_state, "failed") == 0);
-	tm_bool(root, "mail_none", rq.v[RF_EMAIL][0] != '\0' &&
-	    strcmp(rq.mail_state, "none") == 0);
-	tm_str(root, "print_css_href", "/static/request.css");
-	{
-		/* printed, the page must say where to check it in full */
-		struct buf url = BUF_INIT;
-
-		buf_addf(&url, "%s/request/verify", a->conf.base_url);
-		tm_str(root, "verify_url", url.data);
-		buf_free(&url);
-	}
-	if ((svg = qr_svg(rq.code, i18n_msg(a->msgs, r->lang,
-	    "ticket.qr_title"))) == NULL) {
-		LOG_ERR("no QR code for %s", rq.number);
+	if (dsr_ticket_to_model(&rq, r->lang, a->msgs, &a->conf, root) != 0) {
 		dsr_free(&rq);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
 	}
-	tm_html(root, "qr", svg);
-	free(svg);
 	dsr_free(&rq);
 	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
 	app_page_private(a, r, 200, "request-ticket.xhtml", m);

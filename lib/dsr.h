@@ -2,9 +2,10 @@
  * dsr.h — data-subject requests (GDPR Art. 15-22), named apart from the
  * HTTP request (req.h): the public form's fields (dsr_form.c), form tokens,
  * the rate limit, storing a request with its signed ticket in one
- * transaction and reading it back (dsr_store.c), and the group-commit
- * writer's socket protocol (dsr_writer.c). Pages are built elsewhere
- * (view_dsr.h).
+ * transaction and reading it back (dsr_store.c), the group-commit
+ * writer's socket protocol (dsr_writer.c), the case (dsr_case.c), manual
+ * intake by staff (dsr_intake.c) and the requester's confirmation mail
+ * (dsr_mail.c). Pages are built elsewhere (view_dsr.h).
  */
 #ifndef REKISTERI_DSR_H
 #define REKISTERI_DSR_H
@@ -100,6 +101,7 @@ enum dsr_token dsr_token_check(const char *token, time_t now,
 
 /* What dsr_store made: for the redirect, the mail and the logs. */
 struct dsr_stored {
+	long long id;		/* requests.id */
 	char	 number[24];	/* TS-2026-000042 */
 	char	 received[24];	/* UTC */
 	char	 deadline[11];	/* YYYY-MM-DD */
@@ -179,6 +181,22 @@ enum dsr_result dsr_submit(const char *path,
 	    const char *client, enum lang lang, int mail,
 	    struct dsr_stored *out);
 
+/*
+ * How a request came in (requests.channel): the public form, or a letter,
+ * an email, a phone call or a visit that staff register (dsr_register).
+ */
+enum dsr_channel {
+	DCH_FORM,
+	DCH_LETTER,
+	DCH_EMAIL,
+	DCH_PHONE,
+	DCH_IN_PERSON,
+	DCH__MAX
+};
+/* "form", "letter", "email", "phone", "in_person". */
+extern const char *const dsr_channel_names[DCH__MAX];
+int	 dsr_channel_parse(const char *);	/* index or -1 */
+
 /* Mark request number's mail as failed (the ticket stays). 0 or -1. */
 int	 dsr_mail_failed(sqlite3 *, const char *number);
 
@@ -204,6 +222,7 @@ struct dsr {
 	long long	 paper_by;
 	char		 asked_at[24];	/* staff asked the person for more; "" when not */
 	char		 closed_at[24];	/* "" while open */
+	char		 channel[12];	/* dsr_channel_names */
 };
 
 void	 dsr_free(struct dsr *);
@@ -335,6 +354,7 @@ struct dsr_brief {
 	const char	*status;
 	const char	*received;	/* UTC */
 	const char	*deadline;	/* YYYY-MM-DD */
+	const char	*channel;	/* dsr_channel_names */
 };
 /* The requests linked to customer_id, newest first. */
 int	 dsr_of_customer(sqlite3 *, long long customer_id,
@@ -365,5 +385,52 @@ int	 dsr_steps(sqlite3 *, long long id,
  */
 int	 dsr_identity_allowed(sqlite3 *, long long id, enum dsr_idmethod how,
 	    const char **why);
+
+/*
+ * Manual intake (dsr_intake.c; staff only: the public executable links
+ * none of it). The day a request came by letter, email, phone or in person,
+ * as staff type it ("YYYY-MM-DD", or "D.M.YYYY"), checked at now: a real
+ * date, not after today and not more than a year back (the same day of
+ * the year before is the oldest), both in Helsinki. received gets the time
+ * of receipt the ticket states, in UTC: now when the day is today, else
+ * noon in Helsinki that day, so its Helsinki day is the day typed and the
+ * deadline (fmt_deadline) counts from it. Needs fmt_init. 0; 1 with *why
+ * (intake.err.date, intake.err.future, intake.err.too_old).
+ */
+int	 dsr_receipt(const char *date, time_t now, char received[24],
+	    const char **why);
+/* The days dsr_receipt takes at now, "YYYY-MM-DD" in Helsinki: the oldest and today. */
+void	 dsr_receipt_bounds(time_t now, char oldest[11], char today[11]);
+
+/*
+ * Register a request that came by channel ch (not DCH_FORM) on receipt
+ * day date, typed by staff user_id from what the person sent: f a valid
+ * form (dsr_from_form returned 0; its form token and honeypot are not
+ * used), lang the request's language, note one line (at most 500
+ * characters, may be empty: how the email was given, say). Inside the
+ * caller's transaction: the day checked (dsr_receipt at now), the request
+ * stored with its signed ticket as dsr_store stores it (the number of the
+ * receipt's year, the deadline from the receipt day) but without the rate
+ * limit, and the case's first step, "registered", with the channel and
+ * the note. mail: the confirmation will be mailed (mail_state "sent"; the
+ * caller sends it after the commit). 0 with out (out->id the request);
+ * 1 refused with *why (dsr_receipt's, request.err.note); -1 on error.
+ */
+int	 dsr_register(sqlite3 *, const struct ticket_keys *keys,
+	    const struct dsr_form *f, enum dsr_channel ch, const char *date,
+	    time_t now, enum lang lang, int mail, long long user_id,
+	    const char *note, struct dsr_stored *out, const char **why);
+
+/*
+ * Mail the requester the confirmation of stored request s, in lang, to
+ * email: the ticket's number and deadline, the ticket page's link and the
+ * link that confirms the address (the only way email_confirmed_at is
+ * set). Through [mail] sendmail; a failure is logged and recorded on the
+ * request (dsr_mail_failed), the ticket stands. 0 sent, -1 not.
+ */
+struct conf;
+int	 dsr_mail_requester(sqlite3 *, const struct conf *,
+	    const struct i18n *msgs, enum lang lang, const char *email,
+	    const struct dsr_stored *s);
 
 #endif

@@ -30,6 +30,10 @@ const char *const dsr_idmethod_names[RID__MAX] = {
 	"email_code", "record_match", "other",
 };
 
+const char *const dsr_channel_names[DCH__MAX] = {
+	"form", "letter", "email", "phone", "in_person",
+};
+
 #define NOTE_MAX	500
 #define SEQ_MAX		999999
 #define SECRET_BYTES	crypto_auth_KEYBYTES
@@ -63,8 +67,9 @@ enum stmt {
 	" status, mail_state, coalesce(email_confirmed_at, '')," \
 	" coalesce(identity_method, ''), identity_note, coalesce(identity_by, 0)," \
 	" coalesce(identity_at, ''), coalesce(paper_received_at, '')," \
-	" coalesce(paper_by, 0), coalesce(asked_at, ''), coalesce(closed_at, '')"
-#define NBASE 18
+	" coalesce(paper_by, 0), coalesce(asked_at, ''), coalesce(closed_at, '')," \
+	" channel"
+#define NBASE 19
 #define FULL_COLS BASE_COLS ", name, organisation, email, phone, address," \
 	" customer_number, free_text, code"
 
@@ -85,8 +90,9 @@ static const char *const sql[S__MAX] = {
 	[S_INSERT] = "INSERT INTO requests (number, received, deadline, types,"
 	    " lang, name, organisation, email, phone, address, customer_number,"
 	    " free_text, text_sha256, key_id, code, form_id, token_hash,"
-	    " confirm_hash, mail_state) VALUES (?1, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+	    " confirm_hash, mail_state, channel) VALUES (?1, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+	    " ?22)",
 	[S_MAIL_FAILED] = "UPDATE requests SET mail_state = 'failed'"
 	    " WHERE number = ?1",
 	[S_BY_TOKEN] = "SELECT " FULL_COLS " FROM requests WHERE token_hash = ?1",
@@ -253,15 +259,42 @@ exec_sql(sqlite3 *db, const char *text)
 	return sqlite3_exec(db, text, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/*
- * One request inside the caller's transaction, in a savepoint of its own:
- * a refusal or a failure takes back only this request's rows, so a batch
- * can go on with the next. out is cleared unless RQ_STORED.
- */
+/* The rate limit at now: RQ_STORED (may go on), RQ_REFUSED, or RQ_ERROR. */
 static enum dsr_result
-store_one(sqlite3 *db, const struct ticket_keys *keys,
-    const struct dsr_form *f, const char *form_id, const char *client,
-    int rate_limit, enum lang lang, int mail, struct dsr_stored *out)
+rate_check(const unsigned char addr[16], time_t now, int rate_limit)
+{
+	long long count;
+
+	sqlite3_bind_int64(st[S_RATE_SWEEP], 1, (long long)now / 60 - 60);
+	if (step_done(st[S_RATE_SWEEP]) != 0)
+		return RQ_ERROR;
+	sqlite3_bind_blob(st[S_RATE_COUNT], 1, addr, 16, SQLITE_STATIC);
+	if ((count = one_int(st[S_RATE_COUNT])) < 0)
+		return RQ_ERROR;
+	return count >= rate_limit ? RQ_REFUSED : RQ_STORED;
+}
+
+/* The ticket of form f numbered and received as out says (strings owned by t). */
+static void
+ticket_of(const struct dsr_form *f, const struct dsr_stored *out,
+    struct ticket *t)
+{
+	memcpy(t->number, out->number, sizeof(t->number));
+	memcpy(t->received, out->received, sizeof(t->received));
+	t->types = f->types;
+	t->name = xstrdup(f->v[RF_NAME]);
+	t->organisation = xstrdup(f->v[RF_ORGANISATION]);
+	t->email = xstrdup(f->v[RF_EMAIL]);
+	t->phone = xstrdup(f->v[RF_PHONE]);
+	t->address = xstrdup(f->v[RF_ADDRESS]);
+	t->customer_number = xstrdup(f->v[RF_CUSTOMER_NUMBER]);
+	ticket_text_hash(f->v[RF_TEXT], t->text_sha256);
+}
+
+enum dsr_result
+dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
+    const struct dsr_form *f, const struct dsr_origin *o,
+    struct dsr_stored *out)
 {
 	unsigned char addr[16], th[crypto_hash_sha256_BYTES],
 	    ch[crypto_hash_sha256_BYTES];
@@ -269,25 +302,31 @@ store_one(sqlite3 *db, const struct ticket_keys *keys,
 	struct buf code = BUF_INIT;
 	enum dsr_result res = RQ_ERROR;
 	time_t now = time(NULL);
-	long long seq, count;
+	long long seq;
 	int year, used;
 	sqlite3_stmt *s;
 
 	memset(out, 0, sizeof(*out));
 	memset(&t, 0, sizeof(t));
-	if (client == NULL)
-		client = "";
-	rate_key(client, addr);
-	utc_now(now, out->received);
+	if ((unsigned)o->channel >= DCH__MAX)
+		return RQ_ERROR;
+	if (o->client != NULL)
+		rate_key(o->client, addr);
+	if (o->received != NULL)
+		snprintf(out->received, sizeof(out->received), "%s", o->received);
+	else
+		utc_now(now, out->received);
+	/* GDPR Art. 12(3): one month from receipt, counted as EU 1182/71 counts */
 	if (fmt_deadline(out->received, out->deadline, sizeof(out->deadline)) != 0) {
 		LOG_ERR("no deadline for %s", out->received);
 		return RQ_ERROR;
 	}
-	year = (int)strtol(out->received, NULL, 10);	/* our own "YYYY-..." */
+	/* the number's year is the year of receipt (UTC; docs/requests.md) */
+	year = (int)strtol(out->received, NULL, 10);
 	if (exec_sql(db, "SAVEPOINT one") != 0)
 		return RQ_ERROR;
 	/* each form once */
-	sqlite3_bind_text(st[S_FORM_USED], 1, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st[S_FORM_USED], 1, o->form_id, -1, SQLITE_STATIC);
 	used = sqlite3_step(st[S_FORM_USED]);
 	sqlite3_reset(st[S_FORM_USED]);
 	if (used == SQLITE_ROW) {
@@ -296,17 +335,11 @@ store_one(sqlite3 *db, const struct ticket_keys *keys,
 	}
 	if (used != SQLITE_DONE)
 		goto out;
-	/* at most rate_limit in the last hour from this address */
-	sqlite3_bind_int64(st[S_RATE_SWEEP], 1, (long long)now / 60 - 60);
-	if (step_done(st[S_RATE_SWEEP]) != 0)
+	/* at most rate_limit in the last hour from the form's address */
+	if (o->client != NULL && (res = rate_check(addr, now,
+	    o->rate_limit)) != RQ_STORED)
 		goto out;
-	sqlite3_bind_blob(st[S_RATE_COUNT], 1, addr, sizeof(addr), SQLITE_STATIC);
-	if ((count = one_int(st[S_RATE_COUNT])) < 0)
-		goto out;
-	if (count >= rate_limit) {
-		res = RQ_REFUSED;
-		goto out;
-	}
+	res = RQ_ERROR;
 	/* the next number of the year */
 	{
 		char lo[16], hi[16];
@@ -325,16 +358,7 @@ store_one(sqlite3 *db, const struct ticket_keys *keys,
 	if (f->v[RF_EMAIL][0] != '\0')
 		link_token(out->confirm, ch);
 	/* sign */
-	memcpy(t.number, out->number, sizeof(t.number));
-	memcpy(t.received, out->received, sizeof(t.received));
-	t.types = f->types;
-	t.name = xstrdup(f->v[RF_NAME]);
-	t.organisation = xstrdup(f->v[RF_ORGANISATION]);
-	t.email = xstrdup(f->v[RF_EMAIL]);
-	t.phone = xstrdup(f->v[RF_PHONE]);
-	t.address = xstrdup(f->v[RF_ADDRESS]);
-	t.customer_number = xstrdup(f->v[RF_CUSTOMER_NUMBER]);
-	ticket_text_hash(f->v[RF_TEXT], t.text_sha256);
+	ticket_of(f, out, &t);
 	if (ticket_sign(keys, &t, &code) != 0) {
 		LOG_ERR("cannot sign ticket %s", out->number);
 		goto out;
@@ -345,26 +369,32 @@ store_one(sqlite3 *db, const struct ticket_keys *keys,
 	sqlite3_bind_text(s, 4, out->received, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, out->deadline, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, (sqlite3_int64)f->types);
-	sqlite3_bind_text(s, 7, lang_codes[lang], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, lang_codes[o->lang], -1, SQLITE_STATIC);
 	for (int i = 0; i < RF__MAX; i++)
 		sqlite3_bind_text(s, 8 + i, f->v[i], -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 15, t.text_sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 16, t.key_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 17, buf_cstr(&code), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 18, form_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 18, o->form_id, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 19, th, sizeof(th), SQLITE_STATIC);
 	if (out->confirm[0] != '\0')
 		sqlite3_bind_blob(s, 20, ch, sizeof(ch), SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s, 20);
-	sqlite3_bind_text(s, 21, mail && out->confirm[0] != '\0' ? "sent" :
+	sqlite3_bind_text(s, 21, o->mail && out->confirm[0] != '\0' ? "sent" :
 	    "none", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 22, dsr_channel_names[o->channel], -1,
+	    SQLITE_STATIC);
 	if (step_done(s) != 0)
 		goto out;
-	sqlite3_bind_blob(st[S_RATE_ADD], 1, addr, sizeof(addr), SQLITE_STATIC);
-	sqlite3_bind_int64(st[S_RATE_ADD], 2, (long long)now / 60);
-	if (step_done(st[S_RATE_ADD]) != 0)
-		goto out;
+	out->id = (long long)sqlite3_last_insert_rowid(db);
+	if (o->client != NULL) {
+		sqlite3_bind_blob(st[S_RATE_ADD], 1, addr, sizeof(addr),
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st[S_RATE_ADD], 2, (long long)now / 60);
+		if (step_done(st[S_RATE_ADD]) != 0)
+			goto out;
+	}
 	res = RQ_STORED;
 out:
 	if (res != RQ_STORED)
@@ -381,6 +411,18 @@ out:
 	return res;
 }
 
+/* The public form's request: its form id, its client's rate limit, received now. */
+static enum dsr_result
+store_form(sqlite3 *db, const struct ticket_keys *keys,
+    const struct dsr_form *f, const char *form_id, const char *client,
+    int rate_limit, enum lang lang, int mail, struct dsr_stored *out)
+{
+	struct dsr_origin o = { form_id, client ? client : "", rate_limit, NULL,
+	    DCH_FORM, lang, mail };
+
+	return dsr_store_one(db, keys, f, &o, out);
+}
+
 enum dsr_result
 dsr_store(sqlite3 *db, const struct ticket_keys *keys,
     const struct dsr_form *f, const char *form_id, const char *client,
@@ -391,8 +433,8 @@ dsr_store(sqlite3 *db, const struct ticket_keys *keys,
 	memset(out, 0, sizeof(*out));
 	dsr_writer_lock();
 	if (db_begin(db) == 0) {
-		res = store_one(db, keys, f, form_id, client, rate_limit, lang,
-		    mail, out);
+		res = store_form(db, keys, f, form_id, client, rate_limit,
+		    lang, mail, out);
 		if (res == RQ_STORED && db_commit(db) != 0)
 			res = RQ_ERROR;
 		if (res != RQ_STORED)
@@ -420,7 +462,7 @@ dsr_store_batch(sqlite3 *db, const struct ticket_keys *keys,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		jobs[i].res = store_one(db, keys, &jobs[i].f, jobs[i].form_id,
+		jobs[i].res = store_form(db, keys, &jobs[i].f, jobs[i].form_id,
 		    jobs[i].client, rate_limit, jobs[i].lang, jobs[i].mail,
 		    &jobs[i].out);
 	}
@@ -507,6 +549,7 @@ row_read(sqlite3_stmt *s, struct dsr *r, int full)
 	r->paper_by = sqlite3_column_int64(s, 15);
 	col_copy(s, 16, r->asked_at, sizeof(r->asked_at));
 	col_copy(s, 17, r->closed_at, sizeof(r->closed_at));
+	col_copy(s, 18, r->channel, sizeof(r->channel));
 	if (!full)
 		return;
 	for (int i = 0; i < RF__MAX; i++)
@@ -693,6 +736,15 @@ dsr_state_counts(sqlite3 *db, long long counts[])
 }
 
 /* ---- reception ----------------------------------------------------------- */
+
+int
+dsr_channel_parse(const char *s)
+{
+	for (int i = 0; s != NULL && i < DCH__MAX; i++)
+		if (strcmp(s, dsr_channel_names[i]) == 0)
+			return i;
+	return -1;
+}
 
 int
 dsr_idmethod_parse(const char *s)

@@ -3,9 +3,19 @@
 #include <string.h>
 #include <time.h>
 
+#include <stdlib.h>
+
 #include "buf.h"
+#include "conf.h"
 #include "fmt.h"
+#include "log.h"
+#include "qr.h"
 #include "view_dsr.h"
+
+/* The autocomplete token of each field on the public form (WCAG 1.3.5). */
+static const char *const autocomplete[RF__MAX] = {
+	"name", "organization", "email", "tel", "street-address", "off", "off",
+};
 
 /* ---- pages -------------------------------------------------------------- */
 
@@ -92,6 +102,11 @@ dsr_to_model(const struct dsr *r, enum lang lang,
 		tm_str(t, "label", i18n_msg(msgs, lang, key));
 	}
 	tm_str(m, "request_lang", lang_codes[r->lang]);
+	/* how it came in: the form, or registered by staff (manual intake) */
+	tm_str(m, "channel", r->channel);
+	snprintf(key, sizeof(key), "request.channel.%s", r->channel[0] ?
+	    r->channel : "form");
+	tm_str(m, "channel_label", i18n_msg(msgs, lang, key));
 	tm_str(m, "status", r->status);
 	snprintf(key, sizeof(key), "request.status.%s", r->status);
 	tm_str(m, "status_label", i18n_msg(msgs, lang, key));
@@ -126,3 +141,131 @@ dsr_to_model(const struct dsr *r, enum lang lang,
 	tm_str(m, "code", r->code ? r->code : "");
 }
 
+
+/* ---- forms and tickets ---------------------------------------------------- */
+
+void
+dsr_controller_model(const struct conf *c, struct tmpl_map *root)
+{
+	struct tmpl_map *m = tm_map(root, "controller");
+
+	tm_str(m, "name", c->controller_name);
+	tm_str(m, "address", c->controller_address ? c->controller_address :
+	    "");
+	tm_str(m, "email", c->controller_email);
+}
+
+/* The types' checkboxes into root.types, with the error in root and summary. */
+static void
+types_model(const struct dsr_form *f, enum lang lang,
+    const struct i18n *msgs, struct tmpl_map *root, struct tmpl_list *summary)
+{
+	struct tmpl_list *types = tm_list(root, "types");
+	char key[64], id[48];
+
+	for (int i = 0; i < RT__MAX; i++) {
+		struct tmpl_map *t = tm_list_map(types);
+
+		snprintf(id, sizeof(id), "type-%s", rtype_names[i]);
+		tm_str(t, "id", id);
+		snprintf(id, sizeof(id), "type-%s-help", rtype_names[i]);
+		tm_str(t, "help_id", id);
+		tm_str(t, "value", rtype_names[i]);
+		snprintf(key, sizeof(key), "request.type.%s", rtype_names[i]);
+		tm_str(t, "label", i18n_msg(msgs, lang, key));
+		snprintf(key, sizeof(key), "request.help.%s", rtype_names[i]);
+		tm_str(t, "help", i18n_msg(msgs, lang, key));
+		tm_bool(t, "checked", f != NULL && (f->types & (1u << i)));
+	}
+	if (f != NULL && f->types_err != NULL) {
+		struct tmpl_map *e = tm_list_map(summary);
+
+		tm_str(root, "types_error", i18n_msg(msgs, lang, f->types_err));
+		tm_str(root, "types_error_id", "types-error");
+		tm_str(e, "href", "#type-access");
+		tm_str(e, "text", i18n_msg(msgs, lang, f->types_err));
+	}
+}
+
+void
+dsr_form_to_model(const struct dsr_form *f, enum lang lang,
+    const struct i18n *msgs, int staff, struct tmpl_map *root)
+{
+	struct tmpl_list *fields = tm_list(root, "fields"),
+	    *summary = tm_list(root, "errors");
+	char key[64], href[64];
+
+	types_model(f, lang, msgs, root, summary);
+	for (int i = 0; i < RF__MAX; i++) {
+		struct tmpl_map *fm = tm_list_map(fields);
+		const char *n = dsr_fields[i].name;
+
+		tm_str(fm, "name", n);
+		snprintf(href, sizeof(href), "f-%s", n);
+		tm_str(fm, "id", href);
+		/* the public form's "your request" is the person's request to staff */
+		snprintf(key, sizeof(key), "%s.field.%s", staff && i == RF_TEXT ?
+		    "intake" : "request", n);
+		tm_str(fm, "label", i18n_msg(msgs, lang, key));
+		snprintf(key, sizeof(key), "request.hint.%s", n);
+		tm_str(fm, "hint", i18n_msg(msgs, lang, key));
+		snprintf(href, sizeof(href), "f-%s-hint", n);
+		tm_str(fm, "hint_id", href);
+		tm_str(fm, "value", f != NULL && f->v[i] ? f->v[i] : "");
+		tm_int(fm, "maxlength", (long long)dsr_fields[i].max);	/* at most 4000 */
+		/* staff type someone else's details: their browser must not fill in its own */
+		tm_str(fm, "autocomplete", staff ? "off" : autocomplete[i]);
+		tm_bool(fm, "is_textarea", i == RF_TEXT || i == RF_ADDRESS);
+		tm_bool(fm, "is_input", i != RF_TEXT && i != RF_ADDRESS);
+		tm_int(fm, "rows", i == RF_TEXT ? 8 : 3);
+		tm_str(fm, "type", i == RF_EMAIL ? "email" : i == RF_PHONE ? "tel" :
+		    "text");
+		tm_bool(fm, "required", i == RF_NAME);
+		if (f != NULL && f->errs[i] != NULL) {
+			struct tmpl_map *e = tm_list_map(summary);
+			const char *msg = i18n_msg(msgs, lang, f->errs[i]);
+
+			snprintf(href, sizeof(href), "f-%s-error f-%s-hint", n, n);
+			tm_str(fm, "describedby", href);
+			snprintf(href, sizeof(href), "f-%s-error", n);
+			tm_str(fm, "error_id", href);
+			tm_str(fm, "error", msg);
+			tm_str(fm, "invalid", "true");
+			snprintf(href, sizeof(href), "#f-%s", n);
+			tm_str(e, "href", href);
+			tm_str(e, "text", msg);
+		} else {
+			snprintf(href, sizeof(href), "f-%s-hint", n);
+			tm_str(fm, "describedby", href);
+		}
+	}
+}
+
+int
+dsr_ticket_to_model(const struct dsr *rq, enum lang lang,
+    const struct i18n *msgs, const struct conf *c, struct tmpl_map *root)
+{
+	struct buf url = BUF_INIT;
+	char *svg;
+
+	dsr_to_model(rq, lang, msgs, tm_map(root, "t"));
+	dsr_controller_model(c, root);
+	tm_bool(root, "has_email", rq->v[RF_EMAIL][0] != '\0');
+	tm_bool(root, "mail_sent", strcmp(rq->mail_state, "sent") == 0);
+	tm_bool(root, "mail_failed", strcmp(rq->mail_state, "failed") == 0);
+	tm_bool(root, "mail_none", rq->v[RF_EMAIL][0] != '\0' &&
+	    strcmp(rq->mail_state, "none") == 0);
+	tm_str(root, "print_css_href", "/static/request.css");
+	/* printed, the page must say where to check it in full */
+	buf_addf(&url, "%s/request/verify", c->base_url);
+	tm_str(root, "verify_url", url.data);
+	buf_free(&url);
+	if ((svg = qr_svg(rq->code, i18n_msg(msgs, lang,
+	    "ticket.qr_title"))) == NULL) {
+		LOG_ERR("no QR code for %s", rq->number);
+		return -1;
+	}
+	tm_html(root, "qr", svg);
+	free(svg);
+	return 0;
+}

@@ -23,4 +23,31 @@ void	 dsr_to_model(const struct dsr *r, enum lang,
 void	 dsr_types_text(unsigned types, enum lang, const struct i18n *msgs,
 	    struct buf *out);
 
+/* The controller ([controller] name, address, email) into root.controller. */
+struct conf;
+void	 dsr_controller_model(const struct conf *, struct tmpl_map *root);
+
+/*
+ * A request form's fields and types into root (the public form's, or with
+ * staff the intranet's manual intake, whose browser must not autocomplete
+ * its user's own details): root.types (id, help_id, value, label, help,
+ * checked), root.fields (name, id, label, hint, hint_id, value, maxlength,
+ * autocomplete, is_textarea, is_input, rows, type, required, and
+ * error, error_id, invalid, describedby), root.types_error and
+ * root.errors, a summary of every error linking to its field. f may be
+ * NULL (an empty form).
+ */
+void	 dsr_form_to_model(const struct dsr_form *f, enum lang,
+	    const struct i18n *msgs, int staff, struct tmpl_map *root);
+
+/*
+ * The printable ticket of a loaded request into root for
+ * request-ticket.xhtml: t (dsr_to_model), controller, the mail's state,
+ * the verification URL (c's base_url) and the QR code of the signed code.
+ * 0, or -1 (logged) when no QR code could be made.
+ */
+int	 dsr_ticket_to_model(const struct dsr *rq, enum lang,
+	    const struct i18n *msgs, const struct conf *c,
+	    struct tmpl_map *root);
+
 #endif

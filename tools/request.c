@@ -1,4 +1,4 @@
-/* request.c — rekisteri request: the data-subject requests, one line each (number, state, deadline), for people and scripts; no personal data. */
+/* request.c — rekisteri request: the data-subject requests, one line each (number, state, deadline, channel), for people and scripts; no personal data. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +14,7 @@ struct listing {
 	long	 n;
 };
 
-/* One request: NUMBER STATE DEADLINE [overdue]. */
+/* One request: NUMBER STATE DEADLINE CHANNEL [overdue]. */
 static int
 list_row(void *arg, const struct dsr_brief *b)
 {
@@ -24,8 +24,8 @@ list_row(void *arg, const struct dsr_brief *b)
 
 	if (x->overdue_only && !overdue)
 		return 0;
-	printf("%s %s %s%s\n", b->number, b->status, b->deadline,
-	    overdue ? " overdue" : "");
+	printf("%s %s %s %s%s\n", b->number, b->status, b->deadline,
+	    b->channel ? b->channel : "form", overdue ? " overdue" : "");
 	x->n++;
 	return 0;
 }

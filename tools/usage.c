@@ -140,7 +140,8 @@ static const struct row rows[] = {
 	    "standard input): valid with its number, time and types (exit 0), "
 	    "or invalid (exit 1)", no_opts },
 	{ "request", "list", "[--open | --overdue]", "one line per request: "
-	    "number, state, deadline (and \"overdue\" for an open one past it), "
+	    "number, state, deadline, channel (form, letter, email, phone, "
+	    "in_person; and \"overdue\" for an open one past its deadline), "
 	    "the nearest deadline first; no personal data", request_list_opts },
 	{ "audit", "verify", "", "check the audit log's hash chain; name the "
 	    "first row that was edited, inserted or deleted", no_opts },

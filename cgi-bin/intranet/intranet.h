@@ -174,5 +174,8 @@ void	 post_request_unlink(struct app *, struct req *);
 /* stats.c: the statistics of a year, for admins and auditors */
 void	 page_statistics(struct app *, struct req *);
 void	 page_statistics_csv(struct app *, struct req *);
+/* intake.c: requests that came by letter, email, phone or in person */
+void	 page_request_new(struct app *, struct req *);
+void	 page_request_ticket(struct app *, struct req *);
 
 #endif

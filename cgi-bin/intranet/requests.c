@@ -141,7 +141,19 @@ step_row(void *arg, const struct dsr_step_row *s)
 	tm_str(m, "user", s->user);
 	snprintf(key, sizeof(key), "case.step.%s", s->action);
 	tm_str(m, "label", i18n_msg(x->a->msgs, x->r->lang, key));
-	tm_str(m, "note", s->note);
+	if (strcmp(s->action, "registered") == 0) {
+		/* "CHANNEL" or "CHANNEL: note" (dsr_register): the channel in words */
+		size_t n = strcspn(s->note, ":");
+		struct buf b = BUF_INIT;
+
+		snprintf(key, sizeof(key), "request.channel.%.*s",
+		    (int)(n < 16 ? n : 16), s->note);
+		buf_adds(&b, i18n_msg(x->a->msgs, x->r->lang, key));
+		buf_adds(&b, s->note + n);
+		tm_str(m, "note", b.data);
+		buf_free(&b);
+	} else
+		tm_str(m, "note", s->note);
 	return 0;
 }
 
@@ -177,6 +189,17 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 	}
 	dsr_to_model(&q, r->lang, a->msgs, tm_map(root, "request"));
 	mail_model(a, root);
+	{
+		/* the printable ticket, for the person, in either language (intake.c) */
+		char href[80];
+
+		snprintf(href, sizeof(href), "/intranet/request/ticket?id=%lld&lang=fi",
+		    id);
+		tm_str(root, "ticket_fi_href", href);
+		snprintf(href, sizeof(href), "/intranet/request/ticket?id=%lld&lang=en",
+		    id);
+		tm_str(root, "ticket_en_href", href);
+	}
 	if (case_model(a, r, id, root) != 0) {
 		dsr_free(&q);
 		tm_free(m);

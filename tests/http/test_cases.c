@@ -370,7 +370,8 @@ cli_list(void **st)
 		sqlite3_finalize(q);
 		sqlite3_close(db);
 	}
-	snprintf(line, sizeof(line), "%s received 2021-03-04 overdue\n", number);
+	snprintf(line, sizeof(line), "%s received 2021-03-04 form overdue\n",
+	    number);
 	assert_int_equal(http_run(&out, "%s request list --overdue",
 	    getenv("REKISTERI_CLI")), 0);
 	assert_non_null(strstr(buf_cstr(&out), line));

@@ -102,6 +102,9 @@ static const struct route_exp {
 	{ "/intranet/request/ask", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/link", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/unlink", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/new", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/new", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/ticket", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -259,6 +262,7 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/customer/edit") == 0 ||
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
+	    strcmp(path, "/intranet/request/ticket") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */

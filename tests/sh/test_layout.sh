@@ -25,7 +25,7 @@ check() {	# check NAME STATUS [DETAIL]
 }
 
 # Symbols of the intranet's write paths that a public executable must not hold.
-writers='^(account_|customer_(create|update|ban|unban|restrict|add_)|cimport_apply|upload_|notice_(publish|discard|draft|import)|user_(add|set_)|totp_(reset|confirm))'
+writers='^(dsr_register|account_|customer_(create|update|ban|unban|restrict|add_)|cimport_apply|upload_|notice_(publish|discard|draft|import)|user_(add|set_)|totp_(reset|confirm))'
 for exe in notice request; do
 	bin=$BUILD/cgi-bin/$exe
 	if [ ! -x "$bin" ]; then

@@ -1,0 +1,57 @@
+/* dsr_mail.c — the requester's confirmation mail of a stored request, one implementation for the public form and manual intake. See dsr.h. */
+#include <string.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "dsr.h"
+#include "fmt.h"
+#include "log.h"
+#include "mail.h"
+
+/* The public pages the mail links to (cgi-bin/request.c serves them). */
+#define TICKET_PATH	"/request/ticket/"
+#define CONFIRM_PATH	"/request/confirm/"
+
+int
+dsr_mail_requester(sqlite3 *db, const struct conf *c,
+    const struct i18n *msgs, enum lang l, const char *email,
+    const struct dsr_stored *s)
+{
+	struct buf subj = BUF_INIT, body = BUF_INIT;
+	struct mail m;
+	char deadline[64];
+	int rc;
+
+	if (c->sendmail == NULL || email == NULL || email[0] == '\0' ||
+	    s->confirm[0] == '\0')
+		return -1;
+	fmt_date(deadline, sizeof(deadline), l, s->deadline);
+	buf_addf(&subj, "%s %s", i18n_msg(msgs, l, "request.mail.subject"),
+	    s->number);
+	buf_addf(&body, "%s\n\n%s: %s\n%s: %s\n\n%s\n%s%s%s\n\n%s\n%s%s%s\n\n"
+	    "%s\n%s\n",
+	    i18n_msg(msgs, l, "request.mail.lead"),
+	    i18n_msg(msgs, l, "ticket.number"), s->number,
+	    i18n_msg(msgs, l, "ticket.deadline"), deadline,
+	    i18n_msg(msgs, l, "request.mail.ticket_link"),
+	    c->base_url, TICKET_PATH, s->token,
+	    i18n_msg(msgs, l, "request.mail.confirm_link"),
+	    c->base_url, CONFIRM_PATH, s->confirm,
+	    i18n_msg(msgs, l, "request.mail.not_you"),
+	    c->controller_name);
+	memset(&m, 0, sizeof(m));
+	m.from = c->mail_from ? c->mail_from : c->controller_email;
+	m.to = email;
+	m.subject = subj.data;
+	m.body = body.data;
+	rc = mail_send(c->sendmail, &m);
+	buf_free(&subj);
+	buf_free(&body);
+	if (rc != 0) {
+		LOG_ERR("confirmation of %s failed; the ticket stands", s->number);
+		if (dsr_mail_failed(db, s->number) != 0)
+			LOG_ERR("cannot record the failed mail of %s", s->number);
+		return -1;
+	}
+	return 0;
+}
