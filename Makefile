@@ -16,6 +16,15 @@ MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 PORT ?= 8080
+# The web server of `make run`, `make test-http` and `make browser`: apache
+# or nginx. `make test` runs the HTTP and browser tests behind both, unless
+# SERVER is given.
+ifeq ($(origin SERVER),undefined)
+TEST_SERVERS = apache nginx
+else
+TEST_SERVERS = $(SERVER)
+endif
+SERVER ?= apache
 
 CC ?= cc
 PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode
@@ -85,7 +94,7 @@ deps:
 	@sh scripts/deps.sh test
 
 deps-run:
-	@sh scripts/deps.sh run
+	@SERVER=$(SERVER) sh scripts/deps.sh run
 
 # V=1 shows whole command lines.
 ifeq ($(V),1)
@@ -148,12 +157,14 @@ check-templates: $(CLI)
 	$(CLI) -c conf/rekisteri.conf.sample check
 
 # `make test`: installs what is missing, builds, runs unit and shell tests,
-# then HTTP tests; reports each test binary, ends with one line
+# then HTTP tests behind Apache and behind nginx (SERVER=nginx or
+# SERVER=apache: that one only); reports each test binary, ends with one line
 # "N passed, N failed". SHUFFLE=1 runs the HTTP files (and the browser
 # files) in a random order; TEST_TIMEOUT=S bounds each binary (300 s).
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP) $(BROWSER_STAMP)
-	@BUILD=$(BUILD) SAN=$(SAN) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
+	@BUILD=$(BUILD) SAN=$(SAN) SHUFFLE=$(SHUFFLE) SERVERS="$(TEST_SERVERS)" \
+	    sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN) --
@@ -163,21 +174,22 @@ http: all $(HTTP_BIN) $(TESTAPP)
 
 # `make test-http T=test_lists`: HTTP test files alone, each on fresh state
 # (T="test_lists test_customers" runs those, in that order; no T: all).
+# SERVER=nginx runs them behind nginx instead of Apache.
 T ?= $(notdir $(HTTP_BIN))
 TEST_HTTP_BIN := $(addprefix $(BUILD)/tests/http/,$(T))
 test-http: all $(TEST_HTTP_BIN) $(TESTAPP)
-	@BUILD=$(BUILD) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(TEST_HTTP_BIN)
+	@BUILD=$(BUILD) SERVER=$(SERVER) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(TEST_HTTP_BIN)
 
 $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
 
 # `make browser`: only the end-to-end tests in headless Chromium (tests/browser/README.md).
 browser: deps all $(TESTAPP) $(BROWSER_STAMP)
-	@BUILD=$(BUILD) bash tests/http/harness.sh run_tests $(BROWSER_RUN)
+	@BUILD=$(BUILD) SERVER=$(SERVER) bash tests/http/harness.sh run_tests $(BROWSER_RUN)
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) bash scripts/run.sh
+	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) SERVER=$(SERVER) bash scripts/run.sh
 
 # Instruction counts under callgrind (bench/README.md): `make bench` prints
 # them beside bench/baseline.txt; `make bench-check` fails when one grew more

@@ -9,7 +9,7 @@ set -eu
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev"
 run="$build apache2 spawn-fcgi sqlite3"
 # valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs.
-test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
+test="$run nginx libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
 
 case "${1:-test}" in
 build) want=$build ;;
@@ -17,6 +17,10 @@ run) want=$run ;;
 test) want=$test ;;
 *) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
 esac
+# `SERVER=nginx make run` serves through nginx (the tests use both)
+if [ "${SERVER:-apache}" = nginx ] && [ "${1:-test}" = run ]; then
+	want="$want nginx"
+fi
 
 # The browser tests (tests/browser) need Node.js 20 or later and npm: the
 # machine's own when it has one, else Debian's.
