@@ -14,6 +14,9 @@ LIBEXECDIR ?= $(PREFIX)/lib/rekisteri
 DATADIR ?= $(PREFIX)/share/rekisteri
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR ?=
 PORT ?= 8080
 # The web server of `make run`, `make test-http` and `make browser`: apache
@@ -82,9 +85,9 @@ BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-run test unit http test-http run install uninstall clean check-templates \
+.PHONY: all deps deps-run test unit http test-http run install install-system uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers \
-        cppcheck clang-tidy lint browser
+        cppcheck clang-tidy lint browser units-check
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -220,8 +223,12 @@ bench-tickets: all $(BUILD)/bench/tickets
 	@BUILD=$(BUILD) bash bench/tickets.sh
 
 # Static analysis with checked-in configurations (.clang-tidy,
-# .cppcheck-suppress): zero findings.
-lint: cppcheck clang-tidy
+# .cppcheck-suppress): zero findings; and the systemd units verified offline
+# (scripts/units-check.sh).
+lint: cppcheck clang-tidy units-check
+
+units-check: all
+	@BUILD=$(BUILD) sh scripts/units-check.sh
 
 clang-tidy:
 	clang-tidy --quiet $(LIB_SRC) $(CGI_SRC) $(CGI_DIR_SRC) $(CLI_SRC) -- \
@@ -236,6 +243,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(DATADIR)/templates/static $(DESTDIR)$(DATADIR)/sql \
 	    $(DESTDIR)$(DATADIR)/i18n $(DESTDIR)$(DATADIR)/conf/apache \
+	    $(DESTDIR)$(DATADIR)/conf/nginx \
 	    $(DESTDIR)$(DATADIR)/data/notice \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/rekisteri
@@ -249,8 +257,19 @@ install: all
 	    $(DESTDIR)$(DATADIR)/data/
 	install -m 0644 conf/rekisteri.conf.sample $(DESTDIR)$(DATADIR)/conf/
 	install -m 0644 conf/apache/* $(DESTDIR)$(DATADIR)/conf/apache/
+	install -m 0644 conf/nginx/* $(DESTDIR)$(DATADIR)/conf/nginx/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+# `make install-system`: `make install` and what a server adds (as root,
+# docs/deployment.md): systemd units, the system user and its folders
+# (sysusers.d, tmpfiles.d), the web servers' site files filled in under
+# $(SYSCONFDIR)/rekisteri/, and the config with the system's paths unless
+# there is one. The Debian package is built with it (debian/rules).
+install-system: install
+	@DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) LIBEXECDIR=$(LIBEXECDIR) DATADIR=$(DATADIR) \
+	    SYSCONFDIR=$(SYSCONFDIR) UNITDIR=$(UNITDIR) SYSUSERSDIR=$(SYSUSERSDIR) \
+	    TMPFILESDIR=$(TMPFILESDIR) sh scripts/install-system.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rekisteri
