@@ -85,7 +85,7 @@ BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-run test unit http test-http run install install-system uninstall clean check-templates \
+.PHONY: all deps deps-run test unit http test-http run install install-system deb package-check uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers \
         cppcheck clang-tidy lint browser units-check
 .DEFAULT_GOAL := all
@@ -245,7 +245,7 @@ install: all
 	    $(DESTDIR)$(DATADIR)/i18n $(DESTDIR)$(DATADIR)/conf/apache \
 	    $(DESTDIR)$(DATADIR)/conf/nginx \
 	    $(DESTDIR)$(DATADIR)/data/notice \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/rekisteri
 	install -m 0755 $(CGI_BIN) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 templates/*.xhtml $(DESTDIR)$(DATADIR)/templates/
@@ -260,6 +260,7 @@ install: all
 	install -m 0644 conf/nginx/* $(DESTDIR)$(DATADIR)/conf/nginx/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 # `make install-system`: `make install` and what a server adds (as root,
 # docs/deployment.md): systemd units, the system user and its folders
@@ -271,10 +272,23 @@ install-system: install
 	    SYSCONFDIR=$(SYSCONFDIR) UNITDIR=$(UNITDIR) SYSUSERSDIR=$(SYSUSERSDIR) \
 	    TMPFILESDIR=$(TMPFILESDIR) sh scripts/install-system.sh
 
+# `make deb`: the Debian package (debian/, dpkg-buildpackage -us -uc -b) in
+# $(BUILD)/deb/; `make package-check` also runs lintian and checks its files,
+# modes, maintainer scripts and the user and folders it makes (about a
+# minute; not part of `make test`). Needs `scripts/deps.sh package`.
+deb:
+	@sh scripts/deps.sh package
+	@BUILD=$(BUILD) sh scripts/deb.sh
+
+package-check:
+	@sh scripts/deps.sh package
+	@BUILD=$(BUILD) sh scripts/deb.sh check
+
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rekisteri
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
-	rm -f $(DESTDIR)$(MANDIR)/man1/rekisteri.1 $(DESTDIR)$(MANDIR)/man5/rekisteri.conf.5
+	rm -f $(DESTDIR)$(MANDIR)/man1/rekisteri.1 $(DESTDIR)$(MANDIR)/man5/rekisteri.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/rekisteri-fcgi.8
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh — install the Debian packages Rekisteri needs to build, run and test.
 #
-# Usage: scripts/deps.sh [build|run|test]   (default: test, the largest set)
+# Usage: scripts/deps.sh [build|run|test|package]   (default: test; package:
+# what `make deb` and `make package-check` need)
 # As root, installs what is missing with apt-get. Otherwise prints the exact
 # apt-get line and exits 1. Exits 0 when everything is already there.
 set -eu
@@ -11,11 +12,14 @@ run="$build apache2 spawn-fcgi sqlite3"
 # valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs.
 test="$run nginx libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
 
+package="$build debhelper dpkg-dev lintian"
+
 case "${1:-test}" in
 build) want=$build ;;
+package) want=$package ;;
 run) want=$run ;;
 test) want=$test ;;
-*) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|run|test|package]" >&2; exit 2 ;;
 esac
 # `SERVER=nginx make run` serves through nginx (the tests use both)
 if [ "${SERVER:-apache}" = nginx ] && [ "${1:-test}" = run ]; then
