@@ -35,7 +35,7 @@ check() {	# check NAME STATUS [DETAIL]
 install_into() {
 	prefix=$1 dir=$2
 	shift 2
-	make --no-print-directory install-system BUILD="$BUILD" PREFIX="$prefix" \
+	make --no-print-directory install-system BUILD="$BUILD" SAN="${SAN:-}" PREFIX="$prefix" \
 	    DESTDIR="$dir" "$@" >"$tmp/install.log" 2>&1
 }
 
