@@ -14,8 +14,20 @@ LIBEXECDIR ?= $(PREFIX)/lib/rekisteri
 DATADIR ?= $(PREFIX)/share/rekisteri
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR ?=
 PORT ?= 8080
+# The web server of `make run`, `make test-http` and `make browser`: apache
+# or nginx. `make test` runs the HTTP and browser tests behind both, unless
+# SERVER is given.
+ifeq ($(origin SERVER),undefined)
+TEST_SERVERS = apache nginx
+else
+TEST_SERVERS = $(SERVER)
+endif
+SERVER ?= apache
 
 CC ?= cc
 PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode
@@ -73,9 +85,9 @@ BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-run test unit http test-http run install uninstall clean check-templates \
+.PHONY: all deps deps-run test unit http test-http run install install-system deb package-check uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers \
-        cppcheck clang-tidy lint browser
+        cppcheck clang-tidy lint browser units-check
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -85,7 +97,7 @@ deps:
 	@sh scripts/deps.sh test
 
 deps-run:
-	@sh scripts/deps.sh run
+	@SERVER=$(SERVER) sh scripts/deps.sh run
 
 # V=1 shows whole command lines.
 ifeq ($(V),1)
@@ -148,12 +160,14 @@ check-templates: $(CLI)
 	$(CLI) -c conf/rekisteri.conf.sample check
 
 # `make test`: installs what is missing, builds, runs unit and shell tests,
-# then HTTP tests; reports each test binary, ends with one line
+# then HTTP tests behind Apache and behind nginx (SERVER=nginx or
+# SERVER=apache: that one only); reports each test binary, ends with one line
 # "N passed, N failed". SHUFFLE=1 runs the HTTP files (and the browser
 # files) in a random order; TEST_TIMEOUT=S bounds each binary (300 s).
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(HTTP_BIN) $(TESTAPP) $(BROWSER_STAMP)
-	@BUILD=$(BUILD) SAN=$(SAN) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
+	@BUILD=$(BUILD) SAN=$(SAN) SHUFFLE=$(SHUFFLE) SERVERS="$(TEST_SERVERS)" \
+	    sh tests/run-all.sh $(UNIT_BIN) $(SH_TESTS) -- $(HTTP_BIN) $(BROWSER_RUN)
 
 unit: $(UNIT_BIN)
 	@BUILD=$(BUILD) sh tests/run-all.sh $(UNIT_BIN) --
@@ -163,21 +177,22 @@ http: all $(HTTP_BIN) $(TESTAPP)
 
 # `make test-http T=test_lists`: HTTP test files alone, each on fresh state
 # (T="test_lists test_customers" runs those, in that order; no T: all).
+# SERVER=nginx runs them behind nginx instead of Apache.
 T ?= $(notdir $(HTTP_BIN))
 TEST_HTTP_BIN := $(addprefix $(BUILD)/tests/http/,$(T))
 test-http: all $(TEST_HTTP_BIN) $(TESTAPP)
-	@BUILD=$(BUILD) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(TEST_HTTP_BIN)
+	@BUILD=$(BUILD) SERVER=$(SERVER) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(TEST_HTTP_BIN)
 
 $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
 
 # `make browser`: only the end-to-end tests in headless Chromium (tests/browser/README.md).
 browser: deps all $(TESTAPP) $(BROWSER_STAMP)
-	@BUILD=$(BUILD) bash tests/http/harness.sh run_tests $(BROWSER_RUN)
+	@BUILD=$(BUILD) SERVER=$(SERVER) bash tests/http/harness.sh run_tests $(BROWSER_RUN)
 
 run: deps-run
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) bash scripts/run.sh
+	@BUILD=$(BUILD) PORT=$(PORT) DEMO=$(DEMO) SERVER=$(SERVER) bash scripts/run.sh
 
 # Instruction counts under callgrind (bench/README.md): `make bench` prints
 # them beside bench/baseline.txt; `make bench-check` fails when one grew more
@@ -208,8 +223,12 @@ bench-tickets: all $(BUILD)/bench/tickets
 	@BUILD=$(BUILD) bash bench/tickets.sh
 
 # Static analysis with checked-in configurations (.clang-tidy,
-# .cppcheck-suppress): zero findings.
-lint: cppcheck clang-tidy
+# .cppcheck-suppress): zero findings; and the systemd units verified offline
+# (scripts/units-check.sh).
+lint: cppcheck clang-tidy units-check
+
+units-check: all
+	@BUILD=$(BUILD) sh scripts/units-check.sh
 
 clang-tidy:
 	clang-tidy --quiet $(LIB_SRC) $(CGI_SRC) $(CGI_DIR_SRC) $(CLI_SRC) -- \
@@ -224,8 +243,9 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
 	    $(DESTDIR)$(DATADIR)/templates/static $(DESTDIR)$(DATADIR)/sql \
 	    $(DESTDIR)$(DATADIR)/i18n $(DESTDIR)$(DATADIR)/conf/apache \
+	    $(DESTDIR)$(DATADIR)/conf/nginx \
 	    $(DESTDIR)$(DATADIR)/data/notice \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/rekisteri
 	install -m 0755 $(CGI_BIN) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 templates/*.xhtml $(DESTDIR)$(DATADIR)/templates/
@@ -237,13 +257,38 @@ install: all
 	    $(DESTDIR)$(DATADIR)/data/
 	install -m 0644 conf/rekisteri.conf.sample $(DESTDIR)$(DATADIR)/conf/
 	install -m 0644 conf/apache/* $(DESTDIR)$(DATADIR)/conf/apache/
+	install -m 0644 conf/nginx/* $(DESTDIR)$(DATADIR)/conf/nginx/
 	install -m 0644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+
+# `make install-system`: `make install` and what a server adds (as root,
+# docs/deployment.md): systemd units, the system user and its folders
+# (sysusers.d, tmpfiles.d), the web servers' site files filled in under
+# $(SYSCONFDIR)/rekisteri/, and the config with the system's paths unless
+# there is one. The Debian package is built with it (debian/rules).
+install-system: install
+	@DESTDIR=$(DESTDIR) BINDIR=$(BINDIR) LIBEXECDIR=$(LIBEXECDIR) DATADIR=$(DATADIR) \
+	    SYSCONFDIR=$(SYSCONFDIR) UNITDIR=$(UNITDIR) SYSUSERSDIR=$(SYSUSERSDIR) \
+	    TMPFILESDIR=$(TMPFILESDIR) sh scripts/install-system.sh
+
+# `make deb`: the Debian package (debian/, dpkg-buildpackage -us -uc -b) in
+# $(BUILD)/deb/; `make package-check` also runs lintian and checks its files,
+# modes, maintainer scripts and the user and folders it makes (about a
+# minute; not part of `make test`). Needs `scripts/deps.sh package`.
+deb:
+	@sh scripts/deps.sh package
+	@BUILD=$(BUILD) sh scripts/deb.sh
+
+package-check:
+	@sh scripts/deps.sh package
+	@BUILD=$(BUILD) sh scripts/deb.sh check
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rekisteri
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
-	rm -f $(DESTDIR)$(MANDIR)/man1/rekisteri.1 $(DESTDIR)$(MANDIR)/man5/rekisteri.conf.5
+	rm -f $(DESTDIR)$(MANDIR)/man1/rekisteri.1 $(DESTDIR)$(MANDIR)/man5/rekisteri.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man8/rekisteri-fcgi.8
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -1,22 +1,31 @@
 #!/bin/sh
 # deps.sh — install the Debian packages Rekisteri needs to build, run and test.
 #
-# Usage: scripts/deps.sh [build|run|test]   (default: test, the largest set)
+# Usage: scripts/deps.sh [build|run|test|package]   (default: test; package:
+# what `make deb` and `make package-check` need)
 # As root, installs what is missing with apt-get. Otherwise prints the exact
 # apt-get line and exits 1. Exits 0 when everything is already there.
 set -eu
 
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev"
 run="$build apache2 spawn-fcgi sqlite3"
-# valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs.
-test="$run libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
+# valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs;
+# nginx: the HTTP tests run behind it too; systemd: make lint verifies the units.
+test="$run nginx systemd libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
+
+package="$build debhelper dpkg-dev lintian"
 
 case "${1:-test}" in
 build) want=$build ;;
+package) want=$package ;;
 run) want=$run ;;
 test) want=$test ;;
-*) echo "usage: $0 [build|run|test]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|run|test|package]" >&2; exit 2 ;;
 esac
+# `SERVER=nginx make run` serves through nginx (the tests use both)
+if [ "${SERVER:-apache}" = nginx ] && [ "${1:-test}" = run ]; then
+	want="$want nginx"
+fi
 
 # The browser tests (tests/browser) need Node.js 20 or later and npm: the
 # machine's own when it has one, else Debian's.

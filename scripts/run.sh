@@ -1,5 +1,6 @@
 #!/bin/bash
-# run.sh — `make run`: state under var/, Apache on 127.0.0.1:$PORT, Ctrl-C stops all.
+# run.sh — `make run`: state under var/, Apache (SERVER=nginx: nginx) on
+# 127.0.0.1:$PORT, Ctrl-C stops all.
 set -u
 BUILD=${BUILD:-build}
 PORT=${PORT:-8080}
@@ -36,7 +37,7 @@ server_start || exit 1
 
 cat <<MSG
 
-Rekisteri is running (Ctrl-C stops it):
+Rekisteri is running behind $SERVER (Ctrl-C stops it):
   Privacy notice   http://127.0.0.1:$PORT/notice
                    http://127.0.0.1:$PORT/notice?lang=en
   Versions         http://127.0.0.1:$PORT/notice/versions
@@ -57,4 +58,4 @@ if [ -n "$admin_note" ]; then
 	echo "  The NDA date was recorded as today; correct it with:"
 	echo "  $BUILD/rekisteri -c $STATE/rekisteri.conf user nda admin YYYY-MM-DD"
 fi
-wait "$APACHE_PID"
+wait "$WEB_PID"

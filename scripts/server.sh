@@ -1,6 +1,8 @@
 # server.sh — start and stop Rekisteri's FastCGI processes and a private
-# Apache, for `make run` (scripts/run.sh) and the HTTP tests
+# web server, for `make run` (scripts/run.sh) and the HTTP tests
 # (tests/http/harness.sh). Sourced, not run. Needs: BUILD, STATE, PORT.
+# SERVER=apache (the default) or SERVER=nginx picks the web server; both
+# serve the same URLs from conf/apache/ or conf/nginx/.
 #
 # Everything lives under $STATE: the config, the database, keys, sockets,
 # pid files and logs. Nothing system-wide is touched.
@@ -9,7 +11,8 @@ ROOT=${ROOT:-$(pwd)}
 WORKERS=${WORKERS:-2}
 # As root, the executables run as this user (a system user made when missing).
 FCGI_USER=${FCGI_USER:-rekisteri}
-APACHE_PID=
+SERVER=${SERVER:-apache}
+WEB_PID=
 
 # server_port_free PORT: true when nothing listens on 127.0.0.1:PORT.
 server_port_free() {
@@ -25,7 +28,7 @@ server_port_free() {
 # that is not this machine's loopback address was set by hand and is left
 # alone.
 server_config() {
-	mkdir -p "$STATE/run" "$STATE/apache"
+	mkdir -p "$STATE/run" "$STATE/apache" "$STATE/nginx"
 	mkdir -p -m 0700 "$STATE/keys" "$STATE/db" "$STATE/log"
 	chmod 0711 "$STATE"
 	chmod 0755 "$STATE/run"
@@ -73,16 +76,25 @@ server_seed_notice() {
 	    $cli notice publish
 }
 
-# server_apache_config: fill in the Apache templates.
-server_apache_config() {
-	if [ "$(id -u)" -eq 0 ]; then
+# server_web_config: fill in the web server's templates, conf/$SERVER/*.in,
+# into $STATE/$SERVER (plus, for nginx, its shared log format and its
+# temporary folders).
+server_web_config() {
+	case $SERVER in
+	apache | nginx) ;;
+	*) echo "server: SERVER=$SERVER: apache or nginx" >&2; return 1 ;;
+	esac
+	if [ "$(id -u)" -ne 0 ]; then
+		user=
+	elif [ "$SERVER" = nginx ]; then
+		user="user www-data;"
+	else
 		user="User www-data
 Group www-data"
-	else
-		user=
 	fi
-	for f in httpd.conf rekisteri-site.conf; do
-		awk -v port="$PORT" -v state="$STATE" -v conf="$STATE/apache" \
+	mkdir -p "$STATE/$SERVER"
+	for f in "$ROOT/conf/$SERVER"/*.in; do
+		awk -v port="$PORT" -v state="$STATE" -v conf="$STATE/$SERVER" \
 		    -v static="$ROOT/templates/static" -v sock="$STATE/run" \
 		    -v user="$user" '
 		{
@@ -90,8 +102,16 @@ Group www-data"
 			gsub(/@CONF@/, conf); gsub(/@STATIC@/, static);
 			gsub(/@SOCK@/, sock); gsub(/@USER@/, user);
 			print
-		}' "$ROOT/conf/apache/$f.in" >"$STATE/apache/$f"
+		}' "$f" >"$STATE/$SERVER/$(basename "$f" .in)"
 	done
+	if [ "$SERVER" = nginx ]; then
+		cp "$ROOT/conf/nginx/rekisteri-log.conf" \
+		    "$ROOT/conf/nginx/rekisteri-intranet-allow.conf" "$STATE/nginx/"
+		mkdir -p "$STATE/nginx/tmp"
+		# nginx's workers (www-data, as root) write request bodies here
+		[ "$(id -u)" -eq 0 ] && chown www-data "$STATE/nginx/tmp"
+	fi
+	return 0
 }
 
 # server_fcgi_user: as root, make sure FCGI_USER exists (a system user
@@ -144,19 +164,31 @@ server_fcgi_start() {
 	done
 }
 
-# server_start: spawn the FastCGI executables, then Apache in the background.
+# server_web_start: Apache or nginx in the foreground of a background job.
+server_web_start() {
+	if [ "$SERVER" = nginx ]; then
+		/usr/sbin/nginx -e "$STATE/log/error.log" -c "$STATE/nginx/nginx.conf" \
+		    -g 'daemon off;' \
+		    >>"$STATE/log/error.log" 2>&1 &
+	else
+		/usr/sbin/apache2 -f "$STATE/apache/httpd.conf" -DFOREGROUND \
+		    >>"$STATE/log/error.log" 2>&1 &
+	fi
+	WEB_PID=$!
+}
+
+# server_start: spawn the FastCGI executables, then the web server
+# ($SERVER) in the background.
 server_start() {
-	server_apache_config
+	server_web_config || return 1
 	server_fcgi_start || return 1
-	/usr/sbin/apache2 -f "$STATE/apache/httpd.conf" -DFOREGROUND \
-	    >>"$STATE/log/error.log" 2>&1 &
-	APACHE_PID=$!
-	# Wait until Apache answers (at most 10 s).
+	server_web_start
+	# Wait until it answers (at most 10 s).
 	i=0
 	while server_port_free "$PORT"; do
 		i=$((i + 1))
-		if [ $i -gt 100 ] || ! kill -0 "$APACHE_PID" 2>/dev/null; then
-			echo "server: Apache did not start; see $STATE/log/error.log" >&2
+		if [ $i -gt 100 ] || ! kill -0 "$WEB_PID" 2>/dev/null; then
+			echo "server: $SERVER did not start; see $STATE/log/error.log" >&2
 			tail -n 20 "$STATE/log/error.log" >&2
 			return 1
 		fi
@@ -164,12 +196,12 @@ server_start() {
 	done
 }
 
-# server_stop: stop Apache and every FastCGI process started here.
+# server_stop: stop the web server and every FastCGI process started here.
 server_stop() {
-	if [ -n "$APACHE_PID" ]; then
-		kill -TERM "$APACHE_PID" 2>/dev/null
-		wait "$APACHE_PID" 2>/dev/null
-		APACHE_PID=
+	if [ -n "$WEB_PID" ]; then
+		kill -TERM "$WEB_PID" 2>/dev/null
+		wait "$WEB_PID" 2>/dev/null
+		WEB_PID=
 	fi
 	for pidfile in "$STATE"/run/*.pid; do
 		[ -f "$pidfile" ] || continue

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-all.sh — run unit test binaries, then HTTP test binaries (and the
-# browser run) against a real Apache, each under a time limit; report every
-# binary's result and end with one summary line "N passed, N failed".
+# browser run) against a real Apache (SERVER=nginx: nginx; SERVERS="apache
+# nginx": both in turn), each under a time limit; report every binary's
+# result and end with one summary line "N passed, N failed".
 #
 # Usage: tests/run-all.sh UNIT_BIN... [SHELL_TEST...] -- HTTP_BIN...
 # Shell tests before "--" (tests/sh/test_*.sh) start servers of their own
@@ -38,25 +39,41 @@ for b in "$@"; do
 	verdict "$name" "$log" "$rc"
 done
 
-if [ -n "$http_bins" ]; then
-	# One real Apache; fresh state for every binary; stopped on exit.
+# SERVERS="apache nginx" (make test) runs the HTTP binaries behind each web
+# server in turn; by default only behind $SERVER (apache unless set). The
+# browser run (a .sh, about 3 minutes) goes behind the first one only:
+# `make browser SERVER=nginx` runs it behind nginx.
+first=1
+for server in ${SERVERS:-${SERVER:-apache}}; do
+	[ -n "$http_bins" ] || break
+	if [ $first -eq 0 ]; then
+		bins=
+		for b in $http_bins; do
+			case $b in *.sh) ;; *) bins="$bins $b" ;; esac
+		done
+		http_bins=$bins
+	fi
+	first=0
+	# One real web server; fresh state for every binary; stopped on exit.
 	# shellcheck disable=SC2086
-	bash tests/http/harness.sh run_tests $http_bins >"$outdir/http.log" 2>&1
+	SERVER=$server bash tests/http/harness.sh run_tests $http_bins \
+	    >"$outdir/http-$server.log" 2>&1
 	rc=$?
-	cat "$outdir/http.log"
+	cat "$outdir/http-$server.log"
 	# a binary the harness never got to is a failure too
 	for b in $http_bins; do
 		name=$(basename "$(dirname "$b")")/$(basename "$b")
+		[ "$server" = nginx ] && name=nginx/$(basename "$b")
 		if ! grep -q "^$name " "$TEST_RESULTS"; then
-			echo "== $name: 0 passed, 1 failed (not run: see $outdir/http.log)"
+			echo "== $name: 0 passed, 1 failed (not run: see $outdir/http-$server.log)"
 			echo "$name 0 1" >>"$TEST_RESULTS"
 		fi
 	done
 	if [ "$rc" -ne 0 ] && ! awk '$3 > 0 { bad = 1 } END { exit !bad }' "$TEST_RESULTS"; then
-		echo "== harness: exit status $rc with no failed test"
-		echo "harness 0 1" >>"$TEST_RESULTS"
+		echo "== harness ($server): exit status $rc with no failed test"
+		echo "harness-$server 0 1" >>"$TEST_RESULTS"
 	fi
-fi
+done
 
 echo
 echo "Per binary:"

@@ -1,17 +1,18 @@
 #!/bin/bash
-# harness.sh — run HTTP test binaries against a real Apache and the real
-# FastCGI executables on a free loopback port; everything started here is
-# stopped on exit.
+# harness.sh — run HTTP test binaries against a real Apache (or, with
+# SERVER=nginx, a real nginx) and the real FastCGI executables on a free
+# loopback port; everything started here is stopped on exit.
 #
 # Usage: tests/http/harness.sh run_tests BIN...
 #
 # Every binary gets fresh state of its own — a new config and database
 # (init, a ticket key, the company's notice published as version 1) and the
-# FastCGI executables started again on it; Apache keeps running — so each
-# file can run alone and in any order. SHUFFLE=1 runs the binaries in a
+# FastCGI executables started again on it; the web server keeps running —
+# so each file can run alone and in any order. Under SERVER=nginx a binary
+# is counted as nginx/NAME, apart from its run on Apache (http/NAME). SHUFFLE=1 runs the binaries in a
 # random order (printed). KEEP_STATE=1 keeps the last binary's state.
-# The binaries get REKISTERI_BASE_URL, REKISTERI_STATE, REKISTERI_CONF and
-# REKISTERI_CLI in their environment.
+# The binaries get REKISTERI_BASE_URL, REKISTERI_STATE, REKISTERI_CONF,
+# REKISTERI_CLI and REKISTERI_SERVER (apache or nginx) in their environment.
 #
 # Each binary runs under timeout(1): TEST_TIMEOUT seconds (300), the
 # browser run BROWSER_TIMEOUT + 60. What the FastCGI workers log while it
@@ -59,7 +60,9 @@ fcgi_stop() {
 	local pidfile pid i
 	for pidfile in "$STATE"/run/*.pid; do
 		[ -f "$pidfile" ] || continue
-		[ "$pidfile" = "$STATE/run/httpd.pid" ] && continue
+		case $pidfile in
+		*/run/httpd.pid | */run/nginx.pid) continue ;;
+		esac
 		pid=$(cat "$pidfile")
 		kill -TERM "$pid" 2>/dev/null
 		for i in $(seq 1 100); do
@@ -80,10 +83,11 @@ fcgi_start() {
 }
 
 # fresh_state: a new config and database (init, a ticket key, the company's
-# notice as version 1); with an argument, Apache too (the first time).
+# notice as version 1); with an argument, the web server too (the first
+# time), with the route /test/ to the tests' testapp.
 fresh_state() {
 	find "$STATE" -mindepth 1 -maxdepth 1 ! -name log ! -name apache \
-	    ! -name run -exec rm -rf {} +
+	    ! -name nginx ! -name run -exec rm -rf {} +
 	server_config
 	# Tests sign in as admins without a second factor; test_intranet enrols
 	# one user itself. (make run keeps the default: admins must use TOTP.)
@@ -93,12 +97,22 @@ fresh_state() {
 	server_seed_notice >/dev/null || return 1
 	if [ $# -gt 0 ]; then
 		EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp"
-		cat >"$STATE/apache/extra-test.conf" <<CONF
+		mkdir -p "$STATE/$SERVER"
+		if [ "$SERVER" = nginx ]; then
+			cat >"$STATE/nginx/extra-test.conf" <<CONF
+location /test/ {
+	include /etc/nginx/fastcgi_params;
+	fastcgi_pass unix:$STATE/run/testapp.sock;
+}
+CONF
+		else
+			cat >"$STATE/apache/extra-test.conf" <<CONF
 <Location "/test/">
 	Require all granted
 	SetHandler "proxy:unix:$STATE/run/testapp.sock|fcgi://rekisteri-testapp/"
 </Location>
 CONF
+		fi
 		server_start
 	else
 		fcgi_start
@@ -151,6 +165,7 @@ if [ "${SHUFFLE:-0}" = 1 ]; then
 fi
 
 export REKISTERI_BASE_URL="http://127.0.0.1:$PORT"
+export REKISTERI_SERVER="$SERVER"
 export REKISTERI_STATE="$STATE"
 export REKISTERI_CONF="$STATE/rekisteri.conf"
 export REKISTERI_CLI="$ROOT/$BUILD/rekisteri"
@@ -161,6 +176,7 @@ for b in "${bins[@]}"; do
 	# unit test of the same name, for the counts and the logs
 	t_name=$(basename "$b")
 	t_id=$(basename "$(dirname "$b")")/$t_name
+	[ "$SERVER" = nginx ] && t_id=nginx/$t_name
 	t_log=$outdir/${t_id%%/*}-$t_name.log
 	t_limit=${TEST_TIMEOUT:-300}
 	case $t_name in
@@ -168,7 +184,7 @@ for b in "${bins[@]}"; do
 	esac
 	t_off=$(log_size)
 	t_setup=$SECONDS
-	if [ -n "$APACHE_PID" ]; then
+	if [ -n "$WEB_PID" ]; then
 		fresh_state >"$t_log.server" 2>&1
 	else
 		fresh_state with-apache >"$t_log.server" 2>&1

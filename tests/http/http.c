@@ -791,6 +791,14 @@ http_write_text(const char *path, const char *text)
 	http_write_file(path, text, strlen(text));
 }
 
+int
+http_behind_nginx(void)
+{
+	const char *s = getenv("REKISTERI_SERVER");
+
+	return s != NULL && strcmp(s, "nginx") == 0;
+}
+
 char *
 http_read_file(const char *path, size_t *len)
 {

@@ -170,6 +170,8 @@ void	 http_write_file(const char *path, const void *data, size_t len);
 void	 http_write_text(const char *path, const char *text);
 /* A whole file, NUL-terminated, its length in len (may be NULL); NULL when it cannot be opened. */
 char	*http_read_file(const char *path, size_t *len);
+/* 1 when the tests run behind nginx (REKISTERI_SERVER=nginx), 0 behind Apache. */
+int	 http_behind_nginx(void);
 
 /* ---- a test file's main ------------------------------------------------- */
 
