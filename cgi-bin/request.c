@@ -268,8 +268,8 @@ send_mail(struct app *a, struct req *r, const struct dsr_form *f,
 		m.subject = subj.data;
 		m.body = body.data;
 		if (mail_send(a->conf.sendmail, &m) != 0) {
-			LOG_ERR("confirmation of %s failed; the ticket stands, the"
-			    " outbox retries it", s->number);
+			LOG_ERR("confirmation of %s failed; the ticket stands",
+			    s->number);
 			if (dsr_mail_failed(a->db, s->number) != 0)
 				LOG_ERR("cannot record the failed mail of %s",
 				    s->number);
@@ -294,8 +294,8 @@ send_mail(struct app *a, struct req *r, const struct dsr_form *f,
 		m.subject = subj.data;
 		m.body = body.data;
 		if (mail_send(a->conf.sendmail, &m) != 0) {
-			LOG_ERR("notice of %s to the contact address failed; the"
-			    " outbox retries it", s->number);
+			LOG_ERR("notice of %s to the contact address failed",
+			    s->number);
 			retry_later(a, &m, "request.notice", s, &id);
 		}
 	}

@@ -193,13 +193,13 @@ findings(void **state)
 	assert_string_equal(s.numbers,
 	    "TS-2026-000006 TS-2026-000004 TS-2026-000002 ");
 	assert_non_null(strstr(s.lines.data, "TS-2026-000002: received 24 "
-	    "November 2026 at 12:00, no step for 8 days (the limit is 7 days)\n"));
+	    "November 2026 at 12:00, no step since (days: 8, the limit is 7)\n"));
 	assert_non_null(strstr(s.lines.data, "TS-2026-000004: deadline 5 "
-	    "December 2026, 3 days left, state "));
+	    "December 2026 is near (days left: 3), state "));
 	assert_non_null(strstr(s.lines.data, "TS-2026-000006: deadline 1 "
-	    "December 2026 has passed (1 days late)"));
+	    "December 2026 has passed (days late: 1)"));
 	assert_non_null(strstr(s.lines.data, "(Confirmation to the requester "
-	    "TS-2026-000008): not delivered in 1 attempts, next try 2 December "
+	    "TS-2026-000008): not delivered (attempts: 1), next try 2 December "
 	    "2026 at 11:05"));
 	assert_null(strstr(s.lines.data, "Salainen"));
 	assert_null(strstr(s.lines.data, "salainen@"));
@@ -227,7 +227,7 @@ digest(void **state)
 	    "28.12.2026  "));
 	assert_null(strstr(body.data, "TS-2026-000003"));	/* closed */
 	assert_non_null(strstr(body.data, "  - TS-2026-000002: määräpäivä "
-	    "1.12.2026 on ohitettu (1 päivää myöhässä)"));
+	    "1.12.2026 on ohitettu (päiviä myöhässä 1)"));
 	assert_null(strstr(body.data, "Salainen"));
 	buf_reset(&subj);
 	buf_reset(&body);
