@@ -39,6 +39,10 @@ run_outbox(struct cli *c, sqlite3 *db, time_t now)
 	if (c->conf.sendmail == NULL && st.retry + st.gave_up > 0)
 		fprintf(stderr, "rekisteri: [mail] sendmail is not set: mail "
 		    "waits in the outbox\n");
+	else if (st.retry + st.gave_up > 0)
+		fprintf(stderr, "rekisteri: %d message%s not delivered (rekisteri "
+		    "check lists them)\n", st.retry + st.gave_up,
+		    st.retry + st.gave_up == 1 ? "" : "s");
 	return st.retry + st.gave_up > 0 ? EXIT_FAIL : EXIT_OK;
 }
 
