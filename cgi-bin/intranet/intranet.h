@@ -171,4 +171,7 @@ void	 post_request_ask(struct app *, struct req *);
 void	 post_request_link(struct app *, struct req *);
 void	 post_request_unlink(struct app *, struct req *);
 
+/* mailbox.c: mail not delivered (the outbox) into root.mail and root.has_mail, for the front page. 0 or -1. */
+int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);
+
 #endif
