@@ -33,8 +33,8 @@ static const char *const sql[O__MAX] = {
 long
 outbox_backoff(int attempts)
 {
-	static const long steps[] = { 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60,
-	    12 * 60 * 60 };
+	/* seconds: 5 min, 15 min, 1 h, 4 h, 12 h */
+	static const long steps[] = { 300, 900, 3600, 14400, 43200 };
 	size_t n = sizeof(steps) / sizeof(steps[0]);
 
 	if (attempts < 1)

@@ -89,7 +89,6 @@ digest_send(struct cli *c, sqlite3 *db, const struct buf *subj,
 {
 	long long id = 0;
 	char state[8];
-	int rc;
 
 	if (outbox_queue(db, c->conf.contact_email, subj->data, body->data,
 	    "digest", 0, now, 0, &id) != 0) {
@@ -97,8 +96,7 @@ digest_send(struct cli *c, sqlite3 *db, const struct buf *subj,
 		return EXIT_FAIL;
 	}
 	(void)run_outbox(c, db, now);
-	if ((rc = outbox_state(db, id, state)) != 0 ||
-	    strcmp(state, "sent") != 0) {
+	if (outbox_state(db, id, state) != 0 || strcmp(state, "sent") != 0) {
 		fprintf(stderr, "rekisteri: the summary was not sent; it waits "
 		    "in the outbox as mail %lld\n", id);
 		return EXIT_FAIL;
