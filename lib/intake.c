@@ -157,19 +157,25 @@ subst(struct buf *out, const char *tmpl, const char *const *arg, int n)
 	}
 }
 
-/* What a mail is, in words: its kind's label and the request's number. */
-static void
-mail_what(const struct i18n *msgs, enum lang lang,
-    const struct outbox_item *it, struct buf *out)
+const char *
+intake_mail_kind(const struct i18n *msgs, enum lang lang, const char *ref_kind)
 {
 	char key[64];
 	const char *label;
 
-	snprintf(key, sizeof(key), "outbox.kind.%s", it->ref_kind);
+	snprintf(key, sizeof(key), "outbox.kind.%s", ref_kind);
 	if ((label = i18n_get(msgs, lang, key)) == NULL)
-		label = i18n_msg(msgs, lang, strncmp(it->ref_kind, "request", 7) ==
-		    0 ? "outbox.kind.request" : "outbox.kind.other");
-	buf_adds(out, label);
+		label = i18n_msg(msgs, lang, strncmp(ref_kind, "request", 7) == 0 ?
+		    "outbox.kind.request" : "outbox.kind.other");
+	return label;
+}
+
+/* What a mail is, in words: its kind and the request's number. */
+static void
+mail_what(const struct i18n *msgs, enum lang lang,
+    const struct outbox_item *it, struct buf *out)
+{
+	buf_adds(out, intake_mail_kind(msgs, lang, it->ref_kind));
 	if (it->number[0] != '\0')
 		buf_addf(out, " %s", it->number);
 }

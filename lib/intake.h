@@ -73,6 +73,10 @@ int	 intake_is_idle(const char *received, time_t now, int idle_days);
 int	 intake_check(sqlite3 *, time_t now, int idle_days,
 	    int (*fn)(void *arg, const struct intake_finding *), void *arg);
 
+/* What a mail of ref_kind is, in lang: "Confirmation to the requester" and the like (outbox.kind.*). */
+const char *intake_mail_kind(const struct i18n *msgs, enum lang lang,
+	    const char *ref_kind);
+
 /*
  * One finding as a line of text (no newline) into out, in lang: "TS-2026-
  * 000042: received 24.11.2026, no step for 8 days (more than 7)" and the

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "intake.h"
 #include "outbox.h"
 #include "intranet.h"
 
@@ -22,13 +23,8 @@ mail_row(void *arg, const struct outbox_item *it)
 	enum lang lang = x->r->lang;
 	struct tmpl_map *e = tm_list_map(x->l);
 	char key[80], when[96];
-	const char *label;
 
-	snprintf(key, sizeof(key), "outbox.kind.%s", it->ref_kind);
-	if ((label = i18n_get(msgs, lang, key)) == NULL)
-		label = i18n_msg(msgs, lang, strncmp(it->ref_kind, "request", 7) ==
-		    0 ? "outbox.kind.request" : "outbox.kind.other");
-	tm_str(e, "what", label);
+	tm_str(e, "what", intake_mail_kind(msgs, lang, it->ref_kind));
 	if (it->number[0] != '\0') {
 		snprintf(key, sizeof(key), "/intranet/request?id=%lld", it->ref_id);
 		tm_str(e, "href", key);
