@@ -6,8 +6,9 @@
  *
  * Public: no cookies, nothing from other sites, no personal data in any
  * URL but the unguessable ticket and confirmation links. It links only
- * lib/request.c, lib/ticket.c, lib/mail.c and the shared pieces, never the
- * intranet's write paths (customer, auth).
+ * lib/request.c, lib/ticket.c, lib/mail.c, lib/outbox.c (a mail that
+ * failed waits there) and the shared pieces, never the intranet's write
+ * paths (customer, auth).
  *
  * Writes are short transactions serialised by a lock file beside the
  * database (dsr_prepare), so the workers queue in the kernel instead of
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "app.h"
 #include "buf.h"
@@ -120,7 +123,10 @@ refuse(struct app *a, struct req *r)
 	app_page_private(a, r, 429, "request-refused.xhtml", m);
 }
 
-/* Mail after a stored request: the requester's confirmation and the contact's notice. */
+/*
+ * Mail after a stored request: the requester's confirmation and the
+ * contact's notice, each tried at once; one that fails waits in the outbox.
+ */
 static void
 send_mail(struct app *a, struct req *r, const struct dsr_form *f,
     const struct dsr_stored *s)
@@ -147,9 +153,11 @@ send_mail(struct app *a, struct req *r, const struct dsr_form *f,
 		m.to = a->conf.contact_email;
 		m.subject = subj.data;
 		m.body = body.data;
-		if (mail_send(a->conf.sendmail, &m) != 0)
+		if (mail_send(a->conf.sendmail, &m) != 0) {
 			LOG_ERR("notice of %s to the contact address failed",
 			    s->number);
+			dsr_mail_retry(a->db, &m, "request.notice", s);
+		}
 	}
 	buf_free(&subj);
 	buf_free(&body);

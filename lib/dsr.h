@@ -425,12 +425,24 @@ int	 dsr_register(sqlite3 *, const struct ticket_keys *keys,
  * Mail the requester the confirmation of stored request s, in lang, to
  * email: the ticket's number and deadline, the ticket page's link and the
  * link that confirms the address (the only way email_confirmed_at is
- * set). Through [mail] sendmail; a failure is logged and recorded on the
- * request (dsr_mail_failed), the ticket stands. 0 sent, -1 not.
+ * set). Through [mail] sendmail; a failure is logged, recorded on the
+ * request (dsr_mail_failed) and queued in the outbox to be retried
+ * (dsr_mail_retry); the ticket stands. 0 sent, -1 not (now).
  */
 struct conf;
 int	 dsr_mail_requester(sqlite3 *, const struct conf *,
 	    const struct i18n *msgs, enum lang lang, const char *email,
+	    const struct dsr_stored *s);
+
+/*
+ * A mail m of request s whose first try failed goes to the outbox with
+ * kind ("request.confirm", "request.notice"), to be retried by `rekisteri
+ * mail run` and shown to staff: no mail is lost silently (the Data
+ * Protection Ombudsman sanctioned Otavamedia in 2022 for a request channel
+ * that failed without anyone knowing). Failures are logged.
+ */
+struct mail;
+void	 dsr_mail_retry(sqlite3 *, const struct mail *m, const char *kind,
 	    const struct dsr_stored *s);
 
 #endif

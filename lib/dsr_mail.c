@@ -1,5 +1,8 @@
 /* dsr_mail.c — the requester's confirmation mail of a stored request, one implementation for the public form and manual intake. See dsr.h. */
 #include <string.h>
+#include <time.h>
+
+#include <sodium.h>
 
 #include "buf.h"
 #include "conf.h"
@@ -7,10 +10,28 @@
 #include "fmt.h"
 #include "log.h"
 #include "mail.h"
+#include "outbox.h"
 
 /* The public pages the mail links to (cgi-bin/request.c serves them). */
 #define TICKET_PATH	"/request/ticket/"
 #define CONFIRM_PATH	"/request/confirm/"
+
+void
+dsr_mail_retry(sqlite3 *db, const struct mail *m, const char *kind,
+    const struct dsr_stored *s)
+{
+	struct dsr rq;
+	long long id = 0;
+
+	if (dsr_by_token(db, s->token, &rq) == 0) {
+		id = rq.id;
+		dsr_free(&rq);
+	}
+	if (id <= 0 || outbox_queue(db, m->to, m->subject, m->body, kind,
+	    id, time(NULL), 1, NULL) != 0)
+		LOG_ERR("cannot queue the failed mail (%s) of %s for a retry",
+		    kind, s->number);
+}
 
 int
 dsr_mail_requester(sqlite3 *db, const struct conf *c,
@@ -45,13 +66,14 @@ dsr_mail_requester(sqlite3 *db, const struct conf *c,
 	m.subject = subj.data;
 	m.body = body.data;
 	rc = mail_send(c->sendmail, &m);
-	buf_free(&subj);
-	buf_free(&body);
 	if (rc != 0) {
 		LOG_ERR("confirmation of %s failed; the ticket stands", s->number);
 		if (dsr_mail_failed(db, s->number) != 0)
 			LOG_ERR("cannot record the failed mail of %s", s->number);
-		return -1;
+		dsr_mail_retry(db, &m, "request.confirm", s);
 	}
-	return 0;
+	sodium_memzero(body.data, body.len);	/* the links */
+	buf_free(&subj);
+	buf_free(&body);
+	return rc == 0 ? 0 : -1;
 }

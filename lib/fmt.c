@@ -275,3 +275,42 @@ fmt_deadline(const char *received_utc, char *dst, size_t len)
 		return -1;
 	return fmt_working_day(month, dst, len);
 }
+
+int
+fmt_parse_utc(const char *utc, time_t *out)
+{
+	struct tm t;
+	const char *end;
+	time_t s;
+
+	memset(&t, 0, sizeof(t));
+	if (utc == NULL || strlen(utc) != 20 ||
+	    (end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &t)) == NULL ||
+	    *end != '\0' || (s = timegm(&t)) == (time_t)-1)
+		return -1;
+	*out = s;
+	return 0;
+}
+
+int
+fmt_local_date(time_t t, char dst[11])
+{
+	struct tm l;
+
+	if (localtime_r(&t, &l) == NULL ||
+	    strftime(dst, 11, "%Y-%m-%d", &l) != 10) {
+		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+void
+fmt_utc(time_t t, char dst[24])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(dst, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(dst, 24, "1970-01-01T00:00:00Z");
+}

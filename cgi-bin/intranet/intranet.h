@@ -177,5 +177,7 @@ void	 page_statistics_csv(struct app *, struct req *);
 /* intake.c: requests that came by letter, email, phone or in person */
 void	 page_request_new(struct app *, struct req *);
 void	 page_request_ticket(struct app *, struct req *);
+/* mailbox.c: mail not delivered (the outbox) into root.mail and root.has_mail, for the front page. 0 or -1. */
+int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);
 
 #endif
