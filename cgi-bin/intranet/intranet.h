@@ -171,4 +171,7 @@ void	 post_request_ask(struct app *, struct req *);
 void	 post_request_link(struct app *, struct req *);
 void	 post_request_unlink(struct app *, struct req *);
 
+/* processing.c: the record of processing activities (Art. 30) */
+void	 page_processing(struct app *, struct req *);
+
 #endif

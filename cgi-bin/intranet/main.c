@@ -202,6 +202,8 @@ static const struct route routes[] = {
 	    ROLE_ADMIN, 0 },
 	{ "/intranet/notice/discard", METHOD_POST, 0, post_notice_discard,
 	    ROLE_ADMIN, 0 },
+	{ "/intranet/processing", METHOD_GET, 0, page_processing,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "buf.h"
 #include "http.h"
@@ -159,12 +160,110 @@ editor_checks_before_publishing(void **st)
 	http_resp_free(&r);
 }
 
+
+/* The value of JSON path in doc (SQLite's json_extract), or NULL when doc is not valid JSON. */
+static char *
+json_at(const char *doc, const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT CASE WHEN json_valid(?1)"
+	    " THEN json_extract(?1, ?2) END", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * The record of processing activities: admins and auditors (handlers
+ * not), in Finnish and English, with the controller and contact person
+ * from the config, every activity's basis, categories, recipients and
+ * retention with its source, the security measures and no transfers;
+ * printable (the A4 print rules); as valid JSON.
+ */
+static void
+processing_record(void **st)
+{
+	struct http_resp r;
+	char *aud = http_login("recaudit", PW), *hand = http_login("rechandler",
+	    PW), *v;
+
+	(void)st;
+	http_session(&r, "GET", "/intranet/processing", aud, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<h1>Seloste käsittelytoimista</h1>"));
+	assert_true(http_body_has(&r, "Vemitek Oy"));
+	assert_true(http_body_has(&r, "Anja Koivisto"));
+	assert_true(http_body_has(&r, "Sopimus (GDPR 6 art. 1 b"));
+	assert_true(http_body_has(&r, "10 vuotta asiakkuuden päättymisestä"));
+	assert_true(http_body_has(&r, "Kirjanpitolaki 1336/1997 2 luku 10 §"));
+	assert_true(http_body_has(&r, "Ulkoistettu taloushallinto"));
+	assert_true(http_body_has(&r, "Ei siirtoja EU:n tai ETA:n ulkopuolelle."));
+	assert_true(http_body_has(&r, "<code>customers.first_name</code>"));
+	assert_true(http_body_has(&r, "ketjutettuun tapahtumalokiin"));
+	assert_true(http_body_has(&r, "locked, fire-safe storage"));	/* [controller] security */
+	assert_true(http_body_has(&r, "href=\"/static/rekisteri.css\""));
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/processing?lang=en", admin, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "en");
+	assert_true(http_body_has(&r, "<h1>Record of processing activities</h1>"));
+	assert_true(http_body_has(&r, "Accounting Act 1336/1997, chapter 2, "
+	    "section 10(2)"));
+	assert_true(http_body_has(&r, "No transfers outside the EU or EEA."));
+	http_resp_free(&r);
+	/* printable on A4: the stylesheet's print rules */
+	http_get(&r, "/static/rekisteri.css");
+	assert_true(http_body_has(&r, "size: A4"));
+	assert_true(http_body_has(&r, ".record .activity { break-inside: avoid-page; }"));
+	http_resp_free(&r);
+
+	http_session(&r, "GET", "/intranet/processing?format=json", aud, NULL);
+	assert_int_equal(r.status, 200);
+	v = http_header(&r, "Content-Type");
+	assert_non_null(v);
+	assert_non_null(strstr(v, "application/json"));
+	free(v);
+	v = json_at(r.body.data, "$.controller.name");
+	assert_non_null(v);
+	assert_string_equal(v, "Vemitek Oy");
+	free(v);
+	v = json_at(r.body.data, "$.activities[0].retention[0].period.fi");
+	assert_string_equal(v, "10 vuotta asiakkuuden päättymisestä");
+	free(v);
+	v = json_at(r.body.data, "$.transfers.en");
+	assert_string_equal(v, "No transfers outside the EU or EEA");
+	free(v);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/processing?format=xml", aud, NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	/* handlers do not keep the controller's records */
+	http_session(&r, "GET", "/intranet/processing", hand, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/processing?format=json", hand, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	free(aud);
+	free(hand);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cli_notice_check),
 		cmocka_unit_test(editor_checks_before_publishing),
+		cmocka_unit_test(processing_record),
 	};
 
 	return http_group_main("records", tests, sizeof(tests) /

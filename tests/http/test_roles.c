@@ -124,6 +124,7 @@ static const struct route_exp {
 	{ "/intranet/notice/date", "POST", R_ADMIN },
 	{ "/intranet/notice/publish", "POST", R_ADMIN },
 	{ "/intranet/notice/discard", "POST", R_ADMIN },
+	{ "/intranet/processing", "GET", R_ADMIN | R_AUDITOR },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
