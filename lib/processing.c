@@ -29,6 +29,10 @@
 /* security and accountability: GDPR Art. 5(2), 32 */
 #define SE(t, c, cat, r)	ANN(t, c, cat, PP_SECURITY, PB_LEGAL, r, \
 			    PS_STAFF, PR_STAFF)
+/* breaches: GDPR Art. 33(5); kept as the audit log; the Ombudsman is told */
+#define S_ALL	(PS_CUSTOMER | PS_CONTACT | PS_REQUESTER | PS_STAFF)
+#define BR(c, cat, s)	ANN("breach_entries", c, cat, PP_BREACH, PB_LEGAL, \
+			    RC_AUDIT, s, PR_STAFF | PR_AUTHORITIES)
 /* the notice: GDPR Art. 13(1)(a) names the contact; published */
 #define NO(c, cat)	ANN("notice_facts", c, cat, PP_NOTICE, PB_LEGAL, \
 			    RC_NOTICE, PS_STAFF, PR_PUBLIC)
@@ -213,6 +217,27 @@ static const struct pd_column columns[] = {
 	NO("contact_name", PC_IDENTITY),
 	NO("contact_phone", PC_CONTACT),
 	NO("contact_email", PC_CONTACT),
+	/* the breach register (Art. 33(5)): facts about an event; free text may name people */
+	NOPD("breach_entries", "id"),
+	NOPD("breach_entries", "breach_id"),
+	BR("recorded_at", PC_ACTIVITY, PS_STAFF),
+	BR("recorded_by", PC_REFERENCE, PS_STAFF),
+	NOPD("breach_entries", "occurred_at"),
+	NOPD("breach_entries", "aware_at"),
+	BR("what", PC_FREE_TEXT, S_ALL),
+	NOPD("breach_entries", "people_categories"),
+	NOPD("breach_entries", "people_count"),
+	NOPD("breach_entries", "record_categories"),
+	NOPD("breach_entries", "record_count"),
+	BR("consequences", PC_FREE_TEXT, S_ALL),
+	BR("measures", PC_FREE_TEXT, S_ALL),
+	NOPD("breach_entries", "notified_at"),
+	BR("late_reasons", PC_FREE_TEXT, S_ALL),
+	BR("not_notified_reasons", PC_FREE_TEXT, S_ALL),
+	NOPD("breach_entries", "tell_people"),
+	NOPD("breach_entries", "told_at"),
+	BR("tell_reasons", PC_FREE_TEXT, S_ALL),
+	BR("note", PC_FREE_TEXT, S_ALL),
 };
 
 /* Tables that hold no personal data, each with why. */
@@ -228,6 +253,7 @@ static const struct {
 	{ "customers_fts_docsize", "the search index's storage (customers_fts)" },
 	{ "customers_fts_idx", "the search index's storage (customers_fts)" },
 	{ "schema_migrations", "the migrations run" },
+	{ "breaches", "a breach's number and when it was entered" },
 };
 
 const struct pd_column *

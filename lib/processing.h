@@ -16,6 +16,7 @@ enum pd_purpose {
 	PP_RIGHTS,	/* the data subjects' rights: requests, bans, corrections told on */
 	PP_SECURITY,	/* security and accountability: staff access, the audit log */
 	PP_NOTICE,	/* the privacy notice, which names the contact person */
+	PP_BREACH,	/* documenting personal-data breaches (Art. 33(5)) */
 	PP__MAX
 };
 

@@ -24,6 +24,10 @@ static const char *const purposes[PP__MAX][LANG__MAX] = {
 	[PP_NOTICE] = { "Tietosuojaselosteen julkaiseminen (rekisterin "
 	    "yhteyshenkilö)",
 	    "Publishing the privacy notice (the register's contact person)" },
+	[PP_BREACH] = { "Henkilötietojen tietoturvaloukkausten dokumentointi "
+	    "ja ilmoittaminen (GDPR 33 art. 5 kohta, 34 art.)",
+	    "Documenting and notifying personal-data breaches (GDPR Art. "
+	    "33(5), 34)" },
 };
 
 static const char *const bases[PB__MAX][LANG__MAX] = {
