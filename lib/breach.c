@@ -9,7 +9,7 @@
 #include "buf.h"
 #include "db.h"
 
-#define HOURS_72	(72 * 60 * 60)	/* GDPR Art. 33(1) */
+#define HOURS_72	((time_t)72 * 60 * 60)	/* GDPR Art. 33(1) */
 
 enum bstmt { B_NEW, B_ADD, B_LIST, B_HISTORY, B__MAX };
 

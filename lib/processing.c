@@ -333,7 +333,7 @@ processing_check_schema(sqlite3 *db, struct buf *report)
 
 		sqlite3_bind_text(c, 1, columns[i].table, -1, SQLITE_STATIC);
 		there = 0;
-		while ((rc = sqlite3_step(c)) == SQLITE_ROW)
+		while (sqlite3_step(c) == SQLITE_ROW)
 			there |= strcmp((const char *)sqlite3_column_text(c, 0),
 			    columns[i].column) == 0;
 		sqlite3_reset(c);

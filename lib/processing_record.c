@@ -231,7 +231,7 @@ activity_json(sqlite3 *db, const struct pd_activity *act, struct buf *out)
 	buf_reset(&arr);						\
 	buf_adds(&arr, "[]");						\
 	for (int i = 0; i < (n); i++)					\
-		if (((bits) & (1u << i)) && (jpair(db, names[i], &v) != 0 || \
+		if (((bits) & (1u << i)) && (jpair(db, (names)[i], &v) != 0 || \
 		    jpush(db, &arr, v.data) != 0))			\
 			goto out;					\
 	if (jset(db, out, key, arr.data) != 0)				\

@@ -174,4 +174,12 @@ void	 post_request_unlink(struct app *, struct req *);
 /* processing.c: the record of processing activities (Art. 30) */
 void	 page_processing(struct app *, struct req *);
 
+/* breaches.c: the breach register (Art. 33(5)) and its clock on the front page */
+void	 page_breaches(struct app *, struct req *);
+void	 post_breaches(struct app *, struct req *);
+void	 page_breach(struct app *, struct req *);
+void	 post_breach(struct app *, struct req *);
+/* The open breaches' 72-hour clocks into root.breach_clocks. 0 or -1. */
+int	 breach_dashboard(struct app *, struct req *, struct tmpl_map *root);
+
 #endif

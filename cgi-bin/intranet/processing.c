@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "conf.h"
 #include "fmt.h"
 #include "processing.h"
 #include "intranet.h"

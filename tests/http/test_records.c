@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -257,6 +258,142 @@ processing_record(void **st)
 	free(hand);
 }
 
+/* hours ago in Helsinki time as a form's datetime-local, "YYYY-MM-DDTHH:MM". */
+static void
+hours_ago(char out[17], int hours)
+{
+	time_t t = time(NULL) - (time_t)hours * 3600;
+	struct tm tm;
+
+	setenv("TZ", "Europe/Helsinki", 1);
+	tzset();
+	strftime(out, 17, "%Y-%m-%dT%H:%M", localtime_r(&t, &tm));
+}
+
+/* A breach entry's form: what, aware hours ago, and the rest as given. */
+static char *
+breach_form(const char *id, int aware_hours, const char *notified,
+    const char *late_reasons, const char *note)
+{
+	char aware[17], occurred[17];
+
+	hours_ago(aware, aware_hours);
+	hours_ago(occurred, aware_hours + 2);
+	return http_form("csrf", admin_csrf, "id", id ? id : "0",
+	    "occurred_at", occurred, "aware_at", aware,
+	    "what", "Kannettava tietokone, jolla oli asiakasluettelo, varastettiin.",
+	    "people_categories", "Asiakkaat", "people_count", "120",
+	    "record_categories", "Nimet ja osoitteet", "record_count", "",
+	    "consequences", "", "measures", "Salasanat vaihdettu.",
+	    "notified_at", notified ? notified : "", "late_reasons",
+	    late_reasons ? late_reasons : "", "not_notified_reasons", "",
+	    "tell_people", "undecided", "told_at", "", "tell_reasons", "",
+	    "note", note ? note : "", NULL);
+}
+
+/*
+ * The breach register and its 72-hour clock (Art. 33(1)) on everyone's
+ * front page: a breach known for 71 hours is running, one known for 73 is
+ * overdue; a notification past 72 h without reasons, or a correction
+ * without saying what it changes, is refused and changes nothing; the
+ * notification recorded stops the clock; auditors read every entry,
+ * handlers see only the clock; every entry is in the audit log.
+ */
+static void
+breach_register(void **st)
+{
+	struct http_resp r;
+	char *aud = http_login("recaudit", PW), *hand = http_login("rechandler",
+	    PW), *body, notified[17];
+
+	(void)st;
+	body = breach_form(NULL, 71, NULL, NULL, NULL);
+	http_session(&r, "POST", "/intranet/breaches", admin, body);
+	free(body);
+	http_assert_redirect(&r, "/intranet/breach?id=1&saved=1");
+	http_resp_free(&r);
+	body = breach_form(NULL, 73, NULL, NULL, NULL);
+	http_session(&r, "POST", "/intranet/breaches", admin, body);
+	free(body);
+	http_assert_redirect(&r, "/intranet/breach?id=2&saved=1");
+	http_resp_free(&r);
+
+	/* the clocks on a handler's front page: 71 h running, 73 h overdue */
+	http_session(&r, "GET", "/intranet/", hand, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Tietoturvaloukkaus: ilmoitus tietosuojavaltuutetulle"));
+	assert_true(http_body_has(&r, "<li class=\"running\"><span><span>Tietoturvaloukkaus</span> <span>1</span></span>"));
+	assert_true(http_body_has(&r, "<li class=\"overdue\"><span><span>Tietoturvaloukkaus</span> <span>2</span></span>"));
+	assert_true(http_body_has(&r, "jäljellä"));
+	assert_true(http_body_has(&r, "myöhässä"));
+	assert_true(http_body_has(&r, "<strong>1 h 00 min</strong> <span>myöhässä</span>") ||
+	    http_body_has(&r, "<strong>1 h 01 min</strong> <span>myöhässä</span>"));
+	assert_false(http_body_has(&r, "href=\"/intranet/breach?id=1\""));
+	http_resp_free(&r);
+
+	/* notified now, 73 h after awareness: reasons needed */
+	hours_ago(notified, 0);
+	body = breach_form("2", 73, notified, NULL, "Ilmoitettu.");
+	http_session(&r, "POST", "/intranet/breach", admin, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "yli 72 tunnin kuluttua: kerro viivästyksen syyt"));
+	http_resp_free(&r);
+	/* a correction says what it changes */
+	body = breach_form("2", 73, notified, "Laajuus selvisi vasta neljäntenä päivänä.", NULL);
+	http_session(&r, "POST", "/intranet/breach", admin, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	assert_true(http_body_has(&r, "Kerro, mitä tämä merkintä muuttaa"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM breach_entries", NULL), 2);
+	body = breach_form("2", 73, notified, "Laajuus selvisi vasta neljäntenä päivänä.",
+	    "Ilmoitettu tietosuojavaltuutetulle.");
+	http_session(&r, "POST", "/intranet/breach", admin, body);
+	free(body);
+	http_assert_redirect(&r, "/intranet/breach?id=2&saved=1");
+	http_resp_free(&r);
+
+	/* the notification stops breach 2's clock; breach 1 still runs */
+	http_session(&r, "GET", "/intranet/", admin, NULL);
+	assert_false(http_body_has(&r, "<span>Tietoturvaloukkaus</span> <span>2</span>"));
+	assert_true(http_body_has(&r, "href=\"/intranet/breach?id=1\""));
+	http_resp_free(&r);
+
+	/* auditors read every entry, and record nothing */
+	http_session(&r, "GET", "/intranet/breach?id=2", aud, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Ilmoitettu tietosuojavaltuutetulle."));
+	assert_true(http_body_has(&r, "Laajuus selvisi vasta neljäntenä päivänä."));
+	assert_true(http_body_has(&r, "<strong>ilmoitettu</strong>"));
+	assert_false(http_body_has(&r, "Tallenna merkintä"));
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/breaches?lang=en", aud, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "en");
+	assert_true(http_body_has(&r, "<h1>Personal-data breaches</h1>"));
+	assert_true(http_body_has(&r, "overdue") || http_body_has(&r, "notified"));
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/breach?id=99", aud, NULL);
+	assert_int_equal(r.status, 404);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/breaches", hand, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action"
+	    " = 'breach.record'", NULL), 2);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action"
+	    " = 'breach.correct' AND object_type = 'breach' AND object_id = ?1",
+	    "2"), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM breach_entries WHERE"
+	    " breach_id = 2", NULL), 2);
+	free(aud);
+	free(hand);
+}
+
 int
 main(void)
 {
@@ -264,6 +401,7 @@ main(void)
 		cmocka_unit_test(cli_notice_check),
 		cmocka_unit_test(editor_checks_before_publishing),
 		cmocka_unit_test(processing_record),
+		cmocka_unit_test(breach_register),
 	};
 
 	return http_group_main("records", tests, sizeof(tests) /

@@ -125,6 +125,10 @@ static const struct route_exp {
 	{ "/intranet/notice/publish", "POST", R_ADMIN },
 	{ "/intranet/notice/discard", "POST", R_ADMIN },
 	{ "/intranet/processing", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breaches", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breaches", "POST", R_ADMIN },
+	{ "/intranet/breach", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breach", "POST", R_ADMIN },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
@@ -258,6 +262,7 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/customer/edit") == 0 ||
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
+	    strcmp(path, "/intranet/breach") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)
