@@ -222,9 +222,10 @@ breach_dashboard(struct app *a, struct req *r, struct tmpl_map *root)
 	return 0;
 }
 
-/* The list page (GET), or the list with the new-breach form and its error (POST). */
+/* The list page (GET), or the list with the new-breach form (the map form of m) and its error (POST). */
 static void
-list_page(struct app *a, struct req *r, struct tmpl_model *m, int status)
+list_page(struct app *a, struct req *r, struct tmpl_model *m,
+    struct tmpl_map *form, int status)
 {
 	const struct ui *cx = r->ctx;
 	struct tmpl_map *root = tm_root(m);
@@ -244,17 +245,21 @@ list_page(struct app *a, struct req *r, struct tmpl_model *m, int status)
 	breach_entries_free(v, n);
 	tm_bool(root, "none", n == 0);
 	tm_bool(root, "can_record", cx->me.role == ROLE_ADMIN);
-	tm_str(tm_map(root, "form"), "action", "/intranet/breaches");
+	tm_str(form, "action", "/intranet/breaches");
 	ui_page(a, r, status, "breaches.xhtml", m);
 }
 
-/* The breach page of id, with the form for a new entry and its error; 404 when there is none. */
+/*
+ * The breach page of id, with the form for a new entry (the map form of
+ * m: filled from the newest entry when status is 200, else as posted,
+ * with its error); 404 when there is none.
+ */
 static void
 breach_page(struct app *a, struct req *r, long long id, struct tmpl_model *m,
-    int status)
+    struct tmpl_map *form, int status)
 {
 	const struct ui *cx = r->ctx;
-	struct tmpl_map *root = tm_root(m), *form = tm_map(root, "form");
+	struct tmpl_map *root = tm_root(m);
 	struct breach_entry *v;
 	struct tmpl_list *l;
 	size_t n;
@@ -321,9 +326,9 @@ save(struct app *a, struct req *r, long long id)
 		tm_str(err, field, i18n_msg(a->msgs, r->lang, msg));
 		tm_str(tm_root(m), "problem", i18n_msg(a->msgs, r->lang, msg));
 		if (id == 0)
-			list_page(a, r, m, 400);
+			list_page(a, r, m, form, 400);
 		else
-			breach_page(a, r, id, m, 400);
+			breach_page(a, r, id, m, form, 400);
 		return;
 	}
 	if (db_begin(a->db) != 0) {
@@ -345,9 +350,10 @@ void
 page_breaches(struct app *a, struct req *r)
 {
 	struct tmpl_model *m = ui_model(a, r);
+	struct tmpl_map *form = tm_map(tm_root(m), "form");
 
-	tm_bool(tm_map(tm_root(m), "form"), "tell_undecided", 1);
-	list_page(a, r, m, 200);
+	tm_bool(form, "tell_undecided", 1);
+	list_page(a, r, m, form, 200);
 }
 
 /* POST /intranet/breaches: record a new breach. */
@@ -370,7 +376,7 @@ page_breach(struct app *a, struct req *r)
 	}
 	m = ui_model(a, r);
 	tm_bool(tm_root(m), "saved", kv_get(&r->query, "saved") != NULL);
-	breach_page(a, r, id, m, 200);
+	breach_page(a, r, id, m, tm_map(tm_root(m), "form"), 200);
 }
 
 /* POST /intranet/breach: a new entry (correction or later facts) of breach id. */

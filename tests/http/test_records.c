@@ -347,6 +347,13 @@ breach_register(void **st)
 	free(body);
 	assert_int_equal(r.status, 400);
 	assert_true(http_body_has(&r, "Kerro, mitä tämä merkintä muuttaa"));
+	/* the message beside the field, and what was typed kept */
+	assert_true(http_body_has(&r, "<span class=\"field-error\">Kerro, mitä "
+	    "tämä merkintä muuttaa ja miksi.</span>"));
+	assert_true(http_body_has(&r, "Laajuus selvisi vasta neljäntenä päivänä."
+	    "</textarea>"));
+	assert_true(http_body_has(&r, "Kannettava tietokone, jolla oli "
+	    "asiakasluettelo, varastettiin.</textarea>"));
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM breach_entries", NULL), 2);
 	body = breach_form("2", 73, notified, "Laajuus selvisi vasta neljäntenä päivänä.",
