@@ -294,7 +294,8 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CGI_SRC:%.c=$(BUILD)/%.d) $(CGI_DIR_SRC:%.c=$(BUILD)/parts/%.d) $(CLI_OBJ:.o=.d) \
-         $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d)
+         $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d) \
+         $(TESTAPP:=.d) $(BUILD)/tests/http/http.d
 
 # ---- fuzz: libFuzzer harnesses (tests/fuzz/README.md) -----------------------
 # `make fuzz` builds every tests/fuzz/fuzz_NAME.c with clang, lib/*.c built

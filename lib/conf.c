@@ -44,6 +44,8 @@ static const struct key keys[] = {
 	{ "controller",	"contact_name",	F(contact_name),	KIND_TEXT, 0, 0, 0 },
 	{ "controller",	"contact_phone", F(contact_phone),	KIND_TEXT, 0, 0, 0 },
 	{ "controller",	"contact_email", F(contact_email),	KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"security",	F(security),		KIND_TEXT, 0, 0, 0 },
+	{ "controller",	"transfers",	F(transfers),		KIND_TEXT, 0, 0, 0 },
 	{ "request",	"rate_limit",	F(rate_limit),		KIND_INT,  0, 1, 100000 },
 	{ "request",	"form_lifetime", F(form_lifetime),	KIND_INT,  0, 5, 1440 },
 	{ "request",	"idle_days",	F(idle_days),		KIND_INT,  0, 1, 60 },

@@ -34,6 +34,8 @@ struct conf {
 	char	*contact_name;
 	char	*contact_phone;
 	char	*contact_email;
+	char	*security;	/* the organisation's own security measures (Art. 30(1)(g)); NULL */
+	char	*transfers;	/* transfers outside the EU/EEA (Art. 30(1)(e)); NULL: none */
 	/* [request] */
 	int	 rate_limit;	/* accepted requests per client address per hour; 10 */
 	int	 form_lifetime;	/* minutes a form token stays good; 120 */

@@ -8,9 +8,8 @@
 #define WINDOW		300	/* bytes around a mention of the authority */
 #define CODES_MAX	16	/* postal codes of the current addresses */
 
-/* ASCII case-insensitive search for needle in hay[0..len) from at; the offset or -1. */
-static long
-find(const char *hay, size_t len, size_t at, const char *needle)
+long
+notice_find(const char *hay, size_t len, size_t at, const char *needle)
 {
 	size_t n = strlen(needle);
 
@@ -113,8 +112,8 @@ notice_check_authority(const struct authority *a, const char *text,
 
 	/* the former addresses, wherever they are */
 	for (size_t w = 0; w < a->nformer; w++)
-		for (at = find(text, len, 0, a->former[w]); at >= 0;
-		    at = find(text, len, (size_t)at + 1, a->former[w])) {
+		for (at = notice_find(text, len, 0, a->former[w]); at >= 0;
+		    at = notice_find(text, len, (size_t)at + 1, a->former[w])) {
 			buf_addf(report, "%s:%zu: \"%s\" is in a former address of "
 			    "the %s; the current ones are %s (visiting) and %s "
 			    "(postal), checked %s\n", where, line_of(text,
@@ -130,8 +129,8 @@ notice_check_authority(const struct authority *a, const char *text,
 	host_of(a->v[LANG_FI][AF_WEB], host, sizeof(host));
 	marks[nmarks++] = host;
 	for (size_t m = 0; m < nmarks; m++)
-		for (at = find(text, len, 0, marks[m]); at >= 0;
-		    at = find(text, len, (size_t)at + 1, marks[m])) {
+		for (at = notice_find(text, len, 0, marks[m]); at >= 0;
+		    at = notice_find(text, len, (size_t)at + 1, marks[m])) {
 			size_t from = (size_t)at > WINDOW ? (size_t)at - WINDOW : 0,
 			    to = (size_t)at + strlen(marks[m]) + WINDOW;
 

@@ -24,6 +24,9 @@
 int	 notice_check_authority(const struct authority *a, const char *text,
 	    size_t len, const char *where, struct buf *report);
 
+/* ASCII case-insensitive search for needle in hay[0..len) from at: the offset, or -1. */
+long	 notice_find(const char *hay, size_t len, size_t at, const char *needle);
+
 /*
  * The same over the sections of a stored notice in every language: the
  * newest published version, or the draft when draft is set. WHERE names

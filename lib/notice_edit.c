@@ -11,16 +11,9 @@
 #include "fmt.h"
 #include "notice.h"
 #include "notice_edit.h"
+#include "notice_rules.h"
 #include "req.h"
 #include "richtext.h"
-
-/* What an empty section on automated decisions says: the notice must not be silent. */
-static const char *const no_profiling[LANG__MAX] = {
-	"<p>Rekisterin tietoja ei käytetä automaattiseen päätöksentekoon eikä "
-	    "profilointiin.</p>",
-	"<p>The register's data are not used for automated decision-making or "
-	    "profiling.</p>",
-};
 
 struct item {
 	char		*title;
@@ -159,20 +152,6 @@ slug(const char *title)
 	return buf_take(&b);
 }
 
-/* Whether a section title is the one on automated decisions and profiling. */
-static int
-about_profiling(const char *title)
-{
-	char *t = xstrdup(title);
-	int yes;
-
-	for (char *p = t; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	yes = strstr(t, "profil") != NULL;
-	free(t);
-	return yes;
-}
-
 static void
 items_free(struct item *it, size_t n)
 {
@@ -264,8 +243,8 @@ out:
 
 /*
  * Section s (zeroed) from item x: its title, and its text cleaned into
- * body (rt_clean), an empty section on profiling given no_profiling[lang].
- * What was cleaned away, and an empty section, are lines in report (may
+ * body (rt_clean). What was cleaned away, and an empty section (with the
+ * text proposed for it, notice_proposal), are lines in report (may
  * be NULL). s->anchor is the caller's. Returns 0, or -1 with err set when
  * the text is not UTF-8; what s holds then is for notice_doc_free.
  */
@@ -295,17 +274,15 @@ read_section(struct item *x, enum lang lang, struct notice_section *s,
 		}
 	}
 	buf_free(&w);
-	if (*s->body == '\0') {
-		if (about_profiling(s->title)) {
-			free(s->body);
-			s->body = xstrdup(no_profiling[lang]);
-			if (report != NULL)
-				buf_addf(report, "line %d (%s): empty; the "
-				    "notice now says plainly that there is "
-				    "none\n", x->line, s->title);
-		} else if (report != NULL)
-			buf_addf(report, "line %d (%s): the section is "
-			    "empty\n", x->line, s->title);
+	if (*s->body == '\0' && report != NULL) {
+		const char *p = notice_proposal(s->title, lang);
+
+		/* never filled in on the controller's behalf: a proposal only */
+		buf_addf(report, "line %d (%s): the section is empty", x->line,
+		    s->title);
+		if (p != NULL)
+			buf_addf(report, "; a proposal, if it is true: %s", p);
+		buf_addc(report, '\n');
 	}
 	return 0;
 }

@@ -21,6 +21,11 @@ if [ ! -f "$STATE/keys/secret.key" ]; then
 	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" keygen || exit 1
 fi
 server_seed_notice || exit 1
+# A new register also gets the notice's corrected draft (data/notice/draft.*.txt):
+# version 1 stays the company's text, the draft shows what the check found.
+if [ $first -eq 1 ]; then
+	server_seed_notice_draft || exit 1
+fi
 if [ $first -eq 1 ] && [ "${DEMO:-1}" != 0 ]; then
 	"$BUILD/rekisteri" -c "$STATE/rekisteri.conf" customer demo 300 || exit 1
 fi

@@ -76,6 +76,15 @@ server_seed_notice() {
 	    $cli notice publish
 }
 
+# server_seed_notice_draft: import the corrected draft of the company's notice
+# (data/notice/draft.fi.txt and draft.en.txt) beside the published version 1;
+# the editor lists what remains for the company to decide before publishing.
+server_seed_notice_draft() {
+	cli="$ROOT/$BUILD/rekisteri -c $STATE/rekisteri.conf"
+	$cli notice import "$ROOT/data/notice/draft.fi.txt" --lang fi >>"$STATE/log/notice-import.log" &&
+	    $cli notice import "$ROOT/data/notice/draft.en.txt" --lang en >>"$STATE/log/notice-import.log"
+}
+
 # server_web_config: fill in the web server's templates, conf/$SERVER/*.in,
 # into $STATE/$SERVER (plus, for nginx, its shared log format and its
 # temporary folders).

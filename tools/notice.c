@@ -17,6 +17,7 @@
 #include "view_notice.h"
 #include "notice_check.h"
 #include "notice_edit.h"
+#include "notice_rules.h"
 #include "tmpl.h"
 
 #include "cli.h"
@@ -411,6 +412,65 @@ out:
 	return rc;
 }
 
+/*
+ * rekisteri notice check [--draft]: the problems of the newest published
+ * version (or the draft) in both languages, one a line on standard output
+ * (notice_rules.h; no personal data), in English. Exit 1 when any remains,
+ * or when there is no such version.
+ */
+static int
+notice_check_cmd(struct cli *c, int argc, char **argv)
+{
+	struct nr_list l;
+	struct buf out = BUF_INIT;
+	struct authority *a;
+	char err[1024];
+	sqlite3 *db;
+	int draft = 0, rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--draft") != 0)
+			return EXIT_USAGE;
+		draft = 1;
+	}
+	if (load_conf(c) != 0)
+		return EXIT_FAIL;
+	if ((a = authority_load_conf(&c->conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if ((db = db_open(c->conf.db_path, DB_READONLY, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		authority_free(a);
+		return EXIT_FAIL;
+	}
+	rc = notice_review(db, draft, a, &l);
+	if (rc < 0)
+		fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
+	else if (rc > 0)
+		fprintf(stderr, "rekisteri: there is no %s to check\n", draft ?
+		    "draft" : "published version");
+	else {
+		nr_list_text(&l, LANG_EN, &out);
+		fputs(buf_cstr(&out), stdout);
+		if (l.n > 0)
+			printf("%zu problem%s in the %s: correct the text, or "
+			    "publish knowingly (the editor asks to confirm)\n",
+			    l.n, l.n == 1 ? "" : "s", draft ? "draft" :
+			    "published notice");
+		else
+			printf("no problems found in the %s\n", draft ? "draft" :
+			    "published notice");
+		rc = l.n > 0;
+		nr_list_free(&l);
+	}
+	buf_free(&out);
+	db_close(db);
+	authority_free(a);
+	return rc == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
 int
 cmd_notice(struct cli *c, int argc, char **argv)
 {
@@ -424,6 +484,8 @@ cmd_notice(struct cli *c, int argc, char **argv)
 		return notice_import_cmd(c, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return notice_export_cmd(c, argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return notice_check_cmd(c, argc - 1, argv + 1);
 	if (argc != 2)
 		return EXIT_USAGE;
 	if (strcmp(argv[1], "publish") == 0) {

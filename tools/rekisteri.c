@@ -51,7 +51,7 @@ static const struct command commands[] = {
 	    "and the intake of requests", cmd_check },
 	{ "notice", "the privacy notice: import a text into the draft, "
 	    "publish the draft, drop it, list versions, write them as static "
-	    "files", cmd_notice },
+	    "files, check it before publishing", cmd_notice },
 	{ "user", "staff accounts: add, set a password, disable, enable, "
 	    "record the NDA date, list", cmd_user },
 	{ "customer", "customers: invented demo records; CSV import of new "

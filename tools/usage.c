@@ -54,6 +54,11 @@ static const struct opt notice_export_opts[] = {
 	{ NULL, NULL }
 };
 
+static const struct opt notice_check_opts[] = {
+	{ "--draft", "check the draft instead of the newest published version" },
+	{ NULL, NULL }
+};
+
 static const struct opt user_add_opts[] = {
 	{ "--role admin|handler|auditor", "what the user may do (required)" },
 	{ "--nda YYYY-MM-DD", "the day the user signed the non-disclosure "
@@ -113,6 +118,11 @@ static const struct row rows[] = {
 	{ "notice", "export", "DIR [--prefix /PATH]", "write every published "
 	    "version as static files, with Apache and nginx snippets to serve "
 	    "them", notice_export_opts },
+	{ "notice", "check", "[--draft]", "list the problems of the newest "
+	    "published version (or the draft) in both languages: items GDPR "
+	    "Art. 13 requires, wording known to be unlawful (a demanded "
+	    "signature), empty sections, the Ombudsman's former address; exit 1 "
+	    "while any remains", notice_check_opts },
 	{ "user", "add", "NAME --role admin|handler|auditor [--nda YYYY-MM-DD] "
 	    "[--name TEXT] [--password-stdin | --generate]", "add a staff "
 	    "account; without a password option the password is asked twice "

@@ -194,6 +194,12 @@ page_home(struct app *a, struct req *r)
 	long long counts[DS__MAX];
 	size_t n = 0;
 
+	/* GDPR Art. 33(1): every open breach's 72-hour clock, for everyone */
+	if (breach_dashboard(a, r, root) != 0) {
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
 	if (!(cx->me.role & (ROLE_ADMIN | ROLE_HANDLER))) {
 		ui_page(a, r, 200, "intranet-home.xhtml", m);
 		return;

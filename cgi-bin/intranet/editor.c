@@ -10,6 +10,7 @@
 #include "notice.h"
 #include "view_notice.h"
 #include "notice_edit.h"
+#include "notice_rules.h"
 #include "validate.h"
 #include "intranet.h"
 
@@ -24,6 +25,52 @@ edit_lang(struct req *r)
 	    kv_get(&r->query, "edit"));
 
 	return l < 0 ? LANG_FI : (enum lang)l;
+}
+
+/*
+ * The draft's problems (notice_rules.h) into root.problems, in the user's
+ * language, each with its reason and source; an empty section with a
+ * proposal gets the fields of a form that saves the proposal as the
+ * section's text. root.problem_count is their number. 0, or -1 on error.
+ */
+static int
+fill_problems(struct app *a, struct req *r, struct tmpl_map *root)
+{
+	struct nr_list l;
+	struct tmpl_list *list;
+	int rc = notice_review(a->db, 1,
+	    ((const struct ui_conf *)a->data)->authority, &l);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	list = tm_list(root, "problems");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct nr_finding *f = &l.v[i];
+		struct tmpl_map *p = tm_list_map(list);
+
+		tm_str(p, "lang", lang_codes[f->lang]);
+		if (f->position > 0) {
+			struct buf b = BUF_INIT;
+
+			tm_int(p, "position", f->position);
+			buf_addf(&b, "%s?edit=%s&n=%d", NOTICE_EDIT_PATH,
+			    lang_codes[f->lang], f->position);
+			tm_str(p, "edit_href", b.data);
+			buf_free(&b);
+		}
+		tm_str(p, "title", f->title);
+		tm_str(p, "what", f->what[r->lang]);
+		tm_str(p, "why", f->why[r->lang]);
+		tm_str(p, "match", f->match);
+		tm_str(p, "code", f->code);
+		if (f->proposal != NULL) {
+			tm_html(p, "proposal", f->proposal);	/* constant, cleaned rich text */
+			tm_str(p, "proposal_body", f->proposal);
+		}
+	}
+	tm_int(root, "problem_count", (long long)l.n);
+	nr_list_free(&l);
+	return 0;
 }
 
 /* GET /intranet/notice: the draft, section by section, and what to do with it. */
@@ -45,7 +92,8 @@ page_notice_admin(struct app *a, struct req *r)
 	tm_bool(root, el == LANG_FI ? "edit_fi" : "edit_en", 1);
 	tm_bool(root, "has_draft", id > 0);
 	tm_bool(root, "saved", saved != NULL);
-	if (id > 0 && notice_draft_fill(a->db, el, NOTICE_EDIT_PATH, tm_map(root, "draft")) != 0) {
+	if (id > 0 && (notice_draft_fill(a->db, el, NOTICE_EDIT_PATH,
+	    tm_map(root, "draft")) != 0 || fill_problems(a, r, root) != 0)) {
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
@@ -191,6 +239,27 @@ page_notice_preview(struct app *a, struct req *r)
 enum notice_step { STEP_DRAFT, STEP_DATE, STEP_PUBLISH, STEP_DISCARD };
 
 /*
+ * Before publishing: the draft's problems counted into *problems. 0 when
+ * there are none or the form's "confirm" box says the admin publishes
+ * knowingly; 1 when it must be asked; -1 on error.
+ */
+static int
+publish_checked(struct app *a, struct req *r, int *problems)
+{
+	struct nr_list l;
+	const char *confirm = ui_field(r, "confirm", 1);
+
+	if (notice_review(a->db, 1, ((const struct ui_conf *)a->data)->authority,
+	    &l) < 0)
+		return -1;
+	*problems = (int)l.n;
+	nr_list_free(&l);
+	if (*problems == 0)
+		return 0;
+	return confirm != NULL && strcmp(confirm, "1") == 0 ? 0 : 1;
+}
+
+/*
  * POST /intranet/notice/draft|date|publish|discard: one step of the
  * draft's life, with its audit row in the same transaction; a step that
  * cannot be taken is said on the editor page, in the user's words.
@@ -202,8 +271,8 @@ notice_step(struct app *a, struct req *r, enum notice_step step)
 	    "notice.publish", "notice.discard" };
 	const struct ui *cx = r->ctx;
 	const char *d = NULL;
-	char err[256] = "", to[64];
-	int rc, number = 0;
+	char err[256] = "", to[64], summary[32] = "";
+	int rc, number = 0, problems = 0;
 	enum lang el = edit_lang(r);
 
 	if (step == STEP_DATE && (d = ui_field(r, "drawn_up", 10)) == NULL) {
@@ -222,7 +291,13 @@ notice_step(struct app *a, struct req *r, enum notice_step step)
 		rc = notice_draft_create(a->db, err, sizeof(err)) < 0 ? -1 : 0;
 		break;
 	case STEP_PUBLISH:
-		rc = notice_publish(a->db, &number, err, sizeof(err));
+		if ((rc = publish_checked(a, r, &problems)) == 0)
+			rc = notice_publish(a->db, &number, err, sizeof(err));
+		else if (rc > 0) {
+			snprintf(err, sizeof(err), "%s", i18n_msg(a->msgs, r->lang,
+			    "records.confirm_needed"));
+			rc = -1;
+		}
 		break;
 	default:
 		rc = notice_discard_draft(a->db, err, sizeof(err));
@@ -237,12 +312,18 @@ notice_step(struct app *a, struct req *r, enum notice_step step)
 		    i18n_msg(a->msgs, r->lang, "noticeadmin.bad_date"));
 		tm_str(tm_root(m), "edit", lang_codes[el]);
 		tm_bool(tm_root(m), "has_draft", notice_draft_id(a->db) > 0);
-		if (notice_draft_id(a->db) > 0)
+		if (notice_draft_id(a->db) > 0) {
 			notice_draft_fill(a->db, el, NOTICE_EDIT_PATH, tm_map(tm_root(m), "draft"));
+			(void)fill_problems(a, r, tm_root(m));
+		}
 		ui_page(a, r, 400, "notice-admin.xhtml", m);
 		return;
 	}
-	if (ui_event(a, r, &cx->me, actions[step], "notice", number, "") != 0 ||
+	if (problems > 0)	/* published knowingly: how many, never what */
+		snprintf(summary, sizeof(summary), "confirmed, %d problems",
+		    problems);
+	if (ui_event(a, r, &cx->me, actions[step], "notice", number,
+	    summary) != 0 ||
 	    db_commit(a->db) != 0) {
 		ui_fail(a, r);
 		return;

@@ -179,5 +179,15 @@ void	 page_request_new(struct app *, struct req *);
 void	 page_request_ticket(struct app *, struct req *);
 /* mailbox.c: mail not delivered (the outbox) into root.mail and root.has_mail, for the front page. 0 or -1. */
 int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);
+/* processing.c: the record of processing activities (Art. 30) */
+void	 page_processing(struct app *, struct req *);
+
+/* breaches.c: the breach register (Art. 33(5)) and its clock on the front page */
+void	 page_breaches(struct app *, struct req *);
+void	 post_breaches(struct app *, struct req *);
+void	 page_breach(struct app *, struct req *);
+void	 post_breach(struct app *, struct req *);
+/* The open breaches' 72-hour clocks into root.breach_clocks. 0 or -1. */
+int	 breach_dashboard(struct app *, struct req *, struct tmpl_map *root);
 
 #endif

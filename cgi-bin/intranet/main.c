@@ -209,6 +209,14 @@ static const struct route routes[] = {
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 	{ "/intranet/statistics.csv", METHOD_GET, 0, page_statistics_csv,
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/processing", METHOD_GET, 0, page_processing,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/breaches", METHOD_GET, 0, page_breaches,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/breaches", METHOD_POST, 0, post_breaches, ROLE_ADMIN, 0 },
+	{ "/intranet/breach", METHOD_GET, 0, page_breach,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/breach", METHOD_POST, 0, post_breach, ROLE_ADMIN, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -129,6 +129,11 @@ static const struct route_exp {
 	{ "/intranet/notice/discard", "POST", R_ADMIN },
 	{ "/intranet/statistics", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/statistics.csv", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/processing", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breaches", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breaches", "POST", R_ADMIN },
+	{ "/intranet/breach", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breach", "POST", R_ADMIN },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
@@ -263,6 +268,7 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
 	    strcmp(path, "/intranet/request/ticket") == 0 ||
+	    strcmp(path, "/intranet/breach") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */
