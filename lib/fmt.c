@@ -289,3 +289,32 @@ fmt_deadline(const char *received_utc, char *dst, size_t len)
 {
 	return fmt_deadline_months(received_utc, 1, dst, len);
 }
+
+int
+fmt_parse_utc(const char *utc, time_t *out)
+{
+	struct tm t;
+	const char *end;
+	time_t s;
+
+	memset(&t, 0, sizeof(t));
+	if (utc == NULL || strlen(utc) != 20 ||
+	    (end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &t)) == NULL ||
+	    *end != '\0' || (s = timegm(&t)) == (time_t)-1)
+		return -1;
+	*out = s;
+	return 0;
+}
+
+int
+fmt_local_date(time_t t, char dst[11])
+{
+	struct tm l;
+
+	if (localtime_r(&t, &l) == NULL ||
+	    strftime(dst, 11, "%Y-%m-%d", &l) != 10) {
+		dst[0] = '\0';
+		return -1;
+	}
+	return 0;
+}

@@ -73,4 +73,10 @@ int	 fmt_deadline(const char *received_utc, char *dst, size_t len);
 int	 fmt_deadline_months(const char *received_utc, int months, char *dst,
 	    size_t len);
 
+/* "YYYY-MM-DDTHH:MM:SSZ" (UTC) → *out. 0, or -1 when it is not one. */
+int	 fmt_parse_utc(const char *utc, time_t *out);
+
+/* The calendar day of t in Helsinki (needs fmt_init) as "YYYY-MM-DD". 0 or -1 (dst ""). */
+int	 fmt_local_date(time_t t, char dst[11]);
+
 #endif
