@@ -150,4 +150,13 @@ struct letter_row {
 int	 letter_list(sqlite3 *, long long request_id,
 	    int (*fn)(void *arg, const struct letter_row *), void *arg);
 
+/*
+ * The plain text of a rendered letter page[0..len) for mail: the text of
+ * its element of class "letter", a line per paragraph, heading and list
+ * item (lines wrapped at 76 characters), line breaks of class "pre" text
+ * kept, the QR code and anything of class "no-mail" left out. NULL when
+ * the page is not well-formed or has no letter. Caller frees.
+ */
+char	*letter_text(const char *page, size_t len);
+
 #endif

@@ -171,4 +171,14 @@ void	 post_request_ask(struct app *, struct req *);
 void	 post_request_link(struct app *, struct req *);
 void	 post_request_unlink(struct app *, struct req *);
 
+/* letters.c: a request's extension and its letters (docs/requests.md) */
+void	 post_request_extend(struct app *, struct req *);
+void	 page_request_letter(struct app *, struct req *);
+void	 post_request_letter(struct app *, struct req *);
+void	 page_letter(struct app *, struct req *);
+/* Request id's extension and letters into root (ext, letters, no_letters, letter_links). 0 or -1. */
+struct tmpl_map;
+int	 ui_letters_model(struct app *, struct req *, long long id,
+	    struct tmpl_map *root);
+
 #endif

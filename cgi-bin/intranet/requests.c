@@ -177,7 +177,8 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 	}
 	dsr_to_model(&q, r->lang, a->msgs, tm_map(root, "request"));
 	mail_model(a, root);
-	if (case_model(a, r, id, root) != 0) {
+	if (case_model(a, r, id, root) != 0 ||
+	    ui_letters_model(a, r, id, root) != 0) {
 		dsr_free(&q);
 		tm_free(m);
 		app_error(a, r, 500);
