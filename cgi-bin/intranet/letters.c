@@ -226,9 +226,13 @@ send_page(struct req *r, int status, const struct buf *b)
 static const char *
 send_blocked(const struct lview *v, const struct kvlist *parts)
 {
+	const char *missing = letter_complete(v->kind, v->q.types, parts);
+
+	if (missing != NULL)
+		return missing;
 	if (v->kind == LK_ANSWER && v->q.identity_method[0] == '\0')
 		return "letters.err.identity_first";
-	return letter_complete(v->kind, v->q.types, parts);
+	return NULL;
 }
 
 /*
