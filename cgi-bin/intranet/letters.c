@@ -96,6 +96,8 @@ answers_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 		tm_str(e, "field", key);
 		t = kv_get(parts, key);
 		tm_str(e, "text", t ? t : "");
+		snprintf(key, sizeof(key), "answer-%s", rtype_names[i]);
+		tm_str(e, "id", key);
 		snprintf(key, sizeof(key), "request.type.%s", rtype_names[i]);
 		tm_str(e, "label", i18n_msg(a->msgs, v->q.lang, key));
 	}
@@ -126,10 +128,11 @@ refusal_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 			if (strcmp(parts->v[k].key, "basis") == 0 &&
 			    strcmp(parts->v[k].val, letter_bases[i].name) == 0)
 				on = 1;
+		snprintf(key, sizeof(key), "basis-%s", letter_bases[i].name);
+		tm_str(e, "id", key);
 		snprintf(key, sizeof(key), "letters.basis.%s",
 		    letter_bases[i].name);
 		tm_str(e, "name", letter_bases[i].name);
-		tm_str(e, "id", key);
 		tm_str(e, "label", i18n_msg(a->msgs, v->q.lang, key));
 		tm_str(e, "source", letter_bases[i].source);
 		tm_bool(e, "checked", on);

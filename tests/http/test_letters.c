@@ -340,6 +340,12 @@ answer_letter(void **st)
 	    "save", "type.access", "Lähetimme kopion tiedoistasi.", NULL);
 	assert_int_equal(r.status, 303);
 	http_resp_free(&r);
+	/* the preview shows the draft as the letter and in its form */
+	get(&r, path, 200);
+	assert_true(http_body_has(&r, "<p class=\"pre\">Lähetimme kopion"
+	    " tiedoistasi.</p>"));
+	assert_true(http_body_has(&r, "Lähetimme kopion tiedoistasi.</textarea>"));
+	http_resp_free(&r);
 	/* personal data go out only after the identity check (Art. 12(6)) */
 	post(&r, "/intranet/request/letter", id, "kind", "answer", "action",
 	    "send", "via", "post", NULL);

@@ -102,6 +102,10 @@ static const struct route_exp {
 	{ "/intranet/request/ask", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/link", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/unlink", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/extend", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/letter", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/letter", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/letter", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -257,6 +261,8 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/customer/edit") == 0 ||
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
+	    strcmp(path, "/intranet/request/letter") == 0 ||
+	    strcmp(path, "/intranet/letter") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)
