@@ -46,8 +46,10 @@ static const struct key keys[] = {
 	{ "controller",	"contact_email", F(contact_email),	KIND_TEXT, 0, 0, 0 },
 	{ "request",	"rate_limit",	F(rate_limit),		KIND_INT,  0, 1, 100000 },
 	{ "request",	"form_lifetime", F(form_lifetime),	KIND_INT,  0, 5, 1440 },
+	{ "request",	"idle_days",	F(idle_days),		KIND_INT,  0, 1, 60 },
 	{ "mail",	"sendmail",	F(sendmail),		KIND_PATH, 0, 0, 0 },
 	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
+	{ "mail",	"give_up_days",	F(give_up_days),	KIND_INT,  0, 1, 30 },
 };
 #undef F
 
@@ -213,6 +215,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	c->rate_limit = 10;
 	c->one_time_hours = 24;
 	c->form_lifetime = 120;
+	c->idle_days = 7;
+	c->give_up_days = 3;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);
 	p.c = c;

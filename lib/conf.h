@@ -37,9 +37,11 @@ struct conf {
 	/* [request] */
 	int	 rate_limit;	/* accepted requests per client address per hour; 10 */
 	int	 form_lifetime;	/* minutes a form token stays good; 120 */
+	int	 idle_days;	/* days a request may wait for its first step (rekisteri check); 7 */
 	/* [mail] */
 	char	*sendmail;	/* sendmail program; NULL: no mail is sent */
 	char	*mail_from;	/* From: of mail; NULL: [controller] email */
+	int	 give_up_days;	/* days the outbox retries a message; 3 */
 };
 
 /*

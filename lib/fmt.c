@@ -318,3 +318,13 @@ fmt_local_date(time_t t, char dst[11])
 	}
 	return 0;
 }
+
+void
+fmt_utc(time_t t, char dst[24])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(dst, 24, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(dst, 24, "1970-01-01T00:00:00Z");
+}

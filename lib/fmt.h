@@ -79,4 +79,7 @@ int	 fmt_parse_utc(const char *utc, time_t *out);
 /* The calendar day of t in Helsinki (needs fmt_init) as "YYYY-MM-DD". 0 or -1 (dst ""). */
 int	 fmt_local_date(time_t t, char dst[11]);
 
+/* t as "YYYY-MM-DDTHH:MM:SSZ" (UTC), the form the database keeps. */
+void	 fmt_utc(time_t t, char dst[24]);
+
 #endif

@@ -11,6 +11,7 @@
 #ifndef REKISTERI_OUTBOX_H
 #define REKISTERI_OUTBOX_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -21,7 +22,7 @@
 #define OUTBOX_RUN_MAX		1000
 /* A message's limits (mail.h refuses more besides: control characters, long lines). */
 #define OUTBOX_SUBJECT_MAX	500
-#define OUTBOX_BODY_MAX		(256 * 1024)
+#define OUTBOX_BODY_MAX		((size_t)256 * 1024)
 
 /*
  * Queue one plain-text message (UTF-8; see struct mail in mail.h) to the

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -70,5 +71,16 @@ int	 cmd_keygen(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_key(struct cli *, int, char **);		/* tools/ticket.c */
 int	 cmd_ticket(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_request(struct cli *, int, char **);	/* tools/request.c */
+int	 cmd_mail(struct cli *, int, char **);		/* tools/mail.c */
+int	 cmd_digest(struct cli *, int, char **);	/* tools/mail.c */
+
+struct i18n;
+/*
+ * tools/mail.c: the intake health part of rekisteri check at now: one line
+ * per finding on standard output (no personal data), a summary line. The
+ * number of findings (0 also when there is no database yet: said), -1 when
+ * the database cannot be read.
+ */
+int	 check_intake(struct cli *, const struct i18n *msgs, time_t now);
 
 #endif

@@ -47,8 +47,8 @@ static int cmd_audit(struct cli *, int, char **);
 
 static const struct command commands[] = {
 	{ "init", "create the database or bring it up to date", cmd_init },
-	{ "check", "check the config, messages, templates and dated facts",
-	    cmd_check },
+	{ "check", "check the config, messages, templates and dated facts, "
+	    "and the intake of requests", cmd_check },
 	{ "notice", "the privacy notice: import a text into the draft, "
 	    "publish the draft, drop it, list versions, write them as static "
 	    "files", cmd_notice },
@@ -64,6 +64,10 @@ static const struct command commands[] = {
 	{ "request", "data-subject requests: list them, or the open or "
 	    "overdue ones", cmd_request },
 	{ "audit", "check the audit log's hash chain", cmd_audit },
+	{ "mail", "the outbox: deliver the mail that is due, retrying what "
+	    "failed", cmd_mail },
+	{ "digest", "mail the contact person a daily summary of the requests",
+	    cmd_digest },
 	{ "help", "show this help, or a command's usage and options",
 	    cmd_help },
 };
@@ -195,12 +199,30 @@ today_iso(const char *given, char today[11])
 	return 0;
 }
 
+/* The time check judges the intake at: now, or noon in Helsinki of the day given (a valid date). */
+static time_t
+check_time(const char *given)
+{
+	struct tm tm;
+
+	fmt_init();
+	if (given == NULL || fmt_parse_date(given, &tm) != 0)
+		return time(NULL);
+	tm.tm_hour = 12;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
 /*
  * rekisteri check [--today YYYY-MM-DD]: the config, messages, templates and
  * the supervisory authority's details must load (exit 1 naming file and
  * line otherwise). Warnings, which leave the exit status 0: details last
  * checked more than a year ago, and a stored notice that gives the
- * authority a former address (GDPR Art. 13(2)(d), 77).
+ * authority a former address (GDPR Art. 13(2)(d), 77). Then the intake
+ * health alarm (check_intake, #12): exit 1 with one line per idle request,
+ * near or past deadline, or failed mail — the Otavamedia decision (Data
+ * Protection Ombudsman, 2022: a request channel that failed silently) and
+ * GDPR Art. 12(3). With --today, judged as at noon of that day in Helsinki.
  */
 static int
 cmd_check(struct cli *c, int argc, char **argv)
@@ -210,6 +232,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	struct authority *auth;
 	struct i18n *msgs;
 	struct tmpl_set *t;
+	int found;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
@@ -233,9 +256,9 @@ cmd_check(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	tmpl_free(t);
-	i18n_free(msgs);
 	if ((auth = authority_load_conf(&c->conf, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "rekisteri: %s\n", err);
+		i18n_free(msgs);
 		return EXIT_FAIL;
 	}
 	printf("%s: configuration, messages and templates are valid\n",
@@ -252,7 +275,9 @@ cmd_check(struct cli *c, int argc, char **argv)
 		    auth->checked, today, auth->source, today);
 	check_stored_notice(c, auth);
 	authority_free(auth);
-	return EXIT_OK;
+	found = check_intake(c, msgs, check_time(given));
+	i18n_free(msgs);
+	return found == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 /* Open the configured database read-write, for commands that change it. */

@@ -31,8 +31,15 @@ static const struct opt request_list_opts[] = {
 };
 
 static const struct opt check_opts[] = {
-	{ "--today YYYY-MM-DD", "judge the age of the details as on this day "
-	    "(default: today in Helsinki)" },
+	{ "--today YYYY-MM-DD", "judge the age of the details and the intake "
+	    "as on this day (default: today in Helsinki)" },
+	{ NULL, NULL }
+};
+
+static const struct opt digest_opts[] = {
+	{ "--print", "write the summary to standard output instead of mailing "
+	    "it" },
+	{ "--lang fi|en", "the summary's language (default: fi)" },
 	{ NULL, NULL }
 };
 
@@ -90,7 +97,10 @@ static const struct row rows[] = {
 	    "messages, every template and the supervisory authority's details, "
 	    "report the first problem with file and line (exit 1); warn when "
 	    "the details were checked more than a year ago or the notice gives "
-	    "the authority a former address", check_opts },
+	    "the authority a former address; then the intake: exit 1 with a "
+	    "line for each request idle more than [request] idle_days, each "
+	    "open one whose deadline is within 3 days or past, and each mail "
+	    "that failed", check_opts },
 	{ "notice", "import", "FILE [--lang fi|en]", "read a notice text "
 	    "(docs/notice-format.md; - for standard input) into the draft, "
 	    "saying what was cleaned away; warns where it gives the Ombudsman "
@@ -144,6 +154,15 @@ static const struct row rows[] = {
 	    "the nearest deadline first; no personal data", request_list_opts },
 	{ "audit", "verify", "", "check the audit log's hash chain; name the "
 	    "first row that was edited, inserted or deleted", no_opts },
+	{ "mail", "run", "", "try every message due in the outbox (a mail "
+	    "that failed), retried after 5 min, 15 min, 1 h, 4 h, then every "
+	    "12 h, failed for good after [mail] give_up_days; exit 1 when one "
+	    "failed; for a timer every few minutes", no_opts },
+	{ "digest", NULL, "[--print] [--lang fi|en]", "mail [controller] "
+	    "contact_email a summary: requests per state, the open ones by "
+	    "deadline, idle requests, near or past deadlines, failed mail (no "
+	    "personal data); through the outbox; exit 1 when it could not be "
+	    "sent now", digest_opts },
 	{ "help", NULL, "[COMMAND [SUBCOMMAND]]", "the commands, or a command's "
 	    "usage and options", no_opts },
 };

@@ -187,8 +187,9 @@ post_request_unlink(struct app *a, struct req *r)
 /*
  * GET /intranet/: the staff front page. For those who handle requests, a
  * work list: open cases by deadline (overdue, due within a week, waiting
- * for the identity check, waiting for the person, mail that failed) and
- * the counts per state; for everyone, where their role may go.
+ * for the identity check, waiting for the person, mail that failed), the
+ * mail the outbox has not delivered (mailbox.c), and the counts per state;
+ * for everyone, where their role may go.
  */
 void
 page_home(struct app *a, struct req *r)
@@ -206,7 +207,9 @@ page_home(struct app *a, struct req *r)
 		return;
 	}
 	if (dsr_open(a->db, DASHBOARD_ROWS, &rows, &n) != 0 ||
-	    dsr_state_counts(a->db, counts) != 0) {
+	    dsr_state_counts(a->db, counts) != 0 ||
+	    ui_mail_problems(a, r, root) != 0) {
+		dsr_list_free(rows, n);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;

@@ -181,4 +181,7 @@ struct tmpl_map;
 int	 ui_letters_model(struct app *, struct req *, long long id,
 	    struct tmpl_map *root);
 
+/* mailbox.c: mail not delivered (the outbox) into root.mail and root.has_mail, for the front page. 0 or -1. */
+int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);
+
 #endif

@@ -1,6 +1,7 @@
 // intranet.test.mjs — a staff member in Chromium: sign in with the keyboard
 // and mouse as a person would, see the front page, the audit log and (as
-// an admin) the users page, sign out. Every page: axe-core at WCAG 2.1 AA,
+// an admin) the users page, sign out; the front page lists a mail that
+// failed for good. Every page: axe-core at WCAG 2.1 AA,
 // well-formed XML, valid HTML, nothing from other origins, a screenshot.
 // declared-tests: 6
 import assert from 'node:assert/strict';
@@ -39,6 +40,12 @@ describe('staff intranet in Chromium', () => {
 		assert.ok(CLI, 'REKISTERI_CLI is not set: run me through tests/http/harness.sh');
 		execFileSync(CLI, ['user', 'add', USER, '--role', 'admin', '--nda', yesterday(),
 		    '--name', 'Selain Testaaja', '--password-stdin'], { input: `${PASSWORD}\n` });
+		// a summary mail the outbox gave up on, for the front page's list (#12)
+		execFileSync('sqlite3', [`${process.env.REKISTERI_STATE}/rekisteri.db`,
+		    "INSERT INTO outbox (to_addr, subject, body, ref_kind, created, state,"
+		    + " attempts, last_try, last_error) VALUES ('', 'S', '', 'digest',"
+		    + " '2026-12-01T05:00:00Z', 'failed', 11, '2026-12-04T05:00:00Z',"
+		    + " 'sendmail')"]);
 		browser = await launch();
 		page = await browser.context.newPage();
 		t = track(page);
@@ -73,6 +80,7 @@ describe('staff intranet in Chromium', () => {
 		await page.keyboard.press('Enter');
 		await page.waitForURL(`${BASE_URL}/intranet/`);
 		assert.match(await page.locator('h1').innerText(), /Selain Testaaja/);
+		assert.match(await page.locator('#mail').innerText(), /Epäonnistui lopullisesti/);
 		const cookies = await browser.context.cookies();
 		assert.equal(cookies.length, 1);
 		assert.equal(cookies[0].name, 'rekisteri_session');

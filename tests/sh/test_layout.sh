@@ -24,8 +24,9 @@ check() {	# check NAME STATUS [DETAIL]
 	fi
 }
 
-# Symbols of the intranet's write paths that a public executable must not hold.
-writers='^(account_|customer_(create|update|ban|unban|restrict|add_)|cimport_apply|upload_|notice_(publish|discard|draft|import)|user_(add|set_)|totp_(reset|confirm))'
+# Symbols of the intranet's write paths that a public executable must not hold
+# (and the outbox's sender: it only queues a mail that failed, #12).
+writers='^(account_|outbox_run|customer_(create|update|ban|unban|restrict|add_)|cimport_apply|upload_|notice_(publish|discard|draft|import)|user_(add|set_)|totp_(reset|confirm))'
 for exe in notice request; do
 	bin=$BUILD/cgi-bin/$exe
 	if [ ! -x "$bin" ]; then
