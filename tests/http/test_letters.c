@@ -274,6 +274,16 @@ extension(void **st)
 	get(&r, "/intranet/", 200);
 	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"));
 	http_resp_free(&r);
+	/* the intake check judges the extended deadline too: not past, not near */
+	{
+		char *number = http_db_text("SELECT number FROM requests WHERE"
+		    " id = ?1", idt);
+
+		http_run(&out, "%s check 2>&1", getenv("REKISTERI_CLI"));
+		assert_null(strstr(out.data ? out.data : "", number));
+		buf_free(&out);
+		free(number);
+	}
 	/* the extension letter: previewed, marked sent, reprinted */
 	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld"
 	    "&kind=extension", id);
