@@ -175,6 +175,68 @@ request_page(struct http_resp *r, long long id)
 }
 
 /* An extension with reasons, once, before the first deadline only; both dates shown; its letter late when not sent in time. */
+/* Request id, extended: its letter flagged while late, the intake check, the letter sent and printed; due is the new deadline as shown. */
+static void
+extension_letter(long long id, const char *due)
+{
+	struct http_resp r;
+	struct buf out = BUF_INIT;
+	char idt[24], path[96];
+	long long lid;
+
+	snprintf(idt, sizeof(idt), "%lld", id);
+	/* the letter unsent when the first deadline has passed: flagged */
+	snprintf(path, sizeof(path), "UPDATE requests SET deadline = '2026-01-05'"
+	    " WHERE id = %lld", id);
+	http_db_exec(path);
+	request_page(&r, id);
+	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"
+	    " ennen ensimmäistä määräpäivää"));
+	assert_false(http_body_has(&r, "Myöhässä"));	/* the extended one counts */
+	http_resp_free(&r);
+	get(&r, "/intranet/", 200);
+	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"));
+	http_resp_free(&r);
+	/* the intake check judges the extended deadline too: not past, not near */
+	{
+		char *number = http_db_text("SELECT number FROM requests WHERE"
+		    " id = ?1", idt);
+
+		http_run(&out, "%s check 2>&1", getenv("REKISTERI_CLI"));
+		assert_null(strstr(out.data ? out.data : "", number));
+		buf_free(&out);
+		free(number);
+	}
+	/* the extension letter: previewed, marked sent, reprinted */
+	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld"
+	    "&kind=extension", id);
+	get(&r, path, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Pyyntö koskee kymmenen vuoden tilauksia"));
+	assert_true(http_body_has(&r, "kahdella kuukaudella"));
+	http_resp_free(&r);
+	post(&r, "/intranet/request/letter", id, "kind", "extension", "action",
+	    "send", "via", "post", NULL);
+	assert_int_equal(r.status, 303);
+	lid = sent_letter(&r);
+	http_resp_free(&r);
+	stored_letter(&r, lid, "fi");
+	assert_true(http_body_has(&r, due));
+	assert_true(http_body_has(&r, "Pyyntö koskee kymmenen vuoden tilauksia"));
+	http_resp_free(&r);
+	/* sent after the (back-dated) first deadline: still flagged; in time: not */
+	request_page(&r, id);
+	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"));
+	http_resp_free(&r);
+	snprintf(path, sizeof(path), "UPDATE requests SET deadline = '2099-01-01'"
+	    " WHERE id = %lld", id);
+	http_db_exec(path);
+	request_page(&r, id);
+	assert_false(http_body_has(&r, "Jatkoilmoitusta ei merkitty"));
+	assert_false(http_body_has(&r, "Jatkoilmoitusta ei ole vielä"));
+	http_resp_free(&r);
+}
+
 static void
 extension(void **st)
 {
@@ -185,7 +247,6 @@ extension(void **st)
 	    "liisa@example.org");
 	char idt[24], path[96], first[16], *d, *loc;
 	struct buf out = BUF_INIT;
-	long long lid;
 
 	(void)st;
 	snprintf(idt, sizeof(idt), "%lld", id);
@@ -262,56 +323,7 @@ extension(void **st)
 	    getenv("REKISTERI_CLI")), 0);
 	assert_non_null(strstr(out.data, "extended-from"));
 	buf_free(&out);
-	/* the letter unsent when the first deadline has passed: flagged */
-	snprintf(path, sizeof(path), "UPDATE requests SET deadline = '2026-01-05'"
-	    " WHERE id = %lld", id);
-	http_db_exec(path);
-	request_page(&r, id);
-	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"
-	    " ennen ensimmäistä määräpäivää"));
-	assert_false(http_body_has(&r, "Myöhässä"));	/* the extended one counts */
-	http_resp_free(&r);
-	get(&r, "/intranet/", 200);
-	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"));
-	http_resp_free(&r);
-	/* the intake check judges the extended deadline too: not past, not near */
-	{
-		char *number = http_db_text("SELECT number FROM requests WHERE"
-		    " id = ?1", idt);
-
-		http_run(&out, "%s check 2>&1", getenv("REKISTERI_CLI"));
-		assert_null(strstr(out.data ? out.data : "", number));
-		buf_free(&out);
-		free(number);
-	}
-	/* the extension letter: previewed, marked sent, reprinted */
-	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld"
-	    "&kind=extension", id);
-	get(&r, path, 200);
-	http_assert_page(&r, "fi");
-	assert_true(http_body_has(&r, "Pyyntö koskee kymmenen vuoden tilauksia"));
-	assert_true(http_body_has(&r, "kahdella kuukaudella"));
-	http_resp_free(&r);
-	post(&r, "/intranet/request/letter", id, "kind", "extension", "action",
-	    "send", "via", "post", NULL);
-	assert_int_equal(r.status, 303);
-	lid = sent_letter(&r);
-	http_resp_free(&r);
-	stored_letter(&r, lid, "fi");
-	assert_true(http_body_has(&r, first));
-	assert_true(http_body_has(&r, "Pyyntö koskee kymmenen vuoden tilauksia"));
-	http_resp_free(&r);
-	/* sent after the (back-dated) first deadline: still flagged; in time: not */
-	request_page(&r, id);
-	assert_true(http_body_has(&r, "Jatkoilmoitusta ei merkitty lähetetyksi"));
-	http_resp_free(&r);
-	snprintf(path, sizeof(path), "UPDATE requests SET deadline = '2099-01-01'"
-	    " WHERE id = %lld", id);
-	http_db_exec(path);
-	request_page(&r, id);
-	assert_false(http_body_has(&r, "Jatkoilmoitusta ei merkitty"));
-	assert_false(http_body_has(&r, "Jatkoilmoitusta ei ole vielä"));
-	http_resp_free(&r);
+	extension_letter(id, first);
 }
 
 /* The answer: drafted, blocked until identity is checked, marked sent, then never changed. */
