@@ -57,9 +57,8 @@ lview_load(struct app *a, long long id, enum letter_kind kind, struct lview *v)
 		return 500;
 	if (kind == LK_EXTENSION && v->ext.at[0] == '\0')
 		return 404;
-	if ((rc = letter_draft_get(a->db, id, kind, &v->draft)) < 0)
-		return 500;
-	return 0;
+	/* 1: no draft yet (v->draft stays zeroed) */
+	return letter_draft_get(a->db, id, kind, &v->draft) < 0 ? 500 : 0;
 }
 
 /* The controller, as the letterhead and the signature name it. */
@@ -599,7 +598,8 @@ void
 post_request_extend(struct app *a, struct req *r)
 {
 	const struct ui *cx = r->ctx;
-	const char *reasons = ui_field(r, "reasons", LETTER_EXT_REASONS_MAX * 4),
+	const char *reasons = ui_field(r, "reasons",
+	    (size_t)LETTER_EXT_REASONS_MAX * 4),
 	    *ms = ui_field(r, "months", 4), *why = NULL;
 	char deadline[11], to[96];
 	long long months = 0, id;
