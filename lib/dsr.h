@@ -223,7 +223,16 @@ struct dsr {
 	char		 asked_at[24];	/* staff asked the person for more; "" when not */
 	char		 closed_at[24];	/* "" while open */
 	char		 channel[12];	/* dsr_channel_names */
+	/* the extension (GDPR Art. 12(3), letter.h); "" and 0 when none */
+	char		 extended_at[24];
+	char		 extended_deadline[11];	/* the deadline that counts then */
+	int		 extension_months;
+	char		 extension_letter_at[24];	/* its letter marked sent; "" */
+	int		 letters_sent;	/* answer and refusal letters marked sent */
 };
+
+/* The deadline that counts: the extended one when there is one, else the first. */
+const char	*dsr_due(const struct dsr *);
 
 void	 dsr_free(struct dsr *);
 
@@ -353,7 +362,8 @@ struct dsr_brief {
 	const char	*number;
 	const char	*status;
 	const char	*received;	/* UTC */
-	const char	*deadline;	/* YYYY-MM-DD */
+	const char	*deadline;	/* YYYY-MM-DD: the one that counts (extended) */
+	const char	*first_deadline;	/* the first one; differs when extended */
 	const char	*channel;	/* dsr_channel_names */
 };
 /* The requests linked to customer_id, newest first. */

@@ -42,7 +42,8 @@ static const char *const sql[K__MAX] = {
 	    " c.organisation, c.email FROM request_customers l JOIN customers c"
 	    " ON c.id = l.customer_id WHERE l.request_id = ?1 ORDER BY c.number",
 	[K_OF_CUSTOMER] = "SELECT r.id, r.number, r.status, r.received,"
-	    " r.deadline, r.channel FROM request_customers l JOIN requests r ON r.id ="
+	    " coalesce(r.extended_deadline, r.deadline), r.deadline, r.channel"
+	    " FROM request_customers l JOIN requests r ON r.id ="
 	    " l.request_id WHERE l.customer_id = ?1 ORDER BY r.id DESC",
 	/* the address the person confirmed, on a record the request is about */
 	[K_EMAIL_LINKED] = "SELECT count(*) FROM requests r JOIN"
@@ -54,9 +55,11 @@ static const char *const sql[K__MAX] = {
 	[K_EXISTS] = "SELECT count(*) FROM requests WHERE id = ?1",
 	[K_CONFIRMED] = "SELECT count(*) FROM requests WHERE id = ?1 AND"
 	    " email_confirmed_at IS NOT NULL",
-	[K_BRIEFS] = "SELECT id, number, status, received, deadline, channel"
-	    " FROM requests WHERE ?1 = 0 OR status IN ('received', 'in_progress')"
-	    " ORDER BY deadline, id",
+	/* the deadline that counts: the extended one when there is one */
+	[K_BRIEFS] = "SELECT id, number, status, received, coalesce("
+	    "extended_deadline, deadline), deadline, channel FROM requests"
+	    " WHERE ?1 = 0 OR status IN ('received', 'in_progress') ORDER BY"
+	    " coalesce(extended_deadline, deadline), id",
 };
 
 /* The first column of k's one row (?1 = id) as a number; -1 on error. */
@@ -291,7 +294,7 @@ dsr_links(sqlite3 *db, long long id,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The briefs st gives (columns id, number, status, received, deadline, channel), each through fn; finalizes st. */
+/* The briefs st gives (columns id, number, status, received, deadline, first deadline, channel), each through fn; finalizes st. */
 static int
 briefs(sqlite3_stmt *st, int (*fn)(void *arg, const struct dsr_brief *),
     void *arg)
@@ -304,7 +307,8 @@ briefs(sqlite3_stmt *st, int (*fn)(void *arg, const struct dsr_brief *),
 		    (const char *)sqlite3_column_text(st, 2),
 		    (const char *)sqlite3_column_text(st, 3),
 		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5) };
+		    (const char *)sqlite3_column_text(st, 5),
+		    (const char *)sqlite3_column_text(st, 6) };
 
 		stop = fn(arg, &b);
 	}

@@ -68,8 +68,13 @@ enum stmt {
 	" coalesce(identity_method, ''), identity_note, coalesce(identity_by, 0)," \
 	" coalesce(identity_at, ''), coalesce(paper_received_at, '')," \
 	" coalesce(paper_by, 0), coalesce(asked_at, ''), coalesce(closed_at, '')," \
-	" channel"
-#define NBASE 19
+	" coalesce(extended_at, ''), coalesce(extended_deadline, '')," \
+	" coalesce(extension_months, 0), coalesce((SELECT min(sent_at) FROM" \
+	" request_letters WHERE request_id = requests.id AND kind = 'extension'" \
+	" AND sent_at IS NOT NULL), ''), (SELECT count(*) FROM request_letters" \
+	" WHERE request_id = requests.id AND kind <> 'extension' AND sent_at IS" \
+	" NOT NULL), channel"
+#define NBASE 24
 #define FULL_COLS BASE_COLS ", name, organisation, email, phone, address," \
 	" customer_number, free_text, code"
 
@@ -111,7 +116,8 @@ static const char *const sql[S__MAX] = {
 	    " WHERE id = ?1 AND paper_received_at IS NULL",
 	/* the open cases, the nearest deadline first (the dashboard) */
 	[S_OPEN] = "SELECT " BASE_COLS " FROM requests WHERE status IN"
-	    " ('received', 'in_progress') ORDER BY deadline, id LIMIT ?1",
+	    " ('received', 'in_progress') ORDER BY coalesce(extended_deadline,"
+	    " deadline), id LIMIT ?1",
 	[S_STATES] = "SELECT status, count(*) FROM requests GROUP BY status",
 };
 
@@ -496,6 +502,14 @@ dsr_mail_failed(sqlite3 *db, const char *number)
 
 /* ---- reading ------------------------------------------------------------ */
 
+const char *
+dsr_due(const struct dsr *r)
+{
+	/* GDPR Art. 12(3): an extension moves the deadline that counts */
+	return r->extended_deadline[0] != '\0' ? r->extended_deadline :
+	    r->deadline;
+}
+
 void
 dsr_free(struct dsr *r)
 {
@@ -549,7 +563,12 @@ row_read(sqlite3_stmt *s, struct dsr *r, int full)
 	r->paper_by = sqlite3_column_int64(s, 15);
 	col_copy(s, 16, r->asked_at, sizeof(r->asked_at));
 	col_copy(s, 17, r->closed_at, sizeof(r->closed_at));
-	col_copy(s, 18, r->channel, sizeof(r->channel));
+	col_copy(s, 18, r->extended_at, sizeof(r->extended_at));
+	col_copy(s, 19, r->extended_deadline, sizeof(r->extended_deadline));
+	r->extension_months = sqlite3_column_int(s, 20);
+	col_copy(s, 21, r->extension_letter_at, sizeof(r->extension_letter_at));
+	r->letters_sent = sqlite3_column_int(s, 22);
+	col_copy(s, 23, r->channel, sizeof(r->channel));
 	if (!full)
 		return;
 	for (int i = 0; i < RF__MAX; i++)

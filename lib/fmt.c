@@ -131,19 +131,19 @@ fmt_money(char *dst, size_t len, enum lang lang, long long cents)
 }
 
 int
-fmt_add_month(const char *date, char *dst, size_t len)
+fmt_add_months(const char *date, int months, char *dst, size_t len)
 {
 	struct tm t, last;
 	int day;
 
 	if (len > 0)
 		dst[0] = '\0';
-	if (fmt_parse_date(date, &t) != 0)
+	if (months < 0 || months > 1200 || fmt_parse_date(date, &t) != 0)
 		return -1;
-	/* day 0 of the month after the next is the next month's last day */
+	/* day 0 of the month after the target is the target month's last day */
 	memset(&last, 0, sizeof(last));
 	last.tm_year = t.tm_year;
-	last.tm_mon = t.tm_mon + 2;
+	last.tm_mon = t.tm_mon + months + 1;
 	last.tm_mday = 0;
 	last.tm_hour = 12;
 	if (timegm(&last) == (time_t)-1)
@@ -156,6 +156,12 @@ fmt_add_month(const char *date, char *dst, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int
+fmt_add_month(const char *date, char *dst, size_t len)
+{
+	return fmt_add_months(date, 1, dst, len);
 }
 
 /*
@@ -243,7 +249,8 @@ fmt_working_day(const char *date, char *dst, size_t len)
 }
 
 int
-fmt_deadline(const char *received_utc, char *dst, size_t len)
+fmt_deadline_months(const char *received_utc, int months, char *dst,
+    size_t len)
 {
 	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
 	struct tm t, n, l;
@@ -254,7 +261,8 @@ fmt_deadline(const char *received_utc, char *dst, size_t len)
 	if (len > 0)
 		dst[0] = '\0';
 	memset(&t, 0, sizeof(t));
-	if (received_utc == NULL || strlen(received_utc) != sizeof(shape) - 1)
+	if (received_utc == NULL || strlen(received_utc) != sizeof(shape) - 1 ||
+	    months < 1 || months > 3)
 		return -1;
 	for (size_t i = 0; i < sizeof(shape) - 1; i++)
 		if (shape[i] == 'd' ? received_utc[i] < '0' ||
@@ -271,9 +279,15 @@ fmt_deadline(const char *received_utc, char *dst, size_t len)
 		return -1;
 	snprintf(day, sizeof(day), "%04d-%02d-%02d", l.tm_year + 1900,
 	    l.tm_mon + 1, l.tm_mday);
-	if (fmt_add_month(day, month, sizeof(month)) != 0)
+	if (fmt_add_months(day, months, month, sizeof(month)) != 0)
 		return -1;
 	return fmt_working_day(month, dst, len);
+}
+
+int
+fmt_deadline(const char *received_utc, char *dst, size_t len)
+{
+	return fmt_deadline_months(received_utc, 1, dst, len);
 }
 
 int

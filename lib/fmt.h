@@ -41,6 +41,12 @@ int	 fmt_parse_date(const char *date, struct tm *tm);
 int	 fmt_add_month(const char *date, char *dst, size_t len);
 
 /*
+ * The same for months calendar months (0..1200): 2026-01-31 + 3 →
+ * 2026-04-30. fmt_add_month is fmt_add_months(date, 1, ...).
+ */
+int	 fmt_add_months(const char *date, int months, char *dst, size_t len);
+
+/*
  * "YYYY-MM-DD" itself when it is a Finnish working day, else the next one
  * (EU Regulation 1182/71 Art. 3(4): a period ending on a Saturday, Sunday
  * or public holiday ends on the next working day; the holidays are those
@@ -56,6 +62,16 @@ int	 fmt_working_day(const char *date, char *dst, size_t len);
  * 0, or -1 (dst = "") as above.
  */
 int	 fmt_deadline(const char *received_utc, char *dst, size_t len);
+
+/*
+ * The same for a period of months (1..3) from the day of receipt: an
+ * extended deadline (GDPR Art. 12(3): one month, extendable by two
+ * further months) is counted from receipt as one period of 1 + N months
+ * (EU 1182/71 Art. 3(2)(c)), then moved to a working day (Art. 3(4)).
+ * fmt_deadline is fmt_deadline_months(received, 1, ...).
+ */
+int	 fmt_deadline_months(const char *received_utc, int months, char *dst,
+	    size_t len);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" (UTC) → *out. 0, or -1 when it is not one. */
 int	 fmt_parse_utc(const char *utc, time_t *out);

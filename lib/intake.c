@@ -18,14 +18,17 @@ static const char *const sql[I__MAX] = {
 	/*
 	 * the open requests, the nearest deadline first, with whether anyone
 	 * acted (registering a request that came by letter or phone is not
-	 * acting on it: such a request is idle until a step of its own)
+	 * acting on it: such a request is idle until a step of its own); the
+	 * deadline that counts (an extension's, GDPR Art. 12(3))
 	 */
-	[I_OPEN] = "SELECT r.id, r.number, r.status, r.received, r.deadline,"
+	[I_OPEN] = "SELECT r.id, r.number, r.status, r.received,"
+	    " coalesce(r.extended_deadline, r.deadline),"
 	    " EXISTS (SELECT 1 FROM request_steps s WHERE s.request_id = r.id"
 	    " AND s.action <> 'registered')"
 	    " OR r.identity_at IS NOT NULL OR r.paper_received_at IS NOT NULL"
 	    " OR r.asked_at IS NOT NULL FROM requests r WHERE r.status IN"
-	    " ('received', 'in_progress') ORDER BY r.deadline, r.id",
+	    " ('received', 'in_progress') ORDER BY coalesce(r.extended_deadline,"
+	    " r.deadline), r.id",
 };
 
 /* Days since the epoch of "YYYY-MM-DD"; LONG_MIN when it is not a date. */

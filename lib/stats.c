@@ -11,12 +11,11 @@
 #include "stats.h"
 
 /*
- * The deadline a request is measured against. After the extension letters
- * land (requests.extended_deadline) this becomes
- * "coalesce(extended_deadline, deadline)": an extension told in time (GDPR
- * Art. 12(3)) moves the deadline, and this is the only place that says so.
+ * The deadline a request is measured against: the extended one when there
+ * is one (an extension told in time moves the deadline, GDPR Art. 12(3)),
+ * else the first. This is the only place that says so.
  */
-#define STATS_DEADLINE_SQL	"deadline"
+#define STATS_DEADLINE_SQL	"coalesce(extended_deadline, deadline)"
 
 /*
  * Helsinki is UTC+2 at every New Year (summer time ends in October), so a

@@ -1,4 +1,5 @@
 /* view_dsr.c — a data-subject request as a template model, for the pages of the request and intranet executables (linked only by them). See view_dsr.h. */
+#define _XOPEN_SOURCE 700	/* strptime */ /* NOLINT(cert-dcl51-cpp) */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +19,44 @@ static const char *const autocomplete[RF__MAX] = {
 };
 
 /* ---- pages -------------------------------------------------------------- */
+
+/*
+ * The extension into m: extended (bool), extended_at, extension_months,
+ * and whether its letter is late: GDPR Art. 12(3) wants the person told
+ * "within one month of receipt", so the extension letter must be marked
+ * sent by the first deadline (Helsinki date); ext_letter_late when it was
+ * sent after it or is still unsent after it, ext_letter_due while unsent
+ * before it.
+ */
+static void
+extension_model(const struct dsr *r, enum lang lang, const char *today,
+    struct tmpl_map *m)
+{
+	char d[96], sent_day[11] = "";
+
+	if (r->extended_at[0] == '\0')
+		return;
+	tm_bool(m, "extended", 1);
+	fmt_datetime(d, sizeof(d), lang, r->extended_at);
+	tm_str(m, "extended_at", d);
+	tm_int(m, "extension_months", r->extension_months);
+	if (r->extension_letter_at[0] != '\0') {
+		struct tm tm;
+		time_t t;
+
+		memset(&tm, 0, sizeof(tm));
+		if (strptime(r->extension_letter_at, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
+		    NULL && (t = timegm(&tm)) != (time_t)-1 &&
+		    localtime_r(&t, &tm) != NULL)
+			strftime(sent_day, sizeof(sent_day), "%Y-%m-%d", &tm);
+		fmt_datetime(d, sizeof(d), lang, r->extension_letter_at);
+		tm_str(m, "extension_letter_at", d);
+		tm_bool(m, "ext_letter_late", strcmp(sent_day, r->deadline) > 0);
+		return;
+	}
+	tm_bool(m, "ext_letter_late", strcmp(today, r->deadline) > 0);
+	tm_bool(m, "ext_letter_due", strcmp(today, r->deadline) <= 0);
+}
 
 void
 dsr_types_text(unsigned types, enum lang lang, const struct i18n *msgs,
@@ -55,16 +94,24 @@ dsr_to_model(const struct dsr *r, enum lang lang,
 	fmt_datetime(d, sizeof(d), lang, r->received);
 	tm_str(m, "received", d);
 	tm_str(m, "received_utc", r->received);
-	fmt_date(d, sizeof(d), lang, r->deadline);
+	/* the deadline that counts (an extension's, GDPR Art. 12(3)) and the first */
+	fmt_date(d, sizeof(d), lang, dsr_due(r));
 	tm_str(m, "deadline", d);
-	tm_str(m, "deadline_iso", r->deadline);
+	tm_str(m, "deadline_iso", dsr_due(r));
+	fmt_date(d, sizeof(d), lang, r->deadline);
+	tm_str(m, "first_deadline", d);
+	tm_str(m, "first_deadline_iso", r->deadline);
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	extension_model(r, lang, today, m);
 	/* a closed case is never overdue (GDPR Art. 12(3): answered in time or not) */
 	tm_bool(m, "is_open", dsr_is_open(r->status));
 	tm_bool(m, "can_start", strcmp(r->status, "received") == 0);
 	tm_bool(m, "overdue", dsr_is_open(r->status) &&
-	    strcmp(today, r->deadline) > 0);
+	    strcmp(today, dsr_due(r)) > 0);
+	/* closed as answered or refused, and no letter told the person so */
+	tm_bool(m, "letter_missing", !dsr_is_open(r->status) &&
+	    r->letters_sent == 0);
 	{
 		char soon[11];
 
@@ -74,8 +121,8 @@ dsr_to_model(const struct dsr *r, enum lang lang,
 		if (mktime(&tm) != (time_t)-1) {
 			strftime(soon, sizeof(soon), "%Y-%m-%d", &tm);
 			tm_bool(m, "due_soon", dsr_is_open(r->status) &&
-			    strcmp(today, r->deadline) <= 0 &&
-			    strcmp(r->deadline, soon) <= 0);
+			    strcmp(today, dsr_due(r)) <= 0 &&
+			    strcmp(dsr_due(r), soon) <= 0);
 		}
 	}
 	tm_bool(m, "waiting_identity", dsr_is_open(r->status) &&

@@ -14,7 +14,10 @@ struct listing {
 	long	 n;
 };
 
-/* One request: NUMBER STATE DEADLINE CHANNEL [overdue]. */
+/*
+ * One request: NUMBER STATE DEADLINE CHANNEL [overdue] [extended-from
+ * FIRST]: DEADLINE is the one that counts (an extension's, GDPR Art. 12(3)).
+ */
 static int
 list_row(void *arg, const struct dsr_brief *b)
 {
@@ -24,8 +27,11 @@ list_row(void *arg, const struct dsr_brief *b)
 
 	if (x->overdue_only && !overdue)
 		return 0;
-	printf("%s %s %s %s%s\n", b->number, b->status, b->deadline,
+	printf("%s %s %s %s%s", b->number, b->status, b->deadline,
 	    b->channel ? b->channel : "form", overdue ? " overdue" : "");
+	if (strcmp(b->first_deadline, b->deadline) != 0)
+		printf(" extended-from %s", b->first_deadline);
+	putchar('\n');
 	x->n++;
 	return 0;
 }

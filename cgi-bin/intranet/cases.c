@@ -18,14 +18,16 @@
 /*
  * The end of a step on request id: rc from the step made inside the
  * transaction (1: refused with why, nothing changed), its audit row, the
- * commit, and the request page again (with the reason when refused).
+ * commit, and the request page again (with the reason when refused), or
+ * after a close the draft of its letter (letter: a letter kind name, or
+ * NULL).
  */
 static void
 case_done(struct app *a, struct req *r, long long id, int rc, const char *why,
-    const char *action, const char *summary)
+    const char *action, const char *summary, const char *letter)
 {
 	const struct ui *cx = r->ctx;
-	char to[64];
+	char to[96];
 
 	if (rc < 0) {
 		ui_fail(a, r);
@@ -50,7 +52,11 @@ case_done(struct app *a, struct req *r, long long id, int rc, const char *why,
 		ui_fail(a, r);
 		return;
 	}
-	snprintf(to, sizeof(to), "/intranet/request?id=%lld#case-h", id);
+	if (letter != NULL)
+		snprintf(to, sizeof(to), "/intranet/request/letter?id=%lld&kind=%s",
+		    id, letter);
+	else
+		snprintf(to, sizeof(to), "/intranet/request?id=%lld#case-h", id);
 	app_redirect(r, to);
 }
 
@@ -75,7 +81,9 @@ case_move(struct app *a, struct req *r, enum dsr_state to)
 	}
 	rc = dsr_move(a->db, id, to, note, cx->me.id, &why);
 	/* the audit row names the step only: the reasons stay with the case */
-	case_done(a, r, id, rc, why, actions[to], "");
+	/* a close leads to its letter: the answer, or the refusal certificate */
+	case_done(a, r, id, rc, why, actions[to], "", to == DS_ANSWERED ?
+	    "answer" : to == DS_IN_PROGRESS ? NULL : "refusal");
 }
 
 /* POST /intranet/request/start: the case is taken up. */
@@ -118,7 +126,7 @@ post_request_ask(struct app *a, struct req *r)
 	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	rc = dsr_ask(a->db, id, ui_field(r, "note", 4000), cx->me.id, &why);
-	case_done(a, r, id, rc, why, "request.asked", "");
+	case_done(a, r, id, rc, why, "request.asked", "", NULL);
 }
 
 /*
@@ -159,7 +167,7 @@ case_link(struct app *a, struct req *r, int on)
 	rc = dsr_link(a->db, id, cid, cx->me.id, on, &why);
 	snprintf(summary, sizeof(summary), "customer %lld", cid);
 	case_done(a, r, id, rc, why, on ? "request.link" : "request.unlink",
-	    summary);
+	    summary, NULL);
 }
 
 /* POST /intranet/request/link (id, customer or number) */

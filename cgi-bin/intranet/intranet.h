@@ -177,6 +177,16 @@ void	 page_statistics_csv(struct app *, struct req *);
 /* intake.c: requests that came by letter, email, phone or in person */
 void	 page_request_new(struct app *, struct req *);
 void	 page_request_ticket(struct app *, struct req *);
+/* letters.c: a request's extension and its letters (docs/requests.md) */
+void	 post_request_extend(struct app *, struct req *);
+void	 page_request_letter(struct app *, struct req *);
+void	 post_request_letter(struct app *, struct req *);
+void	 page_letter(struct app *, struct req *);
+/* Request id's extension and letters into root (ext, letters, no_letters, letter_links). 0 or -1. */
+struct tmpl_map;
+int	 ui_letters_model(struct app *, struct req *, long long id,
+	    struct tmpl_map *root);
+
 /* mailbox.c: mail not delivered (the outbox) into root.mail and root.has_mail, for the front page. 0 or -1. */
 int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);
 /* processing.c: the record of processing activities (Art. 30) */

@@ -105,6 +105,10 @@ static const struct route_exp {
 	{ "/intranet/request/new", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/new", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/ticket", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/extend", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/letter", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/letter", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/letter", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -268,6 +272,8 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
 	    strcmp(path, "/intranet/request/ticket") == 0 ||
+	    strcmp(path, "/intranet/request/letter") == 0 ||
+	    strcmp(path, "/intranet/letter") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
