@@ -159,6 +159,10 @@ seed_2026(sqlite3 *db)
 	/* New Year's night in Helsinki: 2026's; and one in March 2025 */
 	extend(db, 7, "2025-12-31T22:45:00Z", 1);
 	extend(db, 8, "2025-03-20T10:00:00Z", 2);
+	/* open since December, extended in January: 2027 has data */
+	request(db, 33, "2026-12-20T10:00:00Z", NULL, "2027-01-20", "received",
+	    ACCESS);
+	extend(db, 33, "2027-01-05T10:00:00Z", 1);
 }
 
 
@@ -389,10 +393,11 @@ years(void **state)
 	size_t n;
 
 	assert_int_equal(stats_years(*state, y, 8, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_int_equal(y[0], 2024);
 	assert_int_equal(y[1], 2025);
 	assert_int_equal(y[2], 2026);
+	assert_int_equal(y[3], 2027);	/* an extension alone */
 	assert_int_equal(stats_years(*state, y, 1, &n), 0);
 	assert_int_equal(n, 1);
 }
