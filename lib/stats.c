@@ -24,7 +24,7 @@
 #define HELSINKI_YEAR(col)	"strftime('%Y', " col ", '+2 hours')"
 
 enum sstmt {
-	S_REQUESTS, S_ADDED_SINCE, S_ADDED_MADE, S_ENDED, S_REQUEST_YEARS,
+	S_REQUESTS, S_BASES, S_EXTENSIONS, S_ADDED_SINCE, S_ADDED_MADE, S_ENDED, S_REQUEST_YEARS,
 	S_NEXT_SINCE, S_NEXT_MADE, S_NEXT_ENDED, S__MAX
 };
 
@@ -35,8 +35,19 @@ enum sstmt {
 static const char *const sql[S__MAX] = {
 	/* received or closed in the year (the UTC window a day wider) */
 	[S_REQUESTS] = "SELECT received, closed_at, " STATS_DEADLINE_SQL
-	    ", status, types FROM requests WHERE (received >= ?3 AND received <"
+	    ", status, types, id FROM requests WHERE (received >= ?3 AND received <"
 	    " ?4) OR (closed_at >= ?3 AND closed_at < ?4)",
+	/*
+	 * the legal bases of request ?1's refusal letter marked sent (the
+	 * latest, if several), each once
+	 */
+	[S_BASES] = "SELECT DISTINCT value FROM letter_parts WHERE name ="
+	    " 'basis' AND letter_id = (SELECT id FROM request_letters WHERE"
+	    " request_id = ?1 AND kind = 'refusal' AND sent_at IS NOT NULL"
+	    " ORDER BY sent_at DESC, id DESC LIMIT 1)",
+	/* extended in the year (the UTC window a day wider) */
+	[S_EXTENSIONS] = "SELECT extended_at, extension_months FROM requests"
+	    " WHERE extended_at >= ?3 AND extended_at < ?4",
 	[S_ADDED_SINCE] = "SELECT CAST(substr(customer_since, 6, 2) AS INTEGER),"
 	    " count(*) FROM customers WHERE customer_since <> '' AND"
 	    " customer_since >= ?1 AND customer_since < ?2 GROUP BY 1",
@@ -50,7 +61,9 @@ static const char *const sql[S__MAX] = {
 	[S_REQUEST_YEARS] = "SELECT CAST(" HELSINKI_YEAR("received") " AS"
 	    " INTEGER) FROM requests UNION SELECT CAST("
 	    HELSINKI_YEAR("closed_at") " AS INTEGER) FROM requests WHERE"
-	    " closed_at IS NOT NULL",
+	    " closed_at IS NOT NULL UNION SELECT CAST("
+	    HELSINKI_YEAR("extended_at") " AS INTEGER) FROM requests WHERE"
+	    " extended_at IS NOT NULL",
 	/* the first year from ?1 on that has a value: one index probe a year */
 	[S_NEXT_SINCE] = "SELECT CAST(substr(min(customer_since), 1, 4) AS"
 	    " INTEGER) FROM customers WHERE customer_since <> '' AND"
@@ -198,7 +211,7 @@ percentiles(const struct closed_days *c, struct stats *s)
 
 /* Which refusal a closing status is; -1 for an answer. */
 static int
-count_refusal(const char *status)
+refusal_kind(const char *status)
 {
 	if (strcmp(status, "refused") == 0)
 		return SREF_REFUSED;
@@ -207,9 +220,37 @@ count_refusal(const char *status)
 	return -1;
 }
 
-/* One request row into s. 0; 1 for a malformed row (left out); -1 out of memory. */
+/*
+ * A request closed in month m with status: its refusal row, and for a
+ * refusal the legal bases of its refusal letter marked sent (bases:
+ * S_BASES), each once; none known: "not recorded". 0 or -1.
+ */
 static int
-count_request(sqlite3_stmt *st, struct stats *s, struct closed_days *c)
+count_refusal(sqlite3_stmt *bases, long long id, const char *status,
+    struct stats *s, int m)
+{
+	int k = refusal_kind(status), rc, named = 0, b;
+
+	if (k < 0)
+		return 0;
+	add(s->refusals[k], m, 1);
+	sqlite3_reset(bases);
+	sqlite3_bind_int64(bases, 1, id);
+	while ((rc = sqlite3_step(bases)) == SQLITE_ROW)
+		if ((b = letter_basis_parse((const char *)
+		    sqlite3_column_text(bases, 0))) >= 0) {
+			add(s->refusals[SREF_BASIS + b], m, 1);
+			named = 1;
+		}
+	if (!named)
+		add(s->refusals[SREF_NO_BASIS], m, 1);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* One request row into s. 0; 1 for a malformed row (left out); -1 on error. */
+static int
+count_request(sqlite3_stmt *st, sqlite3_stmt *bases, struct stats *s,
+    struct closed_days *c)
 {
 	const char *received = (const char *)sqlite3_column_text(st, 0);
 	const char *closed = (const char *)sqlite3_column_text(st, 1);
@@ -217,7 +258,7 @@ count_request(sqlite3_stmt *st, struct stats *s, struct closed_days *c)
 	const char *status = (const char *)sqlite3_column_text(st, 3);
 	unsigned types = (unsigned)sqlite3_column_int64(st, 4);
 	char rday[11], cday[11];
-	int m, k;
+	int m;
 	long days;
 
 	if (helsinki_day(received, rday) != 0)
@@ -238,8 +279,8 @@ count_request(sqlite3_stmt *st, struct stats *s, struct closed_days *c)
 	add(s->closed, m, 1);
 	if (stats_in_time(cday, deadline))
 		add(s->in_time, m, 1);
-	if ((k = count_refusal(status)) >= 0)
-		add(s->refusals[k], m, 1);
+	if (count_refusal(bases, sqlite3_column_int64(st, 5), status, s, m) != 0)
+		return -1;
 	return keep_days(c, m, days);
 }
 
@@ -261,19 +302,21 @@ static int
 read_requests(sqlite3 *db, struct stats *s)
 {
 	sqlite3_stmt *st = db_prep(db, sql, S_REQUESTS);
+	sqlite3_stmt *bases = db_prep(db, sql, S_BASES);
 	struct closed_days c = { NULL, NULL, 0, 0 };
-	int rc, k, bad = 0;
+	int rc = SQLITE_ERROR, k, bad = 0;
 
-	if (st == NULL)
-		return -1;
-	bind_year(st, s->year);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((k = count_request(st, s, &c)) != 0) {
-			if (k < 0)
-				break;
-			bad++;
-		}
+	if (st != NULL && bases != NULL) {
+		bind_year(st, s->year);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			if ((k = count_request(st, bases, s, &c)) != 0) {
+				if (k < 0)
+					break;
+				bad++;
+			}
+	}
 	sqlite3_finalize(st);
+	sqlite3_finalize(bases);
 	if (bad > 0)	/* left out, not fatal: the rest still counts */
 		LOG_ERR("the statistics of %d: %d malformed request rows left"
 		    " out", s->year, bad);
@@ -281,6 +324,30 @@ read_requests(sqlite3 *db, struct stats *s)
 	free(c.days);
 	free(c.month);
 	return rc;
+}
+
+/* Extensions by the Helsinki month of extended_at, all and by months (1 or 2). */
+static int
+read_extensions(sqlite3 *db, struct stats *s)
+{
+	sqlite3_stmt *st = db_prep(db, sql, S_EXTENSIONS);
+	char day[11];
+	int rc, m, months;
+
+	if (st == NULL)
+		return -1;
+	bind_year(st, s->year);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (helsinki_day((const char *)sqlite3_column_text(st, 0), day) !=
+		    0 || (m = month_of(day, s->year)) < 0)
+			continue;
+		add(s->extensions[SEXT_ALL], m, 1);
+		months = sqlite3_column_int(st, 1);
+		if (months == 1 || months == 2)
+			add(s->extensions[months == 1 ? SEXT_ONE : SEXT_TWO], m, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Customers counted by month (k: S_ADDED_SINCE or S_ENDED) into cols. */
@@ -332,7 +399,7 @@ stats_year(sqlite3 *db, int year, struct stats *s)
 		return -1;
 	if (db_begin_read(db) != 0)
 		return -1;
-	if (read_requests(db, s) == 0 &&
+	if (read_requests(db, s) == 0 && read_extensions(db, s) == 0 &&
 	    read_months(db, S_ADDED_SINCE, year, s->customers_added) == 0 &&
 	    read_made(db, year, s->customers_added) == 0 &&
 	    read_months(db, S_ENDED, year, s->customers_ended) == 0)

@@ -20,10 +20,12 @@
 
 /* The tables, in page order; name is ?table= of the CSV. */
 enum stable_id {
-	TB_RECEIVED, TB_DAYS, TB_DEADLINE, TB_REFUSALS, TB_CUSTOMERS, TB__MAX
+	TB_RECEIVED, TB_DAYS, TB_DEADLINE, TB_REFUSALS, TB_EXTENSIONS,
+	TB_CUSTOMERS, TB__MAX
 };
 static const char *const table_names[TB__MAX + 1] = {
-	"received", "days", "deadline", "refusals", "customers", NULL
+	"received", "days", "deadline", "refusals", "extensions", "customers",
+	NULL
 };
 
 /* The months' short names, for the tables' heads and the charts. */
@@ -38,9 +40,12 @@ struct srow {
 	int		 none_ok;	/* -1 means nothing to show (a median of nothing) */
 };
 
+/* The longest table's rows: received's (all and by type) or refusals'. */
+#define ROWS_MAX	(1 + RT__MAX > SREF__MAX ? 1 + RT__MAX : SREF__MAX)
+
 /* A table of the page (and its CSV), with the rows its chart draws. */
 struct stable {
-	struct srow	 rows[1 + RT__MAX];
+	struct srow	 rows[ROWS_MAX];
 	size_t		 n;
 	int		 chart[2];	/* rows drawn, as series */
 	int		 nchart;
@@ -63,8 +68,9 @@ row(struct stable *t, const char *label, const long *v, int none_ok)
 }
 
 /*
- * Table id of s. Refusals are two rows today; a row per legal basis of
- * refusal goes here when the refusal letters give one (stats.h).
+ * Table id of s. Refusals: the two closing states, then a row per legal
+ * basis (labelled by the basis's wording in the refusal letters) and
+ * "not recorded" (stats.h).
  */
 static void
 table_fill(struct app *a, struct req *r, const struct stats *s,
@@ -102,7 +108,22 @@ table_fill(struct app *a, struct req *r, const struct stats *s,
 	case TB_REFUSALS:
 		row(t, msg(a, r, "stats.row.refused"), s->refusals[SREF_REFUSED], 0);
 		row(t, msg(a, r, "stats.row.partly"), s->refusals[SREF_PARTLY], 0);
+		for (int i = 0; i < LETTER_BASES; i++) {
+			snprintf(key, sizeof(key), "letters.basis.%s",
+			    letter_bases[i].name);
+			row(t, msg(a, r, key), s->refusals[SREF_BASIS + i], 0);
+		}
+		row(t, msg(a, r, "stats.row.no_basis"),
+		    s->refusals[SREF_NO_BASIS], 0);
 		t->chart[1] = 1;
+		t->nchart = 2;
+		break;
+	case TB_EXTENSIONS:
+		row(t, msg(a, r, "stats.row.extended"), s->extensions[SEXT_ALL], 0);
+		row(t, msg(a, r, "stats.row.ext_one"), s->extensions[SEXT_ONE], 0);
+		row(t, msg(a, r, "stats.row.ext_two"), s->extensions[SEXT_TWO], 0);
+		t->chart[0] = 1;
+		t->chart[1] = 2;
 		t->nchart = 2;
 		break;
 	case TB_CUSTOMERS:

@@ -22,7 +22,7 @@ import {
 const CLI = process.env.REKISTERI_CLI;
 const AUDITOR = 'browser.auditor';
 const PASSWORD = 'Tilastot selaimessa ja paperilla 5';
-const TABLES = ['received', 'days', 'deadline', 'refusals', 'customers'];
+const TABLES = ['received', 'days', 'deadline', 'refusals', 'extensions', 'customers'];
 
 let browser;
 let page;
@@ -50,7 +50,7 @@ describe('statistics in Chromium', () => {
 		await browser?.close();
 	});
 
-	it('an auditor opens Tilastot from the menu: five tables, each with its chart', async () => {
+	it('an auditor opens Tilastot from the menu: six tables, each with its chart', async () => {
 		await page.goto(`${BASE_URL}/intranet/login`, { waitUntil: 'load' });
 		await page.getByLabel('Käyttäjätunnus').fill(AUDITOR);
 		await page.getByLabel('Salasana').fill(PASSWORD);

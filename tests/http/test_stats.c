@@ -2,7 +2,8 @@
  * test_stats.c — /intranet/statistics through the real server (issue #12):
  * a seeded year's numbers on the page and in the CSV (requests by month and
  * type, days to answer with median and 90th percentile, answers within the
- * deadline, refusals, customers), the charts as inline SVG named by a title
+ * deadline, refusals with their legal bases, extensions, customers), the
+ * charts as inline SVG named by a title
  * and described by their tables, the CSV's headers and quoting, admins and
  * auditors only, the year selector and its default, an empty year, and bad
  * years and tables answered 400 with a message.
@@ -42,6 +43,45 @@ request(int n, const char *received, const char *closed, const char *deadline,
 	http_db_exec(sql);
 }
 
+/*
+ * A sent refusal letter on request n naming bases ("'a'), ('b'": SQL
+ * values of the parts' value column).
+ */
+static void
+refusal_sent(int n, const char *bases)
+{
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO request_letters (request_id,"
+	    " kind) SELECT id, 'refusal' FROM requests WHERE number ="
+	    " 'TS-2023-%06d'; INSERT INTO letter_parts (letter_id, seq, name,"
+	    " value) SELECT (SELECT max(id) FROM request_letters),"
+	    " row_number() OVER (), 'basis', column1 FROM (VALUES (%s));"
+	    " UPDATE request_letters SET sent_at = '2024-03-20T09:00:00Z',"
+	    " sent_via = 'post', content = x'00', sha256 = 'x' WHERE id ="
+	    " (SELECT max(id) FROM request_letters)", n, bases);
+	http_db_exec(sql);
+}
+
+/* 2024: refusals with two bases and none; extensions either side of 1 March in Helsinki. */
+static void
+seed_2024(void)
+{
+	request(10, "2024-02-01T10:00:00Z", "2024-03-20T10:00:00Z", "2024-04-01",
+	    "refused", 1u);
+	refusal_sent(10, "'manifestly_unfounded'), ('rights_of_others'");
+	request(11, "2024-02-02T10:00:00Z", "2024-03-21T10:00:00Z", "2024-04-02",
+	    "refused", 1u);
+	request(12, "2024-02-03T10:00:00Z", NULL, "2024-04-03", "received", 1u);
+	/* 00.30 on 1 March in Helsinki (a leap year); 23.30 on 29 February */
+	http_db_exec("UPDATE requests SET extended_at = '2024-02-29T22:30:00Z',"
+	    " extension_months = 1, extended_deadline = '2024-05-01',"
+	    " extension_reasons = 'x' WHERE number = 'TS-2023-000010';"
+	    " UPDATE requests SET extended_at = '2024-02-29T21:30:00Z',"
+	    " extension_months = 2, extended_deadline = '2024-06-03',"
+	    " extension_reasons = 'x' WHERE number = 'TS-2023-000012'");
+}
+
 static int
 setup(void **st)
 {
@@ -66,6 +106,7 @@ setup(void **st)
 	    " relationship_ended) VALUES ('S000001', 'Yksi', '2023-05-10',"
 	    " '2023-07-31'), ('S000002', 'Kaksi', '2023-05-20', ''),"
 	    " ('S000003', 'Kolme', '2022-01-01', '')");
+	seed_2024();
 	admin = http_login("admin1", PW);
 	auditor = http_login("auditor1", PW);
 	handler = http_login("handler1", PW);
@@ -189,6 +230,70 @@ page_numbers(void **st)
 	http_resp_free(&r);
 }
 
+/* 2024's refusals by legal basis and extensions, on the page and as CSV. */
+static void
+bases_and_extensions(void **st)
+{
+	static const char *const refused[13] = { "0", "0", "2", "0", "0", "0",
+	    "0", "0", "0", "0", "0", "0", "2" };
+	static const char *const one[13] = { "0", "0", "1", "0", "0", "0", "0",
+	    "0", "0", "0", "0", "0", "1" };
+	static const char *const zero[13] = { "0", "0", "0", "0", "0", "0",
+	    "0", "0", "0", "0", "0", "0", "0" };
+	static const char *const ext[13] = { "0", "1", "1", "0", "0", "0", "0",
+	    "0", "0", "0", "0", "0", "2" };
+	static const char *const feb[13] = { "0", "1", "0", "0", "0", "0", "0",
+	    "0", "0", "0", "0", "0", "1" };
+	const char *want = "\"Row\",\"2024-01\",\"2024-02\",\"2024-03\","
+	    "\"2024-04\",\"2024-05\",\"2024-06\",\"2024-07\",\"2024-08\","
+	    "\"2024-09\",\"2024-10\",\"2024-11\",\"2024-12\",\"2024\"\r\n"
+	    "\"Extended\",\"0\",\"1\",\"1\",\"0\",\"0\",\"0\",\"0\",\"0\","
+	    "\"0\",\"0\",\"0\",\"0\",\"2\"\r\n"
+	    "\"By one month\",\"0\",\"0\",\"1\",\"0\",\"0\",\"0\",\"0\","
+	    "\"0\",\"0\",\"0\",\"0\",\"0\",\"1\"\r\n"
+	    "\"By two months\",\"0\",\"1\",\"0\",\"0\",\"0\",\"0\",\"0\","
+	    "\"0\",\"0\",\"0\",\"0\",\"0\",\"1\"\r\n";
+	struct http_resp r;
+
+	(void)st;
+	http_session(&r, "GET", "/intranet/statistics?year=2024", admin, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_row(&r, "Kieltäydytty", refused);
+	/* the bases in the refusal letters' words; one request under both */
+	assert_row(&r, "Pyyntö on ilmeisen perusteeton tai kohtuuton,"
+	    " erityisesti jos pyyntöjä esitetään toistuvasti.", one);
+	assert_row(&r, "Jäljennöksen antaminen vaikuttaisi haitallisesti muiden"
+	    " oikeuksiin ja vapauksiin.", one);
+	assert_row(&r, "Tietoja tarvitaan oikeusvaateen laatimiseksi,"
+	    " esittämiseksi tai puolustamiseksi.", zero);
+	assert_row(&r, "Perustetta ei ole kirjattu", one);
+	assert_row(&r, "Pidennetyt", ext);
+	assert_row(&r, "Yhdellä kuukaudella", one);
+	assert_row(&r, "Kahdella kuukaudella", feb);
+	assert_true(http_body_has(&r, "aria-describedby=\"table-extensions\""));
+	assert_true(http_body_has(&r, "<title id=\"chart-extensions-title\">"
+	    "Yhdellä ja kahdella kuukaudella pidennetyt kuukausittain</title>"));
+	http_resp_free(&r);
+
+	http_session(&r, "GET", "/intranet/statistics.csv?year=2024"
+	    "&table=extensions&lang=en", auditor, NULL);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(buf_cstr(&r.body), want);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/statistics.csv?year=2024"
+	    "&table=refusals&lang=en", auditor, NULL);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(buf_cstr(&r.body), "\"Refused\",\"0\",\"0\","
+	    "\"2\","));
+	assert_non_null(strstr(buf_cstr(&r.body), "\"The request is manifestly"
+	    " unfounded or excessive, in particular because of its repetitive"
+	    " character.\",\"0\",\"0\",\"1\","));
+	assert_non_null(strstr(buf_cstr(&r.body), "\"Basis not recorded\","
+	    "\"0\",\"0\",\"1\","));
+	http_resp_free(&r);
+}
+
 static void
 csv(void **st)
 {
@@ -229,7 +334,7 @@ csv(void **st)
 	    "\"0\",\"0\",\"0\",\"0\",\"0\",\"1\","));
 	http_resp_free(&r);
 	for (const char *const *t = (const char *const[]){ "received",
-	    "deadline", "refusals", NULL }; *t; t++) {
+	    "deadline", "refusals", "extensions", NULL }; *t; t++) {
 		char path[96];
 
 		snprintf(path, sizeof(path), "/intranet/statistics.csv?year=2023"
@@ -354,6 +459,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(page_numbers),
+		cmocka_unit_test(bases_and_extensions),
 		cmocka_unit_test(csv),
 		cmocka_unit_test(roles),
 		cmocka_unit_test(default_and_empty_year),

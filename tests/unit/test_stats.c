@@ -4,8 +4,10 @@
  * in Helsinki is February's), per type, days to answer with the median and
  * 90th percentile by nearest rank, the deadline rule at its boundary (closed
  * at 23.59 on the deadline is in time, at 00.30 the day after is late),
- * refusals, customers added and ended, the years with data, and an empty
- * year.
+ * refusals and their legal bases (from the refusal letter marked sent: one
+ * basis, two, none, a draft's not counted), extensions by Helsinki month
+ * (at the month's boundary in winter and summer time and at New Year),
+ * customers added and ended, the years with data, and an empty year.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,6 +69,103 @@ customer(sqlite3 *db, int n, const char *since, const char *made,
 #define PORT		(1u << RT_PORTABILITY)
 #define BAN_AD		(1u << RT_BAN_ADVERTISING)
 
+/* Request n extended at (UTC) by months. */
+static void
+extend(sqlite3 *db, int n, const char *at, int months)
+{
+	char *q = sqlite3_mprintf("UPDATE requests SET extended_at = %Q,"
+	    " extension_months = %d, extended_deadline = '2099-01-01',"
+	    " extension_reasons = 'x' WHERE number = 'TS-2025-%06d'", at,
+	    months, n);
+
+	exec_ok(db, q);
+	sqlite3_free(q);
+}
+
+/*
+ * A refusal letter on request n naming the bases (NULL-terminated); sent
+ * at sent (UTC), or a draft when sent is NULL.
+ */
+static void
+refusal_letter(sqlite3 *db, int n, const char *sent, const char *const *bases)
+{
+	char *q = sqlite3_mprintf("INSERT INTO request_letters (request_id,"
+	    " kind) SELECT id, 'refusal' FROM requests WHERE number ="
+	    " 'TS-2025-%06d'", n);
+	long long id;
+
+	exec_ok(db, q);
+	sqlite3_free(q);
+	id = sqlite3_last_insert_rowid(db);
+	for (int i = 0; bases[i] != NULL; i++) {
+		q = sqlite3_mprintf("INSERT INTO letter_parts (letter_id, seq,"
+		    " name, value) VALUES (%lld, %d, 'basis', %Q)", id, i, bases[i]);
+		exec_ok(db, q);
+		sqlite3_free(q);
+	}
+	if (sent == NULL)
+		return;
+	q = sqlite3_mprintf("UPDATE request_letters SET sent_at = %Q, sent_via"
+	    " = 'post', content = x'00', sha256 = 'x' WHERE id = %lld", sent, id);
+	exec_ok(db, q);
+	sqlite3_free(q);
+}
+
+/* 2026: refusals with one, two and no bases; extensions at months' boundaries. */
+static void
+seed_2026(sqlite3 *db)
+{
+	refusal_letter(db, 2, "2025-02-25T12:00:00Z",
+	    (const char *const[]){ "legal_claims", NULL });
+	/* one basis; the draft's basis does not count */
+	request(db, 20, "2026-03-02T10:00:00Z", "2026-03-20T10:00:00Z",
+	    "2026-04-02", "refused", ACCESS);
+	refusal_letter(db, 20, "2026-03-20T10:00:00Z",
+	    (const char *const[]){ "manifestly_unfounded", NULL });
+	refusal_letter(db, 20, NULL, (const char *const[]){ "cannot_identify",
+	    NULL });
+	/* two bases (one named twice) in the latest sent letter; the older one's not counted */
+	request(db, 21, "2026-03-03T10:00:00Z", "2026-03-25T10:00:00Z",
+	    "2026-04-03", "partly_refused", ERASURE);
+	refusal_letter(db, 21, "2026-03-24T10:00:00Z",
+	    (const char *const[]){ "legal_claims", NULL });
+	refusal_letter(db, 21, "2026-03-25T10:00:00Z",
+	    (const char *const[]){ "rights_of_others", "legal_obligation",
+	    "rights_of_others", NULL });
+	/* no letter; only a draft: basis not recorded (April) */
+	request(db, 22, "2026-03-04T10:00:00Z", "2026-04-01T10:00:00Z",
+	    "2026-04-04", "refused", ACCESS);
+	request(db, 23, "2026-03-05T10:00:00Z", "2026-04-02T10:00:00Z",
+	    "2026-04-05", "refused", ACCESS);
+	refusal_letter(db, 23, NULL, (const char *const[]){ "legal_claims",
+	    NULL });
+	/* a sent refusal letter on an answered request: no refusal */
+	request(db, 24, "2026-03-06T10:00:00Z", "2026-03-26T10:00:00Z",
+	    "2026-04-06", "answered", ACCESS);
+	refusal_letter(db, 24, "2026-03-26T10:00:00Z",
+	    (const char *const[]){ "legal_claims", NULL });
+
+	/* 23.30 on 28 February in Helsinki; 00.30 on 1 March */
+	request(db, 30, "2026-02-01T10:00:00Z", NULL, "2026-03-02", "received",
+	    ACCESS);
+	extend(db, 30, "2026-02-28T21:30:00Z", 1);
+	request(db, 31, "2026-02-01T10:00:00Z", NULL, "2026-03-02", "received",
+	    ACCESS);
+	extend(db, 31, "2026-02-28T22:30:00Z", 2);
+	/* summer time: 21.30 UTC on 30 June is 00.30 on 1 July */
+	request(db, 32, "2026-06-01T10:00:00Z", NULL, "2026-07-01", "received",
+	    ACCESS);
+	extend(db, 32, "2026-06-30T21:30:00Z", 2);
+	/* New Year's night in Helsinki: 2026's; and one in March 2025 */
+	extend(db, 7, "2025-12-31T22:45:00Z", 1);
+	extend(db, 8, "2025-03-20T10:00:00Z", 2);
+	/* open since December, extended in January: 2027 has data */
+	request(db, 33, "2026-12-20T10:00:00Z", NULL, "2027-01-20", "received",
+	    ACCESS);
+	extend(db, 33, "2027-01-05T10:00:00Z", 1);
+}
+
+
 static int
 setup(void **state)
 {
@@ -119,6 +218,7 @@ setup(void **state)
 	customer(db, 5, "", "2025-05-31T21:30:00Z", "");	/* 1 June, 00.30 */
 	customer(db, 6, "", "2024-12-31T22:30:00Z", "");	/* 1 January 2025 */
 	customer(db, 7, "", "2025-12-31T22:30:00Z", "2026-01-01");	/* 2026 */
+	seed_2026(db);
 	*state = db;
 	return 0;
 }
@@ -197,6 +297,57 @@ requests_2025(void **state)
 	assert_int_equal(s.refusals[SREF_PARTLY][STATS_YEAR_COL], 1);
 }
 
+/* Refusals by legal basis and extensions by month, in 2026 (and 2025's). */
+static void
+bases_and_extensions(void **state)
+{
+	struct stats s;
+	static const long ext_all[STATS_COLS] = { 1, 1, 1, 0, 0, 0, 1, 0, 0, 0,
+	    0, 0, 4 };
+	static const long ext_one[STATS_COLS] = { 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 0, 2 };
+	static const long ext_two[STATS_COLS] = { 0, 0, 1, 0, 0, 0, 1, 0, 0, 0,
+	    0, 0, 2 };
+	static const long refused[STATS_COLS] = { 0, 0, 1, 2, 0, 0, 0, 0, 0, 0,
+	    0, 0, 3 };
+	static const long none[STATS_COLS] = { 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,
+	    0, 2 };
+	int mu = letter_basis_parse("manifestly_unfounded");
+	int ro = letter_basis_parse("rights_of_others");
+	int lo = letter_basis_parse("legal_obligation");
+	int lc = letter_basis_parse("legal_claims");
+	int ci = letter_basis_parse("cannot_identify");
+
+	assert_int_equal(stats_year(*state, 2026, &s), 0);
+	assert_memory_equal(s.extensions[SEXT_ALL], ext_all, sizeof(ext_all));
+	assert_memory_equal(s.extensions[SEXT_ONE], ext_one, sizeof(ext_one));
+	assert_memory_equal(s.extensions[SEXT_TWO], ext_two, sizeof(ext_two));
+	assert_memory_equal(s.refusals[SREF_REFUSED], refused, sizeof(refused));
+	assert_int_equal(s.refusals[SREF_PARTLY][2], 1);
+	assert_int_equal(s.refusals[SREF_PARTLY][STATS_YEAR_COL], 1);
+	assert_int_equal(s.refusals[SREF_BASIS + mu][2], 1);
+	assert_int_equal(s.refusals[SREF_BASIS + mu][STATS_YEAR_COL], 1);
+	assert_int_equal(s.refusals[SREF_BASIS + ro][2], 1);	/* named twice, once */
+	assert_int_equal(s.refusals[SREF_BASIS + ro][STATS_YEAR_COL], 1);
+	assert_int_equal(s.refusals[SREF_BASIS + lo][2], 1);
+	/* the older letter's, the draft's and the answered request's: none */
+	assert_int_equal(s.refusals[SREF_BASIS + lc][STATS_YEAR_COL], 0);
+	assert_int_equal(s.refusals[SREF_BASIS + ci][STATS_YEAR_COL], 0);
+	assert_memory_equal(s.refusals[SREF_NO_BASIS], none, sizeof(none));
+
+	/* 2025: the one refusal's letter names legal claims; the partly refused one has none */
+	assert_int_equal(stats_year(*state, 2025, &s), 0);
+	assert_int_equal(s.refusals[SREF_BASIS + lc][1], 1);
+	assert_int_equal(s.refusals[SREF_BASIS + lc][STATS_YEAR_COL], 1);
+	assert_int_equal(s.refusals[SREF_NO_BASIS][1], 1);
+	assert_int_equal(s.refusals[SREF_NO_BASIS][STATS_YEAR_COL], 1);
+	assert_int_equal(s.extensions[SEXT_ALL][2], 1);
+	assert_int_equal(s.extensions[SEXT_TWO][2], 1);
+	assert_int_equal(s.extensions[SEXT_ALL][11], 0);	/* New Year's is 2026's */
+	assert_int_equal(s.extensions[SEXT_ALL][STATS_YEAR_COL], 1);
+	assert_int_equal(s.extensions[SEXT_ONE][STATS_YEAR_COL], 0);
+}
+
 static void
 customers_2025(void **state)
 {
@@ -226,6 +377,10 @@ empty_year(void **state)
 		assert_int_equal(s.p90_days[c], -1);
 		assert_int_equal(s.customers_added[c], 0);
 		assert_int_equal(s.customers_ended[c], 0);
+		for (int k = 0; k < SREF__MAX; k++)
+			assert_int_equal(s.refusals[k][c], 0);
+		for (int k = 0; k < SEXT__MAX; k++)
+			assert_int_equal(s.extensions[k][c], 0);
 	}
 	assert_int_equal(stats_year(*state, 1899, &s), -1);
 	assert_int_equal(stats_year(*state, 10000, &s), -1);
@@ -238,10 +393,11 @@ years(void **state)
 	size_t n;
 
 	assert_int_equal(stats_years(*state, y, 8, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_int_equal(y[0], 2024);
 	assert_int_equal(y[1], 2025);
 	assert_int_equal(y[2], 2026);
+	assert_int_equal(y[3], 2027);	/* an extension alone */
 	assert_int_equal(stats_years(*state, y, 1, &n), 0);
 	assert_int_equal(n, 1);
 }
@@ -252,6 +408,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nearest_rank),
 		cmocka_unit_test(requests_2025),
+		cmocka_unit_test(bases_and_extensions),
 		cmocka_unit_test(customers_2025),
 		cmocka_unit_test(empty_year),
 		cmocka_unit_test(years),
