@@ -246,6 +246,16 @@ register_letter(void **state)
 	    " action = 'registered' AND note = 'phone'"), 1);
 	/* no rate limit: nothing counted against an address */
 	assert_int_equal(count(db, "SELECT count(*) FROM request_rate"), 0);
+	/* the channel's CHECK (sql/014_intake.sql): each of the five, nothing else */
+	assert_int_equal(sqlite3_exec(db, "UPDATE requests SET channel ="
+	    " 'in_person' WHERE number = 'TS-2025-000001'", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE requests SET channel = 'fax'"
+	    " WHERE number = 'TS-2025-000001'", NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT_CHECK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE requests SET channel = ''"
+	    " WHERE number = 'TS-2025-000001'", NULL, NULL, NULL),
+	    SQLITE_CONSTRAINT_CHECK);
 	dsr_form_free(&f);
 	dsr_finalize();
 	db_close(db);
