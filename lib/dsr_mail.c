@@ -20,15 +20,9 @@ void
 dsr_mail_retry(sqlite3 *db, const struct mail *m, const char *kind,
     const struct dsr_stored *s)
 {
-	struct dsr rq;
-	long long id = 0;
-
-	if (dsr_by_token(db, s->token, &rq) == 0) {
-		id = rq.id;
-		dsr_free(&rq);
-	}
-	if (id <= 0 || outbox_queue(db, m->to, m->subject, m->body, kind,
-	    id, time(NULL), 1, NULL) != 0)
+	/* s->id is set by every way a request is stored, the writer's too */
+	if (s->id <= 0 || outbox_queue(db, m->to, m->subject, m->body, kind,
+	    s->id, time(NULL), 1, NULL) != 0)
 		LOG_ERR("cannot queue the failed mail (%s) of %s for a retry",
 		    kind, s->number);
 }
