@@ -3,8 +3,9 @@
 -- "Legal holds").
 --
 -- orders is rebuilt: its status gains 'written_off' and a date, status_on,
--- the day the current state took effect (for rows from before this file:
--- the order date). The states and their transitions live in lib/invoice.c:
+-- the day the current state took effect ('' or, for rows from before this
+-- file, the order date: the state has held since the order was made). The
+-- states and their transitions live in lib/invoice.c:
 -- open → paid | credited | collection; collection → paid | written_off.
 -- The CHECK is a chain of comparisons, not an IN list: SQLite builds an
 -- ephemeral b-tree for an IN list of three or more values on every
@@ -20,7 +21,8 @@ CREATE TABLE orders_017 (
 	status		TEXT NOT NULL CHECK (status = 'open' OR status = 'paid'
 			    OR status = 'collection' OR status = 'credited'
 			    OR status = 'written_off'),
-	status_on	TEXT NOT NULL,		-- YYYY-MM-DD: the current state since
+	status_on	TEXT NOT NULL DEFAULT '',	-- YYYY-MM-DD: the current state since;
+						-- '': since the order date
 	UNIQUE (customer_id, number)
 ) STRICT;
 INSERT INTO orders_017 (id, customer_id, number, ordered_on, description,
