@@ -197,6 +197,7 @@ legal_holds(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Riita laskusta L-1, käräjäoikeus"));
 	assert_true(http_body_has(&r, "<td>Oikeudellinen pito</td>"));
+	assert_true(http_body_has(&r, "<strong>Voimassa</strong>"));
 	assert_true(http_body_has(&r, "poisto evätään"));
 	assert_true(http_body_has(&r, "action=\"/intranet/customer/hold/lift\""));
 	http_resp_free(&r);
