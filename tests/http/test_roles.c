@@ -138,6 +138,11 @@ static const struct route_exp {
 	{ "/intranet/breaches", "POST", R_ADMIN },
 	{ "/intranet/breach", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/breach", "POST", R_ADMIN },
+	{ "/intranet/breach/affected", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breach/affected", "POST", R_ADMIN },
+	{ "/intranet/breach/affected.csv", "GET", R_ADMIN },
+	{ "/intranet/breach/letters", "GET", R_ADMIN },
+	{ "/intranet/breach/tell", "POST", R_ADMIN },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
