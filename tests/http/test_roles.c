@@ -280,6 +280,9 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/request/letter") == 0 ||
 	    strcmp(path, "/intranet/letter") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
+	    strcmp(path, "/intranet/breach/affected") == 0 ||
+	    strcmp(path, "/intranet/breach/affected.csv") == 0 ||
+	    strcmp(path, "/intranet/breach/letters") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */
