@@ -809,7 +809,7 @@ post_breach_tell(struct app *a, struct req *r)
 	    (rc = breach_set_current(a->db, id, &s)) < 0) {
 		db_rollback(a->db);
 		breach_entries_free(v, n);
-		app_error(a, r, rc);
+		app_error(a, r, rc < 0 ? 500 : rc);
 		return;
 	}
 	memset(&t, 0, sizeof(t));
