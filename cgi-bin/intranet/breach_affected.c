@@ -72,8 +72,7 @@ missing_fill(struct app *a, enum lang lang, const struct breach_entry *e,
  * 0 read; 1 absent (no access given); -1 with *why a message key.
  */
 static int
-query_read(struct req *r, const struct kvlist *l, struct breach_query *q,
-    const char **why)
+query_read(const struct kvlist *l, struct breach_query *q, const char **why)
 {
 	const char *acc = kv_get(l, "access"), *from = kv_get(l, "from"),
 	    *to = kv_get(l, "to");
@@ -81,7 +80,6 @@ query_read(struct req *r, const struct kvlist *l, struct breach_query *q,
 	time_t t;
 	struct tm tm;
 
-	(void)r;
 	memset(q, 0, sizeof(q[0]));
 	*why = NULL;
 	if (acc == NULL)
@@ -113,7 +111,7 @@ query_read(struct req *r, const struct kvlist *l, struct breach_query *q,
 
 /* The query form's values (as typed, or the breach's own window) into form. */
 static void
-query_form(struct req *r, const struct kvlist *l, const struct breach_entry *e,
+query_form(const struct kvlist *l, const struct breach_entry *e,
     struct tmpl_map *form)
 {
 	const char *acc = kv_get(l, "access");
@@ -149,7 +147,6 @@ query_form(struct req *r, const struct kvlist *l, const struct breach_entry *e,
 		tm_bool(form, key, kv_get(l, "role") != NULL &&
 		    strcmp(kv_get(l, "role"), roles[i]) == 0);
 	}
-	(void)r;
 }
 
 /* One person as a row of the page. */
@@ -305,8 +302,8 @@ affected_page(struct app *a, struct req *r, long long id, const struct kvlist *l
 	tm_str(root, "what", v[n - 1].what);
 	tm_bool(root, "can_save", cx->me.role == ROLE_ADMIN);
 	missing_fill(a, r->lang, &v[n - 1], root);
-	query_form(r, l, &v[n - 1], tm_map(root, "q"));
-	ran = query_read(r, l, &q, &why);
+	query_form(l, &v[n - 1], tm_map(root, "q"));
+	ran = query_read(l, &q, &why);
 	if (ran < 0 && status == 200) {
 		tm_str(root, "problem", i18n_msg(a->msgs, r->lang, why));
 		status = 400;
@@ -388,7 +385,7 @@ post_breach_affected(struct app *a, struct req *r)
 		return;
 	}
 	breach_entries_free(v, n);
-	if (query_read(r, &r->form, &q, &why) != 0) {
+	if (query_read(&r->form, &q, &why) != 0) {
 		struct tmpl_model *m = ui_model(a, r);
 
 		db_rollback(a->db);	/* refused: nothing saved */
