@@ -33,6 +33,10 @@
 #define S_ALL	(PS_CUSTOMER | PS_CONTACT | PS_REQUESTER | PS_STAFF)
 #define BR(c, cat, s)	ANN("breach_entries", c, cat, PP_BREACH, PB_LEGAL, \
 			    RC_AUDIT, s, PR_STAFF | PR_AUTHORITIES)
+/* who a breach affected and the Art. 34 letters (sql/023): the same activity */
+#define BX(t, c, cat, s)	ANN(t, c, cat, PP_BREACH, PB_LEGAL, RC_AUDIT, \
+			    s, PR_STAFF | PR_AUTHORITIES)
+#define S_CUSTS	(PS_CUSTOMER | PS_CONTACT)
 /* the notice: GDPR Art. 13(1)(a) names the contact; published */
 #define NO(c, cat)	ANN("notice_facts", c, cat, PP_NOTICE, PB_LEGAL, \
 			    RC_NOTICE, PS_STAFF, PR_PUBLIC)
@@ -292,6 +296,29 @@ static const struct pd_column columns[] = {
 	NOPD("breach_entries", "told_at"),
 	BR("tell_reasons", PC_FREE_TEXT, S_ALL),
 	BR("note", PC_FREE_TEXT, S_ALL),
+	/* who is affected: the query saved as a set, and the letters (Art. 34) */
+	NOPD("breach_affected_sets", "id"),
+	NOPD("breach_affected_sets", "breach_id"),
+	BX("breach_affected_sets", "saved_at", PC_ACTIVITY, PS_STAFF),
+	BX("breach_affected_sets", "saved_by", PC_REFERENCE, PS_STAFF),
+	NOPD("breach_affected_sets", "access"),
+	NOPD("breach_affected_sets", "from_at"),
+	NOPD("breach_affected_sets", "to_at"),
+	BX("breach_affected_sets", "staff", PC_ACCOUNT, PS_STAFF),
+	NOPD("breach_affected_sets", "role"),
+	NOPD("breach_affected_sets", "customers"),
+	NOPD("breach_affected", "set_id"),
+	BX("breach_affected", "customer_id", PC_REFERENCE, S_CUSTS),
+	NOPD("breach_letters", "id"),
+	NOPD("breach_letters", "breach_id"),
+	NOPD("breach_letters", "entry_id"),
+	NOPD("breach_letters", "set_id"),
+	BX("breach_letters", "customer_id", PC_REFERENCE, S_CUSTS),
+	BX("breach_letters", "lang", PC_STATE, S_CUSTS),
+	BX("breach_letters", "via", PC_STATE, S_CUSTS),
+	BX("breach_letters", "sent_at", PC_ACTIVITY, S_CUSTS),
+	BX("breach_letters", "sent_by", PC_REFERENCE, PS_STAFF),
+	NOPD("breach_letters", "outbox_id"),
 };
 
 /* Tables that hold no personal data, each with why. */

@@ -230,6 +230,16 @@ static const struct route routes[] = {
 	{ "/intranet/breach", METHOD_GET, 0, page_breach,
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 	{ "/intranet/breach", METHOD_POST, 0, post_breach, ROLE_ADMIN, 0 },
+	{ "/intranet/breach/affected", METHOD_GET, 0, page_breach_affected,
+	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/breach/affected", METHOD_POST, 0, post_breach_affected,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/breach/affected.csv", METHOD_GET, 0,
+	    page_breach_affected_csv, ROLE_ADMIN, 0 },
+	{ "/intranet/breach/letters", METHOD_GET, 0, page_breach_letters,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/breach/tell", METHOD_POST, 0, post_breach_tell,
+	    ROLE_ADMIN, 0 },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -141,6 +141,11 @@ static const struct route_exp {
 	{ "/intranet/breaches", "POST", R_ADMIN },
 	{ "/intranet/breach", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/breach", "POST", R_ADMIN },
+	{ "/intranet/breach/affected", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breach/affected", "POST", R_ADMIN },
+	{ "/intranet/breach/affected.csv", "GET", R_ADMIN },
+	{ "/intranet/breach/letters", "GET", R_ADMIN },
+	{ "/intranet/breach/tell", "POST", R_ADMIN },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
@@ -278,6 +283,9 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/request/letter") == 0 ||
 	    strcmp(path, "/intranet/letter") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
+	    strcmp(path, "/intranet/breach/affected") == 0 ||
+	    strcmp(path, "/intranet/breach/affected.csv") == 0 ||
+	    strcmp(path, "/intranet/breach/letters") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */
