@@ -109,6 +109,8 @@ static const struct route_exp {
 	{ "/intranet/request/letter", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/letter", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/letter", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/portability", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -274,6 +276,8 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/request/ticket") == 0 ||
 	    strcmp(path, "/intranet/request/letter") == 0 ||
 	    strcmp(path, "/intranet/letter") == 0 ||
+	    strcmp(path, "/intranet/request/report") == 0 ||
+	    strcmp(path, "/intranet/request/portability") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)

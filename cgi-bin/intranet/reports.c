@@ -1,0 +1,228 @@
+/* reports.c — /intranet/request/report and /intranet/request/portability: the access report (GDPR Art. 15) and the portability file (Art. 20) of a customer record linked to a request, in the request's language, for staff to print (A4), download and send (docs/access-report.md, docs/portability.md). */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "access_report.h"
+#include "buf.h"
+#include "dsr.h"
+#include "fmt.h"
+#include "i18n.h"
+#include "kv.h"
+#include "log.h"
+#include "tmpl.h"
+#include "validate.h"
+#include "intranet.h"
+
+#define REPORT_TEMPLATE	"access-report.xhtml"
+
+/* ?customer=, sent once: a positive number, else 0. */
+static long long
+customer_of(struct req *r)
+{
+	long long id;
+
+	if (kv_count(&r->query, "customer") != 1 ||
+	    val_int(kv_get(&r->query, "customer"), 1, LLONG_MAX, &id) != NULL)
+		return 0;
+	return id;
+}
+
+/*
+ * The request of ?id= and the report of its linked record ?customer=, in
+ * the request's language, audited as action on the record. 0, or the
+ * HTTP status to answer: 400 for bad parameters, 404 when there is no such
+ * request or the record is not linked to it, 500.
+ */
+static int
+load(struct app *a, struct req *r, const char *action, struct dsr *q,
+    struct access_report *rep)
+{
+	const struct ui *cx = r->ctx;
+	const struct ui_conf *uc = a->data;
+	long long id = ui_id(r), customer = customer_of(r);
+	const struct ar_rows *links;
+	char today[11], summary[64];
+	int rc, linked = 0;
+
+	memset(q, 0, sizeof(*q));
+	memset(rep, 0, sizeof(*rep));
+	if (id == 0 || customer == 0)
+		return 400;
+	if ((rc = dsr_get(a->db, id, q)) != 0)
+		return rc == 1 ? 404 : 500;
+	fmt_local_date(time(NULL), today);
+	if ((rc = access_report_gather(a->db, customer, q->lang, today,
+	    uc->authority, rep)) != 0)
+		return rc == 1 ? 404 : 500;
+	/* only a record linked to this request: the case is the reason to look */
+	links = &rep->t[ART_REQUEST_LINKS];
+	for (size_t i = 0; i < links->nrows; i++)
+		for (size_t c = 0; c < links->ncols; c++)
+			if (strcmp(links->cols[c], "request_id") == 0 &&
+			    links->v[i * links->ncols + c].s != NULL &&
+			    strtoll(links->v[i * links->ncols + c].s, NULL,
+			    10) == id)
+				linked = 1;
+	if (!linked)
+		return 404;
+	/* the request's number only: no personal data in the log */
+	snprintf(summary, sizeof(summary), "request %s", q->number);
+	if (ui_event(a, r, &cx->me, action, "customer", customer, summary) !=
+	    0)
+		return 500;
+	return 0;
+}
+
+/* The report's document as the page's model. */
+static void
+doc_model(const struct ar_doc *d, struct tmpl_map *root)
+{
+	struct tmpl_list *sl = tm_list(root, "sections");
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct ar_section *s = &d->s[i];
+		struct tmpl_map *sm = tm_list_map(sl);
+		struct tmpl_list *pl = tm_list(sm, "paras"),
+		    *il = tm_list(sm, "items");
+
+		tm_str(sm, "title", s->title);
+		for (size_t p = 0; p < s->nparas; p++)
+			tm_list_str(pl, s->paras[p]);
+		for (size_t k = 0; k < s->nitems; k++) {
+			struct tmpl_list *fl = tm_list(tm_list_map(il),
+			    "fields");
+
+			for (size_t f = 0; f < s->items[k].n; f++) {
+				struct tmpl_map *fm = tm_list_map(fl);
+
+				tm_str(fm, "label", s->items[k].f[f].label);
+				tm_str(fm, "value", s->items[k].f[f].value);
+			}
+		}
+	}
+}
+
+/* GET /intranet/request/report?id=R&customer=C[&format=json]: the access report, a page for A4 or JSON. */
+void
+page_request_report(struct app *a, struct req *r)
+{
+	const char *format = kv_get(&r->query, "format");
+	const struct tmpl *t;
+	struct access_report rep;
+	struct dsr q;
+	struct buf out = BUF_INIT;
+	int status;
+
+	if (format != NULL && (kv_count(&r->query, "format") != 1 ||
+	    (strcmp(format, "json") != 0 && strcmp(format, "html") != 0))) {
+		app_error(a, r, 400);
+		return;
+	}
+	if ((status = load(a, r, "customer.access_report", &q, &rep)) != 0)
+		goto out;
+	if (format != NULL && strcmp(format, "json") == 0) {
+		if (access_report_json(a->db, &rep, &out) != 0) {
+			status = 500;
+			goto out;
+		}
+		resp_header(r, "Cache-Control", "no-store");
+		resp_send(r, 200, "application/json", out.data, out.len);
+	} else if ((t = tmpl_get(a->tmpl, REPORT_TEMPLATE, q.lang)) == NULL) {
+		LOG_ERR("no template %s", REPORT_TEMPLATE);
+		status = 500;
+	} else {
+		struct tmpl_model *m = tm_new();
+		struct tmpl_map *root = tm_root(m);
+		struct ar_doc d;
+		char href[128], day[40];
+		const char *number = NULL;
+
+		for (size_t c = 0; c < rep.t[ART_CUSTOMERS].ncols; c++)
+			if (strcmp(rep.t[ART_CUSTOMERS].cols[c], "number") == 0)
+				number = rep.t[ART_CUSTOMERS].v[c].s;
+		tm_str(root, "lang", lang_codes[q.lang]);
+		tm_str(root, "number", number ? number : "");
+		tm_str(root, "request_number", q.number);
+		if (fmt_date(day, sizeof(day), q.lang, rep.generated) != 0)
+			snprintf(day, sizeof(day), "%s", rep.generated);
+		tm_str(root, "generated", day);
+		snprintf(href, sizeof(href), "/intranet/request?id=%lld", q.id);
+		tm_str(root, "request_href", href);
+		snprintf(href, sizeof(href), "/intranet/request/report?id=%lld"
+		    "&customer=%lld&format=json", q.id, rep.customer_id);
+		tm_str(root, "json_href", href);
+		snprintf(href, sizeof(href), "/intranet/request/portability?"
+		    "id=%lld&customer=%lld&file=", q.id, rep.customer_id);
+		tm_str(root, "portability_href", href);
+		access_report_doc(&rep, a->msgs, &d);
+		doc_model(&d, root);
+		tmpl_render(t, root, &out);
+		ar_doc_free(&d);
+		tm_free(m);
+		resp_header(r, "Cache-Control", "no-store");
+		resp_send(r, 200, "text/html; charset=utf-8", out.data, out.len);
+	}
+out:
+	if (status != 0)
+		app_error(a, r, status);
+	buf_free(&out);
+	access_report_free(&rep);
+	dsr_free(&q);
+}
+
+/* The files of the portability set: ?file= value, name, type. */
+static const struct {
+	const char	*file;
+	const char	*name;
+	const char	*type;
+} pfiles[] = {
+	{ "json", "portability.json", "application/json" },
+	{ "customer", "customer.csv", "text/csv; charset=utf-8; header=present" },
+	{ "orders", "orders.csv", "text/csv; charset=utf-8; header=present" },
+};
+
+/* GET /intranet/request/portability?id=R&customer=C&file=json|customer|orders: one file of the portability set, to download. */
+void
+page_request_portability(struct app *a, struct req *r)
+{
+	const char *file = kv_get(&r->query, "file");
+	struct access_report rep;
+	struct dsr q;
+	struct buf out = BUF_INIT;
+	char disp[96];
+	size_t k;
+	int status;
+
+	for (k = 0; k < sizeof(pfiles) / sizeof(pfiles[0]); k++)
+		if (file != NULL && kv_count(&r->query, "file") == 1 &&
+		    strcmp(file, pfiles[k].file) == 0)
+			break;
+	if (k == sizeof(pfiles) / sizeof(pfiles[0])) {
+		app_error(a, r, 400);
+		return;
+	}
+	if ((status = load(a, r, "customer.portability", &q, &rep)) != 0)
+		goto out;
+	if (k == 0 && portability_json(a->db, &rep, &out) != 0) {
+		status = 500;
+		goto out;
+	}
+	if (k == 1)
+		portability_customer_csv(&rep, &out);
+	else if (k == 2)
+		portability_orders_csv(&rep, &out);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
+	    pfiles[k].name);
+	resp_header(r, "Cache-Control", "no-store");
+	resp_header(r, "Content-Disposition", disp);
+	resp_send(r, 200, pfiles[k].type, out.data, out.len);
+out:
+	if (status != 0)
+		app_error(a, r, status);
+	buf_free(&out);
+	access_report_free(&rep);
+	dsr_free(&q);
+}
