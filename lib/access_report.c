@@ -141,6 +141,20 @@ static const struct ar_column request_cols[] = {
 	{ "channel", AK_TEXT, NULL, NULL },
 };
 
+static const struct ar_column stored_cols[] = {
+	{ "id", AK_TEXT, NULL, NULL },
+	{ "request_id", AK_TEXT, NULL, NULL },
+	{ "customer_id", AK_TEXT, NULL, NULL },
+	{ "kind", AK_CODE, "ar.kind.", NULL },
+	{ "format", AK_TEXT, NULL, NULL },
+	{ "sent_at", AK_TIME, NULL, NULL },
+	{ "sent_by", AK_TEXT, NULL, STAFF },
+	{ "sent_via", AK_CODE, "ar.via.", NULL },
+	{ "content", AK_TEXT, NULL, "an earlier report as it was sent; its "
+	    "values are the ones this report shows, as they were then" },
+	{ "sha256", AK_TEXT, NULL, NULL },
+};
+
 #define T(name, refers, key, cols) \
 	{ name, refers, key, cols, sizeof(cols) / sizeof(cols[0]) }
 static const struct ar_table tables[ART__MAX] = {
@@ -156,6 +170,8 @@ static const struct ar_table tables[ART__MAX] = {
 	[ART_REQUESTS] = T("requests", "the requests linked to the record "
 	    "(request_customers); customer_number as the requester wrote it",
 	    "ar.t.requests", request_cols),
+	[ART_STORED] = T("request_reports", "customer_id", "ar.t.stored",
+	    stored_cols),
 };
 #undef T
 
@@ -215,6 +231,8 @@ static const char *const table_sql[ART__MAX] = {
 	    " WHERE customer_id = ?1 ORDER BY request_id",
 	[ART_REQUESTS] = "SELECT * FROM requests WHERE id IN (SELECT request_id"
 	    " FROM request_customers WHERE customer_id = ?1) ORDER BY id",
+	[ART_STORED] = "SELECT * FROM request_reports WHERE customer_id = ?1"
+	    " ORDER BY id",
 };
 
 const struct ar_table *

@@ -3,6 +3,7 @@
 #define REKISTERI_ACCESS_REPORT_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -44,6 +45,7 @@ enum ar_table_id {
 	ART_DISCLOSURES,
 	ART_REQUEST_LINKS,
 	ART_REQUESTS,
+	ART_STORED,	/* the reports sent earlier (request_reports) */
 	ART__MAX
 };
 
@@ -193,5 +195,47 @@ int	 portability_json(sqlite3 *db, const struct access_report *,
 /* The same as CSV (lib/csvio.h): customer.csv, one header and one row; orders.csv, a header and a row per order. */
 void	 portability_customer_csv(const struct access_report *, struct buf *out);
 void	 portability_orders_csv(const struct access_report *, struct buf *out);
+
+/* ---- a report as sent with the answer (sql/020_reports.sql) ---- */
+
+/* What is stored: the access report as a page or JSON, the portability JSON. */
+enum ar_stored_kind {
+	ASK_REPORT_HTML,
+	ASK_REPORT_JSON,
+	ASK_PORTABILITY_JSON,
+	ASK__MAX
+};
+extern const char *const ar_stored_kinds[ASK__MAX];	/* "access_report" ... */
+extern const char *const ar_stored_formats[ASK__MAX];	/* "html", "json", "json" */
+
+/*
+ * Store content (len bytes) as sent by via ("post" or "email") with request
+ * request_id for customer customer_id, with its SHA-256, by user_id (0 for
+ * none) at now; the new row's id into *id. Inside the caller's
+ * transaction. 0, or -1 (a bad via, a database error).
+ */
+int	 ar_store(sqlite3 *, long long request_id, long long customer_id,
+	    enum ar_stored_kind, const char *via, const char *content,
+	    size_t len, long long user_id, time_t now, long long *id);
+
+/* One stored report, without its content; strings live until the callback returns. */
+struct ar_stored {
+	long long	 id;
+	long long	 customer_id;
+	const char	*kind;		/* access_report, portability */
+	const char	*format;	/* html, json */
+	const char	*sent_at;	/* UTC */
+	const char	*sent_via;
+	const char	*sha256;
+	long long	 size;
+};
+
+/* The reports stored with request request_id, oldest first, through fn (non-zero stops). 0 or -1. */
+int	 ar_stored_list(sqlite3 *, long long request_id,
+	    int (*fn)(void *arg, const struct ar_stored *), void *arg);
+
+/* The content of stored report id of request request_id into out, its format into format[8]: 0, 1 when none, -1. */
+int	 ar_stored_get(sqlite3 *, long long request_id, long long id,
+	    struct buf *out, char format[8]);
 
 #endif

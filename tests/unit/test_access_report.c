@@ -133,6 +133,21 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The first column of sql with ?1 = arg. */
+static long long
+num_where(const char *q, const char *arg)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 static void
 has(const char *text, const char *s)
 {
@@ -397,6 +412,64 @@ test_portability(void **state)
 	buf_free(&csv);
 }
 
+static int
+count_row(void *arg, const struct ar_stored *s)
+{
+	int *n = arg;
+
+	assert_string_equal(s->sent_via, "post");
+	assert_int_equal(strlen(s->sha256), 64);
+	(*n)++;
+	return 0;
+}
+
+/* A report sent with the answer is kept byte for byte with its SHA-256, never changed nor deleted. */
+static void
+test_stored(void **state)
+{
+	static const char page[] = "<html>ote A000001</html>";
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[crypto_hash_sha256_BYTES * 2 + 1], format[8];
+	struct access_report r;
+	struct buf out = BUF_INIT, text = BUF_INIT;
+	long long id = 0;
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(ar_store(db, 1, 1, ASK_REPORT_HTML, "fax", page,
+	    strlen(page), 1, 1772488800, &id), -1);
+	assert_int_equal(ar_store(db, 1, 1, ASK_REPORT_HTML, "post", page,
+	    strlen(page), 1, 1772488800, &id), 0);
+	assert_true(id > 0);
+	assert_int_equal(ar_stored_get(db, 1, id, &out, format), 0);
+	assert_int_equal(out.len, strlen(page));
+	assert_memory_equal(out.data, page, out.len);
+	assert_string_equal(format, "html");
+	assert_int_equal(ar_stored_get(db, 2, id, &out, format), 1);
+	assert_int_equal(ar_stored_list(db, 1, count_row, &n), 0);
+	assert_int_equal(n, 1);
+	crypto_hash_sha256(h, (const unsigned char *)page, strlen(page));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	assert_int_equal(num_where("SELECT count(*) FROM request_reports"
+	    " WHERE sha256 = ?1 AND sent_at = '2026-03-02T22:00:00Z'", hex), 1);
+	/* fixed: the triggers of 020_reports.sql */
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE request_reports SET"
+	    " sent_via = 'email'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM request_reports",
+	    NULL, NULL, NULL), SQLITE_OK);
+	/* and shown in the next report: its hash, not its content again */
+	assert_int_equal(access_report_gather(db, 1, LANG_FI, "2026-03-03",
+	    auth, &r), 0);
+	assert_int_equal(r.t[ART_STORED].nrows, 1);
+	access_report_text(&r, msgs, &text);
+	has(buf_cstr(&text), hex);
+	has(buf_cstr(&text), "Aiemmin lähetetyt otteet");
+	hasnt(buf_cstr(&text), "<html>");
+	access_report_free(&r);
+	buf_free(&out);
+	buf_free(&text);
+}
+
 int
 main(void)
 {
@@ -404,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_report_values),
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_portability),
+		cmocka_unit_test(test_stored),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
