@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -230,11 +231,98 @@ report_from_request(void **st)
 	    " action = 'customer.portability' AND object_id = ?1", cidt), 2);
 }
 
+/* POST the send form; the status. */
+static long
+send(long long id, long long customer, const char *kind, const char *via)
+{
+	struct http_resp r;
+	char idt[24], cidt[24], *body;
+	long s;
+
+	snprintf(idt, sizeof(idt), "%lld", id);
+	snprintf(cidt, sizeof(cidt), "%lld", customer);
+	body = http_form("csrf", csrf, "id", idt, "customer", cidt, "kind", kind,
+	    "via", via, NULL);
+	http_session(&r, "POST", "/intranet/request/report/send", sid, body);
+	free(body);
+	s = r.status;
+	http_resp_free(&r);
+	return s;
+}
+
+/* Sent: stored with the request byte for byte, with its SHA-256; only after the identity check. */
+static void
+stored_when_sent(void **st)
+{
+	struct http_resp r;
+	long long id = file_request("Sakari Lähetys", "sakari@example.org");
+	long long c = new_customer("Lähetys", "sakari@example.org", "Postikatu 1");
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[crypto_hash_sha256_BYTES * 2 + 1], idt[24], cidt[24],
+	    path[160], *body, *want;
+	long long rid;
+
+	(void)st;
+	snprintf(idt, sizeof(idt), "%lld", id);
+	snprintf(cidt, sizeof(cidt), "%lld", c);
+	body = http_form("csrf", csrf, "id", idt, "customer", cidt, NULL);
+	http_session(&r, "POST", "/intranet/request/link", sid, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	/* not before the identity is checked (GDPR Art. 12(6)) */
+	assert_int_equal(send(id, c, "report", "post"), 422);
+	assert_int_equal(http_db_int("SELECT count(*) FROM request_reports"
+	    " WHERE request_id = ?1", idt), 0);
+	snprintf(path, sizeof(path), "UPDATE requests SET identity_method ="
+	    " 'record_match', identity_at = '2026-01-01T00:00:00Z' WHERE id ="
+	    " %lld", id);
+	http_db_exec(path);
+	assert_int_equal(send(id, c, "report", "pigeon"), 422);
+	assert_int_equal(send(id, c, "bogus", "post"), 400);
+	assert_int_equal(send(id, c, "report", "post"), 303);
+	assert_int_equal(send(id, c, "portability", "email"), 303);
+	assert_int_equal(http_db_int("SELECT count(*) FROM request_reports"
+	    " WHERE request_id = ?1", idt), 3);
+	/* the stored page: no staff forms, its bytes hash to the stored SHA-256 */
+	rid = http_db_int("SELECT min(id) FROM request_reports WHERE"
+	    " request_id = ?1 AND format = 'html'", idt);
+	snprintf(path, sizeof(path), "/intranet/request/report/stored?id=%lld"
+	    "&report=%lld", id, rid);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Postikatu 1"));
+	assert_false(http_body_has(&r, "csrf"));
+	crypto_hash_sha256(h, (const unsigned char *)r.body.data, r.body.len);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	want = http_db_text("SELECT sha256 FROM request_reports WHERE id = ?1",
+	    (snprintf(cidt, sizeof(cidt), "%lld", rid), cidt));
+	assert_string_equal(hex, want);
+	free(want);
+	http_resp_free(&r);
+	/* listed on the report page */
+	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&"
+	    "customer=%lld", id, c);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, hex));
+	assert_true(http_body_has(&r, "Siirtotiedosto"));
+	http_resp_free(&r);
+	/* another request's stored report is not reachable through this one */
+	snprintf(path, sizeof(path), "/intranet/request/report/stored?id=%lld"
+	    "&report=%lld", id + 1000, rid);
+	assert_int_equal(get_status(sid, path), 404);
+	assert_int_equal(get_status(aud, "/intranet/request/report/stored?id=1"
+	    "&report=1"), 403);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report_from_request),
+		cmocka_unit_test(stored_when_sent),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -111,6 +111,8 @@ static const struct route_exp {
 	{ "/intranet/letter", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/report", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/portability", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report/send", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report/stored", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -278,6 +280,7 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/letter") == 0 ||
 	    strcmp(path, "/intranet/request/report") == 0 ||
 	    strcmp(path, "/intranet/request/portability") == 0 ||
+	    strcmp(path, "/intranet/request/report/stored") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
