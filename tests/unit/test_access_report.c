@@ -412,6 +412,38 @@ test_portability(void **state)
 	buf_free(&csv);
 }
 
+/*
+ * The record's retention (the notice: 10 years from the relationship's
+ * end; retention_class.c RC_CUSTOMER) counted in months as EU Reg. 1182/71
+ * Art. 3(2)(c) counts them: a day the last month lacks is its last day.
+ */
+static void
+test_retention_boundary(void **state)
+{
+	static const struct { const char *ended, *until; } cases[] = {
+		{ "2024-02-29", "2034-02-28" },	/* leap day: no 29 Feb 2034 */
+		{ "2024-12-31", "2034-12-31" },
+		{ "2026-03-02", "2036-03-02" },
+		{ "", "" },			/* while the relationship lasts */
+	};
+	struct access_report r;
+	sqlite3_stmt *st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, "UPDATE customers SET"
+		    " relationship_ended = ?1 WHERE id = 2", -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_bind_text(st, 1, cases[i].ended, -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		assert_int_equal(access_report_gather(db, 2, LANG_FI,
+		    "2026-03-02", auth, &r), 0);
+		assert_string_equal(r.kept_until, cases[i].until);
+		access_report_free(&r);
+	}
+}
+
 static int
 count_row(void *arg, const struct ar_stored *s)
 {
@@ -478,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_portability),
 		cmocka_unit_test(test_stored),
+		cmocka_unit_test(test_retention_boundary),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
