@@ -461,15 +461,17 @@ title_has(const char *title, const char *const *words)
 /*
  * The notice's sections the report repeats: the purposes and legal basis
  * (title with "tarkoitu"/"purpose", as notice_rules.c finds them for
- * Art. 13(1)(c)) and the rights (titles with "oikeu"/"right", the
+ * Art. 13(1)(c), and the legitimate interests, "oikeutet"/"legitimate",
+ * 13(1)(d)) and the rights (titles with "oikeus"/"oikeude"/"right", the
  * purposes' own title excepted). 0 or -1.
  */
 static int
 gather_notice(sqlite3 *db, struct access_report *r)
 {
 	static const char *const purpose_words[] = { "tarkoitu", "purpose",
-		NULL };
-	static const char *const right_words[] = { "oikeu", "right", NULL };
+		"oikeutet", "legitimate", NULL };
+	static const char *const right_words[] = { "oikeus", "oikeude",
+		"right", NULL };
 	sqlite3_stmt *st = NULL;
 	int step, rc = -1;
 
@@ -787,11 +789,15 @@ access_report_doc(const struct access_report *r, const struct i18n *msgs,
 	/* the complaint (Art. 15(1)(f), 77) */
 	s = sec_add(d, i18n_msg(msgs, lang, "ar.authority_h"));
 	if (r->authority != NULL) {
-		const char *const *a = (const char *const *)
-		    r->authority->v[lang];
+		struct ar_item *it = item_add(s);
 
-		for (int f = 0; f < AF__MAX; f++)
-			para_add(s, a[f]);
+		for (int f = 0; f < AF__MAX; f++) {
+			char key[48];
+
+			snprintf(key, sizeof(key), "ar.af.%s", afield_names[f]);
+			field_add(it, i18n_msg(msgs, lang, key),
+			    r->authority->v[lang][f]);
+		}
 	}
 }
 
