@@ -107,6 +107,20 @@ doc_model(const struct ar_doc *d, struct tmpl_map *root)
 	}
 }
 
+/* The files of the portability set: ?file= value, name, type. */
+static const struct {
+	const char	*file;
+	const char	*name;
+	const char	*type;
+	const char	*href_key;	/* the report page's link (model keys are not copied) */
+} pfiles[] = {
+	{ "json", "portability.json", "application/json", "json_href" },
+	{ "customer", "customer.csv", "text/csv; charset=utf-8; header=present",
+	  "customer_href" },
+	{ "orders", "orders.csv", "text/csv; charset=utf-8; header=present",
+	  "orders_href" },
+};
+
 /* One stored report in the page's list. */
 struct stored_rows {
 	struct tmpl_list	*list;
@@ -190,10 +204,13 @@ render(struct app *a, struct req *r, const struct dsr *q,
 		tm_str(root, "request_href", href);
 		snprintf(href, sizeof(href), "/intranet/request/report?id=%lld"
 		    "&customer=%lld&format=json", q->id, rep->customer_id);
-		tm_str(root, "json_href", href);
-		snprintf(href, sizeof(href), "/intranet/request/portability?"
-		    "id=%lld&customer=%lld&file=", q->id, rep->customer_id);
-		tm_str(root, "portability_href", href);
+		tm_str(root, "report_json_href", href);
+		for (size_t k = 0; k < sizeof(pfiles) / sizeof(pfiles[0]); k++) {
+			snprintf(href, sizeof(href), "/intranet/request/"
+			    "portability?id=%lld&customer=%lld&file=%s", q->id,
+			    rep->customer_id, pfiles[k].file);
+			tm_str(root, pfiles[k].href_key, href);
+		}
 		rc = ar_stored_list(a->db, q->id, stored_row, &x);
 		tm_bool(root, "no_stored", x.n == 0);
 	}
@@ -244,16 +261,6 @@ out:
 	dsr_free(&q);
 }
 
-/* The files of the portability set: ?file= value, name, type. */
-static const struct {
-	const char	*file;
-	const char	*name;
-	const char	*type;
-} pfiles[] = {
-	{ "json", "portability.json", "application/json" },
-	{ "customer", "customer.csv", "text/csv; charset=utf-8; header=present" },
-	{ "orders", "orders.csv", "text/csv; charset=utf-8; header=present" },
-};
 
 /* GET /intranet/request/portability?id=R&customer=C&file=json|customer|orders: one file of the portability set, to download. */
 void

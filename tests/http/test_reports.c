@@ -157,6 +157,32 @@ report_from_request(void **st)
 	assert_true(http_body_has(&r, "Tietojen katselu"));
 	assert_true(http_body_has(&r, "Käsittelijä"));
 	assert_true(http_body_has(&r, "/static/report.css"));
+	/* the links to the JSON and the three files: present, and each answers */
+	{
+		static const struct { const char *page, *tail; } links[] = {
+			{ "report", "format=json" },
+			{ "portability", "file=json" },
+			{ "portability", "file=customer" },
+			{ "portability", "file=orders" },
+		};
+		struct http_resp l;
+
+		for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+			char want[300];
+
+			snprintf(want, sizeof(want), "href=\"/intranet/request/%s?"
+			    "id=%lld&amp;customer=%lld&amp;%s\"", links[i].page,
+			    id, mine, links[i].tail);
+			if (!http_body_has(&r, want))
+				fail_msg("no %s in %s", want, r.body.data);
+			snprintf(want, sizeof(want), "/intranet/request/%s?id=%lld"
+			    "&customer=%lld&%s", links[i].page, id, mine,
+			    links[i].tail);
+			http_session(&l, "GET", want, sid, NULL);
+			assert_int_equal(l.status, 200);
+			http_resp_free(&l);
+		}
+	}
 	assert_false(http_body_has(&r, "Muukalainen"));
 	assert_false(http_body_has(&r, "Vieraan tilaus"));
 	assert_false(http_body_has(&r, "rep1"));
@@ -223,12 +249,15 @@ report_from_request(void **st)
 	assert_int_equal(get_status(aud, path), 403);
 	assert_int_equal(get_status(NULL, path), 303);
 
-	/* each fetch in the audit log by the record's id, with the request's number */
+	/*
+	 * each fetch in the audit log by the record's id, with the request's
+	 * number: the page, its JSON and the JSON link; the files twice over
+	 */
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
 	    " action = 'customer.access_report' AND object_type = 'customer'"
-	    " AND object_id = ?1", cidt), 2);
+	    " AND object_id = ?1 AND summary LIKE 'request TS-%'", cidt), 3);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
-	    " action = 'customer.portability' AND object_id = ?1", cidt), 2);
+	    " action = 'customer.portability' AND object_id = ?1", cidt), 5);
 }
 
 /* POST the send form; the status. */
