@@ -95,6 +95,12 @@ static const struct opt export_opts[] = {
 	{ NULL, NULL }
 };
 
+static const struct opt access_report_opts[] = {
+	{ "--json", "the report as JSON (docs/access-report.md)" },
+	{ "--lang fi|en", "the report's language (default: fi)" },
+	{ NULL, NULL }
+};
+
 static const struct row rows[] = {
 	{ "init", NULL, "", "create the database or bring it up to date "
 	    "(runs the migrations in sql/)", no_opts },
@@ -148,6 +154,16 @@ static const struct row rows[] = {
 	{ "customer", "export", "FILE [--q WORDS] [--postal PREFIX]", "the "
 	    "customers a search finds as CSV to a new file (- for standard "
 	    "output); restricted and banned records left out", export_opts },
+	{ "customer", "access-report", "NUMBER [--json] [--lang fi|en]", "the "
+	    "access report (GDPR Art. 15) of one customer to standard output: "
+	    "every value the register holds, the purposes, recipients, sources, "
+	    "retention, the dates staff looked at the record (never who), the "
+	    "rights and the Ombudsman (docs/access-report.md)",
+	    access_report_opts },
+	{ "customer", "portability", "NUMBER DIR", "the portability file "
+	    "(GDPR Art. 20) of one customer: portability.json "
+	    "(docs/portability.md) and customer.csv and orders.csv, new files "
+	    "in DIR (made when missing)", no_opts },
 	{ "keygen", NULL, "", "make the register's first ticket-signing key "
 	    "(refused when there is one)", no_opts },
 	{ "key", "rotate", "", "make a new current ticket-signing key; the "

@@ -109,6 +109,10 @@ static const struct route_exp {
 	{ "/intranet/request/letter", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/letter", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/letter", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/portability", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report/send", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report/stored", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -282,6 +286,9 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/request/ticket") == 0 ||
 	    strcmp(path, "/intranet/request/letter") == 0 ||
 	    strcmp(path, "/intranet/letter") == 0 ||
+	    strcmp(path, "/intranet/request/report") == 0 ||
+	    strcmp(path, "/intranet/request/portability") == 0 ||
+	    strcmp(path, "/intranet/request/report/stored") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
 	    strcmp(path, "/intranet/breach/affected") == 0 ||
 	    strcmp(path, "/intranet/breach/affected.csv") == 0 ||
