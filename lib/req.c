@@ -711,6 +711,20 @@ req_read_upload(struct req *r, const struct req_limits *lim)
 	return rc;
 }
 
+int
+req_drain(struct FCGX_Request *f, size_t max)
+{
+	char sink[4096];
+	size_t dropped = 0;
+	int n;
+
+	while (dropped <= max &&
+	    (n = FCGX_GetStr(sink, (int)sizeof(sink), f->in)) > 0)
+		dropped += (size_t)n;
+	return FCGX_HasSeenEOF(f->in) == EOF && FCGX_GetError(f->in) == 0 &&
+	    dropped <= max ? 0 : -1;
+}
+
 void
 req_free(struct req *r)
 {
