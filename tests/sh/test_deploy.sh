@@ -19,7 +19,7 @@ passed=0
 failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-deploy.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-echo "[==========] Running 5 test(s)."
+echo "[==========] Running 6 test(s)."
 
 check() {	# check NAME STATUS [DETAIL]
 	if [ "$2" -eq 0 ]; then
@@ -122,6 +122,22 @@ m=/usr/lib/apache2/modules
 } >"$tmp/httpd.conf"
 out=$(/usr/sbin/apache2 -t -f "$tmp/httpd.conf" 2>&1)
 check "apache2 -t accepts the production virtual host" $? "$out"
+
+# 6. the commented connection reuse of both examples, turned on as
+# docs/deployment.md says, still passes both servers' -t
+sed -i -e 's/^#\(upstream rekisteri_notice\|\tserver unix:\|\tkeepalive\|}\)/\1/' \
+    "$e/nginx/rekisteri.conf"
+sed -i -e 's|fastcgi_pass unix:.*/notice.sock;|fastcgi_pass rekisteri_notice; fastcgi_keep_conn on;|' \
+    "$e/nginx/rekisteri-site.conf"
+sed -i -e 's|^\t#\(</*Proxy\)|\t\1|' "$e/apache/rekisteri-vhost.conf"
+out=$(grep -c '^upstream rekisteri_notice' "$e/nginx/rekisteri.conf"; grep -c 'fastcgi_keep_conn on' \
+    "$e/nginx/rekisteri-site.conf"; grep -c '^.<Proxy "fcgi://rekisteri-.*enablereuse=on' \
+    "$e/apache/rekisteri-vhost.conf")
+[ "$(echo $out)" = "1 1 2" ] || out="reuse not turned on: $out"
+{ [ "$(echo $out)" = "1 1 2" ] &&
+    out=$(/usr/sbin/nginx -t -e "$tmp/log/error.log" -c "$tmp/nginx.conf" 2>&1) &&
+    out=$(/usr/sbin/apache2 -t -f "$tmp/httpd.conf" 2>&1); }
+check "nginx -t and apache2 -t accept connection reuse turned on" $? "$out"
 
 # 5. the systemd units, offline
 out=$(sh scripts/units-check.sh 2>&1)
