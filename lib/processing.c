@@ -86,6 +86,7 @@ static const struct pd_column columns[] = {
 	OR("description"),
 	OR("amount_cents"),
 	OR("status"),
+	OR("status_on"),	/* the day the invoice state took effect (sql/017) */
 	/* bans (Art. 21(2)-(3)), the history (Art. 19), disclosures (Art. 15(1)(c), 19) */
 	RI("bans", "customer_id", PC_REFERENCE),
 	RI("bans", "purpose", PC_BANS),
@@ -108,6 +109,15 @@ static const struct pd_column columns[] = {
 	RI("disclosures", "disclosed_on", PC_DISCLOSURES),
 	RI("disclosures", "user_id", PC_REFERENCE),
 	NOPD("disclosures", "created_at"),
+	/* legal holds an admin sets (sql/017_invoices.sql): a dispute, a court case; kept with the record */
+	NOPD("legal_holds", "id"),
+	RI("legal_holds", "customer_id", PC_REFERENCE),
+	RI("legal_holds", "reason", PC_FREE_TEXT),
+	RI("legal_holds", "set_by", PC_REFERENCE),
+	RI("legal_holds", "set_at", PC_STATE),
+	RI("legal_holds", "lifted_at", PC_STATE),
+	RI("legal_holds", "lifted_by", PC_REFERENCE),
+	RI("legal_holds", "lift_reason", PC_FREE_TEXT),
 	/* an update file between its check and apply */
 	NOPD("import_uploads", "id"),
 	ANN("import_uploads", "user_id", PC_REFERENCE, PP_CUSTOMER, PB_CONTRACT,
