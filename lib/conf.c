@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
 	{ "mail",	"give_up_days",	F(give_up_days),	KIND_INT,  0, 1, 30 },
 	{ "accounting",	"financial_year_end", F(accounting),	KIND_MONTHDAY, 0, 0, 0 },
+	{ "retention",	"erasure_ledger", F(erasure_ledger),	KIND_PATH, 0, 0, 0 },
+	{ "retention",	"suppression",	F(suppression),		KIND_TEXT, 0, 0, 0 },
 };
 #undef F
 
@@ -249,6 +251,12 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (line != 0) {
 		snprintf(err, errlen, "%s:%d: %s", path, line,
 		    p.why[0] ? p.why : "not a \"name = value\" line or [section]");
+		goto fail;
+	}
+	if (c->suppression != NULL && strcmp(c->suppression, "warn") != 0 &&
+	    strcmp(c->suppression, "refuse") != 0) {
+		snprintf(err, errlen, "%s: [retention] suppression must be warn "
+		    "or refuse", path);
 		goto fail;
 	}
 	for (size_t i = 0; i < KEYS_MAX; i++)
