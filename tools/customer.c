@@ -75,6 +75,7 @@ static int
 import_cmd(struct cli *c, int argc, char **argv)
 {
 	struct cimport im;
+	struct forget_key skey;
 	struct i18n *msgs = NULL;
 	sqlite3 *db = NULL;
 	char *data = NULL, err[512], summary[160];
@@ -83,6 +84,7 @@ import_cmd(struct cli *c, int argc, char **argv)
 	int apply = 0, apply_valid = 0, rc = EXIT_FAIL;
 
 	memset(&im, 0, sizeof(im));
+	memset(&skey, 0, sizeof(skey));
 	im.kind = strcmp(argv[1], "import") == 0 ? CIMPORT_NEW : CIMPORT_UPDATES;
 	im.source = im.kind == CIMPORT_NEW ? CS_IMPORT : CS_UPDATE_SERVICE;
 	im.charset = CSV_AUTO;
@@ -126,6 +128,17 @@ import_cmd(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	im.msgs = msgs;
+	/* a new record may be an erased person who objected (#14) */
+	if (im.kind == CIMPORT_NEW) {
+		if (forget_key_load(c->conf.key_dir, &skey, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "rekisteri: %s\n", err);
+			goto out;
+		}
+		im.suppress_key = &skey;
+		im.suppress_refuse = suppress_action_parse(c->conf.suppression) ==
+		    SUPPRESS_REFUSE;
+	}
 	if (isatty(STDOUT_FILENO))
 		im.progress = progress;
 	if ((data = slurp(file, (size_t)CIMPORT_MAX_BYTES, &len)) == NULL) {
@@ -139,10 +152,10 @@ import_cmd(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < im.nlines; i++) {
 		const struct cimport_line *l = &im.lines[i];
 
-		/* bad rows always; the changes in a dry run */
-		if (l->bad)
-			printf("line %ld: BAD %s%s%s\n", l->line, l->number,
-			    l->number[0] ? ": " : "", l->what);
+		/* bad rows and warnings always; the changes in a dry run */
+		if (l->bad || l->suppressed)
+			printf("line %ld: %s%s%s%s\n", l->line, l->bad ? "BAD " :
+			    "", l->number, l->number[0] ? ": " : "", l->what);
 		else if (!apply && !l->same)
 			printf("line %ld: %s%s%s\n", l->line, l->number,
 			    l->number[0] ? ": " : "", l->what);
@@ -177,6 +190,7 @@ import_cmd(struct cli *c, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	free(data);
+	sodium_memzero(&skey, sizeof(skey));
 	cimport_free(&im);
 	i18n_free(msgs);
 	db_close(db);
