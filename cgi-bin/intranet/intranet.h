@@ -121,6 +121,13 @@ void	 post_customer_ban(struct app *, struct req *);
 void	 post_customer_unban(struct app *, struct req *);
 void	 post_customer_restrict(struct app *, struct req *);
 void	 post_customer_unrestrict(struct app *, struct req *);
+/* Record id's page with m (ui_model's, plus a form's errors) at status; takes m. The view is audited. */
+void	 ui_show_customer(struct app *, struct req *, long long id, int status,
+	    struct tmpl_model *m);
+/* holds.c: an order's invoice state (staff), legal holds (admins) */
+void	 post_customer_invoice(struct app *, struct req *);
+void	 post_customer_hold(struct app *, struct req *);
+void	 post_customer_hold_lift(struct app *, struct req *);
 
 /*
  * A customer search from the query (customers.c): q (words), name ("Last
