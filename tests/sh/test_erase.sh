@@ -94,8 +94,8 @@ first_name,last_name,email,postal_code
 Matti,Muukalainen,ZZQmailbox@erasuretest.fi,00100
 CSV
 out=$($CLI customer import "$STATE/again.csv"); rc=$?
-sed -i 's/^\[retention\]$//' "$STATE/rekisteri.conf"
-printf '\n[retention]\nsuppression = refuse\n' >>"$STATE/rekisteri.conf"
+sed -i 's/^suppression = warn$/suppression = refuse/' "$STATE/rekisteri.conf"
+grep -q '^suppression = refuse$' "$STATE/rekisteri.conf" || bad conf "no [retention] suppression in the sample"
 out2=$($CLI customer import "$STATE/again.csv" --apply); rc2=$?
 if [ $rc = 0 ] && echo "$out" | grep -q "suppression list" &&
     [ $rc2 = 1 ] && echo "$out2" | grep -q "BAD" &&
