@@ -285,6 +285,15 @@ intranet_init(struct app *a)
 		LOG_ERR("%s", path);
 		return -1;
 	}
+	/* the suppression list's key (#14): a new record is checked against it */
+	if (forget_key_load(a->conf.key_dir, &conf.erasure_key, path,
+	    sizeof(path)) == 0)
+		conf.have_erasure_key = 1;
+	else
+		LOG_ERR("%s: new records are not checked against the "
+		    "suppression list", path);
+	conf.suppress_refuse = suppress_action_parse(a->conf.suppression) ==
+	    SUPPRESS_REFUSE;
 	/* the notice preview shows the Ombudsman's details as /notice does */
 	if ((conf.authority = authority_load_conf(&a->conf, path,
 	    sizeof(path))) == NULL) {
