@@ -144,7 +144,13 @@ int	 forget_ledger_path(const struct conf *, char *path, size_t len);
 void	 forget_ledger_hash(const struct forget_key *, const char *number,
 	    unsigned char hash[32]);
 
-/* Append one line and fsync (the file is made 0600). 0, or -1 (errno). */
+/*
+ * Make the ledger when missing (empty, 0600; made by root, it takes its
+ * folder's owner, as the database's users must append to it). 0, or -1 (errno).
+ */
+int	 forget_ledger_init(const char *path);
+
+/* Append one line and fsync (the file is made as forget_ledger_init does). 0, or -1 (errno). */
 int	 forget_ledger_append(const char *path, const struct forget_key *,
 	    const char *number, enum forget_mode, const char *at);
 

@@ -284,6 +284,44 @@ forget_ledger_hash(const struct forget_key *k, const char *number,
 	keyed(k, "customer-number", number, hash);
 }
 
+/*
+ * A ledger made by root (the command line run as root) takes the owner of
+ * its folder, the database's folder by default: the FastCGI processes,
+ * which run as that user, append to it too. 0, or -1 (errno).
+ */
+static int
+ledger_owner(const char *path, int fd)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st, ds;
+
+	if (geteuid() != 0 || fstat(fd, &st) != 0 || st.st_uid != 0)
+		return 0;
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &ds) != 0 || ds.st_uid == 0)
+		return 0;
+	return fchown(fd, ds.st_uid, ds.st_gid);
+}
+
+int
+forget_ledger_init(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = ledger_owner(path, fd);
+	close(fd);
+	return rc;
+}
+
 int
 forget_ledger_append(const char *path, const struct forget_key *k,
     const char *number, enum forget_mode mode, const char *at)
@@ -305,6 +343,8 @@ forget_ledger_append(const char *path, const struct forget_key *k,
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) < 0)
 		return -1;
+	if (ledger_owner(path, fd) != 0)
+		goto out;
 	/* one write of one line: O_APPEND keeps concurrent lines whole */
 	while (off < len) {
 		ssize_t w = write(fd, line + off, len - off);

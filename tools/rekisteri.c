@@ -178,6 +178,17 @@ cmd_init(struct cli *c, int argc, char **argv)
 	if (n == 1)
 		printf("%s/" FORGET_KEY_FILE ": made (it keys the suppression "
 		    "list and the erasure ledger)\n", c->conf.key_dir);
+	{
+		char ledger[4096];
+
+		if (forget_ledger_path(&c->conf, ledger, sizeof(ledger)) != 0 ||
+		    forget_ledger_init(ledger) != 0) {
+			fprintf(stderr, "rekisteri: the erasure ledger %s: %s\n",
+			    ledger, strerror(errno));
+			db_close(db);
+			return EXIT_FAIL;
+		}
+	}
 	if ((n = totp_seal_all(db)) < 0) {
 		fprintf(stderr, "rekisteri: sealing second-factor secrets failed\n");
 		db_close(db);

@@ -134,6 +134,8 @@ void	 ui_show_customer(struct app *, struct req *, long long id, int status,
 void	 post_customer_invoice(struct app *, struct req *);
 void	 post_customer_hold(struct app *, struct req *);
 void	 post_customer_hold_lift(struct app *, struct req *);
+/* erase.c */
+void	 page_customer_erase(struct app *, struct req *);
 
 /*
  * A customer search from the query (customers.c): q (words), name ("Last

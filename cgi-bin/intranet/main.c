@@ -206,6 +206,7 @@ static const struct route routes[] = {
 	    ROLE_ADMIN, 0 },
 	{ "/intranet/customer/hold/lift", METHOD_POST, 0,
 	    post_customer_hold_lift, ROLE_ADMIN, 0 },
+	{ "/intranet/customer/erase", GP, 0, page_customer_erase, ROLE_ADMIN, 0 },
 	{ "/intranet/notice", METHOD_GET, 0, page_notice_admin, ROLE_ADMIN, 0 },
 	{ "/intranet/notice/section", GP, 0, page_notice_section, ROLE_ADMIN, 0 },
 	{ "/intranet/notice/preview", METHOD_GET, 0, page_notice_preview,

@@ -23,7 +23,7 @@
 #define PW	"Poistetaan huolellisesti 2026"
 
 static const char *cli;
-static char *handler_id, *handler_csrf;
+static char *handler_id, *handler_csrf, *admin_id, *admin_csrf;
 
 static int
 setup(void **st)
@@ -32,7 +32,14 @@ setup(void **st)
 
 	(void)st;
 	cli = getenv("REKISTERI_CLI");
-	if (cli == NULL || http_user_add("erase1", "handler", PW) != 0)
+	if (cli == NULL || http_user_add("erase1", "handler", PW) != 0 ||
+	    http_user_add("eraseadm", "admin", PW) != 0)
+		return -1;
+	admin_id = http_login("eraseadm", PW);
+	http_session(&r, "GET", "/intranet/customers/new", admin_id, NULL);
+	admin_csrf = http_csrf(&r);
+	http_resp_free(&r);
+	if (admin_csrf == NULL)
 		return -1;
 	handler_id = http_login("erase1", PW);
 	http_session(&r, "GET", "/intranet/customers/new", handler_id, NULL);
@@ -47,6 +54,8 @@ teardown(void **st)
 	(void)st;
 	free(handler_id);
 	free(handler_csrf);
+	free(admin_id);
+	free(admin_csrf);
 	return 0;
 }
 
@@ -126,11 +135,122 @@ erase_then_suppressed(void **st)
 	free(num);
 }
 
+/* A new record by the handler through the form; its id. */
+static long long
+new_record(const char *last, const char *email)
+{
+	struct http_resp r;
+	char *body = http_form("csrf", handler_csrf, "first_name", "Testi",
+	    "last_name", last, "email", email, "country", "FI", "source",
+	    "customer", NULL);
+
+	http_session(&r, "POST", "/intranet/customers/new", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	return http_db_int("SELECT id FROM customers WHERE email = ?1", email);
+}
+
+/*
+ * The admin's erase page: the holds and what would go; a hold refuses
+ * (409), a missing confirmation or a bad reference changes nothing (400);
+ * confirmed, the record is erased with its reference on the tombstone.
+ * Handlers cannot reach it.
+ */
+static void
+erase_on_the_intranet(void **st)
+{
+	struct http_resp r;
+	char page[80], id1[24], id2[24], *body;
+
+	(void)st;
+	snprintf(id1, sizeof(id1), "%lld", new_record("Laskullinen",
+	    "laskullinen@example.fi"));
+	snprintf(id2, sizeof(id2), "%lld", new_record("Vapaa",
+	    "vapaa@example.fi"));
+	http_db_exec("INSERT INTO orders (customer_id, number, ordered_on,"
+	    " amount_cents, status) SELECT id, 'E-1', '2026-11-01', 1500, 'open'"
+	    " FROM customers WHERE email = 'laskullinen@example.fi'");
+
+	/* the customer page offers it to admins only */
+	snprintf(page, sizeof(page), "/intranet/customer?id=%s", id2);
+	http_session(&r, "GET", page, admin_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "action=\"/intranet/customer/erase\""));
+	http_resp_free(&r);
+	http_session(&r, "GET", page, handler_id, NULL);
+	assert_false(http_body_has(&r, "action=\"/intranet/customer/erase\""));
+	http_resp_free(&r);
+	snprintf(page, sizeof(page), "/intranet/customer/erase?id=%s", id2);
+	http_session(&r, "GET", page, handler_id, NULL);
+	assert_int_equal(r.status, 403);
+	http_resp_free(&r);
+
+	/* an open invoice: shown, and a POST refused with nothing changed */
+	snprintf(page, sizeof(page), "/intranet/customer/erase?id=%s", id1);
+	http_session(&r, "GET", page, admin_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "E-1"));
+	assert_false(http_body_has(&r, "name=\"confirm\""));
+	http_resp_free(&r);
+	body = http_form("csrf", admin_csrf, "id", id1, "confirm", "1", NULL);
+	http_session(&r, "POST", "/intranet/customer/erase", admin_id, body);
+	free(body);
+	assert_int_equal(r.status, 409);
+	http_assert_page(&r, "fi");
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE id ="
+	    " ?1", id1), 1);
+
+	/* no holds: the counts and the form, in English too */
+	snprintf(page, sizeof(page), "/intranet/customer/erase?id=%s&lang=en",
+	    id2);
+	http_session(&r, "GET", page, admin_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "en");
+	assert_true(http_body_has(&r, "I confirm: the data cannot be restored"));
+	http_resp_free(&r);
+	/* unconfirmed, or a reference that could be personal data: 400 */
+	body = http_form("csrf", admin_csrf, "id", id2, NULL);
+	http_session(&r, "POST", "/intranet/customer/erase", admin_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	body = http_form("csrf", admin_csrf, "id", id2, "confirm", "1",
+	    "reference", "Matti Meikäläinen", NULL);
+	http_session(&r, "POST", "/intranet/customer/erase", admin_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_assert_page(&r, "fi");
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE id ="
+	    " ?1", id2), 1);
+	/* confirmed */
+	body = http_form("csrf", admin_csrf, "id", id2, "confirm", "1",
+	    "reference", "TS-2026-000007", NULL);
+	http_session(&r, "POST", "/intranet/customer/erase", admin_id, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "on poistettu"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE id ="
+	    " ?1", id2), 0);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_tombstones"
+	    " WHERE id = ?1 AND kind = 'erased' AND reference ="
+	    " 'TS-2026-000007'", id2), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action"
+	    " = 'customer.erase' AND object_id = ?1 AND username = 'eraseadm'",
+	    id2), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(erase_then_suppressed),
+		cmocka_unit_test(erase_on_the_intranet),
 	};
 	int rc;
 

@@ -59,7 +59,7 @@ out=$($CLI customer erase A900001 --today 2026-12-02); rc=$?
 if [ $rc = 0 ] && echo "$out" | grep -q "^A900001: poistetaan" &&
     echo "$out" | grep -q "would erase A900001" &&
     [ "$(q "SELECT count(*) FROM customers WHERE number = 'A900001'")" = 1 ] &&
-    [ ! -e "$STATE/db/erasure-ledger" ]; then
+    [ ! -s "$STATE/db/erasure-ledger" ]; then
 	ok dry_run_changes_nothing
 else
 	bad dry_run_changes_nothing "rc $rc: $out"
