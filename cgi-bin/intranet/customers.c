@@ -193,6 +193,13 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 		tm_str(root, "restrict_action", c.restricted ?
 		    "/intranet/customer/unrestrict" : "/intranet/customer/restrict");
 	}
+	{
+		/* an anonymised record: its orders kept, the person gone (#14) */
+		char kind[16], at[24];
+
+		tm_bool(root, "anonymised", forget_tombstone(a->db, id, kind, at)
+		    == 0 && strcmp(kind, "anonymised") == 0);
+	}
 	if (ui_customer_notes(a, r, id, root) != 0) {
 		customer_free(&c);
 		tm_free(m);

@@ -243,6 +243,30 @@ erase_on_the_intranet(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action"
 	    " = 'customer.erase' AND object_id = ?1 AND username = 'eraseadm'",
 	    id2), 1);
+
+	/* anonymise instead: the orders stay, the page says so */
+	snprintf(id2, sizeof(id2), "%lld", new_record("Anonyymiksi",
+	    "anonyymiksi@example.fi"));
+	http_db_exec("INSERT INTO orders (customer_id, number, ordered_on,"
+	    " amount_cents, status) SELECT id, 'A-1', '2000-01-01', 2500, 'paid'"
+	    " FROM customers WHERE email = 'anonyymiksi@example.fi'");
+	body = http_form("csrf", admin_csrf, "id", id2, "confirm", "1",
+	    "anonymise", "1", NULL);
+	http_session(&r, "POST", "/intranet/customer/erase", admin_id, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "anonymisoitu"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM orders WHERE"
+	    " customer_id = ?1 AND amount_cents = 2500", id2), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE id ="
+	    " ?1 AND last_name = '' AND email = ''", id2), 1);
+	snprintf(page, sizeof(page), "/intranet/customer?id=%s", id2);
+	http_session(&r, "GET", page, admin_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Tiedot on anonymisoitu"));
+	http_resp_free(&r);
 }
 
 int
