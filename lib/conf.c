@@ -201,6 +201,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 		}
 		break;
 	case KIND_TEXT:
+		/* [retention] suppression: one of two words */
+		if (k->off == offsetof(struct conf, suppression) &&
+		    strcmp(value, "warn") != 0 && strcmp(value, "refuse") != 0) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be warn "
+				    "or refuse", name);
+			return 0;
+		}
 		*dst = xstrdup(value);
 		break;
 	}
@@ -251,12 +259,6 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (line != 0) {
 		snprintf(err, errlen, "%s:%d: %s", path, line,
 		    p.why[0] ? p.why : "not a \"name = value\" line or [section]");
-		goto fail;
-	}
-	if (c->suppression != NULL && strcmp(c->suppression, "warn") != 0 &&
-	    strcmp(c->suppression, "refuse") != 0) {
-		snprintf(err, errlen, "%s: [retention] suppression must be warn "
-		    "or refuse", path);
 		goto fail;
 	}
 	for (size_t i = 0; i < KEYS_MAX; i++)
