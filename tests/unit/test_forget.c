@@ -469,6 +469,56 @@ suppression_matches_the_same_person(void **state)
 	assert_int_equal(suppress_action_parse("Refuse"), -1);
 }
 
+/*
+ * A linked request is emptied only once its own retention has run out:
+ * retention_class RC_REQUEST, 36 months from closing (the controller's
+ * decision on GDPR Art. 5(2) and 12, the limitation period of Act
+ * 728/2003 § 4). Closed exactly 36 months before the erasure: emptied;
+ * a second later: kept. On 2024-02-29 + 36 months = 2027-02-28 (SQLite's
+ * months move the day over: 2027-03-01), the day before is kept.
+ */
+static void
+request_retention_boundary(void **state)
+{
+	static const struct {
+		const char *closed, *now;
+		int cleared;
+	} cases[] = {
+		{ "2023-12-02T10:00:00Z", "2026-12-02T10:00:00Z", 1 },
+		{ "2023-12-02T10:00:01Z", "2026-12-02T10:00:00Z", 0 },
+		{ "2024-02-29T12:00:00Z", "2027-02-28T23:59:59Z", 0 },
+		{ "2024-02-29T12:00:00Z", "2027-03-01T12:00:00Z", 1 },
+	};
+	struct fx *f = *state;
+	struct forget_result r;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char q[1024], last[16];
+		long long id;
+
+		snprintf(last, sizeof(last), "Raja%zu", i);
+		id = make_customer(f->db, "Testi", last, "", "", "", "", "");
+		snprintf(q, sizeof(q), "INSERT INTO requests (id, number, received,"
+		    " deadline, types, lang, name, text_sha256, key_id, code,"
+		    " form_id, token_hash, status, closed_at) VALUES (%zu,"
+		    " 'TS-2023-00000%zu', '2023-01-01T10:00:00Z', '2023-02-01', 1,"
+		    " 'fi', 'Nimi', 'x', 'k', 'c', 'b%zu', x'0%zu', 'answered', '%s');"
+		    "INSERT INTO request_customers (request_id, customer_id)"
+		    " VALUES (%zu, %lld)", i + 10, i, i, i, cases[i].closed,
+		    i + 10, id);
+		exec(f->db, q);
+		assert_int_equal(db_begin(f->db), 0);
+		assert_int_equal(forget_customer(f->db, id, FORGET_ERASE, "",
+		    cases[i].now, &f->key, NULL, &actor, &r), 0);
+		assert_int_equal(db_commit(f->db), 0);
+		if (r.requests_cleared != cases[i].cleared ||
+		    r.requests_kept != !cases[i].cleared)
+			fail_msg("closed %s, erased %s: cleared %ld, kept %ld",
+			    cases[i].closed, cases[i].now, r.requests_cleared,
+			    r.requests_kept);
+	}
+}
+
 struct seen {
 	int	 n;
 	struct forget_ledger_entry e[4];
@@ -543,6 +593,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(suppression_matches_the_same_person,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(ledger_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(request_retention_boundary, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests_name("forget", tests, NULL, NULL);
