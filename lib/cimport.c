@@ -9,6 +9,7 @@
 #include "csvio.h"
 #include "customer.h"
 #include "db.h"
+#include "forget.h"
 #include "invoice.h"
 #include "log.h"
 #include "req.h"
@@ -398,6 +399,20 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 			im->same++;
 		}
 	} else {
+		unsigned kinds;
+		int s = im->suppress_key == NULL ? 0 :
+		    forget_suppressed(im->db, im->suppress_key, c, &kinds);
+
+		if (s < 0)
+			goto fail;
+		if (s > 0 && im->suppress_refuse) {
+			add_reason(&what, "number", msg(im, "import.err.suppressed"));
+			goto bad;
+		}
+		if (s > 0) {
+			l->suppressed = 1;
+			buf_addf(&what, "%s; ", msg(im, "import.warn.suppressed"));
+		}
 		c->number = number[0] ? xstrdup(number) : NULL;
 		buf_addf(&what, "%s %s%s%s", msg(im, "import.new"), c->v[CF_FIRST_NAME],
 		    c->v[CF_FIRST_NAME][0] ? " " : "", c->v[CF_LAST_NAME][0] ?

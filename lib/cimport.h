@@ -8,6 +8,7 @@
 
 #include "csvio.h"
 #include "customer.h"
+#include "forget.h"
 #include "i18n.h"
 
 enum cimport_kind {
@@ -40,6 +41,7 @@ struct cimport_line {
 	char	*what;		/* bad: "field: reason; ..."; good: "field: old → new; ..." */
 	int	 bad;
 	int	 same;		/* an update that changes nothing */
+	int	 suppressed;	/* a new record matching the suppression list (warned) */
 	unsigned sets;		/* an update: the fields its row gives (1u << enum cfield) */
 };
 
@@ -55,6 +57,9 @@ struct cimport {
 	void			(*progress)(void *arg, const char *phase,
 				    long done, long total);
 	void			*arg;
+	/* the suppression list (forget.h): checked when key is not NULL */
+	const struct forget_key	*suppress_key;
+	int			 suppress_refuse;	/* else a warning */
 	/* results */
 	enum csv_charset	 used;		/* the charset the file was read as */
 	long			 rows, good, bad, same, applied;

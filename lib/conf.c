@@ -56,6 +56,8 @@ static const struct key keys[] = {
 	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
 	{ "mail",	"give_up_days",	F(give_up_days),	KIND_INT,  0, 1, 30 },
 	{ "accounting",	"financial_year_end", F(accounting),	KIND_MONTHDAY, 0, 0, 0 },
+	{ "retention",	"erasure_ledger", F(erasure_ledger),	KIND_PATH, 0, 0, 0 },
+	{ "retention",	"suppression",	F(suppression),		KIND_TEXT, 0, 0, 0 },
 };
 #undef F
 
@@ -201,6 +203,14 @@ handler(void *user, const char *section, const char *name, const char *value)
 		}
 		break;
 	case KIND_TEXT:
+		/* [retention] suppression: one of two words */
+		if (k->off == offsetof(struct conf, suppression) &&
+		    strcmp(value, "warn") != 0 && strcmp(value, "refuse") != 0) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be warn "
+				    "or refuse", name);
+			return 0;
+		}
 		*dst = xstrdup(value);
 		break;
 	}

@@ -50,6 +50,9 @@ struct conf {
 	int	 give_up_days;	/* days the outbox retries a message; 3 */
 	/* [accounting] */
 	struct holds_conf accounting;	/* financial_year_end "MM-DD": the financial year's last day; 12-31 */
+	/* [retention] */
+	char	*erasure_ledger;	/* the erasure ledger file; NULL: "erasure-ledger" beside the database */
+	char	*suppression;	/* "warn" (NULL too) or "refuse": a new record matching the suppression list */
 };
 
 /*

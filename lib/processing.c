@@ -122,6 +122,20 @@ static const struct pd_column columns[] = {
 	RI("legal_holds", "lifted_at", PC_STATE),
 	RI("legal_holds", "lifted_by", PC_REFERENCE),
 	RI("legal_holds", "lift_reason", PC_FREE_TEXT),
+	/*
+	 * erasure (sql/018_forgetting.sql): the tombstone keeps no personal
+	 * data but the record's number; the suppression list keyed hashes of
+	 * an erased person's email, phone, name and postal code, who objected
+	 */
+	NOPD("customer_tombstones", "id"),
+	ANN("customer_tombstones", "number", PC_REFERENCE, PP_RIGHTS, PB_LEGAL,
+	    RC_AUDIT, S_CUST, PR_STAFF),
+	NOPD("customer_tombstones", "kind"),
+	NOPD("customer_tombstones", "at"),
+	NOPD("customer_tombstones", "reference"),
+	RI("suppressions", "hash", PC_BANS),
+	NOPD("suppressions", "kind"),
+	RI("suppressions", "since", PC_BANS),
 	/* an update file between its check and apply */
 	NOPD("import_uploads", "id"),
 	ANN("import_uploads", "user_id", PC_REFERENCE, PP_CUSTOMER, PB_CONTRACT,

@@ -29,6 +29,7 @@
 #include "customer.h"
 #include "log.h"
 #include "fmt.h"
+#include "forget.h"
 #include "tmpl.h"
 
 #include "cli.h"
@@ -57,7 +58,8 @@ static const struct command commands[] = {
 	{ "customer", "customers: invented demo records; CSV import of new "
 	    "records or of name and address updates (a dry run unless "
 	    "--apply); CSV export (docs/csv.md); a customer's access report and "
-	    "portability file", cmd_customer },
+	    "portability file; erasure or anonymisation within the legal holds",
+	    cmd_customer },
 	{ "keygen", "make the register's first ticket-signing key",
 	    cmd_keygen },
 	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },
@@ -168,6 +170,26 @@ cmd_init(struct cli *c, int argc, char **argv)
 	if (n == 1)
 		printf("%s/totp.key: made (it seals second-factor secrets)\n",
 		    c->conf.key_dir);
+	/* the key of the suppression list and the erasure ledger (#14) */
+	if ((n = forget_key_make(c->conf.key_dir, err, sizeof(err))) < 0) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	if (n == 1)
+		printf("%s/" FORGET_KEY_FILE ": made (it keys the suppression "
+		    "list and the erasure ledger)\n", c->conf.key_dir);
+	{
+		char ledger[4096];
+
+		if (forget_ledger_path(&c->conf, ledger, sizeof(ledger)) != 0 ||
+		    forget_ledger_init(ledger) != 0) {
+			fprintf(stderr, "rekisteri: the erasure ledger %s: %s\n",
+			    ledger, strerror(errno));
+			db_close(db);
+			return EXIT_FAIL;
+		}
+	}
 	if ((n = totp_seal_all(db)) < 0) {
 		fprintf(stderr, "rekisteri: sealing second-factor secrets failed\n");
 		db_close(db);

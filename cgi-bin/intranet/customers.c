@@ -193,6 +193,13 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 		tm_str(root, "restrict_action", c.restricted ?
 		    "/intranet/customer/unrestrict" : "/intranet/customer/restrict");
 	}
+	{
+		/* an anonymised record: its orders kept, the person gone (#14) */
+		char kind[16], at[24];
+
+		tm_bool(root, "anonymised", forget_tombstone(a->db, id, kind, at)
+		    == 0 && strcmp(kind, "anonymised") == 0);
+	}
 	if (ui_customer_notes(a, r, id, root) != 0) {
 		customer_free(&c);
 		tm_free(m);
@@ -357,7 +364,7 @@ customer_form(struct app *a, struct req *r, int editing)
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	long long id = editing ? ui_id(r) : 0;
-	int bad, rc, src = CS_STAFF;
+	int bad, rc, src = CS_STAFF, suppressed = 0;
 	char changed[512] = "";
 
 	memset(&c, 0, sizeof(c));
@@ -386,7 +393,22 @@ customer_form(struct app *a, struct req *r, int editing)
 		app_error(a, r, 403);
 		return;
 	}
-	if (bad == 0) {
+	/*
+	 * A new record of an erased person who objected (GDPR Art. 21(3)):
+	 * refused, or stored once staff confirm ([retention] suppression).
+	 */
+	if (bad == 0 && !editing && ui_conf_of(a)->have_erasure_key) {
+		unsigned kinds;
+
+		if ((rc = forget_suppressed(a->db, &ui_conf_of(a)->erasure_key, &c,
+		    &kinds)) < 0)
+			goto fail;
+		if (rc > 0 && (ui_conf_of(a)->suppress_refuse ||
+		    strcmp(kv_get(&r->form, "suppression_ok") ?
+		    kv_get(&r->form, "suppression_ok") : "", "1") != 0))
+			suppressed = 1;
+	}
+	if (bad == 0 && !suppressed) {
 		if (db_begin(a->db) != 0)
 			goto fail;
 		rc = editing ? customer_update(a->db, &c, cx->me.id, (enum csource)src,
@@ -416,6 +438,8 @@ show:
 	tm_str(root, "form_action", editing ? "/intranet/customer/edit" :
 	    "/intranet/customers/new");
 	tm_bool(root, "failed", bad > 0);
+	tm_bool(root, "suppressed", suppressed);
+	tm_bool(root, "suppress_refuse", ui_conf_of(a)->suppress_refuse);
 	tm_bool(root, "bad_source", r->method == METHOD_POST && src < 0);
 	ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, errs, root);
@@ -436,7 +460,8 @@ show:
 		}
 	}
 	customer_free(&c);
-	ui_page(a, r, bad > 0 ? 400 : 200, "customer-form.xhtml", m);
+	ui_page(a, r, bad > 0 || (suppressed && ui_conf_of(a)->suppress_refuse) ?
+	    400 : 200, "customer-form.xhtml", m);
 	return;
 fail:
 	customer_free(&c);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "forget.h"
 #include "app.h"
 #include "auth.h"
 
@@ -25,10 +26,15 @@ struct ui_conf {
 	unsigned		 totp_roles;	/* roles that must use a second factor */
 	struct authority	*authority;	/* data/authority.xml, for the notice preview */
 	struct auth_limits	 limits;	/* the defaults, one_time from the config */
+	/* the suppression list's key (forget.h); have_erasure_key 0: not checked */
+	struct forget_key	 erasure_key;
+	int			 have_erasure_key;
+	int			 suppress_refuse;	/* [retention] suppression = refuse */
 };
 
 /* The sign-in limits of this process (auth_limits_default, [intranet] one_time_hours). */
 #define ui_limits(a)	(&((const struct ui_conf *)(a)->data)->limits)
+#define ui_conf_of(a)	((const struct ui_conf *)(a)->data)
 
 /* Route flags (struct route.flags): where a session that is not yet whole may go. */
 enum {
@@ -128,6 +134,8 @@ void	 ui_show_customer(struct app *, struct req *, long long id, int status,
 void	 post_customer_invoice(struct app *, struct req *);
 void	 post_customer_hold(struct app *, struct req *);
 void	 post_customer_hold_lift(struct app *, struct req *);
+/* erase.c */
+void	 page_customer_erase(struct app *, struct req *);
 
 /*
  * A customer search from the query (customers.c): q (words), name ("Last

@@ -130,6 +130,8 @@ static const struct route_exp {
 	{ "/intranet/customer/invoice", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/customer/hold", "POST", R_ADMIN },
 	{ "/intranet/customer/hold/lift", "POST", R_ADMIN },
+	{ "/intranet/customer/erase", "GET", R_ADMIN },
+	{ "/intranet/customer/erase", "POST", R_ADMIN },
 	{ "/intranet/notice", "GET", R_ADMIN },
 	{ "/intranet/notice/section", "GET", R_ADMIN },
 	{ "/intranet/notice/section", "POST", R_ADMIN },
@@ -281,6 +283,7 @@ want_get(const char *path, int allowed)
 	if (strcmp(path, "/intranet/notice/section") == 0 ||
 	    strcmp(path, "/intranet/customer") == 0 ||
 	    strcmp(path, "/intranet/customer/edit") == 0 ||
+	    strcmp(path, "/intranet/customer/erase") == 0 ||
 	    strcmp(path, "/intranet/labels/sheet") == 0 ||
 	    strcmp(path, "/intranet/request") == 0 ||
 	    strcmp(path, "/intranet/request/ticket") == 0 ||

@@ -72,6 +72,7 @@ conf_errors_name_the_line(void **state)
 		{ "bad-lifetime.conf", "bad-lifetime.conf:14: form_lifetime: must be a number" },
 		{ "bad-from.conf", "bad-from.conf:14: from: must be an address" },
 		{ "bad-fy.conf", "bad-fy.conf:15: financial_year_end: must be a day MM-DD" },
+		{ "bad-suppression.conf", "bad-suppression.conf:15: suppression: must be warn or refuse" },
 	};
 	char path[256];
 	struct conf c;
