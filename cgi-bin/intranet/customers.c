@@ -101,6 +101,7 @@ page_customers(struct app *a, struct req *r)
 	tm_str(root, "name", cs.name ? cs.name : "");
 	tm_str(root, "postal", cs.postal ? cs.postal : "");
 	tm_int(root, "page", pageno);
+	tm_str(root, "sort", csort_names[cs.sort]);
 	{
 		/* model keys must outlive the model: literals, not a buffer */
 		static const char *const sort_keys[SORT__MAX] = {
@@ -134,8 +135,11 @@ page_customers(struct app *a, struct req *r)
 		{
 			struct buf h = BUF_INIT;
 
-			buf_addf(&h, "/intranet/customers.csv?%s", b.data);
+			/* the link is the register's own copy; the form the rest */
+			buf_addf(&h, "/intranet/customers.csv?%s&purpose=register",
+			    b.data);
 			tm_str(root, "csv_href", h.data);
+			ui_export_purposes(a, r, root);
 			buf_free(&h);
 		}
 		if (pageno > 1) {

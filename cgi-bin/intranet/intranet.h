@@ -146,6 +146,8 @@ void	 page_customers_csv(struct app *, struct req *);
 void	 page_labels(struct app *, struct req *);
 void	 page_labels_sheet(struct app *, struct req *);
 void	 page_labels_csv(struct app *, struct req *);
+/* The purposes of a purpose-bound export (not the register's own copy) into root.export_purposes. */
+void	 ui_export_purposes(struct app *, struct req *, struct tmpl_map *root);
 
 /* import.c: update files from an address service */
 #define IMPORT_UPLOAD_MAX	((size_t)8 << 20)	/* bytes of an uploaded file */

@@ -274,7 +274,7 @@ wrong_usage_on_stderr(void **st)
 	}
 	/* --help as an option's value is a value, not a question */
 	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export "
-	    "- --q --help --postal x", cli, state), 2);
+	    "- --purpose register --q --help --postal x", cli, state), 2);
 	buf_free(&o);
 }
 
