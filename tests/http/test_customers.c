@@ -368,7 +368,7 @@ restricted_record(void **st)
 	assert_true(http_body_has(&r, "tietoja ei saa luovuttaa"));
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM disclosures WHERE"
-	    " customer_id = ?1", cid), 0);
+	    " customer_id = ?1 AND what = 'Nimi'", cid), 0);
 	/* Art. 18(3): not lifted before the person was told */
 	body = http_form("csrf", handler_csrf, "id", cid, "reason",
 	    "Tiedot tarkistettu", NULL);
