@@ -397,7 +397,7 @@ customer_form(struct app *a, struct req *r, int editing)
 		/* the request open and the record linked to it */
 		if ((rc = ui_answer_request(a, rid, id, &q, &why)) != 0) {
 			dsr_free(&q);
-			app_error(a, r, rc < 0 ? 500 : rc == 1 ? 409 : rc);
+			app_error(a, r, rc < 0 ? 500 : rc == 1 ? 400 : rc);
 			return;
 		}
 	}
