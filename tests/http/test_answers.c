@@ -214,6 +214,29 @@ rectification_parties(void **st)
 	    "told_on", yesterday, "how", "letter", NULL), 422);
 	assert_true(http_body_has(&r, "Asiakas ei ole liitetty"));
 	http_resp_free(&r);
+	/* the answer letter lists them when the person asks (Art. 19) */
+	assert_int_equal(post(NULL, "/intranet/request/letter", "id", idt, "kind",
+	    "answer", "action", "save", "type.rectification", "Kotikunta korjattu.",
+	    NULL), 303);
+	snprintf(path, sizeof(path), "/intranet/request/letter?id=%s&kind=answer",
+	    idt);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	assert_false(http_body_has(&r, "<strong>Luottotieto Oy</strong>"));
+	http_resp_free(&r);
+	assert_int_equal(post(NULL, "/intranet/request/letter", "id", idt, "kind",
+	    "answer", "action", "save", "type.rectification", "Kotikunta korjattu.",
+	    "list_parties", "1", NULL), 303);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Kenelle korjauksesta on ilmoitettu"));
+	assert_true(http_body_has(&r, "<strong>Luottotieto Oy</strong>"));
+	assert_true(http_body_has(&r, "<strong>Osoitteenpäivityspalvelu</strong>"));
+	http_resp_free(&r);
+	assert_int_equal(post(NULL, "/intranet/request/letter", "id", idt, "kind",
+	    "answer", "action", "save", "type.rectification", "x",
+	    "list_parties", "yes", NULL), 422);
 	free(number);
 }
 
