@@ -61,6 +61,7 @@ struct amodel {
 	struct app		*a;
 	struct req		*r;
 	long long		 request_id;
+	long long		 customer_id;	/* the record being listed */
 	struct tmpl_list	*customers;
 	struct tmpl_list	*parties;
 	long			 n;
@@ -110,9 +111,10 @@ party_row(void *arg, const struct answer_party *p)
 		snprintf(k, sizeof(k), "told.%s", p->told_how);
 		tm_str(m, "told_how", i18n_msg(x->a->msgs, x->r->lang, k));
 	}
-	snprintf(k, sizeof(k), "told-%lld-%ld", x->request_id, x->n);
+	/* ids unique on the page: the record's and the party's number */
+	snprintf(k, sizeof(k), "told-%lld-%ld", x->customer_id, x->n);
 	tm_str(m, "date_id", k);
-	snprintf(k, sizeof(k), "how-%lld-%ld", x->request_id, x->n);
+	snprintf(k, sizeof(k), "how-%lld-%ld", x->customer_id, x->n);
 	tm_str(m, "how_id", k);
 	return 0;
 }
@@ -156,6 +158,7 @@ customer_row(void *arg, const struct dsr_link *l)
 	}
 	x->parties = tm_list(m, "parties");
 	x->n = 0;
+	x->customer_id = l->customer_id;
 	if (answer_parties(x->a->db, x->request_id, l->customer_id, party_row,
 	    x) != 0) {
 		x->failed = 1;
@@ -178,8 +181,8 @@ int
 ui_answers_model(struct app *a, struct req *r, const struct dsr *q,
     struct tmpl_map *root)
 {
-	struct amodel x = { a, r, q->id, NULL, NULL, 0, dsr_is_open(q->status),
-	    0 };
+	struct amodel x = { a, r, q->id, 0, NULL, NULL, 0,
+	    dsr_is_open(q->status), 0 };
 	struct tmpl_map *m = tm_map(root, "answer");
 
 	x.customers = tm_list(m, "customers");
