@@ -389,6 +389,15 @@ export(void **st)
 	assert_true(http_body_has(&r, "\"advertising\"\r\n"));
 	assert_false(http_body_has(&r, "\"L-004\""));	/* restricted: never */
 	http_resp_free(&r);
+	/* the search page offers the register's copy and each purpose */
+	http_session(&r, "GET", "/intranet/customers?postal=99", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "purpose=register"));
+	assert_true(http_body_has(&r, "<option value=\"direct_marketing\">"
+	    "Suoramarkkinointi</option>"));
+	assert_true(http_body_has(&r, "<option value=\"disclosure\">"));
+	http_resp_free(&r);
 	/* the purpose is chosen explicitly: none, or an unknown one, is 400 */
 	http_session(&r, "GET", "/intranet/customers.csv?postal=99", handler_id,
 	    NULL);
