@@ -171,6 +171,19 @@ rectification_parties(void **st)
 	    " source = 'customer' AND reference = ?1", number, cid), 1);
 	assert_int_equal(http_db_int("SELECT count(*) FROM request_steps WHERE"
 	    " request_id = ?1 AND action = 'rectified' AND note = 'city'", idt), 1);
+	/* the record's history names the request */
+	snprintf(path, sizeof(path), "/intranet/customer?id=%s", cid);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	{
+		char needle[96];
+
+		snprintf(needle, sizeof(needle), "<span class=\"ticket-number\">"
+		    "%s</span>", number);
+		assert_true(http_body_has(&r, needle));
+	}
+	http_resp_free(&r);
 	/* the source of the wrong value and the recipient, neither told yet */
 	snprintf(path, sizeof(path), "/intranet/request?id=%s", idt);
 	http_session(&r, "GET", path, sid, NULL);
