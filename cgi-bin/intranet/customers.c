@@ -345,6 +345,27 @@ post_customer_disclosure(struct app *a, struct req *r)
 	customer_note(a, r, 0);
 }
 
+/* The form's choice of sources into root.sources, selected (or staff when < 0). */
+static void
+sources_model(struct app *a, struct req *r, struct tmpl_map *root,
+    int selected)
+{
+	struct tmpl_list *l = tm_list(root, "sources");
+	char key[48];
+
+	for (int i = 0; i < CS__MAX; i++) {
+		struct tmpl_map *o;
+
+		if (i == CS_IMPORT)
+			continue;	/* the import command's own */
+		o = tm_list_map(l);
+		tm_str(o, "value", csource_names[i]);
+		snprintf(key, sizeof(key), "source.%s", csource_names[i]);
+		tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+		tm_bool(o, "selected", i == (selected < 0 ? CS_STAFF : selected));
+	}
+}
+
 /*
  * The request an edit answers (?request= or the form's request, a
  * rectification, GDPR Art. 16): its id, 0 for none, -1 for a bad value.
@@ -476,22 +497,7 @@ show:
 	}
 	ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, errs, root);
-	{
-		struct tmpl_list *l = tm_list(root, "sources");
-		char key[48];
-
-		for (int i = 0; i < CS__MAX; i++) {
-			struct tmpl_map *o;
-
-			if (i == CS_IMPORT)
-				continue;	/* the import command's own */
-			o = tm_list_map(l);
-			tm_str(o, "value", csource_names[i]);
-			snprintf(key, sizeof(key), "source.%s", csource_names[i]);
-			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
-			tm_bool(o, "selected", i == (src < 0 ? CS_STAFF : src));
-		}
-	}
+	sources_model(a, r, root, src);
 	customer_free(&c);
 	dsr_free(&q);
 	ui_page(a, r, bad > 0 ? 400 : 200, "customer-form.xhtml", m);

@@ -26,6 +26,7 @@
 #define PW	"Oikaisut ilmoitetaan aina lähteelle 7"
 
 static char *sid, *csrf;
+static char rect_id[24];	/* the rectification's request, for the letter */
 
 /* File a request of type on the public form (free text for a rectification); its id. */
 static long long
@@ -227,7 +228,20 @@ rectification_parties(void **st)
 	    "told_on", yesterday, "how", "letter", NULL), 422);
 	assert_true(http_body_has(&r, "Asiakas ei ole liitetty"));
 	http_resp_free(&r);
-	/* the answer letter lists them when the person asks (Art. 19) */
+	snprintf(rect_id, sizeof(rect_id), "%s", idt);
+	free(number);
+}
+
+/* The answer letter lists the parties with their marks when the person asks (Art. 19). */
+static void
+letter_lists_parties(void **st)
+{
+	struct http_resp r;
+	const char *idt = rect_id;
+	char path[96];
+
+	(void)st;
+	assert_true(idt[0] != '\0');
 	assert_int_equal(post(NULL, "/intranet/request/letter", "id", idt, "kind",
 	    "answer", "action", "save", "type.rectification", "Kotikunta korjattu.",
 	    NULL), 303);
@@ -250,7 +264,6 @@ rectification_parties(void **st)
 	assert_int_equal(post(NULL, "/intranet/request/letter", "id", idt, "kind",
 	    "answer", "action", "save", "type.rectification", "x",
 	    "list_parties", "yes", NULL), 422);
-	free(number);
 }
 
 /* Bans, restriction and objection from a request: via 'request' and the number. */
@@ -340,6 +353,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rectification_parties),
+		cmocka_unit_test(letter_lists_parties),
 		cmocka_unit_test(restriction_objection_bans),
 	};
 
