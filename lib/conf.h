@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "holds.h"
+
 /*
  * Format (rekisteri.conf(5), sample in conf/rekisteri.conf.sample): INI
  * sections with "name = value" lines, '#' or ';' comments, parsed by inih.
@@ -44,6 +46,8 @@ struct conf {
 	char	*sendmail;	/* sendmail program; NULL: no mail is sent */
 	char	*mail_from;	/* From: of mail; NULL: [controller] email */
 	int	 give_up_days;	/* days the outbox retries a message; 3 */
+	/* [accounting] */
+	struct holds_conf accounting;	/* financial_year_end "MM-DD": the financial year's last day; 12-31 */
 };
 
 /*

@@ -142,6 +142,7 @@ struct corder {
 	const char	*description;
 	long long	 cents;
 	const char	*status;	/* corder_status_names */
+	const char	*status_on;	/* YYYY-MM-DD: the state since (invoice.h) */
 };
 /* The record's orders, newest first (at most 500). */
 int	 customer_orders(sqlite3 *, long long id,
@@ -261,7 +262,7 @@ int	 customer_objection(sqlite3 *, long long id, enum cobjection kind,
 	    const char *reference, const char *since, long long user_id,
 	    const char **why);
 
-extern const char *const corder_status_names[];	/* open, paid, collection, credited, NULL */
+extern const char *const corder_status_names[];	/* open, paid, collection, credited, written_off, NULL */
 extern const char *const cground_names[];	/* credit_decision, collection, invoicing, legal_obligation, NULL */
 
 /* An order's form: its fields, declared once (order_fields). */

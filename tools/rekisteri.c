@@ -56,7 +56,8 @@ static const struct command commands[] = {
 	    "record the NDA date, list", cmd_user },
 	{ "customer", "customers: invented demo records; CSV import of new "
 	    "records or of name and address updates (a dry run unless "
-	    "--apply); CSV export (docs/csv.md)", cmd_customer },
+	    "--apply); CSV export (docs/csv.md); a customer's access report and "
+	    "portability file", cmd_customer },
 	{ "keygen", "make the register's first ticket-signing key",
 	    cmd_keygen },
 	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },

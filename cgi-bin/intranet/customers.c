@@ -248,6 +248,13 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 	ui_page(a, r, status, "customer.xhtml", m);
 }
 
+void
+ui_show_customer(struct app *a, struct req *r, long long id, int status,
+    struct tmpl_model *m)
+{
+	show_customer(a, r, id, status, m);
+}
+
 /* GET /intranet/customer?id=N: the record, bans, disclosures, orders, history. */
 void
 page_customer(struct app *a, struct req *r)

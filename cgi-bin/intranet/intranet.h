@@ -121,6 +121,13 @@ void	 post_customer_ban(struct app *, struct req *);
 void	 post_customer_unban(struct app *, struct req *);
 void	 post_customer_restrict(struct app *, struct req *);
 void	 post_customer_unrestrict(struct app *, struct req *);
+/* Record id's page with m (ui_model's, plus a form's errors) at status; takes m. The view is audited. */
+void	 ui_show_customer(struct app *, struct req *, long long id, int status,
+	    struct tmpl_model *m);
+/* holds.c: an order's invoice state (staff), legal holds (admins) */
+void	 post_customer_invoice(struct app *, struct req *);
+void	 post_customer_hold(struct app *, struct req *);
+void	 post_customer_hold_lift(struct app *, struct req *);
 
 /*
  * A customer search from the query (customers.c): q (words), name ("Last
@@ -218,7 +225,19 @@ void	 page_breaches(struct app *, struct req *);
 void	 post_breaches(struct app *, struct req *);
 void	 page_breach(struct app *, struct req *);
 void	 post_breach(struct app *, struct req *);
+/* breach_affected.c: who is affected, the Art. 34 letters and telling the people */
+void	 page_breach_affected(struct app *, struct req *);
+void	 post_breach_affected(struct app *, struct req *);
+void	 page_breach_affected_csv(struct app *, struct req *);
+void	 page_breach_letters(struct app *, struct req *);
+void	 post_breach_tell(struct app *, struct req *);
 /* The open breaches' 72-hour clocks into root.breach_clocks. 0 or -1. */
 int	 breach_dashboard(struct app *, struct req *, struct tmpl_map *root);
+
+/* reports.c: the access report (Art. 15) and portability file (Art. 20) of a linked record */
+void	 page_request_report(struct app *, struct req *);
+void	 page_request_portability(struct app *, struct req *);
+void	 post_request_report_send(struct app *, struct req *);
+void	 page_request_report_stored(struct app *, struct req *);
 
 #endif
