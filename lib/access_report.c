@@ -62,6 +62,7 @@ static const struct ar_column order_cols[] = {
 	{ "description", AK_TEXT, NULL, NULL },
 	{ "amount_cents", AK_MONEY, NULL, NULL },
 	{ "status", AK_CODE, "status.", NULL },
+	{ "status_on", AK_DATE, NULL, NULL },
 };
 
 static const struct ar_column ban_cols[] = {
@@ -169,6 +170,35 @@ static const struct ar_column stored_cols[] = {
 	{ "sha256", AK_TEXT, NULL, NULL },
 };
 
+static const struct ar_column hold_cols[] = {
+	{ "id", AK_TEXT, NULL, NULL },
+	{ "customer_id", AK_TEXT, NULL, NULL },
+	{ "reason", AK_TEXT, NULL, NULL },
+	{ "set_by", AK_TEXT, NULL, STAFF },
+	{ "set_at", AK_TIME, NULL, NULL },
+	{ "lifted_at", AK_TIME, NULL, NULL },
+	{ "lifted_by", AK_TEXT, NULL, STAFF },
+	{ "lift_reason", AK_TEXT, NULL, NULL },
+};
+
+static const struct ar_column affected_cols[] = {
+	{ "set_id", AK_TEXT, NULL, NULL },
+	{ "customer_id", AK_TEXT, NULL, NULL },
+};
+
+static const struct ar_column breach_letter_cols[] = {
+	{ "id", AK_TEXT, NULL, NULL },
+	{ "breach_id", AK_TEXT, NULL, NULL },
+	{ "entry_id", AK_TEXT, NULL, NULL },
+	{ "set_id", AK_TEXT, NULL, NULL },
+	{ "customer_id", AK_TEXT, NULL, NULL },
+	{ "lang", AK_TEXT, NULL, NULL },
+	{ "via", AK_CODE, "ar.via.", NULL },
+	{ "sent_at", AK_TIME, NULL, NULL },
+	{ "sent_by", AK_TEXT, NULL, STAFF },
+	{ "outbox_id", AK_TEXT, NULL, NULL },
+};
+
 #define T(name, refers, key, cols) \
 	{ name, refers, key, cols, sizeof(cols) / sizeof(cols[0]) }
 static const struct ar_table tables[ART__MAX] = {
@@ -187,6 +217,12 @@ static const struct ar_table tables[ART__MAX] = {
 	    "ar.t.requests", request_cols),
 	[ART_STORED] = T("request_reports", "customer_id", "ar.t.stored",
 	    stored_cols),
+	[ART_LEGAL_HOLDS] = T("legal_holds", "customer_id", "ar.t.legal_holds",
+	    hold_cols),
+	[ART_BREACH_AFFECTED] = T("breach_affected", "customer_id",
+	    "ar.t.breach_affected", affected_cols),
+	[ART_BREACH_LETTERS] = T("breach_letters", "customer_id",
+	    "ar.t.breach_letters", breach_letter_cols),
 };
 #undef T
 
@@ -250,6 +286,12 @@ static const char *const table_sql[ART__MAX] = {
 	    " FROM request_customers WHERE customer_id = ?1) ORDER BY id",
 	[ART_STORED] = "SELECT * FROM request_reports WHERE customer_id = ?1"
 	    " ORDER BY id",
+	[ART_LEGAL_HOLDS] = "SELECT * FROM legal_holds WHERE customer_id = ?1"
+	    " ORDER BY id",
+	[ART_BREACH_AFFECTED] = "SELECT * FROM breach_affected"
+	    " WHERE customer_id = ?1 ORDER BY set_id",
+	[ART_BREACH_LETTERS] = "SELECT * FROM breach_letters"
+	    " WHERE customer_id = ?1 ORDER BY id",
 };
 
 const struct ar_table *

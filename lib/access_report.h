@@ -47,6 +47,9 @@ enum ar_table_id {
 	ART_REQUEST_LINKS,
 	ART_REQUESTS,
 	ART_STORED,	/* the reports sent earlier (request_reports) */
+	ART_LEGAL_HOLDS,	/* holds an admin set on the record (legal_holds) */
+	ART_BREACH_AFFECTED,	/* breaches the record was affected by */
+	ART_BREACH_LETTERS,	/* Art. 34 letters sent to the person */
 	ART__MAX
 };
 
@@ -184,7 +187,7 @@ int	 access_report_json(sqlite3 *db, const struct access_report *,
 	    struct buf *out);
 
 /* The version of the portability file's schema (docs/portability.schema.json). */
-#define PORTABILITY_VERSION	1
+#define PORTABILITY_VERSION	2
 
 /*
  * The portability file (Art. 20) of a gathered report: the customer record
