@@ -82,6 +82,7 @@ static const struct ar_column history_cols[] = {
 	{ "user_id", AK_TEXT, NULL, STAFF },
 	{ "at", AK_TIME, NULL, NULL },
 	{ "source", AK_CODE, "source.", NULL },
+	{ "reference", AK_TEXT, NULL, NULL },	/* a request's ticket number (019) */
 };
 
 static const struct ar_column disclosure_cols[] = {
@@ -93,6 +94,19 @@ static const struct ar_column disclosure_cols[] = {
 	{ "disclosed_on", AK_DATE, NULL, NULL },
 	{ "user_id", AK_TEXT, NULL, STAFF },
 	{ "created_at", AK_TIME, NULL, NULL },
+};
+
+/* a correction's parties told (sql/019_answers.sql, GDPR Art. 19) */
+static const struct ar_column told_cols[] = {
+	{ "id", AK_TEXT, NULL, NULL },
+	{ "request_id", AK_TEXT, NULL, NULL },
+	{ "customer_id", AK_TEXT, NULL, NULL },
+	{ "kind", AK_CODE, "answer.kind.", NULL },
+	{ "party", AK_TEXT, NULL, NULL },
+	{ "told_on", AK_DATE, NULL, NULL },
+	{ "how", AK_CODE, "told.", NULL },
+	{ "user_id", AK_TEXT, NULL, STAFF },
+	{ "at", AK_TIME, NULL, NULL },
 };
 
 static const struct ar_column link_cols[] = {
@@ -195,6 +209,7 @@ static const struct ar_table tables[ART__MAX] = {
 	    history_cols),
 	[ART_DISCLOSURES] = T("disclosures", "customer_id",
 	    "ar.t.disclosures", disclosure_cols),
+	[ART_TOLD] = T("request_told", "customer_id", "ar.t.told", told_cols),
 	[ART_REQUEST_LINKS] = T("request_customers", "customer_id",
 	    "ar.t.request_links", link_cols),
 	[ART_REQUESTS] = T("requests", "the requests linked to the record "
@@ -263,6 +278,8 @@ static const char *const table_sql[ART__MAX] = {
 	    " ORDER BY id",
 	[ART_DISCLOSURES] = "SELECT * FROM disclosures WHERE customer_id = ?1"
 	    " ORDER BY disclosed_on, id",
+	[ART_TOLD] = "SELECT * FROM request_told WHERE customer_id = ?1"
+	    " ORDER BY id",
 	[ART_REQUEST_LINKS] = "SELECT * FROM request_customers"
 	    " WHERE customer_id = ?1 ORDER BY request_id",
 	[ART_REQUESTS] = "SELECT * FROM requests WHERE id IN (SELECT request_id"

@@ -43,6 +43,7 @@ enum ar_table_id {
 	ART_BANS,
 	ART_HISTORY,
 	ART_DISCLOSURES,
+	ART_TOLD,	/* a correction's parties told (request_told) */
 	ART_REQUEST_LINKS,
 	ART_REQUESTS,
 	ART_STORED,	/* the reports sent earlier (request_reports) */

@@ -16,15 +16,15 @@ enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C_BY_NUMBER,
 	C__MAX };
 static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
-	    " old_value, new_value, user_id, source) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6)",
+	    " old_value, new_value, user_id, source, reference) VALUES (?1, ?2,"
+	    " ?3, ?4, ?5, ?6, ?7)",
 	/* an erased record's id and number are never given again (018) */
 	[C_NEXT_ID] = "SELECT max(coalesce(max(id), 0), (SELECT coalesce(max(id),"
 	    " 0) FROM customer_tombstones)) + 1 FROM customers",
 	[C_NUMBER_TAKEN] = "SELECT 1 FROM customers WHERE number = ?1 UNION ALL"
 	    " SELECT 1 FROM customer_tombstones WHERE number = ?1",
 	[C_HISTORY] = "SELECT h.at, h.field, h.old_value, h.new_value,"
-	    " coalesce(u.username, ''), h.source FROM customer_history h"
+	    " coalesce(u.username, ''), h.source, h.reference FROM customer_history h"
 	    " LEFT JOIN users u ON u.id = h.user_id WHERE h.customer_id = ?1"
 	    " ORDER BY h.id DESC LIMIT 200",
 	[C_BY_NUMBER] = "SELECT id FROM customers WHERE number = ?1",
@@ -167,6 +167,14 @@ int
 customer_history_row(sqlite3 *db, long long id, const char *field, const char *old,
     const char *new, long long user_id, enum csource source)
 {
+	return customer_history_ref(db, id, field, old, new, user_id, source, "");
+}
+
+int
+customer_history_ref(sqlite3 *db, long long id, const char *field,
+    const char *old, const char *new, long long user_id, enum csource source,
+    const char *reference)
+{
 	sqlite3_stmt *st;
 	int rc;
 
@@ -179,6 +187,7 @@ customer_history_row(sqlite3 *db, long long id, const char *field, const char *o
 	if (user_id > 0)
 		sqlite3_bind_int64(st, 5, user_id);
 	sqlite3_bind_text(st, 6, csource_names[source], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, reference, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -258,6 +267,15 @@ int
 customer_update(sqlite3 *db, const struct customer *c, long long user_id,
     enum csource source, char *changed, size_t changedlen)
 {
+	return customer_update_ref(db, c, user_id, source, "", changed,
+	    changedlen);
+}
+
+int
+customer_update_ref(sqlite3 *db, const struct customer *c, long long user_id,
+    enum csource source, const char *reference, char *changed,
+    size_t changedlen)
+{
 	struct customer old;
 	struct buf q = BUF_INIT, names = BUF_INIT;
 	sqlite3_stmt *st = NULL;
@@ -282,8 +300,8 @@ customer_update(sqlite3 *db, const struct customer *c, long long user_id,
 	for (int f = 0; f < CF__MAX; f++) {
 		if (strcmp(old.v[f], c->v[f]) == 0)
 			continue;
-		if (customer_history_row(db, c->id, cfields[f].name, old.v[f], c->v[f],
-		    user_id, source) != 0)
+		if (customer_history_ref(db, c->id, cfields[f].name, old.v[f],
+		    c->v[f], user_id, source, reference) != 0)
 			goto out;
 		buf_addf(&names, "%s%s", n++ ? "," : "", cfields[f].name);
 	}
@@ -314,7 +332,7 @@ customer_history(sqlite3 *db, long long id,
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct chistory h = { customer_col(st, 0), customer_col(st, 1),
 		    customer_col(st, 2), customer_col(st, 3),
-		    customer_col(st, 4), customer_col(st, 5) };
+		    customer_col(st, 4), customer_col(st, 5), customer_col(st, 6) };
 
 		stop = fn(arg, &h);
 	}

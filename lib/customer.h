@@ -10,6 +10,7 @@
 #define REKISTERI_CUSTOMER_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -107,6 +108,13 @@ int	 customer_create(sqlite3 *, struct customer *c, long long user_id,
  */
 int	 customer_update(sqlite3 *, const struct customer *c, long long user_id,
 	    enum csource source, char *changed, size_t changedlen);
+/*
+ * The same, each history row with reference: the ticket number of the
+ * request the change answers (a rectification, GDPR Art. 16), or "".
+ */
+int	 customer_update_ref(sqlite3 *, const struct customer *c,
+	    long long user_id, enum csource source, const char *reference,
+	    char *changed, size_t changedlen);
 
 /* One change in a record's history; the strings live until the callback returns. */
 struct chistory {
@@ -116,6 +124,7 @@ struct chistory {
 	const char	*new_value;
 	const char	*user;		/* the staff account's username, "" for none */
 	const char	*source;	/* csource_names */
+	const char	*reference;	/* the request's ticket number, "" */
 };
 
 /*
@@ -150,13 +159,26 @@ enum cpurpose {
 	CP__MAX
 };
 extern const char *const cpurpose_names[CP__MAX];
-extern const char *const cvia_names[];	/* "ticket", "phone", "letter", "staff", "email", NULL */
+/* "ticket", "phone", "letter", "staff", "email", "request", NULL */
+extern const char *const cvia_names[];
+
+/*
+ * The four marketing purposes: the notice's "suoramainontaa, etämyyntiä ja
+ * suoramarkkinointia sekä markkina- ja mielipidetutkimusta" (the list of
+ * the former Personal Data Act 523/1999 § 30), all of which an objection
+ * to direct marketing ends (GDPR Art. 21(3)): advertising,
+ * distance_selling, direct_marketing, research.
+ */
+#define CP_MARKETING	4
+extern const enum cpurpose cmarketing_purposes[CP_MARKETING];
 
 /*
  * Record a ban (replacing one for the same purpose): since YYYY-MM-DD, via
- * one of cvia_names, reference (e.g. a ticket number, may be ""). With a
- * history row. Inside the caller's transaction. 0, or -1 (also for a name
- * not in the tables).
+ * one of cvia_names, reference (e.g. a ticket number, may be ""; at most
+ * 100 characters). Via "request" is a ban from a data-subject request: the
+ * reference (its ticket number) is required and the history row has the
+ * customer as its source and the reference. With a history row. Inside the
+ * caller's transaction. 0, or -1 (also for a name not in the tables).
  */
 int	 customer_ban(sqlite3 *, long long id, const char *purpose,
 	    const char *via, const char *reference, const char *since,
@@ -176,12 +198,69 @@ int	 customer_bans(sqlite3 *, long long id,
 	    int (*fn)(void *arg, const struct cban *), void *arg);
 
 /*
- * Restrict processing (GDPR Art. 18) or lift the restriction, with a
- * reason (required, one line, at most 300 characters) kept in the history.
+ * Restrict processing (GDPR Art. 18), by staff, with a reason (required,
+ * one line, at most 300 characters) kept in the history. Lifting is
+ * refused here (-1): it needs the person told first (customer_restriction).
  * 0, or -1.
  */
 int	 customer_restrict(sqlite3 *, long long id, int on, const char *reason,
 	    long long user_id);
+
+/* How a person or a party was told: "letter", "email", "phone", "in_person", "other", NULL. */
+extern const char *const ctold_names[];
+
+/* A restriction set or lifted: what customer_restriction needs. */
+struct crestriction {
+	int		 on;		/* 1 restrict, 0 lift */
+	const char	*reason;	/* required: one line, at most 300 characters */
+	const char	*via;		/* cvia_names; "request" needs reference */
+	const char	*reference;	/* the request's ticket number, or "" */
+	const char	*told_on;	/* lifting: the day the person was told, YYYY-MM-DD */
+	const char	*told_how;	/* lifting: ctold_names */
+};
+
+/*
+ * Set or lift the restriction of processing of record id (GDPR Art. 18) at
+ * now, by user_id, with history rows (the reason; via and reference; when
+ * lifting first a row "restriction_told" with the day and how). Lifting
+ * requires that the person was told before it is lifted (Art. 18(3): "A
+ * data subject who has obtained restriction of processing ... shall be
+ * informed by the controller before the restriction of processing is
+ * lifted"): told_on a date not after today in Helsinki at now (today
+ * itself counts), told_how one of ctold_names. Inside the caller's
+ * transaction. 0; 1 refused, nothing changed, with *why a message key
+ * (cust.err.reason, .via, .reference, .told_on, .told_future, .told_how,
+ * .restricted_already, .not_restricted; request.none for no record); -1.
+ * Needs fmt_init.
+ */
+int	 customer_restriction(sqlite3 *, long long id,
+	    const struct crestriction *, long long user_id, time_t now,
+	    const char **why);
+
+/* Objections (GDPR Art. 21). */
+enum cobjection {
+	COBJ_DIRECT_MARKETING,	/* Art. 21(2)-(3): absolute, sets the four marketing bans */
+	COBJ_PROCESSING,	/* Art. 21(1): other processing; upheld or refused with reasons */
+	COBJ__MAX
+};
+extern const char *const cobjection_names[COBJ__MAX];	/* "direct_marketing", "processing" */
+
+/*
+ * Record an objection's outcome on record id since YYYY-MM-DD, via (as
+ * customer_ban), reference, by user_id, with a history row "objection.KIND"
+ * ("upheld" or "refused", and the reason). An objection to direct
+ * marketing cannot be refused (Art. 21(3): "the personal data shall no
+ * longer be processed for such purposes"): it sets all four marketing
+ * bans (cmarketing_purposes) at once; upheld 0 is refused with
+ * cust.err.objection_absolute. An objection to other processing (Art.
+ * 21(1)) is upheld, or refused with the reasons (reason required; at most
+ * 300 characters, one line). Inside the caller's transaction. 0; 1 refused
+ * with *why (cust.err.objection_absolute, .reason, .via, .reference); -1.
+ */
+int	 customer_objection(sqlite3 *, long long id, enum cobjection kind,
+	    int upheld, const char *reason, const char *via,
+	    const char *reference, const char *since, long long user_id,
+	    const char **why);
 
 extern const char *const corder_status_names[];	/* open, paid, collection, credited, written_off, NULL */
 extern const char *const cground_names[];	/* credit_decision, collection, invoicing, legal_obligation, NULL */
@@ -203,7 +282,12 @@ int	 customer_add_order(sqlite3 *, long long id, const struct kvlist *form,
 enum dfield { DF_RECIPIENT, DF_GROUND, DF_WHAT, DF_DATE, DF__MAX };
 extern const struct field disclosure_fields[DF__MAX];
 
-/* Record a disclosure from the form, by user_id. errs as above. 0, >0 or -1. */
+/*
+ * Record a disclosure from the form, by user_id. errs as above. A
+ * restricted record's data may not be disclosed (GDPR Art. 18(2): only
+ * stored), so nothing is recorded on one: 1 with errs[DF_RECIPIENT]
+ * "cust.err.disclosure_restricted". 0, >0 or -1.
+ */
 int	 customer_add_disclosure(sqlite3 *, long long id,
 	    const struct kvlist *form, long long user_id,
 	    const char *errs[DF__MAX]);
@@ -312,17 +396,48 @@ int	 customer_labels(sqlite3 *, const char *purpose, const char *postal,
 
 /* The columns of an export, which an import reads back: number, then the cfields' names. */
 #define CEXPORT_COLUMNS (1 + CF__MAX)
+/* An export for the register itself has one more: "bans", its purposes. */
+#define CEXPORT_MAX_COLUMNS (CEXPORT_COLUMNS + 1)
 
 /*
- * Every record search s matches, in its order, as
- * CEXPORT_COLUMNS cells through fn (a non-zero return stops and is
- * returned), a row at a time. Left out and counted: restricted records
- * (*restricted) and, since a file that leaves the register is a list that
- * can be passed on, records with a ban on disclosure or on publication in
- * lists (*banned). *rows gets the number written. 0 or -1.
+ * What an export is for, chosen explicitly (docs/csv.md): "register" (the
+ * register's own all-purpose copy: nobody left out for a ban, each
+ * person's bans in the column "bans"), or one of cpurpose_names — a file
+ * for purpose P leaves out everyone with a ban on P and, since a file that
+ * leaves the register is a list that can be passed on, everyone with a
+ * ban on publication in lists or on disclosure. NULL-terminated.
  */
-int	 customer_export(sqlite3 *, const struct csearch *s,
-	    int (*fn)(void *arg, const char *const *cells), void *arg,
-	    long *rows, long *restricted, long *banned);
+extern const char *const cexport_purposes[];
+#define CEXPORT_REGISTER	0	/* the index of "register" */
+/* The index of a name in cexport_purposes, or -1. */
+int	 cexport_purpose_parse(const char *);
+/*
+ * The bans (1 << enum cpurpose) that leave a person out of a file for
+ * purpose (an index of cexport_purposes): none for "register".
+ */
+unsigned cexport_excludes(int purpose);
+
+/* What an export wrote and left out. */
+struct cexport_counts {
+	long	 rows;		/* written */
+	long	 restricted;	/* left out: restricted processing (Art. 18) */
+	long	 banned[CP__MAX];	/* left out for a ban, each person once: the purpose's own ban first, then in cpurpose order */
+	long	 banned_total;
+};
+
+/* The header of a file for purpose into head (CEXPORT_MAX_COLUMNS): the number of columns. */
+int	 customer_export_header(int purpose, const char **head);
+
+/*
+ * Every record search s matches, in its order, as cells through fn (n
+ * cells: customer_export_header's count; a non-zero return stops and is
+ * returned), a row at a time, for purpose (an index of cexport_purposes).
+ * Left out and counted in *counts: restricted records (always: a
+ * restricted record is in no list) and records with a ban the purpose
+ * excludes (cexport_excludes). 0 or -1.
+ */
+int	 customer_export(sqlite3 *, const struct csearch *s, int purpose,
+	    int (*fn)(void *arg, const char *const *cells, int n), void *arg,
+	    struct cexport_counts *counts);
 
 #endif

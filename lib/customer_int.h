@@ -10,6 +10,12 @@
 int		 customer_history_row(sqlite3 *, long long id, const char *field,
 		    const char *old, const char *new, long long user_id,
 		    enum csource source);
+/* The same with the reference the change was made under (a ticket number, or ""). */
+int		 customer_history_ref(sqlite3 *, long long id, const char *field,
+		    const char *old, const char *new, long long user_id,
+		    enum csource source, const char *reference);
+/* Whether record id is restricted: 1, 0 (also when there is none), -1 on error. */
+int		 customer_is_restricted(sqlite3 *, long long id);
 /* Column i of the row as text, "" for NULL. */
 const char	*customer_col(sqlite3_stmt *, int i);
 /* Whether s is one of list[0..n) (n 0: up to list's NULL). */

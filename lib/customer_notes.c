@@ -45,7 +45,7 @@ const char *const cpurpose_names[CP__MAX] = {
 };
 
 const char *const cvia_names[] = {
-	"ticket", "phone", "letter", "staff", "email", NULL,
+	"ticket", "phone", "letter", "staff", "email", "request", NULL,
 };
 
 int
@@ -90,6 +90,9 @@ customer_ban(sqlite3 *db, long long id, const char *purpose, const char *via,
 	    strlen(reference) > 100 || !text_valid(reference,
 	    strlen(reference)) || strpbrk(reference, "\t\r\n") != NULL)
 		return -1;
+	/* a ban from a request names it, and came from the person */
+	if (strcmp(via, "request") == 0 && reference[0] == '\0')
+		return -1;
 	if (exec_bind(db, N_BAN, id, purpose,
 	    since, via, reference) != 0)
 		return -1;
@@ -98,8 +101,9 @@ customer_ban(sqlite3 *db, long long id, const char *purpose, const char *via,
 
 		snprintf(field, sizeof(field), "ban.%s", purpose);
 		buf_addf(&what, "%s %s %s", since, via, reference);
-		rc = customer_history_row(db, id, field, "", buf_cstr(&what), user_id,
-		    CS_STAFF);
+		rc = customer_history_ref(db, id, field, "", buf_cstr(&what),
+		    user_id, strcmp(via, "request") == 0 ? CS_CUSTOMER : CS_STAFF,
+		    strcmp(via, "request") == 0 ? reference : "");
 	}
 	buf_free(&what);
 	return rc;
@@ -151,6 +155,9 @@ customer_restrict(sqlite3 *db, long long id, int on, const char *reason,
 {
 	char clean[1024];
 
+	/* lifting needs the person told first (customer_restriction) */
+	if (!on)
+		return -1;
 	if (val_text(reason, 300, clean, sizeof(clean)) != NULL ||
 	    clean[0] == '\0')
 		return -1;
@@ -259,6 +266,14 @@ customer_add_disclosure(sqlite3 *db, long long id, const struct kvlist *form,
 	if ((bad = field_read(disclosure_fields, DF__MAX, form, v, errs)) != 0) {
 		values_free(v, DF__MAX);
 		return bad;
+	}
+	/* GDPR Art. 18(2): a restricted record's data is only stored */
+	if ((bad = customer_is_restricted(db, id)) != 0) {
+		values_free(v, DF__MAX);
+		if (bad < 0)
+			return -1;
+		errs[DF_RECIPIENT] = "cust.err.disclosure_restricted";
+		return 1;
 	}
 	if ((st = db_prep(db, sql, N_DISCLOSURE_ADD)) == NULL) {
 		values_free(v, DF__MAX);

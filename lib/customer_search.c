@@ -186,20 +186,79 @@ customer_search(sqlite3 *db, const struct csearch *s, int page, int rows,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+const char *const cexport_purposes[] = {
+	"register", "advertising", "distance_selling", "direct_marketing",
+	"research", "publication", "disclosure", NULL,
+};
+
 int
-customer_export(sqlite3 *db, const struct csearch *s,
-    int (*fn)(void *arg, const char *const *cells), void *arg, long *rows,
-    long *restricted, long *banned)
+cexport_purpose_parse(const char *name)
+{
+	for (int i = 0; name != NULL && cexport_purposes[i] != NULL; i++)
+		if (strcmp(name, cexport_purposes[i]) == 0)
+			return i;
+	return -1;
+}
+
+unsigned
+cexport_excludes(int purpose)
+{
+	if (purpose <= CEXPORT_REGISTER || purpose > CP__MAX)
+		return 0;
+	/* cexport_purposes after "register" are cpurpose_names, in order */
+	return 1u << (purpose - 1) | 1u << CP_PUBLICATION | 1u << CP_DISCLOSURE;
+}
+
+int
+customer_export_header(int purpose, const char **head)
+{
+	head[0] = "number";
+	for (int f = 0; f < CF__MAX; f++)
+		head[f + 1] = cfields[f].name;
+	if (purpose != CEXPORT_REGISTER)
+		return CEXPORT_COLUMNS;
+	head[CEXPORT_COLUMNS] = "bans";
+	return CEXPORT_MAX_COLUMNS;
+}
+
+/* The bans of a space-separated list of purpose names (1 << enum cpurpose). */
+static unsigned
+bans_mask(const char *list)
+{
+	unsigned m = 0;
+
+	while (*list != '\0') {
+		size_t n = strcspn(list, " ");
+
+		for (int p = 0; p < CP__MAX; p++)
+			if (strlen(cpurpose_names[p]) == n &&
+			    strncmp(list, cpurpose_names[p], n) == 0)
+				m |= 1u << p;
+		list += n;
+		list += strspn(list, " ");
+	}
+	return m;
+}
+
+int
+customer_export(sqlite3 *db, const struct csearch *s, int purpose,
+    int (*fn)(void *arg, const char *const *cells, int n), void *arg,
+    struct cexport_counts *counts)
 {
 	struct buf cols = BUF_INIT;
 	struct cwhere w;
 	sqlite3_stmt *st;
-	int rc, stop = 0;
+	unsigned excludes = cexport_excludes(purpose);
+	const char *dummy[CEXPORT_MAX_COLUMNS];
+	int rc, stop = 0, ncells;
 
-	*rows = *restricted = *banned = 0;
-	buf_adds(&cols, "SELECT c.restricted, EXISTS (SELECT 1 FROM bans b WHERE"
-	    " b.customer_id = c.id AND b.purpose IN ('disclosure',"
-	    " 'publication')), c.number");
+	memset(counts, 0, sizeof(*counts));
+	if (purpose < 0 || purpose > CP__MAX)
+		return -1;
+	ncells = customer_export_header(purpose, dummy);
+	/* each person's bans in one look-up of the bans' primary key */
+	buf_adds(&cols, "SELECT c.restricted, (SELECT group_concat(b.purpose,"
+	    " ' ') FROM bans b WHERE b.customer_id = c.id), c.number");
 	for (int f = 0; f < CF__MAX; f++)
 		buf_addf(&cols, ", c.%s", cfields[f].name);	/* from the table */
 	st = search_prepare(db, cols.data, s, 0, &w);
@@ -209,21 +268,31 @@ customer_export(sqlite3 *db, const struct csearch *s,
 		return -1;
 	}
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cells[CEXPORT_COLUMNS];
+		const char *cells[CEXPORT_MAX_COLUMNS];
+		const char *bans = customer_col(st, 1);
+		unsigned hit = 0;
 
 		if (sqlite3_column_int(st, 0)) {
-			(*restricted)++;
+			counts->restricted++;
 			continue;
 		}
-		if (sqlite3_column_int(st, 1)) {
-			(*banned)++;
+		if (bans[0] != '\0' && (hit = bans_mask(bans) & excludes) != 0) {
+			/* counted once: the purpose's own ban first */
+			int p = hit & (1u << (purpose - 1)) ? purpose - 1 : 0;
+
+			while (!(hit & (1u << p)))
+				p++;
+			counts->banned[p]++;
+			counts->banned_total++;
 			continue;
 		}
 		for (int i = 0; i < CEXPORT_COLUMNS; i++)
 			cells[i] = customer_col(st, i + 2);
-		stop = fn(arg, cells);
+		if (ncells > CEXPORT_COLUMNS)
+			cells[CEXPORT_COLUMNS] = bans;
+		stop = fn(arg, cells, ncells);
 		if (!stop)
-			(*rows)++;
+			counts->rows++;
 	}
 	sqlite3_finalize(st);
 	buf_free(&w.match);

@@ -256,6 +256,17 @@ letter_parts_read(enum letter_kind kind, unsigned types,
 			if ((e = part_text(form, key, parts)) != NULL && err == NULL)
 				err = e;
 		}
+		/*
+		 * GDPR Art. 19: the person asked to be told the recipients of
+		 * a correction; the letter then lists the parties told
+		 */
+		if (kv_get(form, "list_parties") != NULL) {
+			if (kv_count(form, "list_parties") == 1 &&
+			    strcmp(kv_get(form, "list_parties"), "1") == 0)
+				kv_add(parts, "list_parties", "1");
+			else if (err == NULL)
+				err = "letters.err.list_parties";
+		}
 		break;
 	case LK_REFUSAL: {
 		const char *scope = kv_get(form, "scope");

@@ -100,7 +100,9 @@ int	 letter_draft_get(sqlite3 *, long long request_id, enum letter_kind,
 
 /*
  * Read the draft's parts of kind from form into parts, as typed: for an
- * answer "type.NAME" for each type in types (1u << enum rtype); for a
+ * answer "type.NAME" for each type in types (1u << enum rtype) and
+ * "list_parties" ("1": the person asked for the recipients of a
+ * correction, GDPR Art. 19, and the letter lists the parties told); for a
  * refusal "scope" (whole | part), "refused", "basis" (repeated, names of
  * letter_bases) and "reasons"; an extension letter has none. Texts at most
  * LETTER_TEXT_MAX characters, line breaks kept. NULL when all are good,

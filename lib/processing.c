@@ -113,6 +113,17 @@ static const struct pd_column columns[] = {
 	RI("disclosures", "disclosed_on", PC_DISCLOSURES),
 	RI("disclosures", "user_id", PC_REFERENCE),
 	NOPD("disclosures", "created_at"),
+	/* answers to requests (sql/019_answers.sql): the reference a change was made under, the parties told (Art. 19) */
+	RI("customer_history", "reference", PC_HISTORY),
+	NOPD("request_told", "id"),
+	RI("request_told", "request_id", PC_REFERENCE),
+	RI("request_told", "customer_id", PC_REFERENCE),
+	RI("request_told", "kind", PC_DISCLOSURES),
+	RI("request_told", "party", PC_DISCLOSURES),
+	RI("request_told", "told_on", PC_DISCLOSURES),
+	RI("request_told", "how", PC_DISCLOSURES),
+	RI("request_told", "user_id", PC_REFERENCE),
+	RI("request_told", "at", PC_DISCLOSURES),
 	/* legal holds an admin sets (sql/017_invoices.sql): a dispute, a court case; kept with the record */
 	NOPD("legal_holds", "id"),
 	RI("legal_holds", "customer_id", PC_REFERENCE),

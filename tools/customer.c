@@ -207,29 +207,37 @@ struct export_out {
 };
 
 static int
-export_row(void *arg, const char *const *cells)
+export_row(void *arg, const char *const *cells, int n)
 {
 	struct export_out *o = arg;
 
 	buf_reset(&o->b);
-	csv_row(&o->b, cells, CEXPORT_COLUMNS);
+	csv_row(&o->b, cells, (size_t)n);
 	return fwrite(o->b.data, 1, o->b.len, o->f) == o->b.len ? 0 : 1;
 }
 
-/* rekisteri customer export FILE [--q WORDS] [--postal PREFIX] */
+/*
+ * rekisteri customer export FILE --purpose P [--q WORDS] [--postal PREFIX]:
+ * the file for purpose P (docs/csv.md), the counts of those left out per
+ * reason on standard error.
+ */
 static int
 export_cmd(struct cli *c, int argc, char **argv)
 {
 	struct export_out o = { NULL, BUF_INIT };
-	const char *file = NULL, *q = NULL, *postal = NULL, *head[CEXPORT_COLUMNS];
+	const char *file = NULL, *q = NULL, *postal = NULL,
+	    *head[CEXPORT_MAX_COLUMNS], *pname = NULL;
+	struct cexport_counts n;
+	struct buf summary = BUF_INIT;
 	sqlite3 *db;
-	long rows, restricted, banned;
-	char summary[128];
-	int rc, closed;
+	int rc, closed, purpose, ncols;
 
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--q") == 0 && i + 1 < argc)
 			q = argv[++i];
+		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc &&
+		    pname == NULL)
+			pname = argv[++i];
 		else if (strcmp(argv[i], "--postal") == 0 && i + 1 < argc)
 			postal = argv[++i];
 		else if (file == NULL && (argv[i][0] != '-' ||
@@ -238,8 +246,14 @@ export_cmd(struct cli *c, int argc, char **argv)
 		else
 			return EXIT_USAGE;
 	}
-	if (file == NULL || !customer_postal_prefix_ok(postal))
+	if (file == NULL || pname == NULL || !customer_postal_prefix_ok(postal))
 		return EXIT_USAGE;
+	if ((purpose = cexport_purpose_parse(pname)) < 0) {
+		fprintf(stderr, "rekisteri: unknown purpose %s (register, "
+		    "advertising, distance_selling, direct_marketing, research, "
+		    "publication or disclosure)\n", pname);
+		return EXIT_USAGE;
+	}
 	if ((db = open_db(c)) == NULL)
 		return EXIT_FAIL;
 	/* personal data: a new file only its owner reads */
@@ -257,16 +271,14 @@ export_cmd(struct cli *c, int argc, char **argv)
 		db_close(db);
 		return EXIT_FAIL;
 	}
-	head[0] = "number";
-	for (int f = 0; f < CF__MAX; f++)
-		head[f + 1] = cfields[f].name;
-	csv_row(&o.b, head, CEXPORT_COLUMNS);
+	ncols = customer_export_header(purpose, head);
+	csv_row(&o.b, head, (size_t)ncols);
 	fwrite(o.b.data, 1, o.b.len, o.f);
 	{
 		struct csearch cs = { q, NULL, postal, SORT_NUMBER };
 
-		rc = db_begin_read(db) == 0 ? customer_export(db, &cs, export_row,
-		    &o, &rows, &restricted, &banned) : -1;
+		rc = db_begin_read(db) == 0 ? customer_export(db, &cs, purpose,
+		    export_row, &o, &n) : -1;
 	}
 	db_rollback(db);
 	buf_free(&o.b);
@@ -279,13 +291,26 @@ export_cmd(struct cli *c, int argc, char **argv)
 		db_close(db);
 		return EXIT_FAIL;
 	}
-	snprintf(summary, sizeof(summary), "%ld rows; left out %ld restricted,"
-	    " %ld banned", rows, restricted, banned);
-	audit_cli(db, "customer.export", "customer", "", summary);
+	buf_addf(&summary, "%s: %ld rows; left out %ld restricted",
+	    cexport_purposes[purpose], n.rows, n.restricted);
+	for (int p = 0; p < CP__MAX; p++)
+		if (n.banned[p] > 0)
+			buf_addf(&summary, ", %ld ban %s", n.banned[p],
+			    cpurpose_names[p]);
+	audit_cli(db, "customer.export", "customer", "", summary.data);
+	buf_free(&summary);
 	db_close(db);
-	fprintf(stderr, "exported %ld customers; left out %ld with restricted "
-	    "processing and %ld with a ban on disclosure or publication\n",
-	    rows, restricted, banned);
+	fprintf(stderr, "exported %ld customers for %s; left out %ld with "
+	    "restricted processing\n", n.rows, cexport_purposes[purpose],
+	    n.restricted);
+	/* each ban the purpose excludes, with its count (0 too) */
+	for (int p = 0; p < CP__MAX; p++)
+		if (cexport_excludes(purpose) & (1u << p))
+			fprintf(stderr, "left out %ld with a ban on %s\n",
+			    n.banned[p], cpurpose_names[p]);
+	if (purpose == CEXPORT_REGISTER)
+		fprintf(stderr, "nobody left out for a ban: each person's bans "
+		    "are in the column \"bans\"\n");
 	return EXIT_OK;
 }
 

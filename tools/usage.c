@@ -89,6 +89,10 @@ static const struct opt import_opts[] = {
 };
 
 static const struct opt export_opts[] = {
+	{ "--purpose P", "what the file is for (required): register (everyone, "
+	    "bans in a column), advertising, distance_selling, "
+	    "direct_marketing, research, publication or disclosure (everyone "
+	    "with a ban on P, on publication or on disclosure left out)" },
 	{ "--q WORDS", "only the customers these search words find" },
 	{ "--postal PREFIX", "only postal codes that start with PREFIX "
 	    "(1 to 5 digits)" },
@@ -164,9 +168,10 @@ static const struct row rows[] = {
 	    "[--encoding E] [--source NAME]", "name and address updates by "
 	    "customer number (source update_service unless --source); a dry "
 	    "run unless --apply", import_opts },
-	{ "customer", "export", "FILE [--q WORDS] [--postal PREFIX]", "the "
-	    "customers a search finds as CSV to a new file (- for standard "
-	    "output); restricted and banned records left out", export_opts },
+	{ "customer", "export", "FILE --purpose P [--q WORDS] [--postal PREFIX]",
+	    "the customers a search finds as CSV for purpose P to a new file (- "
+	    "for standard output); restricted records and the bans P excludes "
+	    "left out, counted per ban", export_opts },
 	{ "customer", "access-report", "NUMBER [--json] [--lang fi|en]", "the "
 	    "access report (GDPR Art. 15) of one customer to standard output: "
 	    "every value the register holds, the purposes, recipients, sources, "

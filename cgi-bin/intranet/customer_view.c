@@ -94,6 +94,7 @@ history_row(void *arg, const struct chistory *h)
 	tm_str(m, "new", h->new_value);
 	tm_str(m, "user", h->user);
 	tm_str(m, "source", h->source);
+	tm_str(m, "reference", h->reference);	/* a request's ticket number */
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* customers.c — customers for staff: search, the record page, the record form (new and edit), and one route per note on a record (order, disclosure, ban, restriction). */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,10 @@
 #include "buf.h"
 #include "customer.h"
 #include "db.h"
+#include "dsr.h"
+#include "fmt.h"
 #include "log.h"
+#include "validate.h"
 #include "intranet.h"
 
 /*
@@ -101,6 +105,7 @@ page_customers(struct app *a, struct req *r)
 	tm_str(root, "name", cs.name ? cs.name : "");
 	tm_str(root, "postal", cs.postal ? cs.postal : "");
 	tm_int(root, "page", pageno);
+	tm_str(root, "sort", csort_names[cs.sort]);
 	{
 		/* model keys must outlive the model: literals, not a buffer */
 		static const char *const sort_keys[SORT__MAX] = {
@@ -134,8 +139,11 @@ page_customers(struct app *a, struct req *r)
 		{
 			struct buf h = BUF_INIT;
 
-			buf_addf(&h, "/intranet/customers.csv?%s", b.data);
+			/* the link is the register's own copy; the form the rest */
+			buf_addf(&h, "/intranet/customers.csv?%s&purpose=register",
+			    b.data);
 			tm_str(root, "csv_href", h.data);
+			ui_export_purposes(a, r, root);
 			buf_free(&h);
 		}
 		if (pageno > 1) {
@@ -215,6 +223,7 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 			{ "vias", "via", cvia_names },
 			{ "statuses", "status", corder_status_names },
 			{ "grounds", "ground", cground_names },
+			{ "hows", "told", ctold_names },
 		};
 		char key[48], today[16];
 		time_t now = time(NULL);
@@ -350,10 +359,52 @@ post_customer_disclosure(struct app *a, struct req *r)
 	customer_note(a, r, 0);
 }
 
+/* The form's choice of sources into root.sources, selected (or staff when < 0). */
+static void
+sources_model(struct app *a, struct req *r, struct tmpl_map *root,
+    int selected)
+{
+	struct tmpl_list *l = tm_list(root, "sources");
+	char key[48];
+
+	for (int i = 0; i < CS__MAX; i++) {
+		struct tmpl_map *o;
+
+		if (i == CS_IMPORT)
+			continue;	/* the import command's own */
+		o = tm_list_map(l);
+		tm_str(o, "value", csource_names[i]);
+		snprintf(key, sizeof(key), "source.%s", csource_names[i]);
+		tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
+		tm_bool(o, "selected", i == (selected < 0 ? CS_STAFF : selected));
+	}
+}
+
+/*
+ * The request an edit answers (?request= or the form's request, a
+ * rectification, GDPR Art. 16): its id, 0 for none, -1 for a bad value.
+ */
+static long long
+edit_request(struct req *r)
+{
+	const struct kvlist *l = r->method == METHOD_POST ? &r->form : &r->query;
+	long long rid;
+
+	if (kv_get(l, "request") == NULL)
+		return 0;
+	if (kv_count(l, "request") != 1 || val_int(kv_get(l, "request"), 1,
+	    LLONG_MAX, &rid) != NULL)
+		return -1;
+	return rid;
+}
+
 /*
  * GET and POST /intranet/customers/new and /intranet/customer/edit: the
  * form. A form with any error changes nothing and comes back with what was
- * typed and a message beside each field that failed.
+ * typed and a message beside each field that failed. An edit for a
+ * request (request=N, an open request linked to the record) records the
+ * person as the source and the ticket number as the reference of each
+ * change, and a step in the case.
  */
 static void
 customer_form(struct app *a, struct req *r, int editing)
@@ -363,17 +414,30 @@ customer_form(struct app *a, struct req *r, int editing)
 	const char *errs[CF__MAX];
 	struct tmpl_model *m;
 	struct tmpl_map *root;
-	long long id = editing ? ui_id(r) : 0;
+	long long id = editing ? ui_id(r) : 0, rid = editing ? edit_request(r) : 0;
 	int bad, rc, src = CS_STAFF, suppressed = 0;
 	char changed[512] = "";
+	struct dsr q;
 
 	memset(&c, 0, sizeof(c));
+	memset(&q, 0, sizeof(q));
 	memset(errs, 0, sizeof(errs));
-	if (editing && id == 0) {
+	if ((editing && id == 0) || rid < 0) {
 		app_error(a, r, 400);
 		return;
 	}
+	if (rid > 0) {
+		const char *why;
+
+		/* the request open and the record linked to it */
+		if ((rc = ui_answer_request(a, rid, id, &q, &why)) != 0) {
+			dsr_free(&q);
+			app_error(a, r, rc < 0 ? 500 : rc == 1 ? 400 : rc);
+			return;
+		}
+	}
 	if (editing && (rc = customer_get(a->db, id, &c)) != 0) {
+		dsr_free(&q);
 		app_error(a, r, rc > 0 ? 404 : 500);
 		return;
 	}
@@ -385,11 +449,14 @@ customer_form(struct app *a, struct req *r, int editing)
 	}
 	if ((src = csource_parse(kv_get(&r->form, "source"))) < 0)
 		src = -1;
+	if (rid > 0)
+		src = CS_CUSTOMER;	/* the person's own request */
 	bad = customer_from_form(&r->form, &c, errs);
 	if (src < 0)
 		bad++;
 	if (editing && c.restricted) {
 		customer_free(&c);
+		dsr_free(&q);
 		app_error(a, r, 403);
 		return;
 	}
@@ -411,9 +478,15 @@ customer_form(struct app *a, struct req *r, int editing)
 	if (bad == 0 && !suppressed) {
 		if (db_begin(a->db) != 0)
 			goto fail;
-		rc = editing ? customer_update(a->db, &c, cx->me.id, (enum csource)src,
-		    changed, sizeof(changed)) : customer_create(a->db, &c, cx->me.id,
+		rc = editing ? customer_update_ref(a->db, &c, cx->me.id,
+		    (enum csource)src, rid > 0 ? q.number : "", changed,
+		    sizeof(changed)) : customer_create(a->db, &c, cx->me.id,
 		    (enum csource)src);
+		/* the case says what was corrected (field names) */
+		if (rc == 0 && rid > 0 && (dsr_step(a->db, rid, cx->me.id,
+		    "rectified", changed) != 0 || ui_event(a, r, &cx->me,
+		    "request.rectified", "request", rid, changed) != 0))
+			rc = -1;
 		if (rc != 0) {
 			db_rollback(a->db);
 			goto fail;
@@ -423,10 +496,16 @@ customer_form(struct app *a, struct req *r, int editing)
 		    db_commit(a->db) != 0)
 			goto fail;
 		{
-			char to[64];
+			char to[80];
 
-			snprintf(to, sizeof(to), "/intranet/customer?id=%lld", c.id);
+			if (rid > 0)
+				snprintf(to, sizeof(to),
+				    "/intranet/request?id=%lld#answer-h", rid);
+			else
+				snprintf(to, sizeof(to), "/intranet/customer?id=%lld",
+				    c.id);
 			customer_free(&c);
+			dsr_free(&q);
 			app_redirect(r, to);
 		}
 		return;
@@ -441,30 +520,23 @@ show:
 	tm_bool(root, "suppressed", suppressed);
 	tm_bool(root, "suppress_refuse", ui_conf_of(a)->suppress_refuse);
 	tm_bool(root, "bad_source", r->method == METHOD_POST && src < 0);
+	if (rid > 0) {
+		struct tmpl_map *f = tm_map(root, "for_request");
+
+		tm_int(f, "id", rid);
+		tm_str(f, "number", q.number);
+	}
 	ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, errs, root);
-	{
-		struct tmpl_list *l = tm_list(root, "sources");
-		char key[48];
-
-		for (int i = 0; i < CS__MAX; i++) {
-			struct tmpl_map *o;
-
-			if (i == CS_IMPORT)
-				continue;	/* the import command's own */
-			o = tm_list_map(l);
-			tm_str(o, "value", csource_names[i]);
-			snprintf(key, sizeof(key), "source.%s", csource_names[i]);
-			tm_str(o, "label", i18n_msg(a->msgs, r->lang, key));
-			tm_bool(o, "selected", i == (src < 0 ? CS_STAFF : src));
-		}
-	}
+	sources_model(a, r, root, src);
 	customer_free(&c);
+	dsr_free(&q);
 	ui_page(a, r, bad > 0 || (suppressed && ui_conf_of(a)->suppress_refuse) ?
 	    400 : 200, "customer-form.xhtml", m);
 	return;
 fail:
 	customer_free(&c);
+	dsr_free(&q);
 	ui_fail(a, r);
 }
 
@@ -539,18 +611,35 @@ post_customer_unban(struct app *a, struct req *r)
 	    "customer.unban", purpose);
 }
 
-/* Restrict processing (on) or lift the restriction, with the form's reason. */
+/*
+ * Restrict processing (on) or lift the restriction, with the form's reason;
+ * lifting with the day the person was told and how (told_on, how: GDPR
+ * Art. 18(3)). A refusal shows the record again with its reason.
+ */
 static void
 restriction(struct app *a, struct req *r, int on)
 {
 	const struct ui *cx = r->ctx;
-	const char *reason = ui_field(r, "reason", 600);
+	struct crestriction x = { on, ui_field(r, "reason", 600), "staff", "",
+	    ui_field(r, "told_on", 10), ui_field(r, "how", 16) };
+	const char *why = NULL;
 	long long id;
+	int rc;
 
 	if ((id = ui_change_begin(a, r)) == 0)
 		return;
-	note_done(a, r, id, reason == NULL ? -1 : customer_restrict(a->db, id,
-	    on, reason, cx->me.id), on ? "customer.restrict" :
+	rc = customer_restriction(a->db, id, &x, cx->me.id, time(NULL), &why);
+	if (rc == 1 && why != NULL && strcmp(why, "request.none") != 0) {
+		struct tmpl_model *m;
+
+		db_rollback(a->db);
+		m = ui_model(a, r);
+		tm_str(tm_root(m), "restrict_error", i18n_msg(a->msgs, r->lang,
+		    why));
+		show_customer(a, r, id, 422, m);
+		return;
+	}
+	note_done(a, r, id, rc, on ? "customer.restrict" :
 	    "customer.unrestrict", "");
 }
 

@@ -161,6 +161,8 @@ void	 page_customers_csv(struct app *, struct req *);
 void	 page_labels(struct app *, struct req *);
 void	 page_labels_sheet(struct app *, struct req *);
 void	 page_labels_csv(struct app *, struct req *);
+/* The purposes of a purpose-bound export (not the register's own copy) into root.export_purposes. */
+void	 ui_export_purposes(struct app *, struct req *, struct tmpl_map *root);
 
 /* import.c: update files from an address service */
 #define IMPORT_UPLOAD_MAX	((size_t)8 << 20)	/* bytes of an uploaded file */
@@ -185,6 +187,25 @@ void	 post_request_refuse(struct app *, struct req *);
 void	 post_request_ask(struct app *, struct req *);
 void	 post_request_link(struct app *, struct req *);
 void	 post_request_unlink(struct app *, struct req *);
+
+/* answers.c: a request's answer in the register (docs/requests.md) */
+void	 post_request_told(struct app *, struct req *);
+void	 post_request_ban(struct app *, struct req *);
+void	 post_request_restrict(struct app *, struct req *);
+void	 post_request_unrestrict(struct app *, struct req *);
+void	 post_request_object(struct app *, struct req *);
+struct dsr;
+/*
+ * Whether record customer_id may be changed for request id: q gets the
+ * request (the caller dsr_frees it). 0 yes; 1 no with *why
+ * (answer.err.closed, .not_linked); 404 no such request; 400 no record
+ * named; -1 on error.
+ */
+int	 ui_answer_request(struct app *, long long id, long long customer_id,
+	    struct dsr *q, const char **why);
+/* The linked records with their parties to tell and the answer's forms into root.answer. 0 or -1. */
+int	 ui_answers_model(struct app *, struct req *, const struct dsr *q,
+	    struct tmpl_map *root);
 
 /* stats.c: the statistics of a year, for admins and auditors */
 void	 page_statistics(struct app *, struct req *);

@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "answer.h"
 #include "buf.h"
 #include "db.h"
 #include "dsr.h"
@@ -102,6 +103,74 @@ answers_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	}
 }
 
+/* The parties of a correction as the letter lists them, in the request's language. */
+struct lparties {
+	struct app		*a;
+	const struct lview	*v;
+	struct tmpl_list	*list;
+	int			 failed;
+};
+
+static int
+letter_party(void *arg, const struct answer_party *p)
+{
+	struct lparties *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	enum lang lang = x->v->q.lang;
+	int source = strcmp(p->kind, "source") == 0;
+	char k[64], d[64];
+
+	tm_str(m, "kind_label", i18n_msg(x->a->msgs, lang, source ?
+	    "answer.kind.source" : "answer.kind.recipient"));
+	if (source) {
+		snprintf(k, sizeof(k), "source.%s.party", p->party);
+		tm_str(m, "party_label", i18n_msg(x->a->msgs, lang, k));
+	} else
+		tm_str(m, "party_label", p->party);
+	tm_str(m, "detail", p->detail);
+	if (p->told_on[0] != '\0') {
+		fmt_date(d, sizeof(d), lang, p->told_on);
+		tm_str(m, "told_on", d);
+		snprintf(k, sizeof(k), "told.%s", p->told_how);
+		tm_str(m, "told_how", i18n_msg(x->a->msgs, lang, k));
+	}
+	return 0;
+}
+
+static int
+letter_party_link(void *arg, const struct dsr_link *l)
+{
+	struct lparties *x = arg;
+
+	if (answer_parties(x->a->db, x->v->q.id, l->customer_id, letter_party,
+	    x) != 0)
+		x->failed = 1;
+	return x->failed;
+}
+
+/*
+ * When the person asked (GDPR Art. 19: "The controller shall inform the
+ * data subject about those recipients if the data subject requests it"),
+ * an answer lists the parties of the corrections made for the request,
+ * each with when and how it was told: root.list_parties, root.parties.
+ * 0 or -1.
+ */
+static int
+parties_model(struct app *a, const struct lview *v, const struct kvlist *parts,
+    struct tmpl_map *root)
+{
+	struct lparties x = { a, v, NULL, 0 };
+	int on = v->kind == LK_ANSWER && kv_get(parts, "list_parties") != NULL;
+
+	tm_bool(root, "list_parties", on);
+	if (!on)
+		return 0;
+	x.list = tm_list(root, "parties");
+	if (dsr_links(a->db, v->q.id, letter_party_link, &x) < 0 || x.failed)
+		return -1;
+	return 0;
+}
+
 /* The refusal: partial, refused, reasons, the bases chosen and all of them for the form. */
 static void
 refusal_model(struct app *a, const struct lview *v, const struct kvlist *parts,
@@ -148,7 +217,8 @@ refusal_model(struct app *a, const struct lview *v, const struct kvlist *parts,
  * The letter's model in the request's language: the letterhead, the date
  * (day, "YYYY-MM-DD" in Helsinki), the request and its requester, the QR
  * code of the ticket's signed code, the Ombudsman's details, the kind's own
- * content from parts. 0, or -1 when the QR code cannot be made.
+ * content from parts. 0, or -1 when the QR code cannot be made or the
+ * parties of a correction cannot be read.
  */
 static int
 letter_model(struct app *a, const struct lview *v, const struct kvlist *parts,
@@ -169,6 +239,8 @@ letter_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	tm_bool(root, "is_refusal", v->kind == LK_REFUSAL);
 	tm_bool(root, "is_extension", v->kind == LK_EXTENSION);
 	answers_model(a, v, parts, root);
+	if (parties_model(a, v, parts, root) != 0)
+		return -1;
 	refusal_model(a, v, parts, root);
 	e = tm_map(root, "ext");
 	fmt_date(d, sizeof(d), lang, v->q.deadline);

@@ -46,49 +46,50 @@ csv_incomplete(struct csv_out *o)
 }
 
 static int
-export_row(void *arg, const char *const *cells)
+export_row(void *arg, const char *const *cells, int n)
 {
 	struct csv_out *o = arg;
 
-	csv_row(&o->b, cells, CEXPORT_COLUMNS);
+	csv_row(&o->b, cells, (size_t)n);
 	return csv_flush(o, 0);
 }
 
 /*
- * GET /intranet/customers.csv: every record the search matches (not only a
- * page), restricted ones left out, as CSV (docs/csv.md). Audited with the
- * number of rows, never the search words.
+ * GET /intranet/customers.csv?purpose=P: every record the search matches
+ * (not only a page) as CSV for purpose P, chosen explicitly (docs/csv.md):
+ * restricted records and everyone with a ban the purpose excludes left
+ * out. Audited with the purpose and the counts, never the search words.
  */
 void
 page_customers_csv(struct app *a, struct req *r)
 {
 	const struct ui *cx = r->ctx;
 	struct csv_out o = { r, BUF_INIT, 0, 0 };
-	const char *head[CEXPORT_COLUMNS];
+	const char *head[CEXPORT_MAX_COLUMNS];
+	struct cexport_counts n;
 	struct csearch cs;
-	long rows, restricted, banned;
-	char summary[128];
-	int rc;
+	struct buf summary = BUF_INIT;
+	char disp[96];
+	int rc, purpose, ncols;
 
-	if (ui_search_params(r, &cs) != 0) {
+	if (ui_search_params(r, &cs) != 0 || kv_count(&r->query, "purpose") != 1 ||
+	    (purpose = cexport_purpose_parse(kv_get(&r->query, "purpose"))) < 0) {
 		app_error(a, r, 400);
 		return;
 	}
-	head[0] = "number";
-	for (int f = 0; f < CF__MAX; f++)
-		head[f + 1] = cfields[f].name;
+	ncols = customer_export_header(purpose, head);
 	resp_header(r, "Cache-Control", "no-store");
-	resp_header(r, "Content-Disposition",
-	    "attachment; filename=\"asiakkaat.csv\"");
+	snprintf(disp, sizeof(disp), "attachment; filename=\"asiakkaat-%s.csv\"",
+	    cexport_purposes[purpose]);	/* a name from the table */
+	resp_header(r, "Content-Disposition", disp);
 	/* A read transaction: the rows of one moment, however long it takes. */
 	if (db_begin_read(a->db) != 0) {
 		app_error(a, r, 500);
 		return;
 	}
 	resp_start(r, 200, "text/csv; charset=utf-8; header=present");
-	csv_row(&o.b, head, CEXPORT_COLUMNS);
-	rc = customer_export(a->db, &cs, export_row, &o, &rows, &restricted,
-	    &banned);
+	csv_row(&o.b, head, (size_t)ncols);
+	rc = customer_export(a->db, &cs, purpose, export_row, &o, &n);
 	db_rollback(a->db);
 	if (rc < 0)
 		csv_incomplete(&o);
@@ -96,11 +97,18 @@ page_customers_csv(struct app *a, struct req *r)
 	buf_free(&o.b);
 	if (rc < 0)
 		LOG_ERR("export stopped by a database error");
-	snprintf(summary, sizeof(summary), "%ld rows; left out %ld restricted,"
-	    " %ld banned%s", rows, restricted, banned, rc != 0 ? "; incomplete" :
-	    "");
+	buf_addf(&summary, "%s: %ld rows; left out %ld restricted",
+	    cexport_purposes[purpose], n.rows, n.restricted);
+	for (int p = 0; p < CP__MAX; p++)
+		if (n.banned[p] > 0)
+			buf_addf(&summary, ", %ld ban %s", n.banned[p],
+			    cpurpose_names[p]);
+	if (rc != 0)
+		buf_adds(&summary, "; incomplete");
 	/* the file has gone out: a row that cannot be written is logged */
-	(void)ui_event(a, r, &cx->me, "customer.export", "customer", 0, summary);
+	(void)ui_event(a, r, &cx->me, "customer.export", "customer", 0,
+	    summary.data);
+	buf_free(&summary);
 }
 
 /* Mailing labels: the purpose and postal prefix of a list, from the query. 0 or -1 (400). */
@@ -362,4 +370,20 @@ page_labels_csv(struct app *a, struct req *r)
 	    rc != 0 ? ", incomplete" : "");
 	/* the file has gone out: a row that cannot be written is logged */
 	(void)ui_event(a, r, &cx->me, "labels.export", "customer", 0, summary);
+}
+
+/* The purposes of a purpose-bound export into root.export_purposes (value, label); the register's own copy has its link. */
+void
+ui_export_purposes(struct app *a, struct req *r, struct tmpl_map *root)
+{
+	struct tmpl_list *l = tm_list(root, "export_purposes");
+	char key[64];
+
+	for (int i = CEXPORT_REGISTER + 1; cexport_purposes[i] != NULL; i++) {
+		struct tmpl_map *m = tm_list_map(l);
+
+		tm_str(m, "value", cexport_purposes[i]);
+		snprintf(key, sizeof(key), "export.purpose.%s", cexport_purposes[i]);
+		tm_str(m, "label", i18n_msg(a->msgs, r->lang, key));
+	}
 }

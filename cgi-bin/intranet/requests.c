@@ -205,7 +205,8 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 		tm_str(root, "ticket_en_href", href);
 	}
 	if (case_model(a, r, id, root) != 0 ||
-	    ui_letters_model(a, r, id, root) != 0) {
+	    ui_letters_model(a, r, id, root) != 0 ||
+	    ui_answers_model(a, r, &q, root) != 0) {
 		dsr_free(&q);
 		tm_free(m);
 		app_error(a, r, 500);

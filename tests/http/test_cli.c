@@ -274,7 +274,7 @@ wrong_usage_on_stderr(void **st)
 	}
 	/* --help as an option's value is a value, not a question */
 	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export "
-	    "- --q --help --postal x", cli, state), 2);
+	    "- --purpose register --q --help --postal x", cli, state), 2);
 	buf_free(&o);
 }
 
@@ -293,7 +293,7 @@ access_report_and_portability(void **st)
 	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer demo 2"
 	    " >/dev/null", cli, state), 0);
 	assert_int_equal(http_run(&csv, "%s -c '%s/rekisteri.conf' customer "
-	    "export - 2>/dev/null", cli, state), 0);
+	    "export - --purpose register 2>/dev/null", cli, state), 0);
 	/* the first record's number: the second line's first cell */
 	assert_non_null(p = strchr(csv.data, '\n'));
 	sscanf(p + 1, "\"%31[^\"]\"", number);

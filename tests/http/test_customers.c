@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -329,7 +330,9 @@ restricted_record(void **st)
 	body = http_form("csrf", handler_csrf, "id", cid, "reason", " ", NULL);
 	http_session(&r, "POST", "/intranet/customer/restrict", handler_id, body);
 	free(body);
-	assert_int_equal(r.status, 400);	/* no reason: nothing changes */
+	assert_int_equal(r.status, 422);	/* no reason: nothing changes */
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Kirjoita syy"));
 	http_resp_free(&r);
 	assert_int_equal(http_db_int2("SELECT restricted FROM customers WHERE id = ?2",
 	    NULL, cid), 0);
@@ -355,9 +358,46 @@ restricted_record(void **st)
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE last_name ="
 	    " ?1", "Muutettu"), 0);
-	/* lifted, with a reason: edits work again */
+	/* GDPR Art. 18(2): no disclosure of a restricted record is recorded */
+	body = http_form("csrf", handler_csrf, "id", cid, "recipient", "Perintä Oy",
+	    "ground", "collection", "what", "Nimi", "date", "2026-11-20", NULL);
+	http_session(&r, "POST", "/intranet/customer/disclosure", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "tietoja ei saa luovuttaa"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM disclosures WHERE"
+	    " customer_id = ?1 AND what = 'Nimi'", cid), 0);
+	/* Art. 18(3): not lifted before the person was told */
 	body = http_form("csrf", handler_csrf, "id", cid, "reason",
 	    "Tiedot tarkistettu", NULL);
+	http_session(&r, "POST", "/intranet/customer/unrestrict", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 422);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Rajoitusta ei voi poistaa ennen kuin"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int2("SELECT restricted FROM customers WHERE id = ?2",
+	    NULL, cid), 1);
+	/* told in the future: still refused */
+	body = http_form("csrf", handler_csrf, "id", cid, "reason",
+	    "Tiedot tarkistettu", "told_on", "2099-01-01", "how", "letter", NULL);
+	http_session(&r, "POST", "/intranet/customer/unrestrict", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 422);
+	assert_true(http_body_has(&r, "tulevaisuudessa"));
+	http_resp_free(&r);
+	/* lifted, with a reason and the day the person was told: edits work again */
+	{
+		char day[16];
+		time_t y = time(NULL) - 24 * 60 * 60;	/* yesterday: today or before in Helsinki */
+		struct tm tm;
+
+		strftime(day, sizeof(day), "%Y-%m-%d", gmtime_r(&y, &tm));
+		body = http_form("csrf", handler_csrf, "id", cid, "reason",
+		    "Tiedot tarkistettu", "told_on", day, "how", "letter", NULL);
+	}
 	http_session(&r, "POST", "/intranet/customer/unrestrict", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);

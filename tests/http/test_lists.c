@@ -340,8 +340,8 @@ name_and_postal_search(void **st)
 	assert_true(http_body_has(&r, "Hakuehtoihin sopivia asiakkaita ei ole."));
 	http_resp_free(&r);
 	/* the export of a name search is that search's rows */
-	http_session(&r, "GET", "/intranet/customers.csv?name=Kaava", handler_id,
-	    NULL);
+	http_session(&r, "GET", "/intranet/customers.csv?name=Kaava&"
+	    "purpose=disclosure", handler_id, NULL);
 	assert_true(http_body_has(&r, "\"L-007\""));
 	assert_false(http_body_has(&r, "\"L-001\""));
 	http_resp_free(&r);
@@ -355,9 +355,10 @@ export(void **st)
 	char *aud;
 
 	(void)st;
-	http_session(&r, "GET", "/intranet/customers.csv?postal=99&sort=number",
-	    handler_id, NULL);
+	http_session(&r, "GET", "/intranet/customers.csv?postal=99&sort=number&"
+	    "purpose=disclosure", handler_id, NULL);
 	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.headers.data, "asiakkaat-disclosure.csv"));
 	assert_true(strncmp(r.body.data, "\"number\",\"first_name\",\"last_name\","
 	    "\"organisation\",", 40) == 0);
 	assert_true(http_body_has(&r, "\"'=HYPERLINK(\"\"http://example.invalid"
@@ -369,13 +370,49 @@ export(void **st)
 	assert_false(http_body_has(&r, "=HYPERLINK(\"http"));
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
-	    " action = ?1 AND summary = '5 rows; left out 1 restricted, 1 banned'",
-	    "customer.export"), 1);
+	    " action = ?1 AND summary = 'disclosure: 5 rows; left out 1"
+	    " restricted, 1 ban publication'", "customer.export"), 1);
+	/* for advertising, the advertising ban is left out too */
+	http_session(&r, "GET", "/intranet/customers.csv?postal=99&"
+	    "purpose=advertising", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_false(http_body_has(&r, "\"L-002\""));
+	assert_false(http_body_has(&r, "\"L-003\""));
+	http_resp_free(&r);
+	/* the register's own copy keeps the banned, their bans in a column */
+	http_session(&r, "GET", "/intranet/customers.csv?postal=99&"
+	    "purpose=register", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "\"notes\",\"bans\"\r\n"));
+	assert_true(http_body_has(&r, "\"L-002\""));
+	assert_true(http_body_has(&r, "\"L-003\""));
+	assert_true(http_body_has(&r, "\"advertising\"\r\n"));
+	assert_false(http_body_has(&r, "\"L-004\""));	/* restricted: never */
+	http_resp_free(&r);
+	/* the search page offers the register's copy and each purpose */
+	http_session(&r, "GET", "/intranet/customers?postal=99", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "purpose=register"));
+	assert_true(http_body_has(&r, "<option value=\"direct_marketing\">"
+	    "Suoramarkkinointi</option>"));
+	assert_true(http_body_has(&r, "<option value=\"disclosure\">"));
+	http_resp_free(&r);
+	/* the purpose is chosen explicitly: none, or an unknown one, is 400 */
+	http_session(&r, "GET", "/intranet/customers.csv?postal=99", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/customers.csv?purpose=everything",
+	    handler_id, NULL);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
 	/* the audit log names no one */
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
 	    " summary LIKE ?1", "%Mäkelä%"), 0);
 	aud = http_login("listaud", PW);
-	http_session(&r, "GET", "/intranet/customers.csv", aud, NULL);
+	http_session(&r, "GET", "/intranet/customers.csv?purpose=register", aud,
+	    NULL);
 	assert_int_equal(r.status, 403);
 	http_resp_free(&r);
 	http_session(&r, "GET", "/intranet/labels?purpose=advertising", aud, NULL);
@@ -393,11 +430,12 @@ export_round_trip(void **st)
 
 	(void)st;
 	snprintf(path, sizeof(path), "%s/export.csv", state);
-	assert_int_equal(http_run(&out, "%s customer export %s --postal 99", cli,
-	    path), 0);
-	assert_non_null(strstr(out.data, "exported 5 customers; left out 1 with "
-	    "restricted processing and 1 with a ban on disclosure or "
-	    "publication"));
+	assert_int_equal(http_run(&out, "%s customer export %s --postal 99 "
+	    "--purpose disclosure", cli, path), 0);
+	assert_non_null(strstr(out.data, "exported 5 customers for disclosure; "
+	    "left out 1 with restricted processing\n"));
+	assert_non_null(strstr(out.data, "left out 1 with a ban on publication\n"));
+	assert_non_null(strstr(out.data, "left out 0 with a ban on disclosure\n"));
 	{
 		struct stat sb;
 
@@ -413,7 +451,12 @@ export_round_trip(void **st)
 	assert_null(strstr(out.data, "notes:"));
 	/* an existing file is not overwritten */
 	buf_reset(&out);
-	assert_int_equal(http_run(&out, "%s customer export %s", cli, path), 1);
+	assert_int_equal(http_run(&out, "%s customer export %s --purpose register",
+	    cli, path), 1);
+	/* without a purpose, or with an unknown one: usage */
+	assert_int_equal(http_run(&out, "%s customer export %s.new", cli, path), 2);
+	assert_int_equal(http_run(&out, "%s customer export %s.new --purpose all",
+	    cli, path), 2);
 	buf_free(&out);
 }
 

@@ -86,6 +86,11 @@ static const struct route_exp {
 	{ "/intranet/login/code", "POST", R_ALL },
 	{ "/intranet/totp", "GET", R_ALL },
 	{ "/intranet/totp", "POST", R_ALL },
+	{ "/intranet/request/told", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/ban", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/restrict", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/unrestrict", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/object", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/customers", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/customers.csv", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/labels", "GET", R_ADMIN | R_HANDLER },
@@ -297,6 +302,7 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/breach/affected.csv") == 0 ||
 	    strcmp(path, "/intranet/breach/letters") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
+	    strcmp(path, "/intranet/customers.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */
 	if (strcmp(path, "/intranet/notice/preview") == 0)

@@ -232,6 +232,16 @@ parts_and_completeness(void **state)
 	kv_add(&form, "type.erasure", "Poistettu.");
 	assert_null(letter_parts_read(LK_ANSWER, types, &form, &parts));
 	assert_null(letter_complete(LK_ANSWER, types, &parts));
+	assert_null(kv_get(&parts, "list_parties"));
+	kv_free(&parts);
+	/* GDPR Art. 19: the parties listed when the person asked; only "1" */
+	kv_add(&form, "list_parties", "1");
+	assert_null(letter_parts_read(LK_ANSWER, types, &form, &parts));
+	assert_string_equal(kv_get(&parts, "list_parties"), "1");
+	kv_free(&parts);
+	kv_add(&form, "list_parties", "1");
+	assert_string_equal(letter_parts_read(LK_ANSWER, types, &form, &parts),
+	    "letters.err.list_parties");
 	kv_free(&parts);
 	kv_free(&form);
 
