@@ -52,6 +52,10 @@ static const struct key keys[] = {
 	{ "mail",	"sendmail",	F(sendmail),		KIND_PATH, 0, 0, 0 },
 	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
 	{ "mail",	"give_up_days",	F(give_up_days),	KIND_INT,  0, 1, 30 },
+	{ "retention",	"history_months", F(history_months),	KIND_INT,  0, 1, 1200 },
+	{ "retention",	"request_years", F(request_years),	KIND_INT,  0, 1, 100 },
+	{ "retention",	"audit_years",	F(audit_years),		KIND_INT,  0, 1, 100 },
+	{ "retention",	"batch_rows",	F(batch_rows),		KIND_INT,  0, 1, 100000 },
 };
 #undef F
 
@@ -219,6 +223,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	c->form_lifetime = 120;
 	c->idle_days = 7;
 	c->give_up_days = 3;
+	c->batch_rows = 1000;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);
 	p.c = c;

@@ -44,6 +44,11 @@ struct conf {
 	char	*sendmail;	/* sendmail program; NULL: no mail is sent */
 	char	*mail_from;	/* From: of mail; NULL: [controller] email */
 	int	 give_up_days;	/* days the outbox retries a message; 3 */
+	/* [retention] (docs/retention.md); 0: the period of lib/retention_class.c */
+	int	 history_months;	/* a corrected value's months in the history */
+	int	 request_years;		/* a closed request's years */
+	int	 audit_years;		/* an audit row's years */
+	int	 batch_rows;		/* rows per transaction of the retention run; 1000 */
 };
 
 /*
