@@ -189,6 +189,16 @@ encrypt_file(const char *plain, int out, const unsigned char *key,
 	if (write(out, prefix, sizeof(prefix)) != (ssize_t)sizeof(prefix) ||
 	    write(out, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr))
 		goto werr;
+	/* the key check: an empty first message, so a wrong key is told apart from damage */
+	{
+		unsigned long long clen;
+
+		crypto_secretstream_xchacha20poly1305_push(&s, ct, &clen, NULL,
+		    0, prefix, sizeof(prefix),
+		    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+		if (write(out, ct, (size_t)clen) != (ssize_t)clen)
+			goto werr;
+	}
 	n = fread(in, 1, BACKUP_CHUNK, f);
 	for (;;) {
 		unsigned long long clen;
@@ -354,6 +364,25 @@ decrypt_file(FILE *f, int out, const unsigned char *key, char taken_at[21],
 		say(err, errlen, "out of memory");
 		goto out;
 	}
+	/* the key check: the empty first message */
+	{
+		unsigned long long plen;
+		unsigned char tag;
+		size_t n = read_full(f, ct, crypto_secretstream_xchacha20poly1305_ABYTES);
+
+		if (n != crypto_secretstream_xchacha20poly1305_ABYTES) {
+			say(err, errlen, "the file is truncated (no key check)");
+			goto out;
+		}
+		if (crypto_secretstream_xchacha20poly1305_pull(&s, pt, &plen,
+		    &tag, ct, n, prefix, sizeof(prefix)) != 0 || plen != 0 ||
+		    tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) {
+			say(err, errlen, "the key does not open this backup (a "
+			    "wrong key), or its first bytes are damaged");
+			goto out;
+		}
+		off += n;
+	}
 	while (!final) {
 		unsigned long long plen;
 		unsigned char tag;
@@ -366,10 +395,9 @@ decrypt_file(FILE *f, int out, const unsigned char *key, char taken_at[21],
 		}
 		if (crypto_secretstream_xchacha20poly1305_pull(&s, pt, &plen,
 		    &tag, ct, n, prefix, sizeof(prefix)) != 0) {
-			say(err, errlen, off == PREFIX_LEN + HDR_LEN ?
-			    "the key does not open this backup (a wrong key), or "
-			    "its start is damaged" : "the file is damaged or "
-			    "truncated at byte %llu", off);
+			say(err, errlen, n < MSG_MAX ? "the file is truncated "
+			    "or damaged in its last part, from byte %llu" :
+			    "the file is damaged at byte %llu", off);
 			goto out;
 		}
 		if (write(out, pt, (size_t)plen) != (ssize_t)plen) {
