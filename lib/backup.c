@@ -265,14 +265,14 @@ int
 backup_make(sqlite3 *live, const char *live_path, const char *file,
     const unsigned char *key, char taken_at[21], char *err, size_t errlen)
 {
-	char work[4096];
+	char work[4096], at[21];
 	struct tm tm;
 	time_t now = time(NULL);
 	int out = -1, wfd = -1, rc = -1;
 
 	work[0] = '\0';
 	if (gmtime_r(&now, &tm) == NULL ||
-	    strftime(taken_at, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20) {
+	    strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm) != 20) {
 		say(err, errlen, "cannot read the clock");
 		return -1;
 	}
@@ -286,7 +286,7 @@ backup_make(sqlite3 *live, const char *live_path, const char *file,
 	fchmod(out, 0600);
 	if (key == NULL) {
 		if (vacuum_into(live, file, err, errlen) != 0 ||
-		    stamp(file, taken_at, err, errlen) != 0)
+		    stamp(file, at, err, errlen) != 0)
 			goto out;
 		if (fsync(out) != 0) {
 			say(err, errlen, "%s: %s", file, strerror(errno));
@@ -302,8 +302,8 @@ backup_make(sqlite3 *live, const char *live_path, const char *file,
 		goto out;
 	}
 	if (vacuum_into(live, work, err, errlen) != 0 ||
-	    stamp(work, taken_at, err, errlen) != 0 ||
-	    encrypt_file(work, out, key, taken_at, err, errlen) != 0)
+	    stamp(work, at, err, errlen) != 0 ||
+	    encrypt_file(work, out, key, at, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -317,6 +317,8 @@ out:
 	}
 	if (rc != 0)
 		unlink(file);
+	else
+		memcpy(taken_at, at, sizeof(at));
 	return rc;
 }
 
