@@ -14,7 +14,8 @@ enum kind {
 	KIND_PATH,	/* a path; relative to the config file's folder */
 	KIND_URL,	/* http:// or https:// URL without a trailing slash */
 	KIND_EMAIL,	/* local@domain: one @, no spaces, quotes, <>, commas */
-	KIND_INT	/* a decimal number in [min, max]; off names an int */
+	KIND_INT,	/* a decimal number in [min, max]; off names an int */
+	KIND_MONTHDAY	/* "MM-DD", a day every year has; off names a struct holds_conf */
 };
 
 struct key {
@@ -52,6 +53,9 @@ static const struct key keys[] = {
 	{ "mail",	"sendmail",	F(sendmail),		KIND_PATH, 0, 0, 0 },
 	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
 	{ "mail",	"give_up_days",	F(give_up_days),	KIND_INT,  0, 1, 30 },
+	{ "accounting",	"financial_year_end", F(accounting),	KIND_MONTHDAY, 0, 0, 0 },
+	{ "retention",	"erasure_ledger", F(erasure_ledger),	KIND_PATH, 0, 0, 0 },
+	{ "retention",	"suppression",	F(suppression),		KIND_TEXT, 0, 0, 0 },
 	{ "retention",	"history_months", F(history_months),	KIND_INT,  0, 1, 1200 },
 	{ "retention",	"request_years", F(request_years),	KIND_INT,  0, 1, 100 },
 	{ "retention",	"audit_years",	F(audit_years),		KIND_INT,  0, 1, 100 },
@@ -81,11 +85,11 @@ int_slot(struct conf *c, const struct key *k)
 	return (int *)(void *)((char *)c + k->off);
 }
 
-/* What conf_free releases: every key but the numbers. */
+/* What conf_free releases: every key but the numbers and days. */
 static int
 owned(const struct key *k)
 {
-	return k->kind != KIND_INT;
+	return k->kind != KIND_INT && k->kind != KIND_MONTHDAY;
 }
 
 /* An address for a From: header: local@domain, nothing that could end a header or start another address. */
@@ -190,6 +194,16 @@ handler(void *user, const char *section, const char *name, const char *value)
 		*int_slot(p->c, k) = (int)v;
 		break;
 	}
+	case KIND_MONTHDAY:
+		if (holds_conf_parse(value, (struct holds_conf *)(void *)
+		    ((char *)p->c + k->off)) != 0) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be a "
+				    "day MM-DD every year has, e.g. 12-31 or 06-30 "
+				    "(02-28 for the end of February)", name);
+			return 0;
+		}
+		break;
 	case KIND_TEXT:
 		*dst = xstrdup(value);
 		break;
@@ -223,6 +237,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	c->form_lifetime = 120;
 	c->idle_days = 7;
 	c->give_up_days = 3;
+	c->accounting.fy_end_month = 12;	/* the calendar year */
+	c->accounting.fy_end_day = 31;
 	c->batch_rows = 1000;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);
@@ -240,6 +256,12 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	if (line != 0) {
 		snprintf(err, errlen, "%s:%d: %s", path, line,
 		    p.why[0] ? p.why : "not a \"name = value\" line or [section]");
+		goto fail;
+	}
+	if (c->suppression != NULL && strcmp(c->suppression, "warn") != 0 &&
+	    strcmp(c->suppression, "refuse") != 0) {
+		snprintf(err, errlen, "%s: [retention] suppression must be warn "
+		    "or refuse", path);
 		goto fail;
 	}
 	for (size_t i = 0; i < KEYS_MAX; i++)

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "holds.h"
+
 /*
  * Format (rekisteri.conf(5), sample in conf/rekisteri.conf.sample): INI
  * sections with "name = value" lines, '#' or ';' comments, parsed by inih.
@@ -44,6 +46,11 @@ struct conf {
 	char	*sendmail;	/* sendmail program; NULL: no mail is sent */
 	char	*mail_from;	/* From: of mail; NULL: [controller] email */
 	int	 give_up_days;	/* days the outbox retries a message; 3 */
+	/* [accounting] */
+	struct holds_conf accounting;	/* financial_year_end "MM-DD": the financial year's last day; 12-31 */
+	/* [retention] */
+	char	*erasure_ledger;	/* the erasure ledger file; NULL: "erasure-ledger" beside the database */
+	char	*suppression;	/* "warn" (NULL too) or "refuse": a new record matching the suppression list */
 	/* [retention] (docs/retention.md); 0: the period of lib/retention_class.c */
 	int	 history_months;	/* a corrected value's months in the history */
 	int	 request_years;		/* a closed request's years */

@@ -18,8 +18,11 @@ static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
 	    " old_value, new_value, user_id, source) VALUES (?1, ?2, ?3, ?4, ?5,"
 	    " ?6)",
-	[C_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM customers",
-	[C_NUMBER_TAKEN] = "SELECT 1 FROM customers WHERE number = ?1",
+	/* an erased record's id and number are never given again (018) */
+	[C_NEXT_ID] = "SELECT max(coalesce(max(id), 0), (SELECT coalesce(max(id),"
+	    " 0) FROM customer_tombstones)) + 1 FROM customers",
+	[C_NUMBER_TAKEN] = "SELECT 1 FROM customers WHERE number = ?1 UNION ALL"
+	    " SELECT 1 FROM customer_tombstones WHERE number = ?1",
 	[C_HISTORY] = "SELECT h.at, h.field, h.old_value, h.new_value,"
 	    " coalesce(u.username, ''), h.source FROM customer_history h"
 	    " LEFT JOIN users u ON u.id = h.user_id WHERE h.customer_id = ?1"

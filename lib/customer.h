@@ -133,6 +133,7 @@ struct corder {
 	const char	*description;
 	long long	 cents;
 	const char	*status;	/* corder_status_names */
+	const char	*status_on;	/* YYYY-MM-DD: the state since (invoice.h) */
 };
 /* The record's orders, newest first (at most 500). */
 int	 customer_orders(sqlite3 *, long long id,
@@ -182,7 +183,7 @@ int	 customer_bans(sqlite3 *, long long id,
 int	 customer_restrict(sqlite3 *, long long id, int on, const char *reason,
 	    long long user_id);
 
-extern const char *const corder_status_names[];	/* open, paid, collection, credited, NULL */
+extern const char *const corder_status_names[];	/* open, paid, collection, credited, written_off, NULL */
 extern const char *const cground_names[];	/* credit_decision, collection, invoicing, legal_obligation, NULL */
 
 /* An order's form: its fields, declared once (order_fields). */

@@ -1,4 +1,4 @@
-/* customer_int.h — what the customer module's files share (private to lib/customer*.c). */
+/* customer_int.h — what the customer module's files share (private to lib/customer*.c, holds.c and invoice.c). */
 #ifndef REKISTERI_CUSTOMER_INT_H
 #define REKISTERI_CUSTOMER_INT_H
 

@@ -26,9 +26,11 @@ static const char *const sql[N__MAX] = {
 	[N_RESTRICT] = "UPDATE customers SET restricted = ?2, restricted_reason"
 	    " = ?3 WHERE id = ?1",
 	[N_ORDER_ADD] = "INSERT INTO orders (customer_id, number, ordered_on,"
-	    " description, amount_cents, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " description, amount_cents, status, status_on) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?3)",
 	[N_ORDERS] = "SELECT ordered_on, number, description, amount_cents,"
-	    " status FROM orders WHERE customer_id = ?1"
+	    " status, CASE WHEN status_on = '' THEN ordered_on ELSE status_on"
+	    " END FROM orders WHERE customer_id = ?1"
 	    " ORDER BY ordered_on DESC, id DESC LIMIT 500",
 	[N_DISCLOSURE_ADD] = "INSERT INTO disclosures (customer_id, recipient,"
 	    " ground, what, disclosed_on, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -159,8 +161,9 @@ customer_restrict(sqlite3 *db, long long id, int on, const char *reason,
 	    clean, user_id, CS_STAFF);
 }
 
+/* the invoice states (invoice.h's inv_state_names, in the same order) */
 const char *const corder_status_names[] = {
-	"open", "paid", "collection", "credited", NULL,
+	"open", "paid", "collection", "credited", "written_off", NULL,
 };
 
 const char *const cground_names[] = {
@@ -235,7 +238,7 @@ customer_orders(sqlite3 *db, long long id,
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct corder o = { customer_col(st, 0), customer_col(st, 1),
 		    customer_col(st, 2), sqlite3_column_int64(st, 3),
-		    customer_col(st, 4) };
+		    customer_col(st, 4), customer_col(st, 5) };
 
 		stop = fn(arg, &o);
 	}

@@ -15,10 +15,16 @@
 #include "db.h"
 #include "log.h"
 
-/* Pragmas every connection gets; WAL only where we may write. */
+/*
+ * Pragmas every connection gets; WAL only where we may write. Writers
+ * zero what they delete (secure_delete; Debian's SQLite has it on by
+ * default, others not): an erased person's values must not stay in free
+ * pages or cells of the file (#14, docs/retention.md).
+ */
 static const char *const pragmas_rw =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=FULL;"
+    "PRAGMA secure_delete=ON;"
     "PRAGMA foreign_keys=ON;";
 static const char *const pragmas_ro =
     "PRAGMA foreign_keys=ON;";

@@ -14,7 +14,8 @@ enum db_mode {
 };
 
 /*
- * Open path with WAL, foreign_keys=ON, synchronous=FULL and a 5 s busy
+ * Open path with WAL, foreign_keys=ON, synchronous=FULL (and, to write,
+ * secure_delete=ON: freed content is zeroed) and a 5 s busy
  * timeout. A database file that other users may read or change is refused
  * (one sentence naming the file and the chmod that fixes it): it holds
  * personal data. Returns the handle, or NULL with the reason in err.

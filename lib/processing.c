@@ -86,6 +86,7 @@ static const struct pd_column columns[] = {
 	OR("description"),
 	OR("amount_cents"),
 	OR("status"),
+	OR("status_on"),	/* the day the invoice state took effect (sql/017) */
 	/* bans (Art. 21(2)-(3)), the history (Art. 19), disclosures (Art. 15(1)(c), 19) */
 	RI("bans", "customer_id", PC_REFERENCE),
 	RI("bans", "purpose", PC_BANS),
@@ -111,6 +112,29 @@ static const struct pd_column columns[] = {
 	RI("disclosures", "disclosed_on", PC_DISCLOSURES),
 	RI("disclosures", "user_id", PC_REFERENCE),
 	NOPD("disclosures", "created_at"),
+	/* legal holds an admin sets (sql/017_invoices.sql): a dispute, a court case; kept with the record */
+	NOPD("legal_holds", "id"),
+	RI("legal_holds", "customer_id", PC_REFERENCE),
+	RI("legal_holds", "reason", PC_FREE_TEXT),
+	RI("legal_holds", "set_by", PC_REFERENCE),
+	RI("legal_holds", "set_at", PC_STATE),
+	RI("legal_holds", "lifted_at", PC_STATE),
+	RI("legal_holds", "lifted_by", PC_REFERENCE),
+	RI("legal_holds", "lift_reason", PC_FREE_TEXT),
+	/*
+	 * erasure (sql/018_forgetting.sql): the tombstone keeps no personal
+	 * data but the record's number; the suppression list keyed hashes of
+	 * an erased person's email, phone, name and postal code, who objected
+	 */
+	NOPD("customer_tombstones", "id"),
+	ANN("customer_tombstones", "number", PC_REFERENCE, PP_RIGHTS, PB_LEGAL,
+	    RC_AUDIT, S_CUST, PR_STAFF),
+	NOPD("customer_tombstones", "kind"),
+	NOPD("customer_tombstones", "at"),
+	NOPD("customer_tombstones", "reference"),
+	RI("suppressions", "hash", PC_BANS),
+	NOPD("suppressions", "kind"),
+	RI("suppressions", "since", PC_BANS),
 	/* an update file between its check and apply */
 	NOPD("import_uploads", "id"),
 	ANN("import_uploads", "user_id", PC_REFERENCE, PP_CUSTOMER, PB_CONTRACT,

@@ -312,7 +312,10 @@ enum dq {
 	DQ__MAX
 };
 static const char *const dq_sql[DQ__MAX] = {
-	[DQ_MAX_CUSTOMER] = "SELECT coalesce(max(id), 0), count(*) FROM customers",
+	/* after any erased id (sql/018_forgetting.sql) */
+	[DQ_MAX_CUSTOMER] = "SELECT max(coalesce(max(id), 0), (SELECT"
+	    " coalesce(max(id), 0) FROM customer_tombstones)), count(*)"
+	    " FROM customers",
 	[DQ_MAX_ORDER] = "SELECT coalesce(max(id), 0) FROM orders",
 	[DQ_CUSTOMER] = "INSERT INTO customers (id, number, first_name,"
 	    " last_name, organisation, contact_person, contact_from, contact_to,"

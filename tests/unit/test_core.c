@@ -36,6 +36,9 @@ conf_good(void **state)
 	assert_int_equal(c.form_lifetime, 120);
 	assert_null(c.sendmail);
 	assert_null(c.mail_from);
+	/* [accounting]: the calendar year unless told (Accounting Act 1336/1997 1:4 §) */
+	assert_int_equal(c.accounting.fy_end_month, 12);
+	assert_int_equal(c.accounting.fy_end_day, 31);
 	conf_free(&c);
 	assert_int_equal(conf_load(&c, "tests/fixtures/conf/mail.conf", err,
 	    sizeof(err)), 0);
@@ -43,6 +46,8 @@ conf_good(void **state)
 	assert_int_equal(c.form_lifetime, 5);
 	assert_string_equal(c.sendmail, "/usr/sbin/sendmail");
 	assert_string_equal(c.mail_from, "rekisteri@vemitek.fi");
+	assert_int_equal(c.accounting.fy_end_month, 6);
+	assert_int_equal(c.accounting.fy_end_day, 30);
 	conf_free(&c);
 }
 
@@ -62,6 +67,7 @@ conf_errors_name_the_line(void **state)
 		{ "bad-rate.conf", "bad-rate.conf:14: rate_limit: must be a number from 1 to 100000" },
 		{ "bad-lifetime.conf", "bad-lifetime.conf:14: form_lifetime: must be a number" },
 		{ "bad-from.conf", "bad-from.conf:14: from: must be an address" },
+		{ "bad-fy.conf", "bad-fy.conf:15: financial_year_end: must be a day MM-DD" },
 	};
 	char path[256];
 	struct conf c;
