@@ -18,6 +18,8 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "forget.h"
+#include "holds.h"
 #include "log.h"
 #include "retention.h"
 
@@ -41,7 +43,8 @@
 #define DUE_REQUEST	"t.closed_at IS NOT NULL AND t.closed_at < " CUT_MON
 /* the notice: 10 years from the end of the relationship (a date) */
 #define DUE_CUSTOMER	"t.relationship_ended <> '' AND t.relationship_ended < " \
-			"date(?1, printf('-%d months', ?2))"
+			"date(?1, printf('-%d months', ?2)) AND t.id NOT IN " \
+			"(SELECT id FROM customer_tombstones)"
 /* the audit log: the first row to keep is the first within the period, or the last row */
 #define AUDIT_KEEP	"coalesce((SELECT min(id) FROM audit_log WHERE at >= " \
 			CUT_MON "), (SELECT max(id) FROM audit_log))"
@@ -98,12 +101,11 @@ static const struct job jobs[RJ__MAX] = {
 	    "SELECT count(*) FROM requests",
 	    NULL },
 	/*
-	 * WIRING POINT (#14, branch forget): the customer class is counted
-	 * here; erasing or anonymising each due record as its holds allow is
-	 * lib/forget's function. Until it is merged the job is not wired: a
-	 * run reports the due records and changes none of them.
+	 * Erased or anonymised as the holds allow (customer_batch); counted
+	 * only when the run is given no retention_erasure. An anonymised
+	 * record keeps its dates, so its tombstone takes it out of "due".
 	 */
-	[RJ_CUSTOMER] = { "customer", RC_CUSTOMER, RA_ERASE, 0,
+	[RJ_CUSTOMER] = { "customer", RC_CUSTOMER, RA_ERASE, 1,
 	    "SELECT count(*) FROM customers t WHERE " DUE_CUSTOMER,
 	    "SELECT count(*) FROM customers",
 	    NULL },
@@ -150,6 +152,8 @@ enum run_stmt {
 	RS_ANCHOR,
 	RS_AUDIT_CUT,
 	RS_COUNTS,
+	RS_CUSTOMERS,
+	RS_TODAY,
 	RS_LAST,
 	RS__MAX
 };
@@ -176,6 +180,10 @@ static const char *const rs_sql[RS__MAX] = {
 	[RS_AUDIT_CUT] = "DELETE FROM audit_log WHERE id < ?1",
 	[RS_COUNTS] = "SELECT class, due, done FROM retention_counts WHERE"
 	    " run_id = ?1",
+	/* the next due customers after a cursor (held ones stay due) */
+	[RS_CUSTOMERS] = "SELECT id FROM customers t WHERE " DUE_CUSTOMER
+	    " AND t.id > ?5 ORDER BY t.id LIMIT ?3",
+	[RS_TODAY] = "SELECT date(?1, 'localtime')",
 	[RS_LAST] = "SELECT r.id, r.started_at, coalesce(r.finished_at, ''),"
 	    " r.state, (SELECT coalesce(sum(done), 0) FROM retention_counts c"
 	    " WHERE c.run_id = r.id) FROM retention_runs r WHERE r.apply = 1"
@@ -242,10 +250,94 @@ out:
 	return rc;
 }
 
+/* The run's day in Helsinki (the process's TZ, fmt_init) from its UTC clock. 0 or -1. */
+static int
+run_day(sqlite3 *db, const char *judged, char today[11])
+{
+	sqlite3_stmt *st = db_prep(db, rs_sql, RS_TODAY);
+	const unsigned char *v;
+	int rc = -1;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, judged, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (v = sqlite3_column_text(st, 0)) != NULL &&
+	    strlen((const char *)v) == 10) {
+		memcpy(today, v, 11);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * The next at most batch due customers after *cursor (moved past them):
+ * each one's holds on the run's day, and with apply, the erasure or
+ * anonymisation they allow (forget_customer). *picked the records looked
+ * at, *n those changed; l's erase, anonymise and held counted. 0 or -1.
+ */
+static int
+customer_batch(sqlite3 *db, const char *judged, int amount, int batch,
+    sqlite3_int64 run, const struct retention_erasure *er, int apply,
+    sqlite3_int64 *cursor, struct retention_line *l, long long *picked,
+    long long *n)
+{
+	sqlite3_int64 ids[256];
+	struct audit_entry actor = { 0, "", "cli", "customer.erase", "", "",
+	    "" };
+	char today[11], ref[40];
+	sqlite3_stmt *st;
+	int got = 0, step;
+
+	*picked = *n = 0;
+	if (batch > (int)(sizeof(ids) / sizeof(ids[0])))
+		batch = (int)(sizeof(ids) / sizeof(ids[0]));
+	if (run_day(db, judged, today) != 0 ||
+	    (st = db_prep(db, rs_sql, RS_CUSTOMERS)) == NULL)
+		return -1;
+	bind_common(st, judged, amount, batch);
+	sqlite3_bind_int64(st, 5, *cursor);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && got < batch)
+		ids[got++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		return -1;
+	snprintf(ref, sizeof(ref), "retention run %lld", (long long)run);
+	for (int i = 0; i < got; i++) {
+		struct forget_result res;
+		struct holds h;
+		int rc;
+
+		*cursor = ids[i];
+		if (holds_compute(db, ids[i], today, er->hc, &h) < 0)
+			return -1;
+		if (h.verdict == VERDICT_REFUSE) {
+			l->held++;
+			continue;
+		}
+		if (h.verdict == VERDICT_ERASE)
+			l->erase++;
+		else
+			l->anonymise++;
+		if (!apply)
+			continue;
+		rc = forget_customer(db, ids[i], h.verdict == VERDICT_ERASE ?
+		    FORGET_ERASE : FORGET_ANONYMISE, ref, judged, er->key,
+		    er->ledger, &actor, &res);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			(*n)++;
+	}
+	*picked = got;
+	return 0;
+}
+
 /* Due and kept rows of job j as of judged into *l. 0 or -1. */
 static int
 plan_job(sqlite3 *db, enum retention_job j, const char *judged,
-    struct retention_line *l)
+    const struct retention_erasure *er, struct retention_line *l)
 {
 	int amount = job_amount(j);
 	long long total;
@@ -253,13 +345,24 @@ plan_job(sqlite3 *db, enum retention_job j, const char *judged,
 	l->code = jobs[j].code;
 	l->rc = jobs[j].rc;
 	l->action = jobs[j].action;
-	l->wired = jobs[j].wired;
+	l->wired = jobs[j].wired && (j != RJ_CUSTOMER || er != NULL);
 	l->due = l->kept = 0;
 	if (count(db, jobs[j].total, judged, amount, &total) != 0)
 		return -1;
 	if (amount > 0 && count(db, jobs[j].due, judged, amount, &l->due) != 0)
 		return -1;
 	l->kept = total > l->due ? total - l->due : 0;
+	if (j == RJ_CUSTOMER && l->wired && l->due > 0) {
+		sqlite3_int64 cursor = 0;
+		long long picked, n;
+
+		l->erase = l->anonymise = l->held = 0;
+		do {
+			if (customer_batch(db, judged, amount, 256, 0, er, 0,
+			    &cursor, l, &picked, &n) != 0)
+				return -1;
+		} while (picked == 256);
+	}
 	return 0;
 }
 
@@ -276,7 +379,8 @@ utc_text(time_t now, char out[21])
 }
 
 int
-retention_plan(sqlite3 *db, time_t now, struct retention_report *r)
+retention_plan(sqlite3 *db, time_t now, const struct retention_erasure *er,
+    struct retention_report *r)
 {
 	int rc = -1;
 
@@ -284,7 +388,7 @@ retention_plan(sqlite3 *db, time_t now, struct retention_report *r)
 	if (utc_text(now, r->judged_at) != 0 || db_begin_read(db) != 0)
 		return -1;
 	for (int j = 0; j < RJ__MAX; j++)
-		if (plan_job(db, (enum retention_job)j, r->judged_at,
+		if (plan_job(db, (enum retention_job)j, r->judged_at, er,
 		    &r->line[j]) != 0)
 			goto out;
 	rc = 0;
@@ -371,12 +475,36 @@ audit_batch(sqlite3 *db, const char *judged, int amount, int batch,
 	return 0;
 }
 
-/* Job j's next batch inside the open transaction; *n rows changed. 0 or -1. */
+static int	 job_batch_rows(sqlite3 *, enum retention_job, const char *,
+		    int, int, sqlite3_int64, long long *);
+
+/*
+ * Job j's next batch inside the open transaction; *n rows changed, *picked
+ * rows looked at (the customers: held ones too, after *cursor). 0 or -1.
+ */
 static int
 job_batch(sqlite3 *db, enum retention_job j, const char *judged, int batch,
-    sqlite3_int64 run, long long *n)
+    sqlite3_int64 run, const struct retention_erasure *er,
+    sqlite3_int64 *cursor, struct retention_line *l, long long *picked,
+    long long *n)
 {
 	int amount = job_amount(j);
+	int rc;
+
+	*n = 0;
+	if (j == RJ_CUSTOMER)
+		return customer_batch(db, judged, amount, batch, run, er, 1,
+		    cursor, l, picked, n);
+	rc = job_batch_rows(db, j, judged, amount, batch, run, n);
+	*picked = *n;
+	return rc;
+}
+
+/* The batch of a job other than the customers'. 0 or -1. */
+static int
+job_batch_rows(sqlite3 *db, enum retention_job j, const char *judged,
+    int amount, int batch, sqlite3_int64 run, long long *n)
+{
 	sqlite3_stmt *st;
 
 	*n = 0;
@@ -515,10 +643,12 @@ run_finish(sqlite3 *db, const struct retention_report *r)
 }
 
 int
-retention_apply(sqlite3 *db, time_t now, int batch, retention_progress prog,
-    void *arg, long stop_after, struct retention_report *r)
+retention_apply(sqlite3 *db, time_t now, int batch,
+    const struct retention_erasure *er, retention_progress prog, void *arg,
+    long stop_after, struct retention_report *r)
 {
 	long committed = 0;
+	int forgot = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (batch <= 0)
@@ -530,42 +660,57 @@ retention_apply(sqlite3 *db, time_t now, int batch, retention_progress prog,
 	for (int jj = 0; jj < RJ__MAX; jj++) {
 		enum retention_job j = (enum retention_job)jj;
 		struct retention_line *l = &r->line[j];
-		long long n, done = 0;
+		struct retention_line seen;
+		sqlite3_int64 cursor = 0;
+		long long n, picked, done = 0, looked = 0;
 
 		if (db_begin_read(db) != 0)
 			return -1;
-		if (plan_job(db, j, r->judged_at, l) != 0) {
+		/* the customers' verdicts are counted as the batches go */
+		if (plan_job(db, j, r->judged_at, j == RJ_CUSTOMER ? NULL : er,
+		    l) != 0) {
 			db_rollback(db);
 			return -1;
 		}
 		db_rollback(db);
+		if (j == RJ_CUSTOMER)
+			l->wired = er != NULL;
 		if (!l->wired || l->due == 0)
 			continue;
 		do {
+			seen = *l;
 			if (db_begin(db) != 0)
 				return -1;
 			if (permit(db, 1) != 0 ||
-			    job_batch(db, j, r->judged_at, batch, r->run_id,
-			    &n) != 0 || permit(db, 0) != 0 ||
+			    job_batch(db, j, r->judged_at, batch, r->run_id, er,
+			    &cursor, l, &picked, &n) != 0 || permit(db, 0) != 0 ||
 			    record_batch(db, r->run_id, j, l->due, n) != 0 ||
 			    db_commit(db) != 0) {
 				LOG_ERR("%s: the batch was rolled back",
 				    jobs[j].code);
 				db_rollback(db);
+				*l = seen;
 				return -1;
 			}
 			done += n;
+			looked += picked;
 			if (n > 0)
 				r->batches++;
+			if (j == RJ_CUSTOMER && n > 0)
+				forgot = 1;
 			if (prog != NULL)
-				prog(arg, j, done, l->due);
+				prog(arg, j, j == RJ_CUSTOMER ? looked : done,
+				    l->due);
 			if (n > 0 && stop_after > 0 && ++committed >= stop_after)
 				_exit(3);	/* the test hook: a kill between batches */
-		} while (n > 0 && done < l->due);
+		} while (j == RJ_CUSTOMER ? picked > 0 && looked < l->due :
+		    n > 0 && done < l->due);
 	}
 	if (read_counts(db, r) != 0 || run_finish(db, r) != 0)
 		return -1;
-	/* the WAL keeps old pages until a checkpoint: fold them in now */
+	/* erased values out of the FTS5 segments; the WAL folded in */
+	if (forgot)
+		forget_scrub(db);
 	sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
 	    NULL);
 	return 0;

@@ -38,6 +38,23 @@ struct retention_line {
 	long long		 due;		/* rows past their period */
 	long long		 kept;		/* rows of the class still within it */
 	long long		 done;		/* rows changed by this run */
+	/* the customer class: of the due records, by their holds (lib/holds.h) */
+	long long		 erase;		/* erased (or would be) */
+	long long		 anonymise;	/* anonymised (or would be): accounting holds */
+	long long		 held;		/* kept: a hold refuses erasure */
+};
+
+struct holds_conf;
+struct forget_key;
+/*
+ * What the customer class needs to erase (lib/forget.h): the financial
+ * year for the accounting hold, the erasure key and the ledger's path.
+ * NULL to a run: the class is counted only (wired 0).
+ */
+struct retention_erasure {
+	const struct holds_conf	*hc;
+	const struct forget_key	*key;
+	const char		*ledger;
 };
 
 struct retention_report {
@@ -57,9 +74,12 @@ typedef void (*retention_progress)(void *arg, enum retention_job j,
 
 /*
  * Count, as of now, what each job would change and what it keeps, into *r
- * (run_id 0). Reads only (one read transaction). 0, or -1 (logged).
+ * (run_id 0); with er, each due customer's holds say whether it would be
+ * erased, anonymised or held. Reads only (one read transaction). 0, or -1
+ * (logged).
  */
-int	 retention_plan(sqlite3 *, time_t now, struct retention_report *r);
+int	 retention_plan(sqlite3 *, time_t now, const struct retention_erasure *er,
+	    struct retention_report *r);
 
 /*
  * Apply every job as of now in batches of batch rows (0: RETENTION_BATCH),
@@ -69,10 +89,15 @@ int	 retention_plan(sqlite3 *, time_t now, struct retention_report *r);
  * with the same now changes nothing. The run is recorded in
  * retention_runs and audited with its counts (retention.run). progress may
  * be NULL. stop_after > 0 (a test hook) stops the process with _exit(3)
- * once that many batches have committed. 0, or -1 (logged; the batches
- * before the failure stay done).
+ * once that many batches have committed. With er, each due customer
+ * record (10 years after the relationship ended, not yet erased or
+ * anonymised) is erased or anonymised as holds_compute says on the run's
+ * day in Helsinki (forget_customer, a line in the erasure ledger, an audit
+ * row each), or kept while a hold refuses; forget_scrub at the end. 0, or
+ * -1 (logged; the batches before the failure stay done).
  */
-int	 retention_apply(sqlite3 *, time_t now, int batch, retention_progress,
+int	 retention_apply(sqlite3 *, time_t now, int batch,
+	    const struct retention_erasure *er, retention_progress,
 	    void *arg, long stop_after, struct retention_report *r);
 
 /* The latest applied run, for the intranet: id 0 when none. */

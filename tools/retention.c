@@ -12,6 +12,9 @@
 #include "backup.h"
 #include "cli.h"
 #include "db.h"
+#include "fmt.h"
+#include "forget.h"
+#include "holds.h"
 #include "i18n.h"
 #include "retention.h"
 
@@ -97,8 +100,10 @@ int
 cmd_retention(struct cli *c, int argc, char **argv)
 {
 	struct retention_report r;
+	struct retention_erasure er;
+	struct forget_key key;
 	const char *given = NULL, *stop;
-	char summary[200];
+	char summary[200], ledger[4096], err[1024];
 	long stop_after = 0;
 	int apply = 0, rc = EXIT_FAIL;
 	sqlite3 *db;
@@ -119,10 +124,21 @@ cmd_retention(struct cli *c, int argc, char **argv)
 	}
 	if ((stop = getenv("REKISTERI_RETENTION_STOP_AFTER")) != NULL)
 		stop_after = strtol(stop, NULL, 10);
+	fmt_init();	/* the holds count in days in Helsinki */
 	if ((db = open_db(c)) == NULL)
 		return EXIT_FAIL;
+	/* the customers: erased with lib/forget's key, each in the ledger */
+	snprintf(err, sizeof(err), "the erasure ledger's path is too long");
+	if (forget_key_load(c->conf.key_dir, &key, err, sizeof(err)) != 0 ||
+	    forget_ledger_path(&c->conf, ledger, sizeof(ledger)) != 0) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		goto out;
+	}
+	er.hc = &c->conf.accounting;
+	er.key = &key;
+	er.ledger = ledger;
 	if (!apply) {
-		if (retention_plan(db, now, &r) != 0)
+		if (retention_plan(db, now, &er, &r) != 0)
 			goto dberr;
 		printf("retention, a dry run judged at %s (nothing changed; "
 		    "--apply does it):\n", r.judged_at);
@@ -133,7 +149,7 @@ cmd_retention(struct cli *c, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	if (retention_apply(db, now, c->conf.batch_rows,
+	if (retention_apply(db, now, c->conf.batch_rows, &er,
 	    isatty(STDOUT_FILENO) ? progress : NULL, NULL, stop_after, &r) != 0)
 		goto dberr;
 	printf("retention run %lld judged at %s%s: %ld batch%s\n",
@@ -147,6 +163,7 @@ dberr:
 	fprintf(stderr, "rekisteri: the retention run failed: %s; the batches "
 	    "committed before stay done, run it again\n", sqlite3_errmsg(db));
 out:
+	sodium_memzero(&key, sizeof(key));
 	db_close(db);
 	return rc;
 }
@@ -215,11 +232,155 @@ out:
 	return rc;
 }
 
+/* The ledger's entries made after a backup: their hashes and modes, sorted by hash. */
+struct after {
+	const char			*taken;
+	struct forget_ledger_entry	*e;
+	size_t				 n, cap;
+};
+
+static int
+ledger_collect(void *arg, const struct forget_ledger_entry *e)
+{
+	struct after *a = arg;
+
+	if (strcmp(e->at, a->taken) < 0)
+		return 0;	/* in the backup already */
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? 2 * a->cap : 64;
+		struct forget_ledger_entry *p = reallocarray(a->e, cap,
+		    sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		a->e = p;
+		a->cap = cap;
+	}
+	a->e[a->n++] = *e;
+	return 0;
+}
+
+/* A restored record the ledger names, and what was done to it. */
+struct match {
+	sqlite3_int64		 id;
+	enum forget_mode	 mode;
+};
+
+/* p with room for one more after n (cap doubled); NULL (p freed) when out of memory. */
+static struct match *
+grow(struct match *p, size_t n, size_t *cap)
+{
+	struct match *q;
+
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 64;
+	if ((q = reallocarray(p, *cap, sizeof(*q))) == NULL)
+		free(p);
+	return q;
+}
+
+static int
+hash_cmp(const void *x, const void *y)
+{
+	return memcmp(((const struct forget_ledger_entry *)x)->hash,
+	    ((const struct forget_ledger_entry *)y)->hash, 32);
+}
+
+/*
+ * Re-apply every erasure and anonymisation in the erasure ledger made at
+ * or after taken to the restored db: each record whose number's keyed hash
+ * the ledger names is erased or anonymised again (forget_customer; the
+ * ledger is not written twice), all in one transaction, then scrubbed.
+ * The number re-applied, or -1 (said on stderr; nothing re-applied).
+ */
+static long
+reapply_ledger(struct cli *c, sqlite3 *db, const char *taken)
+{
+	struct audit_entry actor = { 0, "", "cli", "customer.erase", "", "",
+	    "" };
+	struct after a = { taken, NULL, 0, 0 };
+	struct forget_key key;
+	sqlite3_stmt *st = NULL;
+	char ledger[4096], err[1024];
+	struct match *ids = NULL;
+	size_t nids = 0, idcap = 0;
+	long bad = 0, n = -1, done = 0;
+	int step;
+
+	snprintf(err, sizeof(err), "the erasure ledger's path is too long");
+	if (forget_key_load(c->conf.key_dir, &key, err, sizeof(err)) != 0 ||
+	    forget_ledger_path(&c->conf, ledger, sizeof(ledger)) != 0) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		return -1;
+	}
+	if (forget_ledger_each(ledger, ledger_collect, &a, &bad) != 0) {
+		fprintf(stderr, "rekisteri: %s: the erasure ledger cannot be read"
+		    "%s; the database is restored but the erasures since the "
+		    "backup are NOT re-applied: fix the ledger and restore "
+		    "again\n", ledger, bad ? " (a malformed line)" : "");
+		goto out;
+	}
+	if (a.n == 0) {
+		n = 0;
+		goto out;
+	}
+	qsort(a.e, a.n, sizeof(*a.e), hash_cmp);
+	if (db_begin(db) != 0 || sqlite3_prepare_v2(db, "SELECT id, number"
+	    " FROM customers", -1, &st, NULL) != SQLITE_OK)
+		goto dberr;
+	/* the matches first, then the erasures (no delete under a running SELECT) */
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct forget_ledger_entry want, *hit;
+		const char *num = (const char *)sqlite3_column_text(st, 1);
+
+		forget_ledger_hash(&key, num ? num : "", want.hash);
+		if ((hit = bsearch(&want, a.e, a.n, sizeof(*a.e),
+		    hash_cmp)) == NULL)
+			continue;
+		if ((ids = grow(ids, nids, &idcap)) == NULL)
+			goto dberr;
+		ids[nids].id = sqlite3_column_int64(st, 0);
+		ids[nids++].mode = hit->mode;
+	}
+	if (step != SQLITE_DONE)
+		goto dberr;
+	sqlite3_finalize(st);
+	st = NULL;
+	for (size_t i = 0; i < nids; i++) {
+		struct forget_result res;
+		int rc = forget_customer(db, ids[i].id, ids[i].mode, "restore",
+		    NULL, &key, NULL, &actor, &res);
+
+		if (rc < 0)
+			goto dberr;
+		if (rc == 0)
+			done++;
+	}
+	if (db_commit(db) != 0)
+		goto dberr;
+	forget_scrub(db);
+	n = done;
+	goto out;
+dberr:
+	fprintf(stderr, "rekisteri: re-applying the erasure ledger failed: %s; "
+	    "the database is restored but the erasures since the backup are "
+	    "NOT re-applied: restore again\n", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	db_rollback(db);
+out:
+	free(a.e);
+	free(ids);
+	sodium_memzero(&key, sizeof(key));
+	return n;
+}
+
 /*
  * rekisteri restore FILE [--key KEYFILE]: check the whole file first (a
  * damaged, truncated or wrong-key file is refused, the live database
  * untouched), refuse while another process has the database open (the
- * site must be stopped), then restore through SQLite's backup API.
+ * site must be stopped), restore through SQLite's backup API, then
+ * re-apply the erasures made since the backup from the erasure ledger.
  */
 int
 cmd_restore(struct cli *c, int argc, char **argv)
@@ -229,6 +390,7 @@ cmd_restore(struct cli *c, int argc, char **argv)
 	char err[1024], work[4096], taken[21], summary[160];
 	sqlite3 *db = NULL;
 	pid_t user;
+	long n;
 	int k, rc = EXIT_FAIL;
 
 	work[0] = '\0';
@@ -263,18 +425,15 @@ cmd_restore(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rekisteri: %s\n", err);
 		goto out;
 	}
-	/*
-	 * WIRING POINT (#14, branch forget): re-apply every erasure in the
-	 * erasure ledger ([retention] erasure_ledger) made after `taken`, and
-	 * say how many. Until it is merged this build has no ledger.
-	 */
-	printf("%s: restored; the erasure ledger was not re-applied (this build "
-	    "has no erasure ledger yet)\n", c->conf.db_path);
-	if ((db = open_db(c)) != NULL) {
-		snprintf(summary, sizeof(summary), "restored the backup taken at "
-		    "%s", taken);
-		audit_cli(db, "restore", "database", "", summary);
-	}
+	if ((db = open_db(c)) == NULL)
+		goto out;
+	if ((n = reapply_ledger(c, db, taken)) < 0)
+		goto out;
+	printf("%s: restored; %ld erasure%s made after the backup re-applied "
+	    "from the erasure ledger\n", c->conf.db_path, n, n == 1 ? "" : "s");
+	snprintf(summary, sizeof(summary), "restored the backup taken at %s; "
+	    "%ld erasures re-applied", taken, n);
+	audit_cli(db, "restore", "database", "", summary);
 	rc = EXIT_OK;
 out:
 	if (work[0] != '\0')

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "fmt.h"
+#include "holds.h"
 #include "intranet.h"
 #include "retention.h"
 
@@ -25,7 +26,10 @@ page_retention(struct app *a, struct req *r)
 	char shown[64], key[64];
 	long long due = 0;
 
-	if (retention_plan(a->db, time(NULL), &rep) != 0 ||
+	/* the verdicts need the accounting year only (nothing is erased here) */
+	struct retention_erasure er = { &a->conf.accounting, NULL, NULL };
+
+	if (retention_plan(a->db, time(NULL), &er, &rep) != 0 ||
 	    retention_last_run(a->db, &last) != 0) {
 		app_error(a, r, 500);
 		return;
@@ -49,6 +53,13 @@ page_retention(struct app *a, struct req *r)
 		tm_int(row, "kept", l->kept);
 		tm_bool(row, "is_due", l->due > 0);
 		tm_bool(row, "not_wired", !l->wired);
+		if (j == RJ_CUSTOMER && l->due > 0) {
+			struct tmpl_map *v = tm_map(row, "verdicts");
+
+			tm_int(v, "erase", l->erase);
+			tm_int(v, "anonymise", l->anonymise);
+			tm_int(v, "held", l->held);
+		}
 		tm_str(row, "period", rule->period[r->lang]);
 		tm_str(row, "source", rule->source[r->lang]);
 		due += l->due;

@@ -18,6 +18,7 @@
 #include "backup.h"
 #include "conf.h"
 #include "db.h"
+#include "forget.h"
 #include "retention.h"
 
 /* The fixed clock: 2030-06-15T12:00:00Z. */
@@ -164,7 +165,7 @@ plan_at_boundaries(void **state)
 
 	(void)state;
 	seed(db);
-	assert_int_equal(retention_plan(db, NOW, &r), 0);
+	assert_int_equal(retention_plan(db, NOW, NULL, &r), 0);
 	assert_string_equal(r.judged_at, "2030-06-15T12:00:00Z");
 	for (int j = 0; j < RJ__MAX; j++) {
 		if (r.line[j].due != due[j])
@@ -177,7 +178,7 @@ plan_at_boundaries(void **state)
 	assert_int_equal(num(db, "SELECT count(*) FROM sessions"), 3);
 	assert_int_equal(num(db, "SELECT count(*) FROM requests"), 2);
 	/* a second earlier, nothing of the boundary rows is due yet */
-	assert_int_equal(retention_plan(db, NOW - 1, &r), 0);
+	assert_int_equal(retention_plan(db, NOW - 1, NULL, &r), 0);
 	assert_int_equal(r.line[RJ_SIGNIN].due, 0);
 	assert_int_equal(r.line[RJ_UPLOAD].due, 0);
 	assert_int_equal(r.line[RJ_REQUEST].due, 0);
@@ -197,7 +198,7 @@ apply_and_again(void **state)
 
 	(void)state;
 	seed(db);
-	assert_int_equal(retention_apply(db, NOW, 1, NULL, NULL, 0, &r), 0);
+	assert_int_equal(retention_apply(db, NOW, 1, NULL, NULL, NULL, 0, &r), 0);
 	assert_true(r.run_id > 0);
 	assert_int_equal(r.line[RJ_SESSION].done, 2);
 	assert_int_equal(r.line[RJ_REQUEST].done, 1);
@@ -233,7 +234,7 @@ apply_and_again(void **state)
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM request_letters",
 	    NULL, NULL, NULL), SQLITE_OK);
 	/* idempotent: the second run finds nothing */
-	assert_int_equal(retention_apply(db, NOW, 1, NULL, NULL, 0, &r), 0);
+	assert_int_equal(retention_apply(db, NOW, 1, NULL, NULL, NULL, 0, &r), 0);
 	for (int j = 0; j < RJ__MAX; j++)
 		assert_int_equal(r.line[j].done, 0);
 	assert_int_equal(r.batches, 0);
@@ -260,7 +261,7 @@ audit_cut_and_anchor(void **state)
 	    " id = 1", NULL, NULL, NULL), SQLITE_OK);
 	/* 20 years on, all but the last row are past 10 years; batches of 3 */
 	assert_int_equal(retention_apply(db, NOW + (time_t)20 * 366 * 86400, 3,
-	    NULL, NULL, 0, &r), 0);
+	    NULL, NULL, NULL, 0, &r), 0);
 	assert_int_equal(r.line[RJ_AUDIT].done, 6);
 	assert_int_equal(num(db, "SELECT count(*) FROM audit_anchor"), 2);
 	assert_int_equal(num(db, "SELECT min(id) FROM audit_log"), 7);
@@ -295,7 +296,7 @@ resume_after_kill(void **state)
 	if ((pid = fork()) == 0) {
 		sqlite3 *c = db_open(dbpath, DB_READWRITE, err, sizeof(err));
 
-		retention_apply(c, NOW, 1, NULL, NULL, 1, &r);
+		retention_apply(c, NOW, 1, NULL, NULL, NULL, 1, &r);
 		_exit(0);	/* not reached: the hook stops after a batch */
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -308,7 +309,7 @@ resume_after_kill(void **state)
 	assert_int_equal(num(db, "SELECT count(*) FROM sessions"), 2);
 	assert_int_equal(num(db, "SELECT open FROM retention_permit"), 0);
 	/* the next run, a day later, takes over the killed run's clock */
-	assert_int_equal(retention_apply(db, NOW + 86400, 1, NULL, NULL, 0, &r),
+	assert_int_equal(retention_apply(db, NOW + 86400, 1, NULL, NULL, NULL, 0, &r),
 	    0);
 	assert_int_equal(r.resumed, 1);
 	assert_string_equal(r.judged_at, "2030-06-15T12:00:00Z");
@@ -320,6 +321,130 @@ resume_after_kill(void **state)
 	db_close(db);
 	cleanup_dir();
 	retention_configure(NULL);
+}
+
+/*
+ * The customer class at its boundary: a record whose relationship ended 10
+ * years and a day ago is erased when nothing holds it, anonymised while
+ * the Accounting Act keeps its orders, kept while an invoice is open; each
+ * erasure in the ledger; a second run changes nothing.
+ */
+static void
+customer_class(void **state)
+{
+	struct retention_report r;
+	struct retention_erasure er;
+	struct forget_key key;
+	char ledger[160];
+	FILE *f;
+	long n = 0;
+	int ch;
+	sqlite3 *db;
+
+	(void)state;
+	setup_dir();
+	snprintf(ledger, sizeof(ledger), "%s/erasure-ledger", dir);
+	assert_int_equal(forget_key_load(dir, &key, err, sizeof(err)), 0);
+	er.hc = NULL;	/* the calendar year */
+	er.key = &key;
+	er.ledger = ledger;
+	db = fresh_db(dbpath);
+	seed(db);
+	exec_ok(db, "INSERT INTO customers (id, number, last_name,"
+	    " relationship_ended) VALUES (4, 'A4', 'Accounted', '2019-01-01'),"
+	    " (5, 'A5', 'Owing', '2019-01-01')");
+	exec_ok(db, "INSERT INTO orders (customer_id, number, ordered_on,"
+	    " amount_cents, status) VALUES (4, 'T1', '2025-01-01', 100, 'paid'),"
+	    " (5, 'T2', '2018-01-01', 100, 'open')");
+	assert_int_equal(retention_plan(db, NOW, &er, &r), 0);
+	assert_int_equal(r.line[RJ_CUSTOMER].wired, 1);
+	assert_int_equal(r.line[RJ_CUSTOMER].due, 3);
+	assert_int_equal(r.line[RJ_CUSTOMER].erase, 1);
+	assert_int_equal(r.line[RJ_CUSTOMER].anonymise, 1);
+	assert_int_equal(r.line[RJ_CUSTOMER].held, 1);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers"), 5);
+	assert_int_equal(retention_apply(db, NOW, 1, &er, NULL, NULL, 0, &r), 0);
+	assert_int_equal(r.line[RJ_CUSTOMER].done, 2);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers WHERE id = 2"),
+	    0);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers WHERE id = 4"
+	    " AND last_name = ''"), 1);
+	assert_int_equal(num(db, "SELECT count(*) FROM orders WHERE"
+	    " customer_id = 4"), 1);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers WHERE id = 5"
+	    " AND last_name = 'Owing'"), 1);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers WHERE id = 1"
+	    " AND last_name = 'Kept'"), 1);
+	assert_int_equal(num(db, "SELECT count(*) FROM customer_tombstones WHERE"
+	    " (id = 2 AND kind = 'erased') OR (id = 4 AND kind = 'anonymised')"),
+	    2);
+	assert_non_null(f = fopen(ledger, "r"));
+	while ((ch = fgetc(f)) != EOF)
+		n += ch == '\n';
+	fclose(f);
+	assert_int_equal(n, 2);
+	/* the second run: the held one is still due, nothing changes */
+	assert_int_equal(retention_apply(db, NOW, 1, &er, NULL, NULL, 0, &r), 0);
+	assert_int_equal(r.line[RJ_CUSTOMER].due, 1);
+	assert_int_equal(r.line[RJ_CUSTOMER].done, 0);
+	assert_int_equal(r.line[RJ_CUSTOMER].held, 1);
+	db_close(db);
+	cleanup_dir();
+	retention_configure(NULL);
+}
+
+/*
+ * Back up, erase a person, restore: the person is still erased (the CLI,
+ * the erasure ledger re-applied, and said).
+ */
+static void
+backup_erase_restore(void **state)
+{
+	const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
+	char conf[160], cmd[1024], out[160], *line = NULL;
+	size_t cap = 0;
+	sqlite3 *db;
+	FILE *p;
+	int found = 0;
+
+	(void)state;
+	setup_dir();
+	snprintf(conf, sizeof(conf), "%s/r.conf", dir);
+	snprintf(out, sizeof(out), "%s/out.txt", dir);
+	snprintf(cmd, sizeof(cmd), "sed -e 's#^path = .*#path = %s#' -e "
+	    "'s#^dir = .*#dir = %s/keys#' -e \"s#\\.\\./#$PWD/#\" "
+	    "conf/rekisteri.conf.sample > %s && %s/rekisteri -c %s init "
+	    ">/dev/null", dbpath, dir, conf, build, conf);
+	assert_int_equal(system(cmd), 0);
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	exec_ok(db, "INSERT INTO customers (id, number, last_name, email,"
+	    " relationship_ended) VALUES (1, 'A1', 'Unohdettava',"
+	    " 'unohdettava@example.fi', '2015-01-01'), (2, 'A2', 'Pysyvä',"
+	    " 'pysyva@example.fi', '')");
+	db_close(db);
+	snprintf(cmd, sizeof(cmd), "cd %s && %s/%s/rekisteri -c %s backup b.db"
+	    " >/dev/null && %s/%s/rekisteri -c %s retention --apply >/dev/null"
+	    " && %s/%s/rekisteri -c %s restore b.db > %s 2>&1", dir,
+	    getenv("PWD"), build, conf, getenv("PWD"), build, conf,
+	    getenv("PWD"), build, conf, out);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(p = fopen(out, "r"));
+	while (getline(&line, &cap, p) > 0)
+		if (strstr(line, "1 erasure made after the backup re-applied"))
+			found = 1;
+	free(line);
+	fclose(p);
+	assert_true(found);
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_int_equal(num(db, "SELECT count(*) FROM customers WHERE"
+	    " number = 'A1'"), 0);
+	assert_int_equal(num(db, "SELECT count(*) FROM customer_tombstones"
+	    " WHERE number = 'A1'"), 1);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers WHERE"
+	    " number = 'A2'"), 1);
+	db_close(db);
+	cleanup_dir();
 }
 
 /* The config's periods are the record's: the text names the key. */
@@ -533,6 +658,8 @@ main(void)
 		cmocka_unit_test(audit_cut_and_anchor),
 		cmocka_unit_test(resume_after_kill),
 		cmocka_unit_test(effective_periods),
+		cmocka_unit_test(customer_class),
+		cmocka_unit_test(backup_erase_restore),
 		cmocka_unit_test(backup_round_trip),
 		cmocka_unit_test(db_in_use),
 	};
