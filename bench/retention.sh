@@ -5,7 +5,7 @@
 # values corrected long ago (history.old), failed sign-ins, closed requests
 # with a sent letter each (request, DUE/10), audit rows past 10 years
 # (audit); and DUE customers whose relationship ended 11 years ago
-# (customer: counted only until lib/forget's erasure is wired in). Times
+# (customer: erased or anonymised as their holds allow, lib/forget). Times
 # the dry run, `retention --apply` ([retention] batch_rows = BATCH) and a
 # second run (idempotent: nothing left), with the database's size.
 # Target (issue #14): 100,000 due of 1,000,000 customers in under 60 s.

@@ -86,8 +86,12 @@ print_report(const struct retention_report *r, int applied)
 		    action_names[l->action], l->due, applied ? l->done : would,
 		    l->kept + (l->wired ? 0 : l->due), rule->period[LANG_EN],
 		    rule->source[LANG_EN], l->wired ? "" :
-		    "; not done by this build: erasure is not wired in yet");
+		    "; not done: no erasure key");
 	}
+	printf("customers due: %lld %s erased, %lld anonymised (accounting "
+	    "holds), %lld kept while a hold refuses erasure\n",
+	    r->line[RJ_CUSTOMER].erase, applied ? "were" : "would be",
+	    r->line[RJ_CUSTOMER].anonymise, r->line[RJ_CUSTOMER].held);
 }
 
 /*

@@ -203,8 +203,10 @@ static const struct row rows[] = {
 	    "encrypted with --key", backup_opts },
 	{ "restore", NULL, "FILE [--key KEYFILE]", "check the backup whole "
 	    "(decrypted, integrity_check) and restore it into the stopped "
-	    "site's database; a damaged, truncated or wrong-key file, or a "
-	    "database in use, is refused and nothing changes", restore_opts },
+	    "site's database, then re-apply the erasures the erasure ledger "
+	    "records since the backup; a damaged, truncated or wrong-key file, "
+	    "or a database in use, is refused and nothing changes",
+	    restore_opts },
 	{ "help", NULL, "[COMMAND [SUBCOMMAND]]", "the commands, or a command's "
 	    "usage and options", no_opts },
 };

@@ -63,10 +63,11 @@ cli_dry_run_apply_again(void **st)
 
 	(void)st;
 	seed_failures();
-	assert_int_equal(http_run(&o, "%s retention", cli), 0);
-	assert_non_null(strstr(o.data, "a dry run"));
+	if (http_run(&o, "%s retention", cli) != 0 ||
+	    strstr(o.data, "a dry run") == NULL)
+		fail_msg("rekisteri retention: %s", o.data ? o.data : "");
 	assert_non_null(strstr(o.data, "signin       delete                    2"));
-	assert_non_null(strstr(o.data, "not done by this build"));
+	assert_non_null(strstr(o.data, "customers due: "));
 	assert_int_equal(http_db_int("SELECT count(*) FROM login_failures WHERE"
 	    " username = 'ghost'", NULL), 2);
 	buf_reset(&o);
@@ -104,7 +105,6 @@ page_for_admins(void **st)
 	assert_true(http_body_has(&r, "Epäonnistuneet kirjautumiset"));
 	assert_true(http_body_has(&r, "<strong>2</strong>"));
 	assert_true(http_body_has(&r, "10 vuotta asiakkuuden päättymisestä"));
-	assert_true(http_body_has(&r, "ei tässä versiossa"));
 	assert_true(http_body_has(&r, "valmis"));	/* the run of the test before */
 	http_resp_free(&r);
 	http_session(&r, "GET", "/intranet/retention?lang=en", admin, NULL);
