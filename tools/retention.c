@@ -429,8 +429,12 @@ cmd_restore(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rekisteri: %s\n", err);
 		goto out;
 	}
-	if ((db = open_db(c)) == NULL)
+	/* the config is loaded already: open_db would load it again */
+	if ((db = db_open(c->conf.db_path, DB_READWRITE, err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
 		goto out;
+	}
 	if ((n = reapply_ledger(c, db, taken)) < 0)
 		goto out;
 	printf("%s: restored; %ld erasure%s made after the backup re-applied "
