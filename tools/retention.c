@@ -338,6 +338,7 @@ reapply_ledger(struct cli *c, sqlite3 *db, const char *taken)
 		struct forget_ledger_entry want, *hit;
 		const char *num = (const char *)sqlite3_column_text(st, 1);
 
+		memset(&want, 0, sizeof(want));
 		forget_ledger_hash(&key, num ? num : "", want.hash);
 		if ((hit = bsearch(&want, a.e, a.n, sizeof(*a.e),
 		    hash_cmp)) == NULL)
