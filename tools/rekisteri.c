@@ -29,6 +29,7 @@
 #include "customer.h"
 #include "log.h"
 #include "fmt.h"
+#include "forget.h"
 #include "retention_class.h"
 #include "tmpl.h"
 
@@ -174,6 +175,16 @@ cmd_init(struct cli *c, int argc, char **argv)
 	if (n == 1)
 		printf("%s/totp.key: made (it seals second-factor secrets)\n",
 		    c->conf.key_dir);
+	/* the erasure key (lib/forget.h): made here, where the keys folder is
+	 * writable, so the sandboxed retention run finds it (#14) */
+	if ((n = forget_key_make(c->conf.key_dir, err, sizeof(err))) < 0) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	if (n == 1)
+		printf("%s/%s: made (it keys the erasure ledger and the "
+		    "suppression list)\n", c->conf.key_dir, FORGET_KEY_FILE);
 	if ((n = totp_seal_all(db)) < 0) {
 		fprintf(stderr, "rekisteri: sealing second-factor secrets failed\n");
 		db_close(db);
