@@ -9,6 +9,8 @@
 #include "csvio.h"
 #include "customer.h"
 #include "db.h"
+#include "forget.h"
+#include "invoice.h"
 #include "log.h"
 #include "req.h"
 
@@ -18,7 +20,14 @@ const char *const cimport_update_columns[] = {
 	"country", NULL,
 };
 
+/* The order a new record may bring, with its invoice state. */
+const char *const cimport_order_columns[CIO__MAX + 1] = {
+	"order_number", "order_date", "order_amount", "order_status",
+	"order_status_on", NULL,
+};
+
 #define COL_NUMBER (-1)
+#define COL_ORDER  100		/* + enum cimport_ocol */
 
 /* Every statement of this file. */
 enum istmt { I_BY_NUMBER, I_NUMBER_SEEN, I_NUMBERS_TABLE, I__MAX };
@@ -49,13 +58,23 @@ update_column(const char *name)
 	return 0;
 }
 
+/* An order column's index, or -1. */
+static int
+order_column(const char *name)
+{
+	for (int i = 0; i < CIO__MAX; i++)
+		if (strcmp(name, cimport_order_columns[i]) == 0)
+			return i;
+	return -1;
+}
+
 /* The header row: each column a known name, once. 0 or -1 (im->error). */
 static int
 read_header(struct cimport *im, long line, char **f, size_t n)
 {
 	int have_number = 0;
 
-	if (n > 1 + CF__MAX) {
+	if (n > 1 + CF__MAX + CIO__MAX) {
 		snprintf(im->error, sizeof(im->error), "line %ld: more columns "
 		    "than there are fields", line);
 		return -1;
@@ -68,6 +87,9 @@ read_header(struct cimport *im, long line, char **f, size_t n)
 			name++;
 		if (strcmp(name, "number") == 0)
 			col = COL_NUMBER;
+		else if (im->kind == CIMPORT_NEW && (col = order_column(name))
+		    >= 0)
+			col += COL_ORDER;
 		else if ((col = record_field(name)) < 0 ||
 		    (im->kind == CIMPORT_UPDATES && !update_column(name))) {
 			snprintf(im->error, sizeof(im->error), "line %ld: unknown "
@@ -167,7 +189,9 @@ new_line(struct cimport *im, long line)
 		im->cap = im->cap ? im->cap * 2 : 64;
 		im->lines = xrealloc(im->lines, im->cap * sizeof(*im->lines));
 		im->recs = xrealloc(im->recs, im->cap * sizeof(*im->recs));
+		im->orders = xrealloc(im->orders, im->cap * sizeof(*im->orders));
 	}
+	memset(im->orders[im->nlines], 0, sizeof(im->orders[0]));
 	l = &im->lines[im->nlines];
 	memset(l, 0, sizeof(*l));
 	memset(&im->recs[im->nlines], 0, sizeof(im->recs[0]));
@@ -230,6 +254,78 @@ check_number(struct cimport *im, const char *number, struct customer *old,
 	return 0;
 }
 
+static void
+order_free(char *o[CIO__MAX])
+{
+	for (int k = 0; k < CIO__MAX; k++) {
+		free(o[k]);
+		o[k] = NULL;
+	}
+}
+
+/*
+ * The row's order, when it has order columns with a value: number, date,
+ * amount and state required and checked like the order form
+ * (order_fields), the state's day like an import's (invoice_import_check).
+ * A good order's values, normalised, go to o (o[CIO_NUMBER] stays NULL
+ * without one). 0, or 1 with the reasons added to what.
+ */
+static int
+check_order(struct cimport *im, char **f, size_t n, char *o[CIO__MAX],
+    struct buf *what)
+{
+	static const int form_of[CIO__MAX] = { OF_NUMBER, OF_DATE, OF_AMOUNT,
+	    OF_STATUS, -1 };
+	const char *cell[CIO__MAX] = { "", "", "", "", "" };
+	const char *errs[OF__MAX], *e;
+	struct kvlist form = { NULL, 0, 0 };
+	char *v[OF__MAX], on[16];
+	int any = 0, bad = 0;
+
+	for (size_t i = 0; i < n && i < im->ncols; i++)
+		if (im->cols[i] >= COL_ORDER) {
+			cell[im->cols[i] - COL_ORDER] = f[i];
+			any |= f[i][0] != '\0';
+		}
+	if (!any)
+		return 0;
+	for (int k = 0; k < CIO__MAX; k++)
+		if (form_of[k] >= 0)
+			kv_add(&form, order_fields[form_of[k]].name, cell[k]);
+	kv_add(&form, order_fields[OF_DESCRIPTION].name, "");
+	if (field_read(order_fields, OF__MAX, &form, v, errs) > 0) {
+		for (int k = 0; k < CIO__MAX; k++)
+			if (form_of[k] >= 0 && errs[form_of[k]] != NULL)
+				add_reason(what, cimport_order_columns[k],
+				    msg(im, errs[form_of[k]]));
+		bad = 1;
+	}
+	on[0] = '\0';
+	if (!bad && cell[CIO_STATUS_ON][0] != '\0' &&
+	    (e = val_date(cell[CIO_STATUS_ON], on, sizeof(on))) != NULL) {
+		add_reason(what, cimport_order_columns[CIO_STATUS_ON], msg(im, e));
+		bad = 1;
+	}
+	if (!bad && (e = invoice_import_check(v[OF_DATE], v[OF_STATUS], on)) !=
+	    NULL) {
+		add_reason(what, strcmp(e, "inv.state") == 0 ?
+		    cimport_order_columns[CIO_STATUS] :
+		    cimport_order_columns[CIO_STATUS_ON], msg(im, e));
+		bad = 1;
+	}
+	if (!bad) {
+		o[CIO_NUMBER] = xstrdup(v[OF_NUMBER]);
+		o[CIO_DATE] = xstrdup(v[OF_DATE]);
+		o[CIO_AMOUNT] = xstrdup(v[OF_AMOUNT]);	/* cents */
+		o[CIO_STATUS] = xstrdup(v[OF_STATUS]);
+		o[CIO_STATUS_ON] = xstrdup(on[0] ? on : v[OF_DATE]);
+	}
+	for (int k = 0; k < OF__MAX; k++)
+		free(v[k]);
+	kv_free(&form);
+	return bad;
+}
+
 /* Check one data row into a new line (and its record). 0, or -1 on a database error. */
 static int
 check_row(struct cimport *im, long line, char **f, size_t n)
@@ -264,7 +360,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		for (int k = 0; k < CF__MAX; k++)
 			kv_add(&form, cfields[k].name, old.v[k]);
 	for (size_t i = 0; i < n; i++) {
-		if (im->cols[i] == COL_NUMBER)
+		if (im->cols[i] == COL_NUMBER || im->cols[i] >= COL_ORDER)
 			continue;
 		if (have_old) {
 			if (f[i][0] == '\0')
@@ -286,8 +382,11 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 			if (errs[k] != NULL)
 				add_reason(&what, cfields[k].name,
 				    msg(im, errs[k]));
+		check_order(im, f, n, im->orders[im->nlines - 1], &what);
 		goto bad;
 	}
+	if (check_order(im, f, n, im->orders[im->nlines - 1], &what) != 0)
+		goto bad;
 	if (have_old) {
 		c->id = old.id;
 		for (int k = 0; k < CF__MAX; k++)
@@ -300,10 +399,29 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 			im->same++;
 		}
 	} else {
+		unsigned kinds;
+		int s = im->suppress_key == NULL ? 0 :
+		    forget_suppressed(im->db, im->suppress_key, c, &kinds);
+
+		if (s < 0)
+			goto fail;
+		if (s > 0 && im->suppress_refuse) {
+			add_reason(&what, "number", msg(im, "import.err.suppressed"));
+			goto bad;
+		}
+		if (s > 0) {
+			l->suppressed = 1;
+			buf_addf(&what, "%s; ", msg(im, "import.warn.suppressed"));
+		}
 		c->number = number[0] ? xstrdup(number) : NULL;
 		buf_addf(&what, "%s %s%s%s", msg(im, "import.new"), c->v[CF_FIRST_NAME],
 		    c->v[CF_FIRST_NAME][0] ? " " : "", c->v[CF_LAST_NAME][0] ?
 		    c->v[CF_LAST_NAME] : c->v[CF_ORGANISATION]);
+		if (im->orders[im->nlines - 1][CIO_NUMBER] != NULL)
+			buf_addf(&what, "; order %s: %s %s",
+			    im->orders[im->nlines - 1][CIO_NUMBER],
+			    im->orders[im->nlines - 1][CIO_STATUS],
+			    im->orders[im->nlines - 1][CIO_STATUS_ON]);
 	}
 	im->good++;
 	goto out;
@@ -312,6 +430,7 @@ bad:
 	im->bad++;
 	customer_free(c);
 	memset(c, 0, sizeof(*c));
+	order_free(im->orders[im->nlines - 1]);
 	goto out;
 fail:
 	rc = -1;
@@ -373,7 +492,7 @@ cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 		buf_free(&text);
 		return -1;
 	}
-	rc = csv_read(text.data, text.len, 1 + CF__MAX + 8, 8192, on_row, im,
+	rc = csv_read(text.data, text.len, 1 + CF__MAX + CIO__MAX + 8, 8192, on_row, im,
 	    err, sizeof(err));
 	buf_free(&text);
 	if (rc == -1 && im->error[0] == '\0')
@@ -405,10 +524,18 @@ cimport_apply(sqlite3 *db, struct cimport *im)
 
 		if (l->bad || l->same)
 			continue;
-		if (im->kind == CIMPORT_NEW)
+		if (im->kind == CIMPORT_NEW) {
+			char *const *o = im->orders[i];
+
 			rc = customer_create(db, &im->recs[i], im->user_id,
 			    im->source);
-		else {
+			if (rc == 0 && o[CIO_NUMBER] != NULL)
+				rc = invoice_import(db, im->recs[i].id,
+				    o[CIO_NUMBER], o[CIO_DATE],
+				    strtoll(o[CIO_AMOUNT], NULL, 10),	/* validated cents */
+				    o[CIO_STATUS], o[CIO_STATUS_ON], im->user_id,
+				    im->source) != 0 ? -1 : 0;
+		} else {
 			/* the row's fields onto the record as it is now */
 			struct customer cur;
 
@@ -458,10 +585,13 @@ cimport_free(struct cimport *im)
 		free(im->lines[i].number);
 		free(im->lines[i].what);
 		customer_free(&im->recs[i]);
+		order_free(im->orders[i]);
 	}
 	free(im->lines);
 	free(im->recs);
+	free(im->orders);
 	im->lines = NULL;
 	im->recs = NULL;
+	im->orders = NULL;
 	im->nlines = im->cap = 0;
 }

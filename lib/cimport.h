@@ -8,6 +8,7 @@
 
 #include "csvio.h"
 #include "customer.h"
+#include "forget.h"
 #include "i18n.h"
 
 enum cimport_kind {
@@ -19,6 +20,20 @@ enum cimport_kind {
 #define CIMPORT_MAX_BYTES	(64L << 20)
 #define CIMPORT_MAX_ROWS	1000000L
 
+/*
+ * The order columns a new record may bring (CIMPORT_NEW only): one order
+ * with its invoice state (docs/csv.md, invoice.h).
+ */
+enum cimport_ocol {
+	CIO_NUMBER,	/* order_number */
+	CIO_DATE,	/* order_date */
+	CIO_AMOUNT,	/* order_amount, euros */
+	CIO_STATUS,	/* order_status: open, paid, collection, credited, written_off */
+	CIO_STATUS_ON,	/* order_status_on: the day that state began; default the order date */
+	CIO__MAX
+};
+extern const char *const cimport_order_columns[CIO__MAX + 1];	/* "order_number", ..., NULL */
+
 /* What one data row would do, or why it cannot. */
 struct cimport_line {
 	long	 line;		/* where the row begins in the file */
@@ -26,6 +41,7 @@ struct cimport_line {
 	char	*what;		/* bad: "field: reason; ..."; good: "field: old → new; ..." */
 	int	 bad;
 	int	 same;		/* an update that changes nothing */
+	int	 suppressed;	/* a new record matching the suppression list (warned) */
 	unsigned sets;		/* an update: the fields its row gives (1u << enum cfield) */
 };
 
@@ -41,6 +57,9 @@ struct cimport {
 	void			(*progress)(void *arg, const char *phase,
 				    long done, long total);
 	void			*arg;
+	/* the suppression list (forget.h): checked when key is not NULL */
+	const struct forget_key	*suppress_key;
+	int			 suppress_refuse;	/* else a warning */
 	/* results */
 	enum csv_charset	 used;		/* the charset the file was read as */
 	long			 rows, good, bad, same, applied;
@@ -49,8 +68,9 @@ struct cimport {
 	char			 error[256];	/* why the whole file was refused */
 	/* private */
 	struct customer		*recs;		/* the good rows' records */
+	char			*(*orders)[CIO__MAX];	/* each row's order, normalised; [0] NULL: none */
 	size_t			 cap;
-	int			 cols[1 + CF__MAX];	/* column → field (-1: number) */
+	int			 cols[1 + CF__MAX + CIO__MAX];	/* column → field (-1: number, 100 + enum cimport_ocol) */
 	size_t			 ncols;
 	sqlite3			*db;
 };

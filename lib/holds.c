@@ -422,10 +422,9 @@ holds_compute(sqlite3 *db, long long id, const char *today,
 	 * An organisation's contact person while the role lasts: no end date,
 	 * or an end date after today (on contact_to the role has ended).
 	 */
-	if (contact && contact_to[0] == '\0')
-		add(out, HOLD_CONTACT_PERSON, "", "");
-	else if (contact && date_ok(contact_to) &&
-	    strcmp(contact_to, today) > 0) {
+	if (contact && (contact_to[0] == '\0' || !date_ok(contact_to)))
+		add(out, HOLD_CONTACT_PERSON, "", "");	/* no (readable) end: holds */
+	else if (contact && strcmp(contact_to, today) > 0) {
 		if (day_before(db, contact_to, until) != 0)
 			goto out;
 		add(out, HOLD_CONTACT_PERSON, until, "");

@@ -9,7 +9,7 @@
 #include "invoice.h"
 #include "log.h"
 
-enum istmt { I_GET, I_SET, I__MAX };
+enum istmt { I_GET, I_SET, I_ADD, I__MAX };
 static const char *const sql[I__MAX] = {
 	[I_GET] = "SELECT status, CASE WHEN status_on = '' THEN ordered_on"
 	    " ELSE status_on END FROM orders WHERE customer_id = ?1 AND"
@@ -17,6 +17,8 @@ static const char *const sql[I__MAX] = {
 	/* compare and set: the state read is still the state written over */
 	[I_SET] = "UPDATE orders SET status = ?3, status_on = ?4 WHERE"
 	    " customer_id = ?1 AND number = ?2 AND status = ?5",
+	[I_ADD] = "INSERT INTO orders (customer_id, number, ordered_on,"
+	    " amount_cents, status, status_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 const char *const inv_state_names[INV__MAX] = {
@@ -155,4 +157,56 @@ out:
 	if (rc < 0)
 		LOG_ERR("customer %lld: %s", customer_id, sqlite3_errmsg(db));
 	return rc;
+}
+
+const char *
+invoice_import_check(const char *date, const char *status,
+    const char *status_on)
+{
+	int st = inv_state_parse(status);
+
+	if (st < 0)
+		return "inv.state";
+	if (!date_ok(date))
+		return "inv.date";
+	if (status_on == NULL || status_on[0] == '\0')
+		return NULL;
+	if (!date_ok(status_on))
+		return "inv.date";
+	if (strcmp(status_on, date) < 0 || (st == INV_OPEN &&
+	    strcmp(status_on, date) != 0))
+		return "inv.date_early";
+	return NULL;
+}
+
+int
+invoice_import(sqlite3 *db, long long customer_id, const char *number,
+    const char *date, long long cents, const char *status,
+    const char *status_on, long long user_id, enum csource source)
+{
+	sqlite3_stmt *st;
+	char field[64], newv[48];
+	int rc;
+
+	if (invoice_import_check(date, status, status_on) != NULL ||
+	    number == NULL || *number == '\0' || strlen(number) > 40)
+		return 1;
+	if (status_on == NULL || status_on[0] == '\0')
+		status_on = date;
+	if ((st = db_prep(db, sql, I_ADD)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, customer_id);
+	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, date, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, cents);
+	sqlite3_bind_text(st, 5, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, status_on, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	snprintf(field, sizeof(field), "order.%s.status", number);
+	snprintf(newv, sizeof(newv), "%s %s", status, status_on);
+	return customer_history_row(db, customer_id, field, "", newv, user_id,
+	    source);
 }

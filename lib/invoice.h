@@ -66,4 +66,22 @@ int	 invoice_change(sqlite3 *, long long customer_id, const char *number,
 	    const char *to, const char *on, const char *today,
 	    long long user_id, enum csource source, struct inv_change *done);
 
+/*
+ * An order brought by an import with the state it has in the old system
+ * (rekisteri customer import, docs/csv.md): number, date, amount in cents,
+ * state (a name) and the day that state began (status_on; NULL or "" for
+ * the order date; an open order's state begins on its date). Checked here:
+ * a real date not before the order's, a known state. Stored with a history
+ * row (field "order.NUMBER.status", "" → "STATE YYYY-MM-DD") from source.
+ * Inside the caller's transaction. 0, 1 when a value is bad (nothing
+ * stored), -1 (also for a number the record has already).
+ */
+int	 invoice_import(sqlite3 *, long long customer_id, const char *number,
+	    const char *date, long long cents, const char *status,
+	    const char *status_on, long long user_id, enum csource source);
+
+/* The same checks alone, for an import's dry run: NULL, or what is wrong ("inv.state", "inv.date", "inv.date_early"). */
+const char *invoice_import_check(const char *date, const char *status,
+	    const char *status_on);
+
 #endif

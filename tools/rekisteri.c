@@ -58,7 +58,8 @@ static const struct command commands[] = {
 	    "record the NDA date, list", cmd_user },
 	{ "customer", "customers: invented demo records; CSV import of new "
 	    "records or of name and address updates (a dry run unless "
-	    "--apply); CSV export (docs/csv.md)", cmd_customer },
+	    "--apply); CSV export (docs/csv.md); erasure or anonymisation "
+	    "within the legal holds", cmd_customer },
 	{ "keygen", "make the register's first ticket-signing key",
 	    cmd_keygen },
 	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },
@@ -175,16 +176,15 @@ cmd_init(struct cli *c, int argc, char **argv)
 	if (n == 1)
 		printf("%s/totp.key: made (it seals second-factor secrets)\n",
 		    c->conf.key_dir);
-	/* the erasure key (lib/forget.h): made here, where the keys folder is
-	 * writable, so the sandboxed retention run finds it (#14) */
+	/* the key of the suppression list and the erasure ledger (#14) */
 	if ((n = forget_key_make(c->conf.key_dir, err, sizeof(err))) < 0) {
 		fprintf(stderr, "rekisteri: %s\n", err);
 		db_close(db);
 		return EXIT_FAIL;
 	}
 	if (n == 1)
-		printf("%s/%s: made (it keys the erasure ledger and the "
-		    "suppression list)\n", c->conf.key_dir, FORGET_KEY_FILE);
+		printf("%s/" FORGET_KEY_FILE ": made (it keys the suppression "
+		    "list and the erasure ledger)\n", c->conf.key_dir);
 	if ((n = totp_seal_all(db)) < 0) {
 		fprintf(stderr, "rekisteri: sealing second-factor secrets failed\n");
 		db_close(db);

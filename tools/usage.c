@@ -114,6 +114,19 @@ static const struct opt restore_opts[] = {
 	{ NULL, NULL }
 };
 
+static const struct opt erase_opts[] = {
+	{ "--apply", "erase (or anonymise) as the verdict allows; without it "
+	    "a dry run" },
+	{ "--anonymise", "anonymise even when erasure is allowed" },
+	{ "--lang fi|en", "the language of the verdict and the holds "
+	    "(default: fi)" },
+	{ "--reference REF", "the request number (or case reference) the "
+	    "erasure is made under, kept on the tombstone" },
+	{ "--today YYYY-MM-DD", "judge the holds as on this day (default: "
+	    "today in Helsinki)" },
+	{ NULL, NULL }
+};
+
 static const struct row rows[] = {
 	{ "init", NULL, "", "create the database or bring it up to date "
 	    "(runs the migrations in sql/)", no_opts },
@@ -167,6 +180,13 @@ static const struct row rows[] = {
 	{ "customer", "export", "FILE [--q WORDS] [--postal PREFIX]", "the "
 	    "customers a search finds as CSV to a new file (- for standard "
 	    "output); restricted and banned records left out", export_opts },
+	{ "customer", "erase", "NUMBER [--anonymise] [--apply] [--lang fi|en] "
+	    "[--reference REF] [--today YYYY-MM-DD]", "the legal holds on the "
+	    "record and what erasure (or anonymisation, which keeps the orders "
+	    "for the accounts) would remove; with --apply, done, the search "
+	    "index merged, the WAL checkpointed and a line added to the "
+	    "erasure ledger; a hold that refuses both changes nothing and "
+	    "exits 1", erase_opts },
 	{ "keygen", NULL, "", "make the register's first ticket-signing key "
 	    "(refused when there is one)", no_opts },
 	{ "key", "rotate", "", "make a new current ticket-signing key; the "

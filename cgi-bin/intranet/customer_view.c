@@ -1,12 +1,15 @@
-/* customer_view.c — a customer's data as template models for staff pages: the record's fields, search rows, history, orders, bans and disclosures, with their links and readable labels. */
+/* customer_view.c — a customer's data as template models for staff pages: the record's fields, search rows, history, orders with their invoice states, the holds on erasure, bans and disclosures, with their links and readable labels. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "customer.h"
 #include "dsr.h"
 #include "fmt.h"
+#include "holds.h"
 #include "intranet.h"
+#include "invoice.h"
 
 /* What a row callback needs to put a row into the page. */
 struct rows {
@@ -108,6 +111,94 @@ order_row(void *arg, const struct corder *o)
 	fmt_money(amount, sizeof(amount), x->r->lang, o->cents);
 	tm_str(m, "amount", amount);
 	tm_str(m, "status", label(x, "status", o->status));
+	fmt_date(when, sizeof(when), x->r->lang, o->status_on);
+	tm_str(m, "status_on", when);
+	/* an invoice that can still change gets a form with the states it may move to */
+	{
+		int from = inv_state_parse(o->status);
+		struct tmpl_list *next;
+
+		tm_bool(m, "changeable", from >= 0 && inv_state_open(from));
+		next = tm_list(m, "next");
+		for (int to = 0; from >= 0 && to < INV__MAX; to++)
+			if (inv_transition_ok(from, to)) {
+				struct tmpl_map *n = tm_list_map(next);
+
+				tm_str(n, "value", inv_state_names[to]);
+				tm_str(n, "label", label(x, "status",
+				    inv_state_names[to]));
+			}
+	}
+	return 0;
+}
+
+static int
+legal_hold_row(void *arg, const struct legal_hold *h)
+{
+	struct rows *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char when[64];
+
+	x->n++;
+	tm_int(m, "id", h->id);
+	tm_str(m, "reason", h->reason);
+	tm_str(m, "set_by", h->set_by);
+	fmt_datetime(when, sizeof(when), x->r->lang, h->set_at);
+	tm_str(m, "set_at", when);
+	tm_bool(m, "active", h->lifted_at[0] == '\0');
+	if (h->lifted_at[0] != '\0')
+		fmt_datetime(when, sizeof(when), x->r->lang, h->lifted_at);
+	else
+		when[0] = '\0';
+	tm_str(m, "lifted_at", when);
+	tm_str(m, "lifted_by", h->lifted_by);
+	tm_str(m, "lift_reason", h->lift_reason);
+	return 0;
+}
+
+/*
+ * The computed holds on record id today (Helsinki): the verdict an erasure
+ * request would get and every hold with its last day, then the legal
+ * holds admins set. 0 or -1.
+ */
+static int
+customer_holds(struct app *a, struct req *r, long long id,
+    struct tmpl_map *root)
+{
+	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0 };
+	struct tmpl_map *hm = tm_map(root, "holds");
+	struct tmpl_list *list;
+	struct holds h;
+	char today[11], when[64], key[64];
+
+	if (fmt_local_date(time(NULL), today) != 0 ||
+	    holds_compute(a->db, id, today, &a->conf.accounting, &h) != 0)
+		return -1;
+	snprintf(key, sizeof(key), "holds.verdict.%s", verdict_name(h.verdict));
+	tm_str(hm, "verdict", i18n_msg(a->msgs, r->lang, key));
+	tm_str(hm, "verdict_name", verdict_name(h.verdict));
+	tm_bool(hm, "none", h.n == 0);
+	tm_int(hm, "omitted", (long long)h.omitted);
+	tm_bool(hm, "some_omitted", h.omitted > 0);
+	list = tm_list(hm, "list");
+	for (size_t i = 0; i < h.n; i++) {
+		struct tmpl_map *m = tm_list_map(list);
+
+		snprintf(key, sizeof(key), "holds.reason.%s",
+		    hold_name(h.h[i].reason));
+		tm_str(m, "reason", i18n_msg(a->msgs, r->lang, key));
+		tm_str(m, "name", hold_name(h.h[i].reason));
+		if (h.h[i].until[0] != '\0')
+			fmt_date(when, sizeof(when), r->lang, h.h[i].until);
+		else
+			snprintf(when, sizeof(when), "%s", i18n_msg(a->msgs,
+			    r->lang, "holds.open_ended"));
+		tm_str(m, "until", when);
+		tm_str(m, "ref", h.h[i].ref);
+	}
+	if (legal_holds_list(a->db, id, legal_hold_row, &legal) != 0)
+		return -1;
+	tm_bool(root, "no_legal_holds", legal.n == 0);
 	return 0;
 }
 
@@ -176,6 +267,8 @@ ui_customer_notes(struct app *a, struct req *r, long long id,
 	if (dsr_of_customer(a->db, id, request_row, &requests) != 0)
 		return -1;
 	tm_bool(root, "no_requests", requests.n == 0);
+	if (customer_holds(a, r, id, root) != 0)
+		return -1;
 	return customer_bans(a->db, id, ban_row, &bans) != 0 ||
 	    customer_disclosures(a->db, id, disclosure_row, &discs) != 0 ||
 	    customer_orders(a->db, id, order_row, &orders) != 0 ||

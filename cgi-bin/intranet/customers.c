@@ -239,6 +239,13 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 	ui_page(a, r, status, "customer.xhtml", m);
 }
 
+void
+ui_show_customer(struct app *a, struct req *r, long long id, int status,
+    struct tmpl_model *m)
+{
+	show_customer(a, r, id, status, m);
+}
+
 /* GET /intranet/customer?id=N: the record, bans, disclosures, orders, history. */
 void
 page_customer(struct app *a, struct req *r)
@@ -350,7 +357,7 @@ customer_form(struct app *a, struct req *r, int editing)
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	long long id = editing ? ui_id(r) : 0;
-	int bad, rc, src = CS_STAFF;
+	int bad, rc, src = CS_STAFF, suppressed = 0;
 	char changed[512] = "";
 
 	memset(&c, 0, sizeof(c));
@@ -379,7 +386,22 @@ customer_form(struct app *a, struct req *r, int editing)
 		app_error(a, r, 403);
 		return;
 	}
-	if (bad == 0) {
+	/*
+	 * A new record of an erased person who objected (GDPR Art. 21(3)):
+	 * refused, or stored once staff confirm ([retention] suppression).
+	 */
+	if (bad == 0 && !editing && ui_conf_of(a)->have_erasure_key) {
+		unsigned kinds;
+
+		if ((rc = forget_suppressed(a->db, &ui_conf_of(a)->erasure_key, &c,
+		    &kinds)) < 0)
+			goto fail;
+		if (rc > 0 && (ui_conf_of(a)->suppress_refuse ||
+		    strcmp(kv_get(&r->form, "suppression_ok") ?
+		    kv_get(&r->form, "suppression_ok") : "", "1") != 0))
+			suppressed = 1;
+	}
+	if (bad == 0 && !suppressed) {
 		if (db_begin(a->db) != 0)
 			goto fail;
 		rc = editing ? customer_update(a->db, &c, cx->me.id, (enum csource)src,
@@ -409,6 +431,8 @@ show:
 	tm_str(root, "form_action", editing ? "/intranet/customer/edit" :
 	    "/intranet/customers/new");
 	tm_bool(root, "failed", bad > 0);
+	tm_bool(root, "suppressed", suppressed);
+	tm_bool(root, "suppress_refuse", ui_conf_of(a)->suppress_refuse);
 	tm_bool(root, "bad_source", r->method == METHOD_POST && src < 0);
 	ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, errs, root);
@@ -429,7 +453,8 @@ show:
 		}
 	}
 	customer_free(&c);
-	ui_page(a, r, bad > 0 ? 400 : 200, "customer-form.xhtml", m);
+	ui_page(a, r, bad > 0 || (suppressed && ui_conf_of(a)->suppress_refuse) ?
+	    400 : 200, "customer-form.xhtml", m);
 	return;
 fail:
 	customer_free(&c);

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "forget.h"
 #include "app.h"
 #include "auth.h"
 
@@ -25,10 +26,15 @@ struct ui_conf {
 	unsigned		 totp_roles;	/* roles that must use a second factor */
 	struct authority	*authority;	/* data/authority.xml, for the notice preview */
 	struct auth_limits	 limits;	/* the defaults, one_time from the config */
+	/* the suppression list's key (forget.h); have_erasure_key 0: not checked */
+	struct forget_key	 erasure_key;
+	int			 have_erasure_key;
+	int			 suppress_refuse;	/* [retention] suppression = refuse */
 };
 
 /* The sign-in limits of this process (auth_limits_default, [intranet] one_time_hours). */
 #define ui_limits(a)	(&((const struct ui_conf *)(a)->data)->limits)
+#define ui_conf_of(a)	((const struct ui_conf *)(a)->data)
 
 /* Route flags (struct route.flags): where a session that is not yet whole may go. */
 enum {
@@ -121,6 +127,13 @@ void	 post_customer_ban(struct app *, struct req *);
 void	 post_customer_unban(struct app *, struct req *);
 void	 post_customer_restrict(struct app *, struct req *);
 void	 post_customer_unrestrict(struct app *, struct req *);
+/* Record id's page with m (ui_model's, plus a form's errors) at status; takes m. The view is audited. */
+void	 ui_show_customer(struct app *, struct req *, long long id, int status,
+	    struct tmpl_model *m);
+/* holds.c: an order's invoice state (staff), legal holds (admins) */
+void	 post_customer_invoice(struct app *, struct req *);
+void	 post_customer_hold(struct app *, struct req *);
+void	 post_customer_hold_lift(struct app *, struct req *);
 
 /*
  * A customer search from the query (customers.c): q (words), name ("Last

@@ -200,6 +200,12 @@ static const struct route routes[] = {
 	    STAFF, 0 },
 	{ "/intranet/customer/unrestrict", METHOD_POST, 0,
 	    post_customer_unrestrict, STAFF, 0 },
+	{ "/intranet/customer/invoice", METHOD_POST, 0, post_customer_invoice,
+	    STAFF, 0 },
+	{ "/intranet/customer/hold", METHOD_POST, 0, post_customer_hold,
+	    ROLE_ADMIN, 0 },
+	{ "/intranet/customer/hold/lift", METHOD_POST, 0,
+	    post_customer_hold_lift, ROLE_ADMIN, 0 },
 	{ "/intranet/notice", METHOD_GET, 0, page_notice_admin, ROLE_ADMIN, 0 },
 	{ "/intranet/notice/section", GP, 0, page_notice_section, ROLE_ADMIN, 0 },
 	{ "/intranet/notice/preview", METHOD_GET, 0, page_notice_preview,
@@ -280,6 +286,15 @@ intranet_init(struct app *a)
 		LOG_ERR("%s", path);
 		return -1;
 	}
+	/* the suppression list's key (#14): a new record is checked against it */
+	if (forget_key_load(a->conf.key_dir, &conf.erasure_key, path,
+	    sizeof(path)) == 0)
+		conf.have_erasure_key = 1;
+	else
+		LOG_ERR("%s: new records are not checked against the "
+		    "suppression list", path);
+	conf.suppress_refuse = suppress_action_parse(a->conf.suppression) ==
+	    SUPPRESS_REFUSE;
 	/* the notice preview shows the Ombudsman's details as /notice does */
 	if ((conf.authority = authority_load_conf(&a->conf, path,
 	    sizeof(path))) == NULL) {

@@ -43,11 +43,65 @@ short_and_long_rows(void **st)
 	buf_free(&out);
 }
 
+/*
+ * rekisteri customer import with an order and its invoice state: stored
+ * with the state's day and a history row from the import; a bad state, a
+ * state's day before the order and an order without its amount are bad
+ * rows; the holds see the open invoice.
+ */
+static void
+orders_with_state(void **st)
+{
+	static const char csv[] =
+	    "number,last_name,order_number,order_date,order_amount,order_status,order_status_on\r\n"
+	    "IO-1,Avoin,L-77,1.11.2026,\"99,50\",open,\r\n"
+	    "IO-2,Maksettu,L-78,2025-12-20,10,paid,2026-01-05\r\n"
+	    "IO-3,Eitilausta,,,,,\r\n"
+	    "IO-4,Tila,L-80,2026-01-01,10,lost,\r\n"
+	    "IO-5,Paiva,L-81,2026-01-10,10,paid,2026-01-09\r\n"
+	    "IO-6,Summa,L-82,2026-01-10,,paid,\r\n";
+	struct buf out = BUF_INIT;
+	char path[1024];
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/orders.csv", getenv("REKISTERI_STATE"));
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs(csv, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid",
+	    getenv("REKISTERI_CLI"), path), 0);
+	assert_non_null(strstr(buf_cstr(&out), "line 5: BAD "));
+	assert_non_null(strstr(buf_cstr(&out), "order_status:"));
+	assert_non_null(strstr(buf_cstr(&out), "line 6: BAD "));
+	assert_non_null(strstr(buf_cstr(&out), "order_status_on:"));
+	assert_non_null(strstr(buf_cstr(&out), "line 7: BAD "));
+	assert_non_null(strstr(buf_cstr(&out), "order_amount:"));
+	buf_free(&out);
+	assert_int_equal(http_db_int("SELECT count(*) FROM orders o JOIN"
+	    " customers c ON c.id = o.customer_id WHERE c.number = 'IO-1' AND"
+	    " o.number = 'L-77' AND o.status = 'open' AND o.status_on ="
+	    " '2026-11-01' AND o.amount_cents = 9950", NULL), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM orders WHERE number"
+	    " = 'L-78' AND status = 'paid' AND status_on = '2026-01-05'", NULL),
+	    1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history WHERE"
+	    " field = 'order.L-78.status' AND old_value = '' AND new_value ="
+	    " 'paid 2026-01-05' AND source = 'import'", NULL), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE number"
+	    " = 'IO-3'", NULL), 1);
+	assert_int_equal(http_db_int("SELECT count(*) FROM orders WHERE number"
+	    " IN ('L-80', 'L-81', 'L-82')", NULL), 0);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers WHERE number"
+	    " IN ('IO-4', 'IO-5', 'IO-6')", NULL), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(short_and_long_rows),
+		cmocka_unit_test(orders_with_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -278,6 +278,11 @@ contact_person(void **state)
 	assert_string_equal(h.h[0].until, "2028-02-29");
 	compute(db, 2, "2028-03-01", &h);
 	assert_int_equal(h.verdict, VERDICT_ERASE);
+	/* an end that is not a date cannot end the role: it holds */
+	exec(db, "UPDATE customers SET contact_to = 'soon' WHERE id = 2");
+	compute(db, 2, "2026-12-02", &h);
+	assert_int_equal(h.verdict, VERDICT_REFUSE);
+	assert_string_equal(h.h[0].until, "");
 	/* not a contact person: the date alone holds nothing */
 	exec(db, "UPDATE customers SET contact_person = 0, contact_to = ''"
 	    " WHERE id = 2");
