@@ -49,6 +49,8 @@
 #define AUDIT_KEEP	"coalesce((SELECT min(id) FROM audit_log WHERE at >= " \
 			CUT_MON "), (SELECT max(id) FROM audit_log))"
 
+_Static_assert(HOLD__MAX <= RETENTION_HOLDS, "RETENTION_HOLDS too small");
+
 struct job {
 	const char		*code;
 	enum retention_class	 rc;
@@ -313,7 +315,14 @@ customer_batch(sqlite3 *db, const char *judged, int amount, int batch,
 		if (holds_compute(db, ids[i], today, er->hc, &h) < 0)
 			return -1;
 		if (h.verdict == VERDICT_REFUSE) {
+			unsigned seen = 0;
+
 			l->held++;
+			for (size_t k = 0; k < h.n; k++)
+				if (!(seen & (1u << h.h[k].reason))) {
+					seen |= 1u << h.h[k].reason;
+					l->held_by[h.h[k].reason]++;
+				}
 			continue;
 		}
 		if (h.verdict == VERDICT_ERASE)
@@ -357,6 +366,7 @@ plan_job(sqlite3 *db, enum retention_job j, const char *judged,
 		long long picked, n;
 
 		l->erase = l->anonymise = l->held = 0;
+		memset(l->held_by, 0, sizeof(l->held_by));
 		do {
 			if (customer_batch(db, judged, amount, 256, 0, er, 0,
 			    &cursor, l, &picked, &n) != 0)

@@ -29,6 +29,9 @@ enum retention_action {
 	RA_ERASE	/* erased or anonymised as the holds allow (lib/forget) */
 };
 
+/* Room for the reasons of lib/holds.h's enum hold_reason (checked there). */
+#define RETENTION_HOLDS	8
+
 /* One job's line of a report. */
 struct retention_line {
 	const char		*code;		/* "session", "history", ... */
@@ -42,6 +45,7 @@ struct retention_line {
 	long long		 erase;		/* erased (or would be) */
 	long long		 anonymise;	/* anonymised (or would be): accounting holds */
 	long long		 held;		/* kept: a hold refuses erasure */
+	long long		 held_by[RETENTION_HOLDS];	/* of those, by enum hold_reason (each reason once a record) */
 };
 
 struct holds_conf;

@@ -92,6 +92,11 @@ print_report(const struct retention_report *r, int applied)
 	    "holds), %lld kept while a hold refuses erasure\n",
 	    r->line[RJ_CUSTOMER].erase, applied ? "were" : "would be",
 	    r->line[RJ_CUSTOMER].anonymise, r->line[RJ_CUSTOMER].held);
+	for (int k = 0; k < HOLD__MAX; k++)
+		if (r->line[RJ_CUSTOMER].held_by[k] > 0)
+			printf("  kept for %s: %lld\n",
+			    hold_name((enum hold_reason)k),
+			    r->line[RJ_CUSTOMER].held_by[k]);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "db.h"
 #include "forget.h"
+#include "holds.h"
 #include "retention.h"
 
 /* The fixed clock: 2030-06-15T12:00:00Z. */
@@ -362,6 +363,8 @@ customer_class(void **state)
 	assert_int_equal(r.line[RJ_CUSTOMER].erase, 1);
 	assert_int_equal(r.line[RJ_CUSTOMER].anonymise, 1);
 	assert_int_equal(r.line[RJ_CUSTOMER].held, 1);
+	assert_int_equal(r.line[RJ_CUSTOMER].held_by[HOLD_OPEN_INVOICE], 1);
+	assert_int_equal(r.line[RJ_CUSTOMER].held_by[HOLD_LEGAL], 0);
 	assert_int_equal(num(db, "SELECT count(*) FROM customers"), 5);
 	assert_int_equal(retention_apply(db, NOW, 1, &er, NULL, NULL, 0, &r), 0);
 	assert_int_equal(r.line[RJ_CUSTOMER].done, 2);
