@@ -114,7 +114,7 @@ struct retention_last {
 };
 int	 retention_last_run(sqlite3 *, struct retention_last *);
 
-/* The job's name as shown and stored ("history" for both history jobs). */
+/* The job's name as shown and stored: "session", "history.old", ... */
 const char *retention_job_code(enum retention_job);
 
 #endif
