@@ -87,7 +87,7 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-run test unit http test-http run install install-system deb package-check uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers bench-retention \
-        cppcheck clang-tidy lint browser units-check
+        cppcheck clang-tidy lint browser units-check man-lint
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -229,8 +229,12 @@ bench-tickets: all $(BUILD)/bench/tickets
 
 # Static analysis with checked-in configurations (.clang-tidy,
 # .cppcheck-suppress): zero findings; and the systemd units verified offline
-# (scripts/units-check.sh).
-lint: cppcheck clang-tidy units-check
+# (scripts/units-check.sh); every man page through mandoc -Tlint
+# (scripts/man-lint.sh).
+lint: cppcheck clang-tidy units-check man-lint
+
+man-lint:
+	@sh scripts/man-lint.sh
 
 units-check: all
 	@BUILD=$(BUILD) sh scripts/units-check.sh

@@ -250,6 +250,25 @@ page_form(struct app *a, struct req *r)
 	app_redirect(r, to);
 }
 
+/*
+ * An expired ticket-page or confirmation link (dsr_link_expired): 410 and a
+ * page saying so, what still works (the code on the verify page) and whom
+ * to ask. Nothing of the request is shown, not even its number.
+ */
+static void
+page_expired(struct app *a, struct req *r, int confirm)
+{
+	struct tmpl_model *m = tm_new();
+	struct tmpl_map *root = tm_root(m);
+
+	tm_bool(root, confirm ? "confirm" : "ticket", 1);
+	tm_str(root, "verify_href", r->lang == LANG_EN ?
+	    "/request/verify?lang=en" : "/request/verify?lang=fi");
+	dsr_controller_model(&a->conf, root);
+	resp_header(r, "X-Robots-Tag", "noindex, nofollow");
+	app_page_private(a, r, 410, "request-expired.xhtml", m);
+}
+
 /* GET /request/ticket/TOKEN: the printable ticket, in the form's language unless ?lang= says. */
 static void
 page_ticket(struct app *a, struct req *r)
@@ -266,6 +285,15 @@ page_ticket(struct app *a, struct req *r)
 	}
 	if (lang_parse(kv_get(&r->query, "lang")) < 0)
 		r->lang = rq.lang;
+	if ((rc = dsr_link_expired(rq.received, time(NULL),
+	    a->conf.ticket_link_days)) != 0) {
+		dsr_free(&rq);
+		if (rc > 0)
+			page_expired(a, r, 0);
+		else
+			app_error(a, r, 500);
+		return;
+	}
 	m = tm_new();
 	root = tm_root(m);
 	if (dsr_ticket_to_model(&rq, r->lang, a->msgs, &a->conf, root) != 0) {
@@ -377,9 +405,14 @@ page_confirm(struct app *a, struct req *r)
 	struct tmpl_map *root;
 	int rc;
 
-	rc = dsr_confirm(a->db, token, r->method == METHOD_POST, number);
+	rc = dsr_confirm(a->db, token, r->method == METHOD_POST, time(NULL),
+	    a->conf.confirm_link_days, number);
 	if (rc == 1 || rc < 0) {
 		app_error(a, r, rc == 1 ? 404 : 500);
+		return;
+	}
+	if (rc == 3) {
+		page_expired(a, r, 1);
 		return;
 	}
 	m = tm_new();

@@ -171,6 +171,13 @@ out:
 	r->ctx = NULL;
 }
 
+/*
+ * The most of an unread body a worker reads and drops to keep a connection
+ * for the next request: more than either web server lets through (9 MiB,
+ * the intranet's upload); past it the connection is closed instead.
+ */
+#define DRAIN_MAX	((size_t)16 << 20)
+
 /* Answer requests on the FastCGI socket (standard input) until killed. */
 static int
 worker(struct app *a)
@@ -194,6 +201,12 @@ worker(struct app *a)
 		else
 			app_dispatch(a, &r);
 		req_free(&r);
+		/*
+		 * A kept connection carries the next request: read this
+		 * one's input to its end first, or close it (req.h).
+		 */
+		if (f.keepConnection && req_drain(&f, DRAIN_MAX) != 0)
+			f.keepConnection = 0;
 		log_set_request(NULL);
 		FCGX_Finish_r(&f);
 	}

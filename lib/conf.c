@@ -50,6 +50,8 @@ static const struct key keys[] = {
 	{ "request",	"rate_limit",	F(rate_limit),		KIND_INT,  0, 1, 100000 },
 	{ "request",	"form_lifetime", F(form_lifetime),	KIND_INT,  0, 5, 1440 },
 	{ "request",	"idle_days",	F(idle_days),		KIND_INT,  0, 1, 60 },
+	{ "request",	"ticket_link_days", F(ticket_link_days),	KIND_INT,  0, 1, 3650 },
+	{ "request",	"confirm_link_days", F(confirm_link_days),	KIND_INT,  0, 1, 3650 },
 	{ "mail",	"sendmail",	F(sendmail),		KIND_PATH, 0, 0, 0 },
 	{ "mail",	"from",		F(mail_from),		KIND_EMAIL, 0, 0, 0 },
 	{ "mail",	"give_up_days",	F(give_up_days),	KIND_INT,  0, 1, 30 },
@@ -236,6 +238,8 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	c->one_time_hours = 24;
 	c->form_lifetime = 120;
 	c->idle_days = 7;
+	c->ticket_link_days = 90;
+	c->confirm_link_days = 30;
 	c->give_up_days = 3;
 	c->accounting.fy_end_month = 12;	/* the calendar year */
 	c->accounting.fy_end_day = 31;

@@ -42,6 +42,8 @@ struct conf {
 	int	 rate_limit;	/* accepted requests per client address per hour; 10 */
 	int	 form_lifetime;	/* minutes a form token stays good; 120 */
 	int	 idle_days;	/* days a request may wait for its first step (rekisteri check); 7 */
+	int	 ticket_link_days;	/* days a ticket page link works (the code: for ever); 90 */
+	int	 confirm_link_days;	/* days an email confirmation link works; 30 */
 	/* [mail] */
 	char	*sendmail;	/* sendmail program; NULL: no mail is sent */
 	char	*mail_from;	/* From: of mail; NULL: [controller] email */

@@ -242,13 +242,27 @@ int	 dsr_get(sqlite3 *, long long id, struct dsr *);
 int	 dsr_by_token(sqlite3 *, const char *token, struct dsr *);
 
 /*
+ * Whether a link of a request received at received (UTC) has expired at
+ * now: it works for days × 24 hours from received, and no longer from
+ * that second on (the ticket page: [request] ticket_link_days, the email
+ * confirmation: confirm_link_days). 1 expired, 0 not, -1 when received is
+ * not a UTC time. The ticket code itself stays verifiable for ever
+ * (/request/verify); only the links, bearer secrets that may sit in old
+ * mail or browser history, stop working (GDPR Art. 32(1): security of
+ * processing; Art. 5(1)(e): kept no longer than needed).
+ */
+int	 dsr_link_expired(const char *received, time_t now, int days);
+
+/*
  * The email confirmation with link token ctoken: with record, record that
  * the requester followed it (proof of control of the address) unless
  * recorded before; without, only look. 0: recorded now (record) or not
- * yet recorded (look); 2: recorded before; 1: no such token; -1: error.
- * number gets the request's number for 0 and 2.
+ * yet recorded (look); 2: recorded before; 1: no such token; 3: the link
+ * expired (dsr_link_expired at now after days), nothing recorded; -1:
+ * error. number gets the request's number for 0, 2 and 3.
  */
-int	 dsr_confirm(sqlite3 *, const char *ctoken, int record,
+int	 dsr_confirm(sqlite3 *, const char *ctoken, int record, time_t now,
+	    int days,
 	    char number[24]);
 
 /*

@@ -104,7 +104,7 @@ static const char *const sql[S__MAX] = {
 	[S_BY_ID] = "SELECT " FULL_COLS " FROM requests WHERE id = ?1",
 	[S_CONFIRM] = "UPDATE requests SET email_confirmed_at = ?2"
 	    " WHERE confirm_hash = ?1 AND email_confirmed_at IS NULL",
-	[S_CONFIRMED] = "SELECT number, email_confirmed_at IS NOT NULL"
+	[S_CONFIRMED] = "SELECT number, email_confirmed_at IS NOT NULL, received"
 	    " FROM requests WHERE confirm_hash = ?1",
 	[S_COUNT] = "SELECT count(*) FROM requests",
 	[S_LIST] = "SELECT " BASE_COLS " FROM requests ORDER BY id DESC"
@@ -625,43 +625,55 @@ dsr_by_token(sqlite3 *db, const char *token, struct dsr *r)
 }
 
 int
-dsr_confirm(sqlite3 *db, const char *ctoken, int record, char number[24])
+dsr_link_expired(const char *received, time_t now, int days)
+{
+	time_t t;
+
+	if (received == NULL || fmt_parse_utc(received, &t) != 0 || days < 0)
+		return -1;
+	return now - t >= (time_t)days * 86400 ? 1 : 0;
+}
+
+int
+dsr_confirm(sqlite3 *db, const char *ctoken, int record, time_t now,
+    int days, char number[24])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char now[24];
-	int rc, changed = 0;
+	char at[24], received[24] = "";
+	int rc, before = 0, expired, changed;
 
 	number[0] = '\0';
 	if (link_hash(ctoken, h) != 0)
 		return 1;
-	if (!record)
-		goto look;
-	utc_now(time(NULL), now);
+	sqlite3_bind_blob(st[S_CONFIRMED], 1, h, sizeof(h), SQLITE_TRANSIENT);
+	rc = sqlite3_step(st[S_CONFIRMED]);
+	if (rc == SQLITE_ROW) {
+		col_copy(st[S_CONFIRMED], 0, number, 24);
+		before = sqlite3_column_int(st[S_CONFIRMED], 1);
+		col_copy(st[S_CONFIRMED], 2, received, sizeof(received));
+	}
+	sqlite3_reset(st[S_CONFIRMED]);
+	sqlite3_clear_bindings(st[S_CONFIRMED]);
+	if (rc == SQLITE_DONE)
+		return 1;
+	if (rc != SQLITE_ROW || (expired = dsr_link_expired(received, now,
+	    days)) < 0)
+		return -1;
+	if (expired)
+		return 3;
+	if (!record || before)
+		return before ? 2 : 0;
+	utc_now(now, at);
 	dsr_writer_lock();
 	sqlite3_bind_blob(st[S_CONFIRM], 1, h, sizeof(h), SQLITE_TRANSIENT);
-	sqlite3_bind_text(st[S_CONFIRM], 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st[S_CONFIRM], 2, at, -1, SQLITE_TRANSIENT);
 	rc = step_done(st[S_CONFIRM]);
 	sqlite3_clear_bindings(st[S_CONFIRM]);
 	changed = sqlite3_changes(db);
 	dsr_writer_unlock();
 	if (rc != 0)
 		return -1;
-look:
-	sqlite3_bind_blob(st[S_CONFIRMED], 1, h, sizeof(h), SQLITE_TRANSIENT);
-	rc = sqlite3_step(st[S_CONFIRMED]);
-	if (rc == SQLITE_ROW) {
-		col_copy(st[S_CONFIRMED], 0, number, 24);
-		if (!record && sqlite3_column_int(st[S_CONFIRMED], 1))
-			changed = -1;
-	}
-	sqlite3_reset(st[S_CONFIRMED]);
-	sqlite3_clear_bindings(st[S_CONFIRMED]);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return -1;
-	if (!record)
-		return changed < 0 ? 2 : 0;
+	/* another worker may have recorded it between the look and now */
 	return changed > 0 ? 0 : 2;
 }
 

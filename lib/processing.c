@@ -33,6 +33,10 @@
 #define S_ALL	(PS_CUSTOMER | PS_CONTACT | PS_REQUESTER | PS_STAFF)
 #define BR(c, cat, s)	ANN("breach_entries", c, cat, PP_BREACH, PB_LEGAL, \
 			    RC_AUDIT, s, PR_STAFF | PR_AUTHORITIES)
+/* who a breach affected and the Art. 34 letters (sql/023): the same activity */
+#define BX(t, c, cat, s)	ANN(t, c, cat, PP_BREACH, PB_LEGAL, RC_AUDIT, \
+			    s, PR_STAFF | PR_AUTHORITIES)
+#define S_CUSTS	(PS_CUSTOMER | PS_CONTACT)
 /* the notice: GDPR Art. 13(1)(a) names the contact; published */
 #define NO(c, cat)	ANN("notice_facts", c, cat, PP_NOTICE, PB_LEGAL, \
 			    RC_NOTICE, PS_STAFF, PR_PUBLIC)
@@ -201,6 +205,17 @@ static const struct pd_column columns[] = {
 	RQ("request_letters", "sent_via", PC_REQUEST),
 	RQ("request_letters", "content", PC_REQUEST),
 	RQ("request_letters", "sha256", PC_REQUEST),
+	/* reports sent with an answer (Art. 15, 20; sql/020_reports.sql) */
+	NOPD("request_reports", "id"),
+	RQ("request_reports", "request_id", PC_REFERENCE),
+	RQ("request_reports", "customer_id", PC_REFERENCE),
+	RQ("request_reports", "kind", PC_REQUEST),
+	RQ("request_reports", "format", PC_REQUEST),
+	RQ("request_reports", "sent_at", PC_REQUEST),
+	RQ("request_reports", "sent_by", PC_REFERENCE),
+	RQ("request_reports", "sent_via", PC_REQUEST),
+	RQ("request_reports", "content", PC_REQUEST),
+	RQ("request_reports", "sha256", PC_REQUEST),
 	RQ("letter_parts", "letter_id", PC_REFERENCE),
 	NOPD("letter_parts", "seq"),
 	NOPD("letter_parts", "name"),
@@ -329,6 +344,29 @@ static const struct pd_column columns[] = {
 	NOPD("breach_entries", "told_at"),
 	BR("tell_reasons", PC_FREE_TEXT, S_ALL),
 	BR("note", PC_FREE_TEXT, S_ALL),
+	/* who is affected: the query saved as a set, and the letters (Art. 34) */
+	NOPD("breach_affected_sets", "id"),
+	NOPD("breach_affected_sets", "breach_id"),
+	BX("breach_affected_sets", "saved_at", PC_ACTIVITY, PS_STAFF),
+	BX("breach_affected_sets", "saved_by", PC_REFERENCE, PS_STAFF),
+	NOPD("breach_affected_sets", "access"),
+	NOPD("breach_affected_sets", "from_at"),
+	NOPD("breach_affected_sets", "to_at"),
+	BX("breach_affected_sets", "staff", PC_ACCOUNT, PS_STAFF),
+	NOPD("breach_affected_sets", "role"),
+	NOPD("breach_affected_sets", "customers"),
+	NOPD("breach_affected", "set_id"),
+	BX("breach_affected", "customer_id", PC_REFERENCE, S_CUSTS),
+	NOPD("breach_letters", "id"),
+	NOPD("breach_letters", "breach_id"),
+	NOPD("breach_letters", "entry_id"),
+	NOPD("breach_letters", "set_id"),
+	BX("breach_letters", "customer_id", PC_REFERENCE, S_CUSTS),
+	BX("breach_letters", "lang", PC_STATE, S_CUSTS),
+	BX("breach_letters", "via", PC_STATE, S_CUSTS),
+	BX("breach_letters", "sent_at", PC_ACTIVITY, S_CUSTS),
+	BX("breach_letters", "sent_by", PC_REFERENCE, PS_STAFF),
+	NOPD("breach_letters", "outbox_id"),
 };
 
 /* Tables that hold no personal data, each with why. */

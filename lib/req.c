@@ -42,6 +42,7 @@ static const struct {
 	{ 403, "Forbidden" },
 	{ 404, "Not Found" },
 	{ 405, "Method Not Allowed" },
+	{ 410, "Gone" },
 	{ 411, "Length Required" },
 	{ 413, "Content Too Large" },
 	{ 414, "URI Too Long" },
@@ -709,6 +710,20 @@ req_read_upload(struct req *r, const struct req_limits *lim)
 		    &r->upload);
 	free(body);
 	return rc;
+}
+
+int
+req_drain(struct FCGX_Request *f, size_t max)
+{
+	char sink[4096];
+	size_t dropped = 0;
+	int n;
+
+	while (dropped <= max &&
+	    (n = FCGX_GetStr(sink, (int)sizeof(sink), f->in)) > 0)
+		dropped += (size_t)n;
+	return FCGX_HasSeenEOF(f->in) == EOF && FCGX_GetError(f->in) == 0 &&
+	    dropped <= max ? 0 : -1;
 }
 
 void

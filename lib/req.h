@@ -142,6 +142,19 @@ enum req_status	 req_init(struct req *r, struct FCGX_Request *f,
 void		 req_free(struct req *);
 
 /*
+ * Read and drop what is left of f's FCGI_STDIN, up to its end: the rest of
+ * a body nobody read (a 404, 405 or 413 answered without reading it, a
+ * handler that ignored it) and the empty record that ends every stream,
+ * a GET's too. On a kept connection (FCGI_KEEP_CONN: mod_proxy_fcgi's
+ * enablereuse, nginx's fastcgi_keep_conn) the next request's records
+ * follow, and libfcgi would take a left-over FCGI_STDIN record for a
+ * protocol error and drop the connection. 0 at the end of the stream;
+ * -1 after max bytes without it, or on an error: the connection must then
+ * be closed, not reused.
+ */
+int		 req_drain(struct FCGX_Request *f, size_t max);
+
+/*
  * The upload path's multipart body is not read by req_read_form (upload_pending
  * is set): the program reads it with req_read_upload once it knows who
  * sends it, so nobody can make it read megabytes before signing in. Text

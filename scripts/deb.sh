@@ -52,6 +52,7 @@ for f in rekisteri@.service rekisteri@.socket rekisteri.target \
 done
 want -rw-r--r-- /usr/lib/sysusers.d/rekisteri.conf
 want -rw-r--r-- /usr/lib/tmpfiles.d/rekisteri.conf
+want -rw-r--r-- /etc/logrotate.d/rekisteri
 for f in rekisteri.conf apache/rekisteri-site.conf apache/rekisteri-vhost.conf \
     nginx/rekisteri-site.conf nginx/rekisteri-log.conf \
     nginx/rekisteri-intranet-allow.conf nginx/rekisteri.conf; do
@@ -87,6 +88,8 @@ for d in /var/lib/rekisteri /var/lib/rekisteri/db /var/lib/rekisteri/keys; do
 	[ "$(stat -c '%a %u' "$root$d" 2>/dev/null)" = "700 $uid" ] ||
 	    fail "$d is not 0700 rekisteri"
 done
+[ "$(stat -c '%a %U' "$root/var/log/rekisteri" 2>/dev/null)" = "750 root" ] ||
+    fail "/var/log/rekisteri is not 0750 root"
 # the installed config names the installed paths, and the CLI reads it
 grep -qx 'path = /var/lib/rekisteri/db/rekisteri.db' "$root/etc/rekisteri/rekisteri.conf" ||
     fail "rekisteri.conf does not keep the database in /var/lib/rekisteri/db"

@@ -10,8 +10,10 @@ set -eu
 build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev"
 run="$build apache2 spawn-fcgi sqlite3"
 # valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs;
-# nginx: the HTTP tests run behind it too; systemd: make lint verifies the units.
-test="$run nginx systemd libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl"
+# nginx: the HTTP tests run behind it too; systemd: make lint verifies the units;
+# python3-jsonschema: test_access_report validates the portability file.
+# logrotate: test_deploy reads conf/logrotate.d; mandoc: make lint checks the man pages.
+test="$run nginx systemd libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl python3-jsonschema logrotate mandoc"
 
 package="$build debhelper dpkg-dev lintian"
 

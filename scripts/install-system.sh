@@ -7,6 +7,7 @@
 #   SYSCONFDIR/rekisteri/apache  rekisteri-site.conf filled in, the example vhost
 #   SYSCONFDIR/rekisteri/nginx   rekisteri-site.conf filled in, the log format,
 #                the intranet's address list, the example site
+#   SYSCONFDIR/logrotate.d/rekisteri  the web servers' logs of the site, 14 days
 #   SYSCONFDIR/rekisteri/rekisteri.conf  the config with the system's paths
 #                (written only when there is none: it is the site's own)
 # Needs DESTDIR (may be empty), BINDIR, LIBEXECDIR, DATADIR, SYSCONFDIR,
@@ -41,6 +42,8 @@ for f in conf/systemd/*.service conf/systemd/*.socket conf/systemd/*.timer \
 done
 install -m 0644 conf/systemd/rekisteri.sysusers "$DESTDIR$SYSUSERSDIR/rekisteri.conf"
 install -m 0644 conf/systemd/rekisteri.tmpfiles "$DESTDIR$TMPFILESDIR/rekisteri.conf"
+install -d "$DESTDIR$SYSCONFDIR/logrotate.d"
+install -m 0644 conf/logrotate.d/rekisteri "$DESTDIR$SYSCONFDIR/logrotate.d/rekisteri"
 
 fill conf/apache/rekisteri-site.conf.in >"$DESTDIR$etc/apache/rekisteri-site.conf"
 paths conf/apache/rekisteri-vhost.conf >"$DESTDIR$etc/apache/rekisteri-vhost.conf"

@@ -1,4 +1,6 @@
-/* customer.c — rekisteri customer: demo data, CSV import (new records, updates) and export. */
+/* customer.c — rekisteri customer: demo data, CSV import (new records, updates) and export, the access report (GDPR Art. 15) and the portability file (Art. 20). */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +12,8 @@
 #include <sqlite3.h>
 #include <sodium.h>
 
+#include "access_report.h"
+#include "authority.h"
 #include "buf.h"
 #include "cimport.h"
 #include "cli.h"
@@ -490,6 +494,154 @@ out:
 	return rc;
 }
 
+/*
+ * The report of customer number (argv[2]) in lang, gathered on a fresh
+ * database handle, with the messages and the authority's details loaded;
+ * the look-up itself is audited. 0, or an EXIT_ code on failure (said).
+ */
+static int
+gather(struct cli *c, const char *number, enum lang lang, const char *action,
+    sqlite3 **db, struct i18n **msgs, struct authority **auth,
+    struct access_report *r)
+{
+	char err[512], today[11], idtext[24];
+	long long id;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	/* open_db loads the config the messages' folder comes from */
+	if ((*db = open_db(c)) == NULL)
+		return EXIT_FAIL;
+	if ((*msgs = i18n_load(c->conf.i18n, err, sizeof(err))) == NULL ||
+	    (*auth = authority_load_conf(&c->conf, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "rekisteri: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if ((id = access_report_customer_id(*db, number)) <= 0) {
+		fprintf(stderr, "rekisteri: %s: %s\n", number, id == 0 ?
+		    "no such customer" : sqlite3_errmsg(*db));
+		return EXIT_FAIL;
+	}
+	fmt_local_date(time(NULL), today);
+	rc = access_report_gather(*db, id, lang, today, *auth, r);
+	if (rc != 0) {
+		fprintf(stderr, "rekisteri: %s: the report could not be made\n",
+		    number);
+		return EXIT_FAIL;
+	}
+	snprintf(idtext, sizeof(idtext), "%lld", id);
+	audit_cli(*db, action, "customer", idtext, "");
+	return 0;
+}
+
+/* rekisteri customer access-report NUMBER [--json] [--lang fi|en] */
+static int
+access_report_cmd(struct cli *c, int argc, char **argv)
+{
+	struct access_report r;
+	struct buf out = BUF_INIT;
+	struct i18n *msgs = NULL;
+	struct authority *auth = NULL;
+	sqlite3 *db = NULL;
+	int json = 0, lang = LANG_FI, rc;
+
+	if (argc < 3 || argv[2][0] == '-')
+		return EXIT_USAGE;
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
+			if ((lang = lang_parse(argv[++i])) < 0)
+				return EXIT_USAGE;
+		} else
+			return EXIT_USAGE;
+	}
+	rc = gather(c, argv[2], (enum lang)lang, "customer.access_report", &db,
+	    &msgs, &auth, &r);
+	if (rc == 0) {
+		if (json)
+			rc = access_report_json(db, &r, &out) == 0 ? 0 :
+			    EXIT_FAIL;
+		else
+			access_report_text(&r, msgs, &out);
+		if (rc == 0 && fwrite(out.data, 1, out.len, stdout) != out.len)
+			rc = EXIT_FAIL;
+	}
+	access_report_free(&r);
+	buf_free(&out);
+	if (db)
+		db_close(db);
+	authority_free(auth);
+	i18n_free(msgs);
+	return rc;
+}
+
+/* Write out to DIR/name, a new file only its owner reads. 0 or -1 (said). */
+static int
+write_new(const char *dir, const char *name, const struct buf *out)
+{
+	char path[4096];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0) {
+		fprintf(stderr, "rekisteri: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (write(fd, out->data ? out->data : "", out->len) !=
+	    (ssize_t)out->len)
+		rc = -1;
+	if (close(fd) != 0)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "rekisteri: %s: %s\n", path, strerror(errno));
+	return rc;
+}
+
+/* rekisteri customer portability NUMBER DIR */
+static int
+portability_cmd(struct cli *c, int argc, char **argv)
+{
+	struct access_report r;
+	struct buf j = BUF_INIT, cu = BUF_INIT, or = BUF_INIT;
+	struct i18n *msgs = NULL;
+	struct authority *auth = NULL;
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (argc != 4 || argv[2][0] == '-')
+		return EXIT_USAGE;
+	if (mkdir(argv[3], 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "rekisteri: %s: %s\n", argv[3], strerror(errno));
+		return EXIT_FAIL;
+	}
+	rc = gather(c, argv[2], LANG_FI, "customer.portability", &db, &msgs,
+	    &auth, &r);
+	if (rc == 0 && portability_json(db, &r, &j) != 0)
+		rc = EXIT_FAIL;
+	if (rc == 0) {
+		portability_customer_csv(&r, &cu);
+		portability_orders_csv(&r, &or);
+		if (write_new(argv[3], "portability.json", &j) != 0 ||
+		    write_new(argv[3], "customer.csv", &cu) != 0 ||
+		    write_new(argv[3], "orders.csv", &or) != 0)
+			rc = EXIT_FAIL;
+	}
+	if (rc == 0)
+		printf("wrote portability.json, customer.csv and orders.csv "
+		    "(%zu orders) to %s\n", r.t[ART_ORDERS].nrows, argv[3]);
+	access_report_free(&r);
+	buf_free(&j);
+	buf_free(&cu);
+	buf_free(&or);
+	if (db)
+		db_close(db);
+	authority_free(auth);
+	i18n_free(msgs);
+	return rc;
+}
+
 int
 cmd_customer(struct cli *c, int argc, char **argv)
 {
@@ -504,5 +656,9 @@ cmd_customer(struct cli *c, int argc, char **argv)
 		return export_cmd(c, argc, argv);
 	if (strcmp(argv[1], "erase") == 0)
 		return erase_cmd(c, argc, argv);
+	if (strcmp(argv[1], "access-report") == 0)
+		return access_report_cmd(c, argc, argv);
+	if (strcmp(argv[1], "portability") == 0)
+		return portability_cmd(c, argc, argv);
 	return EXIT_USAGE;
 }

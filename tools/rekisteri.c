@@ -59,7 +59,8 @@ static const struct command commands[] = {
 	{ "customer", "customers: invented demo records; CSV import of new "
 	    "records or of name and address updates (a dry run unless "
 	    "--apply); CSV export (docs/csv.md); erasure or anonymisation "
-	    "within the legal holds", cmd_customer },
+	    "within the legal holds; a customer's access report and "
+	    "portability file", cmd_customer },
 	{ "keygen", "make the register's first ticket-signing key",
 	    cmd_keygen },
 	{ "key", "ticket-signing keys: rotate, show, list", cmd_key },

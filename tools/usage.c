@@ -127,6 +127,12 @@ static const struct opt erase_opts[] = {
 	{ NULL, NULL }
 };
 
+static const struct opt access_report_opts[] = {
+	{ "--json", "the report as JSON (docs/access-report.md)" },
+	{ "--lang fi|en", "the report's language (default: fi)" },
+	{ NULL, NULL }
+};
+
 static const struct row rows[] = {
 	{ "init", NULL, "", "create the database or bring it up to date "
 	    "(runs the migrations in sql/)", no_opts },
@@ -187,6 +193,16 @@ static const struct row rows[] = {
 	    "index merged, the WAL checkpointed and a line added to the "
 	    "erasure ledger; a hold that refuses both changes nothing and "
 	    "exits 1", erase_opts },
+	{ "customer", "access-report", "NUMBER [--json] [--lang fi|en]", "the "
+	    "access report (GDPR Art. 15) of one customer to standard output: "
+	    "every value the register holds, the purposes, recipients, sources, "
+	    "retention, the dates staff looked at the record (never who), the "
+	    "rights and the Ombudsman (docs/access-report.md)",
+	    access_report_opts },
+	{ "customer", "portability", "NUMBER DIR", "the portability file "
+	    "(GDPR Art. 20) of one customer: portability.json "
+	    "(docs/portability.md) and customer.csv and orders.csv, new files "
+	    "in DIR (made when missing)", no_opts },
 	{ "keygen", NULL, "", "make the register's first ticket-signing key "
 	    "(refused when there is one)", no_opts },
 	{ "key", "rotate", "", "make a new current ticket-signing key; the "

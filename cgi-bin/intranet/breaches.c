@@ -286,6 +286,13 @@ breach_page(struct app *a, struct req *r, long long id, struct tmpl_model *m,
 	tm_int(form, "id", id);
 	tm_bool(form, "correction", 1);
 	tm_bool(root, "can_record", cx->me.role == ROLE_ADMIN);
+	{
+		char href[64];
+
+		snprintf(href, sizeof(href), "/intranet/breach/affected?id=%lld",
+		    id);
+		tm_str(root, "affected_href", href);
+	}
 	breach_entries_free(v, n);
 	ui_page(a, r, status, "breach.xhtml", m);
 }

@@ -213,7 +213,19 @@ void	 page_breaches(struct app *, struct req *);
 void	 post_breaches(struct app *, struct req *);
 void	 page_breach(struct app *, struct req *);
 void	 post_breach(struct app *, struct req *);
+/* breach_affected.c: who is affected, the Art. 34 letters and telling the people */
+void	 page_breach_affected(struct app *, struct req *);
+void	 post_breach_affected(struct app *, struct req *);
+void	 page_breach_affected_csv(struct app *, struct req *);
+void	 page_breach_letters(struct app *, struct req *);
+void	 post_breach_tell(struct app *, struct req *);
 /* The open breaches' 72-hour clocks into root.breach_clocks. 0 or -1. */
 int	 breach_dashboard(struct app *, struct req *, struct tmpl_map *root);
+
+/* reports.c: the access report (Art. 15) and portability file (Art. 20) of a linked record */
+void	 page_request_report(struct app *, struct req *);
+void	 page_request_portability(struct app *, struct req *);
+void	 post_request_report_send(struct app *, struct req *);
+void	 page_request_report_stored(struct app *, struct req *);
 
 #endif

@@ -107,6 +107,7 @@ struct case_rows {
 	struct req		*r;
 	struct tmpl_list	*list;
 	long			 n;
+	long long		 request_id;
 };
 
 static int
@@ -114,7 +115,7 @@ link_row(void *arg, const struct dsr_link *l)
 {
 	struct case_rows *x = arg;
 	struct tmpl_map *m = tm_list_map(x->list);
-	char href[64];
+	char href[96];
 
 	x->n++;
 	tm_int(m, "id", l->customer_id);
@@ -125,6 +126,9 @@ link_row(void *arg, const struct dsr_link *l)
 	tm_str(m, "last_name", l->last_name);
 	tm_str(m, "organisation", l->organisation);
 	tm_str(m, "email", l->email);
+	snprintf(href, sizeof(href), "/intranet/request/report?id=%lld"
+	    "&customer=%lld", x->request_id, l->customer_id);
+	tm_str(m, "report_href", href);
 	return 0;
 }
 
@@ -161,8 +165,8 @@ step_row(void *arg, const struct dsr_step_row *s)
 static int
 case_model(struct app *a, struct req *r, long long id, struct tmpl_map *root)
 {
-	struct case_rows links = { a, r, tm_list(root, "links"), 0 };
-	struct case_rows steps = { a, r, tm_list(root, "steps"), 0 };
+	struct case_rows links = { a, r, tm_list(root, "links"), 0, id };
+	struct case_rows steps = { a, r, tm_list(root, "steps"), 0, id };
 
 	if (dsr_links(a->db, id, link_row, &links) != 0 ||
 	    dsr_steps(a->db, id, step_row, &steps) != 0)

@@ -278,6 +278,60 @@ wrong_usage_on_stderr(void **st)
 	buf_free(&o);
 }
 
+/*
+ * rekisteri customer access-report and portability on a demo customer:
+ * the text and JSON carry its values, the files are written once.
+ */
+static void
+access_report_and_portability(void **st)
+{
+	struct buf o = BUF_INIT, csv = BUF_INIT;
+	char number[32] = "", dir[1200];
+	const char *p;
+
+	(void)st;
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer demo 2"
+	    " >/dev/null", cli, state), 0);
+	assert_int_equal(http_run(&csv, "%s -c '%s/rekisteri.conf' customer "
+	    "export - 2>/dev/null", cli, state), 0);
+	/* the first record's number: the second line's first cell */
+	assert_non_null(p = strchr(csv.data, '\n'));
+	sscanf(p + 1, "\"%31[^\"]\"", number);
+	assert_true(number[0] != '\0');
+	if (http_run(&o, "%s -c '%s/rekisteri.conf' customer access-report %s"
+	    " 2>&1", cli, state, number) != 0)
+		fail_msg("access-report %s: %s", number, o.data);
+	assert_non_null(strstr(o.data, "Tarkastusoikeus"));
+	assert_non_null(strstr(o.data, number));
+	assert_non_null(strstr(o.data, "Tietosuojavaltuutetun toimisto"));
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer "
+	    "access-report %s --json --lang en", cli, state, number), 0);
+	assert_non_null(strstr(o.data, "\"format\":\"rekisteri-access-report\""));
+	assert_non_null(strstr(o.data, "\"lang\":\"en\""));
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer "
+	    "access-report NOSUCH 2>&1", cli, state), 1);
+	assert_non_null(strstr(o.data, "no such customer"));
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer "
+	    "access-report %s --lang sv 2>/dev/null", cli, state, number), 2);
+	snprintf(dir, sizeof(dir), "%s/port", state);
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer "
+	    "portability %s '%s'", cli, state, number, dir), 0);
+	assert_int_equal(http_run(&o, "python3 -c 'import json, sys, jsonschema;"
+	    " jsonschema.validate(json.load(open(sys.argv[1])),"
+	    " json.load(open(sys.argv[2])))' '%s/portability.json'"
+	    " docs/portability.schema.json", dir), 0);
+	assert_int_equal(http_run(&o, "head -1 '%s/orders.csv'", dir), 0);
+	assert_non_null(strstr(o.data, "\"ordered_on\""));
+	assert_int_equal(http_run(&o, "grep -c %s '%s/customer.csv'", number,
+	    dir), 0);
+	/* written once: the files are never overwritten */
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer "
+	    "portability %s '%s' 2>&1", cli, state, number, dir), 1);
+	assert_non_null(strstr(o.data, "File exists"));
+	buf_free(&o);
+	buf_free(&csv);
+}
+
 static void
 config_from_flag_and_environment(void **st)
 {
@@ -431,6 +485,7 @@ main(void)
 		cmocka_unit_test(help_lists_the_man_page_commands),
 		cmocka_unit_test(wrong_usage_on_stderr),
 		cmocka_unit_test(config_from_flag_and_environment),
+		cmocka_unit_test(access_report_and_portability),
 		cmocka_unit_test(init_is_idempotent),
 		cmocka_unit_test(init_failed_migration),
 		cmocka_unit_test(bad_template_named_with_line),

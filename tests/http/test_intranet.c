@@ -644,12 +644,85 @@ password_policy(void **st)
 	free(id);
 }
 
+/*
+ * The same sign-in on an intranet whose base_url is https: the cookie is
+ * Secure (#15), so a browser never sends it over plain http. A second
+ * intranet on its own socket with the config changed, asked straight over
+ * FastCGI as the web server in front of TLS would ask it.
+ */
+static void
+sign_in_cookie_secure_over_https(void **st)
+{
+	static const char base[] = "https://rekisteri.example.fi";
+	char conf[4200], sock[4200], pid[4200], exe[4200], line[4096];
+	struct buf out = BUF_INIT;
+	const char *sc, *eol;
+	char *body;
+	FILE *in, *o;
+	int up = 0;
+
+	(void)st;
+	snprintf(conf, sizeof(conf), "%s/intranet-https.conf", state);
+	snprintf(sock, sizeof(sock), "%s/run/intranet-https.sock", state);
+	snprintf(pid, sizeof(pid), "%s/run/intranet-https.pid", state);
+	snprintf(exe, sizeof(exe), "%s", cli);
+	*strrchr(exe, '/') = '\0';
+	assert_non_null(in = fopen(getenv("REKISTERI_CONF"), "r"));
+	assert_non_null(o = fopen(conf, "w"));
+	while (fgets(line, sizeof(line), in) != NULL)
+		if (strncmp(line, "base_url", 8) == 0)
+			fprintf(o, "base_url = %s\n", base);
+		else
+			fputs(line, o);
+	fclose(in);
+	fclose(o);
+	assert_int_equal(http_run(NULL, "spawn-fcgi -n -s '%s' -M 0600 %s -- "
+	    "'%s/cgi-bin/intranet' -c '%s' -w 1 </dev/null >/dev/null 2>>'%s/log/fcgi.log' & "
+	    "echo $! >'%s'", sock, getuid() == 0 ? "-u rekisteri -g rekisteri" :
+	    "", exe, conf, state, pid), 0);
+	for (int i = 0; i < 100 && !up; i++) {
+		if (access(sock, F_OK) == 0)
+			up = 1;
+		else
+			usleep(50000);
+	}
+	assert_true(up);
+
+	body = http_form("username", "admin1", "password", PW, NULL);
+	assert_int_equal(http_run_input(&out, body, "env -i REQUEST_METHOD=POST"
+	    " REQUEST_URI=/intranet/login SCRIPT_NAME= SERVER_PROTOCOL=HTTP/1.1"
+	    " REMOTE_ADDR=127.0.0.1 HTTP_HOST=rekisteri.example.fi HTTPS=on"
+	    " HTTP_ORIGIN=%s HTTP_SEC_FETCH_SITE=same-origin"
+	    " CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=%zu"
+	    " cgi-fcgi -bind -connect '%s'", base, strlen(body), sock), 0);
+	free(body);
+	assert_int_equal(http_run(NULL, "kill $(cat '%s'); rm -f '%s' '%s'",
+	    pid, pid, sock), 0);
+	if (strncmp(buf_cstr(&out), "Status: 303", 11) != 0)
+		fail_msg("https sign-in: %.80s", buf_cstr(&out));
+	sc = strstr(buf_cstr(&out), "Set-Cookie: " HTTP_COOKIE "=");
+	assert_non_null(sc);
+	eol = strstr(sc, "\r\n");
+	assert_non_null(eol);
+	assert_true(eol - sc > 12 + 64);
+	{
+		char *h = strndup(sc, (size_t)(eol - sc));
+
+		assert_non_null(strstr(h, "; Secure"));
+		assert_non_null(strstr(h, "HttpOnly"));
+		assert_non_null(strstr(h, "SameSite=Strict"));
+		free(h);
+	}
+	buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(login_page),
 		cmocka_unit_test(sign_in_cookie),
+		cmocka_unit_test(sign_in_cookie_secure_over_https),
 		cmocka_unit_test(front_page_by_role),
 		cmocka_unit_test(bad_password_and_unknown_user_alike),
 		cmocka_unit_test(no_nda_no_session),

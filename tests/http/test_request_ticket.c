@@ -532,6 +532,117 @@ mail_links(void **st)
 	free(tt);
 }
 
+/*
+ * Set the request's received time to now minus days plus secs (SQLite's
+ * clock, the server's): the links' age, as if it had been received then.
+ */
+static void
+received_ago(const char *number, int days, int secs)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "UPDATE requests SET received = strftime("
+	    "'%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-%d days', '%+d seconds')"
+	    " WHERE number = '%s'", days, secs, number);
+	http_db_exec(sql);
+}
+
+/* Fail unless r is the expired-link page in lang, with what still works. */
+static void
+assert_expired(struct http_resp *r, const char *lang, const char *which,
+    const char *number)
+{
+	char href[64];
+
+	assert_int_equal(r->status, 410);
+	http_assert_page(r, lang);
+	assert_true(http_body_has(r, http_msg(lang, "request.expired.title")));
+	assert_true(http_body_has(r, http_msg(lang, which)));
+	assert_true(http_body_has(r, http_msg(lang, "request.expired.verify")));
+	snprintf(href, sizeof(href), "href=\"/request/verify?lang=%s\"", lang);
+	assert_true(http_body_has(r, href));
+	assert_true(http_body_has(r, "anja.koivisto@vemitek.fi"));
+	/* nothing of the request */
+	assert_false(http_body_has(r, number));
+	assert_false(http_body_has(r, "Vanha Linkki"));
+}
+
+/*
+ * The ticket page's link works [request] ticket_link_days (90) from
+ * receipt and the confirmation link confirm_link_days (30); from that
+ * second on each answers 410 with a page saying so, in the visitor's
+ * language, and the ticket code still verifies (#15).
+ */
+static void
+links_expire(void **st)
+{
+	struct http_resp r;
+	char *tt, *number, *box, *confirm, *code, path[64];
+	const char *p;
+
+	(void)st;
+	mailbox_clear();
+	tt = http_submit("access", "Vanha Linkki", "vanha@example.fi");
+	number = http_db_text("SELECT number FROM requests ORDER BY id DESC LIMIT 1",
+	    NULL);
+	code = http_db_text("SELECT code FROM requests WHERE number = ?1", number);
+	box = mailbox_read();
+	assert_non_null(p = strstr(box, "/request/confirm/"));
+	confirm = xstrndup(p, strlen("/request/confirm/") + 32);
+	free(box);
+	snprintf(path, sizeof(path), "/request/ticket/%s", tt);
+
+	/* the ticket page: a minute before 90 days, then at 90 days */
+	received_ago(number, 90, 60);
+	get(&r, path);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, number));
+	http_resp_free(&r);
+	received_ago(number, 90, 0);
+	get(&r, path);
+	assert_expired(&r, "fi", "request.expired.ticket", number);
+	http_resp_free(&r);
+	snprintf(path, sizeof(path), "/request/ticket/%s?lang=en", tt);
+	get(&r, path);
+	assert_expired(&r, "en", "request.expired.ticket", number);
+	http_resp_free(&r);
+	/* the code verifies for ever */
+	verify_result(code, 1, NULL);
+
+	/* the confirmation link: a minute before 30 days, then at 30 days */
+	received_ago(number, 30, 60);
+	get(&r, confirm);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, number));
+	http_resp_free(&r);
+	received_ago(number, 30, 0);
+	get(&r, confirm);
+	assert_expired(&r, "fi", "request.expired.confirm", number);
+	http_resp_free(&r);
+	{
+		const char *h[] = { "Accept-Language: en", NULL };
+
+		http_fetch(&r, "GET", confirm, NULL, 0, h);
+		assert_expired(&r, "en", "request.expired.confirm", number);
+		http_resp_free(&r);
+	}
+	post(&r, confirm, "");
+	assert_expired(&r, "fi", "request.expired.confirm", number);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM requests WHERE number = ?1"
+	    " AND email_confirmed_at IS NULL", number), 1);
+	/* a minute younger again: the same link confirms */
+	received_ago(number, 30, 60);
+	post(&r, confirm, "");
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, http_msg("fi", "request.confirm.done")));
+	http_resp_free(&r);
+	free(code);
+	free(confirm);
+	free(number);
+	free(tt);
+}
+
 /* A failing sendmail does not lose the ticket; the page says so. */
 static void
 mail_fails(void **st)
@@ -598,6 +709,7 @@ main(void)
 		cmocka_unit_test(verify_unknown_key),
 		cmocka_unit_test(key_pem),
 		cmocka_unit_test(mail_links),
+		cmocka_unit_test(links_expire),
 		cmocka_unit_test(mail_fails),
 		cmocka_unit_test(no_mail),
 	};

@@ -109,6 +109,10 @@ static const struct route_exp {
 	{ "/intranet/request/letter", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/request/letter", "POST", R_ADMIN | R_HANDLER },
 	{ "/intranet/letter", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/portability", "GET", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report/send", "POST", R_ADMIN | R_HANDLER },
+	{ "/intranet/request/report/stored", "GET", R_ADMIN | R_HANDLER },
 	{ "/intranet/import", "GET", R_ADMIN },
 	{ "/intranet/import", "POST", R_ADMIN },
 	{ "/intranet/import/apply", "POST", R_ADMIN },
@@ -142,6 +146,11 @@ static const struct route_exp {
 	{ "/intranet/breaches", "POST", R_ADMIN },
 	{ "/intranet/breach", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/breach", "POST", R_ADMIN },
+	{ "/intranet/breach/affected", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/breach/affected", "POST", R_ADMIN },
+	{ "/intranet/breach/affected.csv", "GET", R_ADMIN },
+	{ "/intranet/breach/letters", "GET", R_ADMIN },
+	{ "/intranet/breach/tell", "POST", R_ADMIN },
 };
 #define NEXPECTED (sizeof(expected_routes) / sizeof(expected_routes[0]))
 
@@ -278,7 +287,13 @@ want_get(const char *path, int allowed)
 	    strcmp(path, "/intranet/request/ticket") == 0 ||
 	    strcmp(path, "/intranet/request/letter") == 0 ||
 	    strcmp(path, "/intranet/letter") == 0 ||
+	    strcmp(path, "/intranet/request/report") == 0 ||
+	    strcmp(path, "/intranet/request/portability") == 0 ||
+	    strcmp(path, "/intranet/request/report/stored") == 0 ||
 	    strcmp(path, "/intranet/breach") == 0 ||
+	    strcmp(path, "/intranet/breach/affected") == 0 ||
+	    strcmp(path, "/intranet/breach/affected.csv") == 0 ||
+	    strcmp(path, "/intranet/breach/letters") == 0 ||
 	    strcmp(path, "/intranet/labels.csv") == 0 ||
 	    strcmp(path, "/intranet/statistics.csv") == 0)
 		return 400;	/* ?id= / ?n= / ?purpose= / ?table= missing */

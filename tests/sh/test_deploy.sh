@@ -19,7 +19,7 @@ passed=0
 failed=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-deploy.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-echo "[==========] Running 5 test(s)."
+echo "[==========] Running 7 test(s)."
 
 check() {	# check NAME STATUS [DETAIL]
 	if [ "$2" -eq 0 ]; then
@@ -50,7 +50,7 @@ for f in usr/lib/rekisteri/notice usr/lib/rekisteri/request usr/lib/rekisteri/in
     lib/systemd/system/rekisteri@notice.service.d/least-privilege.conf \
     usr/lib/sysusers.d/rekisteri.conf usr/lib/tmpfiles.d/rekisteri.conf \
     etc/rekisteri/rekisteri.conf etc/rekisteri/nginx/rekisteri-site.conf \
-    etc/rekisteri/apache/rekisteri-site.conf; do
+    etc/rekisteri/apache/rekisteri-site.conf etc/logrotate.d/rekisteri; do
 	[ -f "$d/$f" ] || why="$why $f missing;"
 done
 grep -qx 'ExecStart=/usr/lib/rekisteri/%i -c /etc/rekisteri/rekisteri.conf -w 2' \
@@ -85,7 +85,7 @@ e=$tmp/pkg/etc/rekisteri
 for f in "$e"/nginx/* "$e"/apache/*; do
 	sed -i -e "s|/etc/rekisteri/|$e/|g" -e "s|/etc/ssl/certs/rekisteri.pem|$tmp/cert.pem|" \
 	    -e "s|/etc/ssl/private/rekisteri.key|$tmp/key.pem|" \
-	    -e "s|/var/log/nginx/|$tmp/log/|" "$f"
+	    -e "s|/var/log/rekisteri/|$tmp/log/|" "$f"
 done
 
 # 3. nginx -t on the example site as installed
@@ -122,6 +122,51 @@ m=/usr/lib/apache2/modules
 } >"$tmp/httpd.conf"
 out=$(/usr/sbin/apache2 -t -f "$tmp/httpd.conf" 2>&1)
 check "apache2 -t accepts the production virtual host" $? "$out"
+
+# 6. the commented connection reuse of both examples, turned on as
+# docs/deployment.md says, still passes both servers' -t
+sed -i -e 's/^#\(upstream rekisteri_notice\|\tserver unix:\|\tkeepalive\|}\)/\1/' \
+    "$e/nginx/rekisteri.conf"
+sed -i -e 's|fastcgi_pass unix:.*/notice.sock;|fastcgi_pass rekisteri_notice; fastcgi_keep_conn on;|' \
+    "$e/nginx/rekisteri-site.conf"
+sed -i -e 's|^\t#\(</*Proxy\)|\t\1|' "$e/apache/rekisteri-vhost.conf"
+out=$(grep -c '^upstream rekisteri_notice' "$e/nginx/rekisteri.conf"; grep -c 'fastcgi_keep_conn on' \
+    "$e/nginx/rekisteri-site.conf"; grep -c '^.<Proxy "fcgi://rekisteri-.*enablereuse=on' \
+    "$e/apache/rekisteri-vhost.conf")
+[ "$(echo $out)" = "1 1 2" ] || out="reuse not turned on: $out"
+{ [ "$(echo $out)" = "1 1 2" ] &&
+    out=$(/usr/sbin/nginx -t -e "$tmp/log/error.log" -c "$tmp/nginx.conf" 2>&1) &&
+    out=$(/usr/sbin/apache2 -t -f "$tmp/httpd.conf" 2>&1); }
+check "nginx -t and apache2 -t accept connection reuse turned on" $? "$out"
+
+# 7. the logs' rotation as installed: logrotate reads it (a dry run on a
+# copy that names a folder here), 14 files kept, for the folder the
+# examples write to, which tmpfiles makes
+lr=$tmp/pkg/etc/logrotate.d/rekisteri
+why=
+grep -q 'access_log /var/log/rekisteri/' conf/nginx/rekisteri.conf &&
+    grep -q 'CustomLog /var/log/rekisteri/' conf/apache/rekisteri-vhost.conf ||
+    why="an example does not log in /var/log/rekisteri;"
+grep -q '^d /var/log/rekisteri 0750 root root' conf/systemd/rekisteri.tmpfiles ||
+    why="$why tmpfiles does not make /var/log/rekisteri;"
+grep -qx '/var/log/rekisteri/\*.log {' "$lr" && grep -qx '	rotate 14' "$lr" &&
+    grep -qx '	maxage 14' "$lr" || why="$why not /var/log/rekisteri/*.log kept 14 days;"
+tr '\n' ' ' <docs/deployment.md | grep -q 'keeps them  *\*\*14 days\*\*' || why="$why docs/deployment.md does not say 14 days;"
+if command -v logrotate >/dev/null 2>&1; then
+	mkdir -p "$tmp/lr"
+	echo '127.0.0.1 - - "GET /notice HTTP/1.1" 200' >"$tmp/lr/nginx-access.log"
+	sed "s|/var/log/rekisteri/|$tmp/lr/|" "$lr" >"$tmp/lr.conf"
+	out=$(logrotate -d -s "$tmp/lr.state" "$tmp/lr.conf" 2>&1) ||
+	    why="$why logrotate -d failed: $out"
+	case $out in
+	*"rotating pattern: $tmp/lr/*.log"*"considering log $tmp/lr/nginx-access.log"*) ;;
+	*) why="$why logrotate -d did not consider the log: $out" ;;
+	esac
+else
+	why="$why logrotate is not installed (scripts/deps.sh test)"
+fi
+check "logrotate rotates the site's logs, 14 days (conf/logrotate.d/rekisteri)" \
+    "$([ -z "$why" ]; echo $?)" "$why"
 
 # 5. the systemd units, offline
 out=$(sh scripts/units-check.sh 2>&1)

@@ -34,6 +34,8 @@ conf_good(void **state)
 	/* [request] and [mail] are optional, with defaults */
 	assert_int_equal(c.rate_limit, 10);
 	assert_int_equal(c.form_lifetime, 120);
+	assert_int_equal(c.ticket_link_days, 90);
+	assert_int_equal(c.confirm_link_days, 30);
 	assert_null(c.sendmail);
 	assert_null(c.mail_from);
 	/* [accounting]: the calendar year unless told (Accounting Act 1336/1997 1:4 §) */
@@ -44,6 +46,8 @@ conf_good(void **state)
 	    sizeof(err)), 0);
 	assert_int_equal(c.rate_limit, 3);
 	assert_int_equal(c.form_lifetime, 5);
+	assert_int_equal(c.ticket_link_days, 365);
+	assert_int_equal(c.confirm_link_days, 7);
 	assert_string_equal(c.sendmail, "/usr/sbin/sendmail");
 	assert_string_equal(c.mail_from, "rekisteri@vemitek.fi");
 	assert_int_equal(c.accounting.fy_end_month, 6);

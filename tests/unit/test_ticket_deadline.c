@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "dsr.h"
 #include "fmt.h"
 #include "ticket.h"
 
@@ -142,11 +143,53 @@ working_day(void **state)
 	assert_int_equal(fmt_working_day("2026-02-30", d, sizeof(d)), -1);
 	assert_string_equal(d, "");
 }
+/*
+ * The ticket page's and the confirmation's links (#15; GDPR Art. 32(1),
+ * Art. 5(1)(e)): they work days x 24 h from receipt, with a fixed clock,
+ * at the boundary second, across the change to summer time (UTC: no
+ * hour lost) and over a leap day.
+ */
+static void
+link_expiry(void **state)
+{
+	static const struct {
+		const char *received, *now;
+		int days, expired;
+	} cases[] = {
+		{ "2026-01-01T12:00:00Z", "2026-04-01T11:59:59Z", 90, 0 },
+		{ "2026-01-01T12:00:00Z", "2026-04-01T12:00:00Z", 90, 1 },
+		{ "2026-01-01T12:00:00Z", "2026-04-01T12:00:01Z", 90, 1 },
+		/* 2026-03-29: Helsinki moves to summer time; UTC days stay 24 h */
+		{ "2026-03-01T00:30:00Z", "2026-03-31T00:29:59Z", 30, 0 },
+		{ "2026-03-01T00:30:00Z", "2026-03-31T00:30:00Z", 30, 1 },
+		/* 2028-02-29 is a day of its own */
+		{ "2028-02-01T08:00:00Z", "2028-03-02T07:59:59Z", 30, 0 },
+		{ "2028-02-01T08:00:00Z", "2028-03-02T08:00:00Z", 30, 1 },
+		/* a clock behind the receipt: not expired */
+		{ "2026-01-01T12:00:00Z", "2025-12-31T12:00:00Z", 1, 0 },
+	};
+	time_t now;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(fmt_parse_utc(cases[i].now, &now), 0);
+		if (dsr_link_expired(cases[i].received, now, cases[i].days) !=
+		    cases[i].expired)
+			fail_msg("received %s, now %s, %d days: want %d",
+			    cases[i].received, cases[i].now, cases[i].days,
+			    cases[i].expired);
+	}
+	assert_int_equal(dsr_link_expired("2026-01-01", now, 90), -1);
+	assert_int_equal(dsr_link_expired(NULL, now, 90), -1);
+	assert_int_equal(dsr_link_expired("", now, 90), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(add_month),
+		cmocka_unit_test(link_expiry),
 		cmocka_unit_test(deadline),
 		cmocka_unit_test(working_day),
 	};
