@@ -124,6 +124,7 @@ enum rq_stmt {
 	RQ_LETTERS,
 	RQ_STEPS,
 	RQ_LINKS,
+	RQ_REPORTS,
 	RQ_OUTBOX,
 	RQ_REQUEST,
 	RQ__MAX
@@ -137,6 +138,8 @@ static const char *const rq_sql[RQ__MAX] = {
 	[RQ_LETTERS] = "DELETE FROM request_letters WHERE request_id = ?1",
 	[RQ_STEPS] = "DELETE FROM request_steps WHERE request_id = ?1",
 	[RQ_LINKS] = "DELETE FROM request_customers WHERE request_id = ?1",
+	/* the access reports and portability files sent (sql/020_reports.sql) */
+	[RQ_REPORTS] = "DELETE FROM request_reports WHERE request_id = ?1",
 	[RQ_OUTBOX] = "DELETE FROM outbox WHERE ref_id = ?1 AND (ref_kind ="
 	    " 'request' OR ref_kind LIKE 'request.%')",
 	[RQ_REQUEST] = "DELETE FROM requests WHERE id = ?1",

@@ -4,8 +4,8 @@
 -- every batch done or not, and its counts say exactly what was done); the
 -- anchor of the audit log's first kept row once older rows are cut; and the
 -- permit that the retention run alone opens, inside its own transaction,
--- to delete what triggers otherwise refuse (old audit rows, sent letters of
--- closed requests). The permit is set back to 0 before each COMMIT, so it
+-- to delete what triggers otherwise refuse (old audit rows, sent letters
+-- and reports of closed requests). The permit is set back to 0 before each COMMIT, so it
 -- is never open in a committed state.
 
 CREATE TABLE retention_runs (
@@ -80,6 +80,16 @@ CREATE TRIGGER letter_parts_sent_kept BEFORE DELETE ON letter_parts
     ON l.request_id = r.id WHERE l.id = OLD.letter_id) IS NULL)
 BEGIN
 	SELECT RAISE(ABORT, 'a sent letter cannot be changed');
+END;
+
+-- A report sent with an answer (sql/020_reports.sql) likewise: kept
+-- unchanged, removed only by the retention run with its closed request.
+DROP TRIGGER request_reports_kept;
+CREATE TRIGGER request_reports_kept BEFORE DELETE ON request_reports
+    WHEN (SELECT open FROM retention_permit) = 0 OR
+    (SELECT closed_at FROM requests WHERE id = OLD.request_id) IS NULL
+BEGIN
+	SELECT RAISE(ABORT, 'a sent report cannot be deleted');
 END;
 
 -- The history's values by age, for the retention of corrected values.

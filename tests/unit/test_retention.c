@@ -132,6 +132,12 @@ seed(sqlite3 *db)
 	    " VALUES (1, 1, 'x', 'y'), (2, 1, 'x', 'y')");
 	exec_ok(db, "UPDATE request_letters SET sent_at = '2027-06-10T00:00:00Z',"
 	    " sent_via = 'post', content = x'00', sha256 = 'h'");
+	/* an access report sent with each answer (sql/020_reports.sql) */
+	exec_ok(db, "INSERT INTO request_reports (request_id, customer_id, kind,"
+	    " format, sent_at, sent_via, content, sha256) VALUES (1, 1,"
+	    " 'access_report', 'html', '2027-06-10T00:00:00Z', 'post', x'00',"
+	    " printf('%064d', 0)), (2, 3, 'access_report', 'html',"
+	    " '2027-06-10T00:00:00Z', 'post', x'00', printf('%064d', 0))");
 }
 
 static void
@@ -225,14 +231,18 @@ apply_and_again(void **state)
 	assert_int_equal(num(db, "SELECT group_concat(id) FROM requests"), 1);
 	assert_int_equal(num(db, "SELECT count(*) FROM request_letters"), 1);
 	assert_int_equal(num(db, "SELECT count(*) FROM letter_parts"), 1);
+	assert_int_equal(num(db, "SELECT group_concat(request_id) FROM"
+	    " request_reports"), 1);
 	assert_int_equal(num(db, "SELECT count(*) FROM request_customers"), 0);
 	assert_int_equal(num(db, "SELECT count(*) FROM customers"), 3);
 	assert_int_equal(num(db, "SELECT open FROM retention_permit"), 0);
 	assert_int_equal(num(db, "SELECT count(*) FROM audit_log WHERE action ="
 	    " 'retention.run'"), 1);
 	assert_int_equal(num(db, "SELECT state = 'done' FROM retention_runs"), 1);
-	/* a sent letter outside the run is still kept */
+	/* a sent letter or report outside the run is still kept */
 	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM request_letters",
+	    NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM request_reports",
 	    NULL, NULL, NULL), SQLITE_OK);
 	/* idempotent: the second run finds nothing */
 	assert_int_equal(retention_apply(db, NOW, 1, NULL, NULL, NULL, 0, &r), 0);
