@@ -334,10 +334,27 @@ customer_batch(sqlite3 *db, const char *judged, int amount, int batch,
 			l->anonymise++;
 		if (!apply)
 			continue;
+		/* one record that cannot be erased does not stop the run */
+		if (sqlite3_exec(db, "SAVEPOINT retention_customer", NULL,
+		    NULL, NULL) != SQLITE_OK)
+			return -1;
 		rc = forget_customer(db, ids[i], h.verdict == VERDICT_ERASE ?
 		    FORGET_ERASE : FORGET_ANONYMISE, ref, judged, er->key,
 		    er->ledger, &actor, &res);
-		if (rc < 0)
+		if (rc < 0) {
+			LOG_ERR("customer id %lld: the erasure failed and was "
+			    "rolled back: %s", (long long)ids[i],
+			    sqlite3_errmsg(db));
+			sqlite3_exec(db, "ROLLBACK TO retention_customer", NULL,
+			    NULL, NULL);
+			l->failed++;
+			if (h.verdict == VERDICT_ERASE)
+				l->erase--;
+			else
+				l->anonymise--;
+		}
+		if (sqlite3_exec(db, "RELEASE retention_customer", NULL, NULL,
+		    NULL) != SQLITE_OK)
 			return -1;
 		if (rc == 0)
 			(*n)++;

@@ -46,6 +46,7 @@ struct retention_line {
 	long long		 anonymise;	/* anonymised (or would be): accounting holds */
 	long long		 held;		/* kept: a hold refuses erasure */
 	long long		 held_by[RETENTION_HOLDS];	/* of those, by enum hold_reason (each reason once a record) */
+	long long		 failed;	/* erasures that failed and were rolled back (logged by id) */
 };
 
 struct holds_conf;

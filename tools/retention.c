@@ -167,6 +167,14 @@ cmd_retention(struct cli *c, int argc, char **argv)
 	    r.batches == 1 ? "" : "es");
 	print_report(&r, 1);
 	rc = EXIT_OK;
+	if (r.line[RJ_CUSTOMER].failed > 0) {
+		fprintf(stderr, "rekisteri: %lld customer record%s could not be "
+		    "erased (rolled back, the rest done; ids in the log): run "
+		    "again once the cause is fixed\n",
+		    r.line[RJ_CUSTOMER].failed,
+		    r.line[RJ_CUSTOMER].failed == 1 ? "" : "s");
+		rc = EXIT_FAIL;
+	}
 	goto out;
 dberr:
 	fprintf(stderr, "rekisteri: the retention run failed: %s; the batches "
