@@ -86,7 +86,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps deps-run test unit http test-http run install install-system deb package-check uninstall clean check-templates \
-        bench bench-check bench-baseline bench-notice bench-tickets bench-customers \
+        bench bench-check bench-baseline bench-notice bench-tickets bench-customers bench-retention \
         cppcheck clang-tidy lint browser units-check man-lint
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -216,6 +216,11 @@ bench-notice: all $(BENCH_BIN)
 # record p50/p99 through Apache with wrk (about 5 min; N=20000 for a quick run).
 bench-customers: all
 	@BUILD=$(BUILD) bash bench/customers.sh
+
+# The retention run with 100,000 due in each class it applies among
+# 1,000,000 customers: dry run, apply, second run (#14; N, DUE, BATCH).
+bench-retention: all
+	@BUILD=$(BUILD) bash bench/retention.sh
 
 # Signed tickets through Apache beside a plain insert of the same row
 # (bench/README.md).

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "buf.h"
 #include "log.h"
+#include "retention_class.h"
 
 /*
  * Parse "-c FILE" and "-w WORKERS" (1..64). -1 on bad usage.
@@ -73,6 +74,7 @@ startup(struct app *a, const char *conf)
 		LOG_ERR("%s", err);
 		return -1;
 	}
+	retention_configure(&a->conf);	/* the record shows the periods in force */
 	db_close(db);
 	a->limits = req_limits_default;
 	return 0;

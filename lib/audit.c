@@ -24,6 +24,7 @@ enum stmt {
 	STMT_INSERT,
 	STMT_WALK,
 	STMT_LIST,
+	STMT_ANCHOR,
 	STMT__MAX
 };
 
@@ -47,6 +48,9 @@ static const char *const sql[STMT__MAX] = {
 	" AND (?4 IS NULL OR at >= ?4)"
 	" AND (?5 IS NULL OR at < date(?5, '+1 day'))"
 	" ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+	/* STMT_ANCHOR: where the retention run cut the log (sql/022_retention.sql) */
+	"SELECT first_id, prev_hash FROM audit_anchor ORDER BY first_id DESC"
+	" LIMIT 1",
 };
 
 /* Columns of STMT_WALK after the hashed fields. */
@@ -380,17 +384,52 @@ bad_id(sqlite3_int64 id)
 }
 
 /*
+ * The latest anchor of a retention cut: the first kept row's id into
+ * *first and its prev_hash into hash; 0 when the log was never cut (or
+ * the database predates sql/022_retention.sql). 0, or -1.
+ */
+static int
+read_anchor(sqlite3 *db, sqlite3_int64 *first,
+    unsigned char hash[AUDIT_HASHLEN])
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	*first = 0;
+	if (sqlite3_prepare_v3(db, sql[STMT_ANCHOR], -1, 0, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;	/* no such table: never cut */
+	}
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 1) != AUDIT_HASHLEN ||
+		    sqlite3_column_blob(st, 1) == NULL)
+			goto out;
+		*first = sqlite3_column_int64(st, 0);
+		memcpy(hash, sqlite3_column_blob(st, 1), AUDIT_HASHLEN);
+	} else if (step != SQLITE_DONE)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
  * One pass over the rows in id order holding only the previous row's id
  * and hash. Per row, in this order: the id follows the previous one (or is
  * 1 for the first), prev_hash is the previous row's hash (zero for the
- * first), the hash is that of prev_hash and the fields.
+ * first), the hash is that of prev_hash and the fields. A log the
+ * retention run cut starts at its anchor's row, whose prev_hash must be
+ * the anchor's.
  */
 sqlite3_int64
 audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why, size_t whylen)
 {
 	sqlite3_stmt *st = NULL;
 	unsigned char prev[AUDIT_HASHLEN], calc[AUDIT_HASHLEN];
-	sqlite3_int64 n = 0, last = 0, rc = -1;
+	unsigned char anchor_hash[AUDIT_HASHLEN];
+	sqlite3_int64 n = 0, last = 0, rc = -1, anchor;
 	struct row r;
 	int step;
 
@@ -398,7 +437,8 @@ audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why, size_t whylen)
 	if (rows != NULL)
 		*rows = 0;
 	say(why, whylen, "%s", "");
-	if (sodium_init() < 0 || stmt_prepare(db, STMT_WALK, &st) != 0) {
+	if (sodium_init() < 0 || read_anchor(db, &anchor, anchor_hash) != 0 ||
+	    stmt_prepare(db, STMT_WALK, &st) != 0) {
 		say(why, whylen, "cannot read the audit log");
 		return -1;
 	}
@@ -412,7 +452,10 @@ audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why, size_t whylen)
 			    "log's start (ids begin at 1)", (long long)id);
 			goto out;
 		}
-		if (n == 0 && id != 1) {
+		if (n == 0 && id != 1 && anchor > 1 && id == anchor) {
+			/* the retention run cut the rows before it (docs/audit.md) */
+			memcpy(prev, anchor_hash, AUDIT_HASHLEN);
+		} else if (n == 0 && id != 1) {
 			rc = id;
 			say(why, whylen, "row %lld: a row was deleted before it "
 			    "(the log starts at id %lld, not 1)", (long long)id,
@@ -428,6 +471,14 @@ audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why, size_t whylen)
 		}
 		walk_fields(st, &r);
 		sprev = sqlite3_column_blob(st, COL_PREV_HASH);
+		if (id == anchor && (sqlite3_column_bytes(st, COL_PREV_HASH) !=
+		    AUDIT_HASHLEN || sprev == NULL ||
+		    memcmp(sprev, anchor_hash, AUDIT_HASHLEN) != 0)) {
+			rc = id;
+			say(why, whylen, "row %lld: it does not match the anchor "
+			    "recorded when older rows were cut", (long long)id);
+			goto out;
+		}
 		if (sqlite3_column_bytes(st, COL_PREV_HASH) != AUDIT_HASHLEN ||
 		    sprev == NULL || memcmp(sprev, prev, AUDIT_HASHLEN) != 0) {
 			rc = id;

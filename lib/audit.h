@@ -35,7 +35,9 @@ int		 audit_append(sqlite3 *db, const struct audit_entry *e);
  * Returns 0 when it is intact (*rows gets the row count), or the id of the
  * first row that was edited, inserted or follows a deleted row, with a
  * sentence in why; -1 on a database error. (A row inserted with an id
- * below 1 is reported as 1, its real id in why.)
+ * below 1 is reported as 1, its real id in why.) Once the retention run
+ * has cut the oldest rows, the walk starts at the recorded anchor (the
+ * first kept row and its prev_hash, table audit_anchor).
  */
 sqlite3_int64	 audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why,
 		    size_t whylen);

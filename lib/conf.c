@@ -58,6 +58,10 @@ static const struct key keys[] = {
 	{ "accounting",	"financial_year_end", F(accounting),	KIND_MONTHDAY, 0, 0, 0 },
 	{ "retention",	"erasure_ledger", F(erasure_ledger),	KIND_PATH, 0, 0, 0 },
 	{ "retention",	"suppression",	F(suppression),		KIND_TEXT, 0, 0, 0 },
+	{ "retention",	"history_months", F(history_months),	KIND_INT,  0, 1, 1200 },
+	{ "retention",	"request_years", F(request_years),	KIND_INT,  0, 1, 100 },
+	{ "retention",	"audit_years",	F(audit_years),		KIND_INT,  0, 1, 100 },
+	{ "retention",	"batch_rows",	F(batch_rows),		KIND_INT,  0, 1, 100000 },
 };
 #undef F
 
@@ -247,6 +251,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	c->give_up_days = 3;
 	c->accounting.fy_end_month = 12;	/* the calendar year */
 	c->accounting.fy_end_day = 31;
+	c->batch_rows = 1000;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);
 	p.c = c;

@@ -53,6 +53,11 @@ struct conf {
 	/* [retention] */
 	char	*erasure_ledger;	/* the erasure ledger file; NULL: "erasure-ledger" beside the database */
 	char	*suppression;	/* "warn" (NULL too) or "refuse": a new record matching the suppression list */
+	/* [retention] (docs/retention.md); 0: the period of lib/retention_class.c */
+	int	 history_months;	/* a corrected value's months in the history */
+	int	 request_years;		/* a closed request's years */
+	int	 audit_years;		/* an audit row's years */
+	int	 batch_rows;		/* rows per transaction of the retention run; 1000 */
 };
 
 /*

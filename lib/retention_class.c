@@ -1,10 +1,12 @@
 /* retention_class.c — the retention classes and their sources; see retention_class.h and docs/compliance.md. */
 #include <assert.h>
 #include <stddef.h>
+#include <stdio.h>
 
+#include "conf.h"
 #include "retention_class.h"
 
-static const struct retention_rule rules[RC__MAX] = {
+static const struct retention_rule table[RC__MAX] = {
 	/*
 	 * The company's notice, "Henkilötietojen säilyttämisaika": 10 years
 	 * from the end of the customer relationship (GDPR Art. 5(1)(e),
@@ -95,11 +97,81 @@ static const struct retention_rule rules[RC__MAX] = {
 	      " 3 days by default)" },
 	    { "Tietojen minimointi (GDPR 5 art. 1 c); lib/outbox_run.c",
 	      "Data minimisation (GDPR Art. 5(1)(c)); lib/outbox_run.c" } },
+	/*
+	 * A value replaced by a correction, kept in the record's history to
+	 * tell its source and recipients (GDPR Art. 19) and to answer for
+	 * the change (Art. 5(2)); the wrong value is not kept longer than
+	 * needed (Art. 5(1)(d), (e)). No act sets a period: kept with the
+	 * record unless the controller sets [retention] history_months.
+	 */
+	[RC_HISTORY] = { "history", RU_KEPT, 0,
+	    "customer_history.at (the correction)",
+	    { "asiakastiedon ajan, ellei [retention] history_months lyhennä",
+	      "as long as the customer's record, unless [retention] "
+	      "history_months shortens it" },
+	    { "GDPR 5 art. 1 d ja e, 19 art. (korjauksesta ilmoittaminen)",
+	      "GDPR Art. 5(1)(d) and (e), Art. 19 (notifying a "
+	      "rectification)" } },
 };
+
+/* The rules in force: the table, with the config's overrides. */
+static struct retention_rule rules[RC__MAX];
+static int rules_ready;
+/* The period texts of overridden rules. */
+static char override_text[RC__MAX][LANG__MAX][128];
+
+static void
+rules_init(void)
+{
+	if (rules_ready)
+		return;
+	for (int c = 0; c < RC__MAX; c++)
+		rules[c] = table[c];
+	rules_ready = 1;
+}
+
+/* Class c lasts months months from its event, the text in fi and en naming key. */
+static void
+override(enum retention_class c, int months, int years, const char *fi,
+    const char *en, const char *key)
+{
+	rules[c].unit = RU_MONTHS;
+	rules[c].amount = months;
+	snprintf(override_text[c][LANG_FI], sizeof(override_text[c][LANG_FI]),
+	    "%d %s %s (asetus [retention] %s)", years ? years : months,
+	    years ? (years == 1 ? "vuosi" : "vuotta") :
+	    (months == 1 ? "kuukausi" : "kuukautta"), fi, key);
+	snprintf(override_text[c][LANG_EN], sizeof(override_text[c][LANG_EN]),
+	    "%d %s %s (setting [retention] %s)", years ? years : months,
+	    years ? (years == 1 ? "year" : "years") :
+	    (months == 1 ? "month" : "months"), en, key);
+	rules[c].period[LANG_FI] = override_text[c][LANG_FI];
+	rules[c].period[LANG_EN] = override_text[c][LANG_EN];
+}
+
+void
+retention_configure(const struct conf *cf)
+{
+	rules_ready = 0;
+	rules_init();
+	if (cf == NULL)
+		return;
+	if (cf->history_months > 0)
+		override(RC_HISTORY, cf->history_months, 0, "korjauksesta",
+		    "from the correction", "history_months");
+	if (cf->request_years > 0)
+		override(RC_REQUEST, 12 * cf->request_years, cf->request_years,
+		    "pyynnön sulkemisesta", "from the request's closing",
+		    "request_years");
+	if (cf->audit_years > 0)
+		override(RC_AUDIT, 12 * cf->audit_years, cf->audit_years,
+		    "merkinnästä", "from the entry", "audit_years");
+}
 
 const struct retention_rule *
 retention_rule(enum retention_class c)
 {
 	assert(c < RC__MAX);
+	rules_init();
 	return &rules[c];
 }

@@ -16,6 +16,7 @@ enum retention_class {
 	RC_UPLOAD,	/* an uploaded import file: until applied, at most an hour */
 	RC_NOTICE,	/* published notice versions: never changed nor removed */
 	RC_OUTBOX,	/* a mail's address and body: until sent or given up */
+	RC_HISTORY,	/* a corrected value in a record's history: with the record, or [retention] history_months */
 	RC__MAX
 };
 
@@ -35,7 +36,20 @@ struct retention_rule {
 	const char		*source[LANG__MAX];	/* why this long: the act, article or decision */
 };
 
-/* The rule of class c (never NULL for c < RC__MAX). */
+/*
+ * The rule of class c in force (never NULL for c < RC__MAX): the table's,
+ * or the config's override where retention_configure set one.
+ */
 const struct retention_rule *retention_rule(enum retention_class c);
+
+struct conf;
+/*
+ * Put the config's periods in force ([retention] history_months,
+ * request_years, audit_years; 0 or absent keeps the table's), so the record
+ * of processing and the retention run read the same effective period, with
+ * a period text that names the key. Call once after loading the config,
+ * before any retention_rule(); not thread-safe.
+ */
+void retention_configure(const struct conf *);
 
 #endif

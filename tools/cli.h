@@ -73,6 +73,9 @@ int	 cmd_ticket(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_request(struct cli *, int, char **);	/* tools/request.c */
 int	 cmd_mail(struct cli *, int, char **);		/* tools/mail.c */
 int	 cmd_digest(struct cli *, int, char **);	/* tools/mail.c */
+int	 cmd_retention(struct cli *, int, char **);	/* tools/retention.c */
+int	 cmd_backup(struct cli *, int, char **);	/* tools/retention.c */
+int	 cmd_restore(struct cli *, int, char **);	/* tools/retention.c */
 
 struct i18n;
 /*

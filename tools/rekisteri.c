@@ -30,6 +30,7 @@
 #include "log.h"
 #include "fmt.h"
 #include "forget.h"
+#include "retention_class.h"
 #include "tmpl.h"
 
 #include "cli.h"
@@ -71,6 +72,11 @@ static const struct command commands[] = {
 	    "failed", cmd_mail },
 	{ "digest", "mail the contact person a daily summary of the requests",
 	    cmd_digest },
+	{ "retention", "remove what is past its retention period, by class "
+	    "(a dry run unless --apply)", cmd_retention },
+	{ "backup", "an online copy of the database, optionally encrypted",
+	    cmd_backup },
+	{ "restore", "restore a backup after checking it whole", cmd_restore },
 	{ "help", "show this help, or a command's usage and options",
 	    cmd_help },
 };
@@ -101,6 +107,7 @@ load_conf(struct cli *c)
 		fprintf(stderr, "rekisteri: %s\n", err);
 		return -1;
 	}
+	retention_configure(&c->conf);
 	return 0;
 }
 

@@ -105,6 +105,25 @@ static const struct opt access_report_opts[] = {
 	{ NULL, NULL }
 };
 
+static const struct opt retention_opts[] = {
+	{ "--apply", "do it, in batches of [retention] batch_rows rows, each "
+	    "committed whole; a progress bar on a terminal" },
+	{ "--now YYYY-MM-DDTHH:MM:SSZ", "judge the periods as at this UTC "
+	    "time (default: now)" },
+	{ NULL, NULL }
+};
+
+static const struct opt backup_opts[] = {
+	{ "--key KEYFILE", "encrypt with the key in KEYFILE (64 hex digits, "
+	    "mode 0600; docs/retention.md)" },
+	{ NULL, NULL }
+};
+
+static const struct opt restore_opts[] = {
+	{ "--key KEYFILE", "the key the backup was encrypted with" },
+	{ NULL, NULL }
+};
+
 static const struct opt erase_opts[] = {
 	{ "--apply", "erase (or anonymise) as the verdict allows; without it "
 	    "a dry run" },
@@ -215,6 +234,20 @@ static const struct row rows[] = {
 	    "deadline, idle requests, near or past deadlines, failed mail (no "
 	    "personal data); through the outbox; exit 1 when it could not be "
 	    "sent now", digest_opts },
+	{ "retention", NULL, "[--apply] [--now YYYY-MM-DDTHH:MM:SSZ]", "by "
+	    "class, what is past its retention period (lib/retention_class.c, "
+	    "[retention] in the config) and would be deleted, emptied or "
+	    "erased, and what is kept; with --apply do it, resumable after a "
+	    "kill, idempotent, audited", retention_opts },
+	{ "backup", NULL, "FILE [--key KEYFILE]", "an online, consistent copy of "
+	    "the database to the new FILE (mode 0600) while the site runs; "
+	    "encrypted with --key", backup_opts },
+	{ "restore", NULL, "FILE [--key KEYFILE]", "check the backup whole "
+	    "(decrypted, integrity_check) and restore it into the stopped "
+	    "site's database, then re-apply the erasures the erasure ledger "
+	    "records since the backup; a damaged, truncated or wrong-key file, "
+	    "or a database in use, is refused and nothing changes",
+	    restore_opts },
 	{ "help", NULL, "[COMMAND [SUBCOMMAND]]", "the commands, or a command's "
 	    "usage and options", no_opts },
 };

@@ -228,6 +228,9 @@ int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);
 /* processing.c: the record of processing activities (Art. 30) */
 void	 page_processing(struct app *, struct req *);
 
+/* retention.c: what the retention run would remove now, and the last run (#14) */
+void	 page_retention(struct app *, struct req *);
+
 /* breaches.c: the breach register (Art. 33(5)) and its clock on the front page */
 void	 page_breaches(struct app *, struct req *);
 void	 post_breaches(struct app *, struct req *);

@@ -242,6 +242,7 @@ static const struct route routes[] = {
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 	{ "/intranet/processing", METHOD_GET, 0, page_processing,
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
+	{ "/intranet/retention", METHOD_GET, 0, page_retention, ROLE_ADMIN, 0 },
 	{ "/intranet/breaches", METHOD_GET, 0, page_breaches,
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 	{ "/intranet/breaches", METHOD_POST, 0, post_breaches, ROLE_ADMIN, 0 },

@@ -148,6 +148,7 @@ static const struct route_exp {
 	{ "/intranet/statistics", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/statistics.csv", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/processing", "GET", R_ADMIN | R_AUDITOR },
+	{ "/intranet/retention", "GET", R_ADMIN },
 	{ "/intranet/breaches", "GET", R_ADMIN | R_AUDITOR },
 	{ "/intranet/breaches", "POST", R_ADMIN },
 	{ "/intranet/breach", "GET", R_ADMIN | R_AUDITOR },
