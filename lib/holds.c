@@ -189,40 +189,6 @@ verdict_name(enum erase_verdict v)
 	return "";
 }
 
-/* Days in month m (1..12) of a common year: the month's last day as a financial-year end names it. */
-static int
-month_days(int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	return m >= 1 && m <= 12 ? days[m - 1] : 0;
-}
-
-/* Whether c names a day every year has (02-29 does not). */
-static int
-conf_ok(const struct holds_conf *c)
-{
-	return c->fy_end_day >= 1 && c->fy_end_day <= month_days(c->fy_end_month);
-}
-
-int
-holds_conf_parse(const char *s, struct holds_conf *c)
-{
-	struct holds_conf n;
-
-	if (s == NULL || strlen(s) != 5 || s[2] != '-' ||
-	    strspn(s, "0123456789-") != 5 || strchr(s + 3, '-') != NULL ||
-	    s[0] == '-' || s[1] == '-')
-		return -1;
-	n.fy_end_month = (s[0] - '0') * 10 + (s[1] - '0');
-	n.fy_end_day = (s[3] - '0') * 10 + (s[4] - '0');
-	if (!conf_ok(&n))
-		return -1;
-	*c = n;
-	return 0;
-}
-
 /* Copy column i of st (text) into dst of len bytes; 0, or -1 when it does not fit. */
 static int
 col_copy(sqlite3_stmt *st, int i, char *dst, size_t len)
@@ -255,7 +221,7 @@ holds_voucher_until(sqlite3 *db, const char *date,
 	until[0] = '\0';
 	if (conf == NULL)
 		conf = &calendar;
-	if (!date_ok(date) || !conf_ok(conf))
+	if (!date_ok(date) || !holds_conf_ok(conf))
 		return -1;
 	if ((st = db_prep(db, sql, H_FY_END)) == NULL)
 		return -1;
@@ -263,7 +229,7 @@ holds_voucher_until(sqlite3 *db, const char *date,
 	sqlite3_bind_int(st, 2, conf->fy_end_month);
 	sqlite3_bind_int(st, 3, conf->fy_end_day);
 	sqlite3_bind_int(st, 4, conf->fy_end_day ==
-	    month_days(conf->fy_end_month));
+	    holds_month_days(conf->fy_end_month));
 	if (sqlite3_step(st) == SQLITE_ROW && date_ok(customer_col(st, 0)) &&
 	    col_copy(st, 1, until, 11) == 0 && date_ok(until))
 		rc = 0;
@@ -394,7 +360,7 @@ holds_compute(sqlite3 *db, long long id, const char *today,
 	memset(out, 0, sizeof(*out));
 	if (conf == NULL)
 		conf = &calendar;
-	if (!date_ok(today) || !conf_ok(conf))
+	if (!date_ok(today) || !holds_conf_ok(conf))
 		return -1;
 	if ((st = db_prep(db, sql, H_CUSTOMER)) == NULL)
 		return -1;

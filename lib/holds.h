@@ -87,6 +87,12 @@ const char *verdict_name(enum erase_verdict);
  */
 int	 holds_conf_parse(const char *mmdd, struct holds_conf *c);
 
+/* Whether c names a day every year has (02-29 does not); in holds_conf.c like the parser. */
+int	 holds_conf_ok(const struct holds_conf *c);
+
+/* Days in month m (1..12) of a common year (the month's last day as a financial-year end names it); 0 for a bad m. */
+int	 holds_month_days(int m);
+
 /*
  * The last day (YYYY-MM-DD into until) on which the Accounting Act 2:10 §
  * 2 mom. still requires a voucher dated voucher_date to be kept: six years
