@@ -48,6 +48,18 @@ void	 check_stored_notice(const struct cli *, const struct authority *);
 int	 demo_customers(sqlite3 *, long n);
 
 /*
+ * tools/progress.c: the progress bar, on a terminal only (on set): done of
+ * n customers, the time since start and phase (NULL: at most ten redraws a
+ * second; a phase always redraws).
+ */
+struct progress {
+	int		 on;
+	long		 n;
+	struct timespec	 start, last;
+};
+void	 progress_show(struct progress *, long done, const char *phase);
+
+/*
  * tools/usage.c: what the commands take and do, one row per subcommand.
  * usage_known: cmd (and sub, unless NULL) has a row. usage_synopsis: the
  * "usage:" lines of cmd's sub, or of all its rows when sub is NULL or not
@@ -66,6 +78,7 @@ int	 usage_wants_help(int argc, char **argv);
 
 /* The commands: argv[0] is the command's name. An EXIT_ code. */
 int	 cmd_customer(struct cli *, int, char **);	/* tools/customer.c */
+int	 customer_erase_cmd(struct cli *, int, char **);	/* tools/erase.c: customer erase */
 int	 cmd_notice(struct cli *, int, char **);	/* tools/notice.c */
 int	 cmd_keygen(struct cli *, int, char **);	/* tools/ticket.c */
 int	 cmd_key(struct cli *, int, char **);		/* tools/ticket.c */

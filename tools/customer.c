@@ -71,6 +71,22 @@ progress(void *arg, const char *phase, long done, long total)
 
 static const char *const charset_names[] = { "auto", "UTF-8", "ISO-8859-1" };
 
+/* The checked lines: bad rows and warnings always; the changes in a dry run. */
+static void
+print_lines(const struct cimport *im, int apply)
+{
+	for (size_t i = 0; i < im->nlines; i++) {
+		const struct cimport_line *l = &im->lines[i];
+
+		if (l->bad || l->suppressed)
+			printf("line %ld: %s%s%s%s\n", l->line, l->bad ? "BAD " :
+			    "", l->number, l->number[0] ? ": " : "", l->what);
+		else if (!apply && !l->same)
+			printf("line %ld: %s%s%s\n", l->line, l->number,
+			    l->number[0] ? ": " : "", l->what);
+	}
+}
+
 /*
  * rekisteri customer import|import-updates FILE [--apply | --apply-valid]
  * [--encoding auto|utf-8|iso-8859-1] [--source NAME]
@@ -153,17 +169,7 @@ import_cmd(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "rekisteri: %s: %s\n", file, im.error);
 		goto out;
 	}
-	for (size_t i = 0; i < im.nlines; i++) {
-		const struct cimport_line *l = &im.lines[i];
-
-		/* bad rows and warnings always; the changes in a dry run */
-		if (l->bad || l->suppressed)
-			printf("line %ld: %s%s%s%s\n", l->line, l->bad ? "BAD " :
-			    "", l->number, l->number[0] ? ": " : "", l->what);
-		else if (!apply && !l->same)
-			printf("line %ld: %s%s%s\n", l->line, l->number,
-			    l->number[0] ? ": " : "", l->what);
-	}
+	print_lines(&im, apply);
 	printf("%s: read as %s; %ld rows: %ld good (%ld without change), "
 	    "%ld bad\n", file, charset_names[im.used], im.rows, im.good,
 	    im.same, im.bad);
@@ -462,211 +468,6 @@ portability_cmd(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* The verdict's words per language (holds.h). */
-static const char *const verdict_words[3][LANG__MAX] = {
-	[VERDICT_ERASE] = { "poistetaan", "erase" },
-	[VERDICT_ANONYMISE] = { "anonymisoidaan (kirjanpidon tositteet "
-	    "säilytetään)", "anonymise (the accounting vouchers are kept)" },
-	[VERDICT_REFUSE] = { "ei voida poistaa eikä anonymisoida",
-	    "cannot be erased nor anonymised" },
-};
-
-/* What an erasure did or would do, counted. */
-static void
-print_result(const struct forget_result *r, int applied, enum forget_mode m)
-{
-	printf("%s %s: history rows %ld, orders %ld, disclosures %ld, bans "
-	    "%ld, lifted legal holds %ld, request links %ld, pending import "
-	    "files %ld, suppression hashes %ld\n", applied ? (m == FORGET_ERASE ?
-	    "erased" : "anonymised") : (m == FORGET_ERASE ? "would erase" :
-	    "would anonymise"), r->number, r->history, r->orders,
-	    r->disclosures, r->bans, r->holds, r->links, r->uploads,
-	    r->suppressed);
-	if (r->requests_cleared > 0)
-		printf("%ld closed request%s past %s retention %s emptied of "
-		    "personal data\n", r->requests_cleared,
-		    r->requests_cleared == 1 ? "" : "s",
-		    r->requests_cleared == 1 ? "its" : "their",
-		    applied ? "were" : "would be");
-	if (r->requests_kept > 0)
-		printf("%ld linked request%s kept as %s: open, or closed within "
-		    "%s own retention (the retention run empties %s later)\n",
-		    r->requests_kept, r->requests_kept == 1 ? "" : "s",
-		    r->requests_kept == 1 ? "it is" : "they are",
-		    r->requests_kept == 1 ? "its" : "their",
-		    r->requests_kept == 1 ? "it" : "them");
-}
-
-/*
- * rekisteri customer erase NUMBER [--anonymise] [--apply] [--lang fi|en]
- * [--reference REF] [--today YYYY-MM-DD]: the legal holds (holds.h) and
- * what erasure or anonymisation would do; with --apply, done as the
- * verdict allows. A refusal changes nothing and exits 1.
- */
-static int
-erase_cmd(struct cli *c, int argc, char **argv)
-{
-	static const struct audit_entry actor = { 0, "", "cli", NULL, NULL,
-	    NULL, NULL };
-	struct forget_key key;
-	struct forget_result r;
-	struct holds h;
-	enum forget_mode mode;
-	enum lang lang = LANG_FI;
-	sqlite3 *db = NULL;
-	const char *number = NULL, *reference = "", *given = NULL;
-	char today[11], err[512], ledger[4096], kind[16], at[24];
-
-	memset(&key, 0, sizeof(key));
-	long long id;
-	int apply = 0, anonymise = 0, rc = EXIT_FAIL, found;
-
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--apply") == 0)
-			apply = 1;
-		else if (strcmp(argv[i], "--anonymise") == 0)
-			anonymise = 1;
-		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc) {
-			int l = lang_parse(argv[++i]);
-
-			if (l < 0)
-				return EXIT_USAGE;
-			lang = (enum lang)l;
-		} else if (strcmp(argv[i], "--reference") == 0 && i + 1 < argc)
-			reference = argv[++i];
-		else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
-			given = argv[++i];
-		else if (number == NULL && argv[i][0] != '-')
-			number = argv[i];
-		else
-			return EXIT_USAGE;
-	}
-	if (number == NULL || strlen(number) > 30 || strlen(reference) > 40)
-		return EXIT_USAGE;
-	for (const char *p = reference; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    *p == '-' || *p == '/' || *p == '.')) {
-			fprintf(stderr, "rekisteri: --reference is a request "
-			    "number or a case reference (A-Z, 0-9, - / .), "
-			    "never personal data\n");
-			return EXIT_USAGE;
-		}
-	fmt_init();
-	if (given != NULL) {
-		struct tm tm;
-
-		if (fmt_parse_date(given, &tm) != 0) {
-			fprintf(stderr, "rekisteri: --today is a date, "
-			    "YYYY-MM-DD\n");
-			return EXIT_USAGE;
-		}
-		snprintf(today, sizeof(today), "%s", given);
-	} else {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		if (localtime_r(&now, &tm) == NULL ||
-		    strftime(today, sizeof(today), "%Y-%m-%d", &tm) != 10)
-			return EXIT_FAIL;
-	}
-	if ((db = open_db(c)) == NULL)
-		return EXIT_FAIL;
-	if ((found = customer_by_number(db, number, &id)) < 0)
-		goto dberr;
-	if (found == 1) {
-		found = forget_tombstone_number(db, number, kind, at);
-		if (found == 0 && strcmp(kind, "erased") == 0) {
-			printf("%s was erased on %.10s; nothing left to do\n",
-			    number, at);
-			/* a scrub an earlier run could not finish */
-			rc = !apply || forget_scrub(db) == 0 ? EXIT_OK :
-			    EXIT_FAIL;
-		} else
-			fprintf(stderr, "rekisteri: no customer numbered %s\n",
-			    number);
-		goto out;
-	}
-	if (holds_compute(db, id, today, &c->conf.accounting, &h) != 0)
-		goto dberr;
-	printf("%s: %s\n", number, verdict_words[h.verdict][lang]);
-	for (size_t i = 0; i < h.n; i++) {
-		printf("  - %s", hold_text(h.h[i].reason, lang));
-		if (h.h[i].until[0])
-			printf(" (%s %s)", lang == LANG_FI ? "viimeistään" :
-			    "until", h.h[i].until);
-		if (h.h[i].ref[0])
-			printf(" [%s]", h.h[i].ref);
-		printf("\n");
-	}
-	if (h.omitted > 0)
-		printf("  - ... %zu more\n", h.omitted);
-	if (h.verdict == VERDICT_REFUSE) {
-		printf("Nothing was changed: the holds above prevent erasure "
-		    "and anonymisation.\n");
-		goto out;
-	}
-	if (anonymise && h.verdict == VERDICT_ERASE)
-		printf("--anonymise: anonymised, although erasure is allowed\n");
-	mode = anonymise || h.verdict == VERDICT_ANONYMISE ? FORGET_ANONYMISE :
-	    FORGET_ERASE;
-	if (forget_key_load(c->conf.key_dir, &key, err, sizeof(err)) != 0) {
-		fprintf(stderr, "rekisteri: %s\n", err);
-		goto out;
-	}
-	if (forget_ledger_path(&c->conf, ledger, sizeof(ledger)) != 0) {
-		fprintf(stderr, "rekisteri: the erasure ledger's path is too "
-		    "long\n");
-		goto out;
-	}
-	if (db_begin(db) != 0)
-		goto dberr;
-	if (forget_customer(db, id, mode, reference, NULL, &key,
-	    apply ? ledger : NULL, &actor, &r) != 0) {
-		db_rollback(db);
-		fprintf(stderr, "rekisteri: %s: the %s failed; nothing was "
-		    "changed\n", number, mode == FORGET_ERASE ? "erasure" :
-		    "anonymisation");
-		goto out;
-	}
-	if (!apply) {
-		db_rollback(db);
-		print_result(&r, 0, mode);
-		printf("Nothing was changed (a dry run). To apply, run again "
-		    "with --apply.\n");
-		rc = EXIT_OK;
-		goto out;
-	}
-	if (db_commit(db) != 0) {
-		db_rollback(db);
-		goto dberr;
-	}
-	print_result(&r, 1, mode);
-	switch (forget_scrub(db)) {
-	case 0:
-		printf("The search index was merged and the WAL checkpointed: "
-		    "no copy of the values is left in %s.\n", c->conf.db_path);
-		break;
-	case 1:
-		printf("warning: a reader held the WAL; run the erase again "
-		    "later to checkpoint it (the values are gone from the "
-		    "tables)\n");
-		break;
-	default:
-		fprintf(stderr, "rekisteri: the search index could not be "
-		    "merged: run the erase again to finish\n");
-		goto out;
-	}
-	printf("Recorded in the erasure ledger %s.\n", ledger);
-	rc = EXIT_OK;
-	goto out;
-dberr:
-	fprintf(stderr, "rekisteri: %s\n", sqlite3_errmsg(db));
-out:
-	sodium_memzero(&key, sizeof(key));
-	db_close(db);
-	return rc;
-}
-
 int
 cmd_customer(struct cli *c, int argc, char **argv)
 {
@@ -684,6 +485,6 @@ cmd_customer(struct cli *c, int argc, char **argv)
 	if (strcmp(argv[1], "portability") == 0)
 		return portability_cmd(c, argc, argv);
 	if (strcmp(argv[1], "erase") == 0)
-		return erase_cmd(c, argc, argv);
+		return customer_erase_cmd(c, argc, argv);
 	return EXIT_USAGE;
 }

@@ -513,43 +513,6 @@ codes_load(size_t *n)
 	return c;
 }
 
-/* The progress bar, on a terminal only: at most ten redraws a second. */
-struct progress {
-	int		 on;
-	long		 n;
-	struct timespec	 start, last;
-};
-
-static double
-elapsed(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) +
-	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-static void
-progress_show(struct progress *p, long done, const char *phase)
-{
-	struct timespec now;
-	char bar[31];
-	int fill;
-
-	if (!p->on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (phase == NULL && done != p->n && elapsed(&p->last, &now) < 0.1)
-		return;
-	p->last = now;
-	fill = p->n > 0 ? (int)(done * 30 / p->n) : 30;
-	memset(bar, '#', (size_t)fill);
-	memset(bar + fill, '.', (size_t)(30 - fill));
-	bar[30] = '\0';
-	printf("\r[%s] %3d%% %ld / %ld customers, %.1f s%s%s\033[K", bar,
-	    p->n > 0 ? (int)(done * 100 / p->n) : 100, done, p->n,
-	    elapsed(&p->start, &now), phase ? "; " : "", phase ? phase : "");
-	fflush(stdout);
-}
-
 /* Run one statement with no result; 0 or -1 (logged). */
 static int
 exec1(sqlite3 *db, const char *sql)

@@ -399,6 +399,41 @@ edit_request(struct req *r)
 }
 
 /*
+ * Whether new record c is of an erased person who objected (GDPR Art.
+ * 21(3)): refused, or stored once staff confirm ([retention] suppression).
+ * 1 when it is held back, 0 when not, -1 on error.
+ */
+static int
+form_suppressed(struct app *a, struct req *r, const struct customer *c)
+{
+	const char *ok = kv_get(&r->form, "suppression_ok");
+	unsigned kinds;
+	int rc;
+
+	if (!ui_conf_of(a)->have_erasure_key)
+		return 0;
+	if ((rc = forget_suppressed(a->db, &ui_conf_of(a)->erasure_key, c,
+	    &kinds)) < 0)
+		return -1;
+	return rc > 0 && (ui_conf_of(a)->suppress_refuse ||
+	    strcmp(ok ? ok : "", "1") != 0);
+}
+
+/* After a saved form: to the answer of request rid, or else to record id. */
+static void
+form_done(struct req *r, long long rid, long long id)
+{
+	char to[80];
+
+	if (rid > 0)
+		snprintf(to, sizeof(to), "/intranet/request?id=%lld#answer-h",
+		    rid);
+	else
+		snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
+	app_redirect(r, to);
+}
+
+/*
  * GET and POST /intranet/customers/new and /intranet/customer/edit: the
  * form. A form with any error changes nothing and comes back with what was
  * typed and a message beside each field that failed. An edit for a
@@ -460,21 +495,8 @@ customer_form(struct app *a, struct req *r, int editing)
 		app_error(a, r, 403);
 		return;
 	}
-	/*
-	 * A new record of an erased person who objected (GDPR Art. 21(3)):
-	 * refused, or stored once staff confirm ([retention] suppression).
-	 */
-	if (bad == 0 && !editing && ui_conf_of(a)->have_erasure_key) {
-		unsigned kinds;
-
-		if ((rc = forget_suppressed(a->db, &ui_conf_of(a)->erasure_key, &c,
-		    &kinds)) < 0)
-			goto fail;
-		if (rc > 0 && (ui_conf_of(a)->suppress_refuse ||
-		    strcmp(kv_get(&r->form, "suppression_ok") ?
-		    kv_get(&r->form, "suppression_ok") : "", "1") != 0))
-			suppressed = 1;
-	}
+	if (bad == 0 && !editing && (suppressed = form_suppressed(a, r, &c)) < 0)
+		goto fail;
 	if (bad == 0 && !suppressed) {
 		if (db_begin(a->db) != 0)
 			goto fail;
@@ -495,19 +517,9 @@ customer_form(struct app *a, struct req *r, int editing)
 		    "customer", c.id, editing ? changed : csource_names[src]) != 0 ||
 		    db_commit(a->db) != 0)
 			goto fail;
-		{
-			char to[80];
-
-			if (rid > 0)
-				snprintf(to, sizeof(to),
-				    "/intranet/request?id=%lld#answer-h", rid);
-			else
-				snprintf(to, sizeof(to), "/intranet/customer?id=%lld",
-				    c.id);
-			customer_free(&c);
-			dsr_free(&q);
-			app_redirect(r, to);
-		}
+		form_done(r, rid, c.id);
+		customer_free(&c);
+		dsr_free(&q);
 		return;
 	}
 show:
