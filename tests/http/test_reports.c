@@ -106,43 +106,16 @@ teardown(void **st)
 	return 0;
 }
 
+/*
+ * The report page of linked record mine of request id: every value, nobody
+ * else's, no staff names, A4 print CSS, and the links to the JSON and the
+ * three files, each answering.
+ */
 static void
-report_from_request(void **st)
+report_page(long long id, long long mine)
 {
 	struct http_resp r;
-	long long id = file_request("Raili Raportti", "raili@example.org");
-	long long mine = new_customer("Raportti", "raili@example.org",
-	    "Otekatu 5");
-	long long other = new_customer("Muukalainen", "muu@example.org",
-	    "Vierastie 9");
-	char idt[24], cidt[24], path[160], sql[300], *body, *ct;
-
-	(void)st;
-	snprintf(idt, sizeof(idt), "%lld", id);
-	snprintf(cidt, sizeof(cidt), "%lld", mine);
-	snprintf(sql, sizeof(sql), "INSERT INTO orders (customer_id, number,"
-	    " ordered_on, description, amount_cents, status) VALUES (%lld,"
-	    " 'T-77', '2025-04-05', 'Oteraportin tilaus', 4200, 'paid'),"
-	    " (%lld, 'T-88', '2025-04-06', 'Vieraan tilaus', 100, 'open')",
-	    mine, other);
-	http_db_exec(sql);
-	body = http_form("csrf", csrf, "id", idt, "customer", cidt, NULL);
-	http_session(&r, "POST", "/intranet/request/link", sid, body);
-	free(body);
-	assert_int_equal(r.status, 303);
-	http_resp_free(&r);
-	/* a staff look-up to be reported */
-	snprintf(path, sizeof(path), "/intranet/customer?id=%lld", mine);
-	assert_int_equal(get_status(sid, path), 200);
-
-	/* the request page links the report of each linked record */
-	snprintf(path, sizeof(path), "/intranet/request?id=%lld", id);
-	http_session(&r, "GET", path, sid, NULL);
-	assert_int_equal(r.status, 200);
-	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&amp;"
-	    "customer=%lld", id, mine);
-	assert_true(http_body_has(&r, path));
-	http_resp_free(&r);
+	char path[160];
 
 	/* the page: every value, nobody else's, no staff names, A4 print CSS */
 	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&"
@@ -191,6 +164,14 @@ report_from_request(void **st)
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, "size: A4"));
 	http_resp_free(&r);
+}
+
+/* The report's JSON and the portability files of record mine of request id, to download. */
+static void
+report_downloads(long long id, long long mine)
+{
+	struct http_resp r;
+	char path[160], *ct;
 
 	/* the JSON */
 	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&"
@@ -228,6 +209,48 @@ report_from_request(void **st)
 	assert_true(http_body_has(&r, "\"T-77\""));
 	assert_false(http_body_has(&r, "T-88"));
 	http_resp_free(&r);
+}
+
+static void
+report_from_request(void **st)
+{
+	struct http_resp r;
+	long long id = file_request("Raili Raportti", "raili@example.org");
+	long long mine = new_customer("Raportti", "raili@example.org",
+	    "Otekatu 5");
+	long long other = new_customer("Muukalainen", "muu@example.org",
+	    "Vierastie 9");
+	char idt[24], cidt[24], path[160], sql[300], *body;
+
+	(void)st;
+	snprintf(idt, sizeof(idt), "%lld", id);
+	snprintf(cidt, sizeof(cidt), "%lld", mine);
+	snprintf(sql, sizeof(sql), "INSERT INTO orders (customer_id, number,"
+	    " ordered_on, description, amount_cents, status) VALUES (%lld,"
+	    " 'T-77', '2025-04-05', 'Oteraportin tilaus', 4200, 'paid'),"
+	    " (%lld, 'T-88', '2025-04-06', 'Vieraan tilaus', 100, 'open')",
+	    mine, other);
+	http_db_exec(sql);
+	body = http_form("csrf", csrf, "id", idt, "customer", cidt, NULL);
+	http_session(&r, "POST", "/intranet/request/link", sid, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	/* a staff look-up to be reported */
+	snprintf(path, sizeof(path), "/intranet/customer?id=%lld", mine);
+	assert_int_equal(get_status(sid, path), 200);
+
+	/* the request page links the report of each linked record */
+	snprintf(path, sizeof(path), "/intranet/request?id=%lld", id);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&amp;"
+	    "customer=%lld", id, mine);
+	assert_true(http_body_has(&r, path));
+	http_resp_free(&r);
+
+	report_page(id, mine);
+	report_downloads(id, mine);
 
 	/* only a linked record; good parameters; the roles of request pages */
 	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&"
