@@ -485,6 +485,9 @@ http_restart_request(int rate_limit, const char *sendmail)
 		if ((fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0)
 			dup2(fd, 2);
 		setenv("REKISTERI_MAIL_CAPTURE", req_mailbox, 1);
+		/* a group of its own, as server.sh starts them: the harness
+		 * stops the group and waits until all of it is gone */
+		(void)setsid();
 		if (getuid() == 0)
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
 			    "0600", "-U", "www-data", "-G", "www-data", "--", exe,
