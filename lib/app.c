@@ -165,6 +165,8 @@ out:
 		LOG_ERR("%s left a transaction open: rolled back", rt->path);
 		db_rollback(a->db);
 	}
+	if (a->finish != NULL)
+		a->finish(a, r);
 	free(r->ctx);
 	r->ctx = NULL;
 }

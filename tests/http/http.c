@@ -611,6 +611,49 @@ http_db_open(int rw)
 	return db;
 }
 
+/* The 32-bit big-endian number at p. */
+static unsigned long
+be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | p[3];
+}
+
+long
+http_wal_commits(unsigned long *salt)
+{
+	const char *st = getenv("REKISTERI_STATE");
+	char path[1100];
+	unsigned char hdr[32], fh[24];
+	unsigned long page;
+	long n = 0;
+	FILE *f;
+
+	assert_non_null(st);
+	snprintf(path, sizeof(path), "%s/db/rekisteri.db-wal", st);
+	if ((f = fopen(path, "rb")) == NULL) {
+		*salt = 0;
+		return 0;
+	}
+	if (fread(hdr, 1, sizeof(hdr), f) != sizeof(hdr)) {
+		fclose(f);
+		*salt = 0;
+		return 0;
+	}
+	page = be32(hdr + 8);
+	*salt = be32(hdr + 16);
+	/* frames of this WAL's generation (its salts), commits: size != 0 */
+	while (fread(fh, 1, sizeof(fh), f) == sizeof(fh) &&
+	    memcmp(fh + 8, hdr + 16, 8) == 0) {
+		if (be32(fh + 4) != 0)
+			n++;
+		if (fseek(f, (long)page, SEEK_CUR) != 0)
+			break;
+	}
+	fclose(f);
+	return n;
+}
+
 /* sql prepared on db with ?1 = arg (when not NULL); the test fails on an error. */
 static sqlite3_stmt *
 db_prep(sqlite3 *db, const char *sql, const char *arg)
