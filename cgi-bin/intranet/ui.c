@@ -230,6 +230,25 @@ cmp_id(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/*
+ * id (positive) in decimal onto b. Not buf_addf: its vsnprintf made the
+ * list of a page of 50 cost 88,000 instructions, 7 % of a search
+ * (make bench, search.name).
+ */
+static void
+add_id(struct buf *b, long long id)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	unsigned long long v = id > 0 ? (unsigned long long)id : 0;
+
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	buf_add(b, d + i, sizeof(d) - i);
+}
+
 void
 ui_ids_format(struct ui_ids *l, struct buf *b)
 {
@@ -245,12 +264,11 @@ ui_ids_format(struct ui_ids *l, struct buf *b)
 			j++;
 		if (b->len > 0)
 			buf_addc(b, ',');
-		if (l->v[j] >= l->v[i] + 2)
-			buf_addf(b, "%lld-%lld", l->v[i], l->v[j]);
-		else if (l->v[j] == l->v[i] + 1)
-			buf_addf(b, "%lld,%lld", l->v[i], l->v[j]);
-		else
-			buf_addf(b, "%lld", l->v[i]);
+		add_id(b, l->v[i]);
+		if (l->v[j] != l->v[i]) {
+			buf_addc(b, l->v[j] >= l->v[i] + 2 ? '-' : ',');
+			add_id(b, l->v[j]);
+		}
 		i = j + 1;
 	}
 }
