@@ -254,7 +254,8 @@ ui_ids_format(struct ui_ids *l, struct buf *b)
 {
 	size_t i = 0;
 
-	qsort(l->v, l->n, sizeof(*l->v), cmp_id);
+	if (l->n > 1)	/* (qsort takes no NULL, even for none) */
+		qsort(l->v, l->n, sizeof(*l->v), cmp_id);
 	while (i < l->n) {
 		size_t j = i;
 
