@@ -11,6 +11,9 @@
 # so each file can run alone and in any order. Under SERVER=nginx a binary
 # is counted as nginx/NAME, apart from its run on Apache (http/NAME). SHUFFLE=1 runs the binaries in a
 # random order (printed). KEEP_STATE=1 keeps the last binary's state.
+# Between binaries every FastCGI executable's process group is stopped and
+# waited for (SIGKILL after STOP_TIMEOUT seconds, 60) before the next fresh
+# state: old processes never touch the new state's files.
 # The binaries get REKISTERI_BASE_URL, REKISTERI_STATE, REKISTERI_CONF,
 # REKISTERI_CLI and REKISTERI_SERVER (apache or nginx) in their environment.
 #
