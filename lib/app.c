@@ -167,6 +167,8 @@ out:
 		LOG_ERR("%s left a transaction open: rolled back", rt->path);
 		db_rollback(a->db);
 	}
+	if (a->finish != NULL)
+		a->finish(a, r);
 	free(r->ctx);
 	r->ctx = NULL;
 }
@@ -245,6 +247,7 @@ supervise(struct app *a, int n)
 	pid_t *pids = xcalloc((size_t)n + 1, sizeof(*pids));
 	int all = n + (a->service != NULL);
 	struct sigaction sa;
+	sigset_t stop, old;
 	time_t last = 0;
 	int rc = 0;
 
@@ -252,6 +255,9 @@ supervise(struct app *a, int n)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
 	while (!stopping) {
 		pid_t pid;
 		int st;
@@ -261,18 +267,32 @@ supervise(struct app *a, int n)
 				continue;
 			if (last == time(NULL))
 				sleep(1);
+			/* a stop that came during the sleep: no new worker */
+			if (stopping)
+				break;
 			last = time(NULL);
+			/*
+			 * Blocked across fork, so a SIGTERM the parent sends
+			 * the new worker stays pending until the worker has
+			 * the default action back: caught by the inherited
+			 * on_stop, it would leave a worker that outlives the
+			 * stop and a parent waiting for it for ever.
+			 */
+			sigprocmask(SIG_BLOCK, &stop, &old);
 			if ((pid = fork()) == -1) {
 				LOG_ERR("fork: %s", strerror(errno));
+				sigprocmask(SIG_SETMASK, &old, NULL);
 				continue;
 			}
 			if (pid == 0) {
 				signal(SIGTERM, SIG_DFL);
 				signal(SIGINT, SIG_DFL);
+				sigprocmask(SIG_SETMASK, &old, NULL);
 				free(pids);
 				_exit(i == n ? service(a) : worker(a));
 			}
 			pids[i] = pid;
+			sigprocmask(SIG_SETMASK, &old, NULL);
 		}
 		/*
 		 * Poll rather than block: a signal that lands between the check

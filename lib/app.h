@@ -47,6 +47,13 @@ struct app {
 				    const struct route *);
 	void			(*fini)(struct app *);
 	/*
+	 * Optional: called after every request that reached authorize,
+	 * answered or not, with no transaction open and r->ctx still there:
+	 * for a write the request did not make on its way (the intranet's
+	 * session clock, when no audit row carried it).
+	 */
+	void			(*finish)(struct app *, struct req *);
+	/*
 	 * Bytes of the executable's per-request context: app_dispatch gives
 	 * every request a zeroed one in r->ctx (authorize fills it, the
 	 * handler reads it) and frees it after the answer. 0: none.

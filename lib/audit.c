@@ -84,7 +84,7 @@ static const struct field_rule {
 	{ "client",		200,	0 },
 	{ "action",		200,	1 },
 	{ "object_type",	200,	0 },
-	{ "object_id",		200,	0 },
+	{ "object_id",		AUDIT_OBJECT_ID_MAX,	0 },
 	{ "summary",		500,	0 },
 };
 

@@ -12,6 +12,12 @@
  * must never contain a customer's name, email, address or other personal
  * values: name records by id in object_type/object_id instead.
  */
+/*
+ * Bytes of object_id: one record's id, or a list page's id list
+ * (docs/audit.md, "Lists"); 200 for every other text field, 500 for summary.
+ */
+#define AUDIT_OBJECT_ID_MAX	1200
+
 struct audit_entry {
 	sqlite3_int64	 user_id;	/* staff user, 0 for none */
 	const char	*username;	/* staff account name */

@@ -677,7 +677,7 @@ id_ok(const char *id)
 }
 
 int
-session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
+session_check(sqlite3 *db, const struct auth_limits *lim, const char *id,
     time_t now, struct user *u, char csrf[AUTH_ID_HEX])
 {
 	unsigned char h[32];
@@ -710,15 +710,39 @@ session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
 		(void)session_delete(db, id);
 		return 1;
 	}
-	if (now - seen >= 30) {	/* the idle clock, without a write per request */
-		if ((st = auth_prep(db, A_SESSION_SEEN)) == NULL)
-			return -1;
-		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		if (auth_done(db, st) != 0)
-			return -1;
-	}
+	/* the idle clock, without a write per request */
+	u->seen_due = now - seen >= AUTH_SEEN_STEP;
 	return 0;
+}
+
+int
+session_seen(sqlite3 *db, const char *id, time_t now)
+{
+	unsigned char h[32];
+	sqlite3_stmt *st;
+
+	if (id == NULL || !id_ok(id))
+		return -1;
+	id_hash(id, h);
+	if ((st = auth_prep(db, A_SESSION_SEEN)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	return auth_done(db, st);
+}
+
+int
+session_get(sqlite3 *db, const struct auth_limits *lim, const char *id,
+    time_t now, struct user *u, char csrf[AUTH_ID_HEX])
+{
+	int rc = session_check(db, lim, id, now, u, csrf);
+
+	if (rc == 0 && u->seen_due) {
+		if (session_seen(db, id, now) != 0)
+			return -1;
+		u->seen_due = 0;
+	}
+	return rc;
 }
 
 int

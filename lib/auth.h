@@ -36,6 +36,7 @@ struct user {
 	int		must_change;
 	int		has_totp;	/* a second factor is enrolled */
 	int		pending;	/* (a session's) second factor still to come */
+	int		seen_due;	/* (a session's) idle clock wants a write */
 };
 
 /* Session lifetimes (seconds): idle 30 min, absolute 10 h by default. */
@@ -154,13 +155,32 @@ int	 session_create(sqlite3 *, sqlite3_int64 user_id, time_t now,
 	    int pending, char id[AUTH_ID_HEX], char csrf[AUTH_ID_HEX]);
 
 /*
+ * The idle clock is written at most once a minute (AUTH_SEEN_STEP seconds):
+ * an idle limit of 30 minutes may so run up to a minute late, and a staff
+ * page costs no durable write for it but one a minute (#17).
+ */
+#define AUTH_SEEN_STEP	60
+
+/*
  * The session with id: 0 with u and csrf filled (and its idle clock reset),
  * 1 when there is none, it expired (deleted then) or its user is disabled,
  * -1 on error. u->pending says whether the second factor is still to come
  * (such a session is good for the code page only, and for 5 minutes).
+ * session_get = session_check, then session_seen when u->seen_due.
  */
 int	 session_get(sqlite3 *, const struct auth_limits *, const char *id,
 	    time_t now, struct user *u, char csrf[AUTH_ID_HEX]);
+/*
+ * session_get without the write: the idle clock is left alone, and
+ * u->seen_due says it was last written AUTH_SEEN_STEP seconds ago or more,
+ * so that the caller writes it with session_seen in the request's own
+ * write transaction (the audit row's) instead of one of its own. (An
+ * expired session is still deleted here.)
+ */
+int	 session_check(sqlite3 *, const struct auth_limits *, const char *id,
+	    time_t now, struct user *u, char csrf[AUTH_ID_HEX]);
+/* Reset session id's idle clock to now, in the caller's transaction if one is open. 0 or -1. */
+int	 session_seen(sqlite3 *, const char *id, time_t now);
 int	 session_delete(sqlite3 *, const char *id);
 /* End every session of a user (disabled, password reset). */
 int	 session_delete_user(sqlite3 *, sqlite3_int64 user_id);

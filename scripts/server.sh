@@ -157,7 +157,9 @@ server_fcgi_start() {
 		# shellcheck disable=SC2086
 		# -n: spawn-fcgi binds the socket and execs the executable,
 		# whose parent process forks the workers and keeps stderr.
-		spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
+		# setsid: a process group of its own (its id is the pid), so
+		# that server_group_stop finds every worker it ever forked.
+		setsid spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
 		    -- "$exe" -c "$STATE/rekisteri.conf" -w "$WORKERS" \
 		    2>>"$STATE/log/fcgi.log" &
 		echo $! >"$STATE/run/$name.pid"
@@ -166,7 +168,7 @@ server_fcgi_start() {
 		name=${e%%=*}
 		rm -f "$STATE/run/$name.sock"
 		# shellcheck disable=SC2086
-		spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
+		setsid spawn-fcgi -n -s "$STATE/run/$name.sock" -M 0600 $owner \
 		    -- "${e#*=}" -c "$STATE/rekisteri.conf" \
 		    2>>"$STATE/log/fcgi.log" &
 		echo $! >"$STATE/run/$name.pid"
@@ -205,7 +207,45 @@ server_start() {
 	done
 }
 
-# server_stop: stop the web server and every FastCGI process started here.
+# server_group_alive PGID: true while a process of group PGID is running
+# (a zombie, dead but not yet waited for, does not count).
+server_group_alive() {
+	ps -e -o pgid=,stat= |
+	    awk -v g="$1" '$1 == g && $2 !~ /^Z/ { n++ } END { exit n == 0 }'
+}
+
+# server_group_stop PID [SECONDS]: stop the FastCGI executable PID (SIGTERM
+# to it: its parent process stops its workers and service and waits for
+# them) and wait until every process of its group is gone — the workers,
+# the service, a worker forked as the stop came, the parent's slow exit
+# under a sanitizer's leak check; SIGKILL to the whole group after SECONDS
+# (60). PID is waited for when it is our child. 0 when all are gone, 1 when
+# something survived even SIGKILL. A pid that leads no group (started
+# without setsid) is waited for alone.
+server_group_stop() {
+	local pid=$1 limit=${2:-60} i=0 g=
+	[ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$pid" ] && g=-
+	kill -TERM "$pid" 2>/dev/null
+	while server_group_alive "$pid" || { [ -z "$g" ] &&
+	    kill -0 "$pid" 2>/dev/null && [ "$(ps -o stat= -p "$pid" |
+	    cut -c1)" != Z ]; }; do
+		i=$((i + 1))
+		if [ $i -eq $((limit * 20)) ]; then
+			echo "server: pid $pid still running after $limit s:" \
+			    "SIGKILL" >&2
+			kill -KILL -- "$g$pid" 2>/dev/null
+		elif [ $i -gt $(((limit + 10) * 20)) ]; then
+			echo "server: pid $pid (group) survived SIGKILL" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# server_stop: stop the web server and every FastCGI process started here,
+# each with its whole group, and wait until they are gone.
 server_stop() {
 	if [ -n "$WEB_PID" ]; then
 		kill -TERM "$WEB_PID" 2>/dev/null
@@ -214,9 +254,10 @@ server_stop() {
 	fi
 	for pidfile in "$STATE"/run/*.pid; do
 		[ -f "$pidfile" ] || continue
-		pid=$(cat "$pidfile")
-		kill -TERM "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		case $pidfile in
+		*/run/httpd.pid | */run/nginx.pid) continue ;;
+		esac
+		server_group_stop "$(cat "$pidfile")"
 		rm -f "$pidfile"
 	done
 }

@@ -17,6 +17,7 @@ struct rows {
 	struct req		*r;
 	struct tmpl_list	*list;
 	long			 n;	/* rows put in */
+	struct ui_ids		*shown;	/* their ids, or NULL */
 };
 
 /* msgs' text for PREFIX.value, in the request's language. */
@@ -51,6 +52,8 @@ search_row(void *arg, const struct crow *c)
 	char href[64];
 
 	x->n++;
+	if (x->shown != NULL)
+		ui_ids_add(x->shown, c->id);
 	tm_int(m, "id", c->id);
 	snprintf(href, sizeof(href), "/intranet/customer?id=%lld", c->id);
 	tm_str(m, "href", href);
@@ -68,9 +71,9 @@ search_row(void *arg, const struct crow *c)
 
 int
 ui_customer_search(struct app *a, struct req *r, const struct csearch *s,
-    int page, int rows, struct tmpl_map *root)
+    int page, int rows, struct tmpl_map *root, struct ui_ids *shown)
 {
-	struct rows x = { a, r, tm_list(root, "customers"), 0 };
+	struct rows x = { a, r, tm_list(root, "customers"), 0, shown };
 	int more = 0;
 
 	if (customer_search(a->db, s, page, rows, search_row, &x, &more) != 0)
@@ -259,11 +262,11 @@ int
 ui_customer_notes(struct app *a, struct req *r, long long id,
     struct tmpl_map *root)
 {
-	struct rows bans = { a, r, tm_list(root, "bans"), 0 };
-	struct rows discs = { a, r, tm_list(root, "disclosures"), 0 };
-	struct rows orders = { a, r, tm_list(root, "orders"), 0 };
-	struct rows history = { a, r, tm_list(root, "history"), 0 };
-	struct rows requests = { a, r, tm_list(root, "requests"), 0 };
+	struct rows bans = { a, r, tm_list(root, "bans"), 0, NULL };
+	struct rows discs = { a, r, tm_list(root, "disclosures"), 0, NULL };
+	struct rows orders = { a, r, tm_list(root, "orders"), 0, NULL };
+	struct rows history = { a, r, tm_list(root, "history"), 0, NULL };
+	struct rows requests = { a, r, tm_list(root, "requests"), 0, NULL };
 
 	if (dsr_of_customer(a->db, id, request_row, &requests) != 0)
 		return -1;

@@ -89,6 +89,8 @@ page_customers(struct app *a, struct req *r)
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	struct csearch cs;
+	struct ui_ids shown = { NULL, 0, 0 };
+	struct buf ids = BUF_INIT;
 	long long pageno = 1;
 
 	if (ui_search_params(r, &cs) != 0) {
@@ -115,7 +117,8 @@ page_customers(struct app *a, struct req *r)
 		for (int i = 0; i < SORT__MAX; i++)
 			tm_bool(root, sort_keys[i], (int)cs.sort == i);
 	}
-	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root) != 0) {
+	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root, &shown) != 0) {
+		ui_ids_free(&shown);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
@@ -164,12 +167,21 @@ page_customers(struct app *a, struct req *r)
 		}
 		buf_free(&b);
 	}
-	/* a search names no one in the log: only that a search was made */
-	if (ui_event(a, r, &cx->me, "customer.search", "customer", 0, "") != 0) {
+	/*
+	 * The row names whom the page showed (their ids, docs/audit.md
+	 * "Lists"), never the search words: the access report tells a person
+	 * every time their data was on a staff screen (CJEU C-579/21).
+	 */
+	ui_ids_format(&shown, &ids);
+	ui_ids_free(&shown);
+	if (ui_event_ids(a, r, &cx->me, "customer.search", "customer",
+	    buf_cstr(&ids), "") != 0) {
+		buf_free(&ids);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
 	}
+	buf_free(&ids);
 	ui_page(a, r, 200, "customers.xhtml", m);
 }
 

@@ -53,6 +53,33 @@ enum {
 int		 ui_event(struct app *, struct req *, const struct user *u,
 		    const char *action, const char *type, long long object,
 		    const char *summary);
+/*
+ * ui_event for a list page: ids is the records shown, as an id list
+ * (docs/audit.md, "Lists": ascending, comma-separated, runs as FIRST-LAST;
+ * ui_ids builds one). Same transaction rules and return as ui_event.
+ */
+int		 ui_event_ids(struct app *, struct req *, const struct user *u,
+		    const char *action, const char *type, const char *ids,
+		    const char *summary);
+/*
+ * The records a list page showed, for its audit row: add each id shown,
+ * then ui_ids_format writes the list into an empty buffer as docs/audit.md
+ * ("Lists") says — ascending, no duplicates, comma-separated, a run of
+ * three or more consecutive ids as FIRST-LAST ("7,12-15,40"). A page of
+ * at most 50 ids is at most 1,049 bytes, inside the audit row's 1,200.
+ */
+struct ui_ids {
+	long long	*v;
+	size_t		 n, cap;
+};
+void		 ui_ids_add(struct ui_ids *, long long id);
+void		 ui_ids_format(struct ui_ids *, struct buf *);
+void		 ui_ids_free(struct ui_ids *);
+/*
+ * After every request (app's finish): the session's idle clock when it
+ * was due and no audit row carried it.
+ */
+void		 ui_finish(struct app *, struct req *);
 
 /* Set (id) or clear (NULL) the session cookie. */
 void		 ui_cookie(struct app *, struct req *, const char *id);
@@ -149,9 +176,12 @@ int	 ui_search_params(struct req *, struct csearch *);
 struct customer;
 /* c's fields under their names, and number, id, restricted, is_contact. */
 void	 ui_customer_model(const struct customer *c, struct tmpl_map *m);
-/* A page of search s into root.customers (with links), root.more, root.none. 0 or -1. */
+/*
+ * A page of search s into root.customers (with links), root.more,
+ * root.none; each customer's id into shown too, unless it is NULL. 0 or -1.
+ */
 int	 ui_customer_search(struct app *, struct req *, const struct csearch *s,
-	    int page, int rows, struct tmpl_map *root);
+	    int page, int rows, struct tmpl_map *root, struct ui_ids *shown);
 /* Record id's bans, disclosures, orders and history into root's lists. 0 or -1. */
 int	 ui_customer_notes(struct app *, struct req *, long long id,
 	    struct tmpl_map *root);

@@ -341,12 +341,20 @@ post_logout(struct app *a, struct req *r)
 {
 	const struct ui *cx = r->ctx;
 
-	if (session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0) {
+	/* one commit for both (#17) */
+	if (db_begin(a->db) != 0 ||
+	    session_delete(a->db, kv_get(&r->cookies, COOKIE)) != 0) {
+		db_rollback(a->db);
 		app_error(a, r, 500);
 		return;
 	}
 	/* the session is gone whatever the log says; a failed row is logged */
 	(void)ui_event(a, r, &cx->me, "logout", "user", cx->me.id, "");
+	if (db_commit(a->db) != 0) {
+		db_rollback(a->db);
+		app_error(a, r, 500);
+		return;
+	}
 	ui_cookie(a, r, NULL);
 	app_redirect(r, "/intranet/login?bye=1");
 }

@@ -59,7 +59,8 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 	time_t now = time(NULL);
 	int rc;
 
-	rc = session_get(a->db, ui_limits(a), kv_get(&r->cookies, COOKIE),
+	/* the idle clock is written with the request's audit row (ui_event) or after it (ui_finish) */
+	rc = session_check(a->db, ui_limits(a), kv_get(&r->cookies, COOKIE),
 	    now, &cx->me, cx->csrf);
 	if (rc < 0) {
 		app_error(a, r, 500);
@@ -361,6 +362,7 @@ main(int argc, char *argv[])
 		.init = intranet_init,
 		.fini = intranet_fini,
 		.authorize = authorize,
+		.finish = ui_finish,
 		.ctx_size = sizeof(struct ui),
 	};
 

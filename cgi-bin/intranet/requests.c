@@ -182,8 +182,11 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 {
 	const struct ui *cx = r->ctx;
 	struct tmpl_map *root = tm_root(m);
+	struct ui_ids shown = { NULL, 0, 0 };
+	struct buf ids = BUF_INIT;
+	char summary[48];
 	struct dsr q;
-	int rc;
+	int rc, own;
 
 	memset(&q, 0, sizeof(q));
 	if ((rc = dsr_get(a->db, id, &q)) != 0) {
@@ -226,7 +229,7 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 		struct csearch cs = { look, NULL, NULL, SORT_NAME };
 
 		if (look != NULL && look[0] != '\0' && ui_customer_search(a, r, &cs,
-		    1, 10, tm_map(root, "lookup")) != 0)
+		    1, 10, tm_map(root, "lookup"), &shown) != 0)
 			LOG_ERR("the register could not be searched");
 	}
 	{
@@ -246,11 +249,27 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 		}
 	}
 	dsr_free(&q);
-	if (ui_event(a, r, &cx->me, "request.view", "request", id, "") != 0) {
+	/*
+	 * The view, and the customers its look-up showed (docs/audit.md
+	 * "Lists"): two rows, one transaction, one durable write.
+	 */
+	ui_ids_format(&shown, &ids);
+	ui_ids_free(&shown);
+	snprintf(summary, sizeof(summary), "request %lld", id);
+	own = sqlite3_get_autocommit(a->db);
+	if ((own && db_begin(a->db) != 0) ||
+	    ui_event(a, r, &cx->me, "request.view", "request", id, "") != 0 ||
+	    (ids.len > 0 && ui_event_ids(a, r, &cx->me, "customer.lookup",
+	    "customer", buf_cstr(&ids), summary) != 0) ||
+	    (own && db_commit(a->db) != 0)) {
+		if (own)
+			db_rollback(a->db);
+		buf_free(&ids);
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
 	}
+	buf_free(&ids);
 	ui_page(a, r, status, "intranet-request.xhtml", m);
 }
 

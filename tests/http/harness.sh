@@ -11,6 +11,9 @@
 # so each file can run alone and in any order. Under SERVER=nginx a binary
 # is counted as nginx/NAME, apart from its run on Apache (http/NAME). SHUFFLE=1 runs the binaries in a
 # random order (printed). KEEP_STATE=1 keeps the last binary's state.
+# Between binaries every FastCGI executable's process group is stopped and
+# waited for (SIGKILL after STOP_TIMEOUT seconds, 60) before the next fresh
+# state: old processes never touch the new state's files.
 # The binaries get REKISTERI_BASE_URL, REKISTERI_STATE, REKISTERI_CONF,
 # REKISTERI_CLI and REKISTERI_SERVER (apache or nginx) in their environment.
 #
@@ -53,27 +56,26 @@ for _ in $(seq 1 50); do
 done
 [ -n "$PORT" ] || { echo "harness: no free port" >&2; exit 1; }
 
-# fcgi_stop: stop the FastCGI executables (each run/NAME.pid but Apache's)
-# and wait until they are gone, so that nothing they log later is taken for
-# the next binary's. (A test may have started one itself: test_request*.)
+# fcgi_stop: stop the FastCGI executables (each run/NAME.pid but the web
+# server's) with every process of their groups, and wait until all are
+# gone, so that nothing they log later is taken for the next binary's and
+# nothing of theirs still opens, writes or deletes a file of the state the
+# next binary gets at the same paths (a supervisor under LeakSanitizer
+# takes seconds to exit; a worker forked as the stop came used to outlive
+# it). A pid file written by a test (test_request*) names a group of its
+# own too. 1 when a process survived even SIGKILL: the next binary's state
+# could not be trusted.
 fcgi_stop() {
-	local pidfile pid i
+	local pidfile rc=0
 	for pidfile in "$STATE"/run/*.pid; do
 		[ -f "$pidfile" ] || continue
 		case $pidfile in
 		*/run/httpd.pid | */run/nginx.pid) continue ;;
 		esac
-		pid=$(cat "$pidfile")
-		kill -TERM "$pid" 2>/dev/null
-		for i in $(seq 1 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			# a child of ours stays a zombie until waited for
-			[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] &&
-			    wait "$pid" 2>/dev/null
-			sleep 0.05
-		done
+		server_group_stop "$(cat "$pidfile")" "${STOP_TIMEOUT:-60}" || rc=1
 		rm -f "$pidfile"
 	done
+	return $rc
 }
 
 # fcgi_start: the FastCGI executables and the tests' testapp as server_start
@@ -207,13 +209,21 @@ for b in "${bins[@]}"; do
 	# within 0.1 s by its parent; then stop, so that what is logged on the
 	# way out counts for this binary too
 	sleep 0.5
+	t_stop=$SECONDS
 	fcgi_stop
+	t_stopped=$?
+	[ $((SECONDS - t_stop)) -gt 5 ] &&
+	    echo "harness: $t_id's FastCGI processes took $((SECONDS - t_stop)) s to stop"
 	t_problem=
 	if ! check_log "$t_name" "$t_off" >"$t_log.fcgi"; then
 		t_problem=$(tail -n 1 "$t_log.fcgi")
 	fi
+	[ "$t_stopped" -ne 0 ] &&
+	    t_problem="a FastCGI process outlived SIGKILL; the binaries after it were not run"
 	cat "$t_log.fcgi"
 	verdict "$t_id" "$t_log" "$t_rc" "$t_problem"
 	[ "$(tail -n 1 "$TEST_RESULTS" | cut -d ' ' -f 3)" -eq 0 ] || failed=1
+	# fresh state at the same paths only once nothing old can touch it
+	[ "$t_stopped" -eq 0 ] || break
 done
 exit $failed

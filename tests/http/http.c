@@ -485,6 +485,9 @@ http_restart_request(int rate_limit, const char *sendmail)
 		if ((fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0)
 			dup2(fd, 2);
 		setenv("REKISTERI_MAIL_CAPTURE", req_mailbox, 1);
+		/* a group of its own, as server.sh starts them: the harness
+		 * stops the group and waits until all of it is gone */
+		(void)setsid();
 		if (getuid() == 0)
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
 			    "0600", "-U", "www-data", "-G", "www-data", "--", exe,
@@ -606,6 +609,49 @@ http_db_open(int rw)
 		fail_msg("%s: %s", path, sqlite3_errmsg(db));
 	sqlite3_busy_timeout(db, 10000);
 	return db;
+}
+
+/* The 32-bit big-endian number at p. */
+static unsigned long
+be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | p[3];
+}
+
+long
+http_wal_commits(unsigned long *salt)
+{
+	const char *st = getenv("REKISTERI_STATE");
+	char path[1100];
+	unsigned char hdr[32], fh[24];
+	unsigned long page;
+	long n = 0;
+	FILE *f;
+
+	assert_non_null(st);
+	snprintf(path, sizeof(path), "%s/db/rekisteri.db-wal", st);
+	if ((f = fopen(path, "rb")) == NULL) {
+		*salt = 0;
+		return 0;
+	}
+	if (fread(hdr, 1, sizeof(hdr), f) != sizeof(hdr)) {
+		fclose(f);
+		*salt = 0;
+		return 0;
+	}
+	page = be32(hdr + 8);
+	*salt = be32(hdr + 16);
+	/* frames of this WAL's generation (its salts), commits: size != 0 */
+	while (fread(fh, 1, sizeof(fh), f) == sizeof(fh) &&
+	    memcmp(fh + 8, hdr + 16, 8) == 0) {
+		if (be32(fh + 4) != 0)
+			n++;
+		if (fseek(f, (long)page, SEEK_CUR) != 0)
+			break;
+	}
+	fclose(f);
+	return n;
 }
 
 /* sql prepared on db with ?1 = arg (when not NULL); the test fails on an error. */

@@ -140,6 +140,14 @@ long long http_db_int2(const char *sql, const char *a1, const char *a2);
 char	*http_db_text(const char *sql, const char *arg);
 /* Run sql (no result rows) on a read-write connection; fails the test on an error. */
 void	 http_db_exec(const char *sql);
+/*
+ * Commits in the database's write-ahead log now: its frames that end a
+ * transaction, of the log's present generation (*salt, its first salt: a
+ * checkpoint that starts the log again changes it, and the count with it).
+ * Each is one durable write (fdatasync under synchronous=FULL). 0 when
+ * there is no log.
+ */
+long	 http_wal_commits(unsigned long *salt);
 
 /* ---- the command line and files ------------------------------------------ */
 

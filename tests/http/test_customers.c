@@ -536,6 +536,107 @@ demo_customers(void **st)
 	assert_int_equal(http_run(NULL, "%s customer demo 0", cli), 2);
 }
 
+/* The object_id of the last audit row of action (caller frees). */
+static char *
+last_ids(const char *action)
+{
+	char *v = http_db_text("SELECT object_id FROM audit_log WHERE action = ?1"
+	    " ORDER BY id DESC LIMIT 1", action);
+
+	assert_non_null(v);
+	return v;
+}
+
+/*
+ * A list page's audit row names whom it showed (docs/audit.md, "Lists"),
+ * so the access report can tell a person every time their data was on a
+ * staff screen (#17; before, a search was logged without ids).
+ */
+static void
+search_lists_shown(void **st)
+{
+	struct http_resp r;
+	long long n = http_db_int("SELECT count(*) FROM customers", NULL);
+	long long lo = http_db_int("SELECT min(id) FROM customers", NULL);
+	long long hi = http_db_int("SELECT max(id) FROM customers", NULL);
+	char want[64], *v;
+
+	(void)st;
+	/* everyone on one page: the ids as one run */
+	assert_true(n > 3 && n <= 50 && hi - lo + 1 == n);
+	http_session(&r, "GET", "/intranet/customers", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	snprintf(want, sizeof(want), "%lld-%lld", lo, hi);
+	assert_string_equal(v = last_ids("customer.search"), want);
+	free(v);
+	/* one hit: its id, and the search words nowhere */
+	http_session(&r, "GET", "/intranet/customers?q=vemitek+matti",
+	    handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, cnum));
+	http_resp_free(&r);
+	assert_string_equal(v = last_ids("customer.search"), cid);
+	free(v);
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " instr(lower(summary || object_id), ?1) > 0", "vemitek"), 0);
+	/* no hit: an empty list */
+	http_session(&r, "GET", "/intranet/customers?q=zzqqxxnobody", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	assert_string_equal(v = last_ids("customer.search"), "");
+	free(v);
+	assert_int_equal(http_run(NULL, "%s audit verify", cli), 0);
+}
+
+/* Commits a staff page made: the log's commits after fn minus before. */
+static long
+commits_of(const char *path)
+{
+	struct http_resp r;
+	unsigned long s0, s1;
+	long c0 = http_wal_commits(&s0), c1;
+
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_resp_free(&r);
+	c1 = http_wal_commits(&s1);
+	/* (a checkpoint that started the log again would void the count) */
+	assert_true(s0 == s1);
+	return c1 - c0;
+}
+
+/*
+ * One durable write per staff page (#17): a record view is its audit row's
+ * commit, also when the session's idle clock is due a write (it rides in
+ * the same transaction; before, it was a commit of its own); a page with
+ * no audit row writes only a due clock.
+ */
+static void
+one_durable_write(void **st)
+{
+	char rec[64];
+	const char *fresh = "SELECT count(*) FROM sessions WHERE seen_at >="
+	    " CAST(strftime('%s', 'now') AS INTEGER) - 30";
+
+	(void)st;
+	snprintf(rec, sizeof(rec), "/intranet/customer?id=%s", cid);
+	http_db_exec("UPDATE sessions SET seen_at = seen_at - 120");
+	assert_int_equal(http_db_int(fresh, NULL), 0);
+	assert_int_equal(commits_of(rec), 1);
+	assert_true(http_db_int(fresh, NULL) >= 1);
+	assert_int_equal(commits_of(rec), 1);
+	/* the front page writes no audit row: nothing, or the clock alone */
+	assert_int_equal(commits_of("/intranet/"), 0);
+	http_db_exec("UPDATE sessions SET seen_at = seen_at - 120");
+	assert_int_equal(commits_of("/intranet/"), 1);
+	assert_true(http_db_int(fresh, NULL) >= 1);
+	/* a search likewise: one */
+	http_db_exec("UPDATE sessions SET seen_at = seen_at - 120");
+	assert_int_equal(commits_of("/intranet/customers?q=zzqqxxnobody"), 1);
+}
+
 int
 main(void)
 {
@@ -549,6 +650,8 @@ main(void)
 		cmocka_unit_test(restricted_record),
 		cmocka_unit_test(roles),
 		cmocka_unit_test(demo_customers),
+		cmocka_unit_test(search_lists_shown),
+		cmocka_unit_test(one_durable_write),
 	};
 	int rc;
 

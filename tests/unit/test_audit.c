@@ -475,7 +475,7 @@ bad_input_refused(void **state)
 {
 	sqlite3 *db = *state;
 	struct audit_entry e = { .action = "login" };
-	char big[600];
+	char big[AUDIT_OBJECT_ID_MAX + 2];
 	static const char *const bad[] = {
 		"tab\there", "line\nbreak", "cr\r", "bell\a", "del\x7f",
 		"c1 \xc2\x85", "\xff", "overlong \xc0\xaf", "\xe0\x80\xaf",
@@ -510,11 +510,17 @@ bad_input_refused(void **state)
 	big[200] = 'a';
 	big[201] = '\0';
 	assert_int_equal(audit_append(db, &e), -1);
-	e.object_id = big;
 	e.client = NULL;
-	assert_int_equal(audit_append(db, &e), -1);
-	e.object_id = NULL;
 	big[201] = 'a';
+	/* object_id: a list page's id list, 1,200 bytes fit (one row more), 1,201 do not */
+	big[AUDIT_OBJECT_ID_MAX] = '\0';
+	e.object_id = big;
+	assert_int_equal(audit_append(db, &e), 0);
+	big[AUDIT_OBJECT_ID_MAX] = 'a';
+	big[AUDIT_OBJECT_ID_MAX + 1] = '\0';
+	assert_int_equal(audit_append(db, &e), -1);
+	big[AUDIT_OBJECT_ID_MAX + 1] = 'a';
+	e.object_id = NULL;
 	big[500] = '\0';
 	e.summary = big;
 	assert_int_equal(audit_append(db, &e), 0);
@@ -537,7 +543,7 @@ bad_input_refused(void **state)
 	assert_int_equal(audit_append(db, &e), 0);
 	assert_int_equal(db_commit(db), 0);
 
-	assert_int_equal(count_rows(db), NROWS + 4);
+	assert_int_equal(count_rows(db), NROWS + 5);
 	assert_int_equal(verify(db, NULL, 0), 0);
 }
 

@@ -296,6 +296,51 @@ sessions(void **state)
 	assert_int_equal(session_get(db, &lim, id, now, &u, got), 1);
 }
 
+/*
+ * The idle clock costs a write at most once a minute, and session_check
+ * leaves it to the caller (the intranet writes it with the request's audit
+ * row, #17): seen_due from AUTH_SEEN_STEP seconds on, session_seen resets.
+ */
+static void
+session_clock(void **state)
+{
+	sqlite3 *db = *state;
+	struct auth_limits lim = auth_limits_default;
+	struct user u;
+	char id[AUTH_ID_HEX], csrf[AUTH_ID_HEX], got[AUTH_ID_HEX];
+	sqlite3_int64 uid;
+	time_t now = 1800000000;
+
+	assert_int_equal(user_add(db, "kalle", "Kalle K", ROLE_HANDLER,
+	    "2026-01-15", good_pw, &uid, err, sizeof(err)), 0);
+	assert_int_equal(session_create(db, uid, now, 0, id, csrf), 0);
+	assert_int_equal(session_check(db, &lim, id, now + AUTH_SEEN_STEP - 1,
+	    &u, got), 0);
+	assert_false(u.seen_due);
+	assert_int_equal(session_check(db, &lim, id, now + AUTH_SEEN_STEP, &u,
+	    got), 0);
+	assert_true(u.seen_due);
+	/* session_check wrote nothing: 31 minutes on, the session is idle */
+	assert_int_equal(session_check(db, &lim, id, now + 31 * 60, &u, got),
+	    1);
+	assert_int_equal(session_create(db, uid, now, 0, id, csrf), 0);
+	assert_int_equal(session_check(db, &lim, id, now + 20 * 60, &u, got), 0);
+	assert_true(u.seen_due);
+	assert_int_equal(session_seen(db, id, now + 20 * 60), 0);
+	assert_int_equal(session_check(db, &lim, id, now + 20 * 60 + 30, &u,
+	    got), 0);
+	assert_false(u.seen_due);
+	/* 31 minutes after the start but 11 after the write: still fine */
+	assert_int_equal(session_check(db, &lim, id, now + 31 * 60, &u, got), 0);
+	/* session_get writes the clock itself when due */
+	assert_int_equal(session_get(db, &lim, id, now + 40 * 60, &u, got), 0);
+	assert_false(u.seen_due);
+	assert_int_equal(session_check(db, &lim, id, now + 40 * 60 + 1, &u,
+	    got), 0);
+	assert_false(u.seen_due);
+	assert_int_equal(session_seen(db, "xyz", now), -1);
+}
+
 static void
 passwords_and_nda(void **state)
 {
@@ -524,6 +569,7 @@ main(void)
 		cmocka_unit_test(usernames_and_roles),
 		cmocka_unit_test_setup_teardown(sign_in_and_lockout, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(session_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(passwords_and_nda, setup, teardown),
 		cmocka_unit_test_setup_teardown(two_factor, setup, teardown),
 	};
