@@ -169,7 +169,7 @@ static int
 customer_holds(struct app *a, struct req *r, long long id,
     struct tmpl_map *root)
 {
-	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0 };
+	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0, NULL };
 	struct tmpl_map *hm = tm_map(root, "holds");
 	struct tmpl_list *list;
 	struct holds h;

@@ -55,8 +55,8 @@ int		 ui_event(struct app *, struct req *, const struct user *u,
 		    const char *summary);
 /*
  * ui_event for a list page: ids is the records shown, as an id list
- * (docs/audit.md, "Lists": ascending, comma-separated, runs as FIRST-LAST;
- * ui_ids builds one). Same transaction rules and return as ui_event.
+ * (docs/audit.md, "Lists": ascending, each once, comma-separated; ui_ids
+ * builds one). Same transaction rules and return as ui_event.
  */
 int		 ui_event_ids(struct app *, struct req *, const struct user *u,
 		    const char *action, const char *type, const char *ids,
@@ -64,9 +64,10 @@ int		 ui_event_ids(struct app *, struct req *, const struct user *u,
 /*
  * The records a list page showed, for its audit row: add each id shown,
  * then ui_ids_format writes the list into an empty buffer as docs/audit.md
- * ("Lists") says — ascending, no duplicates, comma-separated, a run of
- * three or more consecutive ids as FIRST-LAST ("7,12-15,40"). A page of
- * at most 50 ids is at most 1,049 bytes, inside the audit row's 1,200.
+ * ("Lists") says — ascending, no duplicates, comma-separated
+ * ("7,12,13,40"), so a reader can match one id with SQL alone (the access
+ * report, the breach register's "who is affected"). A page of at most 50
+ * ids is at most 999 bytes, inside the audit row's 1,200.
  */
 struct ui_ids {
 	long long	*v;

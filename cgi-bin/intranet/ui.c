@@ -256,21 +256,12 @@ ui_ids_format(struct ui_ids *l, struct buf *b)
 
 	if (l->n > 1)	/* (qsort takes no NULL, even for none) */
 		qsort(l->v, l->n, sizeof(*l->v), cmp_id);
-	while (i < l->n) {
-		size_t j = i;
-
-		/* a run of consecutive ids (duplicates fold in) */
-		while (j + 1 < l->n && (l->v[j + 1] == l->v[j] ||
-		    l->v[j + 1] == l->v[j] + 1))
-			j++;
+	for (i = 0; i < l->n; i++) {
+		if (i > 0 && l->v[i] == l->v[i - 1])
+			continue;	/* each id once */
 		if (b->len > 0)
 			buf_addc(b, ',');
 		add_id(b, l->v[i]);
-		if (l->v[j] != l->v[i]) {
-			buf_addc(b, l->v[j] >= l->v[i] + 2 ? '-' : ',');
-			add_id(b, l->v[j]);
-		}
-		i = j + 1;
 	}
 }
 
