@@ -46,6 +46,7 @@ struct job_head {
 struct job_reply {
 	uint32_t		magic;
 	int32_t			res;
+	int32_t			fault;	/* enum db_fault, with RQ_ERROR (#17) */
 	struct dsr_stored	out;
 };
 
@@ -187,6 +188,7 @@ dsr_writer(sqlite3 *db, const char *path,
 		{
 			const struct ticket_keys *k = keys(arg);
 
+			db_fault_set(DB_FAULT_NONE);
 			if (k != NULL)
 				(void)dsr_store_batch(db, k, jobs, nj,
 				    rate_limit);
@@ -200,6 +202,9 @@ dsr_writer(sqlite3 *db, const char *path,
 			memset(&rep, 0, sizeof(rep));
 			rep.magic = JOB_MAGIC;
 			rep.res = jobs[i].res;
+			/* a locked, full or read-only database: the worker says 503 */
+			if (jobs[i].res == RQ_ERROR)
+				rep.fault = (int32_t)db_fault();
 			if (jobs[i].res == RQ_STORED)
 				rep.out = jobs[i].out;
 			/* a worker that has gone sees no ticket; it is stored */
@@ -286,6 +291,9 @@ dsr_submit(const char *path, const struct dsr_form *f,
 	}
 	if (rep.res == RQ_STORED)
 		*out = rep.out;
+	if (rep.res == RQ_ERROR && rep.fault > DB_FAULT_NONE &&
+	    rep.fault < DB_FAULT__MAX)
+		db_fault_set((enum db_fault)rep.fault);
 	return rep.res == RQ_STORED || rep.res == RQ_USED ||
 	    rep.res == RQ_REFUSED ? (enum dsr_result)rep.res : RQ_ERROR;
 }
