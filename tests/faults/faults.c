@@ -1,0 +1,159 @@
+/* faults.c — see faults.h. */
+#include <sys/stat.h>
+
+#include <pwd.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "faults.h"
+
+static const char *state, *conf, *cli;
+static char dir[4200], db[4200], exe[4400];
+
+static const char *
+fcgi_user(void)
+{
+	const char *u = getenv("FCGI_USER");
+
+	return u != NULL && u[0] != '\0' ? u : "rekisteri";
+}
+
+/* Give path to the FastCGI user when we are root (the harness runs them so). */
+static void
+give(const char *path)
+{
+	struct passwd *pw;
+
+	if (getuid() != 0)
+		return;
+	assert_non_null(pw = getpwnam(fcgi_user()));
+	assert_int_equal(chown(path, pw->pw_uid, pw->pw_gid), 0);
+}
+
+int
+fault_setup(void)
+{
+	state = getenv("REKISTERI_STATE");
+	conf = getenv("REKISTERI_CONF");
+	cli = getenv("REKISTERI_CLI");
+	if (state == NULL || conf == NULL || cli == NULL)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/faults", state);
+	snprintf(db, sizeof(db), "%s/db/rekisteri.db", state);
+	if (mkdir(dir, 0700) != 0 && chmod(dir, 0700) != 0)
+		return -1;
+	give(dir);
+	return 0;
+}
+
+const char *
+fault_dir(void)
+{
+	return dir;
+}
+
+const char *
+fault_db(void)
+{
+	return db;
+}
+
+const char *
+fault_cli(void)
+{
+	return cli;
+}
+
+const char *
+fault_exe(const char *name)
+{
+	snprintf(exe, sizeof(exe), "%s", cli);
+	*strrchr(exe, '/') = '\0';
+	strncat(exe, "/cgi-bin/", sizeof(exe) - strlen(exe) - 1);
+	strncat(exe, name, sizeof(exe) - strlen(exe) - 1);
+	return exe;
+}
+
+const char *
+fault_conf(const char *name, const char *path, int max_pages)
+{
+	static char out[4400];
+	char line[4096];
+	FILE *in, *o;
+	int in_db = 0;
+
+	snprintf(out, sizeof(out), "%s/%s", dir, name);
+	assert_non_null(in = fopen(conf, "r"));
+	assert_non_null(o = fopen(out, "w"));
+	while (fgets(line, sizeof(line), in) != NULL) {
+		if (line[0] == '[')
+			in_db = strncmp(line, "[database]", 10) == 0;
+		if (in_db && strncmp(line, "path", 4) == 0) {
+			fprintf(o, "path = %s\n", path);
+			if (max_pages > 0)
+				fprintf(o, "max_pages = %d\n", max_pages);
+			continue;
+		}
+		if (in_db && strncmp(line, "max_pages", 9) == 0)
+			continue;
+		fputs(line, o);
+	}
+	fclose(in);
+	fclose(o);
+	give(out);
+	return out;
+}
+
+void
+fault_copy_db(const char *path)
+{
+	sqlite3 *d = http_db_open(0);
+	sqlite3_stmt *st;
+
+	unlink(path);
+	assert_int_equal(sqlite3_prepare_v2(d, "VACUUM INTO ?1", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	assert_int_equal(chmod(path, 0600), 0);
+	give(path);
+}
+
+int
+fault_run_as_server(struct buf *out, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_true(n > 0 && (size_t)n < sizeof(cmd));
+	assert_null(strchr(cmd, '\''));
+	if (getuid() == 0)
+		return http_run(out, "runuser -u %s -- timeout 20 sh -c '%s' "
+		    "</dev/null 2>&1", fcgi_user(), cmd);
+	return http_run(out, "timeout 20 sh -c '%s' </dev/null 2>&1", cmd);
+}
+
+int
+fault_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s == '\n' || s[1] == '\0')
+			n++;
+	return n;
+}
