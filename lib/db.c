@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -119,8 +121,9 @@ const char *const db_fault_names[DB_FAULT__MAX] = {
 static int
 db_busy(void *arg, int n)
 {
-	(void)arg;
-	if (n >= 5000) {
+	int limit = arg != NULL ? (int)(intptr_t)arg : 5000;
+
+	if (n >= limit) {
 		if (fault == DB_FAULT_NONE)
 			fault = DB_FAULT_BUSY;
 		return 0;
@@ -311,6 +314,12 @@ fail:
 	opening = 0;
 	sqlite3_close(db);
 	return NULL;
+}
+
+void
+db_busy_timeout(sqlite3 *db, int ms)
+{
+	sqlite3_busy_handler(db, db_busy, (void *)(intptr_t)(ms > 10 ? ms : 10));
 }
 
 void

@@ -25,6 +25,8 @@ enum db_mode {
  */
 sqlite3	*db_open(const char *path, enum db_mode mode, char *err, size_t errlen);
 void	 db_close(sqlite3 *);
+/* Wait for another process's lock about ms milliseconds instead of 5 s. */
+void	 db_busy_timeout(sqlite3 *, int ms);
 
 /*
  * db_open's checks of the file alone, without opening it (so nothing is

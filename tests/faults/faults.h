@@ -2,6 +2,8 @@
 #ifndef REKISTERI_TEST_FAULTS_H
 #define REKISTERI_TEST_FAULTS_H
 
+#include <sys/types.h>
+
 #include "../http/http.h"
 
 /* The harness's state, config and CLI, and the folder fault_dir() for copies; 0 or -1. */
@@ -25,6 +27,18 @@ int	 fault_run_as_server(struct buf *out, const char *fmt, ...)
 const char *fault_exe(const char *name);
 /* The CLI, build/rekisteri. */
 const char *fault_cli(void);
+/*
+ * Restart the FastCGI executable name (its pid where the harness looks, so
+ * the harness stops it) on config cf, as the harness starts it; wait until
+ * GET probe answers 200.
+ */
+void	 fault_restart(const char *name, const char *cf, const char *probe);
+/*
+ * Another process holding the database's write lock (BEGIN EXCLUSIVE) until
+ * fault_unlock: its pid, once the lock is held.
+ */
+pid_t	 fault_lock(void);
+void	 fault_unlock(pid_t);
 /* Lines in s (a last line without its newline counts). */
 int	 fault_lines(const char *s);
 
