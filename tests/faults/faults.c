@@ -195,6 +195,13 @@ wait_gone(pid_t pid)
 void
 fault_restart(const char *name, const char *cf, const char *probe)
 {
+	fault_restart_log(name, cf, probe, "fcgi.log");
+}
+
+void
+fault_restart_log(const char *name, const char *cf, const char *probe,
+    const char *logname)
+{
 	char pidfile[4400], sock[4400], log[4400], ex[4400];
 	FILE *in, *out;
 	pid_t pid;
@@ -202,7 +209,7 @@ fault_restart(const char *name, const char *cf, const char *probe)
 
 	snprintf(pidfile, sizeof(pidfile), "%s/run/%s.pid", state, name);
 	snprintf(sock, sizeof(sock), "%s/run/%s.sock", state, name);
-	snprintf(log, sizeof(log), "%s/log/fcgi.log", state);
+	snprintf(log, sizeof(log), "%s/log/%s", state, logname);
 	snprintf(ex, sizeof(ex), "%s", fault_exe(name));
 	assert_non_null(in = fopen(pidfile, "r"));
 	assert_int_equal(fscanf(in, "%ld", &old), 1);
@@ -281,4 +288,28 @@ fault_unlock(pid_t pid)
 	kill(pid, SIGKILL);	/* its transaction ends with it */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+}
+
+void
+fault_tickets_verify(void)
+{
+	sqlite3 *d = http_db_open(0);
+	sqlite3_stmt *st;
+	int n = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(d, "SELECT code FROM requests", -1,
+	    &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct buf o = BUF_INIT;
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+
+		if (http_run_input(&o, code, "%s ticket verify -", cli) != 0)
+			fail_msg("a stored ticket does not verify: %s",
+			    buf_cstr(&o));
+		buf_free(&o);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	assert_true(n > 0);
 }

@@ -33,6 +33,11 @@ const char *fault_cli(void);
  * GET probe answers 200.
  */
 void	 fault_restart(const char *name, const char *cf, const char *probe);
+/* The same with its standard error to STATE/log/logname. */
+void	 fault_restart_log(const char *name, const char *cf, const char *probe,
+	    const char *logname);
+/* Every stored ticket's code verifies with rekisteri ticket verify (and there is one). */
+void	 fault_tickets_verify(void);
 /*
  * Another process holding the database's write lock (BEGIN EXCLUSIVE) until
  * fault_unlock: its pid, once the lock is held.

@@ -57,30 +57,6 @@ customer_body(void)
 	    "Levy", "country", "fi", "source", "customer", "notes", text, NULL);
 }
 
-/* Every stored ticket's code verifies with rekisteri ticket verify. */
-static void
-tickets_verify(void)
-{
-	sqlite3 *d = http_db_open(0);
-	sqlite3_stmt *st;
-	int n = 0;
-
-	assert_int_equal(sqlite3_prepare_v2(d, "SELECT code FROM requests", -1,
-	    &st, NULL), SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct buf o = BUF_INIT;
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-
-		if (http_run_input(&o, code, "%s ticket verify -", fault_cli()) != 0)
-			fail_msg("a stored ticket does not verify: %s", buf_cstr(&o));
-		buf_free(&o);
-		n++;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(d);
-	assert_true(n > 0);
-}
-
 static void
 full_then_space(void **st)
 {
@@ -148,7 +124,7 @@ full_then_space(void **st)
 	    cus0 + cus_ok);
 	assert_int_equal(http_db_int("SELECT count(*) FROM customer_history WHERE"
 	    " customer_id NOT IN (SELECT id FROM customers)", NULL), 0);
-	tickets_verify();
+	fault_tickets_verify();
 	assert_int_equal(http_run(NULL, "%s audit verify", fault_cli()), 0);
 
 	/* space returns: the refused form and an edit are stored */
