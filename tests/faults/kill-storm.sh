@@ -49,14 +49,14 @@ web=$state/run/httpd.pid
 while kill -0 $l1 $l2 $l3 $l4 2>/dev/null; do
 	sleep "0.$((2 + RANDOM % 7))"
 	case $((RANDOM % 4)) in
-	0) what=request-worker
+	0) what="request-worker"
 	   pid=$(pgrep -P "$(cat "$state/run/request.pid")" | shuf -n 1) ;;
 	1) what=writer
 	   pid=$(ss -xlpn 2>/dev/null | grep -F "$state/db/rekisteri.db.writer" |
 	       sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1) ;;
-	2) what=intranet-worker
+	2) what="intranet-worker"
 	   pid=$(pgrep -P "$(cat "$state/run/intranet.pid")" | shuf -n 1) ;;
-	3) what=web-child
+	3) what="web-child"
 	   pid=$(pgrep -P "$(cat "$web")" | shuf -n 1) ;;
 	esac
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && echo "$what $pid" >>"$out/kills"
