@@ -115,6 +115,36 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Put the jobs of jobs[0..n) (and their sockets in who) that have waited
+ * at most WRITER_STALE_MS first, and return how many; the others are
+ * RQ_ERROR, to be answered "busy" unstored.
+ */
+static size_t
+fresh_first(struct dsr_job *jobs, int *who, size_t n)
+{
+	long long now = mono_ms();
+	size_t nf = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (now - jobs[i].sent_ms > WRITER_STALE_MS) {
+			jobs[i].res = RQ_ERROR;
+			continue;
+		}
+		if (i != nf) {
+			struct dsr_job tj = jobs[nf];
+			int tw = who[nf];
+
+			jobs[nf] = jobs[i];
+			who[nf] = who[i];
+			jobs[i] = tj;
+			who[i] = tw;
+		}
+		nf++;
+	}
+	return nf;
+}
+
 static void
 job_free(struct dsr_job *j)
 {
@@ -131,7 +161,6 @@ dsr_writer(sqlite3 *db, const char *path,
 	struct dsr_job jobs[WRITER_BATCH];
 	int who[WRITER_BATCH], cfd[WRITER_CLIENTS], lfd;
 	size_t nc = 0;
-	long long now;
 	mode_t old;
 
 	memset(&sa, 0, sizeof(sa));
@@ -211,25 +240,7 @@ dsr_writer(sqlite3 *db, const char *path,
 		}
 		if (nj == 0)
 			continue;
-		/* the fresh ones first; the stale ones are answered unstored */
-		nf = 0;
-		now = mono_ms();
-		for (size_t i = 0; i < nj; i++) {
-			if (now - jobs[i].sent_ms > WRITER_STALE_MS) {
-				jobs[i].res = RQ_ERROR;
-				continue;
-			}
-			if (i != nf) {
-				struct dsr_job tj = jobs[nf];
-				int tw = who[nf];
-
-				jobs[nf] = jobs[i];
-				who[nf] = who[i];
-				jobs[i] = tj;
-				who[i] = tw;
-			}
-			nf++;
-		}
+		nf = fresh_first(jobs, who, nj);
 		{
 			const struct ticket_keys *k = keys(arg);
 
