@@ -78,6 +78,9 @@ SH_TESTS := $(sort $(wildcard tests/sh/test_*.sh))
 HTTP_SRC := $(sort $(wildcard tests/http/test_*.c))
 HTTP_BIN := $(HTTP_SRC:%.c=$(BUILD)/%)
 TESTAPP := $(BUILD)/tests/http/testapp
+# Fault tests (#17, docs/faults.md): `make test-faults`, run by .ci/run.
+FAULT_SRC := $(sort $(wildcard tests/faults/test_*.c))
+FAULT_BIN := $(FAULT_SRC:%.c=$(BUILD)/%)
 
 BROWSER_RUN := tests/browser/run.sh
 BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
@@ -85,7 +88,7 @@ BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-run test unit http test-http run install install-system deb package-check uninstall clean check-templates \
+.PHONY: all deps deps-run test unit http test-http test-faults run install install-system deb package-check uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers bench-retention \
         cppcheck clang-tidy lint browser units-check man-lint
 .DEFAULT_GOAL := all
@@ -146,6 +149,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
 $(BUILD)/tests/http/test_%: $(BUILD)/tests/http/test_%.o $(BUILD)/tests/http/http.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+$(BUILD)/tests/faults/test_%: $(BUILD)/tests/faults/test_%.o $(BUILD)/tests/faults/faults.o $(BUILD)/tests/http/http.o $(LIBA)
+	$(E) "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 # A FastCGI program that fails on purpose, served only to the HTTP tests.
 $(BUILD)/tests/http/testapp: $(BUILD)/tests/http/testapp.o $(LIBA)
 	$(E) "  LD      $@"
@@ -182,6 +188,12 @@ T ?= $(notdir $(HTTP_BIN))
 TEST_HTTP_BIN := $(addprefix $(BUILD)/tests/http/,$(T))
 test-http: all $(TEST_HTTP_BIN) $(TESTAPP)
 	@BUILD=$(BUILD) SERVER=$(SERVER) SHUFFLE=$(SHUFFLE) sh tests/run-all.sh -- $(TEST_HTTP_BIN)
+
+# `make test-faults`: the database missing, read-only, damaged, locked and
+# full, each answered as docs/faults.md says; bounded (TEST_TIMEOUT, 300 s
+# a file), behind the web server of the HTTP tests.
+test-faults: all $(FAULT_BIN) $(TESTAPP)
+	@BUILD=$(BUILD) SERVER=$(SERVER) sh tests/run-all.sh -- $(FAULT_BIN)
 
 $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund
@@ -304,7 +316,7 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CGI_SRC:%.c=$(BUILD)/%.d) $(CGI_DIR_SRC:%.c=$(BUILD)/parts/%.d) $(CLI_OBJ:.o=.d) \
          $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d) \
-         $(TESTAPP:=.d) $(BUILD)/tests/http/http.d
+         $(TESTAPP:=.d) $(BUILD)/tests/http/http.d $(FAULT_BIN:=.d) $(BUILD)/tests/faults/faults.d
 
 # ---- fuzz: libFuzzer harnesses (tests/fuzz/README.md) -----------------------
 # `make fuzz` builds every tests/fuzz/fuzz_NAME.c with clang, lib/*.c built

@@ -234,10 +234,14 @@ page_form(struct app *a, struct req *r)
 		return;
 	case RQ_ERROR:
 	default: {
-		/* nothing stored: the form again, its values kept */
+		/*
+		 * nothing stored: the form again, its values kept; a locked, full
+		 * or read-only database makes it 503 with Retry-After (app_page)
+		 */
 		struct tmpl_model *m = form_model(a, r, &f, f.token);
 
-		tm_bool(tm_root(m), "store_failed", 1);
+		tm_bool(tm_root(m), db_fault() != DB_FAULT_NONE ?
+		    "store_unavailable" : "store_failed", 1);
 		app_page_private(a, r, 500, "request.xhtml", m);
 		dsr_form_free(&f);
 		return;

@@ -91,6 +91,20 @@ worker_startup(struct app *a)
 		LOG_ERR("%s", err);
 		return -1;
 	}
+	/*
+	 * The test-only knob that makes the database "full" at its size (or
+	 * at max_pages), as a full disk would (#17, docs/faults.md).
+	 */
+	if (a->conf.db_max_pages > 0) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %d",
+		    a->conf.db_max_pages);
+		if (sqlite3_exec(a->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			LOG_ERR("max_pages: %s", sqlite3_errmsg(a->db));
+			return -1;
+		}
+	}
 	if (a->init != NULL && a->init(a) != 0) {
 		LOG_ERR("%s: start-up failed", a->name);
 		return -1;
@@ -117,6 +131,7 @@ app_dispatch(struct app *a, struct req *r)
 	struct buf allow = BUF_INIT;
 	enum req_status st;
 
+	db_fault_set(DB_FAULT_NONE);	/* a fault is the request's own */
 	for (size_t i = 0; i < a->nroutes; i++) {
 		const struct route *x = &a->routes[i];
 		int hit = x->prefix ?
@@ -198,6 +213,7 @@ worker(struct app *a)
 
 		st = req_begin(&r, &f, &a->limits);
 		log_set_request(r.id);
+		db_fault_set(DB_FAULT_NONE);
 		if (st != REQ_OK)
 			app_error(a, &r, (int)st);
 		else
@@ -328,6 +344,7 @@ app_main(struct app *a, int argc, char **argv)
 	int rc = 1, workers;
 
 	log_init(a->name);
+	db_init();
 	if (parse_args(argc, argv, &conf, &workers) != 0) {
 		fprintf(stderr, "usage: %s [-c CONFIG] [-w WORKERS]\n", a->name);
 		return 2;
@@ -373,6 +390,32 @@ app_redirect(struct req *r, const char *to)
 	resp_send(r, 303, NULL, NULL, 0);
 }
 
+/*
+ * Seconds a client should wait before trying again, per database fault: a
+ * lock is over in moments; space, permissions and damage need a person.
+ */
+static const char *const retry_after[DB_FAULT__MAX] = {
+	NULL, "10", "300", "300", "60", "3600"
+};
+
+/*
+ * The one place where a database fault becomes the answer (#17): a
+ * failure (status 500) while the database was locked past the busy
+ * timeout, full, read-only, failing to write or damaged is 503 Service
+ * Unavailable with Retry-After, since nothing was stored and trying again
+ * later may well work. Returns the status to send.
+ */
+static int
+fault_status(struct req *r, int status)
+{
+	enum db_fault f = db_fault();
+
+	if (status < 500 || f == DB_FAULT_NONE)
+		return status;
+	resp_header(r, "Retry-After", retry_after[f]);
+	return 503;
+}
+
 void
 app_page(struct app *a, struct req *r, int status, const char *name,
     struct tmpl_model *m)
@@ -403,6 +446,8 @@ app_page(struct app *a, struct req *r, int status, const char *name,
 	tm_str(root, "request_id", r->id);
 	tmpl_render(t, root, &out);
 	tm_free(m);
+	if (status >= 500 && status != 503)
+		status = fault_status(r, status);
 	resp_send(r, status ? status : 200, "text/html; charset=utf-8",
 	    out.data, out.len);
 	buf_free(&out);
@@ -411,16 +456,17 @@ app_page(struct app *a, struct req *r, int status, const char *name,
 void
 app_error(struct app *a, struct req *r, int status)
 {
-	char key[32];
+	char key[48];
 	struct tmpl_model *m;
 	struct tmpl_map *root;
 	const struct tmpl *t;
+	enum db_fault f = db_fault();
 
 	switch (status) {
 	case 400: case 403: case 404: case 405: case 411: case 413: case 415:
 		break;
 	default:
-		status = 500;
+		status = fault_status(r, 500);
 		break;
 	}
 	t = a->tmpl ? tmpl_get(a->tmpl, "error.xhtml", r->lang) : NULL;
@@ -434,11 +480,19 @@ app_error(struct app *a, struct req *r, int status)
 	m = tm_new();
 	root = tm_root(m);
 	tm_int(root, "status", status);
-	snprintf(key, sizeof(key), "error.%d.title", status);
-	tm_str(root, "title", i18n_msg(a->msgs, r->lang, key));
-	snprintf(key, sizeof(key), "error.%d.text", status);
-	tm_str(root, "text", i18n_msg(a->msgs, r->lang, key));
-	tm_bool(root, "show_id", status == 500);
+	if (status == 503) {
+		/* which fault: the message says when trying again may help */
+		tm_str(root, "title", i18n_msg(a->msgs, r->lang,
+		    "error.503.title"));
+		snprintf(key, sizeof(key), "error.503.%s", db_fault_names[f]);
+		tm_str(root, "text", i18n_msg(a->msgs, r->lang, key));
+	} else {
+		snprintf(key, sizeof(key), "error.%d.title", status);
+		tm_str(root, "title", i18n_msg(a->msgs, r->lang, key));
+		snprintf(key, sizeof(key), "error.%d.text", status);
+		tm_str(root, "text", i18n_msg(a->msgs, r->lang, key));
+	}
+	tm_bool(root, "show_id", status >= 500);
 	resp_header(r, "Cache-Control", "no-store");
 	app_page(a, r, status, "error.xhtml", m);
 }

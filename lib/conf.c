@@ -30,6 +30,7 @@ struct key {
 #define F(x) offsetof(struct conf, x)
 static const struct key keys[] = {
 	{ "database",	"path",		F(db_path),		KIND_PATH, 1, 0, 0 },
+	{ "database",	"max_pages",	F(db_max_pages),	KIND_INT,  0, 1, 2147483647 },
 	{ "site",	"base_url",	F(base_url),		KIND_URL,  1, 0, 0 },
 	{ "site",	"templates",	F(templates),		KIND_PATH, 1, 0, 0 },
 	{ "site",	"i18n",		F(i18n),		KIND_PATH, 1, 0, 0 },

@@ -17,6 +17,7 @@ struct conf {
 	char	*file;		/* the file read, as given */
 	/* [database] */
 	char	*db_path;
+	int	 db_max_pages;	/* test-only: PRAGMA max_page_count; 0 = none (docs/faults.md) */
 	/* [site] */
 	char	*base_url;
 	char	*templates;

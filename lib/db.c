@@ -2,12 +2,15 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <libgen.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -30,6 +33,91 @@ static const char *const pragmas_ro =
     "PRAGMA foreign_keys=ON;";
 
 /*
+ * The fault of this process's last failed statement that came from the
+ * database's state rather than from the statement (#17): recorded by
+ * SQLite's error log callback (full, read-only, I/O, damage) and by
+ * db_busy when it gives up. One connection per process, so one value.
+ */
+static volatile enum db_fault fault;
+static char fault_path[512];	/* the database, for the damage line */
+static int damage_log;		/* db_init: log damage (once), for servers */
+static int opening;		/* db_open says why itself */
+
+static void
+db_log(void *arg, int code, const char *msg)
+{
+	enum db_fault f = DB_FAULT_NONE;
+
+	(void)arg;
+	(void)msg;	/* it may quote SQL: never logged here */
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		f = DB_FAULT_BUSY;
+		break;
+	case SQLITE_FULL:
+		f = DB_FAULT_FULL;
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		f = DB_FAULT_READONLY;
+		break;
+	case SQLITE_IOERR:
+		/* a full disk shows as a write error too (ENOSPC) */
+		f = DB_FAULT_IO;
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		f = DB_FAULT_DAMAGED;
+		break;
+	default:
+		return;
+	}
+	if (f == DB_FAULT_DAMAGED && fault != DB_FAULT_DAMAGED && damage_log &&
+	    !opening)
+		LOG_ERR("%s is damaged: stop the service, run rekisteri check and "
+		    "restore the newest good backup (rekisteri restore FILE)",
+		    fault_path[0] ? fault_path : "the database");
+	if (fault == DB_FAULT_NONE || f == DB_FAULT_DAMAGED)
+		fault = f;
+}
+
+static void
+db_log_install(void)
+{
+	static int done;
+
+	if (done++)
+		return;
+	/* only before SQLite initialises; later calls change nothing */
+	(void)sqlite3_config(SQLITE_CONFIG_LOG, db_log, NULL);
+}
+
+void
+db_init(void)
+{
+	damage_log = 1;
+	db_log_install();
+}
+
+enum db_fault
+db_fault(void)
+{
+	return fault;
+}
+
+void
+db_fault_set(enum db_fault f)
+{
+	fault = f;
+}
+
+const char *const db_fault_names[DB_FAULT__MAX] = {
+	"none", "busy", "full", "readonly", "io", "damaged"
+};
+
+/*
  * Wait for a lock another process holds in short steps, about 5 s in all.
  * SQLite's own busy timeout sleeps 1, 2, 5, 10 ... 100 ms at a time, so
  * under steady writes from several workers (an audit row for every page
@@ -39,11 +127,80 @@ static const char *const pragmas_ro =
 static int
 db_busy(void *arg, int n)
 {
-	(void)arg;
-	if (n >= 5000)
+	int limit = arg != NULL ? (int)(intptr_t)arg : 5000;
+
+	if (n >= limit) {
+		if (fault == DB_FAULT_NONE)
+			fault = DB_FAULT_BUSY;
 		return 0;
+	}
 	usleep(n < 10 ? 100 : 1000);
 	return 1;
+}
+
+/*
+ * A program that writes must be able to write the file and its folder
+ * (SQLite makes PATH-wal and PATH-shm beside it): said at start-up in one
+ * sentence instead of as a failed write on the first form posted (#17).
+ * A file without any write bit is read-only even for root.
+ */
+static int
+db_writable(const char *path, const struct stat *st, enum db_mode mode,
+    char *err, size_t errlen)
+{
+	char dir[4096];
+
+	if (mode == DB_READONLY) {
+		if (access(path, R_OK) != 0) {
+			snprintf(err, errlen, "%s: the database cannot be read "
+			    "(%s): give the user that runs the program (uid %ld) "
+			    "read access", path, strerror(errno), (long)getuid());
+			return -1;
+		}
+		return 0;
+	}
+	if ((st->st_mode & 0222) == 0 || access(path, R_OK | W_OK) != 0) {
+		snprintf(err, errlen, "%s: the database is read-only (%s, mode "
+		    "%04o) and this program writes it: give the user that runs "
+		    "it (uid %ld) read and write access (chown, chmod 600) or "
+		    "mount it read-write", path, (st->st_mode & 0222) == 0 ?
+		    "no write permission" : strerror(errno),
+		    (unsigned)(st->st_mode & 07777), (long)getuid());
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (access(dirname(dir), W_OK | X_OK) != 0) {
+		snprintf(dir, sizeof(dir), "%s", path);
+		snprintf(err, errlen, "%s: the database's folder %s cannot be "
+		    "written (%s), and SQLite keeps its -wal and -shm files "
+		    "there: give the user that runs the program (uid %ld) write "
+		    "access to it", path, dirname(dir), strerror(errno),
+		    (long)getuid());
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Why the database did not open, in one sentence naming it: a damaged file
+ * says what to do.
+ */
+static void
+open_error(sqlite3 *db, const char *path, const char *msg, char *err,
+    size_t errlen)
+{
+	int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_CANTOPEN;
+
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+		snprintf(err, errlen, "%s: the database is damaged (%s): stop "
+		    "the service and restore the newest good backup (rekisteri "
+		    "restore FILE); rekisteri check runs the full check", path,
+		    msg);
+	else if (code == SQLITE_READONLY)
+		snprintf(err, errlen, "%s: the database is read-only (%s) and "
+		    "this program writes it", path, msg);
+	else
+		snprintf(err, errlen, "%s: %s", path, msg);
 }
 
 /*
@@ -63,6 +220,11 @@ db_private(const char *path, enum db_mode mode, char *err, size_t errlen)
 	if (strcmp(path, ":memory:") == 0)
 		return 0;
 	if (stat(path, &st) != 0) {
+		if (errno == ENOENT && mode != DB_CREATE) {
+			snprintf(err, errlen, "%s: the database does not exist "
+			    "(rekisteri init makes it)", path);
+			return -1;
+		}
 		if (errno != ENOENT || mode != DB_CREATE)
 			return 0;	/* SQLite says why */
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -75,12 +237,26 @@ db_private(const char *path, enum db_mode mode, char *err, size_t errlen)
 		return 0;
 	}
 	if ((st.st_mode & S_IRWXO) == 0)
-		return 0;
+		return db_writable(path, &st, mode, err, errlen);
 	snprintf(err, errlen, "%s may be read or changed by other users (mode "
 	    "%04o) and holds personal data, so it is not opened: chmod 600 %s "
 	    "(and its -wal and -shm files)", path, (unsigned)(st.st_mode & 07777),
 	    path);
 	return -1;
+}
+
+int
+db_access(const char *path, enum db_mode mode, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0 && errno == ENOENT && mode != DB_CREATE) {
+		snprintf(err, errlen, "%s: the database does not exist "
+		    "(rekisteri init makes it)", path);
+		return -1;
+	}
+	return db_private(path, mode == DB_CREATE ? DB_READWRITE : mode, err,
+	    errlen);
 }
 
 sqlite3 *
@@ -90,8 +266,11 @@ db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 	char *msg = NULL;
 	int flags;
 
+	db_log_install();
 	if (db_private(path, mode, err, errlen) != 0)
 		return NULL;
+	if (fault_path[0] == '\0')
+		snprintf(fault_path, sizeof(fault_path), "%s", path);
 	switch (mode) {
 	case DB_READONLY:
 		flags = SQLITE_OPEN_READONLY;
@@ -103,24 +282,50 @@ db_open(const char *path, enum db_mode mode, char *err, size_t errlen)
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 		break;
 	}
+	opening = 1;
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path,
-		    db ? sqlite3_errmsg(db) : "cannot open the database");
+		open_error(db, path, db ? sqlite3_errmsg(db) :
+		    "cannot open the database", err, errlen);
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_handler(db, db_busy, NULL);
 	if (sqlite3_exec(db, mode == DB_READONLY ? pragmas_ro : pragmas_rw,
 	    NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, msg ? msg : "pragma failed");
+		open_error(db, path, msg ? msg : "pragma failed", err, errlen);
 		sqlite3_free(msg);
 		goto fail;
 	}
+	/*
+	 * A cheap look at the file (page 1 and the schema), so a damaged header
+	 * or schema stops the program at start; the full check (quick_check
+	 * reads every page) is rekisteri check's: docs/faults.md.
+	 */
+	if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL,
+	    &msg) != SQLITE_OK) {
+		open_error(db, path, msg ? msg : sqlite3_errmsg(db), err, errlen);
+		sqlite3_free(msg);
+		goto fail;
+	}
+	if (mode != DB_READONLY && sqlite3_db_readonly(db, "main") == 1) {
+		snprintf(err, errlen, "%s: the database opened read-only and this "
+		    "program writes it: check its owner, its mode and its mount",
+		    path);
+		goto fail;
+	}
+	opening = 0;
 	return db;
 fail:
+	opening = 0;
 	sqlite3_close(db);
 	return NULL;
+}
+
+void
+db_busy_timeout(sqlite3 *db, int ms)
+{
+	sqlite3_busy_handler(db, db_busy, (void *)(intptr_t)(ms > 10 ? ms : 10));
 }
 
 void

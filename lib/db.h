@@ -18,10 +18,49 @@ enum db_mode {
  * secure_delete=ON: freed content is zeroed) and a 5 s busy
  * timeout. A database file that other users may read or change is refused
  * (one sentence naming the file and the chmod that fixes it): it holds
- * personal data. Returns the handle, or NULL with the reason in err.
+ * personal data. So is, in one sentence naming the file and the reason, a
+ * missing file (but with DB_CREATE), one that cannot be written (or whose
+ * folder cannot) by a mode that writes, and one whose header or schema is
+ * damaged (page 1 and sqlite_schema are read; #17). Returns the handle, or
+ * NULL with the reason in err.
  */
 sqlite3	*db_open(const char *path, enum db_mode mode, char *err, size_t errlen);
 void	 db_close(sqlite3 *);
+/* Wait for another process's lock about ms milliseconds instead of 5 s. */
+void	 db_busy_timeout(sqlite3 *, int ms);
+
+/*
+ * db_open's checks of the file alone, without opening it (so nothing is
+ * made beside it): missing, others may read it, not writable (it or its
+ * folder) for a mode that writes. 0, or -1 with one sentence in err.
+ */
+int	 db_access(const char *path, enum db_mode mode, char *err,
+	    size_t errlen);
+
+/*
+ * Faults of the database rather than of a statement (#17, docs/faults.md):
+ * the lock held longer than the busy timeout, the disk or the file's
+ * max_page_count full, the file read-only, an I/O error, damage. SQLite's
+ * error-log callback records them (db_open installs it when it is the
+ * process's first SQLite call); db_fault is the first recorded since
+ * db_fault_set(DB_FAULT_NONE), and damage overrides all. db_init, for
+ * servers, installs it before anything else and has damage found after
+ * start logged once, saying what to do. The app layer answers 503 with
+ * Retry-After for any of them (app_error, app_page).
+ */
+enum db_fault {
+	DB_FAULT_NONE,
+	DB_FAULT_BUSY,
+	DB_FAULT_FULL,
+	DB_FAULT_READONLY,
+	DB_FAULT_IO,
+	DB_FAULT_DAMAGED,
+	DB_FAULT__MAX
+};
+extern const char *const db_fault_names[DB_FAULT__MAX];
+void		 db_init(void);
+enum db_fault	 db_fault(void);
+void		 db_fault_set(enum db_fault);
 
 /*
  * Apply sql/NNN_name.sql files from dir that have not run yet, in order of

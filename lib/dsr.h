@@ -146,6 +146,7 @@ struct dsr_job {
 	int			 mail;
 	enum dsr_result	 res;		/* set by dsr_store_batch */
 	struct dsr_stored	 out;
+	long long		 sent_ms;	/* when the worker sent it (CLOCK_MONOTONIC) */
 };
 
 /*

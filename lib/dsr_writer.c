@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -31,6 +32,17 @@
 #define JOB_MAGIC	0x524b4a31u	/* "RKJ1" */
 #define WRITER_CLIENTS	256
 #define WRITER_BATCH	64
+/*
+ * A worker waits 10 s for its answer (writer_connect). The writer waits
+ * for another process's lock WRITER_BUSY_MS, and a job that has waited
+ * WRITER_STALE_MS behind a batch is answered "busy" unstored: so every
+ * job is answered, stored or not, before its worker gives up, and nothing
+ * is stored that its worker has already called failed (#17: under a lock
+ * held by another process, jobs queued behind a batch that waited its
+ * 5 s used to time out, and their posts answered 500).
+ */
+#define WRITER_BUSY_MS	3000
+#define WRITER_STALE_MS	5000
 
 /* A job on the wire: this head, then the fields' bytes in order. */
 struct job_head {
@@ -41,11 +53,13 @@ struct job_head {
 	char		form_id[DSR_FORM_ID_HEX];
 	char		client[64];
 	uint32_t	len[RF__MAX];
+	int64_t		sent_ms;	/* the worker's CLOCK_MONOTONIC, ms */
 };
 
 struct job_reply {
 	uint32_t		magic;
 	int32_t			res;
+	int32_t			fault;	/* enum db_fault, with RQ_ERROR (#17) */
 	struct dsr_stored	out;
 };
 
@@ -87,7 +101,48 @@ job_decode(const char *msg, size_t len, struct dsr_job *j)
 	memcpy(j->client, h.client, sizeof(j->client));
 	j->lang = (enum lang)h.lang;
 	j->mail = h.mail != 0;
+	j->sent_ms = (long long)h.sent_ms;
 	return 0;
+}
+
+/* Now on CLOCK_MONOTONIC (one clock for every process), in ms. */
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Put the jobs of jobs[0..n) (and their sockets in who) that have waited
+ * at most WRITER_STALE_MS first, and return how many; the others are
+ * RQ_ERROR, to be answered "busy" unstored.
+ */
+static size_t
+fresh_first(struct dsr_job *jobs, int *who, size_t n)
+{
+	long long now = mono_ms();
+	size_t nf = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (now - jobs[i].sent_ms > WRITER_STALE_MS) {
+			jobs[i].res = RQ_ERROR;
+			continue;
+		}
+		if (i != nf) {
+			struct dsr_job tj = jobs[nf];
+			int tw = who[nf];
+
+			jobs[nf] = jobs[i];
+			who[nf] = who[i];
+			jobs[i] = tj;
+			who[i] = tw;
+		}
+		nf++;
+	}
+	return nf;
 }
 
 static void
@@ -128,8 +183,9 @@ dsr_writer(sqlite3 *db, const char *path,
 		return -1;
 	}
 	umask(old);
+	db_busy_timeout(db, WRITER_BUSY_MS);
 	for (;;) {
-		size_t nj = 0, np = 0;
+		size_t nj = 0, nf, np = 0;
 
 		pfd[np].fd = lfd;
 		pfd[np++].events = POLLIN;
@@ -184,14 +240,16 @@ dsr_writer(sqlite3 *db, const char *path,
 		}
 		if (nj == 0)
 			continue;
+		nf = fresh_first(jobs, who, nj);
 		{
 			const struct ticket_keys *k = keys(arg);
 
-			if (k != NULL)
-				(void)dsr_store_batch(db, k, jobs, nj,
+			db_fault_set(DB_FAULT_NONE);
+			if (k != NULL && nf > 0)
+				(void)dsr_store_batch(db, k, jobs, nf,
 				    rate_limit);
 			else
-				for (size_t i = 0; i < nj; i++)
+				for (size_t i = 0; i < nf; i++)
 					jobs[i].res = RQ_ERROR;
 		}
 		for (size_t i = 0; i < nj; i++) {
@@ -200,6 +258,10 @@ dsr_writer(sqlite3 *db, const char *path,
 			memset(&rep, 0, sizeof(rep));
 			rep.magic = JOB_MAGIC;
 			rep.res = jobs[i].res;
+			/* a locked, full or read-only database: the worker says 503 */
+			if (jobs[i].res == RQ_ERROR)
+				rep.fault = (int32_t)(i >= nf ? DB_FAULT_BUSY :
+				    db_fault());
 			if (jobs[i].res == RQ_STORED)
 				rep.out = jobs[i].out;
 			/* a worker that has gone sees no ticket; it is stored */
@@ -255,6 +317,7 @@ dsr_submit(const char *path, const struct dsr_form *f,
 	h.types = f->types;
 	h.lang = (int32_t)lang;
 	h.mail = mail != 0;
+	h.sent_ms = (int64_t)mono_ms();
 	snprintf(h.form_id, sizeof(h.form_id), "%s", form_id);
 	snprintf(h.client, sizeof(h.client), "%s", client ? client : "");
 	for (int i = 0; i < RF__MAX; i++)
@@ -286,6 +349,9 @@ dsr_submit(const char *path, const struct dsr_form *f,
 	}
 	if (rep.res == RQ_STORED)
 		*out = rep.out;
+	if (rep.res == RQ_ERROR && rep.fault > DB_FAULT_NONE &&
+	    rep.fault < DB_FAULT__MAX)
+		db_fault_set((enum db_fault)rep.fault);
 	return rep.res == RQ_STORED || rep.res == RQ_USED ||
 	    rep.res == RQ_REFUSED ? (enum dsr_result)rep.res : RQ_ERROR;
 }
