@@ -386,6 +386,25 @@ send(long long id, long long customer, const char *kind, const char *via)
 	return s;
 }
 
+/* Save an answer letter's draft for request id and GET it into r; the GET's status. */
+static long
+answer_draft(long long id, struct http_resp *r)
+{
+	char idt[24], path[96], *body;
+
+	snprintf(idt, sizeof(idt), "%lld", id);
+	body = http_form("csrf", csrf, "id", idt, "kind", "answer", "action",
+	    "save", "type.access", "Ote liitteenä.", NULL);
+	http_session(r, "POST", "/intranet/request/letter", sid, body);
+	free(body);
+	assert_int_equal(r->status, 303);
+	http_resp_free(r);
+	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld&"
+	    "kind=answer", id);
+	http_session(r, "GET", path, sid, NULL);
+	return r->status;
+}
+
 /* Sent: stored with the request byte for byte, with its SHA-256; only after the identity check. */
 static void
 stored_when_sent(void **st)
@@ -405,6 +424,10 @@ stored_when_sent(void **st)
 	http_session(&r, "POST", "/intranet/request/link", sid, body);
 	free(body);
 	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	/* an answer drafted before anything was sent has no enclosures */
+	assert_int_equal(answer_draft(id, &r), 200);
+	assert_false(http_body_has(&r, "Liitteet"));
 	http_resp_free(&r);
 	/* not before the identity is checked (GDPR Art. 12(6)) */
 	assert_int_equal(send(id, c, "report", "post"), 422);
@@ -444,6 +467,15 @@ stored_when_sent(void **st)
 	assert_int_equal(r.status, 200);
 	assert_true(http_body_has(&r, hex));
 	assert_true(http_body_has(&r, "Siirtotiedosto"));
+	http_resp_free(&r);
+	/* the answer letter names each stored file with its SHA-256 */
+	assert_int_equal(answer_draft(id, &r), 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Liitteet"));
+	assert_true(http_body_has(&r, hex));
+	assert_true(http_body_has(&r, "<strong>Siirtotiedosto</strong>"));
+	assert_true(http_body_has(&r, "<strong>Rekisteriote</strong> (html,"));
+	assert_true(http_body_has(&r, "<strong>Rekisteriote</strong> (json,"));
 	http_resp_free(&r);
 	/* another request's stored report is not reachable through this one */
 	snprintf(path, sizeof(path), "/intranet/request/report/stored?id=%lld"
