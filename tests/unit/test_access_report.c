@@ -223,6 +223,13 @@ test_report_values(void **state)
 	hasnt(buf_cstr(&text), "Evästeteksti");
 	has(buf_cstr(&text), "tietosuoja@om.fi");
 	has(buf_cstr(&text), "Käsittelijä");
+	/* the request's codes in words: its state, language, channel, mail */
+	has(buf_cstr(&text), "Verkkolomake");
+	has(buf_cstr(&text), "suomi");
+	has(buf_cstr(&text), "ei lähetetty");
+	has(buf_cstr(&text), "Vastaanotettu");
+	hasnt(buf_cstr(&text), "received");
+	has(buf_cstr(&json), "\"status\":\"received\"");
 	/* the look-ups' dates, each of the three */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT at FROM audit_log"
 	    " WHERE object_id IN ('1', '5,1,17')", -1, &st, NULL), SQLITE_OK);
