@@ -121,7 +121,7 @@ static const struct ar_column request_cols[] = {
 	{ "received", AK_TIME, NULL, NULL },
 	{ "deadline", AK_DATE, NULL, NULL },
 	{ "types", AK_TEXT, NULL, NULL },
-	{ "lang", AK_TEXT, NULL, NULL },
+	{ "lang", AK_CODE, "intake.lang.", NULL },
 	{ "name", AK_TEXT, NULL, NULL },
 	{ "organisation", AK_TEXT, NULL, NULL },
 	{ "email", AK_TEXT, NULL, NULL },
@@ -136,9 +136,9 @@ static const struct ar_column request_cols[] = {
 	{ "token_hash", AK_TEXT, NULL, SECRET },
 	{ "confirm_hash", AK_TEXT, NULL, SECRET },
 	{ "email_confirmed_at", AK_TIME, NULL, NULL },
-	{ "mail_state", AK_TEXT, NULL, NULL },
-	{ "status", AK_TEXT, NULL, NULL },
-	{ "identity_method", AK_TEXT, NULL, NULL },
+	{ "mail_state", AK_CODE, "ar.mail_state.", NULL },
+	{ "status", AK_CODE, "request.status.", NULL },
+	{ "identity_method", AK_CODE, "request.identity.", NULL },
 	{ "identity_note", AK_TEXT, NULL, NULL },
 	{ "identity_by", AK_TEXT, NULL, STAFF },
 	{ "identity_at", AK_TIME, NULL, NULL },
@@ -152,7 +152,7 @@ static const struct ar_column request_cols[] = {
 	{ "extension_months", AK_TEXT, NULL, NULL },
 	{ "extended_deadline", AK_DATE, NULL, NULL },
 	{ "extension_reasons", AK_TEXT, NULL, NULL },
-	{ "channel", AK_TEXT, NULL, NULL },
+	{ "channel", AK_CODE, "request.channel.", NULL },
 };
 
 static const struct ar_column stored_cols[] = {

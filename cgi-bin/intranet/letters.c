@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "access_report.h"
 #include "answer.h"
 #include "buf.h"
 #include "db.h"
@@ -171,6 +172,55 @@ parties_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	return 0;
 }
 
+/* The reports stored with the request, as an answer's enclosures. */
+struct lenclosures {
+	struct app		*a;
+	enum lang		 lang;
+	struct tmpl_list	*list;
+	int			 n;
+};
+
+static int
+letter_enclosure(void *arg, const struct ar_stored *st)
+{
+	struct lenclosures *x = arg;
+	struct tmpl_map *m = tm_list_map(x->list);
+	char d[64], key[48];
+
+	x->n++;
+	snprintf(key, sizeof(key), "ar.kind.%s", st->kind);
+	tm_str(m, "kind", i18n_msg(x->a->msgs, x->lang, key));
+	tm_str(m, "format", st->format);
+	if (fmt_datetime(d, sizeof(d), x->lang, st->sent_at) != 0)
+		snprintf(d, sizeof(d), "%s", st->sent_at);
+	tm_str(m, "sent_at", d);
+	tm_str(m, "sha256", st->sha256);
+	return 0;
+}
+
+/*
+ * An answer names what went with it: the access reports and portability
+ * files stored with the request as sent (GDPR Art. 15(3), 20(1);
+ * docs/access-report.md "Stored when sent"), each with its SHA-256, so
+ * that the letter and its enclosures can be matched later:
+ * root.enclosures, root.has_enclosures. 0 or -1.
+ */
+static int
+enclosures_model(struct app *a, const struct lview *v, struct tmpl_map *root)
+{
+	struct lenclosures x = { a, v->q.lang, NULL, 0 };
+
+	x.list = tm_list(root, "enclosures");
+	if (v->kind != LK_ANSWER) {
+		tm_bool(root, "has_enclosures", 0);
+		return 0;
+	}
+	if (ar_stored_list(a->db, v->q.id, letter_enclosure, &x) != 0)
+		return -1;
+	tm_bool(root, "has_enclosures", x.n > 0);
+	return 0;
+}
+
 /* The refusal: partial, refused, reasons, the bases chosen and all of them for the form. */
 static void
 refusal_model(struct app *a, const struct lview *v, const struct kvlist *parts,
@@ -239,7 +289,8 @@ letter_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	tm_bool(root, "is_refusal", v->kind == LK_REFUSAL);
 	tm_bool(root, "is_extension", v->kind == LK_EXTENSION);
 	answers_model(a, v, parts, root);
-	if (parties_model(a, v, parts, root) != 0)
+	if (parties_model(a, v, parts, root) != 0 ||
+	    enclosures_model(a, v, root) != 0)
 		return -1;
 	refusal_model(a, v, parts, root);
 	e = tm_map(root, "ext");

@@ -476,6 +476,54 @@ bad_config_named_with_line(void **st)
 	buf_free(&o);
 }
 
+/*
+ * rekisteri customer export FILE --purpose P (docs/csv.md): a file for
+ * direct marketing leaves out the person with a direct marketing ban and
+ * the one with a publication ban, and says so, each ban it excludes with
+ * its count; the register's own copy keeps both, their bans in a column.
+ */
+static void
+export_for_a_purpose(void **st)
+{
+	struct buf o = BUF_INIT;
+
+	(void)st;
+	http_db_exec("INSERT INTO customers (number, first_name, last_name,"
+	    " postal_code) VALUES ('PX-001', 'Vapaa', 'Kieltamaton', '97001'),"
+	    " ('PX-002', 'Kielto', 'Markkinoinnista', '97001'),"
+	    " ('PX-003', 'Kielto', 'Luettelosta', '97001');"
+	    "INSERT INTO bans (customer_id, purpose, since, via) VALUES"
+	    " ((SELECT id FROM customers WHERE number = 'PX-002'),"
+	    " 'direct_marketing', '2026-01-01', 'phone'),"
+	    " ((SELECT id FROM customers WHERE number = 'PX-003'),"
+	    " 'publication', '2026-01-01', 'letter')");
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export"
+	    " - --purpose direct_marketing --postal 97001 2>/dev/null", cli,
+	    state), 0);
+	assert_non_null(strstr(o.data, "\"PX-001\""));
+	assert_null(strstr(o.data, "PX-002"));
+	assert_null(strstr(o.data, "PX-003"));
+	assert_null(strstr(o.data, "\"bans\""));
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export"
+	    " - --purpose direct_marketing --postal 97001 2>&1 >/dev/null", cli,
+	    state), 0);
+	assert_non_null(strstr(o.data, "exported 1 customers for "
+	    "direct_marketing"));
+	assert_non_null(strstr(o.data, "left out 1 with a ban on "
+	    "direct_marketing\n"));
+	assert_non_null(strstr(o.data, "left out 1 with a ban on publication\n"));
+	assert_non_null(strstr(o.data, "left out 0 with a ban on disclosure\n"));
+	assert_null(strstr(o.data, "ban on advertising"));
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export"
+	    " - --purpose register --postal 97001 2>/dev/null", cli, state), 0);
+	assert_non_null(strstr(o.data, "\"PX-002\""));
+	assert_non_null(strstr(o.data, "\"direct_marketing\"\r\n"));
+	assert_non_null(strstr(o.data, "\"publication\"\r\n"));
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' customer export"
+	    " - --purpose everyone 2>/dev/null", cli, state), 2);
+	buf_free(&o);
+}
+
 int
 main(void)
 {
@@ -486,6 +534,7 @@ main(void)
 		cmocka_unit_test(wrong_usage_on_stderr),
 		cmocka_unit_test(config_from_flag_and_environment),
 		cmocka_unit_test(access_report_and_portability),
+		cmocka_unit_test(export_for_a_purpose),
 		cmocka_unit_test(init_is_idempotent),
 		cmocka_unit_test(init_failed_migration),
 		cmocka_unit_test(bad_template_named_with_line),

@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "fmt.h"
 #include "http.h"
 
 #define PW	"Rekisteriote annetaan aina ajallaan 7"
@@ -283,6 +284,112 @@ report_from_request(void **st)
 	    " action = 'customer.portability' AND object_id = ?1", cidt), 5);
 }
 
+/*
+ * The report of a record with orders, bans, a disclosure, a corrected value
+ * with its source and a look-up by a named staff member, through the
+ * server (GDPR Art. 15; CJEU C-579/21): every value in the page and the
+ * JSON, nothing of the other record's, the look-up's date and time (the
+ * page in Helsinki time, the JSON as stored) with its role, and neither
+ * staff member's username nor name.
+ */
+static void
+report_every_part(void **st)
+{
+	static const char *const mine[] = { "Osakas", "osa@example.org",
+		"Osakatu 3", "T-91", "Osan tilaus", "T-92", "Perintä Osa Oy",
+		"lasku T-92", "Vanhakatu 1", NULL };
+	static const char *const page_only[] = { "Suoramarkkinointi",
+		"Markkina- ja mielipidetutkimus", "Päivityspalvelu", "Tietojen katselu", "Käsittelijä",
+		"Tietosuojavaltuutetun toimisto", NULL };
+	static const char *const theirs[] = { "Toinenen", "toinen@example.org",
+		"Toisentie 4", "T-93", "Perintä Toinen Oy", "Vanha-Toinen", NULL };
+	static const char *const staff[] = { "rep1", "repview",
+		"Vilja Virkailija", NULL };
+	struct http_resp r, j;
+	long long id = file_request("Oili Osakas", "osa@example.org");
+	long long mine_id = new_customer("Osakas", "osa@example.org", "Osakatu 3");
+	long long other = new_customer("Toinenen", "toinen@example.org",
+	    "Toisentie 4");
+	char idt[24], cidt[24], path[160], sql[1200], when[64], *viewer, *at;
+
+	(void)st;
+	fmt_init();
+	snprintf(idt, sizeof(idt), "%lld", id);
+	snprintf(cidt, sizeof(cidt), "%lld", mine_id);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO orders (customer_id, number, ordered_on, description,"
+	    " amount_cents, status) VALUES (%lld, 'T-91', '2025-01-02',"
+	    " 'Osan tilaus', 1000, 'paid'), (%lld, 'T-92', '2025-02-03', 'Toinen',"
+	    " 2000, 'collection'), (%lld, 'T-93', '2025-02-04', 'Vieras', 1, 'open');"
+	    "INSERT INTO bans (customer_id, purpose, since, via, reference) VALUES"
+	    " (%lld, 'direct_marketing', '2025-03-01', 'phone', ''),"
+	    " (%lld, 'research', '2025-03-02', 'letter', '');"
+	    "INSERT INTO disclosures (customer_id, recipient, ground, what,"
+	    " disclosed_on, user_id) VALUES (%lld, 'Perintä Osa Oy', 'collection',"
+	    " 'lasku T-92', '2025-04-01', (SELECT id FROM users WHERE username ="
+	    " 'rep1')), (%lld, 'Perintä Toinen Oy', 'collection', 'x',"
+	    " '2025-04-02', NULL);"
+	    "INSERT INTO customer_history (customer_id, field, old_value, new_value,"
+	    " user_id, source) VALUES (%lld, 'street', 'Vanhakatu 1', 'Osakatu 3',"
+	    " (SELECT id FROM users WHERE username = 'rep1'), 'update_service'),"
+	    " (%lld, 'street', 'Vanha-Toinen', 'Toisentie 4', NULL, 'staff')",
+	    mine_id, mine_id, other, mine_id, mine_id, mine_id, other, mine_id,
+	    other);
+	http_db_exec(sql);
+	snprintf(sql, sizeof(sql), "csrf=%s&id=%s&customer=%s", csrf, idt, cidt);
+	http_session(&r, "POST", "/intranet/request/link", sid, sql);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	/* a look-up by another, named handler */
+	assert_int_equal(http_user_add_full("repview", "handler", PW,
+	    "Vilja Virkailija", 1), 0);
+	viewer = http_login("repview", PW);
+	snprintf(path, sizeof(path), "/intranet/customer?id=%lld", mine_id);
+	assert_int_equal(get_status(viewer, path), 200);
+	free(viewer);
+	at = http_db_text("SELECT max(at) FROM audit_log WHERE action ="
+	    " 'customer.view' AND object_type = 'customer' AND object_id = ?1",
+	    cidt);
+	assert_non_null(at);
+	assert_int_equal(fmt_datetime(when, sizeof(when), LANG_FI, at), 0);
+
+	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&"
+	    "customer=%lld", id, mine_id);
+	http_session(&r, "GET", path, sid, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	snprintf(path, sizeof(path), "/intranet/request/report?id=%lld&"
+	    "customer=%lld&format=json", id, mine_id);
+	http_session(&j, "GET", path, sid, NULL);
+	assert_int_equal(j.status, 200);
+	for (int i = 0; mine[i] != NULL; i++) {
+		if (!http_body_has(&r, mine[i]))
+			fail_msg("the page lacks \"%s\"", mine[i]);
+		if (!http_body_has(&j, mine[i]))
+			fail_msg("the JSON lacks \"%s\"", mine[i]);
+	}
+	for (int i = 0; page_only[i] != NULL; i++)
+		if (!http_body_has(&r, page_only[i]))
+			fail_msg("the page lacks \"%s\"", page_only[i]);
+	for (int i = 0; theirs[i] != NULL; i++)
+		if (http_body_has(&r, theirs[i]) || http_body_has(&j, theirs[i]))
+			fail_msg("the other record's \"%s\" is in the report",
+			    theirs[i]);
+	for (int i = 0; staff[i] != NULL; i++)
+		if (http_body_has(&r, staff[i]) || http_body_has(&j, staff[i]))
+			fail_msg("staff \"%s\" is named in the report", staff[i]);
+	if (!http_body_has(&r, when))
+		fail_msg("the look-up at %s (%s) is not in the page", when, at);
+	snprintf(sql, sizeof(sql), "{\"at\":\"%s\",\"action\":\"customer.view\","
+	    "\"role\":\"handler\"}", at);
+	if (!http_body_has(&j, sql))
+		fail_msg("no %s in the JSON", sql);
+	assert_true(http_body_has(&j, "\"source\":\"update_service\""));
+	free(at);
+	http_resp_free(&r);
+	http_resp_free(&j);
+}
+
 /* POST the send form; the status. */
 static long
 send(long long id, long long customer, const char *kind, const char *via)
@@ -300,6 +407,25 @@ send(long long id, long long customer, const char *kind, const char *via)
 	s = r.status;
 	http_resp_free(&r);
 	return s;
+}
+
+/* Save an answer letter's draft for request id and GET it into r; the GET's status. */
+static long
+answer_draft(long long id, struct http_resp *r)
+{
+	char idt[24], path[96], *body;
+
+	snprintf(idt, sizeof(idt), "%lld", id);
+	body = http_form("csrf", csrf, "id", idt, "kind", "answer", "action",
+	    "save", "type.access", "Ote liitteenä.", NULL);
+	http_session(r, "POST", "/intranet/request/letter", sid, body);
+	free(body);
+	assert_int_equal(r->status, 303);
+	http_resp_free(r);
+	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld&"
+	    "kind=answer", id);
+	http_session(r, "GET", path, sid, NULL);
+	return r->status;
 }
 
 /* Sent: stored with the request byte for byte, with its SHA-256; only after the identity check. */
@@ -321,6 +447,10 @@ stored_when_sent(void **st)
 	http_session(&r, "POST", "/intranet/request/link", sid, body);
 	free(body);
 	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	/* an answer drafted before anything was sent has no enclosures */
+	assert_int_equal(answer_draft(id, &r), 200);
+	assert_false(http_body_has(&r, "Liitteet"));
 	http_resp_free(&r);
 	/* not before the identity is checked (GDPR Art. 12(6)) */
 	assert_int_equal(send(id, c, "report", "post"), 422);
@@ -361,6 +491,15 @@ stored_when_sent(void **st)
 	assert_true(http_body_has(&r, hex));
 	assert_true(http_body_has(&r, "Siirtotiedosto"));
 	http_resp_free(&r);
+	/* the answer letter names each stored file with its SHA-256 */
+	assert_int_equal(answer_draft(id, &r), 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Liitteet"));
+	assert_true(http_body_has(&r, hex));
+	assert_true(http_body_has(&r, "<strong>Siirtotiedosto</strong>"));
+	assert_true(http_body_has(&r, "<strong>Rekisteriote</strong> (html,"));
+	assert_true(http_body_has(&r, "<strong>Rekisteriote</strong> (json,"));
+	http_resp_free(&r);
 	/* another request's stored report is not reachable through this one */
 	snprintf(path, sizeof(path), "/intranet/request/report/stored?id=%lld"
 	    "&report=%lld", id + 1000, rid);
@@ -374,6 +513,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(report_from_request),
+		cmocka_unit_test(report_every_part),
 		cmocka_unit_test(stored_when_sent),
 	};
 

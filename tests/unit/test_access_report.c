@@ -223,6 +223,13 @@ test_report_values(void **state)
 	hasnt(buf_cstr(&text), "Evästeteksti");
 	has(buf_cstr(&text), "tietosuoja@om.fi");
 	has(buf_cstr(&text), "Käsittelijä");
+	/* the request's codes in words: its state, language, channel, mail */
+	has(buf_cstr(&text), "Verkkolomake");
+	has(buf_cstr(&text), "suomi");
+	has(buf_cstr(&text), "ei lähetetty");
+	has(buf_cstr(&text), "Vastaanotettu");
+	hasnt(buf_cstr(&text), "received");
+	has(buf_cstr(&json), "\"status\":\"received\"");
 	/* the look-ups' dates, each of the three */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT at FROM audit_log"
 	    " WHERE object_id IN ('1', '5,1,17')", -1, &st, NULL), SQLITE_OK);
@@ -258,6 +265,69 @@ test_report_values(void **state)
 	access_report_free(&r);
 	assert_int_equal(access_report_customer_id(db, "A000002"), 2);
 	assert_int_equal(access_report_customer_id(db, "A999999"), 0);
+	buf_free(&text);
+	buf_free(&json);
+}
+
+/*
+ * A list page (search, labels, export) records the ids it showed as one
+ * audit row, object_id "17,42,99" (docs/access-report.md): the report of
+ * record 42 lists that row, never one whose ids only begin or end with 42
+ * ("142,420"), nor a row about another object type.
+ */
+static void
+test_list_lookups(void **state)
+{
+	struct access_report r;
+	struct buf text = BUF_INIT, json = BUF_INIT;
+	char d[64], *at;
+	sqlite3_stmt *st;
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO customers (id, number,"
+	    " first_name, last_name) VALUES (42, 'A000042', 'Lista',"
+	    " 'Neljäkaksi')", NULL, NULL, NULL), SQLITE_OK);
+	event("customer.search", "17,42,99");
+	event("labels.print", "142,420");
+	event("customer.export", "420");
+	event("customer.export", "4,2");
+	{
+		struct audit_entry e;
+
+		memset(&e, 0, sizeof(e));
+		e.user_id = 1;
+		e.username = "staffbob";
+		e.action = "request.view";
+		e.object_type = "request";
+		e.client = "192.0.2.7";
+		e.object_id = "17,42";
+		assert_int_equal(audit_append(db, &e), 0);
+	}
+	assert_int_equal(access_report_gather(db, 42, LANG_FI, "2026-03-02",
+	    auth, &r), 0);
+	assert_int_equal(r.naccess, 1);
+	assert_string_equal(r.access[0].action, "customer.search");
+	assert_string_equal(r.access[0].role, "handler");
+	access_report_text(&r, msgs, &text);
+	assert_int_equal(access_report_json(db, &r, &json), 0);
+	/* its date and time, and the action in words; the others not at all */
+	at = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT at FROM audit_log"
+	    " WHERE object_id = '17,42,99'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	at = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	has(buf_cstr(&json), at);
+	assert_int_equal(fmt_datetime(d, sizeof(d), LANG_FI, at), 0);
+	has(buf_cstr(&text), d);
+	free(at);
+	has(buf_cstr(&text), "Asiakashaku");
+	hasnt(buf_cstr(&text), "customer.search");
+	hasnt(buf_cstr(&json), "labels.print");
+	hasnt(buf_cstr(&json), "customer.export");
+	hasnt(buf_cstr(&json), "request.view");
+	hasnt(buf_cstr(&text), "staffbob");
+	access_report_free(&r);
 	buf_free(&text);
 	buf_free(&json);
 }
@@ -508,6 +578,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_values),
+		cmocka_unit_test(test_list_lookups),
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_portability),
 		cmocka_unit_test(test_stored),
