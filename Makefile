@@ -161,9 +161,15 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Every template must parse and use only known directives, in every language.
+# Every template must parse and use only known directives, in every language:
+# `rekisteri check` on the sample config, with a throw-away database and keys
+# (check refuses a missing database); the copy sits in conf/ so the sample's
+# relative paths still resolve.
 check-templates: $(CLI)
-	$(CLI) -c conf/rekisteri.conf.sample check
+	@t=$$(mktemp -d) && c=conf/.check-templates.$$$$.conf && \
+	sed -e "s|^path = .*|path = $$t/db/rekisteri.db|" -e "s|^dir = \.\./var/keys|dir = $$t/keys|" \
+	    conf/rekisteri.conf.sample >$$c && mkdir -m 0700 $$t/db $$t/keys && \
+	$(CLI) -c $$c init >/dev/null && $(CLI) -c $$c check; rc=$$?; rm -rf $$t $$c; exit $$rc
 
 # `make test`: installs what is missing, builds, runs unit and shell tests,
 # then HTTP tests behind Apache and behind nginx (SERVER=nginx or
