@@ -23,13 +23,21 @@ customer_postal_prefix_ok(const char *s)
 }
 
 /*
+ * The four marketing purposes (cmarketing_purposes, customer.h): a list for
+ * one of them leaves out a ban on any of them, as the export does
+ * (cexport_excludes; GDPR Art. 21(3)).
+ */
+#define MARKETING "('advertising', 'distance_selling', 'direct_marketing', 'research')"
+
+/*
  * Why a record is left out of the list for purpose ?1 (cleave, in order),
  * or CL__MAX when it is on it; postal prefix ?2.
  */
 #define LEAVE_CASE \
 	"CASE WHEN c.restricted THEN 0" \
 	" WHEN c.relationship_ended <> '' AND c.relationship_ended <= date('now') THEN 1" \
-	" WHEN EXISTS (SELECT 1 FROM bans b WHERE b.customer_id = c.id AND b.purpose = ?1) THEN 2" \
+	" WHEN EXISTS (SELECT 1 FROM bans b WHERE b.customer_id = c.id AND (b.purpose = ?1" \
+	" OR (?1 IN " MARKETING " AND b.purpose IN " MARKETING "))) THEN 2" \
 	" WHEN EXISTS (SELECT 1 FROM bans b WHERE b.customer_id = c.id AND b.purpose = 'publication') THEN 3" \
 	" WHEN c.street = '' OR c.postal_code = '' OR c.city = '' THEN 4" \
 	" ELSE 5 END"

@@ -205,8 +205,21 @@ cexport_excludes(int purpose)
 {
 	if (purpose <= CEXPORT_REGISTER || purpose > CP__MAX)
 		return 0;
-	/* cexport_purposes after "register" are cpurpose_names, in order */
-	return 1u << (purpose - 1) | 1u << CP_PUBLICATION | 1u << CP_DISCLOSURE;
+	unsigned m = 1u << (purpose - 1) | 1u << CP_PUBLICATION |
+	    1u << CP_DISCLOSURE;
+
+	/*
+	 * cexport_purposes after "register" are cpurpose_names, in order. A
+	 * file for one of the four marketing purposes leaves out a ban on any
+	 * of them (issue #13: a file "for direct marketing" leaves out the
+	 * four marketing bans): the notice names them together, and an
+	 * objection to direct marketing ends all four (GDPR Art. 21(3)).
+	 */
+	for (int i = 0; i < CP_MARKETING; i++)
+		if ((int)cmarketing_purposes[i] == purpose - 1)
+			for (int j = 0; j < CP_MARKETING; j++)
+				m |= 1u << cmarketing_purposes[j];
+	return m;
 }
 
 int
