@@ -241,16 +241,26 @@ labels(void **st)
 	assert_true(http_body_has(&r, "<td>Postiosoite puuttuu</td><td class="
 	    "\"num\">1</td>"));
 	http_resp_free(&r);
-	/* another purpose: the advertising ban does not apply */
+	/* another marketing purpose: the advertising ban applies too (Art. 21(3)) */
 	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
+	    handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "<strong>2</strong> <span>asiakasta on "
+	    "listalla.</span>"));
+	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
+	    "class=\"num\">1</td>"));
+	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	    "class=\"num\">1</td>"));
+	http_resp_free(&r);
+	/* a purpose outside marketing: the advertising ban does not apply */
+	http_session(&r, "GET", "/intranet/labels?purpose=publication&postal=99",
 	    handler_id, NULL);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "<strong>3</strong> <span>asiakasta on "
 	    "listalla.</span>"));
 	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
-	    "class=\"num\">0</td>"));
-	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
 	    "class=\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Käsittelyä rajoitettu</td><td class="
 	    "\"num\">1</td>"));
