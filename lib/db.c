@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "db_cache.h"
 #include "log.h"
 
 /*
@@ -126,6 +127,7 @@ fail:
 void
 db_close(sqlite3 *db)
 {
+	db_cache_end(db);
 	if (db != NULL && sqlite3_close(db) != SQLITE_OK)
 		LOG_ERR("close: %s", sqlite3_errmsg(db));
 }

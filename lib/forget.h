@@ -150,6 +150,27 @@ void	 forget_ledger_hash(const struct forget_key *, const char *number,
  */
 int	 forget_ledger_init(const char *path);
 
+/*
+ * The ledger opened for a batch of lines (the retention run): lines are
+ * written as the erasures go and fsynced once by forget_ledger_close, which
+ * the caller runs before the batch's COMMIT, so a committed erasure is
+ * always in the ledger on disk (a line whose erasure was rolled back only
+ * makes a restore erase again someone who was due).
+ */
+struct forget_ledger_file {
+	int	fd;
+	long	lines;	/* written since the open */
+};
+
+/* Open (and make, as forget_ledger_init) the ledger at path for appending. 0, or -1 (errno). */
+int	 forget_ledger_open(const char *path, struct forget_ledger_file *);
+/* Write one line, no fsync. 0, or -1 (errno). */
+int	 forget_ledger_write(struct forget_ledger_file *,
+	    const struct forget_key *, const char *number, enum forget_mode,
+	    const char *at);
+/* fsync when lines were written, then close. 0, or -1 (errno): then the lines may not be on disk. */
+int	 forget_ledger_close(struct forget_ledger_file *);
+
 /* Append one line and fsync (the file is made as forget_ledger_init does). 0, or -1 (errno). */
 int	 forget_ledger_append(const char *path, const struct forget_key *,
 	    const char *number, enum forget_mode, const char *at);
