@@ -374,3 +374,42 @@ forget_scrub(sqlite3 *db)
 	}
 	return 0;
 }
+
+/* The last group of exactly five digits in address into out[6] ("" when none). */
+static void
+postal_code(const char *address, char out[6])
+{
+	out[0] = '\0';
+	for (const char *p = address; p != NULL && *p != '\0'; p++) {
+		size_t n = 0;
+
+		if (p != address && p[-1] >= '0' && p[-1] <= '9')
+			continue;
+		while (p[n] >= '0' && p[n] <= '9')
+			n++;
+		if (n == 5) {
+			memcpy(out, p, 5);
+			out[5] = '\0';
+		}
+	}
+}
+
+int
+forget_suppressed_request(sqlite3 *db, const struct forget_key *key,
+    const char *name, const char *email, const char *phone,
+    const char *address, unsigned *kinds)
+{
+	struct customer c;
+	char postal[6];
+
+	*kinds = 0;
+	memset(&c, 0, sizeof(c));
+	postal_code(address, postal);
+	/* borrowed, not owned: c is not freed */
+	c.v[CF_FIRST_NAME] = (char *)"";
+	c.v[CF_LAST_NAME] = (char *)(name != NULL ? name : "");
+	c.v[CF_POSTAL_CODE] = postal;
+	c.v[CF_EMAIL] = (char *)(email != NULL ? email : "");
+	c.v[CF_PHONE] = (char *)(phone != NULL ? phone : "");
+	return forget_suppressed(db, key, &c, kinds);
+}

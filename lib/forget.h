@@ -113,6 +113,19 @@ int	 forget_suppressed(sqlite3 *, const struct forget_key *,
 	    const struct customer *c, unsigned *kinds);
 
 /*
+ * Whether what a requester wrote matches the suppression list, as
+ * forget_suppressed for a record with: email, phone, the name as written
+ * (the whole name folded as "first last" is), and the postal code of
+ * address (its last five-digit group, the Finnish postal code). For the
+ * request page and the answer (issue #14: "the access report says such an
+ * entry exists"). Any argument may be NULL or "". 0 no, 1 yes (*kinds as
+ * forget_suppressed), -1 on error.
+ */
+int	 forget_suppressed_request(sqlite3 *, const struct forget_key *,
+	    const char *name, const char *email, const char *phone,
+	    const char *address, unsigned *kinds);
+
+/*
  * The keyed hashes of c's normalised values, one per kind; have[k] is 0
  * when c has no such value (no email; no name or no postal code).
  * Normalised: the email in lower case (ASCII), the phone as its '+' and

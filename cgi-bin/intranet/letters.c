@@ -12,6 +12,7 @@
 #include "db.h"
 #include "dsr.h"
 #include "fmt.h"
+#include "forget.h"
 #include "letter.h"
 #include "letter_holds.h"
 #include "log.h"
@@ -214,6 +215,28 @@ refusal_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	}
 }
 
+int
+ui_suppression_model(struct app *a, const struct dsr *q,
+    struct tmpl_map *root)
+{
+	const struct ui_conf *uc = a->data;
+	struct tmpl_map *f = tm_map(root, "suppressed");
+	unsigned kinds = 0;
+	int rc = 0;
+
+	/* without the key nothing can be compared (logged at start) */
+	tm_bool(f, "unchecked", !uc->have_erasure_key);
+	if (uc->have_erasure_key && (rc = forget_suppressed_request(a->db,
+	    &uc->erasure_key, q->v[RF_NAME], q->v[RF_EMAIL], q->v[RF_PHONE],
+	    q->v[RF_ADDRESS], &kinds)) < 0)
+		return -1;
+	tm_bool(f, "any", rc == 1);
+	tm_bool(f, "email", (kinds & (1u << SUP_EMAIL)) != 0);
+	tm_bool(f, "phone", (kinds & (1u << SUP_PHONE)) != 0);
+	tm_bool(f, "name_postal", (kinds & (1u << SUP_NAME_POSTAL)) != 0);
+	return 0;
+}
+
 /*
  * The letter's model in the request's language: the letterhead, the date
  * (day, "YYYY-MM-DD" in Helsinki), the request and its requester, the QR
@@ -241,6 +264,9 @@ letter_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	tm_bool(root, "is_extension", v->kind == LK_EXTENSION);
 	answers_model(a, v, parts, root);
 	if (parties_model(a, v, parts, root) != 0)
+		return -1;
+	/* the answer says a suppression entry exists (GDPR Art. 15, 21(3)) */
+	if (v->kind == LK_ANSWER && ui_suppression_model(a, &v->q, root) != 0)
 		return -1;
 	refusal_model(a, v, parts, root);
 	e = tm_map(root, "ext");
