@@ -438,11 +438,13 @@ int
 retention_plan(sqlite3 *db, time_t now, const struct retention_erasure *er,
     struct retention_report *r)
 {
-	int rc = -1;
+	int rc = -1, scoped;
 
 	memset(r, 0, sizeof(*r));
 	if (utc_text(now, r->judged_at) != 0 || db_begin_read(db) != 0)
 		return -1;
+	/* every due record's holds: the same statements, parsed once */
+	scoped = db_cache_begin(db) == 0;
 	for (int j = 0; j < RJ__MAX; j++)
 		if (plan_job(db, (enum retention_job)j, r->judged_at, er,
 		    &r->line[j]) != 0)
@@ -450,6 +452,8 @@ retention_plan(sqlite3 *db, time_t now, const struct retention_erasure *er,
 	rc = 0;
 out:
 	db_rollback(db);
+	if (scoped)
+		db_cache_end(db);
 	return rc;
 }
 
