@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "db_cache.h"
 #include "log.h"
 
 #define AUDIT_HASHLEN	32	/* BLAKE2b-256 */
@@ -209,7 +210,7 @@ read_head(sqlite3 *db, sqlite3_int64 *id, unsigned char hash[AUDIT_HASHLEN])
 
 	*id = 0;
 	memset(hash, 0, AUDIT_HASHLEN);
-	if (stmt_prepare(db, STMT_HEAD, &st) != 0)
+	if ((st = db_cached(db, sql, STMT_HEAD)) == NULL)
 		return -1;
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const void *h = sqlite3_column_blob(st, 1);
@@ -227,7 +228,7 @@ read_head(sqlite3 *db, sqlite3_int64 *id, unsigned char hash[AUDIT_HASHLEN])
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc;
 }
 
@@ -331,7 +332,7 @@ audit_append(sqlite3 *db, const struct audit_entry *e)
 		goto out;
 	}
 
-	if (stmt_prepare(db, STMT_INSERT, &st) != 0)
+	if ((st = db_cached(db, sql, STMT_INSERT)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, last + 1);
 	if (e->user_id != 0)
@@ -352,7 +353,7 @@ audit_append(sqlite3 *db, const struct audit_entry *e)
 		goto out;
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc != 0 && own)
 		db_rollback(db);
 	return rc;

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "customer.h"
 #include "customer_int.h"
+#include "db_cache.h"
 #include "log.h"
 
 /*
@@ -131,24 +132,46 @@ col_dup(sqlite3_stmt *st, int i)
 	return xstrdup(t ? (const char *)t : "");
 }
 
+/*
+ * customer_get's SELECT, built once from the constant cfields, as a
+ * one-statement table for db_cached (a retention run reads thousands of
+ * records). NULL if it does not fit (logged).
+ */
+static const char *const *
+get_sql(void)
+{
+	static char text[2048];
+	static const char *table[1];
+	size_t n;
+
+	if (table[0] != NULL)
+		return table;
+	n = (size_t)snprintf(text, sizeof(text), "SELECT id, number, restricted,"
+	    " restricted_reason");
+	for (int f = 0; f < CF__MAX && n < sizeof(text); f++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", %s",
+		    cfields[f].name);	/* constant names */
+	if (n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    " FROM customers WHERE id = ?1");
+	if (n >= sizeof(text)) {
+		LOG_ERR("customer_get: the query does not fit");
+		return NULL;
+	}
+	table[0] = text;
+	return table;
+}
+
 int
 customer_get(sqlite3 *db, long long id, struct customer *c)
 {
-	struct buf q = BUF_INIT;
+	const char *const *q = get_sql();
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	buf_adds(&q, "SELECT id, number, restricted, restricted_reason");
-	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&q, ", %s", cfields[f].name);	/* constant names */
-	buf_adds(&q, " FROM customers WHERE id = ?1");
-	rc = sqlite3_prepare_v2(db, q.data, -1, &st, NULL);
-	buf_free(&q);
-	if (rc != SQLITE_OK) {
-		LOG_ERR("%s", sqlite3_errmsg(db));
+	if (q == NULL || (st = db_cached(db, q, 0)) == NULL)
 		return -1;
-	}
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -159,7 +182,7 @@ customer_get(sqlite3 *db, long long id, struct customer *c)
 		for (int f = 0; f < CF__MAX; f++)
 			c->v[f] = col_dup(st, 4 + f);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 

@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "db_cache.h"
 #include "log.h"
 
 /*
@@ -331,6 +332,7 @@ db_busy_timeout(sqlite3 *db, int ms)
 void
 db_close(sqlite3 *db)
 {
+	db_cache_end(db);
 	if (db != NULL && sqlite3_close(db) != SQLITE_OK)
 		LOG_ERR("close: %s", sqlite3_errmsg(db));
 }

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "customer.h"
 #include "db.h"
+#include "db_cache.h"
 #include "forget.h"
 #include "log.h"
 #include "retention_class.h"
@@ -88,12 +89,12 @@ static const char *const sql[F__MAX] = {
 static long
 run_id(sqlite3 *db, enum fstmt k, long long id)
 {
-	sqlite3_stmt *st = db_prep(db, sql, k);
+	sqlite3_stmt *st = db_cached(db, sql, k);
 
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (db_done(st) != 0) {
+	if (db_cdone(st) != 0) {
 		LOG_ERR("statement %d: %s", (int)k, sqlite3_errmsg(db));
 		return -1;
 	}
@@ -105,7 +106,7 @@ static int
 tombstone(sqlite3 *db, enum fstmt k, long long id, const char *number,
     char kind[16], char at[24])
 {
-	sqlite3_stmt *st = db_prep(db, sql, k);
+	sqlite3_stmt *st = db_cached(db, sql, k);
 	int rc;
 
 	if (st == NULL)
@@ -120,7 +121,7 @@ tombstone(sqlite3 *db, enum fstmt k, long long id, const char *number,
 		rc = 0;
 	} else
 		rc = rc == SQLITE_DONE ? 1 : -1;
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc;
 }
 
@@ -153,15 +154,15 @@ requests(sqlite3 *db, long long id, const char *now, struct forget_result *r)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_prep(db, sql, F_REQ_CLEAR)) == NULL)
+	if ((st = db_cached(db, sql, F_REQ_CLEAR)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, rule->amount);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if (db_done(st) != 0)
+	if (db_cdone(st) != 0)
 		return -1;
 	r->requests_cleared = sqlite3_changes(db);
-	if ((st = db_prep(db, sql, F_REQ_KEPT)) == NULL)
+	if ((st = db_cached(db, sql, F_REQ_KEPT)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, rule->amount);
@@ -169,7 +170,7 @@ requests(sqlite3 *db, long long id, const char *now, struct forget_result *r)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		r->requests_kept = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
@@ -182,7 +183,7 @@ uploads(sqlite3 *db, const struct customer *c)
 	sqlite3_stmt *st;
 	long n = 0;
 
-	if ((st = db_prep(db, sql, F_UPLOADS_DEL)) == NULL)
+	if ((st = db_cached(db, sql, F_UPLOADS_DEL)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, c->number, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
@@ -195,11 +196,11 @@ uploads(sqlite3 *db, const struct customer *c)
 			goto fail;
 		n += sqlite3_changes(db);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	return n;
 fail:
 	LOG_ERR("%s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	db_release(st);
 	return -1;
 }
 
@@ -218,7 +219,7 @@ suppress(sqlite3 *db, const struct forget_key *key, const struct customer *c,
 		return -1;
 	}
 	forget_suppress_hashes(key, c, hash, have);
-	if ((st = db_prep(db, sql, F_SUPPRESS)) == NULL)
+	if ((st = db_cached(db, sql, F_SUPPRESS)) == NULL)
 		return -1;
 	for (int k = 0; k < SUP__MAX; k++) {
 		if (!have[k])
@@ -229,12 +230,12 @@ suppress(sqlite3 *db, const struct forget_key *key, const struct customer *c,
 		sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			LOG_ERR("%s", sqlite3_errmsg(db));
-			sqlite3_finalize(st);
+			db_release(st);
 			return -1;
 		}
 		n += sqlite3_changes(db);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	return n;
 }
 
@@ -275,11 +276,11 @@ forget_customer(sqlite3 *db, long long id, enum forget_mode mode,
 	snprintf(r->number, sizeof(r->number), "%s", c.number);
 
 	/* the objection outlives the record (GDPR Art. 21(3), 17(1)(c)) */
-	if ((st = db_prep(db, sql, F_HAS_BAN)) == NULL)
+	if ((st = db_cached(db, sql, F_HAS_BAN)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	banned = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	db_release(st);
 	if (banned && (r->suppressed = suppress(db, key, &c, now)) < 0)
 		goto out;
 
@@ -301,14 +302,14 @@ forget_customer(sqlite3 *db, long long id, enum forget_mode mode,
 	} else {
 		if ((r->disclosures = run_id(db, F_DISCLOSURES_BLANK, id)) < 0)
 			goto out;
-		if ((st = db_prep(db, sql, F_CUSTOMER_BLANK)) == NULL)
+		if ((st = db_cached(db, sql, F_CUSTOMER_BLANK)) == NULL)
 			goto out;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		if (db_done(st) != 0)
+		if (db_cdone(st) != 0)
 			goto out;
 	}
-	if ((st = db_prep(db, sql, F_TOMBSTONE_PUT)) == NULL)
+	if ((st = db_cached(db, sql, F_TOMBSTONE_PUT)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, c.number, -1, SQLITE_STATIC);
@@ -316,7 +317,7 @@ forget_customer(sqlite3 *db, long long id, enum forget_mode mode,
 	    -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, reference, -1, SQLITE_STATIC);
-	if (db_done(st) != 0) {
+	if (db_cdone(st) != 0) {
 		LOG_ERR("tombstone: %s", sqlite3_errmsg(db));
 		goto out;
 	}
@@ -372,4 +373,43 @@ forget_scrub(sqlite3 *db)
 		return -1;
 	}
 	return 0;
+}
+
+/* The last group of exactly five digits in address into out[6] ("" when none). */
+static void
+postal_code(const char *address, char out[6])
+{
+	out[0] = '\0';
+	for (const char *p = address; p != NULL && *p != '\0'; p++) {
+		size_t n = 0;
+
+		if (p != address && p[-1] >= '0' && p[-1] <= '9')
+			continue;
+		while (p[n] >= '0' && p[n] <= '9')
+			n++;
+		if (n == 5) {
+			memcpy(out, p, 5);
+			out[5] = '\0';
+		}
+	}
+}
+
+int
+forget_suppressed_request(sqlite3 *db, const struct forget_key *key,
+    const char *name, const char *email, const char *phone,
+    const char *address, unsigned *kinds)
+{
+	struct customer c;
+	char postal[6];
+
+	*kinds = 0;
+	memset(&c, 0, sizeof(c));
+	postal_code(address, postal);
+	/* borrowed, not owned: c is not freed */
+	c.v[CF_FIRST_NAME] = (char *)"";
+	c.v[CF_LAST_NAME] = (char *)(name != NULL ? name : "");
+	c.v[CF_POSTAL_CODE] = postal;
+	c.v[CF_EMAIL] = (char *)(email != NULL ? email : "");
+	c.v[CF_PHONE] = (char *)(phone != NULL ? phone : "");
+	return forget_suppressed(db, key, &c, kinds);
 }

@@ -113,6 +113,19 @@ int	 forget_suppressed(sqlite3 *, const struct forget_key *,
 	    const struct customer *c, unsigned *kinds);
 
 /*
+ * Whether what a requester wrote matches the suppression list, as
+ * forget_suppressed for a record with: email, phone, the name as written
+ * (the whole name folded as "first last" is), and the postal code of
+ * address (its last five-digit group, the Finnish postal code). For the
+ * request page and the answer (issue #14: "the access report says such an
+ * entry exists"). Any argument may be NULL or "". 0 no, 1 yes (*kinds as
+ * forget_suppressed), -1 on error.
+ */
+int	 forget_suppressed_request(sqlite3 *, const struct forget_key *,
+	    const char *name, const char *email, const char *phone,
+	    const char *address, unsigned *kinds);
+
+/*
  * The keyed hashes of c's normalised values, one per kind; have[k] is 0
  * when c has no such value (no email; no name or no postal code).
  * Normalised: the email in lower case (ASCII), the phone as its '+' and
@@ -149,6 +162,27 @@ void	 forget_ledger_hash(const struct forget_key *, const char *number,
  * folder's owner, as the database's users must append to it). 0, or -1 (errno).
  */
 int	 forget_ledger_init(const char *path);
+
+/*
+ * The ledger opened for a batch of lines (the retention run): lines are
+ * written as the erasures go and fsynced once by forget_ledger_close, which
+ * the caller runs before the batch's COMMIT, so a committed erasure is
+ * always in the ledger on disk (a line whose erasure was rolled back only
+ * makes a restore erase again someone who was due).
+ */
+struct forget_ledger_file {
+	int	fd;
+	long	lines;	/* written since the open */
+};
+
+/* Open (and make, as forget_ledger_init) the ledger at path for appending. 0, or -1 (errno). */
+int	 forget_ledger_open(const char *path, struct forget_ledger_file *);
+/* Write one line, no fsync. 0, or -1 (errno). */
+int	 forget_ledger_write(struct forget_ledger_file *,
+	    const struct forget_key *, const char *number, enum forget_mode,
+	    const char *at);
+/* fsync when lines were written, then close. 0, or -1 (errno): then the lines may not be on disk. */
+int	 forget_ledger_close(struct forget_ledger_file *);
 
 /* Append one line and fsync (the file is made as forget_ledger_init does). 0, or -1 (errno). */
 int	 forget_ledger_append(const char *path, const struct forget_key *,

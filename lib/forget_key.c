@@ -323,15 +323,34 @@ forget_ledger_init(const char *path)
 }
 
 int
-forget_ledger_append(const char *path, const struct forget_key *k,
+forget_ledger_open(const char *path, struct forget_ledger_file *f)
+{
+	int saved;
+
+	f->fd = -1;
+	f->lines = 0;
+	if ((f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) < 0)
+		return -1;
+	if (ledger_owner(path, f->fd) != 0) {
+		saved = errno;
+		close(f->fd);
+		f->fd = -1;
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+int
+forget_ledger_write(struct forget_ledger_file *f, const struct forget_key *k,
     const char *number, enum forget_mode mode, const char *at)
 {
 	unsigned char hash[32];
 	char hex[65], line[160];
 	size_t off = 0, len;
-	int fd, rc = -1, saved;
 
-	if (k == NULL) {
+	if (k == NULL || f->fd < 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -340,29 +359,60 @@ forget_ledger_append(const char *path, const struct forget_key *k,
 	len = (size_t)snprintf(line, sizeof(line), FORGET_LEDGER_MAGIC
 	    " %s %s %.20s\n", hex, mode == FORGET_ERASE ? "erased" :
 	    "anonymised", at);
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) < 0)
-		return -1;
-	if (ledger_owner(path, fd) != 0)
-		goto out;
 	/* one write of one line: O_APPEND keeps concurrent lines whole */
 	while (off < len) {
-		ssize_t w = write(fd, line + off, len - off);
+		ssize_t w = write(f->fd, line + off, len - off);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
-			goto out;
+			return -1;
 		off += (size_t)w;
 	}
-	if (fsync(fd) != 0)
-		goto out;
-	rc = 0;
-out:
+	f->lines++;
+	return 0;
+}
+
+int
+forget_ledger_close(struct forget_ledger_file *f)
+{
+	int rc = 0, saved;
+
+	if (f->fd < 0)
+		return 0;
+	if (f->lines > 0 && fsync(f->fd) != 0)
+		rc = -1;
 	saved = errno;
-	close(fd);
+	if (close(f->fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	f->fd = -1;
+	f->lines = 0;
 	errno = saved;
 	return rc;
+}
+
+int
+forget_ledger_append(const char *path, const struct forget_key *k,
+    const char *number, enum forget_mode mode, const char *at)
+{
+	struct forget_ledger_file f;
+	int saved;
+
+	if (k == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (forget_ledger_open(path, &f) != 0)
+		return -1;
+	if (forget_ledger_write(&f, k, number, mode, at) != 0) {
+		saved = errno;
+		forget_ledger_close(&f);
+		errno = saved;
+		return -1;
+	}
+	return forget_ledger_close(&f);
 }
 
 /* One ledger line (without its newline) into e. 0, or -1 when malformed. */

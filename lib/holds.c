@@ -43,6 +43,7 @@
 
 #include "customer_int.h"
 #include "db.h"
+#include "db_cache.h"
 #include "fmt.h"
 #include "holds.h"
 #include "log.h"
@@ -223,7 +224,7 @@ holds_voucher_until(sqlite3 *db, const char *date,
 		conf = &calendar;
 	if (!date_ok(date) || !holds_conf_ok(conf))
 		return -1;
-	if ((st = db_prep(db, sql, H_FY_END)) == NULL)
+	if ((st = db_cached(db, sql, H_FY_END)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, conf->fy_end_month);
@@ -233,7 +234,7 @@ holds_voucher_until(sqlite3 *db, const char *date,
 	if (sqlite3_step(st) == SQLITE_ROW && date_ok(customer_col(st, 0)) &&
 	    col_copy(st, 1, until, 11) == 0 && date_ok(until))
 		rc = 0;
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc != 0)
 		until[0] = '\0';
 	return rc;
@@ -262,7 +263,7 @@ invoice_holds(sqlite3 *db, long long id, struct holds *out)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_prep(db, sql, H_OPEN)) == NULL)
+	if ((st = db_cached(db, sql, H_OPEN)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	/* open invoices first, then those in collection: the enum's order */
@@ -278,7 +279,7 @@ invoice_holds(sqlite3 *db, long long id, struct holds *out)
 			break;
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -291,20 +292,20 @@ accounting_hold(sqlite3 *db, long long id, const char *today,
 	char number[64], date[11], until[11];
 	int rc;
 
-	if ((st = db_prep(db, sql, H_LAST_VOUCHER)) == NULL)
+	if ((st = db_cached(db, sql, H_LAST_VOUCHER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {	/* no orders, no vouchers */
-		sqlite3_finalize(st);
+		db_release(st);
 		return 0;
 	}
 	if (rc != SQLITE_ROW || col_copy(st, 0, number, sizeof(number)) != 0 ||
 	    col_copy(st, 1, date, sizeof(date)) != 0) {
-		sqlite3_finalize(st);
+		db_release(st);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (holds_voucher_until(db, date, conf, until) != 0)
 		return -1;
 	if (strcmp(today, until) <= 0)	/* until is the last day kept */
@@ -320,7 +321,7 @@ legal_holds(sqlite3 *db, long long id, struct holds *out)
 	char ref[32];
 	int rc;
 
-	if ((st = db_prep(db, sql, H_LEGAL)) == NULL)
+	if ((st = db_cached(db, sql, H_LEGAL)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -328,7 +329,7 @@ legal_holds(sqlite3 *db, long long id, struct holds *out)
 		    sqlite3_column_int64(st, 0));
 		add(out, HOLD_LEGAL, "", ref);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -339,12 +340,12 @@ day_before(sqlite3 *db, const char *date, char dst[11])
 	sqlite3_stmt *st;
 	int rc = -1;
 
-	if ((st = db_prep(db, sql, H_DAY_BEFORE)) == NULL)
+	if ((st = db_cached(db, sql, H_DAY_BEFORE)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && col_copy(st, 0, dst, 11) == 0)
 		rc = 0;
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc;
 }
 
@@ -362,7 +363,7 @@ holds_compute(sqlite3 *db, long long id, const char *today,
 		conf = &calendar;
 	if (!date_ok(today) || !holds_conf_ok(conf))
 		return -1;
-	if ((st = db_prep(db, sql, H_CUSTOMER)) == NULL)
+	if ((st = db_cached(db, sql, H_CUSTOMER)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	switch (sqlite3_step(st)) {
@@ -378,7 +379,7 @@ holds_compute(sqlite3 *db, long long id, const char *today,
 	default:
 		goto out;
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	st = NULL;
 
 	if (invoice_holds(db, id, out) != 0 ||
@@ -408,7 +409,7 @@ holds_compute(sqlite3 *db, long long id, const char *today,
 	    VERDICT_ANONYMISE : VERDICT_ERASE;
 	rc = 0;
 out:
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc != 0)
 		memset(out, 0, sizeof(*out));
 	if (rc < 0)

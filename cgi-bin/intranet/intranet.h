@@ -253,6 +253,14 @@ void	 page_letter(struct app *, struct req *);
 struct tmpl_map;
 int	 ui_letters_model(struct app *, struct req *, long long id,
 	    struct tmpl_map *root);
+/*
+ * Whether request q's email, phone or name with postal code match the
+ * suppression list (forget_suppressed_request), into root.suppressed
+ * (any, email, phone, name_postal; unchecked without the key). 0 or -1.
+ */
+struct dsr;
+int	 ui_suppression_model(struct app *, const struct dsr *q,
+	    struct tmpl_map *root);
 
 /* mailbox.c: mail not delivered (the outbox) into root.mail and root.has_mail, for the front page. 0 or -1. */
 int	 ui_mail_problems(struct app *, struct req *, struct tmpl_map *root);

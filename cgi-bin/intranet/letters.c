@@ -13,7 +13,9 @@
 #include "db.h"
 #include "dsr.h"
 #include "fmt.h"
+#include "forget.h"
 #include "letter.h"
+#include "letter_holds.h"
 #include "log.h"
 #include "outbox.h"
 #include "qr.h"
@@ -263,6 +265,28 @@ refusal_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	}
 }
 
+int
+ui_suppression_model(struct app *a, const struct dsr *q,
+    struct tmpl_map *root)
+{
+	const struct ui_conf *uc = a->data;
+	struct tmpl_map *f = tm_map(root, "suppressed");
+	unsigned kinds = 0;
+	int rc = 0;
+
+	/* without the key nothing can be compared (logged at start) */
+	tm_bool(f, "unchecked", !uc->have_erasure_key);
+	if (uc->have_erasure_key && (rc = forget_suppressed_request(a->db,
+	    &uc->erasure_key, q->v[RF_NAME], q->v[RF_EMAIL], q->v[RF_PHONE],
+	    q->v[RF_ADDRESS], &kinds)) < 0)
+		return -1;
+	tm_bool(f, "any", rc == 1);
+	tm_bool(f, "email", (kinds & (1u << SUP_EMAIL)) != 0);
+	tm_bool(f, "phone", (kinds & (1u << SUP_PHONE)) != 0);
+	tm_bool(f, "name_postal", (kinds & (1u << SUP_NAME_POSTAL)) != 0);
+	return 0;
+}
+
 /*
  * The letter's model in the request's language: the letterhead, the date
  * (day, "YYYY-MM-DD" in Helsinki), the request and its requester, the QR
@@ -291,6 +315,9 @@ letter_model(struct app *a, const struct lview *v, const struct kvlist *parts,
 	answers_model(a, v, parts, root);
 	if (parties_model(a, v, parts, root) != 0 ||
 	    enclosures_model(a, v, root) != 0)
+		return -1;
+	/* the answer says a suppression entry exists (GDPR Art. 15, 21(3)) */
+	if (v->kind == LK_ANSWER && ui_suppression_model(a, &v->q, root) != 0)
 		return -1;
 	refusal_model(a, v, parts, root);
 	e = tm_map(root, "ext");
@@ -361,6 +388,47 @@ send_blocked(const struct lview *v, const struct kvlist *parts)
 }
 
 /*
+ * An erasure request's holds for its refusal (letter_holds_get) on today:
+ * 0 with *lh filled (n 0 when none apply), or -1.
+ */
+static int
+offered_holds(struct app *a, const struct lview *v, struct letter_holds *lh)
+{
+	char day[11];
+
+	memset(lh, 0, sizeof(*lh));
+	if (v->kind != LK_REFUSAL)
+		return 0;
+	today(time(NULL), day);
+	return letter_holds_get(a->db, v->q.id, v->q.types, day,
+	    &a->conf.accounting, lh);
+}
+
+/* The holds offered to staff as reasons, each worded for the person with its last day and source. */
+static void
+holds_model(struct app *a, const struct lview *v,
+    const struct letter_holds *lh, struct tmpl_map *root)
+{
+	struct tmpl_map *f = tm_map(root, "holds");
+	struct tmpl_list *l = tm_list(f, "list");
+	char d[64];
+
+	(void)a;
+	tm_bool(f, "any", lh->n > 0);
+	tm_bool(f, "refused", lh->refused);
+	tm_bool(f, "partly", lh->partly && !lh->refused);
+	for (size_t i = 0; i < lh->n; i++) {
+		struct tmpl_map *e = tm_list_map(l);
+
+		tm_str(e, "text", hold_text(lh->h[i].reason, v->q.lang));
+		tm_str(e, "source", letter_hold_source(lh->h[i].reason));
+		if (lh->h[i].until[0] != '\0' && fmt_date(d, sizeof(d),
+		    v->q.lang, lh->h[i].until) == 0)
+			tm_str(e, "until", d);
+	}
+}
+
+/*
  * The draft and preview page of v's letter: the letter as it will be sent
  * (today's date), then the staff's forms (edit the draft, mark it sent),
  * all in the request's language. parts: what to show (the draft's, or
@@ -375,14 +443,39 @@ show_draft(struct app *a, struct req *r, const struct lview *v,
 	struct tmpl_map *root = tm_root(m);
 	struct buf out = BUF_INIT;
 	const char *blocked = send_blocked(v, parts);
+	struct letter_holds lh;
+	struct kvlist offered = { NULL, 0, 0 };
+	struct buf reasons = BUF_INIT;
 	char day[11], href[80];
 
 	today(time(NULL), day);
-	if (letter_model(a, v, parts, day, root) != 0) {
+	if (offered_holds(a, v, &lh) != 0) {
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
 	}
+	/*
+	 * A new refusal of an erasure the holds refuse (or partly: the orders
+	 * kept): its reasons start as the holds worded for the person; staff
+	 * choose, edit or remove them before saving
+	 */
+	if (v->draft.id == 0 && error == NULL && lh.n > 0 &&
+	    kv_get(parts, "reasons") == NULL) {
+		for (size_t i = 0; i < parts->n; i++)
+			kv_add(&offered, parts->v[i].key, parts->v[i].val);
+		letter_holds_text(&lh, v->q.lang, &reasons);
+		kv_add(&offered, "reasons", reasons.data);
+		buf_free(&reasons);
+		parts = &offered;
+	}
+	holds_model(a, v, &lh, root);
+	if (letter_model(a, v, parts, day, root) != 0) {
+		kv_free(&offered);
+		tm_free(m);
+		app_error(a, r, 500);
+		return;
+	}
+	kv_free(&offered);	/* the model holds copies */
 	tm_bool(root, "preview", 1);
 	tm_str(root, "csrf", cx->csrf);
 	tm_int(root, "letter_id", v->draft.id);

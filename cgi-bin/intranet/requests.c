@@ -209,6 +209,7 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 	}
 	if (case_model(a, r, id, root) != 0 ||
 	    ui_letters_model(a, r, id, root) != 0 ||
+	    ui_suppression_model(a, &q, root) != 0 ||
 	    ui_answers_model(a, r, &q, root) != 0) {
 		dsr_free(&q);
 		tm_free(m);

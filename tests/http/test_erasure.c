@@ -59,6 +59,62 @@ teardown(void **st)
 	return 0;
 }
 
+/* File an access request on the public form in lang; its id. */
+static long long
+file_request(const char *lang, const char *name, const char *email)
+{
+	struct http_resp r;
+	const char *p, *q;
+	char *token, *body, path[32];
+
+	snprintf(path, sizeof(path), "/request?lang=%s", lang);
+	http_fetch(&r, "GET", path, NULL, 0, NULL);
+	assert_int_equal(r.status, 200);
+	p = strstr(r.body.data, "name=\"form_token\" value=\"");
+	assert_non_null(p);
+	p += strlen("name=\"form_token\" value=\"");
+	q = strchr(p, '"');
+	token = strndup(p, (size_t)(q - p));
+	http_resp_free(&r);
+	body = http_form("form_token", token, "type", "access", "name", name,
+	    "email", email, "address", "Muutie 1, 00100 Helsinki", NULL);
+	http_session(&r, "POST", path, NULL, body);
+	free(body);
+	free(token);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	http_db_exec("DELETE FROM request_rate");
+	return http_db_int("SELECT max(id) FROM requests", NULL);
+}
+
+/*
+ * A request whose email matches the suppression list of an erased person:
+ * the request page shows the entry to staff, the answer's draft says it
+ * exists and why (keyed hashes only, GDPR Art. 21(3)), fi and en; another
+ * email shows nothing.
+ */
+static void
+request_shows_suppression(long long rq, const char *lang, const char *staff,
+    const char *sentence)
+{
+	struct http_resp r;
+	char path[80];
+
+	snprintf(path, sizeof(path), "/intranet/request?id=%lld&lang=%s", rq,
+	    lang);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, staff));
+	http_resp_free(&r);
+	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld"
+	    "&kind=answer", rq);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	http_assert_page(&r, lang);
+	assert_true(http_body_has(&r, sentence));
+	http_resp_free(&r);
+}
+
 static void
 erase_then_suppressed(void **st)
 {
@@ -133,6 +189,31 @@ erase_then_suppressed(void **st)
 	assert_true(http_db_int("SELECT max(id) FROM customers", NULL) >
 	    atoll(id));
 	free(num);
+
+	/* the access request of someone with that email: the entry exists */
+	request_shows_suppression(file_request("fi", "Joku Kysyjä",
+	    "UNOHDA.minut@example.fi"), "fi", "Estolistalla",
+	    "tietosuoja-asetus 21 artiklan 3 kohta");
+	request_shows_suppression(file_request("en", "Some Asker",
+	    "unohda.minut@example.fi"), "en", "On the suppression list",
+	    "we keep only keyed hashes");
+	{
+		long long other = file_request("fi", "Joku Muu",
+		    "joku.muu@example.fi");
+		char path[80];
+
+		snprintf(path, sizeof(path), "/intranet/request?id=%lld", other);
+		http_session(&r, "GET", path, handler_id, NULL);
+		assert_int_equal(r.status, 200);
+		assert_false(http_body_has(&r, "Estolistalla"));
+		http_resp_free(&r);
+		snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld"
+		    "&kind=answer", other);
+		http_session(&r, "GET", path, handler_id, NULL);
+		assert_int_equal(r.status, 200);
+		assert_false(http_body_has(&r, "21 artiklan 3 kohta"));
+		http_resp_free(&r);
+	}
 }
 
 /* A new record by the handler through the form; its id. */

@@ -516,6 +516,79 @@ refusal_certificates(void **st)
 	    "Choose at least one legal basis");
 }
 
+/* How many times needle is in r's body. */
+static int
+body_count(const struct http_resp *r, const char *needle)
+{
+	const char *p = r->body.data;
+	int count = 0;
+
+	while (p != NULL && (p = strstr(p, needle)) != NULL) {
+		count++;
+		p += strlen(needle);
+	}
+	return count;
+}
+
+/*
+ * A refusal of an erasure the linked record's holds refuse: the new
+ * draft's page lists each hold worded for the person with its last day
+ * and source, and the reasons start as them (staff edit before saving).
+ */
+static void
+refusal_from_holds_in(const char *lang, const char *invoice,
+    const char *last_day)
+{
+	struct http_resp r;
+	long long id = file_request(lang, "erasure", "Hold Pidätetty",
+	    "hold@example.org");
+	char q[400], path[96];
+
+	snprintf(q, sizeof(q), "INSERT INTO customers (id, number, last_name)"
+	    " VALUES (%lld + 9000, 'H%lld', 'Pidätetty')", id, id);
+	http_db_exec(q);
+	/* a voucher of 2025 (kept to the end of 2031, 2:10 §) and an open invoice */
+	snprintf(q, sizeof(q), "INSERT INTO orders (customer_id, number,"
+	    " ordered_on, amount_cents, status, status_on) VALUES (%lld + 9000,"
+	    " 'H%lld-1', '2025-06-01', 1000, 'paid', '2025-06-01'), (%lld +"
+	    " 9000, 'H%lld-2', '2025-06-02', 500, 'open', '')", id, id, id, id);
+	http_db_exec(q);
+	snprintf(q, sizeof(q), "INSERT INTO request_customers (request_id,"
+	    " customer_id) VALUES (%lld, %lld + 9000)", id, id);
+	http_db_exec(q);
+	snprintf(path, sizeof(path), "/intranet/request/letter?id=%lld"
+	    "&kind=refusal", id);
+	get(&r, path, 200);
+	http_assert_page(&r, lang);
+	assert_true(http_body_has(&r, invoice));
+	assert_true(http_body_has(&r, last_day));
+	assert_true(http_body_has(&r, "Accounting Act 1336/1997 2:10 §"));
+	assert_true(http_body_has(&r, "GDPR Art. 17(3)(e)"));
+	/* in the reasons' textarea and the preview: twice and more */
+	assert_true(body_count(&r, last_day) >= 3);
+	http_resp_free(&r);
+	/* saved reasons are the staff's: the holds are listed, not forced */
+	post(&r, "/intranet/request/letter", id, "kind", "refusal", "action",
+	    "save", "scope", "part", "refused", "Tilaukset / the orders",
+	    "basis", "legal_obligation", "reasons", "Omin sanoin.", NULL);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	get(&r, path, 200);
+	assert_true(http_body_has(&r, "Omin sanoin."));
+	assert_int_equal(body_count(&r, last_day), 1);
+	http_resp_free(&r);
+}
+
+static void
+refusal_reasons_from_holds(void **st)
+{
+	(void)st;
+	refusal_from_holds_in("fi", "Teillä on avoin lasku.",
+	    "Viimeinen päivä: 31.12.2031");
+	refusal_from_holds_in("en", "You have an open invoice.",
+	    "Last day: 31 December 2031");
+}
+
 /* Every request type from the public form to a closed case with its letter marked sent. */
 static void
 every_type_to_the_end(void **st)
@@ -567,6 +640,7 @@ main(void)
 		cmocka_unit_test(extension),
 		cmocka_unit_test(answer_letter),
 		cmocka_unit_test(refusal_certificates),
+		cmocka_unit_test(refusal_reasons_from_holds),
 		cmocka_unit_test(every_type_to_the_end),
 	};
 

@@ -470,6 +470,45 @@ suppression_matches_the_same_person(void **state)
 }
 
 /*
+ * What a requester wrote is checked against the list as a record would
+ * be: the email (case folded), the phone, the whole name with the postal
+ * code found in the address; an address elsewhere or another email is
+ * someone else.
+ */
+static void
+request_matches_suppression(void **state)
+{
+	struct fx *f = *state;
+	struct forget_result r;
+	unsigned kinds;
+	long long id = make_person(f->db);
+
+	assert_int_equal(forget_suppressed_request(f->db, &f->key,
+	    "Zyxwvuta Qwertyuiopson", "zzqmailbox@erasuretestdomain.fi", NULL,
+	    NULL, &kinds), 0);
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(forget_customer(f->db, id, FORGET_ERASE, "", NULL,
+	    &f->key, NULL, &actor, &r), 0);
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(forget_suppressed_request(f->db, &f->key,
+	    "Someone Else", "zzqmailbox@erasuretestdomain.fi", "", "",
+	    &kinds), 1);
+	assert_int_equal(kinds, 1u << SUP_EMAIL);
+	assert_int_equal(forget_suppressed_request(f->db, &f->key,
+	    "ZYXWVUTA  Qwertyuiopson", "other@example.fi", "+358401234987",
+	    "Testikatu 12 B 3, 00990 Helsinki", &kinds), 1);
+	assert_int_equal(kinds, (1u << SUP_PHONE) | (1u << SUP_NAME_POSTAL));
+	/* the street number is not the postal code; another code is elsewhere */
+	assert_int_equal(forget_suppressed_request(f->db, &f->key,
+	    "Zyxwvuta Qwertyuiopson", "other@example.fi", NULL,
+	    "Katu 00990, 00100 Helsinki", &kinds), 0);
+	assert_int_equal(forget_suppressed_request(f->db, &f->key,
+	    "Zyxwvuta Qwertyuiopson", NULL, NULL, "PL 123456, 00990", &kinds),
+	    1);
+	assert_int_equal(kinds, 1u << SUP_NAME_POSTAL);
+}
+
+/*
  * A linked request is emptied only once its own retention has run out:
  * retention_class RC_REQUEST, 36 months from closing (the controller's
  * decision on GDPR Art. 5(2) and 12, the limitation period of Act
@@ -590,6 +629,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(anonymise_leaves_no_trace, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(request_matches_suppression,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(suppression_matches_the_same_person,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(ledger_lines, setup, teardown),

@@ -20,11 +20,13 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "db.h"
 #include "dsr.h"
 #include "fmt.h"
 #include "kv.h"
 #include "letter.h"
+#include "letter_holds.h"
 
 static char dir[] = "/tmp/rekisteri-letters-XXXXXX";
 static char dbpath[200];
@@ -379,6 +381,85 @@ plain_text(void **state)
 	free(w);
 }
 
+/*
+ * The holds of an erasure request's linked records, offered as the
+ * refusal's reasons worded for the person with their last day and source
+ * (fi/en): a record the Accounting Act keeps (partly refused: anonymised,
+ * the orders kept) until its voucher's last day; one with an open invoice
+ * (refused, open-ended); nothing for a request without erasure or a
+ * record that may be erased.
+ */
+static void
+refusal_reasons_from_holds(void **state)
+{
+	struct letter_holds lh;
+	struct buf fi = BUF_INIT, en = BUF_INIT;
+	long long rq;
+	char q[300];
+
+	(void)state;
+	assert_int_equal(exec("INSERT INTO customers (id, number, last_name)"
+	    " VALUES (901, 'H901', 'Tilaaja'), (902, 'H902', 'Velallinen'),"
+	    " (903, 'H903', 'Vapaa')"), SQLITE_OK);
+	/* a voucher of 2021: kept six years from the end of 2021 (2:10 §) */
+	assert_int_equal(exec("INSERT INTO orders (customer_id, number,"
+	    " ordered_on, amount_cents, status, status_on) VALUES"
+	    " (901, 'H-1', '2021-01-05', 1000, 'paid', '2021-01-05'),"
+	    " (902, 'H-2', '2025-06-01', 2000, 'open', '')"), SQLITE_OK);
+	rq = request("TS-2026-000901", "in_progress");
+	snprintf(q, sizeof(q), "INSERT INTO request_customers (request_id,"
+	    " customer_id) VALUES (%lld, 901), (%lld, 903)", rq, rq);
+	assert_int_equal(exec(q), SQLITE_OK);
+
+	assert_int_equal(letter_holds_get(db, rq, 5, "2026-03-01", NULL, &lh), 0);
+	assert_int_equal(lh.erasure, 1);
+	assert_int_equal(lh.refused, 0);
+	assert_int_equal(lh.partly, 1);
+	assert_int_equal(lh.n, 1);
+	assert_int_equal(lh.h[0].reason, HOLD_ACCOUNTING);
+	assert_string_equal(lh.h[0].until, "2027-12-31");
+	letter_holds_text(&lh, LANG_FI, &fi);
+	letter_holds_text(&lh, LANG_EN, &en);
+	buf_addc(&fi, '\0');
+	buf_addc(&en, '\0');
+	assert_non_null(strstr(fi.data, "Kirjanpitolaki (1336/1997"));
+	assert_non_null(strstr(fi.data, " Viimeinen päivä: 31.12.2027."
+	    " (GDPR Art. 17(3)(b); Accounting Act 1336/1997 2:10 §)"));
+	assert_non_null(strstr(en.data, "The Finnish Accounting Act"));
+	assert_non_null(strstr(en.data, " Last day: 31 December 2027."
+	    " (GDPR Art. 17(3)(b); Accounting Act 1336/1997 2:10 §)"));
+	buf_free(&fi);
+	buf_free(&en);
+	/* the last day itself still holds; the day after, nothing does */
+	assert_int_equal(letter_holds_get(db, rq, 5, "2027-12-31", NULL, &lh), 0);
+	assert_int_equal(lh.n, 1);
+	assert_int_equal(letter_holds_get(db, rq, 5, "2028-01-01", NULL, &lh), 0);
+	assert_int_equal(lh.n, 0);
+	assert_int_equal(lh.partly, 0);
+
+	/* an open invoice refuses: open-ended, first in the order of the holds */
+	snprintf(q, sizeof(q), "INSERT INTO request_customers (request_id,"
+	    " customer_id) VALUES (%lld, 902)", rq);
+	assert_int_equal(exec(q), SQLITE_OK);
+	assert_int_equal(letter_holds_get(db, rq, 5, "2026-03-01", NULL, &lh), 0);
+	assert_int_equal(lh.refused, 1);
+	assert_true(lh.n >= 2);
+	assert_int_equal(lh.h[0].reason, HOLD_OPEN_INVOICE);
+	assert_string_equal(lh.h[0].until, "");
+	assert_int_equal(lh.h[1].reason, HOLD_ACCOUNTING);
+	letter_holds_text(&lh, LANG_EN, &en);
+	buf_addc(&en, '\0');
+	assert_int_equal(strncmp(en.data, "You have an open invoice.", 25), 0);
+	assert_non_null(strstr(en.data, "legal claims). (GDPR Art. 17(3)(e))"
+	    "\n\nThe Finnish Accounting Act"));
+	buf_free(&en);
+
+	/* a request without erasure offers nothing */
+	assert_int_equal(letter_holds_get(db, rq, 1, "2026-03-01", NULL, &lh), 0);
+	assert_int_equal(lh.erasure, 0);
+	assert_int_equal(lh.n, 0);
+}
+
 int
 main(void)
 {
@@ -389,6 +470,7 @@ main(void)
 		cmocka_unit_test(parts_and_completeness),
 		cmocka_unit_test(sent_letter_is_fixed),
 		cmocka_unit_test(plain_text),
+		cmocka_unit_test(refusal_reasons_from_holds),
 	};
 
 	return cmocka_run_group_tests_name("letters", tests, setup, teardown);

@@ -693,6 +693,103 @@ db_in_use(void **state)
 	cleanup_dir();
 }
 
+/* forget_ledger_each: count the lines whose hash is in arg's list. */
+struct ledger_seen {
+	unsigned char	hash[8][32];
+	int		n, found, lines;
+};
+
+static int
+ledger_count(void *arg, const struct forget_ledger_entry *e)
+{
+	struct ledger_seen *s = arg;
+
+	s->lines++;
+	for (int i = 0; i < s->n; i++)
+		if (memcmp(s->hash[i], e->hash, 32) == 0)
+			s->found++;
+	return 0;
+}
+
+/* Every committed erasure's number (a tombstone) is in the ledger: 1 or 0. */
+static int
+ledger_has_tombstones(sqlite3 *db, const char *ledger,
+    const struct forget_key *key, int *tombs)
+{
+	struct ledger_seen s;
+	sqlite3_stmt *st;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT number FROM"
+	    " customer_tombstones ORDER BY id", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && s.n < 8)
+		forget_ledger_hash(key, (const char *)sqlite3_column_text(st, 0),
+		    s.hash[s.n++]);
+	sqlite3_finalize(st);
+	assert_int_equal(forget_ledger_each(ledger, ledger_count, &s, NULL), 0);
+	*tombs = s.n;
+	return s.found == s.n && s.lines == s.n;
+}
+
+/*
+ * The ledger is written per batch and fsynced once before the batch's
+ * COMMIT: a run killed after its first batch has exactly that batch's
+ * erasures committed and in the ledger; a ledger that cannot be opened
+ * rolls the batch back (nothing erased); the rest follows in the next run.
+ */
+static void
+ledger_per_batch(void **state)
+{
+	struct retention_report r;
+	struct retention_erasure er;
+	struct forget_key key;
+	char ledger[160], bad[200];
+	pid_t pid;
+	int status, tombs;
+	sqlite3 *db;
+
+	(void)state;
+	setup_dir();
+	snprintf(ledger, sizeof(ledger), "%s/erasure-ledger", dir);
+	snprintf(bad, sizeof(bad), "%s/no-such-dir/erasure-ledger", dir);
+	assert_int_equal(forget_key_load(dir, &key, err, sizeof(err)), 0);
+	er.hc = NULL;
+	er.key = &key;
+	er.ledger = bad;
+	db = fresh_db(dbpath);
+	exec_ok(db, "INSERT INTO customers (id, number, last_name,"
+	    " relationship_ended) VALUES (11, 'B11', 'Yksi', '2019-01-01'),"
+	    " (12, 'B12', 'Kaksi', '2019-01-01'), (13, 'B13', 'Kolme',"
+	    " '2019-01-01'), (14, 'B14', 'Neljä', '2019-01-01'), (15, 'B15',"
+	    " 'Viisi', '2019-01-01')");
+	assert_int_equal(retention_apply(db, NOW, 2, &er, NULL, NULL, 0, &r), -1);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers"), 5);
+	assert_int_equal(num(db, "SELECT count(*) FROM customer_tombstones"), 0);
+	db_close(db);
+	er.ledger = ledger;
+	if ((pid = fork()) == 0) {
+		sqlite3 *c = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+
+		retention_apply(c, NOW, 2, &er, NULL, NULL, 1, &r);
+		_exit(0);	/* not reached: the hook stops after a batch */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 3);
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(ledger_has_tombstones(db, ledger, &key, &tombs), 1);
+	assert_int_equal(tombs, 2);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers"), 3);
+	assert_int_equal(retention_apply(db, NOW, 2, &er, NULL, NULL, 0, &r), 0);
+	assert_int_equal(ledger_has_tombstones(db, ledger, &key, &tombs), 1);
+	assert_int_equal(tombs, 5);
+	assert_int_equal(num(db, "SELECT count(*) FROM customers"), 0);
+	db_close(db);
+	cleanup_dir();
+	retention_configure(NULL);
+}
+
 int
 main(void)
 {
@@ -703,6 +800,7 @@ main(void)
 		cmocka_unit_test(resume_after_kill),
 		cmocka_unit_test(effective_periods),
 		cmocka_unit_test(customer_class),
+		cmocka_unit_test(ledger_per_batch),
 		cmocka_unit_test(backup_erase_restore),
 		cmocka_unit_test(backup_round_trip),
 		cmocka_unit_test(db_in_use),
