@@ -70,9 +70,11 @@ static const int writer_calls[] = {
 /*
  * The request form: a worker hands each new request to the writer process
  * over a Unix socket beside the database (dsr_writer.c), which listens on
- * it. socket(2) itself is allowed for AF_UNIX only (below).
+ * it (umask: the socket is made for this user only). socket(2) itself is
+ * allowed for AF_UNIX only (below).
  */
 static const int request_calls[] = {
+	SCMP_SYS(umask),
 	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(listen),
 	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
 	SCMP_SYS(recvmsg), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
