@@ -61,7 +61,8 @@ restart_testapp(const char *extra)
 	assert_non_null(in = fopen(conf, "r"));
 	assert_non_null(out = fopen(path, "w"));
 	while (fgets(line, sizeof(line), in) != NULL)
-		fputs(line, out);
+		if (strncmp(line, "sandbox", 7) != 0)
+			fputs(line, out);
 	fclose(in);
 	fprintf(out, "\n%s\n", extra);
 	fclose(out);
