@@ -30,7 +30,7 @@ endif
 SERVER ?= apache
 
 CC ?= cc
-PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode
+PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode libseccomp
 TEST_PKGS = cmocka libcurl
 
 -include Makefile.local

@@ -407,6 +407,7 @@ main(int argc, char *argv[])
 		.routes = routes,
 		.nroutes = sizeof(routes) / sizeof(routes[0]),
 		.db_mode = DB_READONLY,
+		.sandbox = SANDBOX_NOTICE,
 		.init = notice_init,
 		.fini = notice_fini,
 	};

@@ -515,6 +515,7 @@ main(int argc, char *argv[])
 		.routes = routes,
 		.nroutes = sizeof(routes) / sizeof(routes[0]),
 		.db_mode = DB_READWRITE,
+		.sandbox = SANDBOX_REQUEST,
 		.init = request_init,
 		.fini = request_fini,
 		.service = request_service,

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "buf.h"
 #include "log.h"
+#include "mail.h"
 #include "retention_class.h"
 
 /*
@@ -201,12 +202,18 @@ worker(struct app *a)
 {
 	FCGX_Request f;
 
+	/* sendmail runs outside the sandbox, from a helper forked first */
+	if (a->conf.sandbox && !SANDBOX_UNDER_SANITIZER &&
+	    a->conf.sendmail != NULL)
+		(void)mail_helper_start();
 	if (worker_startup(a) != 0)
 		return 1;
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&f, 0, 0) != 0) {
 		LOG_ERR("FastCGI initialisation failed");
 		return 1;
 	}
+	if (sandbox_enter(a->sandbox, &a->conf) != 0)
+		return 1;
 	while (FCGX_Accept_r(&f) >= 0) {
 		struct req r;
 		enum req_status st;
@@ -244,7 +251,7 @@ on_stop(int sig)
 static int
 service(struct app *a)
 {
-	if (worker_startup(a) != 0)
+	if (worker_startup(a) != 0 || sandbox_enter(a->sandbox, &a->conf) != 0)
 		return 1;
 	return a->service(a) == 0 ? 0 : 1;
 }
@@ -323,6 +330,12 @@ supervise(struct app *a, int n)
 		for (int i = 0; i < all; i++)
 			if (pids[i] == pid) {
 				pids[i] = 0;
+				/* SCMP_ACT_KILL_PROCESS: a call off the allow-list */
+				if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+					LOG_ERR("%s %ld made a forbidden system "
+					    "call and was killed by the sandbox; "
+					    "a new one starts", i == n ? "service" :
+					    "worker", (long)pid);
 				LOG_ERR("%s %ld ended (status %d)", i == n ? "service" :
 				    "worker", (long)pid, st);
 			}

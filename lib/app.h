@@ -10,6 +10,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "req.h"
+#include "sandbox.h"
 #include "tmpl.h"
 
 struct app;
@@ -37,6 +38,12 @@ struct app {
 	const struct route	*routes;
 	size_t			 nroutes;
 	enum db_mode		 db_mode;	/* DB_READONLY for public readers */
+	/*
+	 * The seccomp and Landlock profile every worker (and the service)
+	 * enters after start-up (sandbox.h); with [mail] sendmail set, a
+	 * helper outside it runs sendmail (mail_helper_start).
+	 */
+	enum sandbox_profile	 sandbox;
 	int			(*init)(struct app *);	/* after db open; 0 ok */
 	/*
 	 * Consulted before every handler with the route found: returns 0 to

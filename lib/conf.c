@@ -15,7 +15,8 @@ enum kind {
 	KIND_URL,	/* http:// or https:// URL without a trailing slash */
 	KIND_EMAIL,	/* local@domain: one @, no spaces, quotes, <>, commas */
 	KIND_INT,	/* a decimal number in [min, max]; off names an int */
-	KIND_MONTHDAY	/* "MM-DD", a day every year has; off names a struct holds_conf */
+	KIND_MONTHDAY,	/* "MM-DD", a day every year has; off names a struct holds_conf */
+	KIND_ONOFF	/* "on" (1) or "off" (0); off names an int */
 };
 
 struct key {
@@ -59,6 +60,7 @@ static const struct key keys[] = {
 	{ "accounting",	"financial_year_end", F(accounting),	KIND_MONTHDAY, 0, 0, 0 },
 	{ "retention",	"erasure_ledger", F(erasure_ledger),	KIND_PATH, 0, 0, 0 },
 	{ "retention",	"suppression",	F(suppression),		KIND_TEXT, 0, 0, 0 },
+	{ "security",	"sandbox",	F(sandbox),		KIND_ONOFF, 0, 0, 0 },
 	{ "retention",	"history_months", F(history_months),	KIND_INT,  0, 1, 1200 },
 	{ "retention",	"request_years", F(request_years),	KIND_INT,  0, 1, 100 },
 	{ "retention",	"audit_years",	F(audit_years),		KIND_INT,  0, 1, 100 },
@@ -92,7 +94,8 @@ int_slot(struct conf *c, const struct key *k)
 static int
 owned(const struct key *k)
 {
-	return k->kind != KIND_INT && k->kind != KIND_MONTHDAY;
+	return k->kind != KIND_INT && k->kind != KIND_MONTHDAY &&
+	    k->kind != KIND_ONOFF;
 }
 
 /* An address for a From: header: local@domain, nothing that could end a header or start another address. */
@@ -207,6 +210,15 @@ handler(void *user, const char *section, const char *name, const char *value)
 			return 0;
 		}
 		break;
+	case KIND_ONOFF:
+		if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+			if (p->why[0] == '\0')
+				snprintf(p->why, sizeof(p->why), "%s: must be on "
+				    "or off", name);
+			return 0;
+		}
+		*int_slot(p->c, k) = strcmp(value, "on") == 0;
+		break;
 	case KIND_TEXT:
 		/* [retention] suppression: one of two words */
 		if (k->off == offsetof(struct conf, suppression) &&
@@ -253,6 +265,7 @@ conf_load(struct conf *c, const char *path, char *err, size_t errlen)
 	c->accounting.fy_end_month = 12;	/* the calendar year */
 	c->accounting.fy_end_day = 31;
 	c->batch_rows = 1000;
+	c->sandbox = 1;
 	path = conf_default_path(path);
 	c->file = xstrdup(path);
 	p.c = c;

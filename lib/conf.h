@@ -59,6 +59,8 @@ struct conf {
 	int	 request_years;		/* a closed request's years */
 	int	 audit_years;		/* an audit row's years */
 	int	 batch_rows;		/* rows per transaction of the retention run; 1000 */
+	/* [security] */
+	int	 sandbox;	/* seccomp and Landlock in the FastCGI workers (sandbox.h); 1 */
 };
 
 /*

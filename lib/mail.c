@@ -1,11 +1,14 @@
 /* mail.c — see mail.h. */
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -190,35 +193,34 @@ reap(pid_t pid)
 	}
 }
 
-int
-mail_send(const char *path, const struct mail *m)
+/*
+ * Run "path -i -- to" with msg on its standard input and wait for it
+ * (reap). Its exit status, -1 when it failed otherwise, -2 when it could
+ * not be started (logged); *unread is set when it did not read all of msg.
+ */
+static int
+deliver(const char *path, const char *to, const char *msg, size_t len,
+    int *unread)
 {
-	struct buf msg = BUF_INIT;
-	int p[2], rc = -1, status;
+	int p[2];
 	pid_t pid;
 
-	if (path == NULL || mail_format(m, &msg) != 0) {
-		LOG_ERR("refused to build a message (bad header value)");
-		buf_free(&msg);
-		return -1;
-	}
+	*unread = 0;
 	if (pipe(p) != 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) != 0 ||
 	    fcntl(p[1], F_SETFD, FD_CLOEXEC) != 0) {
 		LOG_ERR("pipe: %s", strerror(errno));
-		buf_free(&msg);
-		return -1;
+		return -2;
 	}
 	if ((pid = fork()) < 0) {
 		LOG_ERR("fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		buf_free(&msg);
-		return -1;
+		return -2;
 	}
 	if (pid == 0) {
 		/* no shell: the program and fixed arguments; the address is one argv entry after "--" */
 		char *const argv[] = { (char *)path, (char *)"-i", (char *)"--",
-		    (char *)m->to, NULL };
+		    (char *)to, NULL };
 		int null = open("/dev/null", O_RDWR);
 
 		if (dup2(p[0], 0) < 0 || null < 0 || dup2(null, 1) < 0 ||
@@ -230,13 +232,160 @@ mail_send(const char *path, const struct mail *m)
 		_exit(127);
 	}
 	close(p[0]);
-	if (write_all(p[1], msg.data, msg.len) != 0)
-		LOG_ERR("sendmail did not read the message");
+	if (write_all(p[1], msg, len) != 0)
+		*unread = 1;
 	close(p[1]);
-	status = reap(pid);
+	return reap(pid);
+}
+
+/* Read exactly n bytes; 0, or -1 on end of file or error. */
+static int
+read_all(int fd, void *dst, size_t n)
+{
+	char *d = dst;
+
+	while (n > 0) {
+		ssize_t r = read(fd, d, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		d += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* The worker's end of the mail helper's socket; -1: none, deliver here. */
+static int helper_fd = -1;
+
+/* A message for the helper: the lengths, then path, to and the message. */
+struct helper_head {
+	uint32_t	path_len, to_len, msg_len;
+};
+
+struct helper_reply {
+	int32_t		status, unread;
+};
+
+#define HELPER_MSG_MAX	((uint32_t)16 << 20)
+
+/* The helper's loop: one message at a time until the worker has gone. */
+static void
+helper_loop(int fd)
+{
+	for (;;) {
+		struct helper_head h;
+		struct helper_reply rep;
+		char *path, *to, *msg;
+		int unread;
+
+		if (read_all(fd, &h, sizeof(h)) != 0 || h.path_len > 4096 ||
+		    h.to_len > 4096 || h.msg_len > HELPER_MSG_MAX)
+			return;
+		path = xcalloc(1, (size_t)h.path_len + 1);
+		to = xcalloc(1, (size_t)h.to_len + 1);
+		msg = xcalloc(1, (size_t)h.msg_len + 1);
+		if (read_all(fd, path, h.path_len) != 0 ||
+		    read_all(fd, to, h.to_len) != 0 ||
+		    read_all(fd, msg, h.msg_len) != 0) {
+			free(path);
+			free(to);
+			free(msg);
+			return;
+		}
+		rep.status = deliver(path, to, msg, h.msg_len, &unread);
+		rep.unread = unread;
+		free(path);
+		free(to);
+		free(msg);
+		if (write_all(fd, (const char *)&rep, sizeof(rep)) != 0)
+			return;
+	}
+}
+
+int
+mail_helper_start(void)
+{
+	int sv[2], null;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		LOG_ERR("socketpair: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		LOG_ERR("fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* nothing of the worker's but the log: not its socket */
+		if (dup2(sv[1], 3) != 3 ||
+		    (null = open("/dev/null", O_RDWR)) < 0 || dup2(null, 0) < 0)
+			_exit(1);
+		closefrom(4);
+		signal(SIGTERM, SIG_DFL);
+		helper_loop(3);
+		_exit(0);
+	}
+	close(sv[1]);
+	helper_fd = sv[0];
+	return 0;
+}
+
+/* deliver, through the helper when there is one; -2 when it has gone. */
+static int
+deliver_via(const char *path, const char *to, const struct buf *msg,
+    int *unread)
+{
+	struct helper_head h;
+	struct helper_reply rep;
+
+	if (helper_fd < 0)
+		return deliver(path, to, msg->data, msg->len, unread);
+	h.path_len = (uint32_t)strlen(path);
+	h.to_len = (uint32_t)strlen(to);
+	h.msg_len = (uint32_t)msg->len;
+	*unread = 0;
+	if (write_all(helper_fd, (const char *)&h, sizeof(h)) != 0 ||
+	    write_all(helper_fd, path, h.path_len) != 0 ||
+	    write_all(helper_fd, to, h.to_len) != 0 ||
+	    write_all(helper_fd, msg->data, msg->len) != 0 ||
+	    read_all(helper_fd, &rep, sizeof(rep)) != 0) {
+		LOG_ERR("the mail helper has gone");
+		close(helper_fd);
+		helper_fd = -1;
+		return -2;
+	}
+	*unread = rep.unread;
+	return rep.status;
+}
+
+int
+mail_send(const char *path, const struct mail *m)
+{
+	struct buf msg = BUF_INIT;
+	int rc = -1, status, unread;
+
+	if (path == NULL || mail_format(m, &msg) != 0) {
+		LOG_ERR("refused to build a message (bad header value)");
+		buf_free(&msg);
+		return -1;
+	}
+	if (msg.len > HELPER_MSG_MAX) {
+		LOG_ERR("refused to send a message of %zu bytes", msg.len);
+		buf_free(&msg);
+		return -1;
+	}
+	status = deliver_via(path, m->to, &msg, &unread);
+	if (unread)
+		LOG_ERR("sendmail did not read the message");
 	if (status == 0)
 		rc = 0;
-	else
+	else if (status != -2)
 		LOG_ERR("sendmail failed (status %d)", status);
 	buf_free(&msg);
 	return rc;

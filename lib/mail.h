@@ -34,4 +34,14 @@ int	 mail_format(const struct mail *, struct buf *out);
  */
 int	 mail_send(const char *path, const struct mail *m);
 
+/*
+ * For a process about to enter its sandbox (sandbox.h), which may then
+ * neither fork nor execute: fork a helper, outside the sandbox, that runs
+ * sendmail for it; mail_send then hands each message to the helper over a
+ * Unix socket pair and waits for its answer. The helper keeps nothing of
+ * the process but standard error and ends when the process does. 0, or -1
+ * (logged; mail_send then runs sendmail itself).
+ */
+int	 mail_helper_start(void);
+
 #endif

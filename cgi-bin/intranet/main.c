@@ -359,6 +359,7 @@ main(int argc, char *argv[])
 		.routes = routes,
 		.nroutes = NROUTES,
 		.db_mode = DB_READWRITE,
+		.sandbox = SANDBOX_INTRANET,
 		.init = intranet_init,
 		.fini = intranet_fini,
 		.authorize = authorize,

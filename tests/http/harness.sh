@@ -140,7 +140,7 @@ check_log() {
 	[ -s "$new" ] || return 0
 	echo "== FastCGI log during $name"
 	cat "$new"
-	awk -F '\t' -v n="$name" '!/^#/ && $1 == n { print $2 }' "$ALLOW" >"$pats"
+	awk -F '\t' -v n="$name" '!/^#/ && ($1 == n || $1 == "*") { print $2 }' "$ALLOW" >"$pats"
 	san=$(grep -cE 'Sanitizer|runtime error:|^==[0-9]+==' "$new")
 	# "worker|service PID ended (status S)": S is the wait status; a
 	# signal when its low 7 bits are neither 0 (exit) nor 0x7f (stopped)

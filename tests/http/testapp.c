@@ -5,8 +5,16 @@
  * id), /test/form reports what the request layer parsed from a POST body,
  * /test/leak leaves a transaction open and /test/read needs none to be
  * (the app layer's one error path rolls back what a handler left open).
+ * /test/sandbox/... try what the sandbox (lib/sandbox.c) forbids: the
+ * worker must be killed, or the file refused. These routes exist only
+ * here: the production executables have no such door.
  */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "buf.h"
@@ -64,7 +72,65 @@ page_read(struct app *a, struct req *r)
 	resp_send(r, 200, "text/plain; charset=utf-8", ok, sizeof(ok) - 1);
 }
 
+/* GET /test/sandbox/status: what this worker runs under. */
+static void
+page_sb_status(struct app *a, struct req *r)
+{
+	struct buf b = BUF_INIT;
+
+	(void)a;
+	buf_addf(&b, "seccomp=%d\nlandlock=%d\n", sandbox_seccomp_active(),
+	    sandbox_landlock_abi());
+	resp_send(r, 200, "text/plain; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+}
+
+/* GET /test/sandbox/execve: a shell; the seccomp filter kills the worker. */
+static void
+page_sb_execve(struct app *a, struct req *r)
+{
+	static const char ran[] = "execve returned\n";
+	char *const argv[] = { (char *)"/bin/true", NULL };
+
+	(void)a;
+	execve(argv[0], argv, NULL);
+	resp_send(r, 200, "text/plain; charset=utf-8", ran, sizeof(ran) - 1);
+}
+
+/* GET /test/sandbox/inet: a network socket; likewise killed. */
+static void
+page_sb_inet(struct app *a, struct req *r)
+{
+	static const char ran[] = "socket returned\n";
+	int fd;
+
+	(void)a;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0)
+		close(fd);
+	resp_send(r, 200, "text/plain; charset=utf-8", ran, sizeof(ran) - 1);
+}
+
+/* GET /test/sandbox/passwd: a file outside the worker's view (Landlock). */
+static void
+page_sb_passwd(struct app *a, struct req *r)
+{
+	struct buf b = BUF_INIT;
+	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+
+	(void)a;
+	buf_addf(&b, "%s\n", fd >= 0 ? "opened" : errno == EACCES ?
+	    "denied" : "failed");
+	if (fd >= 0)
+		close(fd);
+	resp_send(r, 200, "text/plain; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+}
+
 static const struct route routes[] = {
+	{ "/test/sandbox/status", METHOD_GET, 0, page_sb_status, 0, 0 },
+	{ "/test/sandbox/execve", METHOD_GET, 0, page_sb_execve, 0, 0 },
+	{ "/test/sandbox/inet", METHOD_GET, 0, page_sb_inet, 0, 0 },
+	{ "/test/sandbox/passwd", METHOD_GET, 0, page_sb_passwd, 0, 0 },
 	{ "/test/leak", METHOD_GET, 0, page_leak, 0, 0 },
 	{ "/test/read", METHOD_GET, 0, page_read, 0, 0 },
 	{ "/test/fail", METHOD_GET, 0, page_fail, 0, 0 },
@@ -83,6 +149,8 @@ main(int argc, char *argv[])
 		 * writer had opened the fresh database, and /test/leak must not
 		 * depend on which executable starts first */
 		.db_mode = DB_READWRITE,
+		/* the writers' profile, which the test routes above break */
+		.sandbox = SANDBOX_INTRANET,
 	};
 
 	return app_main(&a, argc, argv);

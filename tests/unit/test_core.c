@@ -41,6 +41,12 @@ conf_good(void **state)
 	/* [accounting]: the calendar year unless told (Accounting Act 1336/1997 1:4 §) */
 	assert_int_equal(c.accounting.fy_end_month, 12);
 	assert_int_equal(c.accounting.fy_end_day, 31);
+	/* [security] sandbox: on unless told (sandbox.h) */
+	assert_int_equal(c.sandbox, 1);
+	conf_free(&c);
+	assert_int_equal(conf_load(&c, "tests/fixtures/conf/sandbox-off.conf",
+	    err, sizeof(err)), 0);
+	assert_int_equal(c.sandbox, 0);
 	conf_free(&c);
 	assert_int_equal(conf_load(&c, "tests/fixtures/conf/mail.conf", err,
 	    sizeof(err)), 0);
@@ -73,6 +79,7 @@ conf_errors_name_the_line(void **state)
 		{ "bad-from.conf", "bad-from.conf:14: from: must be an address" },
 		{ "bad-fy.conf", "bad-fy.conf:15: financial_year_end: must be a day MM-DD" },
 		{ "bad-suppression.conf", "bad-suppression.conf:15: suppression: must be warn or refuse" },
+		{ "bad-sandbox.conf", "bad-sandbox.conf:15: sandbox: must be on or off" },
 	};
 	char path[256];
 	struct conf c;
