@@ -441,9 +441,11 @@ dsr_store(sqlite3 *db, const struct ticket_keys *keys,
 	if (db_begin(db) == 0) {
 		res = store_form(db, keys, f, form_id, client, rate_limit,
 		    lang, mail, out);
-		if (res == RQ_STORED && db_commit(db) != 0)
+		/* (already rolled back by SQLite after a full disk: see below) */
+		if (res == RQ_STORED && (sqlite3_get_autocommit(db) ||
+		    db_commit(db) != 0))
 			res = RQ_ERROR;
-		if (res != RQ_STORED)
+		if (res != RQ_STORED && !sqlite3_get_autocommit(db))
 			db_rollback(db);
 	}
 	dsr_writer_unlock();
@@ -472,9 +474,15 @@ dsr_store_batch(sqlite3 *db, const struct ticket_keys *keys,
 		    jobs[i].client, rate_limit, jobs[i].lang, jobs[i].mail,
 		    &jobs[i].out);
 	}
-	/* one commit, one fsync, for every request of the batch */
-	if (db_commit(db) != 0) {
-		db_rollback(db);
+	/*
+	 * one commit, one fsync, for every request of the batch; a full disk
+	 * or an I/O error may have rolled the whole transaction back already
+	 * (SQLite does so for SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM): then
+	 * nothing of the batch is stored, and there is nothing to commit
+	 */
+	if (sqlite3_get_autocommit(db) || db_commit(db) != 0) {
+		if (!sqlite3_get_autocommit(db))
+			db_rollback(db);
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].res == RQ_STORED) {
 				jobs[i].res = RQ_ERROR;
