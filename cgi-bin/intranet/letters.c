@@ -499,7 +499,7 @@ letter_save(struct app *a, struct req *r, struct lview *v)
 	}
 	snprintf(to, sizeof(to), "/intranet/request/letter?id=%lld&kind=%s#send-h",
 	    v->q.id, letter_kind_names[v->kind]);
-	app_redirect(r, to);
+	ui_done(r, to, "letter_saved");
 }
 
 /*
@@ -567,7 +567,7 @@ letter_send(struct app *a, struct req *r, struct lview *v)
 	}
 	buf_free(&out);
 	snprintf(to, sizeof(to), "/intranet/letter?id=%lld", lid);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /*
@@ -713,7 +713,7 @@ post_request_extend(struct app *a, struct req *r)
 	}
 	snprintf(to, sizeof(to), "/intranet/request/letter?id=%lld&kind=extension",
 	    id);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /* The rows of a request's letters, for its page. */
