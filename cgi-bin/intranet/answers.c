@@ -244,7 +244,7 @@ answer_done(struct app *a, struct req *r, long long id, long long cid, int rc,
 		return;
 	}
 	snprintf(to, sizeof(to), "/intranet/request?id=%lld#answer-h", id);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /*

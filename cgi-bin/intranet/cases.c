@@ -57,7 +57,7 @@ case_done(struct app *a, struct req *r, long long id, int rc, const char *why,
 		    id, letter);
 	else
 		snprintf(to, sizeof(to), "/intranet/request?id=%lld#case-h", id);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /* A move to state to, with the form's note (the reasons). */

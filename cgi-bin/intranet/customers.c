@@ -25,7 +25,7 @@ static void
 fields_model(struct app *a, struct req *r, const struct customer *c,
     const char *const *errs, struct tmpl_map *root)
 {
-	struct tmpl_list *l = tm_list(root, "fields");
+	struct tmpl_list *l = tm_list(root, "fields"), *el = NULL;
 	char key[64];
 
 	for (int f = 0; f < CF__MAX; f++) {
@@ -46,9 +46,19 @@ fields_model(struct app *a, struct req *r, const struct customer *c,
 		tm_bool(m, "shown", c->v[f] && c->v[f][0] != '\0' &&
 		    strcmp(c->v[f], "0") != 0);
 		if (errs != NULL && errs[f] != NULL) {
+			struct tmpl_map *e;
+
 			tm_str(m, "error", i18n_msg(a->msgs, r->lang, errs[f]));
 			snprintf(key, sizeof(key), "%s-error", cfields[f].name);
 			tm_str(m, "error_id", key);
+			tm_str(m, "invalid", "true");
+			/* the summary at the top links to each field */
+			if (el == NULL)
+				el = tm_list(root, "errors");
+			e = tm_list_map(el);
+			snprintf(key, sizeof(key), "#%s", cfields[f].name);
+			tm_str(e, "href", key);
+			tm_str(e, "text", i18n_msg(a->msgs, r->lang, errs[f]));
 		}
 	}
 }
@@ -58,8 +68,8 @@ fields_model(struct app *a, struct req *r, const struct customer *c,
  * prefixes), postal (a postal-code prefix) and sort. 0, or -1 for a value
  * out of bounds (answered with 400).
  */
-int
-ui_search_params(struct req *r, struct csearch *s)
+const char *
+ui_search_check(struct req *r, struct csearch *s)
 {
 	const char *sort = kv_get(&r->query, "sort");
 
@@ -67,18 +77,68 @@ ui_search_params(struct req *r, struct csearch *s)
 	s->name = kv_get(&r->query, "name");
 	s->postal = kv_get(&r->query, "postal");
 	s->sort = SORT_NAME;
-	if ((s->q != NULL && strlen(s->q) > 200) ||
-	    (s->name != NULL && strlen(s->name) > 200) ||
-	    !customer_postal_prefix_ok(s->postal))
-		return -1;
+	if (s->q != NULL && strlen(s->q) > 200)
+		return "q";
+	if (s->name != NULL && strlen(s->name) > 200)
+		return "name";
+	if (!customer_postal_prefix_ok(s->postal))
+		return "postal";
 	if (sort == NULL)
-		return 0;
+		return NULL;
 	for (int i = 0; i < SORT__MAX; i++)
 		if (strcmp(sort, csort_names[i]) == 0) {
 			s->sort = (enum csort)i;
-			return 0;
+			return NULL;
 		}
-	return -1;
+	return "sort";
+}
+
+int
+ui_search_params(struct req *r, struct csearch *s)
+{
+	return ui_search_check(r, s) == NULL ? 0 : -1;
+}
+
+/*
+ * The search form again (400) with a message beside the bad field (bad:
+ * "q", "name", "postal" or "sort") and what was typed, and no results: a
+ * staff member's typo is no error page.
+ */
+static void
+search_refused(struct app *a, struct req *r, const struct csearch *cs,
+    const char *bad)
+{
+	struct tmpl_model *m = ui_model(a, r);
+	struct tmpl_map *root = tm_root(m), *e = tm_map(root, "search_error");
+	struct tmpl_list *l = tm_list(root, "errors");
+	/* model keys must outlive the model: literals */
+	static const char *const fields[] = { "q", "name", "postal", "sort" };
+
+	tm_str(root, "q", cs->q ? cs->q : "");
+	tm_str(root, "name", cs->name ? cs->name : "");
+	tm_str(root, "postal", cs->postal ? cs->postal : "");
+	tm_bool(root, "sort_name", 1);
+	tm_int(root, "page", 1);
+	tm_bool(root, "none", 1);
+	tm_bool(root, "failed", 1);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(bad, fields[i]) == 0) {
+			struct tmpl_map *f = tm_map(e, fields[i]),
+			    *li = tm_list_map(l);
+			char key[48];
+			const char *msg;
+
+			snprintf(key, sizeof(key), "customers.bad_%s", fields[i]);
+			msg = i18n_msg(a->msgs, r->lang, key);
+			tm_str(f, "text", msg);
+			tm_str(f, "invalid", "true");
+			snprintf(key, sizeof(key), "%s-error", fields[i]);
+			tm_str(f, "id", key);
+			snprintf(key, sizeof(key), "#%s", fields[i]);
+			tm_str(li, "href", key);
+			tm_str(li, "text", msg);
+		}
+	ui_page(a, r, 400, "customers.xhtml", m);
 }
 
 /* GET /intranet/customers: search and list, a page at a time. */
@@ -92,9 +152,10 @@ page_customers(struct app *a, struct req *r)
 	struct ui_ids shown = { NULL, 0, 0 };
 	struct buf ids = BUF_INIT;
 	long long pageno = 1;
+	const char *bad = ui_search_check(r, &cs);
 
-	if (ui_search_params(r, &cs) != 0) {
-		app_error(a, r, 400);
+	if (bad != NULL) {
+		search_refused(a, r, &cs, bad);
 		return;
 	}
 	if (ui_page_no(r, &pageno) != 0) {
@@ -332,7 +393,7 @@ customer_note(struct app *a, struct req *r, int order)
 			char to[64];
 
 			snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
-			app_redirect(r, to);
+			ui_done(r, to, "recorded");
 		}
 		return;
 	}
@@ -433,7 +494,7 @@ form_suppressed(struct app *a, struct req *r, const struct customer *c)
 
 /* After a saved form: to the answer of request rid, or else to record id. */
 static void
-form_done(struct req *r, long long rid, long long id)
+form_done(struct req *r, long long rid, long long id, int editing)
 {
 	char to[80];
 
@@ -442,7 +503,7 @@ form_done(struct req *r, long long rid, long long id)
 		    rid);
 	else
 		snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
-	app_redirect(r, to);
+	ui_done(r, to, editing ? "saved" : "created");
 }
 
 /*
@@ -529,7 +590,7 @@ customer_form(struct app *a, struct req *r, int editing)
 		    "customer", c.id, editing ? changed : csource_names[src]) != 0 ||
 		    db_commit(a->db) != 0)
 			goto fail;
-		form_done(r, rid, c.id);
+		form_done(r, rid, c.id, editing);
 		customer_free(&c);
 		dsr_free(&q);
 		return;
@@ -582,11 +643,11 @@ page_customer_edit(struct app *a, struct req *r)
  * The end of a note on record id: rc from the change made inside the
  * transaction (non-zero: a missing or unknown value, nothing changed:
  * 400), then its audit row (action, summary), the commit, and the record
- * page again.
+ * page again with the message done (ui_done).
  */
 static void
 note_done(struct app *a, struct req *r, long long id, int rc,
-    const char *action, const char *summary)
+    const char *action, const char *summary, const char *done)
 {
 	const struct ui *cx = r->ctx;
 	char to[64];
@@ -602,7 +663,7 @@ note_done(struct app *a, struct req *r, long long id, int rc,
 		return;
 	}
 	snprintf(to, sizeof(to), "/intranet/customer?id=%lld", id);
-	app_redirect(r, to);
+	ui_done(r, to, done);
 }
 
 /* POST /intranet/customer/ban: a ban for a purpose (id, purpose, via, since, reference). */
@@ -618,7 +679,7 @@ post_customer_ban(struct app *a, struct req *r)
 		return;
 	note_done(a, r, id, customer_ban(a->db, id, purpose,
 	    ui_field(r, "via", 16), ref ? ref : "", ui_field(r, "since", 10),
-	    cx->me.id), "customer.ban", purpose);
+	    cx->me.id), "customer.ban", purpose, "banned");
 }
 
 /* POST /intranet/customer/unban: lift the ban for a purpose. */
@@ -632,7 +693,7 @@ post_customer_unban(struct app *a, struct req *r)
 	if ((id = ui_change_begin(a, r)) == 0)
 		return;
 	note_done(a, r, id, customer_unban(a->db, id, purpose, cx->me.id),
-	    "customer.unban", purpose);
+	    "customer.unban", purpose, "unbanned");
 }
 
 /*
@@ -664,7 +725,7 @@ restriction(struct app *a, struct req *r, int on)
 		return;
 	}
 	note_done(a, r, id, rc, on ? "customer.restrict" :
-	    "customer.unrestrict", "");
+	    "customer.unrestrict", "", on ? "restricted" : "unrestricted");
 }
 
 /* POST /intranet/customer/restrict (GDPR Art. 18) */

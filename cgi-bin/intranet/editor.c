@@ -81,7 +81,6 @@ page_notice_admin(struct app *a, struct req *r)
 	struct tmpl_map *root = tm_root(m);
 	enum lang el = edit_lang(r);
 	long long id = notice_draft_id(a->db);
-	const char *saved = kv_get(&r->query, "saved");
 
 	if (id < 0) {
 		tm_free(m);
@@ -91,7 +90,6 @@ page_notice_admin(struct app *a, struct req *r)
 	tm_str(root, "edit", lang_codes[el]);
 	tm_bool(root, el == LANG_FI ? "edit_fi" : "edit_en", 1);
 	tm_bool(root, "has_draft", id > 0);
-	tm_bool(root, "saved", saved != NULL);
 	if (id > 0 && (notice_draft_fill(a->db, el, NOTICE_EDIT_PATH,
 	    tm_map(root, "draft")) != 0 || fill_problems(a, r, root) != 0)) {
 		tm_free(m);
@@ -269,6 +267,9 @@ notice_step(struct app *a, struct req *r, enum notice_step step)
 {
 	static const char *const actions[] = { "notice.draft", "notice.date",
 	    "notice.publish", "notice.discard" };
+	/* what the page says after each: a discarded draft is not "saved" */
+	static const char *const flashes[] = { "draft_saved", "date_saved",
+	    "published", "discarded" };
 	const struct ui *cx = r->ctx;
 	const char *d = NULL;
 	char err[256] = "", to[64], summary[32] = "";
@@ -328,9 +329,8 @@ notice_step(struct app *a, struct req *r, enum notice_step step)
 		ui_fail(a, r);
 		return;
 	}
-	snprintf(to, sizeof(to), "/intranet/notice?edit=%s&saved=1",
-	    lang_codes[el]);
-	app_redirect(r, to);
+	snprintf(to, sizeof(to), "/intranet/notice?edit=%s", lang_codes[el]);
+	ui_done(r, to, flashes[step]);
 }
 
 void

@@ -62,7 +62,7 @@ post_request_extend(struct app *a, struct req *r)
 	}
 	snprintf(to, sizeof(to), "/intranet/request/letter?id=%lld&kind=extension",
 	    id);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /* The rows of a request's letters, for its page. */

@@ -17,10 +17,10 @@
 #include "invoice.h"
 #include "validate.h"
 
-/* Commit the change with its audit row, then back to the record's section anchor. */
+/* Commit the change with its audit row, then back to the record's section anchor, saying flash (ui_done). */
 static void
 done(struct app *a, struct req *r, long long id, const char *action,
-    const char *summary, const char *anchor)
+    const char *summary, const char *anchor, const char *flash)
 {
 	const struct ui *cx = r->ctx;
 	char to[96];
@@ -31,7 +31,7 @@ done(struct app *a, struct req *r, long long id, const char *action,
 		return;
 	}
 	snprintf(to, sizeof(to), "/intranet/customer?id=%lld#%s", id, anchor);
-	app_redirect(r, to);
+	ui_done(r, to, flash);
 }
 
 /*
@@ -116,7 +116,7 @@ post_customer_invoice(struct app *a, struct req *r)
 	/* the order's number and the states: no personal data */
 	snprintf(summary, sizeof(summary), "order %s: %s → %s %s", number,
 	    inv_state_names[ch.from], inv_state_names[ch.to], ch.on);
-	done(a, r, id, "order.status", summary, "orders");
+	done(a, r, id, "order.status", summary, "orders", "saved");
 }
 
 /* POST /intranet/customer/hold: id, reason. Admins. */
@@ -146,7 +146,7 @@ post_customer_hold(struct app *a, struct req *r)
 	}
 	/* the reason may name people: the log names the hold by its id */
 	snprintf(summary, sizeof(summary), "legal hold %lld", hid);
-	done(a, r, id, "customer.hold", summary, "holds");
+	done(a, r, id, "customer.hold", summary, "holds", "recorded");
 }
 
 /* POST /intranet/customer/hold/lift: id, hold (its id), reason. Admins. */
@@ -180,5 +180,5 @@ post_customer_hold_lift(struct app *a, struct req *r)
 		return;
 	}
 	snprintf(summary, sizeof(summary), "legal hold %lld lifted", hid);
-	done(a, r, id, "customer.hold_lift", summary, "holds");
+	done(a, r, id, "customer.hold_lift", summary, "holds", "hold_lifted");
 }

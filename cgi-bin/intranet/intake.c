@@ -226,7 +226,7 @@ intake_post(struct app *a, struct req *r)
 	snprintf(to, sizeof(to), "/intranet/request?id=%lld", s.id);
 	sodium_memzero(&s, sizeof(s));	/* the links go only to the person */
 	dsr_form_free(&f);
-	app_redirect(r, to);
+	ui_done(r, to, "request_added");
 }
 
 /* GET and POST /intranet/request/new: register a request that came by letter, email, phone or in person. */

@@ -85,8 +85,23 @@ void		 ui_finish(struct app *, struct req *);
 /* Set (id) or clear (NULL) the session cookie. */
 void		 ui_cookie(struct app *, struct req *, const char *id);
 
-/* A model with what every intranet page has: who is signed in, the token, the menu. */
+/*
+ * A model with what every intranet page has: who is signed in, the token,
+ * the menu, and "flash": the message flash.KEY of a one-time ?done=KEY
+ * that ui_done put there (only the keys of ui_flash_keys; never text from
+ * the URL). docs/templates.md, "Flash messages".
+ */
 struct tmpl_model *ui_model(struct app *, struct req *);
+
+/* The keys ?done= may name, NULL-terminated; each has flash.KEY in fi and en. */
+extern const char *const ui_flash_keys[];
+
+/*
+ * Redirect (303) to the page to after a change, with done=KEY (a key of
+ * ui_flash_keys) in its query, before any #fragment: the page then says
+ * what happened, once, in the layout's role="status" box.
+ */
+void		 ui_done(struct req *, const char *to, const char *key);
 
 /* Render page name (not cached), taking m. */
 void		 ui_page(struct app *, struct req *, int status, const char *name,
@@ -172,6 +187,13 @@ void	 page_customer_erase(struct app *, struct req *);
  */
 struct csearch;
 int	 ui_search_params(struct req *, struct csearch *);
+
+/*
+ * Like ui_search_params, but says which value is bad: NULL when all are
+ * good, else the field's name ("q", "name", "postal" or "sort"), for a
+ * message beside that field.
+ */
+const char	*ui_search_check(struct req *, struct csearch *);
 
 /* customer_view.c: a customer's data as models for staff pages */
 struct customer;

@@ -643,7 +643,7 @@ letter_save(struct app *a, struct req *r, struct lview *v)
 	}
 	snprintf(to, sizeof(to), "/intranet/request/letter?id=%lld&kind=%s#send-h",
 	    v->q.id, letter_kind_names[v->kind]);
-	app_redirect(r, to);
+	ui_done(r, to, "letter_saved");
 }
 
 /*
@@ -711,7 +711,7 @@ letter_send(struct app *a, struct req *r, struct lview *v)
 	}
 	buf_free(&out);
 	snprintf(to, sizeof(to), "/intranet/letter?id=%lld", lid);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /*

@@ -369,7 +369,7 @@ post_request_report_send(struct app *a, struct req *r)
 	}
 	snprintf(to, sizeof(to), "/intranet/request/report?id=%lld&customer=%lld",
 	    q.id, rep.customer_id);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 out:
 	if (status != 0)
 		app_error(a, r, status);

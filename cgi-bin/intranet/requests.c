@@ -374,7 +374,7 @@ request_mark(struct app *a, struct req *r, int paper)
 		return;
 	}
 	snprintf(to, sizeof(to), "/intranet/request?id=%lld", id);
-	app_redirect(r, to);
+	ui_done(r, to, "recorded");
 }
 
 /* POST /intranet/request/identity (id, method, note) */

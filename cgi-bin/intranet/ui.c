@@ -121,6 +121,43 @@ ui_cookie(struct app *a, struct req *r, const char *id)
 	buf_free(&b);
 }
 
+const char *const ui_flash_keys[] = {
+	"saved", "created", "banned", "unbanned", "restricted", "unrestricted",
+	"recorded", "hold_lifted", "user_disabled", "user_enabled", "user_nda",
+	"user_totp", "draft_saved", "date_saved", "published", "discarded",
+	"request_added", "letter_saved", NULL,
+};
+
+void
+ui_done(struct req *r, const char *to, const char *key)
+{
+	struct buf b = BUF_INIT;
+	const char *hash = strchr(to, '#');
+	size_t n = hash ? (size_t)(hash - to) : strlen(to);
+
+	buf_addf(&b, "%.*s%cdone=%s%s", (int)n, to,
+	    memchr(to, '?', n) ? '&' : '?', key, hash ? hash : "");
+	app_redirect(r, b.data ? b.data : to);
+	buf_free(&b);
+}
+
+/* root.flash: the message of ?done=KEY when KEY is one of ui_flash_keys. */
+static void
+ui_flash(struct app *a, struct req *r, struct tmpl_map *root)
+{
+	const char *done = kv_get(&r->query, "done");
+	char key[48];
+
+	if (done == NULL || kv_count(&r->query, "done") != 1)
+		return;
+	for (int i = 0; ui_flash_keys[i] != NULL; i++)
+		if (strcmp(done, ui_flash_keys[i]) == 0) {
+			snprintf(key, sizeof(key), "flash.%s", ui_flash_keys[i]);
+			tm_str(root, "flash", i18n_msg(a->msgs, r->lang, key));
+			return;
+		}
+}
+
 struct tmpl_model *
 ui_model(struct app *a, struct req *r)
 {
@@ -144,6 +181,7 @@ ui_model(struct app *a, struct req *r)
 		tm_bool(u, "sees_customers",
 		    (cx->me.role & (ROLE_ADMIN | ROLE_HANDLER)) != 0);
 		tm_str(root, "csrf", cx->csrf);
+		ui_flash(a, r, root);
 	}
 	return m;
 }

@@ -247,7 +247,9 @@ user_change(struct app *a, struct req *r, enum user_op op)
 		return;
 	}
 	if (pw[0] == '\0') {
-		app_redirect(r, "/intranet/users");
+		ui_done(r, "/intranet/users", op == OP_DISABLE ? "user_disabled" :
+		    op == OP_ENABLE ? "user_enabled" : op == OP_NDA ? "user_nda" :
+		    "user_totp");
 		return;
 	}
 	m = ui_model(a, r);

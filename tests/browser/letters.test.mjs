@@ -62,7 +62,7 @@ async function fileRequest(lang, type, name) {
 // Open the request numbered number from the queue.
 async function openRequest(number) {
 	await page.goto(`${BASE_URL}/intranet/requests`, { waitUntil: 'load' });
-	await go(/\/intranet\/request\?id=\d+$/,
+	await go(/\/intranet\/request\?id=\d+(&done=\w+)?$/,
 	    () => page.getByRole('link', { name: number, exact: true }).click());
 }
 
@@ -108,7 +108,7 @@ describe('letters in Chromium', () => {
 		await checkShown(page, t, 'letters-request');
 		await page.locator('#ext-2').check();
 		await page.locator('#ext-reasons').fill(REASONS);
-		await go(/\/intranet\/request\/letter\?id=\d+&kind=extension$/,
+		await go(/\/intranet\/request\/letter\?id=\d+&kind=extension(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Jatka määräaikaa' }).click());
 		assert.equal((await page.locator('h1').innerText()).trim(), 'Vastausajan jatkaminen');
 		assert.match(await page.locator('.letter').innerText(), /kahdella kuukaudella/);
@@ -116,7 +116,7 @@ describe('letters in Chromium', () => {
 	});
 
 	it('the extension letter is marked sent and printed on A4 with the ticket number', async () => {
-		await go(/\/intranet\/letter\?id=\d+$/,
+		await go(/\/intranet\/letter\?id=\d+(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse lähetetyksi' }).click());
 		const body = await checkShown(page, t, 'letter-extension');
 		assert.ok(!body.includes('name="csrf"'), 'the stored letter has the staff forms');
@@ -129,17 +129,17 @@ describe('letters in Chromium', () => {
 		await openRequest(filed.fi);
 		await page.getByRole('radio', { name: 'Muu tapa' }).check();
 		await page.locator('#note').fill('Verrattu rekisteriin puhelimessa');
-		await go(/\/intranet\/request\?id=\d+$/,
+		await go(/\/intranet\/request\?id=\d+(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse varmistetuksi' }).click());
 		await page.locator('#case-note').fill('Kopio lähetetty');
-		await go(/\/intranet\/request\/letter\?id=\d+&kind=answer$/,
+		await go(/\/intranet\/request\/letter\?id=\d+&kind=answer(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse vastatuksi', exact: true }).click());
 		await page.locator('textarea[name="type.access"]').fill(ANSWER);
 		await go(/\/intranet\/request\/letter\?id=\d+&kind=answer/,
 		    () => page.getByRole('button', { name: 'Tallenna luonnos ja esikatsele' }).click());
 		assert.match(await page.locator('.letter').innerText(), new RegExp(ANSWER));
 		await checkShown(page, t, 'letter-answer-draft');
-		await go(/\/intranet\/letter\?id=\d+$/,
+		await go(/\/intranet\/letter\?id=\d+(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse lähetetyksi' }).click());
 		await checkShown(page, t, 'letter-answer');
 		const text = await printed('letter-answer-fi');
@@ -150,7 +150,7 @@ describe('letters in Chromium', () => {
 	it('the refusal certificate in English: bases, reasons, the Ombudsman and the courts', async () => {
 		await openRequest(filed.en);
 		await page.locator('#case-note').fill('Invoices are kept');
-		await go(/\/intranet\/request\/letter\?id=\d+&kind=refusal$/,
+		await go(/\/intranet\/request\/letter\?id=\d+&kind=refusal(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Kieltäydytty', exact: true }).click());
 		await page.locator('#scope-whole').check();
 		await page.locator('#refused').fill('Erasure of the invoices');
@@ -159,7 +159,7 @@ describe('letters in Chromium', () => {
 		await go(/\/intranet\/request\/letter\?id=\d+&kind=refusal/,
 		    () => page.getByRole('button', { name: 'Save the draft and preview' }).click());
 		await checkShown(page, t, 'letter-refusal-draft-en');
-		await go(/\/intranet\/letter\?id=\d+$/,
+		await go(/\/intranet\/letter\?id=\d+(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Mark as sent' }).click());
 		await checkShown(page, t, 'letter-refusal-en');
 		const text = (await printed('letter-refusal-en', 2)).replace(/\s+/g, ' ');

@@ -142,7 +142,7 @@ describe('reception, labels and import in Chromium', () => {
 	});
 
 	it('opens the request: everything the requester gave, and the two forms', async () => {
-		await go(/\/intranet\/request\?id=\d+$/,
+		await go(/\/intranet\/request\?id=\d+(&done=\w+)?$/,
 		    () => page.getByRole('link', { name: filed.number }).click());
 		assert.equal((await page.locator('h1').innerText()).replace(/\s+/g, ' ').trim(), `Pyyntö ${filed.number}`);
 		const facts = (await page.locator('dl.facts').innerText()).replace(/\s+/g, ' ');
@@ -175,7 +175,7 @@ describe('reception, labels and import in Chromium', () => {
 		await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
 		assert.ok(t.documents.length > before);
 		assert.equal(lastDocument(t).status(), 200);
-		assert.match(page.url(), /\/intranet\/request\?id=\d+$/);
+		assert.match(page.url(), /\/intranet\/request\?id=\d+(&done=\w+)?$/);
 		const shown = (await page.locator('section[aria-labelledby="id-h"]').innerText()).replace(/\s+/g, ' ');
 		assert.ok(shown.includes('Muu tapa') && shown.includes(NOTE), shown);
 		assert.equal(await page.locator('form[action="/intranet/request/identity"]').count(), 0, 'the identity form is still there');
@@ -199,7 +199,7 @@ describe('reception, labels and import in Chromium', () => {
 	it('paper copy: the real code is accepted', async () => {
 		await page.getByLabel(/Paperin tarkistuskoodi/).fill(filed.code);
 		await send(page.getByRole('button', { name: 'Tarkista ja kirjaa vastaanotetuksi' }));
-		assert.match(page.url(), /\/intranet\/request\?id=\d+$/);
+		assert.match(page.url(), /\/intranet\/request\?id=\d+(&done=\w+)?$/);
 		const paper = (await page.locator('section[aria-labelledby="paper-h"]').innerText()).replace(/\s+/g, ' ');
 		assert.match(paper, /Paperikopio vastaanotettu \d{1,2}\.\d{1,2}\.\d{4}/);
 		assert.equal(await page.locator('form[action="/intranet/request/paper"]').count(), 0);

@@ -363,7 +363,7 @@ notice_editor(void **st)
 	body = http_form("csrf", token, NULL);
 	http_session(&r, "POST", "/intranet/notice/draft", id, body);
 	free(body);
-	http_assert_redirect(&r, "/intranet/notice?edit=fi&saved=1");
+	http_assert_redirect(&r, "/intranet/notice?edit=fi&done=draft_saved");
 	http_resp_free(&r);
 	http_session(&r, "GET", "/intranet/notice", id, NULL);
 	assert_true(http_body_has(&r, "href=\"/intranet/notice/section?edit=fi&amp;n=3\""));
@@ -422,7 +422,7 @@ notice_editor(void **st)
 	body = http_form("csrf", token, NULL);
 	http_session(&r, "POST", "/intranet/notice/discard", id, body);
 	free(body);
-	http_assert_redirect(&r, "/intranet/notice?edit=fi&saved=1");
+	http_assert_redirect(&r, "/intranet/notice?edit=fi&done=discarded");
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT count(*) FROM notice_versions WHERE"
 	    " number IS NULL", NULL), 0);

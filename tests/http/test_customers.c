@@ -84,7 +84,13 @@ create_record(void **st)
 	snprintf(editref, sizeof(editref), "href=\"%s\"", edit);
 	loc = http_header(&r, "Location");
 	assert_non_null(loc);
-	assert_string_equal(loc, page);
+	{
+		/* with the one-time message key (ui_done) */
+		char want[96];
+
+		snprintf(want, sizeof(want), "%s&done=created", page);
+		assert_string_equal(loc, want);
+	}
 	free(loc);
 	http_resp_free(&r);
 	{
@@ -256,6 +262,11 @@ search(void **st)
 	http_resp_free(&r);
 	http_session(&r, "GET", "/intranet/customers?postal=abc", handler_id, NULL);
 	assert_int_equal(r.status, 400);
+	/* beside the field, in the intranet layout, no results */
+	assert_true(http_body_has(&r, "id=\"postal-error\""));
+	assert_true(http_body_has(&r, "aria-invalid=\"true\""));
+	assert_true(http_body_has(&r, "Henkilöstön valikko"));
+	assert_false(http_body_has(&r, "class=\"customers\""));
 	http_resp_free(&r);
 	/* a search is logged without its words */
 	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE action ="

@@ -143,7 +143,7 @@ editor_checks_before_publishing(void **st)
 	body = http_form("csrf", admin_csrf, "edit", "fi", "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/notice/publish", admin, body);
 	free(body);
-	http_assert_redirect(&r, "/intranet/notice?edit=fi&saved=1");
+	http_assert_redirect(&r, "/intranet/notice?edit=fi&done=published");
 	http_resp_free(&r);
 	assert_int_equal(http_db_int("SELECT max(number) FROM notice_versions",
 	    NULL), 2);
