@@ -27,10 +27,18 @@
  */
 static const char *const pragmas_rw =
     "PRAGMA journal_mode=WAL;"
+    /*
+     * temporary tables, indexes and statement journals in memory: never a
+     * file of personal data in /tmp, and the sandbox (lib/sandbox.c) gives
+     * no temporary folder (a DELETE under triggers, e.g. discarding the
+     * notice draft, needs a statement journal)
+     */
+    "PRAGMA temp_store=MEMORY;"
     "PRAGMA synchronous=FULL;"
     "PRAGMA secure_delete=ON;"
     "PRAGMA foreign_keys=ON;";
 static const char *const pragmas_ro =
+    "PRAGMA temp_store=MEMORY;"
     "PRAGMA foreign_keys=ON;";
 
 /*

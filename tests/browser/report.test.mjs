@@ -101,14 +101,14 @@ async function fileRequest(lang, type, text) {
 // Open the request numbered number from the queue.
 async function openRequest(number) {
 	await page.goto(`${BASE_URL}/intranet/requests`, { waitUntil: 'load' });
-	await go(/\/intranet\/request\?id=\d+(#[\w-]+)?$/,
+	await go(/\/intranet\/request\?id=\d+(&done=\w+)?(#[\w-]+)?$/,
 	    () => page.getByRole('link', { name: number, exact: true }).click());
 }
 
 // Link the record to the request now shown, by its customer number.
 async function linkRecord() {
 	await page.locator('#link-number').fill(NUMBER);
-	await go(/\/intranet\/request\?id=\d+(#[\w-]+)?$/,
+	await go(/\/intranet\/request\?id=\d+(&done=\w+)?(#[\w-]+)?$/,
 	    () => page.locator('form:has(#link-number) button[type="submit"]').click());
 	assert.ok(await page.locator(`a[href="/intranet/customer?id=${customerId}"]`).count() > 0,
 	    'the record is not linked');
@@ -228,7 +228,7 @@ describe('the access report and the rectification letter in Chromium', () => {
 		    () => page.getByRole('link', { name: 'Korjaa tiedot tämän pyynnön perusteella' }).click());
 		await checkShown(page, t, 'rectification-edit');
 		await page.locator('input[name="city"]').fill('Kemi');
-		await go(/\/intranet\/request\?id=\d+(#[\w-]+)?$/,
+		await go(/\/intranet\/request\?id=\d+(&done=\w+)?(#[\w-]+)?$/,
 		    () => page.getByRole('button', { name: 'Tallenna' }).click());
 		// the parties to tell: the source of the wrong value, the recipient
 		const parties = page.locator('table.parties');
@@ -237,7 +237,7 @@ describe('the access report and the rectification letter in Chromium', () => {
 		assert.equal(await parties.locator('.mark').count(), 2);
 		await checkShown(page, t, 'rectification-parties');
 		for (const who of [RECIPIENT, 'Osoitteenpäivityspalvelu']) {
-			await go(/\/intranet\/request\?id=\d+(#[\w-]+)?$/, () => page.locator('table.parties tbody tr',
+			await go(/\/intranet\/request\?id=\d+(&done=\w+)?(#[\w-]+)?$/, () => page.locator('table.parties tbody tr',
 			    { hasText: who }).getByRole('button', { name: 'Merkitse ilmoitetuksi' }).click());
 		}
 		assert.equal(await page.locator('table.parties .mark').count(), 0);
@@ -245,17 +245,17 @@ describe('the access report and the rectification letter in Chromium', () => {
 		// identity checked, answered, the letter with the parties
 		await page.getByRole('radio', { name: 'Muu tapa' }).check();
 		await page.locator('#note').fill('Verrattu rekisteriin puhelimessa');
-		await go(/\/intranet\/request\?id=\d+(#[\w-]+)?$/,
+		await go(/\/intranet\/request\?id=\d+(&done=\w+)?(#[\w-]+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse varmistetuksi' }).click());
 		await page.locator('#case-note').fill('Kotikunta korjattu');
-		await go(/\/intranet\/request\/letter\?id=\d+&kind=answer$/,
+		await go(/\/intranet\/request\/letter\?id=\d+&kind=answer(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse vastatuksi', exact: true }).click());
 		await page.locator('textarea[name="type.rectification"]').fill('Kotikuntasi on korjattu: Kemi.');
 		await page.locator('#list-parties').check();
 		await go(/\/intranet\/request\/letter\?id=\d+&kind=answer/,
 		    () => page.getByRole('button', { name: 'Tallenna luonnos ja esikatsele' }).click());
 		await checkShown(page, t, 'letter-rectification-draft');
-		await go(/\/intranet\/letter\?id=\d+$/,
+		await go(/\/intranet\/letter\?id=\d+(&done=\w+)?$/,
 		    () => page.getByRole('button', { name: 'Merkitse lähetetyksi' }).click());
 		const body = await checkShown(page, t, 'letter-rectification');
 		assert.ok(!body.includes('name="csrf"'), 'the stored letter has the staff forms');
