@@ -117,13 +117,14 @@ query_form(const struct kvlist *l, const struct breach_entry *e,
 	const char *acc = kv_get(l, "access");
 	char local[17];
 
-	for (int i = 0; i < BA__MAX; i++) {
-		char key[24];
+	/* the model keeps its keys' pointers: literals (tmpl.h) */
+	static const char *const is_keys[BA__MAX] = { [BA_ANY] = "is_any",
+	    [BA_VIEWED] = "is_viewed", [BA_CHANGED] = "is_changed",
+	    [BA_EXPORTED] = "is_exported", [BA_DISCLOSED] = "is_disclosed" };
 
-		snprintf(key, sizeof(key), "is_%s", breach_access_names[i]);
-		tm_bool(form, key, acc != NULL ? strcmp(acc, breach_access_names[i])
-		    == 0 : i == BA_ANY);
-	}
+	for (int i = 0; i < BA__MAX; i++)
+		tm_bool(form, is_keys[i], acc != NULL ?
+		    strcmp(acc, breach_access_names[i]) == 0 : i == BA_ANY);
 	if (kv_get(l, "from") != NULL)
 		tm_str(form, "from", kv_get(l, "from"));
 	else {
@@ -141,10 +142,10 @@ query_form(const struct kvlist *l, const struct breach_entry *e,
 	tm_str(form, "staff", kv_get(l, "staff") ? kv_get(l, "staff") : "");
 	for (int i = 0; i < 3; i++) {
 		static const char *const roles[] = { "admin", "handler", "auditor" };
-		char key[24];
+		static const char *const keys[] = { "role_admin", "role_handler",
+		    "role_auditor" };
 
-		snprintf(key, sizeof(key), "role_%s", roles[i]);
-		tm_bool(form, key, kv_get(l, "role") != NULL &&
+		tm_bool(form, keys[i], kv_get(l, "role") != NULL &&
 		    strcmp(kv_get(l, "role"), roles[i]) == 0);
 	}
 }
@@ -254,12 +255,12 @@ set_fill(struct app *a, struct req *r, long long id, struct breach_set *s,
 	snprintf(href, sizeof(href), "/intranet/breach/affected.csv?id=%lld", id);
 	tm_str(m, "csv_href", href);
 	for (int l = 0; l < LANG__MAX; l++) {
-		char key[16];
+		static const char *const keys[LANG__MAX] = { [LANG_FI] =
+		    "letters_fi", [LANG_EN] = "letters_en" };
 
 		snprintf(href, sizeof(href), "/intranet/breach/letters?id=%lld"
 		    "&lang=%s", id, lang_codes[l]);
-		snprintf(key, sizeof(key), "letters_%s", lang_codes[l]);
-		tm_str(m, key, href);
+		tm_str(m, keys[l], href);
 	}
 	return 0;
 }

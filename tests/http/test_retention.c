@@ -119,6 +119,7 @@ page_for_admins(void **st)
 	http_session(&r, "GET", "/intranet/retention", hand, NULL);
 	assert_int_equal(r.status, 403);
 	http_resp_free(&r);
+	free(hand);
 }
 
 /* A backup while the site runs; restores refused with the live data untouched. */
