@@ -199,7 +199,7 @@ static const struct ar_column breach_letter_cols[] = {
 };
 
 #define T(name, refers, key, cols) \
-	{ name, refers, key, cols, sizeof(cols) / sizeof(cols[0]) }
+	{ name, refers, key, cols, sizeof(cols) / sizeof((cols)[0]) }
 static const struct ar_table tables[ART__MAX] = {
 	[ART_CUSTOMERS] = T("customers", "id", "ar.t.customers", customer_cols),
 	[ART_ORDERS] = T("orders", "customer_id", "ar.t.orders", order_cols),
@@ -415,7 +415,8 @@ gather_table(sqlite3 *db, enum ar_table_id k, long long id,
 	n = sqlite3_column_count(st);
 	src = xcalloc((size_t)n + 1, sizeof(*src));
 	out->cols = xcalloc((size_t)n + 1, sizeof(*out->cols));
-	out->defs = xcalloc((size_t)n + 1, sizeof(*out->defs));
+	/* an array of pointers to declarations */
+	out->defs = xcalloc((size_t)n + 1, sizeof(*out->defs)); /* NOLINT(bugprone-sizeof-expression) */
 	for (int c = 0; c < n; c++) {
 		const char *name = sqlite3_column_name(st, c);
 		const struct ar_column *d = access_report_column(t, name);

@@ -59,7 +59,7 @@ inv_transition_ok(enum inv_state from, enum inv_state to)
 {
 	if ((int)from < 0 || from >= INV__MAX || (int)to < 0 || to >= INV__MAX)
 		return 0;
-	return (allowed[from] >> to) & 1u;
+	return (int)((allowed[from] >> to) & 1u);
 }
 
 int

@@ -1,5 +1,5 @@
 /* sandbox.c — see sandbox.h; docs/security.md explains every entry. */
-#define _GNU_SOURCE	/* O_PATH */
+#define _GNU_SOURCE	/* O_PATH */ /* NOLINT(cert-dcl51-cpp) */
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -80,7 +80,7 @@ static const int request_calls[] = {
 	SCMP_SYS(recvmsg), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
 };
 
-#define LIST(a)	{ a, sizeof(a) / sizeof(a[0]) }
+#define LIST(a)	{ a, sizeof(a) / sizeof((a)[0]) }
 
 struct calls {
 	const int	*v;
