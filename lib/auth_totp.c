@@ -17,6 +17,7 @@
 #include "auth_int.h"
 #include "buf.h"
 #include "db.h"
+#include "keyfile.h"
 #include "log.h"
 
 #define TOTP_SECRET	20	/* bytes: 160 bits, as RFC 4226 recommends */
@@ -34,7 +35,8 @@
 #define BOX_LEN		(1 + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + \
 			    TOTP_SECRET + crypto_aead_xchacha20poly1305_ietf_ABYTES)
 #define KEY_FILE	"totp.key"
-#define KEY_HEX		((size_t)2 * crypto_aead_xchacha20poly1305_ietf_KEYBYTES)
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == KEYFILE_BYTES,
+    "the second-factor key is a key file's size");
 
 static unsigned char totp_key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
 static int totp_key_loaded;
@@ -51,125 +53,27 @@ totp_key_set(const unsigned char *key)
 	totp_key_loaded = 1;
 }
 
-/* DIR/totp.key into path; 0, or -1 with err. */
-static int
-key_path(const char *dir, char *path, size_t len, char *err, size_t errlen)
-{
-	if (dir == NULL || *dir == '\0') {
-		snprintf(err, errlen, "no key folder ([keys] dir) for the "
-		    "second-factor key");
-		return -1;
-	}
-	if ((size_t)snprintf(path, len, "%s/" KEY_FILE, dir) >= len) {
-		snprintf(err, errlen, "%s: name too long", dir);
-		return -1;
-	}
-	return 0;
-}
-
 int
 totp_key_load(const char *dir, char *err, size_t errlen)
 {
-	char path[4096], text[KEY_HEX + 2];
 	unsigned char key[sizeof(totp_key)];
-	struct stat st;
-	ssize_t n;
-	size_t len;
-	int fd, rc = -1;
+	int rc;
 
-	if (key_path(dir, path, sizeof(path), err, errlen) != 0)
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			snprintf(err, errlen, "%s: no key for second-factor "
-			    "secrets: run rekisteri init", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s may be read or changed by others (mode "
-		    "%04o), so it is not used: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		goto out;
-	}
-	n = read(fd, text, sizeof(text));
-	len = n > 0 ? (size_t)n : 0;
-	if (len != KEY_HEX + 1 || text[KEY_HEX] != '\n' ||
-	    sodium_hex2bin(key, sizeof(key), text, KEY_HEX, NULL, &len,
-	    NULL) != 0 || len != sizeof(key)) {
-		snprintf(err, errlen, "%s: not a key (64 hex digits and a "
-		    "newline)", path);
-		goto out;
-	}
-	totp_key_set(key);
-	rc = 0;
-out:
+	rc = keyfile_load(dir, KEY_FILE, "the second-factor key", key, err,
+	    errlen);
+	if (rc == 1)
+		snprintf(err, errlen, "%s/" KEY_FILE ": no key for second-factor "
+		    "secrets: run rekisteri init", dir);
+	if (rc == 0)
+		totp_key_set(key);
 	sodium_memzero(key, sizeof(key));
-	sodium_memzero(text, sizeof(text));
-	close(fd);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }
 
 int
 totp_key_make(const char *dir, char *err, size_t errlen)
 {
-	char path[4096], tmp[4096 + 16], text[KEY_HEX + 2];
-	unsigned char key[sizeof(totp_key)];
-	size_t off = 0;
-	int fd, rc = -1;
-
-	if (key_path(dir, path, sizeof(path), err, errlen) != 0)
-		return -1;
-	if (access(path, F_OK) == 0)
-		return 0;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create the key folder %s: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/." KEY_FILE ".XXXXXX", dir);
-	if ((fd = mkstemp(tmp)) < 0) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	randombytes_buf(key, sizeof(key));
-	sodium_bin2hex(text, sizeof(text), key, sizeof(key));
-	text[KEY_HEX] = '\n';
-	/* written whole and synced before it appears under its name */
-	if (fchmod(fd, 0600) != 0)
-		goto fail;
-	while (off < KEY_HEX + 1) {
-		ssize_t w = write(fd, text + off, KEY_HEX + 1 - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			goto fail;
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (link(tmp, path) != 0) {
-		if (errno == EEXIST)	/* made meanwhile by another init */
-			rc = 0;
-		goto fail;
-	}
-	rc = 1;
-	goto out;
-fail:
-	if (rc != 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-out:
-	close(fd);
-	unlink(tmp);
-	sodium_memzero(key, sizeof(key));
-	sodium_memzero(text, sizeof(text));
-	return rc;
+	return keyfile_make(dir, KEY_FILE, "the second-factor key", err, errlen);
 }
 
 /* The associated data of an account's sealed secret. */

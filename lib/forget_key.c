@@ -13,130 +13,32 @@
 #include "buf.h"
 #include "db.h"
 #include "forget.h"
+#include "keyfile.h"
 #include "log.h"
 
-#define KEY_HEX	64
+/* a ledger line's keyed hash, in hex */
+#define LEDGER_HASH_HEX	64
 
 const char *const suppress_kind_names[SUP__MAX] = {
 	"email", "phone", "name_postal",
 };
 
-/* DIR/erasure.key into path; 0, or -1 with err. */
-static int
-key_path(const char *dir, char *path, size_t len, char *err, size_t errlen)
-{
-	if (dir == NULL || *dir == '\0') {
-		snprintf(err, errlen, "no key folder ([keys] dir) for the erasure "
-		    "key");
-		return -1;
-	}
-	if ((size_t)snprintf(path, len, "%s/" FORGET_KEY_FILE, dir) >= len) {
-		snprintf(err, errlen, "%s: name too long", dir);
-		return -1;
-	}
-	return 0;
-}
-
 int
 forget_key_make(const char *dir, char *err, size_t errlen)
 {
-	char path[4096], tmp[4096 + 24], text[KEY_HEX + 2];
-	unsigned char key[32];
-	size_t off = 0;
-	int fd, rc = -1;
-
-	if (key_path(dir, path, sizeof(path), err, errlen) != 0)
-		return -1;
-	if (access(path, F_OK) == 0)
-		return 0;
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create the key folder %s: %s", dir,
-		    strerror(errno));
-		return -1;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/." FORGET_KEY_FILE ".XXXXXX", dir);
-	if ((fd = mkstemp(tmp)) < 0) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	randombytes_buf(key, sizeof(key));
-	sodium_bin2hex(text, sizeof(text), key, sizeof(key));
-	text[KEY_HEX] = '\n';
-	/* written whole and synced before it appears under its name */
-	if (fchmod(fd, 0600) != 0)
-		goto fail;
-	while (off < KEY_HEX + 1) {
-		ssize_t w = write(fd, text + off, KEY_HEX + 1 - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			goto fail;
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (link(tmp, path) != 0) {
-		if (errno == EEXIST)	/* made meanwhile by another process */
-			rc = 0;
-		goto fail;
-	}
-	rc = 1;
-	goto out;
-fail:
-	if (rc != 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-out:
-	close(fd);
-	unlink(tmp);
-	sodium_memzero(key, sizeof(key));
-	sodium_memzero(text, sizeof(text));
-	return rc;
+	return keyfile_make(dir, FORGET_KEY_FILE, "the erasure key", err,
+	    errlen);
 }
 
 int
 forget_key_load(const char *dir, struct forget_key *k, char *err,
     size_t errlen)
 {
-	char path[4096], text[KEY_HEX + 2];
-	struct stat st;
-	ssize_t n;
-	size_t len;
-	int fd, rc = -1;
-
-	if (key_path(dir, path, sizeof(path), err, errlen) != 0)
+	/* made on first use: the suppression list and ledger need it */
+	if (forget_key_make(dir, err, errlen) < 0)
 		return -1;
-	if (access(path, F_OK) != 0 && forget_key_make(dir, err, errlen) < 0)
-		return -1;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "%s may be read or changed by others (mode "
-		    "%04o), so it is not used: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-		goto out;
-	}
-	n = read(fd, text, sizeof(text));
-	len = n > 0 ? (size_t)n : 0;
-	if (len != KEY_HEX + 1 || text[KEY_HEX] != '\n' ||
-	    sodium_hex2bin(k->k, sizeof(k->k), text, KEY_HEX, NULL, &len,
-	    NULL) != 0 || len != sizeof(k->k)) {
-		snprintf(err, errlen, "%s: not a key (64 hex digits and a "
-		    "newline)", path);
-		sodium_memzero(k, sizeof(*k));
-		goto out;
-	}
-	rc = 0;
-out:
-	sodium_memzero(text, sizeof(text));
-	close(fd);
-	return rc;
+	return keyfile_load(dir, FORGET_KEY_FILE, "the erasure key", k->k, err,
+	    errlen) == 0 ? 0 : -1;
 }
 
 /* BLAKE2b-256 keyed with the erasure key over "label:" and text. */
@@ -425,8 +327,8 @@ ledger_line(const char *s, struct forget_ledger_entry *e)
 	if (strncmp(s, FORGET_LEDGER_MAGIC " ", m + 1) != 0)
 		return -1;
 	p = s + m + 1;
-	if ((sp = strchr(p, ' ')) == NULL || (size_t)(sp - p) != KEY_HEX ||
-	    sodium_hex2bin(e->hash, sizeof(e->hash), p, KEY_HEX, NULL, &hexlen,
+	if ((sp = strchr(p, ' ')) == NULL || (size_t)(sp - p) != LEDGER_HASH_HEX ||
+	    sodium_hex2bin(e->hash, sizeof(e->hash), p, LEDGER_HASH_HEX, NULL, &hexlen,
 	    NULL) != 0 || hexlen != 32)
 		return -1;
 	p = sp + 1;
