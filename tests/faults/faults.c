@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -222,6 +223,9 @@ fault_restart_log(const char *name, const char *cf, const char *probe,
 
 		if ((fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644)) >= 0)
 			dup2(fd, 2);
+		/* a group of its own, as server.sh starts them: the harness
+		 * stops the group and waits until all of it is gone */
+		(void)setsid();
 		if (getuid() == 0)
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
 			    "0600", "-U", "www-data", "-G", "www-data", "-u",
@@ -236,18 +240,31 @@ fault_restart_log(const char *name, const char *cf, const char *probe,
 	assert_non_null(out = fopen(pidfile, "w"));
 	fprintf(out, "%ld\n", (long)pid);
 	fclose(out);
-	for (int i = 0; i < 100; i++) {
-		struct http_resp r;
+	/*
+	 * Up to 60 s, each try at most 5 s: a request that waited in the new
+	 * socket's backlog while the workers started is tried again, and said
+	 * (CI once saw one GET wait out a 20 s timeout here, not reproduced).
+	 */
+	for (time_t end = time(NULL) + 60; time(NULL) < end;) {
+		long status = http_probe(probe, 5);
 
-		http_fetch(&r, "GET", probe, NULL, 0, NULL);
-		if (r.status == 200) {
-			http_resp_free(&r);
+		if (status == 200)
 			return;
-		}
-		http_resp_free(&r);
+		if (status < 0)
+			printf("restart of %s: %s got no answer in 5 s\n", name,
+			    probe);
 		usleep(100000);
 	}
-	fail_msg("%s did not come back", name);
+	/* what the new processes said, for the next reader of a CI log */
+	{
+		struct buf o = BUF_INIT;
+
+		(void)http_run(&o, "tail -n 40 %s; ps -eo pid,ppid,pgid,stat,"
+		    "args | grep -F '%s' | grep -v grep", log, ex);
+		printf("%s\n", o.data != NULL ? o.data : "");
+		buf_free(&o);
+	}
+	fail_msg("%s did not come back within 60 s", name);
 }
 
 pid_t

@@ -28,6 +28,12 @@ void	 http_fetch(struct http_resp *, const char *method, const char *path,
 	    const char *body, size_t bodylen, const char *const *headers);
 void	 http_resp_free(struct http_resp *);
 
+/*
+ * GET path within timeout_s seconds: its status, or -1 when the transport
+ * failed or timed out (a server coming back up). Fails no test.
+ */
+long	 http_probe(const char *path, long timeout_s);
+
 /* GET path, nothing else sent; nothing checked but the transport. */
 void	 http_get(struct http_resp *, const char *path);
 
