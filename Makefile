@@ -146,10 +146,10 @@ $(BUILD)/tests/%.o: ALL_CFLAGS += $(TEST_CFLAGS) -Wno-missing-prototypes
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-$(BUILD)/tests/http/test_%: $(BUILD)/tests/http/test_%.o $(BUILD)/tests/http/http.o $(LIBA)
+$(BUILD)/tests/http/test_%: $(BUILD)/tests/http/test_%.o $(BUILD)/tests/http/http.o $(BUILD)/tests/http/http_run.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
-$(BUILD)/tests/faults/test_%: $(BUILD)/tests/faults/test_%.o $(BUILD)/tests/faults/faults.o $(BUILD)/tests/http/http.o $(LIBA)
+$(BUILD)/tests/faults/test_%: $(BUILD)/tests/faults/test_%.o $(BUILD)/tests/faults/faults.o $(BUILD)/tests/http/http.o $(BUILD)/tests/http/http_run.o $(LIBA)
 	$(E) "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 # A FastCGI program that fails on purpose, served only to the HTTP tests.
@@ -322,7 +322,7 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CGI_SRC:%.c=$(BUILD)/%.d) $(CGI_DIR_SRC:%.c=$(BUILD)/parts/%.d) $(CLI_OBJ:.o=.d) \
          $(UNIT_BIN:=.d) $(HTTP_BIN:=.d) $(BENCH_BIN:=.d) \
-         $(TESTAPP:=.d) $(BUILD)/tests/http/http.d $(FAULT_BIN:=.d) $(BUILD)/tests/faults/faults.d
+         $(TESTAPP:=.d) $(BUILD)/tests/http/http.d $(BUILD)/tests/http/http_run.d $(FAULT_BIN:=.d) $(BUILD)/tests/faults/faults.d
 
 # ---- fuzz: libFuzzer harnesses (tests/fuzz/README.md) -----------------------
 # `make fuzz` builds every tests/fuzz/fuzz_NAME.c with clang, lib/*.c built

@@ -32,9 +32,14 @@ sink(char *p, size_t size, size_t n, void *ctx)
 	return size * n;
 }
 
-void
-http_fetch(struct http_resp *r, const char *method, const char *path,
-    const char *body, size_t bodylen, const char *const *headers)
+/*
+ * Send as http_fetch says, waiting at most timeout_s seconds; a transport
+ * error fails the test when must, else leaves r->status 0.
+ */
+static void
+fetch(struct http_resp *r, const char *method, const char *path,
+    const char *body, size_t bodylen, const char *const *headers,
+    long timeout_s, int must)
 {
 	const char *base = getenv("REKISTERI_BASE_URL");
 	struct curl_slist *h = NULL;
@@ -65,16 +70,24 @@ http_fetch(struct http_resp *r, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
 	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK && must)
 		fail_msg("%s %s: %s", method, url.data, curl_easy_strerror(rc));
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	buf_cstr(&r->body);
 	buf_cstr(&r->headers);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	buf_free(&url);
+}
+
+void
+http_fetch(struct http_resp *r, const char *method, const char *path,
+    const char *body, size_t bodylen, const char *const *headers)
+{
+	fetch(r, method, path, body, bodylen, headers, 20L, 1);
 }
 
 void
@@ -87,23 +100,12 @@ http_resp_free(struct http_resp *r)
 long
 http_probe(const char *path, long timeout_s)
 {
-	const char *base = getenv("REKISTERI_BASE_URL");
-	struct buf url = BUF_INIT, body = BUF_INIT;
-	long status = -1;
-	CURL *c;
+	struct http_resp r;
+	long status;
 
-	assert_non_null(base);
-	buf_addf(&url, "%s%s", base, path);
-	assert_non_null(c = curl_easy_init());
-	curl_easy_setopt(c, CURLOPT_URL, url.data);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(c);
-	buf_free(&body);
-	buf_free(&url);
+	fetch(&r, "GET", path, NULL, 0, NULL, timeout_s, 0);
+	status = r.status != 0 ? r.status : -1;
+	http_resp_free(&r);
 	return status;
 }
 
@@ -732,69 +734,6 @@ http_db_exec(const char *sql)
 	sqlite3_close(db);
 }
 
-/* ---- the command line and files ------------------------------------------ */
-
-static int
-run_v(struct buf *out, const char *input, const char *fmt, va_list ap)
-{
-	struct buf cmd = BUF_INIT;
-	char opath[1100], ipath[1100], chunk[8192];
-	const char *st = getenv("REKISTERI_STATE");
-	int status, len;
-	size_t n;
-	FILE *f;
-
-	assert_non_null(st);
-	len = vsnprintf(chunk, sizeof(chunk), fmt, ap);
-	assert_true(len > 0 && (size_t)len < sizeof(chunk));
-	snprintf(opath, sizeof(opath), "%s/run-%ld.out", st, (long)getpid());
-	snprintf(ipath, sizeof(ipath), "%s/run-%ld.in", st, (long)getpid());
-	if (input != NULL)
-		http_write_file(ipath, input, strlen(input));
-	buf_addf(&cmd, "{ %s ; } >'%s' 2>&1 <'%s'", chunk, opath,
-	    input != NULL ? ipath : "/dev/null");
-	status = system(cmd.data);
-	buf_free(&cmd);
-	if (out != NULL) {
-		buf_reset(out);
-		f = fopen(opath, "r");
-		assert_non_null(f);
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_add(out, chunk, n);
-		fclose(f);
-		buf_cstr(out);
-	}
-	unlink(opath);
-	if (input != NULL)
-		unlink(ipath);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
-int
-http_run(struct buf *out, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = run_v(out, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int
-http_run_input(struct buf *out, const char *input, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = run_v(out, input, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 void
 http_date(char out[11], int days)
 {
@@ -838,23 +777,6 @@ http_user_add(const char *name, const char *role, const char *password)
 	return http_user_add_full(name, role, password, NULL, 1);
 }
 
-void
-http_write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (f == NULL)
-		fail_msg("cannot write %s", path);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-void
-http_write_text(const char *path, const char *text)
-{
-	http_write_file(path, text, strlen(text));
-}
-
 int
 http_behind_nginx(void)
 {
@@ -863,23 +785,6 @@ http_behind_nginx(void)
 	return s != NULL && strcmp(s, "nginx") == 0;
 }
 
-char *
-http_read_file(const char *path, size_t *len)
-{
-	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (f == NULL)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	if (len != NULL)
-		*len = b.len;
-	return buf_take(&b);
-}
 
 int
 http_staff_add(const struct http_staff *staff, size_t n, const char *pw)
