@@ -267,12 +267,29 @@ int	 dsr_confirm(sqlite3 *, const char *ctoken, int record, time_t now,
 	    char number[24]);
 
 /*
- * The reception's queue, newest first: page (from 1) of per_page rows
- * (1..500) without personal data (v, code NULL) into *rows (caller frees
- * with dsr_list_free), *n rows, *total requests in all. 0 or -1.
+ * Which requests the reception's queue shows (#20). state: "open" (received
+ * or in progress, the default), "all", or one of dsr_state_names; types: a
+ * request with any of these (1u << enum rtype), 0 for every type; q: "" or
+ * at most DSR_QUEUE_Q_MAX bytes, a ticket number (exact, any case) or a
+ * part of the requester's name (case-insensitive for A–Z only: SQLite's
+ * lower()).
  */
-int	 dsr_list(sqlite3 *, int page, int per_page, struct dsr **rows,
-	    size_t *n, long long *total);
+#define DSR_QUEUE_Q_MAX	64
+struct dsr_queue {
+	const char	*state;
+	unsigned	 types;
+	const char	*q;
+};
+
+/*
+ * The reception's queue, the deadline that counts nearest first (then by
+ * id): page (from 1) of per_page rows (1..500) of the requests filter f
+ * selects into *rows (caller frees with dsr_list_free), *n rows, *total
+ * requests that match. A row has the requester's name (v[RF_NAME]) and no
+ * other personal data (the other v and code NULL). 0 or -1.
+ */
+int	 dsr_list(sqlite3 *, const struct dsr_queue *f, int page, int per_page,
+	    struct dsr **rows, size_t *n, long long *total);
 void	 dsr_list_free(struct dsr *rows, size_t n);
 
 /* The open cases, the nearest deadline first, at most max, as dsr_list gives rows. 0 or -1. */

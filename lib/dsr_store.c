@@ -75,6 +75,11 @@ enum stmt {
 	" WHERE request_id = requests.id AND kind <> 'extension' AND sent_at IS" \
 	" NOT NULL), channel"
 #define NBASE 24
+/* The queue's filter (struct dsr_queue): ?1 state, ?2 types, ?3 q. */
+#define QUEUE_WHERE "CASE ?1 WHEN 'open' THEN status = 'received' OR" \
+	" status = 'in_progress' WHEN 'all' THEN 1 ELSE status = ?1 END" \
+	" AND (?2 = 0 OR types & ?2 <> 0) AND (?3 = '' OR number = upper(?3)" \
+	" OR instr(lower(name), lower(?3)) > 0)"
 #define FULL_COLS BASE_COLS ", name, organisation, email, phone, address," \
 	" customer_number, free_text, code"
 
@@ -106,9 +111,11 @@ static const char *const sql[S__MAX] = {
 	    " WHERE confirm_hash = ?1 AND email_confirmed_at IS NULL",
 	[S_CONFIRMED] = "SELECT number, email_confirmed_at IS NOT NULL, received"
 	    " FROM requests WHERE confirm_hash = ?1",
-	[S_COUNT] = "SELECT count(*) FROM requests",
-	[S_LIST] = "SELECT " BASE_COLS " FROM requests ORDER BY id DESC"
-	    " LIMIT ?1 OFFSET ?2",
+	[S_COUNT] = "SELECT count(*) FROM requests WHERE " QUEUE_WHERE,
+	/* the deadline that counts (an extension's, GDPR Art. 12(3)) first */
+	[S_LIST] = "SELECT " BASE_COLS ", name FROM requests WHERE " QUEUE_WHERE
+	    " ORDER BY coalesce(extended_deadline, deadline), id"
+	    " LIMIT ?4 OFFSET ?5",
 	[S_IDENTITY] = "UPDATE requests SET identity_method = ?2,"
 	    " identity_note = ?3, identity_by = ?4, identity_at = ?5"
 	    " WHERE id = ?1",
@@ -685,9 +692,18 @@ dsr_confirm(sqlite3 *db, const char *ctoken, int record, time_t now,
 	return changed > 0 ? 0 : 2;
 }
 
+/* Bind the queue's filter to ?1..?3 of s (QUEUE_WHERE). */
+static void
+queue_bind(sqlite3_stmt *s, const struct dsr_queue *f)
+{
+	sqlite3_bind_text(s, 1, f->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, f->types);
+	sqlite3_bind_text(s, 3, f->q, -1, SQLITE_STATIC);
+}
+
 int
-dsr_list(sqlite3 *db, int page, int per_page, struct dsr **rows,
-    size_t *n, long long *total)
+dsr_list(sqlite3 *db, const struct dsr_queue *f, int page, int per_page,
+    struct dsr **rows, size_t *n, long long *total)
 {
 	sqlite3_stmt *s = st[S_LIST];
 	size_t cap = 0;
@@ -696,20 +712,30 @@ dsr_list(sqlite3 *db, int page, int per_page, struct dsr **rows,
 	(void)db;
 	*rows = NULL;
 	*n = 0;
-	if (page < 1 || per_page < 1 || per_page > 500)
+	if (page < 1 || per_page < 1 || per_page > 500 ||
+	    strlen(f->q) > DSR_QUEUE_Q_MAX)
 		return -1;
-	if ((*total = one_int(st[S_COUNT])) < 0)
+	queue_bind(st[S_COUNT], f);
+	*total = one_int(st[S_COUNT]);
+	sqlite3_clear_bindings(st[S_COUNT]);
+	if (*total < 0)
 		return -1;
-	sqlite3_bind_int(s, 1, per_page);
-	sqlite3_bind_int64(s, 2, (long long)(page - 1) * per_page);
+	queue_bind(s, f);
+	sqlite3_bind_int(s, 4, per_page);
+	sqlite3_bind_int64(s, 5, (long long)(page - 1) * per_page);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct dsr *r;
+
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*rows = xrealloc(*rows, cap * sizeof(**rows));
 		}
-		row_read(s, &(*rows)[(*n)++], 0);
+		r = &(*rows)[(*n)++];
+		row_read(s, r, 0);
+		r->v[RF_NAME] = col_dup(s, NBASE);
 	}
 	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE) {
 		LOG_ERR("%s", sqlite3_errmsg(db_of));
 		dsr_list_free(*rows, *n);

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ teardown(void **st)
 	return 0;
 }
 
-/* The queue: numbers, types, deadlines; no names or addresses; not for auditors. */
+/* The queue: numbers, names, types, deadlines; no addresses; not for auditors. */
 static void
 queue(void **st)
 {
@@ -99,7 +100,8 @@ queue(void **st)
 	assert_true(http_body_has(&r, num[0]));
 	assert_true(http_body_has(&r, num[1]));
 	assert_true(http_body_has(&r, "Tarkastus"));
-	assert_false(http_body_has(&r, "Riikka"));
+	/* the requester's name (#20), and no other personal data */
+	assert_true(http_body_has(&r, "Riikka Pyytäjä"));
 	assert_false(http_body_has(&r, "riikka@example.fi"));
 	/* without sendmail the page says email checks are unavailable */
 	assert_true(http_body_has(&r, "Sähköpostia ei ole määritetty"));
@@ -302,7 +304,7 @@ queue_mark(const struct http_resp *r, const char *number)
 				continue;
 			if (col == 0)
 				first = xmlNodeGetContent(td);
-			else if (col == 3)
+			else if (col == 4)	/* days left or the overdue mark */
 				deadline = xmlNodeGetContent(td);
 			col++;
 		}
@@ -412,8 +414,9 @@ overdue(void **st)
 
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 			set_request(num[0], yesterday, cases[i].status);
-			http_session(&r, "GET", "/intranet/requests", handler_id,
-			    NULL);
+			/* closed ones are in the queue only when asked for */
+			http_session(&r, "GET", "/intranet/requests?state=all",
+			    handler_id, NULL);
 			if (queue_mark(&r, num[0]) != cases[i].overdue)
 				fail_msg("status %s, deadline yesterday: overdue "
 				    "shown %d", cases[i].status,
@@ -421,6 +424,120 @@ overdue(void **st)
 			http_resp_free(&r);
 		}
 	}
+	for (int i = 0; i < 2; i++) {
+		set_request(num[i], deadline[i], status[i]);
+		free(deadline[i]);
+		free(status[i]);
+	}
+}
+
+/* The row index of number in the queue r (0 first), or -1. */
+static int
+queue_row(const struct http_resp *r, const char *number)
+{
+	const char *a = strstr(r->body.data, "<tbody"), *p;
+	int row = 0;
+
+	if (a == NULL)
+		return -1;
+	for (p = a; (p = strstr(p, "<tr")) != NULL; p += 3, row++) {
+		const char *next = strstr(p + 3, "<tr"), *hit = strstr(p, number);
+
+		if (hit != NULL && (next == NULL || hit < next))
+			return row;
+	}
+	return -1;
+}
+
+/*
+ * The queue's order and filter (#20): the deadline that counts nearest
+ * first; by state and type; a ticket number or a part of the name; days
+ * left; a bad filter is a message beside its field over the default queue.
+ */
+static void
+queue_order_filter(void **st)
+{
+	struct http_resp r;
+	char *deadline[2], *status[2], early[11], late[11], path[160], lower[32];
+
+	(void)st;
+	for (int i = 0; i < 2; i++) {
+		deadline[i] = http_db_text("SELECT deadline FROM requests WHERE"
+		    " number = ?1", num[i]);
+		status[i] = http_db_text("SELECT status FROM requests WHERE"
+		    " number = ?1", num[i]);
+	}
+	local_date(early, 3);
+	local_date(late, 20);
+	/* filed first, due last: the later number comes first */
+	set_request(num[0], late, "received");
+	set_request(num[1], early, "in_progress");
+	http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(queue_row(&r, num[1]), 0);
+	assert_int_equal(queue_row(&r, num[0]), 1);
+	/* three days left, said in the days column */
+	assert_true(http_body_has(&r, "<span>3</span> pv</span>"));
+	http_resp_free(&r);
+	/* swapped deadlines, swapped rows */
+	set_request(num[0], early, "received");
+	set_request(num[1], late, "in_progress");
+	http_session(&r, "GET", "/intranet/requests", handler_id, NULL);
+	assert_int_equal(queue_row(&r, num[0]), 0);
+	assert_int_equal(queue_row(&r, num[1]), 1);
+	http_resp_free(&r);
+	/* by type: erasure is num[1]'s only */
+	http_session(&r, "GET", "/intranet/requests?type=erasure", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(queue_row(&r, num[1]), 0);
+	assert_int_equal(queue_row(&r, num[0]), -1);
+	http_resp_free(&r);
+	/* by state: in progress is num[1]; answered is none */
+	http_session(&r, "GET", "/intranet/requests?state=in_progress",
+	    handler_id, NULL);
+	assert_int_equal(queue_row(&r, num[1]), 0);
+	assert_int_equal(queue_row(&r, num[0]), -1);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/requests?state=answered", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Ei pyyntöjä."));
+	http_resp_free(&r);
+	/* a part of the name, any case; the number in lower case */
+	http_session(&r, "GET", "/intranet/requests?q=toinen", handler_id, NULL);
+	assert_int_equal(queue_row(&r, num[1]), 0);
+	assert_int_equal(queue_row(&r, num[0]), -1);
+	http_resp_free(&r);
+	snprintf(lower, sizeof(lower), "%s", num[0]);
+	for (char *c = lower; *c != '\0'; c++)
+		*c = (char)tolower((unsigned char)*c);
+	snprintf(path, sizeof(path), "/intranet/requests?q=%s", lower);
+	http_session(&r, "GET", path, handler_id, NULL);
+	assert_int_equal(queue_row(&r, num[0]), 0);
+	assert_int_equal(queue_row(&r, num[1]), -1);
+	/* the paging and the form keep the search */
+	assert_true(http_body_has(&r, lower));
+	http_resp_free(&r);
+	/* bad filters: a message beside the field, the default queue, 400 */
+	http_session(&r, "GET", "/intranet/requests?state=closed", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 400);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "Valitse tila luettelosta."));
+	assert_true(http_body_has(&r, "aria-invalid=\"true\""));
+	assert_int_equal(queue_row(&r, num[0]), 0);
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/requests?type=everything", handler_id,
+	    NULL);
+	assert_int_equal(r.status, 400);
+	assert_true(http_body_has(&r, "Valitse pyyntö luettelosta."));
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/requests?q=aaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", handler_id, NULL);
+	assert_int_equal(r.status, 400);
+	assert_true(http_body_has(&r, "enintään 64 merkkiä"));
+	http_resp_free(&r);
 	for (int i = 0; i < 2; i++) {
 		set_request(num[i], deadline[i], status[i]);
 		free(deadline[i]);
@@ -437,6 +554,7 @@ main(void)
 		cmocka_unit_test(identity),
 		cmocka_unit_test(paper),
 		cmocka_unit_test(overdue),
+		cmocka_unit_test(queue_order_filter),
 	};
 	int rc;
 
