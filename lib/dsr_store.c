@@ -57,7 +57,6 @@ enum stmt {
 	S_LIST,
 	S_IDENTITY,
 	S_PAPER,
-	S_OPEN,
 	S_STATES,
 	S__MAX
 };
@@ -121,10 +120,6 @@ static const char *const sql[S__MAX] = {
 	    " WHERE id = ?1",
 	[S_PAPER] = "UPDATE requests SET paper_received_at = ?2, paper_by = ?3"
 	    " WHERE id = ?1 AND paper_received_at IS NULL",
-	/* the open cases, the nearest deadline first (the dashboard) */
-	[S_OPEN] = "SELECT " BASE_COLS " FROM requests WHERE status IN"
-	    " ('received', 'in_progress') ORDER BY coalesce(extended_deadline,"
-	    " deadline), id LIMIT ?1",
 	[S_STATES] = "SELECT status, count(*) FROM requests GROUP BY status",
 };
 
@@ -754,33 +749,14 @@ dsr_list_free(struct dsr *rows, size_t n)
 	free(rows);
 }
 
+/* The dashboard's open cases: the queue's default view, first page. */
 int
 dsr_open(sqlite3 *db, int max, struct dsr **rows, size_t *n)
 {
-	sqlite3_stmt *s = st[S_OPEN];
-	size_t cap = 0;
-	int rc;
+	const struct dsr_queue f = { .state = "open", .q = "" };
+	long long total;
 
-	(void)db;
-	*rows = NULL;
-	*n = 0;
-	sqlite3_bind_int(s, 1, max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*rows = xrealloc(*rows, cap * sizeof(**rows));
-		}
-		row_read(s, &(*rows)[(*n)++], 0);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		LOG_ERR("%s", sqlite3_errmsg(db_of));
-		dsr_list_free(*rows, *n);
-		*rows = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return dsr_list(db, &f, 1, max, rows, n, &total);
 }
 
 int
