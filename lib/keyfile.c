@@ -12,7 +12,7 @@
 
 #include "keyfile.h"
 
-#define KEY_HEX	(2 * KEYFILE_BYTES)
+#define KEY_HEX	((size_t)2 * KEYFILE_BYTES)	/* size_t: used as an offset */
 
 /* DIR/name into path; 0, or -1 with err. */
 static int
