@@ -88,15 +88,23 @@ history_row(void *arg, const struct chistory *h)
 {
 	struct rows *x = arg;
 	struct tmpl_map *m = tm_list_map(x->list);
-	char when[64];
+	char when[64], words[200], key[64];
+	const char *source;
 
 	fmt_datetime(when, sizeof(when), x->r->lang, h->at);
 	tm_str(m, "at", when);
-	tm_str(m, "field", h->field);
+	/* plain words (#20); a code from an older release stays as it is */
+	if (customer_history_words(x->a->msgs, x->r->lang, h->field, words,
+	    sizeof(words)) != 0)
+		snprintf(words, sizeof(words), "%s", h->field);
+	tm_str(m, "field", words);
+	tm_str(m, "code", h->field);
 	tm_str(m, "old", h->old_value);
 	tm_str(m, "new", h->new_value);
 	tm_str(m, "user", h->user);
-	tm_str(m, "source", h->source);
+	snprintf(key, sizeof(key), "source.%s", h->source);
+	source = i18n_get(x->a->msgs, x->r->lang, key);
+	tm_str(m, "source", source != NULL ? source : h->source);
 	tm_str(m, "reference", h->reference);	/* a request's ticket number */
 	return 0;
 }
