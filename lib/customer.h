@@ -375,6 +375,12 @@ struct crow {
 int	 customer_search(sqlite3 *, const struct csearch *s, int page,
 	    int rows, int (*fn)(void *arg, const struct crow *), void *arg,
 	    int *more);
+/*
+ * How many records s matches, counted up to cap + 1 (*n > cap: more than
+ * cap), so that a count costs no more than reading cap + 1 rows. 0 or -1.
+ */
+int	 customer_count(sqlite3 *, const struct csearch *s, long long cap,
+	    long long *n);
 
 /*
  * Mailing lists (the notice's postitustarrat). A list for a purpose leaves

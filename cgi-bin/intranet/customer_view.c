@@ -71,15 +71,27 @@ search_row(void *arg, const struct crow *c)
 
 int
 ui_customer_search(struct app *a, struct req *r, const struct csearch *s,
-    int page, int rows, struct tmpl_map *root, struct ui_ids *shown)
+    int page, int rows, struct tmpl_map *root, struct ui_ids *shown,
+    int counted)
 {
 	struct rows x = { a, r, tm_list(root, "customers"), 0, shown };
+	long long total;
 	int more = 0;
 
 	if (customer_search(a->db, s, page, rows, search_row, &x, &more) != 0)
 		return -1;
 	tm_bool(root, "more", more);
 	tm_bool(root, "none", x.n == 0);
+	if (!counted)
+		return 0;
+	/* one page, the first: its rows are the count */
+	if (page == 1 && !more)
+		total = x.n;
+	else if (customer_count(a->db, s, SEARCH_COUNT_CAP, &total) != 0)
+		return -1;
+	tm_int(root, "count", total > SEARCH_COUNT_CAP ? SEARCH_COUNT_CAP :
+	    total);
+	tm_bool(root, "count_over", total > SEARCH_COUNT_CAP);
 	return 0;
 }
 

@@ -178,7 +178,8 @@ page_customers(struct app *a, struct req *r)
 		for (int i = 0; i < SORT__MAX; i++)
 			tm_bool(root, sort_keys[i], (int)cs.sort == i);
 	}
-	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root, &shown) != 0) {
+	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root, &shown,
+	    1) != 0) {
 		ui_ids_free(&shown);
 		tm_free(m);
 		app_error(a, r, 500);

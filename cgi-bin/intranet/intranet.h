@@ -201,10 +201,14 @@ struct customer;
 void	 ui_customer_model(const struct customer *c, struct tmpl_map *m);
 /*
  * A page of search s into root.customers (with links), root.more,
- * root.none; each customer's id into shown too, unless it is NULL. 0 or -1.
+ * root.none; each customer's id into shown too, unless it is NULL. With
+ * counted, also how many matched: root.count, root.count_over when more
+ * than SEARCH_COUNT_CAP (counted only when there is more than one page).
+ * 0 or -1.
  */
+#define SEARCH_COUNT_CAP	1000	/* i18n customers.count_over says it */
 int	 ui_customer_search(struct app *, struct req *, const struct csearch *s,
-	    int page, int rows, struct tmpl_map *root, struct ui_ids *shown);
+	    int page, int rows, struct tmpl_map *root, struct ui_ids *shown, int counted);
 /* Record id's bans, disclosures, orders and history into root's lists. 0 or -1. */
 int	 ui_customer_notes(struct app *, struct req *, long long id,
 	    struct tmpl_map *root);

@@ -4,7 +4,7 @@
  * (the record's own events and the list pages that showed it, an erased
  * record's too), links to the records for those who may open them, staff
  * names, and a bad filter as a message beside its field; and the record's
- * history in the same plain words.
+ * history in the same plain words; the customer search's count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -284,6 +284,38 @@ history_in_words(void **st)
 	http_resp_free(&r);
 }
 
+/* The search's count: exact over several pages, "over 1,000" past the cap (last: adds 1,100 records). */
+static void
+search_count(void **st)
+{
+	struct http_resp r;
+	struct buf out = BUF_INIT;
+	long long n;
+	char want[80];
+
+	(void)st;
+	assert_int_equal(http_run(&out, "%s customer demo 120 2>&1",
+	    getenv("REKISTERI_CLI")), 0);
+	n = http_db_int("SELECT count(*) FROM customers", NULL);
+	assert_true(n > 50 && n <= 1000);
+	http_session(&r, "GET", "/intranet/customers?page=2", adm, NULL);
+	assert_int_equal(r.status, 200);
+	snprintf(want, sizeof(want), "Asiakkaat (löytyi %lld)</caption>", n);
+	assert_true(http_body_has(&r, want));
+	http_resp_free(&r);
+	buf_reset(&out);
+	assert_int_equal(http_run(&out, "%s customer demo 1000 2>&1",
+	    getenv("REKISTERI_CLI")), 0);
+	buf_free(&out);
+	http_session(&r, "GET", "/intranet/customers", adm, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "Asiakkaat (löytyi yli 1 000)</caption>"));
+	http_resp_free(&r);
+	http_session(&r, "GET", "/intranet/customers?lang=en", adm, NULL);
+	assert_true(http_body_has(&r, "Customers (found: over 1,000)</caption>"));
+	http_resp_free(&r);
+}
+
 int
 main(void)
 {
@@ -294,6 +326,7 @@ main(void)
 		cmocka_unit_test(erased_customer),
 		cmocka_unit_test(bad_filters),
 		cmocka_unit_test(history_in_words),
+		cmocka_unit_test(search_count),
 	};
 
 	return http_group_main("auditor", tests, sizeof(tests) /
