@@ -377,12 +377,18 @@ notice_editor(void **st)
 	http_session(&r, "GET", "/intranet/notice", id, NULL);
 	assert_true(http_body_has(&r, "href=\"/intranet/notice/section?edit=fi&amp;n=3\""));
 	assert_true(http_body_has(&r, "Kyseessä olevat henkilötietoryhmät"));
+	/* in the menu; numbered as the public contents (the controller 1) */
+	assert_true(http_body_has(&r, "<a href=\"/intranet/notice\">Tietosuojaseloste</a>"));
+	assert_true(http_body_has(&r, "<td>1</td><td>Rekisterinpitäjä"));
+	assert_true(http_body_has(&r, "<td>4</td><td>Kyseessä olevat henkilötietoryhmät</td>"));
+	assert_false(http_body_has(&r, "class=\"mark changed\""));	/* a fresh draft */
 	http_resp_free(&r);
 
 	http_session(&r, "GET", "/intranet/notice/section?edit=fi&n=3", id, NULL);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "value=\"Kyseessä olevat henkilötietoryhmät\""));
+	assert_true(http_body_has(&r, "Kohdan muokkaus</span> <span>4</span>"));
 	http_resp_free(&r);
 	body = http_form("csrf", token, "edit", "fi", "n", "3", "title",
 	    "Henkilötietoryhmät", "body", "<p onclick=\"x()\">Nimi ja "
@@ -393,6 +399,12 @@ notice_editor(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Tallennettu."));
 	assert_true(http_body_has(&r, "Teksti siistittiin"));
+	/* what was dropped, in the reader's language (#20) */
+	assert_true(http_body_has(&r,
+	    "<li>Poistettiin merkinnän lisämääre: onclick (&lt;p&gt;)</li>"));
+	assert_true(http_body_has(&r,
+	    "<li>Poistettiin merkintä sisältöineen: &lt;script&gt;</li>"));
+	assert_false(http_body_has(&r, "dropped"));
 	assert_false(http_body_has(&r, "<script"));
 	assert_true(http_body_has(&r, "<strong>yhteystiedot</strong>"));
 	http_resp_free(&r);
@@ -413,6 +425,20 @@ notice_editor(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>"));
 	assert_true(http_body_has(&r, "luonnos, ei julkaistu"));
+	/* a draft: no version number, not published; the changed section marked */
+	assert_true(http_body_has(&r, "<strong>Luonnos</strong>"));
+	assert_false(http_body_has(&r, "Versio</span> <span>0</span>"));
+	assert_true(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>\n    <p class=\"changed-note\"><span class=\"mark changed\">Muuttunut</span>"));
+	{
+		const char *p = r.body.data;
+		int marks = 0;
+
+		while ((p = strstr(p, "class=\"changed-note\"")) != NULL) {
+			marks++;
+			p++;
+		}
+		assert_int_equal(marks, 1);
+	}
 	/* the Ombudsman's details as /notice shows them (data/authority.xml) */
 	assert_true(http_body_has(&r, "Lintulahdenkuja 4, 00530 Helsinki"));
 	http_resp_free(&r);
