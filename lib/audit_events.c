@@ -24,7 +24,7 @@ const char *const audit_actions[] = {
 	"customer.import_check", "customer.import_updates", "customer.demo",
 	"customer.erase", "customer.anonymise",
 	"order.status",
-	"labels.print", "labels.export",
+	"labels.left", "labels.print", "labels.export",
 	"request.list", "request.view", "request.register", "request.ticket",
 	"request.identity", "request.identity_refused", "request.paper",
 	"request.paper_refused", "request.received", "request.start",

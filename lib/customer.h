@@ -404,6 +404,15 @@ extern const char *const clabel_purposes[];
 int	 customer_label_counts(sqlite3 *, const char *purpose,
 	    const char *postal, long *included, long left_out[CL__MAX]);
 
+/*
+ * Who a list for purpose leaves out: for each reason (cleave), the first
+ * per_reason records by number, through fn (why, id, number, "First Last
+ * (Organisation)"; a non-zero return stops and is returned). 0 or -1.
+ */
+int	 customer_label_left(sqlite3 *, const char *purpose, const char *postal,
+	    int per_reason, int (*fn)(void *arg, int why, long long id,
+	    const char *number, const char *name), void *arg);
+
 /* One address label; the strings live until the callback returns. */
 struct clabel {
 	const char	*number;

@@ -229,10 +229,11 @@ object_model(struct audit_rows *x, const struct audit_row *row,
 			tm_int(m, "shown", (long long)shown);
 		return 0;
 	}
+	/* the list pages that record their ids (docs/audit.md, "Lists") */
 	if (strcmp(row->object_type, "customer") == 0 && id[0] == '\0' &&
-	    strchr(row->action, '.') != NULL &&
 	    (strcmp(row->action, "customer.search") == 0 ||
-	    strncmp(row->action, "labels.", 7) == 0)) {
+	    strcmp(row->action, "customer.lookup") == 0 ||
+	    strcmp(row->action, "labels.left") == 0)) {
 		tm_bool(m, "nobody", 1);	/* a list page that showed no one */
 		return 0;
 	}

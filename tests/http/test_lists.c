@@ -240,6 +240,22 @@ labels(void **st)
 	    "class=\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Postiosoite puuttuu</td><td class="
 	    "\"num\">1</td>"));
+	/* who, each linked to the record (#20), and their ids audited */
+	{
+		char want[96], ids[128] = "";
+		static const char *const left[] = { "L-002", "L-003", "L-004" };
+
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(want, sizeof(want), "href=\"/intranet/customer?id="
+			    "%lld\">%s</a>", id_of(left[i]), left[i]);
+			if (!http_body_has(&r, want))
+				fail_msg("no link %s", want);
+		}
+		snprintf(ids, sizeof(ids), "%%,%lld,%%", id_of("L-004"));
+		assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+		    " action = 'labels.left' AND summary = 'advertising' AND"
+		    " ',' || object_id || ',' LIKE ?1", ids), 1);
+	}
 	http_resp_free(&r);
 	/* another marketing purpose: the advertising ban applies too (Art. 21(3)) */
 	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
@@ -278,6 +294,11 @@ labels(void **st)
 	assert_false(http_body_has(&r, "Päättynyt"));
 	assert_false(http_body_has(&r, "Osoitteeton"));
 	assert_false(http_body_has(&r, "rel=\"next\""));	/* one page holds them */
+	/* where this page is among all of them */
+	assert_true(http_body_has(&r, "<span>Sivu</span> <span>1</span> <span>/"
+	    "</span> <span>1</span></strong>"));
+	assert_true(http_body_has(&r, "<span>arkit</span> <span>1</span>–<span>"
+	    "1</span> <span>/</span> <span>1</span>"));
 	http_resp_free(&r);
 	http_session(&r, "GET", "/intranet/labels/sheet?purpose=advertising&"
 	    "postal=99&page=2", handler_id, NULL);

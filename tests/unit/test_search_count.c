@@ -1,4 +1,4 @@
-/* test_search_count.c — how many records a staff search matched (#20): exact up to the cap, "more than the cap" past it, the same filters as the search itself. */
+/* test_search_count.c — how many records a staff search matched (#20): exact up to the cap, "more than the cap" past it, the same filters as the search itself; and who a mailing list leaves out, a few of each reason. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,12 +99,57 @@ capped(void **st)
 	assert_int_equal(count(NULL, "laakso", NULL, 12), 12);
 }
 
+struct left_seen {
+	int	 n[CL__MAX];
+	char	 first[32];
+};
+
+static int
+left_one(void *arg, int why, long long id, const char *number,
+    const char *name)
+{
+	struct left_seen *x = arg;
+
+	(void)id;
+	assert_true(why >= 0 && why < CL__MAX);
+	if (x->first[0] == '\0')
+		snprintf(x->first, sizeof(x->first), "%s %s", number, name);
+	x->n[why]++;
+	return 0;
+}
+
+/* The people left out: per_reason of each reason at most, by number. */
+static void
+labels_left(void **st)
+{
+	struct left_seen x = { { 0 }, "" };
+	long included, left[CL__MAX];
+
+	(void)st;
+	assert_int_equal(sqlite3_exec(db, "UPDATE customers SET restricted = 1"
+	    " WHERE last_name = 'Laakso'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(customer_label_counts(db, "advertising", NULL,
+	    &included, left), 0);
+	assert_int_equal(left[CL_RESTRICTED], 12);
+	assert_int_equal(included, 30);
+	assert_int_equal(customer_label_left(db, "advertising", NULL, 10,
+	    left_one, &x), 0);
+	assert_int_equal(x.n[CL_RESTRICTED], 10);
+	for (int i = 1; i < CL__MAX; i++)
+		assert_int_equal(x.n[i], 0);
+	assert_string_equal(x.first, "A000031 Aino Laakso");
+	/* a bad purpose is refused */
+	assert_int_equal(customer_label_left(db, "everyone", NULL, 10,
+	    left_one, &x), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(exact_under_the_cap),
 		cmocka_unit_test(capped),
+		cmocka_unit_test(labels_left),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
