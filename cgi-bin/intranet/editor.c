@@ -181,9 +181,9 @@ page_notice_section(struct app *a, struct req *r)
 		    sizeof(err)) != 0) {
 			db_rollback(a->db);
 			if (strcmp(err, "title") == 0)
-				tm_bool(root, "error_title", 1);
+				tm_str(root, "error_title", "true");	/* aria-invalid */
 			else if (strcmp(err, "body") == 0)
-				tm_bool(root, "error_body", 1);
+				tm_str(root, "error_body", "true");
 			else {
 				buf_free(&warn);
 				tm_free(m);

@@ -414,6 +414,14 @@ notice_editor(void **st)
 	http_session(&r, "POST", "/intranet/notice/section", id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
+	assert_true(http_body_has(&r, "<li><a href=\"#title\">"));
+	{
+		char *tag = http_between(&r, "id=\"title\"", ">");
+
+		assert_non_null(tag);
+		assert_non_null(strstr(tag, "aria-invalid=\"true\""));
+		free(tag);
+	}
 	http_resp_free(&r);
 	/* no such section */
 	http_session(&r, "GET", "/intranet/notice/section?edit=fi&n=99", id, NULL);

@@ -4,7 +4,8 @@
  * (the record's own events and the list pages that showed it, an erased
  * record's too), links to the records for those who may open them, staff
  * names, and a bad filter as a message beside its field; and the record's
- * history in the same plain words; the customer search's count.
+ * history in the same plain words; the customer search's count; a failed
+ * form's summary.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -284,6 +285,46 @@ history_in_words(void **st)
 	http_resp_free(&r);
 }
 
+/* Whether the field with id says aria-invalid="true" in its tag. */
+static int
+invalid(const struct http_resp *r, const char *id)
+{
+	char before[64], *tag;
+	int yes;
+
+	snprintf(before, sizeof(before), "id=\"%s\"", id);
+	tag = http_between(r, before, ">");
+	assert_non_null(tag);
+	yes = strstr(tag, "aria-invalid=\"true\"") != NULL;
+	free(tag);
+	return yes;
+}
+
+/* A failed form: a focused summary linking to each bad field, which says aria-invalid. */
+static void
+form_summary(void **st)
+{
+	struct http_resp r;
+	char *body = http_form("csrf", csrf, "username", "X!", "display_name",
+	    "Uusi Ihminen", "role", "handler", "nda", "2999-01-01", NULL);
+
+	(void)st;
+	http_session(&r, "POST", "/intranet/users/add", adm, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "id=\"error-summary\""));
+	assert_true(http_body_has(&r, "<li><a href=\"#u-name\">"));
+	assert_true(http_body_has(&r, "<li><a href=\"#u-nda\">"));
+	assert_false(http_body_has(&r, "<li><a href=\"#u-display\">"));
+	assert_true(invalid(&r, "u-name"));
+	assert_true(invalid(&r, "u-nda"));
+	assert_false(invalid(&r, "u-display"));
+	http_resp_free(&r);
+	assert_int_equal(http_db_int("SELECT count(*) FROM users WHERE"
+	    " display_name = ?1", "Uusi Ihminen"), 0);
+}
+
 /* The search's count: exact over several pages, "over 1,000" past the cap (last: adds 1,100 records). */
 static void
 search_count(void **st)
@@ -326,6 +367,7 @@ main(void)
 		cmocka_unit_test(erased_customer),
 		cmocka_unit_test(bad_filters),
 		cmocka_unit_test(history_in_words),
+		cmocka_unit_test(form_summary),
 		cmocka_unit_test(search_count),
 	};
 
