@@ -294,7 +294,7 @@ describe('reception, labels and import in Chromium', () => {
 		const bad = page.locator('table.report', { has: page.locator('caption', { hasText: 'Virheelliset rivit' }) });
 		const badRows = await bad.locator('tbody tr').evaluateAll((rows) =>
 		    rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
-		assert.deepEqual(badRows, [['3', BAD_NUMBER, 'number: Tällä numerolla ei ole asiakasta.']]);
+		assert.deepEqual(badRows, [['3', BAD_NUMBER, 'Asiakasnumero (number): Tällä numerolla ei ole asiakasta.']]);
 		const changes = page.locator('table.report', { has: page.locator('caption', { hasText: 'Muutokset' }) });
 		const changeRows = await changes.locator('tbody tr').evaluateAll((rows) =>
 		    rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
