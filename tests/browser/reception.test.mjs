@@ -215,10 +215,10 @@ describe('reception, labels and import in Chromium', () => {
 	});
 
 	it('labels: a purpose, its count, the A4 sheets printed to PDF', async () => {
-		await go(`${BASE_URL}/intranet/labels`, () => menu('Postitustarrat').click());
+		await go(`${BASE_URL}/intranet/labels`, () => menu('Osoitetarrat').click());
 		await checkShown(page, t, 'labels');
 		await page.getByLabel('Tarkoitus').selectOption({ label: 'Suoramainonta' });
-		await go(/\/intranet\/labels\?purpose=advertising/, () => page.getByRole('button', { name: 'Laske' }).click());
+		await go(/\/intranet\/labels\?purpose=advertising/, () => page.getByRole('button', { name: 'Muodosta lista' }).click());
 		assert.equal((await page.locator('#labels-result').innerText()).trim(), 'Suoramainonta');
 		const included = Number(await page.locator('section[aria-labelledby="labels-result"] p strong').first().innerText());
 		assert.ok(included > 0 && included <= 240, `${included} on the list`);

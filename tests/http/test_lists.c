@@ -236,7 +236,7 @@ labels(void **st)
 	    "\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
 	    "class=\"num\">1</td>"));
-	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	assert_true(http_body_has(&r, "<td>Kielto: julkaiseminen luettelossa</td><td "
 	    "class=\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Postiosoite puuttuu</td><td class="
 	    "\"num\">1</td>"));
@@ -266,7 +266,7 @@ labels(void **st)
 	    "listalla.</span>"));
 	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
 	    "class=\"num\">1</td>"));
-	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	assert_true(http_body_has(&r, "<td>Kielto: julkaiseminen luettelossa</td><td "
 	    "class=\"num\">1</td>"));
 	http_resp_free(&r);
 	/* a purpose outside marketing: the advertising ban does not apply */
