@@ -165,6 +165,7 @@ page_notice_section(struct app *a, struct req *r)
 		const char *title = ui_field(r, "title", 400);
 		const char *body = ui_field(r, "body", 16000);
 		struct buf warn = BUF_INIT;
+		char *html = NULL;
 		char obj[16];
 
 		if (title == NULL || body == NULL) {
@@ -177,8 +178,11 @@ page_notice_section(struct app *a, struct req *r)
 			app_error(a, r, 500);
 			return;
 		}
-		if (notice_draft_section(a->db, el, (int)n, title, body, &warn, err,
-		    sizeof(err)) != 0) {
+		/* the plain-text syntax to HTML, which the section then cleans */
+		if ((html = rt_from_markdown(body, strlen(body))) == NULL ||
+		    notice_draft_section(a->db, el, (int)n, title, html, &warn,
+		    err, sizeof(err)) != 0) {
+			free(html);
 			db_rollback(a->db);
 			if (strcmp(err, "title") == 0)
 				tm_str(root, "error_title", "true");	/* aria-invalid */
@@ -198,6 +202,7 @@ page_notice_section(struct app *a, struct req *r)
 			ui_page(a, r, 400, "notice-section.xhtml", m);
 			return;
 		}
+		free(html);
 		snprintf(obj, sizeof(obj), "%s/%lld", lang_codes[el], n);
 		if (ui_event(a, r, &cx->me, "notice.section", "notice", 0, obj) != 0 ||
 		    db_commit(a->db) != 0) {

@@ -408,6 +408,18 @@ notice_editor(void **st)
 	assert_false(http_body_has(&r, "<script"));
 	assert_true(http_body_has(&r, "<strong>yhteystiedot</strong>"));
 	http_resp_free(&r);
+	/* the plain-text syntax: paragraphs, a list, bold, a link (#20) */
+	body = http_form("csrf", token, "edit", "fi", "n", "3", "title",
+	    "Henkilötietoryhmät", "body", "Rekisterissä on:\n\n- **nimi**\n"
+	    "- osoite\n\nLisää [ohjeessa](https://tietosuoja.fi).", NULL);
+	http_session(&r, "POST", "/intranet/notice/section", id, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "<p>Rekisterissä on:</p><ul><li><strong>"
+	    "nimi</strong></li><li>osoite</li></ul><p>Lisää <a href="
+	    "\"https://tietosuoja.fi\">ohjeessa</a>.</p>"));
+	assert_false(http_body_has(&r, "Teksti siistittiin"));
+	http_resp_free(&r);
 	/* an empty title is refused and nothing changes */
 	body = http_form("csrf", token, "edit", "fi", "n", "3", "title", " ",
 	    "body", "<p>x</p>", NULL);
@@ -470,7 +482,7 @@ notice_editor(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM notice_versions WHERE"
 	    " number IS NULL", NULL), 0);
 	assert_true(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
-	    " 'notice.section' AND summary = ?1", "fi/3") == 1);
+	    " 'notice.section' AND summary = ?1", "fi/3") == 2);	/* two saves */
 	http_logout(id, token);
 	free(token);
 	free(id);

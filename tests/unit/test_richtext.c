@@ -617,6 +617,53 @@ warnings_in_words(void **state)
 	i18n_free(t);
 }
 
+/*
+ * The editor's plain-text syntax (rt_from_markdown, then rt_clean): what
+ * people type becomes the allowed markup, a link of a refused scheme is
+ * dropped as ever, and every section already stored (the seed notice,
+ * cleaned) comes through the editor unchanged.
+ */
+static void
+markdown_syntax(void **state)
+{
+	static const char typed[] = "Ensimmäinen kappale.\n\n"
+	    "Toinen **tärkeä** ja *kursiivi*\nrivinvaihto\n\n"
+	    "- yksi\n- kaksi\n\n1. eka\n2. toka\n\n"
+	    "[Tietosuoja](https://tietosuoja.fi) ja [paha](javascript:alert(1))"
+	    " ja <script>x()</script>";
+	struct section sec[64];
+	size_t n = seed_sections(sec, 64);
+	struct buf w = BUF_INIT;
+	char *html, *out;
+
+	(void)state;
+	html = rt_from_markdown(typed, sizeof(typed) - 1);
+	assert_non_null(html);
+	out = rt_clean(html, strlen(html), &w);
+	free(html);
+	assert_string_equal(out, "<p>Ensimmäinen kappale.</p>"
+	    "<p>Toinen <strong>tärkeä</strong> ja <em>kursiivi</em><br/>"
+	    "rivinvaihto</p><ul><li>yksi</li><li>kaksi</li></ul>"
+	    "<ol><li>eka</li><li>toka</li></ol>"
+	    "<p><a href=\"https://tietosuoja.fi\">Tietosuoja</a> ja paha ja</p>");
+	assert_non_null(strstr(w.data, "dropped link javascript:alert(1)"));
+	assert_non_null(strstr(w.data, "dropped <script> and its content"));
+	free(out);
+	buf_free(&w);
+	for (size_t i = 0; i < n; i++) {
+		char *stored = rt_clean(sec[i].text.data, sec[i].text.len, NULL),
+		    *again;
+
+		html = rt_from_markdown(stored, strlen(stored));
+		again = rt_clean(html, strlen(html), NULL);
+		if (strcmp(stored, again) != 0)
+			fail_msg("%s changed:\n%s\n%s", sec[i].title, stored, again);
+		free(stored);
+		free(html);
+		free(again);
+	}
+}
+
 int
 main(void)
 {
@@ -628,6 +675,7 @@ main(void)
 		cmocka_unit_test(clean_deep),
 		cmocka_unit_test(clean_warnings),
 		cmocka_unit_test(warnings_in_words),
+		cmocka_unit_test(markdown_syntax),
 		cmocka_unit_test(seed_notice),
 		cmocka_unit_test(text_plain),
 	};
