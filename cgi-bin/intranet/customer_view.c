@@ -18,6 +18,7 @@ struct rows {
 	struct tmpl_list	*list;
 	long			 n;	/* rows put in */
 	struct ui_ids		*shown;	/* their ids, or NULL */
+	long			 open;	/* requests still open */
 };
 
 /* msgs' text for PREFIX.value, in the request's language. */
@@ -30,9 +31,11 @@ label(const struct rows *x, const char *prefix, const char *value)
 	return i18n_msg(x->a->msgs, x->r->lang, key);
 }
 
-void
+int
 ui_customer_model(const struct customer *c, struct tmpl_map *m)
 {
+	int ended = 0;
+
 	tm_int(m, "id", c->id);
 	tm_str(m, "number", c->number ? c->number : "");
 	tm_bool(m, "restricted", c->restricted);
@@ -42,6 +45,16 @@ ui_customer_model(const struct customer *c, struct tmpl_map *m)
 		tm_str(m, cfields[f].name, c->v[f] ? c->v[f] : "");
 	tm_bool(m, "is_contact", c->v[CF_CONTACT_PERSON] &&
 	    strcmp(c->v[CF_CONTACT_PERSON], "1") == 0);
+	{
+		/* the relationship has ended when its end date (local) has come */
+		char today[11];
+		const char *end = c->v[CF_RELATIONSHIP_ENDED];
+
+		if (fmt_local_date(time(NULL), today) == 0 && end != NULL &&
+		    end[0] != '\0' && strcmp(end, today) <= 0)
+			tm_bool(m, "ended", ended = 1);
+	}
+	return ended;
 }
 
 static int
@@ -74,7 +87,7 @@ ui_customer_search(struct app *a, struct req *r, const struct csearch *s,
     int page, int rows, struct tmpl_map *root, struct ui_ids *shown,
     int counted)
 {
-	struct rows x = { a, r, tm_list(root, "customers"), 0, shown };
+	struct rows x = { a, r, tm_list(root, "customers"), 0, shown, 0 };
 	long long total;
 	int more = 0;
 
@@ -189,7 +202,7 @@ static int
 customer_holds(struct app *a, struct req *r, long long id,
     struct tmpl_map *root)
 {
-	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0, NULL };
+	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0, NULL, 0 };
 	struct tmpl_map *hm = tm_map(root, "holds");
 	struct tmpl_list *list;
 	struct holds h;
@@ -233,6 +246,7 @@ ban_row(void *arg, const struct cban *b)
 	struct tmpl_map *m = tm_list_map(x->list);
 	char when[64];
 
+	x->n++;
 	tm_str(m, "purpose", b->purpose);
 	tm_str(m, "label", label(x, "purpose", b->purpose));
 	tm_str(m, "via_label", label(x, "via", b->via));
@@ -271,6 +285,7 @@ request_row(void *arg, const struct dsr_brief *b)
 	tm_str(m, "number", b->number);
 	tm_str(m, "status_label", label(x, "request.status", b->status));
 	tm_bool(m, "open", dsr_is_open(b->status));
+	x->open += dsr_is_open(b->status) != 0;
 	fmt_datetime(when, sizeof(when), x->r->lang, b->received);
 	tm_str(m, "received", when);
 	fmt_date(when, sizeof(when), x->r->lang, b->deadline);
@@ -280,21 +295,26 @@ request_row(void *arg, const struct dsr_brief *b)
 
 int
 ui_customer_notes(struct app *a, struct req *r, long long id,
-    struct tmpl_map *root)
+    int record_marks, struct tmpl_map *root)
 {
-	struct rows bans = { a, r, tm_list(root, "bans"), 0, NULL };
-	struct rows discs = { a, r, tm_list(root, "disclosures"), 0, NULL };
-	struct rows orders = { a, r, tm_list(root, "orders"), 0, NULL };
-	struct rows history = { a, r, tm_list(root, "history"), 0, NULL };
-	struct rows requests = { a, r, tm_list(root, "requests"), 0, NULL };
+	struct rows bans = { a, r, tm_list(root, "bans"), 0, NULL, 0 };
+	struct rows discs = { a, r, tm_list(root, "disclosures"), 0, NULL, 0 };
+	struct rows orders = { a, r, tm_list(root, "orders"), 0, NULL, 0 };
+	struct rows history = { a, r, tm_list(root, "history"), 0, NULL, 0 };
+	struct rows requests = { a, r, tm_list(root, "requests"), 0, NULL, 0 };
 
 	if (dsr_of_customer(a->db, id, request_row, &requests) != 0)
 		return -1;
 	tm_bool(root, "no_requests", requests.n == 0);
+	tm_int(root, "open_requests", requests.open);
 	if (customer_holds(a, r, id, root) != 0)
 		return -1;
-	return customer_bans(a->db, id, ban_row, &bans) != 0 ||
+	if (customer_bans(a->db, id, ban_row, &bans) != 0 ||
 	    customer_disclosures(a->db, id, disclosure_row, &discs) != 0 ||
 	    customer_orders(a->db, id, order_row, &orders) != 0 ||
-	    customer_history(a->db, id, history_row, &history) != 0 ? -1 : 0;
+	    customer_history(a->db, id, history_row, &history) != 0)
+		return -1;
+	tm_bool(root, "has_marks", record_marks || bans.n > 0 ||
+	    requests.open > 0);
+	return 0;
 }

@@ -474,7 +474,7 @@ notice_editor(void **st)
 	assert_false(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>"));
 	http_resp_free(&r);
 
-	body = http_form("csrf", token, NULL);
+	body = http_form("csrf", token, "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/notice/discard", id, body);
 	free(body);
 	http_assert_redirect(&r, "/intranet/notice?edit=fi&done=discarded");
@@ -537,7 +537,7 @@ totp_reset_by_admin(const char *user)
 
 	snprintf(uid, sizeof(uid), "%lld", http_db_int("SELECT id FROM users"
 	    " WHERE username = ?1", user));
-	body = http_form("csrf", atok, "id", uid, NULL);
+	body = http_form("csrf", atok, "id", uid, "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/users/totp-reset", admin, body);
 	free(body);
 	http_assert_redirect(&r, "/intranet/users");

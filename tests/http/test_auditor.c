@@ -285,6 +285,47 @@ history_in_words(void **st)
 	http_resp_free(&r);
 }
 
+/* The record page: its state beside the name, Edit the one button, the forms on demand, a ban asking first. */
+static void
+record_hierarchy(void **st)
+{
+	struct http_resp r;
+	char path[64], idt[24], *body;
+
+	(void)st;
+	snprintf(path, sizeof(path), "/intranet/customer?id=%lld", cust);
+	snprintf(idt, sizeof(idt), "%lld", cust);
+	http_session(&r, "GET", path, adm, NULL);
+	assert_int_equal(r.status, 200);
+	assert_false(http_body_has(&r, "class=\"status-marks\""));	/* nothing to mark */
+	assert_true(http_body_has(&r, "<p class=\"primary-action\"><a class=\"button\""));
+	assert_true(http_body_has(&r, "<details class=\"on-demand\">\n    <summary>Kirjaa uusi kielto</summary>"));
+	http_resp_free(&r);
+	body = http_form("csrf", csrf, "id", idt, "purpose", "advertising", "via",
+	    "phone", "since", "2026-11-01", NULL);
+	http_session(&r, "POST", "/intranet/customer/ban", adm, body);
+	free(body);
+	assert_int_equal(r.status, 303);
+	http_resp_free(&r);
+	http_session(&r, "GET", path, adm, NULL);
+	assert_true(http_body_has(&r, "class=\"status-marks\""));
+	assert_true(http_body_has(&r, "<span class=\"mark\">Kielto: Suoramainonta</span>"));
+	/* removing it is a danger button behind a required box */
+	assert_true(http_body_has(&r, "<input type=\"checkbox\" name=\"confirm\" value=\"1\" required=\"required\"/>"));
+	assert_true(http_body_has(&r, "class=\"danger\">Poista kielto</button>"));
+	http_resp_free(&r);
+	/* the edit form: grouped, with a way back */
+	snprintf(path, sizeof(path), "/intranet/customer/edit?id=%lld", cust);
+	http_session(&r, "GET", path, adm, NULL);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "<legend>Henkilö</legend>"));
+	assert_true(http_body_has(&r, "<legend>Yhteystiedot</legend>"));
+	snprintf(path, sizeof(path), "href=\"/intranet/customer?id=%lld\">Peruuta</a>",
+	    cust);
+	assert_true(http_body_has(&r, path));
+	http_resp_free(&r);
+}
+
 /* Whether the field with id says aria-invalid="true" in its tag. */
 static int
 invalid(const struct http_resp *r, const char *id)
@@ -368,6 +409,7 @@ main(void)
 		cmocka_unit_test(bad_filters),
 		cmocka_unit_test(history_in_words),
 		cmocka_unit_test(form_summary),
+		cmocka_unit_test(record_hierarchy),
 		cmocka_unit_test(search_count),
 	};
 

@@ -323,8 +323,17 @@ bans(void **st)
 	http_session(&r, "POST", "/intranet/customer/ban", handler_id, body);
 	free(body);
 	http_resp_free(&r);
+	/* removing a ban asks first (#20): without the box ticked, nothing */
 	body = http_form("csrf", handler_csrf, "id", cid, "purpose", "advertising",
 	    NULL);
+	http_session(&r, "POST", "/intranet/customer/unban", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int2("SELECT count(*) FROM bans WHERE customer_id = ?2",
+	    NULL, cid), 2);
+	body = http_form("csrf", handler_csrf, "id", cid, "purpose", "advertising",
+	    "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/customer/unban", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);
