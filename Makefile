@@ -30,7 +30,7 @@ endif
 SERVER ?= apache
 
 CC ?= cc
-PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode libseccomp
+PKGS = fcgi sqlite3 libxml-2.0 libsodium inih liboath libqrencode libseccomp libcmark
 TEST_PKGS = cmocka libcurl
 
 -include Makefile.local

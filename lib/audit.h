@@ -55,13 +55,30 @@ sqlite3_int64	 audit_verify(sqlite3 *db, sqlite3_int64 *rows, char *why,
  */
 int		 audit_head(sqlite3 *db, sqlite3_int64 *id, char hex[65]);
 
-/* Which rows audit_list gives: each NULL for any; dates YYYY-MM-DD (to: that whole day); an action also matches its sub-actions ("user" → "user.add"). */
+/*
+ * Every action the log records, grouped by the word before the first dot
+ * (lib/audit_events.c), NULL-terminated; each has a name for people,
+ * "event.ACTION", in i18n/audit.{fi,en}.xml. audit_append logs an action
+ * that is not here (and still records it).
+ */
+extern const char *const audit_actions[];
+int	 audit_action_known(const char *action);
+/* The group of action (the word before the first dot) into group[len]: its length. */
+size_t	 audit_action_group(const char *action, char *group, size_t len);
+
+/*
+ * Which rows audit_list gives: each NULL (customer 0) for any; dates
+ * YYYY-MM-DD (to: that whole day); action is one event ("login") or a
+ * group ("login.*": login and every login.something); customer: the rows about that customers.id, a
+ * record's own and the list pages that showed it (docs/audit.md, "Lists").
+ */
 struct audit_filter {
 	const char	*username;
 	const char	*action;
 	const char	*object_id;
 	const char	*from;
 	const char	*to;
+	long long	 customer;
 };
 
 /* One row of the log; the strings live until the callback returns. */
@@ -74,6 +91,8 @@ struct audit_row {
 	const char	*object_type;
 	const char	*object_id;
 	const char	*summary;
+	const char	*name;		/* the staff member's name, "" for none */
+	const char	*object_name;	/* a user object's name, else "" */
 };
 
 /*

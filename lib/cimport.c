@@ -174,10 +174,37 @@ msg(const struct cimport *im, const char *key)
 	return im->msgs != NULL ? i18n_msg(im->msgs, im->lang, key) : key;
 }
 
-static void
-add_reason(struct buf *what, const char *field, const char *reason)
+/*
+ * A column's name for people with the file's own name beside it (#20):
+ * "Sähköposti (email)"; the column alone without catalogues.
+ */
+static const char *
+col_label(const struct cimport *im, const char *col, char *out, size_t len)
 {
-	buf_addf(what, "%s%s: %s", what->len ? "; " : "", field, reason);
+	char key[64];
+	const char *t;
+
+	if (im->msgs == NULL)
+		return col;
+	snprintf(key, sizeof(key), "import.col.%s", col);
+	if ((t = i18n_get(im->msgs, im->lang, key)) == NULL) {
+		snprintf(key, sizeof(key), "cust.%s", col);
+		t = i18n_get(im->msgs, im->lang, key);
+	}
+	if (t == NULL)
+		return col;
+	snprintf(out, len, "%s (%s)", t, col);
+	return out;
+}
+
+static void
+add_reason(const struct cimport *im, struct buf *what, const char *field,
+    const char *reason)
+{
+	char label[160];
+
+	buf_addf(what, "%s%s: %s", what->len ? "; " : "", col_label(im, field,
+	    label, sizeof(label)), reason);
 }
 
 static struct cimport_line *
@@ -216,29 +243,29 @@ check_number(struct cimport *im, const char *number, struct customer *old,
 
 	if (number[0] == '\0') {
 		if (im->kind == CIMPORT_UPDATES) {
-			add_reason(what, "number", msg(im, "import.err.empty"));
+			add_reason(im, what, "number", msg(im, "import.err.empty"));
 			return 1;
 		}
 		return 0;
 	}
 	if (!number_ok(number)) {
-		add_reason(what, "number", msg(im, "import.err.number"));
+		add_reason(im, what, "number", msg(im, "import.err.number"));
 		return 1;
 	}
 	if ((seen = seen_before(im->db, number)) != 0) {
 		if (seen < 0)
 			return -1;
-		add_reason(what, "number", msg(im, "import.err.twice"));
+		add_reason(im, what, "number", msg(im, "import.err.twice"));
 		return 1;
 	}
 	if ((id = find_number(im->db, number)) < 0)
 		return -1;
 	if (im->kind == CIMPORT_NEW && id > 0) {
-		add_reason(what, "number", msg(im, "import.err.taken"));
+		add_reason(im, what, "number", msg(im, "import.err.taken"));
 		return 1;
 	}
 	if (im->kind == CIMPORT_UPDATES && id == 0) {
-		add_reason(what, "number", msg(im, "import.err.no_such"));
+		add_reason(im, what, "number", msg(im, "import.err.no_such"));
 		return 1;
 	}
 	if (id > 0) {
@@ -246,7 +273,7 @@ check_number(struct cimport *im, const char *number, struct customer *old,
 			return -1;
 		*have_old = 1;
 		if (old->restricted) {
-			add_reason(what, "number",
+			add_reason(im, what, "number",
 			    msg(im, "import.err.restricted"));
 			return 1;
 		}
@@ -296,19 +323,19 @@ check_order(struct cimport *im, char **f, size_t n, char *o[CIO__MAX],
 	if (field_read(order_fields, OF__MAX, &form, v, errs) > 0) {
 		for (int k = 0; k < CIO__MAX; k++)
 			if (form_of[k] >= 0 && errs[form_of[k]] != NULL)
-				add_reason(what, cimport_order_columns[k],
+				add_reason(im, what, cimport_order_columns[k],
 				    msg(im, errs[form_of[k]]));
 		bad = 1;
 	}
 	on[0] = '\0';
 	if (!bad && cell[CIO_STATUS_ON][0] != '\0' &&
 	    (e = val_date(cell[CIO_STATUS_ON], on, sizeof(on))) != NULL) {
-		add_reason(what, cimport_order_columns[CIO_STATUS_ON], msg(im, e));
+		add_reason(im, what, cimport_order_columns[CIO_STATUS_ON], msg(im, e));
 		bad = 1;
 	}
 	if (!bad && (e = invoice_import_check(v[OF_DATE], v[OF_STATUS], on)) !=
 	    NULL) {
-		add_reason(what, strcmp(e, "inv.state") == 0 ?
+		add_reason(im, what, strcmp(e, "inv.state") == 0 ?
 		    cimport_order_columns[CIO_STATUS] :
 		    cimport_order_columns[CIO_STATUS_ON], msg(im, e));
 		bad = 1;
@@ -335,6 +362,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	struct kvlist form = { NULL, 0, 0 };
 	struct buf what = BUF_INIT;
 	const char *errs[CF__MAX], *number = "";
+	char label[160];
 	int have_old = 0, checked, rc = 0;
 
 	memset(&old, 0, sizeof(old));
@@ -380,7 +408,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 	if (customer_from_form(&form, c, errs) > 0) {
 		for (int k = 0; k < CF__MAX; k++)
 			if (errs[k] != NULL)
-				add_reason(&what, cfields[k].name,
+				add_reason(im, &what, cfields[k].name,
 				    msg(im, errs[k]));
 		check_order(im, f, n, im->orders[im->nlines - 1], &what);
 		goto bad;
@@ -392,7 +420,8 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		for (int k = 0; k < CF__MAX; k++)
 			if (strcmp(old.v[k], c->v[k]) != 0)
 				buf_addf(&what, "%s%s: \"%s\" → \"%s\"", what.len ?
-				    "; " : "", cfields[k].name, old.v[k], c->v[k]);
+				    "; " : "", col_label(im, cfields[k].name, label,
+				    sizeof(label)), old.v[k], c->v[k]);
 		l->same = what.len == 0;
 		if (l->same) {
 			buf_adds(&what, msg(im, "import.no_change"));
@@ -406,7 +435,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		if (s < 0)
 			goto fail;
 		if (s > 0 && im->suppress_refuse) {
-			add_reason(&what, "number", msg(im, "import.err.suppressed"));
+			add_reason(im, &what, "number", msg(im, "import.err.suppressed"));
 			goto bad;
 		}
 		if (s > 0) {
@@ -417,11 +446,17 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		buf_addf(&what, "%s %s%s%s", msg(im, "import.new"), c->v[CF_FIRST_NAME],
 		    c->v[CF_FIRST_NAME][0] ? " " : "", c->v[CF_LAST_NAME][0] ?
 		    c->v[CF_LAST_NAME] : c->v[CF_ORGANISATION]);
-		if (im->orders[im->nlines - 1][CIO_NUMBER] != NULL)
-			buf_addf(&what, "; order %s: %s %s",
-			    im->orders[im->nlines - 1][CIO_NUMBER],
-			    im->orders[im->nlines - 1][CIO_STATUS],
-			    im->orders[im->nlines - 1][CIO_STATUS_ON]);
+		if (im->orders[im->nlines - 1][CIO_NUMBER] != NULL) {
+			char *const *o = im->orders[im->nlines - 1];
+			char key[64];
+
+			/* the invoice state in words ("status.paid") */
+			snprintf(key, sizeof(key), "status.%s", o[CIO_STATUS]);
+			buf_addf(&what, "; %s %s: %s %s", msg(im, "import.order"),
+			    o[CIO_NUMBER], im->msgs != NULL && i18n_get(im->msgs,
+			    im->lang, key) != NULL ? msg(im, key) : o[CIO_STATUS],
+			    o[CIO_STATUS_ON]);
+		}
 	}
 	im->good++;
 	goto out;

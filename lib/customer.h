@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "i18n.h"
 #include "kv.h"
 #include "validate.h"
 
@@ -86,6 +87,15 @@ int	 customer_from_form(const struct kvlist *form, struct customer *c,
 
 /* The id of the record numbered number ("A000123"): 0, 1 when there is none, -1 on error. */
 int	 customer_by_number(sqlite3 *, const char *number, long long *id);
+/* The same, also an erased record's (its tombstone keeps id and number). */
+int	 customer_by_number_ever(sqlite3 *, const char *number, long long *id);
+/*
+ * The number of record id, an erased one's from its tombstone (*erased 1):
+ * for pages that name records by id, such as the audit log. 0, 1 when
+ * there is none, -1 on error.
+ */
+int	 customer_number_of(sqlite3 *, long long id, char number[32],
+	    int *erased);
 
 /* Load record id: 0, 1 when there is none, -1 on error. */
 int	 customer_get(sqlite3 *, long long id, struct customer *);
@@ -122,7 +132,7 @@ struct chistory {
 	const char	*field;		/* a field name, "ban.PURPOSE", "restricted" ... */
 	const char	*old_value;
 	const char	*new_value;
-	const char	*user;		/* the staff account's username, "" for none */
+	const char	*user;		/* the staff member's name, "" for none */
 	const char	*source;	/* csource_names */
 	const char	*reference;	/* the request's ticket number, "" */
 };
@@ -131,6 +141,20 @@ struct chistory {
  * The readers below call fn once per row (a non-zero return stops and is
  * returned); 0 at the end, -1 on error.
  */
+/*
+ * A history row's field code in plain words (lib/history_words.c): a
+ * field's label ("first_name" → "Etunimi"), "ban.PURPOSE" → "Kielto:
+ * Suoramarkkinointi", "order.N.status", "legal_hold.ID", "objection.KIND",
+ * "restricted" and its kin; into out[len] in lang. 0, or -1 for a code
+ * it does not know (out untouched). msgs may be NULL (out then "" or
+ * NULL): customer_history_known(field) is that, and the history's writer
+ * logs a field it does not know, so a new code without words fails the
+ * HTTP tests' log allow-list.
+ */
+int	 customer_history_words(const struct i18n *, enum lang,
+	    const char *field, char *out, size_t len);
+int	 customer_history_known(const char *field);
+
 /* The record's history, newest first (at most 200 rows). */
 int	 customer_history(sqlite3 *, long long id,
 	    int (*fn)(void *arg, const struct chistory *), void *arg);
@@ -351,6 +375,12 @@ struct crow {
 int	 customer_search(sqlite3 *, const struct csearch *s, int page,
 	    int rows, int (*fn)(void *arg, const struct crow *), void *arg,
 	    int *more);
+/*
+ * How many records s matches, counted up to cap + 1 (*n > cap: more than
+ * cap), so that a count costs no more than reading cap + 1 rows. 0 or -1.
+ */
+int	 customer_count(sqlite3 *, const struct csearch *s, long long cap,
+	    long long *n);
 
 /*
  * Mailing lists (the notice's postitustarrat). A list for a purpose leaves
@@ -373,6 +403,15 @@ extern const char *const clabel_purposes[];
 /* How many a list for purpose (postal: a postal-code prefix or NULL) includes and leaves out. 0 or -1. */
 int	 customer_label_counts(sqlite3 *, const char *purpose,
 	    const char *postal, long *included, long left_out[CL__MAX]);
+
+/*
+ * Who a list for purpose leaves out: for each reason (cleave), the first
+ * per_reason records by number, through fn (why, id, number, "First Last
+ * (Organisation)"; a non-zero return stops and is returned). 0 or -1.
+ */
+int	 customer_label_left(sqlite3 *, const char *purpose, const char *postal,
+	    int per_reason, int (*fn)(void *arg, int why, long long id,
+	    const char *number, const char *name), void *arg);
 
 /* One address label; the strings live until the callback returns. */
 struct clabel {

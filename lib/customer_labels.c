@@ -119,3 +119,32 @@ customer_labels(sqlite3 *db, const char *purpose, const char *postal,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+
+int
+customer_label_left(sqlite3 *db, const char *purpose, const char *postal,
+    int per_reason, int (*fn)(void *arg, int why, long long id,
+    const char *number, const char *name), void *arg)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	/* the first per_reason of each reason, by number (window function) */
+	if (label_stmt(db, "SELECT why, id, number, name FROM (SELECT "
+	    LEAVE_CASE " AS why, c.id AS id, c.number AS number,"
+	    " trim(c.first_name || ' ' || c.last_name || CASE WHEN"
+	    " c.organisation <> '' THEN ' (' || c.organisation || ')' ELSE ''"
+	    " END) AS name, row_number() OVER (PARTITION BY " LEAVE_CASE
+	    " ORDER BY c.number) AS k FROM customers c" POSTAL_WHERE ")"
+	    " WHERE why < 5 AND k <= ?3 ORDER BY why, k", purpose, postal,
+	    &st) != 0)
+		return -1;
+	sqlite3_bind_int(st, 3, per_reason);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(arg, sqlite3_column_int(st, 0),
+		    sqlite3_column_int64(st, 1), customer_col(st, 2),
+		    customer_col(st, 3));
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : -1;
+}

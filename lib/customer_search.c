@@ -186,6 +186,36 @@ customer_search(sqlite3 *db, const struct csearch *s, int page, int rows,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+customer_count(sqlite3 *db, const struct csearch *s, long long cap,
+    long long *n)
+{
+	struct buf sql = BUF_INIT;
+	struct cwhere w;
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	/* at most cap + 1 rows read: the count never costs more than that */
+	buf_adds(&sql, "SELECT count(*) FROM (SELECT 1");
+	search_where(&sql, s, &w);
+	buf_adds(&sql, " LIMIT ?3)");
+	if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		LOG_ERR("%s", sqlite3_errmsg(db));
+		buf_free(&sql);
+		buf_free(&w.match);
+		return -1;
+	}
+	buf_free(&sql);
+	search_bind(st, s, &w);
+	sqlite3_bind_int64(st, 3, cap + 1);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	buf_free(&w.match);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 const char *const cexport_purposes[] = {
 	"register", "advertising", "distance_selling", "direct_marketing",
 	"research", "publication", "disclosure", NULL,

@@ -53,6 +53,14 @@ static const char *const sql[STMT__MAX] = {
 	"       WHERE version_id = v.id AND lang = f.lang ORDER BY position) s)))"
 	"   FROM notice_facts f WHERE f.version_id = v.id))"
 	" FROM notice_versions v WHERE v.number = ?1",
+	/* STMT_DRAFT_SECTIONS: STMT_SECTIONS, and whether each differs from
+	 * every section of the latest published version (the editor's marks) */
+	"SELECT d.anchor, d.title, d.body, d.position, NOT EXISTS (SELECT 1"
+	" FROM notice_sections p JOIN notice_versions v ON v.id = p.version_id"
+	" WHERE v.number = (SELECT max(number) FROM notice_versions)"
+	" AND p.lang = d.lang AND p.title = d.title AND p.body = d.body)"
+	" FROM notice_sections d WHERE d.version_id = ?1 AND d.lang = ?2"
+	" ORDER BY d.position",
 };
 
 static sqlite3 *db;

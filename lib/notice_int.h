@@ -12,6 +12,7 @@ enum notice_stmt {
 	STMT_SECTIONS,
 	STMT_VERSIONS,
 	STMT_JSON,
+	STMT_DRAFT_SECTIONS,
 	STMT__MAX
 };
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "i18n.h"
 
 /*
  * Clean src[0..len) — text with simple HTML as the notice's form exports it
@@ -29,6 +30,24 @@
  * Caller frees.
  */
 char	*rt_clean(const char *src, size_t len, struct buf *warnings);
+
+/*
+ * The editor's plain-text syntax (CommonMark, libcmark; docs/notice-format.md,
+ * "Writing in the editor") as HTML for rt_clean: a blank line between
+ * paragraphs, "- " list items, **bold**, *italic*, [text](https://…); a
+ * line break is a <br>; HTML such as the stored sections passes through
+ * as it is. NULL only when out of memory. Caller frees (free()).
+ */
+char	*rt_from_markdown(const char *src, size_t len);
+
+/*
+ * One of rt_clean's warning lines (line, len bytes, no newline) in lang
+ * for people, appended to out: "dropped <h3>" → "Poistettiin merkintä
+ * (teksti säilyi): <h3>" (i18n rt.w.*). 0, or -1 for a line of no known
+ * shape, appended as it is.
+ */
+int	 rt_warning_words(const struct i18n *, enum lang, const char *line,
+	    size_t len, struct buf *out);
 
 /*
  * The plain text of a cleaned fragment: paragraphs and list items each on

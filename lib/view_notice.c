@@ -35,11 +35,13 @@ int
 notice_fill_content(long long id, enum lang lang, const char *edit_path,
     struct tmpl_map *root)
 {
-	sqlite3_stmt *f = st(STMT_FACTS), *s = st(STMT_SECTIONS);
+	/* the draft's sections (edit_path) carry their changed marks */
+	sqlite3_stmt *f = st(STMT_FACTS), *s = st(edit_path != NULL ?
+	    STMT_DRAFT_SECTIONS : STMT_SECTIONS);
 	struct tmpl_map *facts, *item;
 	struct tmpl_list *list;
 	struct buf href = BUF_INIT;
-	int rc = -1, n = 0;
+	int rc = -1, n = 0, changed = 0;
 
 	sqlite3_bind_int64(f, 1, id);
 	sqlite3_bind_text(f, 2, lang_codes[lang], -1, SQLITE_STATIC);
@@ -64,6 +66,8 @@ notice_fill_content(long long id, enum lang lang, const char *edit_path,
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		item = tm_list_map(list);
 		tm_int(item, "position", sqlite3_column_int(s, 3));
+		/* as the page's contents number it: the controller is 1 */
+		tm_int(item, "number", sqlite3_column_int(s, 3) + 1);
 		tm_str(item, "anchor", col(s, 0));
 		buf_reset(&href);
 		buf_addf(&href, "#%s", col(s, 0));
@@ -76,9 +80,13 @@ notice_fill_content(long long id, enum lang lang, const char *edit_path,
 			buf_addf(&href, "%s?edit=%s&n=%d", edit_path,
 			    lang_codes[lang], sqlite3_column_int(s, 3));
 			tm_str(item, "edit_href", buf_cstr(&href));
+			tm_bool(item, "changed", sqlite3_column_int(s, 4));
+			changed += sqlite3_column_int(s, 4) != 0;
 		}
 		n++;
 	}
+	if (edit_path != NULL)
+		tm_int(root, "changed_count", changed);
 	rc = n > 0 ? 0 : -1;
 out:
 	buf_free(&href);

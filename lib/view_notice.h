@@ -38,9 +38,12 @@ void	 notice_links(struct tmpl_map *root, const struct notice_urls *,
 
 /*
  * Fill root.facts and root.sections of version id (published or the
- * draft) in lang; edit_path (the editor's page, NULL for none) adds each
- * section's edit_href, "EDIT_PATH?edit=LANG&n=N". 0, or -1 when that
- * version has no such language.
+ * draft) in lang: sections [{position, number (position + 1, as the
+ * page's contents number it after the controller), anchor, href, title,
+ * body, empty}]; edit_path (the editor's page, NULL for none: the draft
+ * only) adds each section's edit_href, "EDIT_PATH?edit=LANG&n=N", and
+ * changed: no section of the latest published version in lang has the
+ * same title and text. 0, or -1 when that version has no such language.
  */
 int	 notice_fill_content(long long id, enum lang, const char *edit_path,
 	    struct tmpl_map *root);

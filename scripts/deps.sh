@@ -7,7 +7,7 @@
 # apt-get line and exits 1. Exits 0 when everything is already there.
 set -eu
 
-build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev libseccomp-dev"
+build="gcc make pkg-config libfcgi-dev libsqlite3-dev libxml2-dev libsodium-dev libinih-dev liboath-dev libqrencode-dev libcsv-dev libseccomp-dev libcmark-dev"
 run="$build apache2 spawn-fcgi sqlite3"
 # valgrind, spawn-fcgi and libfcgi-bin (cgi-fcgi) are also what make bench-check needs;
 # nginx: the HTTP tests run behind it too; systemd: make lint verifies the units;

@@ -18,6 +18,7 @@ struct rows {
 	struct tmpl_list	*list;
 	long			 n;	/* rows put in */
 	struct ui_ids		*shown;	/* their ids, or NULL */
+	long			 open;	/* requests still open */
 };
 
 /* msgs' text for PREFIX.value, in the request's language. */
@@ -30,9 +31,11 @@ label(const struct rows *x, const char *prefix, const char *value)
 	return i18n_msg(x->a->msgs, x->r->lang, key);
 }
 
-void
+int
 ui_customer_model(const struct customer *c, struct tmpl_map *m)
 {
+	int ended = 0;
+
 	tm_int(m, "id", c->id);
 	tm_str(m, "number", c->number ? c->number : "");
 	tm_bool(m, "restricted", c->restricted);
@@ -42,6 +45,16 @@ ui_customer_model(const struct customer *c, struct tmpl_map *m)
 		tm_str(m, cfields[f].name, c->v[f] ? c->v[f] : "");
 	tm_bool(m, "is_contact", c->v[CF_CONTACT_PERSON] &&
 	    strcmp(c->v[CF_CONTACT_PERSON], "1") == 0);
+	{
+		/* the relationship has ended when its end date (local) has come */
+		char today[11];
+		const char *end = c->v[CF_RELATIONSHIP_ENDED];
+
+		if (fmt_local_date(time(NULL), today) == 0 && end != NULL &&
+		    end[0] != '\0' && strcmp(end, today) <= 0)
+			tm_bool(m, "ended", ended = 1);
+	}
+	return ended;
 }
 
 static int
@@ -71,15 +84,27 @@ search_row(void *arg, const struct crow *c)
 
 int
 ui_customer_search(struct app *a, struct req *r, const struct csearch *s,
-    int page, int rows, struct tmpl_map *root, struct ui_ids *shown)
+    int page, int rows, struct tmpl_map *root, struct ui_ids *shown,
+    int counted)
 {
-	struct rows x = { a, r, tm_list(root, "customers"), 0, shown };
+	struct rows x = { a, r, tm_list(root, "customers"), 0, shown, 0 };
+	long long total;
 	int more = 0;
 
 	if (customer_search(a->db, s, page, rows, search_row, &x, &more) != 0)
 		return -1;
 	tm_bool(root, "more", more);
 	tm_bool(root, "none", x.n == 0);
+	if (!counted)
+		return 0;
+	/* one page, the first: its rows are the count */
+	if (page == 1 && !more)
+		total = x.n;
+	else if (customer_count(a->db, s, SEARCH_COUNT_CAP, &total) != 0)
+		return -1;
+	tm_int(root, "count", total > SEARCH_COUNT_CAP ? SEARCH_COUNT_CAP :
+	    total);
+	tm_bool(root, "count_over", total > SEARCH_COUNT_CAP);
 	return 0;
 }
 
@@ -88,15 +113,23 @@ history_row(void *arg, const struct chistory *h)
 {
 	struct rows *x = arg;
 	struct tmpl_map *m = tm_list_map(x->list);
-	char when[64];
+	char when[64], words[200], key[64];
+	const char *source;
 
 	fmt_datetime(when, sizeof(when), x->r->lang, h->at);
 	tm_str(m, "at", when);
-	tm_str(m, "field", h->field);
+	/* plain words (#20); a code from an older release stays as it is */
+	if (customer_history_words(x->a->msgs, x->r->lang, h->field, words,
+	    sizeof(words)) != 0)
+		snprintf(words, sizeof(words), "%s", h->field);
+	tm_str(m, "field", words);
+	tm_str(m, "code", h->field);
 	tm_str(m, "old", h->old_value);
 	tm_str(m, "new", h->new_value);
 	tm_str(m, "user", h->user);
-	tm_str(m, "source", h->source);
+	snprintf(key, sizeof(key), "source.%s", h->source);
+	source = i18n_get(x->a->msgs, x->r->lang, key);
+	tm_str(m, "source", source != NULL ? source : h->source);
 	tm_str(m, "reference", h->reference);	/* a request's ticket number */
 	return 0;
 }
@@ -169,7 +202,7 @@ static int
 customer_holds(struct app *a, struct req *r, long long id,
     struct tmpl_map *root)
 {
-	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0, NULL };
+	struct rows legal = { a, r, tm_list(root, "legal_holds"), 0, NULL, 0 };
 	struct tmpl_map *hm = tm_map(root, "holds");
 	struct tmpl_list *list;
 	struct holds h;
@@ -213,6 +246,7 @@ ban_row(void *arg, const struct cban *b)
 	struct tmpl_map *m = tm_list_map(x->list);
 	char when[64];
 
+	x->n++;
 	tm_str(m, "purpose", b->purpose);
 	tm_str(m, "label", label(x, "purpose", b->purpose));
 	tm_str(m, "via_label", label(x, "via", b->via));
@@ -251,6 +285,7 @@ request_row(void *arg, const struct dsr_brief *b)
 	tm_str(m, "number", b->number);
 	tm_str(m, "status_label", label(x, "request.status", b->status));
 	tm_bool(m, "open", dsr_is_open(b->status));
+	x->open += dsr_is_open(b->status) != 0;
 	fmt_datetime(when, sizeof(when), x->r->lang, b->received);
 	tm_str(m, "received", when);
 	fmt_date(when, sizeof(when), x->r->lang, b->deadline);
@@ -260,21 +295,26 @@ request_row(void *arg, const struct dsr_brief *b)
 
 int
 ui_customer_notes(struct app *a, struct req *r, long long id,
-    struct tmpl_map *root)
+    int record_marks, struct tmpl_map *root)
 {
-	struct rows bans = { a, r, tm_list(root, "bans"), 0, NULL };
-	struct rows discs = { a, r, tm_list(root, "disclosures"), 0, NULL };
-	struct rows orders = { a, r, tm_list(root, "orders"), 0, NULL };
-	struct rows history = { a, r, tm_list(root, "history"), 0, NULL };
-	struct rows requests = { a, r, tm_list(root, "requests"), 0, NULL };
+	struct rows bans = { a, r, tm_list(root, "bans"), 0, NULL, 0 };
+	struct rows discs = { a, r, tm_list(root, "disclosures"), 0, NULL, 0 };
+	struct rows orders = { a, r, tm_list(root, "orders"), 0, NULL, 0 };
+	struct rows history = { a, r, tm_list(root, "history"), 0, NULL, 0 };
+	struct rows requests = { a, r, tm_list(root, "requests"), 0, NULL, 0 };
 
 	if (dsr_of_customer(a->db, id, request_row, &requests) != 0)
 		return -1;
 	tm_bool(root, "no_requests", requests.n == 0);
+	tm_int(root, "open_requests", requests.open);
 	if (customer_holds(a, r, id, root) != 0)
 		return -1;
-	return customer_bans(a->db, id, ban_row, &bans) != 0 ||
+	if (customer_bans(a->db, id, ban_row, &bans) != 0 ||
 	    customer_disclosures(a->db, id, disclosure_row, &discs) != 0 ||
 	    customer_orders(a->db, id, order_row, &orders) != 0 ||
-	    customer_history(a->db, id, history_row, &history) != 0 ? -1 : 0;
+	    customer_history(a->db, id, history_row, &history) != 0)
+		return -1;
+	tm_bool(root, "has_marks", record_marks || bans.n > 0 ||
+	    requests.open > 0);
+	return 0;
 }

@@ -17,42 +17,68 @@
 #include "validate.h"
 #include "intranet.h"
 
+/* Field f of c into m: name, label, value, input kind and its error. */
+static void
+field_model(struct app *a, struct req *r, const struct customer *c,
+    const char *const *errs, int f, struct tmpl_map *m)
+{
+	const char *in = cfields[f].input;
+	char key[64];
+
+	tm_str(m, "name", cfields[f].name);
+	snprintf(key, sizeof(key), "cust.%s", cfields[f].name);
+	tm_str(m, "label", i18n_msg(a->msgs, r->lang, key));
+	tm_str(m, "value", c->v[f] ? c->v[f] : "");
+	tm_str(m, "id", cfields[f].name);
+	tm_bool(m, "is_checkbox", strcmp(in, "checkbox") == 0);
+	tm_bool(m, "is_textarea", strcmp(in, "textarea") == 0);
+	tm_bool(m, "is_input", strcmp(in, "checkbox") != 0 &&
+	    strcmp(in, "textarea") != 0);
+	tm_str(m, "type", in);
+	tm_bool(m, "checked", c->v[f] && strcmp(c->v[f], "1") == 0);
+	tm_bool(m, "shown", c->v[f] && c->v[f][0] != '\0' &&
+	    strcmp(c->v[f], "0") != 0);
+	if (errs != NULL && errs[f] != NULL) {
+		tm_str(m, "error", i18n_msg(a->msgs, r->lang, errs[f]));
+		snprintf(key, sizeof(key), "%s-error", cfields[f].name);
+		tm_str(m, "error_id", key);
+		tm_str(m, "invalid", "true");
+	}
+}
+
 /*
- * root.fields: every field of c with its label, value, input type and the
- * message of its error (errs may be NULL), for the form and the record.
+ * The record's fields into root: "fields" in table order (the record
+ * page), "groups" as the form shows them (person, organisation, contact
+ * details, billing, relationship; #20), and "errors", the summary's links.
  */
 static void
 fields_model(struct app *a, struct req *r, const struct customer *c,
     const char *const *errs, struct tmpl_map *root)
 {
-	struct tmpl_list *l = tm_list(root, "fields"), *el = NULL;
+	static const struct {
+		const char	*key;
+		int		 f[9];	/* ended by -1 */
+	} groups[] = {
+		{ "cust.g_person", { CF_FIRST_NAME, CF_LAST_NAME, -1 } },
+		{ "cust.g_organisation", { CF_ORGANISATION, CF_BUSINESS_ID,
+		    CF_CONTACT_PERSON, CF_CONTACT_FROM, CF_CONTACT_TO, -1 } },
+		{ "cust.g_contact", { CF_EMAIL, CF_PHONE, CF_STREET,
+		    CF_POSTAL_CODE, CF_CITY, CF_COUNTRY, CF_WWW, CF_IP, -1 } },
+		{ "cust.g_billing", { CF_BILLING_ADDRESS, CF_EINVOICE_ADDRESS,
+		    CF_EINVOICE_OPERATOR, -1 } },
+		{ "cust.g_relationship", { CF_CUSTOMER_SINCE,
+		    CF_RELATIONSHIP_ENDED, CF_NOTES, -1 } },
+	};
+	struct tmpl_list *l = tm_list(root, "fields"), *el = NULL,
+	    *gl = tm_list(root, "groups");
 	char key[64];
 
 	for (int f = 0; f < CF__MAX; f++) {
-		struct tmpl_map *m = tm_list_map(l);
-		const char *in = cfields[f].input;
-
-		tm_str(m, "name", cfields[f].name);
-		snprintf(key, sizeof(key), "cust.%s", cfields[f].name);
-		tm_str(m, "label", i18n_msg(a->msgs, r->lang, key));
-		tm_str(m, "value", c->v[f] ? c->v[f] : "");
-		tm_str(m, "id", cfields[f].name);
-		tm_bool(m, "is_checkbox", strcmp(in, "checkbox") == 0);
-		tm_bool(m, "is_textarea", strcmp(in, "textarea") == 0);
-		tm_bool(m, "is_input", strcmp(in, "checkbox") != 0 &&
-		    strcmp(in, "textarea") != 0);
-		tm_str(m, "type", in);
-		tm_bool(m, "checked", c->v[f] && strcmp(c->v[f], "1") == 0);
-		tm_bool(m, "shown", c->v[f] && c->v[f][0] != '\0' &&
-		    strcmp(c->v[f], "0") != 0);
+		field_model(a, r, c, errs, f, tm_list_map(l));
+		/* the summary at the top links to each field */
 		if (errs != NULL && errs[f] != NULL) {
 			struct tmpl_map *e;
 
-			tm_str(m, "error", i18n_msg(a->msgs, r->lang, errs[f]));
-			snprintf(key, sizeof(key), "%s-error", cfields[f].name);
-			tm_str(m, "error_id", key);
-			tm_str(m, "invalid", "true");
-			/* the summary at the top links to each field */
 			if (el == NULL)
 				el = tm_list(root, "errors");
 			e = tm_list_map(el);
@@ -60,6 +86,15 @@ fields_model(struct app *a, struct req *r, const struct customer *c,
 			tm_str(e, "href", key);
 			tm_str(e, "text", i18n_msg(a->msgs, r->lang, errs[f]));
 		}
+	}
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		struct tmpl_map *gm = tm_list_map(gl);
+		struct tmpl_list *fl = tm_list(gm, "fields");
+
+		tm_str(gm, "legend", i18n_msg(a->msgs, r->lang, groups[g].key));
+		for (int i = 0; groups[g].f[i] >= 0; i++)
+			field_model(a, r, c, errs, groups[g].f[i],
+			    tm_list_map(fl));
 	}
 }
 
@@ -178,7 +213,8 @@ page_customers(struct app *a, struct req *r)
 		for (int i = 0; i < SORT__MAX; i++)
 			tm_bool(root, sort_keys[i], (int)cs.sort == i);
 	}
-	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root, &shown) != 0) {
+	if (ui_customer_search(a, r, &cs, (int)pageno, 50, root, &shown,
+	    1) != 0) {
 		ui_ids_free(&shown);
 		tm_free(m);
 		app_error(a, r, 500);
@@ -257,14 +293,14 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 	const struct ui *cx = r->ctx;
 	struct customer c;
 	struct tmpl_map *root = tm_root(m);
-	int rc;
+	int rc, ended;
 
 	if ((rc = customer_get(a->db, id, &c)) != 0) {
 		tm_free(m);
 		app_error(a, r, rc > 0 ? 404 : 500);
 		return;
 	}
-	ui_customer_model(&c, tm_map(root, "c"));
+	ended = ui_customer_model(&c, tm_map(root, "c"));
 	fields_model(a, r, &c, NULL, root);
 	{
 		char href[64];
@@ -281,7 +317,7 @@ show_customer(struct app *a, struct req *r, long long id, int status,
 		tm_bool(root, "anonymised", forget_tombstone(a->db, id, kind, at)
 		    == 0 && strcmp(kind, "anonymised") == 0);
 	}
-	if (ui_customer_notes(a, r, id, root) != 0) {
+	if (ui_customer_notes(a, r, id, c.restricted || ended, root) != 0) {
 		customer_free(&c);
 		tm_free(m);
 		app_error(a, r, 500);
@@ -611,7 +647,20 @@ show:
 		tm_int(f, "id", rid);
 		tm_str(f, "number", q.number);
 	}
-	ui_customer_model(&c, tm_map(root, "c"));
+	(void)ui_customer_model(&c, tm_map(root, "c"));
+	{
+		/* Cancel: back to the record (or its request), else the list */
+		char back[64];
+
+		if (rid > 0)
+			snprintf(back, sizeof(back), "/intranet/request?id=%lld", rid);
+		else if (editing)
+			snprintf(back, sizeof(back), "/intranet/customer?id=%lld",
+			    c.id);
+		else
+			snprintf(back, sizeof(back), "/intranet/customers");
+		tm_str(root, "cancel_href", back);
+	}
 	fields_model(a, r, &c, errs, root);
 	sources_model(a, r, root, src);
 	customer_free(&c);
@@ -719,6 +768,7 @@ restriction(struct app *a, struct req *r, int on)
 
 		db_rollback(a->db);
 		m = ui_model(a, r);
+		tm_bool(tm_root(m), "restrict_open", 1);	/* its form shown */
 		tm_str(tm_root(m), "restrict_error", i18n_msg(a->msgs, r->lang,
 		    why));
 		show_customer(a, r, id, 422, m);

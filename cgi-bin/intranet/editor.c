@@ -10,6 +10,7 @@
 #include "notice.h"
 #include "view_notice.h"
 #include "notice_edit.h"
+#include "richtext.h"
 #include "notice_rules.h"
 #include "validate.h"
 #include "intranet.h"
@@ -53,6 +54,7 @@ fill_problems(struct app *a, struct req *r, struct tmpl_map *root)
 			struct buf b = BUF_INIT;
 
 			tm_int(p, "position", f->position);
+			tm_int(p, "number", f->position + 1);	/* as the page's contents */
 			buf_addf(&b, "%s?edit=%s&n=%d", NOTICE_EDIT_PATH,
 			    lang_codes[f->lang], f->position);
 			tm_str(p, "edit_href", b.data);
@@ -107,6 +109,30 @@ page_notice_admin(struct app *a, struct req *r)
 	ui_page(a, r, 200, "notice-admin.xhtml", m);
 }
 
+/* What the cleaner dropped, each line in the reader's language (root.warnings). */
+static void
+warnings_model(struct app *a, struct req *r, const struct buf *warn,
+    struct tmpl_map *root)
+{
+	struct tmpl_list *l = NULL;
+	const char *p = warn->data, *end = warn->data + warn->len, *e;
+	struct buf line = BUF_INIT;
+
+	for (; warn->len > 0 && p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		if (e == p)
+			continue;
+		if (l == NULL)
+			l = tm_list(root, "warnings");
+		buf_reset(&line);
+		(void)rt_warning_words(a->msgs, r->lang, p, (size_t)(e - p),
+		    &line);
+		tm_str(tm_list_map(l), "text", buf_cstr(&line));
+	}
+	buf_free(&line);
+}
+
 /* GET and POST /intranet/notice/section?edit=L&n=N: one section of the draft. */
 void
 page_notice_section(struct app *a, struct req *r)
@@ -127,6 +153,7 @@ page_notice_section(struct app *a, struct req *r)
 	}
 	tm_str(root, "edit", lang_codes[el]);
 	tm_int(root, "n", n);
+	tm_int(root, "number", n + 1);	/* the controller is 1 on the page */
 	{
 		struct buf b = BUF_INIT;
 
@@ -138,6 +165,7 @@ page_notice_section(struct app *a, struct req *r)
 		const char *title = ui_field(r, "title", 400);
 		const char *body = ui_field(r, "body", 16000);
 		struct buf warn = BUF_INIT;
+		char *html = NULL;
 		char obj[16];
 
 		if (title == NULL || body == NULL) {
@@ -150,13 +178,16 @@ page_notice_section(struct app *a, struct req *r)
 			app_error(a, r, 500);
 			return;
 		}
-		if (notice_draft_section(a->db, el, (int)n, title, body, &warn, err,
-		    sizeof(err)) != 0) {
+		/* the plain-text syntax to HTML, which the section then cleans */
+		if ((html = rt_from_markdown(body, strlen(body))) == NULL ||
+		    notice_draft_section(a->db, el, (int)n, title, html, &warn,
+		    err, sizeof(err)) != 0) {
+			free(html);
 			db_rollback(a->db);
 			if (strcmp(err, "title") == 0)
-				tm_bool(root, "error_title", 1);
+				tm_str(root, "error_title", "true");	/* aria-invalid */
 			else if (strcmp(err, "body") == 0)
-				tm_bool(root, "error_body", 1);
+				tm_str(root, "error_body", "true");
 			else {
 				buf_free(&warn);
 				tm_free(m);
@@ -171,6 +202,7 @@ page_notice_section(struct app *a, struct req *r)
 			ui_page(a, r, 400, "notice-section.xhtml", m);
 			return;
 		}
+		free(html);
 		snprintf(obj, sizeof(obj), "%s/%lld", lang_codes[el], n);
 		if (ui_event(a, r, &cx->me, "notice.section", "notice", 0, obj) != 0 ||
 		    db_commit(a->db) != 0) {
@@ -180,8 +212,7 @@ page_notice_section(struct app *a, struct req *r)
 			return;
 		}
 		tm_bool(root, "saved", 1);
-		if (warn.len > 0)
-			tm_str(root, "warnings", warn.data);
+		warnings_model(a, r, &warn, root);
 		buf_free(&warn);
 	}
 	/* the section as the draft holds it now */

@@ -42,6 +42,7 @@ enum {
 	UI_PENDING_ONLY	= 1 << 1,	/* only then: the code page */
 	UI_MUST_CHANGE	= 1 << 2,	/* reachable before a forced password change */
 	UI_ENROL	= 1 << 3,	/* reachable before a required second factor is enrolled */
+	UI_CONFIRM	= 1 << 4,	/* destructive: the form's confirm box must be ticked */
 };
 
 /*
@@ -197,17 +198,25 @@ const char	*ui_search_check(struct req *, struct csearch *);
 
 /* customer_view.c: a customer's data as models for staff pages */
 struct customer;
-/* c's fields under their names, and number, id, restricted, is_contact. */
-void	 ui_customer_model(const struct customer *c, struct tmpl_map *m);
+/* c's fields under their names, and number, id, restricted, is_contact, ended (the relationship). Returns ended. */
+int	 ui_customer_model(const struct customer *c, struct tmpl_map *m);
 /*
  * A page of search s into root.customers (with links), root.more,
- * root.none; each customer's id into shown too, unless it is NULL. 0 or -1.
+ * root.none; each customer's id into shown too, unless it is NULL. With
+ * counted, also how many matched: root.count, root.count_over when more
+ * than SEARCH_COUNT_CAP (counted only when there is more than one page).
+ * 0 or -1.
  */
+#define SEARCH_COUNT_CAP	1000	/* i18n customers.count_over says it */
 int	 ui_customer_search(struct app *, struct req *, const struct csearch *s,
-	    int page, int rows, struct tmpl_map *root, struct ui_ids *shown);
-/* Record id's bans, disclosures, orders and history into root's lists. 0 or -1. */
+	    int page, int rows, struct tmpl_map *root, struct ui_ids *shown, int counted);
+/*
+ * Record id's bans, disclosures, orders, requests and history into root's
+ * lists, open_requests, and has_marks: marks (restricted, when record_marks
+ * says so; a ban; an open request) for the top of the page. 0 or -1.
+ */
 int	 ui_customer_notes(struct app *, struct req *, long long id,
-	    struct tmpl_map *root);
+	    int record_marks, struct tmpl_map *root);
 
 /* lists.c: the CSV export and mailing labels */
 void	 page_customers_csv(struct app *, struct req *);

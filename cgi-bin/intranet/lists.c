@@ -170,10 +170,42 @@ label_purposes(struct app *a, struct req *r, struct tmpl_map *root, const char *
 #define LABELS_PER_SHEET 24L	/* A4, 3 × 8 */
 #define SHEETS_PER_PAGE 10L
 
+#define LEFT_SHOWN	10	/* people shown for each reason (audit id list) */
+
+/* The people left out, into each reason's row of the counts table. */
+struct left_people {
+	struct tmpl_map		**rows;		/* [CL__MAX] */
+	struct ui_ids		 *shown;
+	struct tmpl_list	 *people[CL__MAX];	/* made on the first */
+};
+
+static int
+left_person(void *arg, int why, long long id, const char *number,
+    const char *name)
+{
+	struct left_people *x = arg;
+	struct tmpl_map *p;
+	char href[64];
+
+	if (why < 0 || why >= CL__MAX)
+		return 0;
+	if (x->people[why] == NULL)
+		x->people[why] = tm_list(x->rows[why], "people");
+	p = tm_list_map(x->people[why]);
+	snprintf(href, sizeof(href), "/intranet/customer?id=%lld", id);
+	tm_str(p, "href", href);
+	tm_str(p, "number", number);
+	tm_str(p, "name", name);
+	ui_ids_add(x->shown, id);
+	return 0;
+}
+
 /*
  * GET /intranet/labels: choose a purpose (and a postal-code prefix); the
  * page says how many are on the list and how many were left out for which
- * reason, with links to the label sheets and the CSV.
+ * reason, the first LEFT_SHOWN of each by number linked to their records
+ * (one labels.left audit row with their ids), with links to the label
+ * sheets and the CSV.
  */
 void
 page_labels(struct app *a, struct req *r)
@@ -181,9 +213,13 @@ page_labels(struct app *a, struct req *r)
 	static const char *const why_keys[CL__MAX] = { "labels.left.restricted",
 	    "labels.left.ended", "labels.left.ban", "labels.left.publication",
 	    "labels.left.no_address" };
+	const struct ui *cx = r->ctx;
 	const char *purpose, *postal;
 	struct tmpl_model *m;
-	struct tmpl_map *root;
+	struct tmpl_map *root, *rows[CL__MAX];
+	struct ui_ids shown = { NULL, 0, 0 };
+	struct left_people lp = { rows, &shown, { NULL } };
+	struct buf ids = BUF_INIT;
 	long included, left[CL__MAX], total = 0;
 
 	if (label_params(r, &purpose, &postal) != 0) {
@@ -206,12 +242,27 @@ page_labels(struct app *a, struct req *r)
 			return;
 		}
 		for (int i = 0; i < CL__MAX; i++) {
-			struct tmpl_map *e = tm_list_map(l);
-
-			tm_str(e, "reason", i18n_msg(a->msgs, r->lang, why_keys[i]));
-			tm_int(e, "count", left[i]);
+			rows[i] = tm_list_map(l);
+			tm_str(rows[i], "reason", i18n_msg(a->msgs, r->lang,
+			    why_keys[i]));
+			tm_int(rows[i], "count", left[i]);
+			if (left[i] > LEFT_SHOWN)
+				tm_int(rows[i], "more", left[i] - LEFT_SHOWN);
 			total += left[i];
 		}
+		/* who, LEFT_SHOWN of each reason, linked; their ids audited */
+		if (total > 0 && (customer_label_left(a->db, purpose, postal,
+		    LEFT_SHOWN, left_person, &lp) != 0 || (ui_ids_format(&shown,
+		    &ids), ui_event_ids(a, r, &cx->me, "labels.left", "customer",
+		    buf_cstr(&ids), purpose)) != 0)) {
+			ui_ids_free(&shown);
+			buf_free(&ids);
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		ui_ids_free(&shown);
+		buf_free(&ids);
 		tm_int(c, "included", included);
 		tm_int(c, "left_total", total);
 		tm_int(c, "sheets", (included + LABELS_PER_SHEET - 1) /
@@ -292,6 +343,26 @@ page_labels_sheet(struct app *a, struct req *r)
 		tm_free(m);
 		app_error(a, r, 500);
 		return;
+	}
+	{
+		/* "page 1 of 3, sheets 1–10 of 24": what printing this gives */
+		long included, left[CL__MAX];
+		long long sheets, pages, first = (pageno - 1) * SHEETS_PER_PAGE + 1;
+
+		if (customer_label_counts(a->db, purpose, postal, &included,
+		    left) != 0) {
+			tm_free(m);
+			app_error(a, r, 500);
+			return;
+		}
+		sheets = (included + LABELS_PER_SHEET - 1) / LABELS_PER_SHEET;
+		pages = sheets > 0 ? (sheets + SHEETS_PER_PAGE - 1) /
+		    SHEETS_PER_PAGE : 1;
+		tm_int(root, "pages", pages);
+		tm_int(root, "sheets_total", sheets);
+		tm_int(root, "sheet_first", first);
+		tm_int(root, "sheet_last", first + (f.n + LABELS_PER_SHEET - 1) /
+		    LABELS_PER_SHEET - 1);
 	}
 	tm_int(root, "page", pageno);
 	tm_int(root, "count", f.n);

@@ -401,11 +401,11 @@ page_password(struct app *a, struct req *r)
 			return;
 		}
 		if (!ok)
-			tm_bool(root, "error_current", 1);
+			tm_str(root, "error_current", "true");	/* aria-invalid */
 		else if (strcmp(pw, again) != 0)
-			tm_bool(root, "error_again", 1);
+			tm_str(root, "error_again", "true");	/* aria-invalid */
 		else if ((why = auth_password_problem(pw, cx->me.username)) != NULL) {
-			tm_bool(root, "error_new", 1);
+			tm_str(root, "error_new", "true");	/* aria-invalid */
 			tm_str(root, "error_new_text", i18n_msg(a->msgs, r->lang,
 			    why));
 		} else {

@@ -106,6 +106,14 @@ authorize(struct app *a, struct req *r, const struct route *rt)
 		app_error(a, r, 403);
 		return 1;
 	}
+	/* a destructive step asks first: the box is required in the form, so
+	 * only a client that skips the form gets here without it (#20) */
+	if (r->method == METHOD_POST && (rt->flags & UI_CONFIRM) &&
+	    (kv_get(&r->form, "confirm") == NULL ||
+	    strcmp(kv_get(&r->form, "confirm"), "1") != 0)) {
+		app_error(a, r, 400);
+		return 1;
+	}
 	if (cx->me.pending)
 		return 0;
 	/* A one-time password must be changed before anything else. */
@@ -138,14 +146,14 @@ static const struct route routes[] = {
 	{ "/intranet/users", METHOD_GET, 0, page_users, ROLE_ADMIN, 0 },
 	{ "/intranet/users/add", METHOD_POST, 0, post_user_add, ROLE_ADMIN, 0 },
 	{ "/intranet/users/disable", METHOD_POST, 0, post_user_disable,
-	    ROLE_ADMIN, 0 },
+	    ROLE_ADMIN, UI_CONFIRM },
 	{ "/intranet/users/enable", METHOD_POST, 0, post_user_enable,
 	    ROLE_ADMIN, 0 },
 	{ "/intranet/users/reset", METHOD_POST, 0, post_user_reset,
 	    ROLE_ADMIN, 0 },
 	{ "/intranet/users/nda", METHOD_POST, 0, post_user_nda, ROLE_ADMIN, 0 },
 	{ "/intranet/users/totp-reset", METHOD_POST, 0, post_user_totp_reset,
-	    ROLE_ADMIN, 0 },
+	    ROLE_ADMIN, UI_CONFIRM },
 	{ "/intranet/login/code", GP, 0, page_code, ROLES_ALL,
 	    UI_PENDING | UI_PENDING_ONLY },
 	{ "/intranet/totp", GP, 0, page_totp, ROLES_ALL, UI_ENROL },
@@ -213,7 +221,7 @@ static const struct route routes[] = {
 	    post_customer_disclosure, STAFF, 0 },
 	{ "/intranet/customer/ban", METHOD_POST, 0, post_customer_ban, STAFF, 0 },
 	{ "/intranet/customer/unban", METHOD_POST, 0, post_customer_unban,
-	    STAFF, 0 },
+	    STAFF, UI_CONFIRM },
 	{ "/intranet/customer/restrict", METHOD_POST, 0, post_customer_restrict,
 	    STAFF, 0 },
 	{ "/intranet/customer/unrestrict", METHOD_POST, 0,
@@ -236,7 +244,7 @@ static const struct route routes[] = {
 	{ "/intranet/notice/publish", METHOD_POST, 0, post_notice_publish,
 	    ROLE_ADMIN, 0 },
 	{ "/intranet/notice/discard", METHOD_POST, 0, post_notice_discard,
-	    ROLE_ADMIN, 0 },
+	    ROLE_ADMIN, UI_CONFIRM },
 	{ "/intranet/statistics", METHOD_GET, 0, page_statistics,
 	    ROLE_ADMIN | ROLE_AUDITOR, 0 },
 	{ "/intranet/statistics.csv", METHOD_GET, 0, page_statistics_csv,

@@ -360,7 +360,7 @@ ui_show_request(struct app *a, struct req *r, long long id, int status,
 		struct csearch cs = { look, NULL, NULL, SORT_NAME };
 
 		if (look != NULL && look[0] != '\0' && ui_customer_search(a, r, &cs,
-		    1, 10, tm_map(root, "lookup"), &shown) != 0)
+		    1, 10, tm_map(root, "lookup"), &shown, 0) != 0)
 			LOG_ERR("the register could not be searched");
 	}
 	{

@@ -141,26 +141,28 @@ post_user_add(struct app *a, struct req *r)
 	tm_bool(f, role_parse(role) == ROLE_ADMIN ? "role_admin" :
 	    role_parse(role) == ROLE_AUDITOR ? "role_auditor" : "role_handler", 1);
 	if (!auth_username_ok(name)) {
-		tm_bool(f, "error_username", 1);
+		tm_str(f, "error_username", "true");	/* aria-invalid */
+		tm_str(f, "name_invalid", "true");
 		bad = 1;
 	} else if (user_by_name(a->db, name, &u) == 0) {
-		tm_bool(f, "error_taken", 1);
+		tm_str(f, "error_taken", "true");
+		tm_str(f, "name_invalid", "true");
 		bad = 1;
 	}
 	if (*display == '\0' || strlen(display) > AUTH_DISPLAY_MAX ||
 	    !text_valid(display, strlen(display)) || strpbrk(display,
 	    "\t\r\n") != NULL) {
-		tm_bool(f, "error_display", 1);
+		tm_str(f, "error_display", "true");	/* aria-invalid */
 		bad = 1;
 	}
 	if (role_parse(role) == 0) {
-		tm_bool(f, "error_role", 1);
+		tm_str(f, "error_role", "true");	/* aria-invalid */
 		bad = 1;
 	}
 	strftime(today, sizeof(today), "%Y-%m-%d", gmtime_r(&now, &tm));
 	if (*nda != '\0' && (fmt_parse_date(nda, &tm) != 0 ||
 	    strcmp(nda, today) > 0)) {
-		tm_bool(f, "error_nda", 1);
+		tm_str(f, "error_nda", "true");	/* aria-invalid */
 		bad = 1;
 	}
 	if (bad) {

@@ -93,9 +93,15 @@ describe('staff intranet in Chromium', () => {
 	it('the audit log shows the sign-ins', async () => {
 		await page.getByRole('link', { name: 'Lokitiedot' }).first().click();
 		await page.waitForURL(`${BASE_URL}/intranet/audit`);
-		const actions = await page.locator('table.audit td code').allInnerTexts();
+		// the events in plain words (#20), their codes kept for machines
+		const cells = page.locator('table.audit td[data-action]');
+		const actions = await cells.evaluateAll((tds) => tds.map((td) => td.dataset.action));
+		const words = (await cells.allInnerTexts()).map((w) => w.trim());
 		assert.ok(actions.includes('login'), `no login row in ${actions}`);
 		assert.ok(actions.includes('login.fail'), `no login.fail row in ${actions}`);
+		assert.ok(words.includes('Kirjautui sisään'), `no sign-in in words: ${words}`);
+		assert.ok(words.includes('Kirjautuminen epäonnistui'), `no failed sign-in in words: ${words}`);
+		assert.ok(!words.some((w) => /^[a-z_]+(\.[a-z_]+)+$/.test(w)), `a code shown: ${words}`);
 		await check('intranet-audit');
 	});
 

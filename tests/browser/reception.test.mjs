@@ -215,10 +215,10 @@ describe('reception, labels and import in Chromium', () => {
 	});
 
 	it('labels: a purpose, its count, the A4 sheets printed to PDF', async () => {
-		await go(`${BASE_URL}/intranet/labels`, () => menu('Postitustarrat').click());
+		await go(`${BASE_URL}/intranet/labels`, () => menu('Osoitetarrat').click());
 		await checkShown(page, t, 'labels');
 		await page.getByLabel('Tarkoitus').selectOption({ label: 'Suoramainonta' });
-		await go(/\/intranet\/labels\?purpose=advertising/, () => page.getByRole('button', { name: 'Laske' }).click());
+		await go(/\/intranet\/labels\?purpose=advertising/, () => page.getByRole('button', { name: 'Muodosta lista' }).click());
 		assert.equal((await page.locator('#labels-result').innerText()).trim(), 'Suoramainonta');
 		const included = Number(await page.locator('section[aria-labelledby="labels-result"] p strong').first().innerText());
 		assert.ok(included > 0 && included <= 240, `${included} on the list`);
@@ -294,7 +294,7 @@ describe('reception, labels and import in Chromium', () => {
 		const bad = page.locator('table.report', { has: page.locator('caption', { hasText: 'Virheelliset rivit' }) });
 		const badRows = await bad.locator('tbody tr').evaluateAll((rows) =>
 		    rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
-		assert.deepEqual(badRows, [['3', BAD_NUMBER, 'number: Tällä numerolla ei ole asiakasta.']]);
+		assert.deepEqual(badRows, [['3', BAD_NUMBER, 'Asiakasnumero (number): Tällä numerolla ei ole asiakasta.']]);
 		const changes = page.locator('table.report', { has: page.locator('caption', { hasText: 'Muutokset' }) });
 		const changeRows = await changes.locator('tbody tr').evaluateAll((rows) =>
 		    rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));

@@ -234,12 +234,17 @@ describe('staff pages: reflow and feedback in Chromium', () => {
 		assert.equal((await page.getByRole('status').innerText()).trim(), 'Muutokset tallennettu.');
 		await checkShown(page, t, 'staff-ui-saved');
 
+		// the record's forms open on demand (#20)
+		assert.equal(await page.getByRole('button', { name: 'Kirjaa kielto' }).isVisible(), false);
+		await page.locator('summary', { hasText: 'Kirjaa uusi kielto' }).click();
 		await send(page.getByRole('button', { name: 'Kirjaa kielto' }));
 		assert.match(page.url(), /done=banned$/);
 		assert.equal((await page.getByRole('status').innerText()).trim(), 'Kielto kirjattu.');
 
 		await page.goto(`${BASE_URL}/intranet/users`, { waitUntil: 'load' });
 		const row = page.locator('tr', { hasText: OTHER });
+		// a destructive step asks first: the box is required (#20)
+		await row.locator('form[action="/intranet/users/disable"]').getByLabel('Vahvistan').check();
 		await send(row.getByRole('button', { name: 'Sulje tunnus' }));
 		assert.match(page.url(), /\/intranet\/users\?done=user_disabled$/);
 		assert.equal((await page.getByRole('status').innerText()).trim(), 'Käyttäjätunnus poistettu käytöstä.');
@@ -256,6 +261,7 @@ describe('staff pages: reflow and feedback in Chromium', () => {
 		await send(page.getByRole('button', { name: 'Aloita luonnos' }));
 		assert.match(page.url(), /done=draft_saved$/);
 		assert.equal((await page.getByRole('status').innerText()).trim(), 'Luonnos tallennettu.');
+		await page.locator('form[action="/intranet/notice/discard"]').getByLabel('Vahvistan').check();
 		await send(page.getByRole('button', { name: 'Hylkää luonnos' }));
 		assert.match(page.url(), /\/intranet\/notice\?edit=fi&done=discarded$/);
 		assert.equal((await page.getByRole('status').innerText()).trim(),

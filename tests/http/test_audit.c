@@ -73,15 +73,23 @@ audit_rows(const struct http_resp *r, struct arow *out, size_t max)
 
 			if (td->type != XML_ELEMENT_NODE)
 				continue;
-			t = xmlNodeGetContent(td);
-			if (col == 0)
+			/* the username and the event's code: attributes (#20) */
+			if (col == 0) {
+				t = xmlNodeGetContent(td);
 				out[n].id = atoll((const char *)t);
-			else if (col == 2)
-				snprintf(out[n].user, sizeof(out[n].user), "%s", t);
-			else if (col == 4)
-				snprintf(out[n].action, sizeof(out[n].action), "%s",
-				    t);
-			xmlFree(t);
+				xmlFree(t);
+			} else if (col == 2 || col == 4) {
+				t = xmlGetProp(td, (const xmlChar *)(col == 2 ?
+				    "data-user" : "data-action"));
+				assert_non_null(t);
+				if (col == 2)
+					snprintf(out[n].user, sizeof(out[n].user),
+					    "%s", t);
+				else
+					snprintf(out[n].action,
+					    sizeof(out[n].action), "%s", t);
+				xmlFree(t);
+			}
 			col++;
 		}
 		assert_int_equal(col, 7);
@@ -175,19 +183,20 @@ audit_page(void **st)
 	assert_true(logins > 0);
 	http_resp_free(&r);
 
-	/* ?action=login: sign-ins and their failures, nothing else */
-	http_session(&r, "GET", "/intranet/audit?action=login", id, NULL);
+	/* ?action=login.*: sign-ins and their failures, nothing else */
+	http_session(&r, "GET", "/intranet/audit?action=login.*", id, NULL);
 	assert_int_equal(r.status, 200);
 	n = audit_rows(&r, rows, 60);
 	assert_true(n > 0);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(rows[i].action, "login") != 0 &&
 		    strncmp(rows[i].action, "login.", 6) != 0)
-			fail_msg("?action=login shows %s", rows[i].action);
+			fail_msg("?action=login.* shows %s", rows[i].action);
 	total = http_db_int("SELECT count(*) FROM audit_log WHERE action = 'login'"
 	    " OR action LIKE 'login.%'", NULL);
 	assert_int_equal((long long)n, total < 50 ? total : 50);
-	assert_true(http_body_has(&r, "value=\"login\""));	/* kept in the form */
+	/* kept in the form */
+	assert_true(http_body_has(&r, "value=\"login.*\" selected=\"selected\""));
 	http_resp_free(&r);
 
 	/* ?user=admin1 */
@@ -368,12 +377,18 @@ notice_editor(void **st)
 	http_session(&r, "GET", "/intranet/notice", id, NULL);
 	assert_true(http_body_has(&r, "href=\"/intranet/notice/section?edit=fi&amp;n=3\""));
 	assert_true(http_body_has(&r, "Kyseessä olevat henkilötietoryhmät"));
+	/* in the menu; numbered as the public contents (the controller 1) */
+	assert_true(http_body_has(&r, "<a href=\"/intranet/notice\">Tietosuojaseloste</a>"));
+	assert_true(http_body_has(&r, "<td>1</td><td>Rekisterinpitäjä"));
+	assert_true(http_body_has(&r, "<td>4</td><td>Kyseessä olevat henkilötietoryhmät</td>"));
+	assert_false(http_body_has(&r, "class=\"mark changed\""));	/* a fresh draft */
 	http_resp_free(&r);
 
 	http_session(&r, "GET", "/intranet/notice/section?edit=fi&n=3", id, NULL);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "value=\"Kyseessä olevat henkilötietoryhmät\""));
+	assert_true(http_body_has(&r, "Kohdan muokkaus</span> <span>4</span>"));
 	http_resp_free(&r);
 	body = http_form("csrf", token, "edit", "fi", "n", "3", "title",
 	    "Henkilötietoryhmät", "body", "<p onclick=\"x()\">Nimi ja "
@@ -384,8 +399,26 @@ notice_editor(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Tallennettu."));
 	assert_true(http_body_has(&r, "Teksti siistittiin"));
+	/* what was dropped, in the reader's language (#20) */
+	assert_true(http_body_has(&r,
+	    "<li>Poistettiin merkinnän lisämääre: onclick (&lt;p&gt;)</li>"));
+	assert_true(http_body_has(&r,
+	    "<li>Poistettiin merkintä sisältöineen: &lt;script&gt;</li>"));
+	assert_false(http_body_has(&r, "dropped"));
 	assert_false(http_body_has(&r, "<script"));
 	assert_true(http_body_has(&r, "<strong>yhteystiedot</strong>"));
+	http_resp_free(&r);
+	/* the plain-text syntax: paragraphs, a list, bold, a link (#20) */
+	body = http_form("csrf", token, "edit", "fi", "n", "3", "title",
+	    "Henkilötietoryhmät", "body", "Rekisterissä on:\n\n- **nimi**\n"
+	    "- osoite\n\nLisää [ohjeessa](https://tietosuoja.fi).", NULL);
+	http_session(&r, "POST", "/intranet/notice/section", id, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "<p>Rekisterissä on:</p><ul><li><strong>"
+	    "nimi</strong></li><li>osoite</li></ul><p>Lisää <a href="
+	    "\"https://tietosuoja.fi\">ohjeessa</a>.</p>"));
+	assert_false(http_body_has(&r, "Teksti siistittiin"));
 	http_resp_free(&r);
 	/* an empty title is refused and nothing changes */
 	body = http_form("csrf", token, "edit", "fi", "n", "3", "title", " ",
@@ -393,6 +426,14 @@ notice_editor(void **st)
 	http_session(&r, "POST", "/intranet/notice/section", id, body);
 	free(body);
 	assert_int_equal(r.status, 400);
+	assert_true(http_body_has(&r, "<li><a href=\"#title\">"));
+	{
+		char *tag = http_between(&r, "id=\"title\"", ">");
+
+		assert_non_null(tag);
+		assert_non_null(strstr(tag, "aria-invalid=\"true\""));
+		free(tag);
+	}
 	http_resp_free(&r);
 	/* no such section */
 	http_session(&r, "GET", "/intranet/notice/section?edit=fi&n=99", id, NULL);
@@ -404,6 +445,20 @@ notice_editor(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>"));
 	assert_true(http_body_has(&r, "luonnos, ei julkaistu"));
+	/* a draft: no version number, not published; the changed section marked */
+	assert_true(http_body_has(&r, "<strong>Luonnos</strong>"));
+	assert_false(http_body_has(&r, "Versio</span> <span>0</span>"));
+	assert_true(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>\n    <p class=\"changed-note\"><span class=\"mark changed\">Muuttunut</span>"));
+	{
+		const char *p = r.body.data;
+		int marks = 0;
+
+		while ((p = strstr(p, "class=\"changed-note\"")) != NULL) {
+			marks++;
+			p++;
+		}
+		assert_int_equal(marks, 1);
+	}
 	/* the Ombudsman's details as /notice shows them (data/authority.xml) */
 	assert_true(http_body_has(&r, "Lintulahdenkuja 4, 00530 Helsinki"));
 	http_resp_free(&r);
@@ -419,7 +474,7 @@ notice_editor(void **st)
 	assert_false(http_body_has(&r, "<h2>Henkilötietoryhmät</h2>"));
 	http_resp_free(&r);
 
-	body = http_form("csrf", token, NULL);
+	body = http_form("csrf", token, "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/notice/discard", id, body);
 	free(body);
 	http_assert_redirect(&r, "/intranet/notice?edit=fi&done=discarded");
@@ -427,7 +482,7 @@ notice_editor(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM notice_versions WHERE"
 	    " number IS NULL", NULL), 0);
 	assert_true(http_db_int("SELECT count(*) FROM audit_log WHERE action ="
-	    " 'notice.section' AND summary = ?1", "fi/3") == 1);
+	    " 'notice.section' AND summary = ?1", "fi/3") == 2);	/* two saves */
 	http_logout(id, token);
 	free(token);
 	free(id);
@@ -482,7 +537,7 @@ totp_reset_by_admin(const char *user)
 
 	snprintf(uid, sizeof(uid), "%lld", http_db_int("SELECT id FROM users"
 	    " WHERE username = ?1", user));
-	body = http_form("csrf", atok, "id", uid, NULL);
+	body = http_form("csrf", atok, "id", uid, "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/users/totp-reset", admin, body);
 	free(body);
 	http_assert_redirect(&r, "/intranet/users");

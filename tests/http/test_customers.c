@@ -222,7 +222,9 @@ edit_records_history(void **st)
 	    " summary NOT LIKE ?1", "%Uusikatu%"), 1);
 	http_session(&r, "GET", page, handler_id, NULL);
 	assert_true(http_body_has(&r, "Uusikatu 2"));
-	assert_true(http_body_has(&r, "update_service"));
+	/* the history in words: the field's label, the source's name (#20) */
+	assert_true(http_body_has(&r, "data-field=\"street\">"));
+	assert_true(http_body_has(&r, "<span>Päivityspalvelu</span>"));
 	http_resp_free(&r);
 }
 
@@ -255,6 +257,9 @@ search(void **st)
 		http_assert_page(&r, "fi");
 		if (http_body_has(&r, cnum) != cases[i].hits)
 			fail_msg("%s: want %d hit(s)", cases[i].q, cases[i].hits);
+		/* how many matched, in the table's caption (#20) */
+		if (i == 0 && !http_body_has(&r, "Asiakkaat (löytyi 1)</caption>"))
+			fail_msg("%s: no count", cases[i].q);
 		http_resp_free(&r);
 	}
 	http_session(&r, "GET", "/intranet/customers?sort=bogus", handler_id, NULL);
@@ -318,8 +323,17 @@ bans(void **st)
 	http_session(&r, "POST", "/intranet/customer/ban", handler_id, body);
 	free(body);
 	http_resp_free(&r);
+	/* removing a ban asks first (#20): without the box ticked, nothing */
 	body = http_form("csrf", handler_csrf, "id", cid, "purpose", "advertising",
 	    NULL);
+	http_session(&r, "POST", "/intranet/customer/unban", handler_id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	http_resp_free(&r);
+	assert_int_equal(http_db_int2("SELECT count(*) FROM bans WHERE customer_id = ?2",
+	    NULL, cid), 2);
+	body = http_form("csrf", handler_csrf, "id", cid, "purpose", "advertising",
+	    "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/customer/unban", handler_id, body);
 	free(body);
 	assert_int_equal(r.status, 303);

@@ -72,11 +72,11 @@ orders_with_state(void **st)
 	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid",
 	    getenv("REKISTERI_CLI"), path), 0);
 	assert_non_null(strstr(buf_cstr(&out), "line 5: BAD "));
-	assert_non_null(strstr(buf_cstr(&out), "order_status:"));
+	assert_non_null(strstr(buf_cstr(&out), "Invoice state (order_status):"));
 	assert_non_null(strstr(buf_cstr(&out), "line 6: BAD "));
-	assert_non_null(strstr(buf_cstr(&out), "order_status_on:"));
+	assert_non_null(strstr(buf_cstr(&out), "State since (order_status_on):"));
 	assert_non_null(strstr(buf_cstr(&out), "line 7: BAD "));
-	assert_non_null(strstr(buf_cstr(&out), "order_amount:"));
+	assert_non_null(strstr(buf_cstr(&out), "Amount (order_amount):"));
 	buf_free(&out);
 	assert_int_equal(http_db_int("SELECT count(*) FROM orders o JOIN"
 	    " customers c ON c.id = o.customer_id WHERE c.number = 'IO-1' AND"

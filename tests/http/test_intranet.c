@@ -553,6 +553,28 @@ one_time_password(void **st)
 	assert_non_null(token);
 	http_resp_free(&r);
 
+	/* the two new ones differ: the summary links to the field (#20) */
+	body = http_form("csrf", token, "current", otp, "password", NEWPW, "again",
+	    "Jotain aivan muuta 12", NULL);
+	http_session(&r, "POST", "/intranet/password", id, body);
+	free(body);
+	http_assert_page(&r, "fi");
+	assert_true(http_body_has(&r, "id=\"error-summary\" tabindex=\"-1\""
+	    " autofocus=\"autofocus\""));
+	assert_true(http_body_has(&r, "<li><a href=\"#again\">"));
+	{
+		char *again = http_between(&r, "id=\"again\"", ">"),
+		    *current = http_between(&r, "id=\"current\"", ">");
+
+		assert_non_null(again);
+		assert_non_null(current);
+		assert_non_null(strstr(again, "aria-invalid=\"true\""));
+		assert_null(strstr(current, "aria-invalid"));
+		free(again);
+		free(current);
+	}
+	http_resp_free(&r);
+
 	body = http_form("csrf", token, "current", otp, "password", NEWPW, "again",
 	    NEWPW, NULL);
 	http_session(&r, "POST", "/intranet/password", id, body);

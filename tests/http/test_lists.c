@@ -100,11 +100,11 @@ import_new(void **st)
 	assert_int_equal(http_run(&out, "%s customer import %s", cli, path), 1);
 	assert_non_null(strstr(out.data, "read as ISO-8859-1; 10 rows: 7 good"
 	    " (0 without change), 3 bad"));
-	assert_non_null(strstr(out.data, "line 9: BAD L-008: email: "));
-	assert_non_null(strstr(out.data, "line 10: BAD L-009: postal_code: "));
+	assert_non_null(strstr(out.data, "line 9: BAD L-008: Email (email): "));
+	assert_non_null(strstr(out.data, "line 10: BAD L-009: Postal code (postal_code): "));
 	/* every reason of a row; the row before began on line 10 */
-	assert_non_null(strstr(out.data, "line 11: BAD L-010: street: "));
-	assert_non_null(strstr(out.data, "; business_id: The business ID's "
+	assert_non_null(strstr(out.data, "line 11: BAD L-010: Street address (street): "));
+	assert_non_null(strstr(out.data, "; Business ID (Y-tunnus) (business_id): The business ID's "
 	    "check digit does not match."));
 	assert_non_null(strstr(out.data, "line 2: L-001: new customer Aino "
 	    "Mäkelä"));
@@ -135,7 +135,7 @@ import_new(void **st)
 	buf_reset(&out);
 	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid", cli,
 	    path), 0);
-	assert_non_null(strstr(out.data, "line 2: BAD L-001: number: the "
+	assert_non_null(strstr(out.data, "line 2: BAD L-001: Customer number (number): the "
 	    "register already has this number"));
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
 	    before + 7);
@@ -167,10 +167,10 @@ import_updates(void **st)
 	    "NO-SUCH,Katu 1,00100,Helsinki\n"
 	    "L-007,Lapintie 7,99800,Ivalo\n");
 	assert_int_equal(http_run(&out, "%s customer import-updates %s", cli, path), 1);
-	assert_non_null(strstr(out.data, "line 2: L-001: street: \"Lapintie 1\""
-	    " → \"Revontulentie 5\"; postal_code: \"99100\" → \"99130\"; city: "
-	    "\"Kittilä\" → \"Sirkka\""));
-	assert_non_null(strstr(out.data, "line 4: BAD NO-SUCH: number: no "
+	assert_non_null(strstr(out.data, "line 2: L-001: Street address (street):"
+	    " \"Lapintie 1\" → \"Revontulentie 5\"; Postal code (postal_code):"
+	    " \"99100\" → \"99130\"; City (city): \"Kittilä\" → \"Sirkka\""));
+	assert_non_null(strstr(out.data, "line 4: BAD NO-SUCH: Customer number (number): no "
 	    "customer has this number"));
 	assert_non_null(strstr(out.data, "4 rows: 3 good (2 without change), "
 	    "1 bad"));
@@ -236,10 +236,26 @@ labels(void **st)
 	    "\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
 	    "class=\"num\">1</td>"));
-	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	assert_true(http_body_has(&r, "<td>Kielto: julkaiseminen luettelossa</td><td "
 	    "class=\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Postiosoite puuttuu</td><td class="
 	    "\"num\">1</td>"));
+	/* who, each linked to the record (#20), and their ids audited */
+	{
+		char want[96], ids[128] = "";
+		static const char *const left[] = { "L-002", "L-003", "L-004" };
+
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(want, sizeof(want), "href=\"/intranet/customer?id="
+			    "%lld\">%s</a>", id_of(left[i]), left[i]);
+			if (!http_body_has(&r, want))
+				fail_msg("no link %s", want);
+		}
+		snprintf(ids, sizeof(ids), "%%,%lld,%%", id_of("L-004"));
+		assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+		    " action = 'labels.left' AND summary = 'advertising' AND"
+		    " ',' || object_id || ',' LIKE ?1", ids), 1);
+	}
 	http_resp_free(&r);
 	/* another marketing purpose: the advertising ban applies too (Art. 21(3)) */
 	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
@@ -250,7 +266,7 @@ labels(void **st)
 	    "listalla.</span>"));
 	assert_true(http_body_has(&r, "<td>Kielto tähän tarkoitukseen</td><td "
 	    "class=\"num\">1</td>"));
-	assert_true(http_body_has(&r, "<td>Julkaisukielto (luettelot)</td><td "
+	assert_true(http_body_has(&r, "<td>Kielto: julkaiseminen luettelossa</td><td "
 	    "class=\"num\">1</td>"));
 	http_resp_free(&r);
 	/* a purpose outside marketing: the advertising ban does not apply */
@@ -278,6 +294,11 @@ labels(void **st)
 	assert_false(http_body_has(&r, "Päättynyt"));
 	assert_false(http_body_has(&r, "Osoitteeton"));
 	assert_false(http_body_has(&r, "rel=\"next\""));	/* one page holds them */
+	/* where this page is among all of them */
+	assert_true(http_body_has(&r, "<span>Sivu</span> <span>1</span> <span>/"
+	    "</span> <span>1</span></strong>"));
+	assert_true(http_body_has(&r, "<span>arkit</span> <span>1</span>–<span>"
+	    "1</span> <span>/</span> <span>1</span>"));
 	http_resp_free(&r);
 	http_session(&r, "GET", "/intranet/labels/sheet?purpose=advertising&"
 	    "postal=99&page=2", handler_id, NULL);
@@ -522,9 +543,10 @@ upload_page(void **st)
 	free(body);
 	assert_int_equal(r.status, 200);
 	http_assert_page(&r, "fi");
-	assert_true(http_body_has(&r, "city: &quot;Kittilä&quot; → "
+	/* the columns in words, the file's own names beside them (#20) */
+	assert_true(http_body_has(&r, "Postitoimipaikka (city): &quot;Kittilä&quot; → "
 	    "&quot;Enontekiö&quot;"));
-	assert_true(http_body_has(&r, "number: Tällä numerolla ei ole "
+	assert_true(http_body_has(&r, "Asiakasnumero (number): Tällä numerolla ei ole "
 	    "asiakasta."));
 	assert_true(http_body_has(&r, "ISO-8859-1"));
 	p = strstr(r.body.data, "name=\"upload\" value=\"");

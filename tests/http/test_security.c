@@ -244,7 +244,7 @@ admin_cannot_reset_own_factor(void **st)
 	sealed = stored_secret("sec2");
 	id = http_db_int("SELECT id FROM users WHERE username = ?1", "sec2");
 	snprintf(idtext, sizeof(idtext), "%lld", id);
-	body = http_form("csrf", csrf, "id", idtext, NULL);
+	body = http_form("csrf", csrf, "id", idtext, "confirm", "1", NULL);
 	http_session(&r, "POST", "/intranet/users/totp-reset", sid, body);
 	free(body);
 	assert_int_equal(r.status, 400);

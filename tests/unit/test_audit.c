@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "db.h"
+#include "i18n.h"
 
 #define NROWS	5	/* rows the fixture appends */
 
@@ -547,6 +548,127 @@ bad_input_refused(void **state)
 	assert_int_equal(verify(db, NULL, 0), 0);
 }
 
+/* audit_list's callback: the rows' actions, comma-separated, into arg. */
+static int
+collect(void *arg, const struct audit_row *row)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 1024 - n, "%s%s:%s", n ? "," : "", row->action,
+	    row->object_id);
+	return 0;
+}
+
+/* The rows about one customer: its own, and the lists that showed it, never a longer id holding its digits. */
+static void
+list_by_customer(void **state)
+{
+	sqlite3 *db = *state;
+	static const struct { const char *action, *type, *id; } rows[] = {
+		{ "customer.view", "customer", "7" },
+		{ "customer.view", "customer", "77" },
+		{ "customer.search", "customer", "3,7,12" },
+		{ "customer.search", "customer", "17,70,707" },
+		{ "labels.print", "customer", "7" },
+		{ "request.view", "request", "7" },
+		{ "customer.search", "customer", "" },
+	};
+	struct audit_filter f = { 0 };
+	char out[1024] = "";
+	int more;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct audit_entry e = { 0, "anja", "192.0.2.7", rows[i].action,
+		    rows[i].type, rows[i].id, "" };
+
+		assert_int_equal(audit_append(db, &e), 0);
+	}
+	f.customer = 7;
+	assert_int_equal(audit_list(db, &f, 1, 50, collect, out, &more), 0);
+	assert_string_equal(out, "labels.print:7,customer.search:3,7,12,"
+	    "customer.view:7");
+	assert_int_equal(more, 0);
+	/* with an event too */
+	out[0] = '\0';
+	f.action = "customer.view";
+	assert_int_equal(audit_list(db, &f, 1, 50, collect, out, &more), 0);
+	assert_string_equal(out, "customer.view:7");
+}
+
+/* One event exactly; a group with ".*", the bare group word too. */
+static void
+list_by_event_and_group(void **state)
+{
+	sqlite3 *db = *state;
+	static const char *const acts[] = { "login", "login.fail", "logout",
+	    "loginx.other" };
+	struct audit_filter f = { 0 };
+	char out[1024] = "";
+	int more;
+
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		struct audit_entry e = { 0, "anja", "192.0.2.7", acts[i],
+		    "user", "1", "" };
+
+		assert_int_equal(audit_append(db, &e), 0);
+	}
+	f.action = "login";
+	assert_int_equal(audit_list(db, &f, 1, 50, collect, out, &more), 0);
+	assert_string_equal(out, "login:1");
+	out[0] = '\0';
+	f.action = "login.*";
+	assert_int_equal(audit_list(db, &f, 1, 50, collect, out, &more), 0);
+	assert_string_equal(out, "login.fail:1,login:1");
+	/* LIKE's wildcards are plain text here */
+	out[0] = '\0';
+	f.action = "log_n";
+	assert_int_equal(audit_list(db, &f, 1, 50, collect, out, &more), 0);
+	assert_string_equal(out, "");
+}
+
+/*
+ * Every event the log records has a name for people in both languages,
+ * and its group a name too; each event once, each group in one run (the
+ * filter lists them in this order).
+ */
+static void
+every_event_has_a_name(void **state)
+{
+	struct i18n *t = i18n_load("i18n", err, sizeof(err));
+	char key[96], g[32], seen[64][32];
+	size_t groups = 0;
+
+	(void)state;
+	if (t == NULL)
+		fail_msg("%s", err);
+	for (size_t i = 0; audit_actions[i] != NULL; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(audit_actions[i], audit_actions[j]) == 0)
+				fail_msg("%s twice", audit_actions[i]);
+		assert_true(audit_action_known(audit_actions[i]));
+		for (int l = 0; l < LANG__MAX; l++) {
+			snprintf(key, sizeof(key), "event.%s", audit_actions[i]);
+			if (i18n_get(t, (enum lang)l, key) == NULL)
+				fail_msg("no %s in %s", key, lang_codes[l]);
+			audit_action_group(audit_actions[i], g, sizeof(g));
+			snprintf(key, sizeof(key), "event.group.%s", g);
+			if (i18n_get(t, (enum lang)l, key) == NULL)
+				fail_msg("no %s in %s", key, lang_codes[l]);
+		}
+		if (groups == 0 || strcmp(seen[groups - 1], g) != 0) {
+			for (size_t j = 0; j < groups; j++)
+				if (strcmp(seen[j], g) == 0)
+					fail_msg("group %s is split", g);
+			assert_true(groups < 64);
+			snprintf(seen[groups++], sizeof(seen[0]), "%s", g);
+		}
+	}
+	assert_false(audit_action_known("customer.nothing"));
+	assert_false(audit_action_known("customer"));
+	i18n_free(t);
+}
+
 int
 main(void)
 {
@@ -575,6 +697,11 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(bad_input_refused, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(list_by_customer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(list_by_event_and_group, setup,
+		    teardown),
+		cmocka_unit_test(every_event_has_a_name),
 	};
 
 	if (sodium_init() < 0)
