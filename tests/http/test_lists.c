@@ -206,6 +206,25 @@ post(const char *path, const char *id, const char *k1, const char *v1,
 	http_resp_free(&r);
 }
 
+/* Who the advertising list left out, each linked to the record (#20), their ids audited. */
+static void
+left_linked(const struct http_resp *r)
+{
+	char want[96], ids[128] = "";
+	static const char *const left[] = { "L-002", "L-003", "L-004" };
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "href=\"/intranet/customer?id="
+		    "%lld\">%s</a>", id_of(left[i]), left[i]);
+		if (!http_body_has(r, want))
+			fail_msg("no link %s", want);
+	}
+	snprintf(ids, sizeof(ids), "%%,%lld,%%", id_of("L-004"));
+	assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
+	    " action = 'labels.left' AND summary = 'advertising' AND"
+	    " ',' || object_id || ',' LIKE ?1", ids), 1);
+}
+
 /* Labels leave out, and count, each reason; the sheet and the CSV agree. */
 static void
 labels(void **st)
@@ -240,22 +259,7 @@ labels(void **st)
 	    "class=\"num\">1</td>"));
 	assert_true(http_body_has(&r, "<td>Postiosoite puuttuu</td><td class="
 	    "\"num\">1</td>"));
-	/* who, each linked to the record (#20), and their ids audited */
-	{
-		char want[96], ids[128] = "";
-		static const char *const left[] = { "L-002", "L-003", "L-004" };
-
-		for (size_t i = 0; i < 3; i++) {
-			snprintf(want, sizeof(want), "href=\"/intranet/customer?id="
-			    "%lld\">%s</a>", id_of(left[i]), left[i]);
-			if (!http_body_has(&r, want))
-				fail_msg("no link %s", want);
-		}
-		snprintf(ids, sizeof(ids), "%%,%lld,%%", id_of("L-004"));
-		assert_int_equal(http_db_int("SELECT count(*) FROM audit_log WHERE"
-		    " action = 'labels.left' AND summary = 'advertising' AND"
-		    " ',' || object_id || ',' LIKE ?1", ids), 1);
-	}
+	left_linked(&r);
 	http_resp_free(&r);
 	/* another marketing purpose: the advertising ban applies too (Art. 21(3)) */
 	http_session(&r, "GET", "/intranet/labels?purpose=research&postal=99",
