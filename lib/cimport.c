@@ -353,6 +353,20 @@ check_order(struct cimport *im, char **f, size_t n, char *o[CIO__MAX],
 	return bad;
 }
 
+/* A new record's order, its invoice state in words ("status.paid"), after what. */
+static void
+order_words(const struct cimport *im, char *const *o, struct buf *what)
+{
+	char key[64];
+
+	if (o[CIO_NUMBER] == NULL)
+		return;
+	snprintf(key, sizeof(key), "status.%s", o[CIO_STATUS]);
+	buf_addf(what, "; %s %s: %s %s", msg(im, "import.order"),
+	    o[CIO_NUMBER], im->msgs != NULL && i18n_get(im->msgs, im->lang,
+	    key) != NULL ? msg(im, key) : o[CIO_STATUS], o[CIO_STATUS_ON]);
+}
+
 /* Check one data row into a new line (and its record). 0, or -1 on a database error. */
 static int
 check_row(struct cimport *im, long line, char **f, size_t n)
@@ -446,17 +460,7 @@ check_row(struct cimport *im, long line, char **f, size_t n)
 		buf_addf(&what, "%s %s%s%s", msg(im, "import.new"), c->v[CF_FIRST_NAME],
 		    c->v[CF_FIRST_NAME][0] ? " " : "", c->v[CF_LAST_NAME][0] ?
 		    c->v[CF_LAST_NAME] : c->v[CF_ORGANISATION]);
-		if (im->orders[im->nlines - 1][CIO_NUMBER] != NULL) {
-			char *const *o = im->orders[im->nlines - 1];
-			char key[64];
-
-			/* the invoice state in words ("status.paid") */
-			snprintf(key, sizeof(key), "status.%s", o[CIO_STATUS]);
-			buf_addf(&what, "; %s %s: %s %s", msg(im, "import.order"),
-			    o[CIO_NUMBER], im->msgs != NULL && i18n_get(im->msgs,
-			    im->lang, key) != NULL ? msg(im, key) : o[CIO_STATUS],
-			    o[CIO_STATUS_ON]);
-		}
+		order_words(im, im->orders[im->nlines - 1], &what);
 	}
 	im->good++;
 	goto out;

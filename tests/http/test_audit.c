@@ -350,6 +350,42 @@ app_code(const char *b32, time_t when, char out[7])
 	free(secret);
 }
 
+/* A section typed in the plain-text syntax (#20); an empty title refused with its summary. */
+static void
+section_forms(const char *id, const char *token)
+{
+	struct http_resp r;
+	char *body;
+
+	/* the plain-text syntax: paragraphs, a list, bold, a link (#20) */
+	body = http_form("csrf", token, "edit", "fi", "n", "3", "title",
+	    "Henkilötietoryhmät", "body", "Rekisterissä on:\n\n- **nimi**\n"
+	    "- osoite\n\nLisää [ohjeessa](https://tietosuoja.fi).", NULL);
+	http_session(&r, "POST", "/intranet/notice/section", id, body);
+	free(body);
+	assert_int_equal(r.status, 200);
+	assert_true(http_body_has(&r, "<p>Rekisterissä on:</p><ul><li><strong>"
+	    "nimi</strong></li><li>osoite</li></ul><p>Lisää <a href="
+	    "\"https://tietosuoja.fi\">ohjeessa</a>.</p>"));
+	assert_false(http_body_has(&r, "Teksti siistittiin"));
+	http_resp_free(&r);
+	/* an empty title is refused and nothing changes */
+	body = http_form("csrf", token, "edit", "fi", "n", "3", "title", " ",
+	    "body", "<p>x</p>", NULL);
+	http_session(&r, "POST", "/intranet/notice/section", id, body);
+	free(body);
+	assert_int_equal(r.status, 400);
+	assert_true(http_body_has(&r, "<li><a href=\"#title\">"));
+	{
+		char *tag = http_between(&r, "id=\"title\"", ">");
+
+		assert_non_null(tag);
+		assert_non_null(strstr(tag, "aria-invalid=\"true\""));
+		free(tag);
+	}
+	http_resp_free(&r);
+}
+
 /*
  * The notice editor: a draft from the version in force, a section edited
  * with hostile markup (cleaned, and said so), a preview in each language,
@@ -408,33 +444,7 @@ notice_editor(void **st)
 	assert_false(http_body_has(&r, "<script"));
 	assert_true(http_body_has(&r, "<strong>yhteystiedot</strong>"));
 	http_resp_free(&r);
-	/* the plain-text syntax: paragraphs, a list, bold, a link (#20) */
-	body = http_form("csrf", token, "edit", "fi", "n", "3", "title",
-	    "Henkilötietoryhmät", "body", "Rekisterissä on:\n\n- **nimi**\n"
-	    "- osoite\n\nLisää [ohjeessa](https://tietosuoja.fi).", NULL);
-	http_session(&r, "POST", "/intranet/notice/section", id, body);
-	free(body);
-	assert_int_equal(r.status, 200);
-	assert_true(http_body_has(&r, "<p>Rekisterissä on:</p><ul><li><strong>"
-	    "nimi</strong></li><li>osoite</li></ul><p>Lisää <a href="
-	    "\"https://tietosuoja.fi\">ohjeessa</a>.</p>"));
-	assert_false(http_body_has(&r, "Teksti siistittiin"));
-	http_resp_free(&r);
-	/* an empty title is refused and nothing changes */
-	body = http_form("csrf", token, "edit", "fi", "n", "3", "title", " ",
-	    "body", "<p>x</p>", NULL);
-	http_session(&r, "POST", "/intranet/notice/section", id, body);
-	free(body);
-	assert_int_equal(r.status, 400);
-	assert_true(http_body_has(&r, "<li><a href=\"#title\">"));
-	{
-		char *tag = http_between(&r, "id=\"title\"", ">");
-
-		assert_non_null(tag);
-		assert_non_null(strstr(tag, "aria-invalid=\"true\""));
-		free(tag);
-	}
-	http_resp_free(&r);
+	section_forms(id, token);
 	/* no such section */
 	http_session(&r, "GET", "/intranet/notice/section?edit=fi&n=99", id, NULL);
 	assert_int_equal(r.status, 404);
