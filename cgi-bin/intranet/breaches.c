@@ -331,6 +331,14 @@ save(struct app *a, struct req *r, long long id)
 		tm_str(form, "record_count", ui_field(r, "record_count", 12));
 		err = tm_map(form, "error");
 		tm_str(err, field, i18n_msg(a->msgs, r->lang, msg));
+		/* the summary links to the field, which says aria-invalid (#20) */
+		tm_str(tm_map(form, "invalid"), field, "true");
+		{
+			char href[48];
+
+			snprintf(href, sizeof(href), "#b-%s", field);
+			tm_str(form, "error_href", href);
+		}
 		tm_str(tm_root(m), "problem", i18n_msg(a->msgs, r->lang, msg));
 		if (id == 0)
 			list_page(a, r, m, form, 400);

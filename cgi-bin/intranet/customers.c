@@ -400,6 +400,7 @@ customer_note(struct app *a, struct req *r, int order)
 	struct customer c;
 	struct tmpl_model *m;
 	struct tmpl_map *f, *e;
+	struct tmpl_list *sum = NULL;
 	int rc;
 
 	if (id == 0) {
@@ -442,14 +443,27 @@ customer_note(struct app *a, struct req *r, int order)
 	f = tm_map(tm_root(m), order ? "order_form" : "disc_form");
 	tm_bool(f, "failed", 1);
 	e = tm_map(f, "error");
-	/* what was typed, and each field's message under its name */
+	/* what was typed, and each field's message under its name; the
+	 * summary at the top links to each, which says aria-invalid (#20) */
 	for (size_t i = 0; i < nfields; i++) {
 		const char *v = kv_get(&r->form, fields[i].name);
+		struct tmpl_map *s;
+		char href[48];
 
 		tm_str(f, fields[i].name, v ? v : "");
-		if (errs[i] != NULL)
-			tm_str(e, fields[i].name, i18n_msg(a->msgs, r->lang,
-			    errs[i]));
+		if (errs[i] == NULL)
+			continue;
+		tm_str(e, fields[i].name, i18n_msg(a->msgs, r->lang, errs[i]));
+		tm_str(tm_map(f, "invalid"), fields[i].name, "true");
+		if (sum == NULL)
+			sum = tm_list(tm_root(m), "note_errors");
+		s = tm_list_map(sum);
+		/* the form's ids: o-number …, d-recipient …; o-desc */
+		snprintf(href, sizeof(href), "#%c-%s", order ? 'o' : 'd',
+		    strcmp(fields[i].name, "description") == 0 ? "desc" :
+		    fields[i].name);
+		tm_str(s, "href", href);
+		tm_str(s, "text", i18n_msg(a->msgs, r->lang, errs[i]));
 	}
 	show_customer(a, r, id, 400, m);
 }

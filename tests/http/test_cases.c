@@ -164,6 +164,9 @@ states(void **st)
 	step(&r, "answer", id, "note", "Tiedot lähetetty", NULL, NULL);
 	assert_int_equal(r.status, 422);
 	assert_true(http_body_has(&r, "Varmista pyytäjän henkilöllisyys"));
+	/* the message takes focus (#20) */
+	assert_true(http_body_has(&r, "<p class=\"error form-error\" role=\"alert\""
+	    " tabindex=\"-1\" autofocus=\"autofocus\">"));
 	http_resp_free(&r);
 	assert_int_equal(step_status("start", id, NULL, NULL), 303);
 	assert_int_equal(count("SELECT count(*) FROM requests WHERE id = ?1 AND"

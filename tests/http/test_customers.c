@@ -465,6 +465,17 @@ orders_and_disclosures(void **st)
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "Tarkista summa"));
 	assert_true(http_body_has(&r, "value=\"12,345\""));
+	/* the summary links to the field; the form is open again (#20) */
+	assert_true(http_body_has(&r, "<li><a href=\"#o-amount\">Tarkista summa"));
+	assert_true(http_body_has(&r, "<details class=\"on-demand\" open=\"open\">\n"
+	    "    <summary id=\"order-title\">"));
+	{
+		char *tag = http_between(&r, "id=\"o-amount\"", ">");
+
+		assert_non_null(tag);
+		assert_non_null(strstr(tag, "aria-invalid=\"true\""));
+		free(tag);
+	}
 	http_resp_free(&r);
 	body = http_form("csrf", handler_csrf, "id", cid, "number", "T-1001",
 	    "date", "2026-11-16", "amount", "10", "status", "paid", NULL);

@@ -340,6 +340,20 @@ breach_register(void **st)
 	assert_int_equal(r.status, 400);
 	http_assert_page(&r, "fi");
 	assert_true(http_body_has(&r, "yli 72 tunnin kuluttua: kerro viivästyksen syyt"));
+	/* a focused summary linking to the field, which says aria-invalid (#20) */
+	assert_true(http_body_has(&r, "id=\"error-summary\""));
+	assert_true(http_body_has(&r, "<li><a href=\"#b-late_reasons\">"));
+	{
+		char *tag = http_between(&r, "id=\"b-late_reasons\"", ">");
+
+		assert_non_null(tag);
+		assert_non_null(strstr(tag, "aria-invalid=\"true\""));
+		free(tag);
+		tag = http_between(&r, "id=\"b-what\"", ">");
+		assert_non_null(tag);
+		assert_null(strstr(tag, "aria-invalid"));
+		free(tag);
+	}
 	http_resp_free(&r);
 	/* a correction says what it changes */
 	body = breach_form("2", 73, notified, "Laajuus selvisi vasta neljäntenä päivänä.", NULL);
