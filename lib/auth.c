@@ -17,6 +17,7 @@
 #include "auth_int.h"
 #include "buf.h"
 #include "db.h"
+#include "db_cache.h"
 #include "fmt.h"
 #include "log.h"
 #include "req.h"
@@ -267,13 +268,8 @@ static const char *const sql[A__MAX] = {
 sqlite3_stmt *
 auth_prep(sqlite3 *db, enum auth_stmt s)
 {
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql[s], -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("statement %d: %s", (int)s, sqlite3_errmsg(db));
-		return NULL;
-	}
-	return st;
+	/* kept for the worker's life when it has a scope (db_cache.h) */
+	return db_cached(db, sql, (int)s);
 }
 
 /* Run a statement with no result rows. 0 or -1; finalizes st. */
@@ -287,7 +283,7 @@ auth_done(sqlite3 *db, sqlite3_stmt *st)
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		LOG_ERR("%s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -329,7 +325,7 @@ user_query(sqlite3 *db, sqlite3_stmt *st, struct user *u)
 		user_row(st, u);
 	else if (rc != SQLITE_DONE)
 		LOG_ERR("%s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
@@ -464,7 +460,7 @@ user_check_password(sqlite3 *db, sqlite3_int64 id, const char *pw)
 		copy_col(hash, sizeof(hash), st, 0);
 		rc = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc;
 }
 
@@ -484,7 +480,7 @@ count_failures(sqlite3 *db, enum auth_stmt s, const char *value,
 		sqlite3_bind_text(st, 3, client, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	db_release(st);
 	return n;
 }
 
@@ -558,7 +554,7 @@ auth_login_verify(sqlite3 *db, const struct auth_limits *lim,
 		expired = sqlite3_column_int(st, 9);
 		found = 1;
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (!found) {
 		if (dummy[0] == '\0' && auth_hash_password("not a password at all",
 		    dummy, sizeof(dummy)) != 0)
@@ -699,7 +695,7 @@ session_check(sqlite3 *db, const struct auth_limits *lim, const char *id,
 		seen = sqlite3_column_int64(st, 10);
 		u->pending = sqlite3_column_int(st, 11);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc == SQLITE_DONE)
 		return 1;
 	if (rc != SQLITE_ROW)

@@ -40,9 +40,12 @@ enum auth_stmt {
 	A__MAX
 };
 
-/* Statement s prepared on db, or NULL (logged). */
+/*
+ * Statement s on db (db_cached: kept when db has a scope, as an intranet
+ * worker's does), or NULL (logged); give it back with db_release.
+ */
 sqlite3_stmt	*auth_prep(sqlite3 *db, enum auth_stmt s);
-/* Run st (no rows) and finalize it. 0 or -1 (logged). */
+/* Run st (no rows) and release it. 0 or -1 (logged). */
 int		 auth_done(sqlite3 *db, sqlite3_stmt *st);
 
 #endif

@@ -17,6 +17,7 @@
 #include "auth_int.h"
 #include "buf.h"
 #include "db.h"
+#include "db_cache.h"
 #include "keyfile.h"
 #include "log.h"
 
@@ -191,14 +192,14 @@ totp_seal_all(sqlite3 *db)
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
+	db_release(st);
+	db_release(up);
 	sodium_memzero(sec, sizeof(sec));
 	sodium_memzero(pend, sizeof(pend));
 	return db_commit(db) == 0 ? n : -1;
 fail:
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
+	db_release(st);
+	db_release(up);
 	sodium_memzero(sec, sizeof(sec));
 	sodium_memzero(pend, sizeof(pend));
 	db_rollback(db);
@@ -338,7 +339,7 @@ totp_confirm(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now,
 	sqlite3_bind_int64(st, 1, uid);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = secret_col(st, 0, uid, secret);
-	sqlite3_finalize(st);
+	db_release(st);
 	if (have < 0)
 		return -1;
 	if (have == 0 || (step = totp_step(secret, sizeof(secret), code, now,
@@ -398,7 +399,7 @@ recovery_use(sqlite3 *db, sqlite3_int64 uid, const char *canon)
 			break;
 		}
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
 	if (hit == 0)
@@ -429,7 +430,7 @@ totp_check(sqlite3 *db, sqlite3_int64 uid, const char *code, time_t now)
 		have = secret_col(st, 0, uid, secret);
 		last = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (have < 0)
 		return -1;
 	if (have && (step = totp_step(secret, sizeof(secret), code, now,

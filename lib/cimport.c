@@ -9,6 +9,7 @@
 #include "csvio.h"
 #include "customer.h"
 #include "db.h"
+#include "db_cache.h"
 #include "forget.h"
 #include "invoice.h"
 #include "log.h"
@@ -138,14 +139,14 @@ find_number(sqlite3 *db, const char *number)
 	long long id = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql[I_BY_NUMBER], -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_cached(db, sql, I_BY_NUMBER)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	else if (rc != SQLITE_DONE)
 		id = -1;
-	sqlite3_finalize(st);
+	db_release(st);
 	return id;
 }
 
@@ -156,12 +157,11 @@ seen_before(sqlite3 *db, const char *number)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql[I_NUMBER_SEEN], -1, &st, NULL) !=
-	    SQLITE_OK)
+	if ((st = db_cached(db, sql, I_NUMBER_SEEN)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc != SQLITE_DONE)
 		return -1;
 	return sqlite3_changes(db) == 0;
@@ -504,8 +504,8 @@ on_row(void *arg, long line, char **f, size_t n)
 	return 0;
 }
 
-int
-cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
+static int
+check_file(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 {
 	struct buf text = BUF_INIT;
 	char err[200];
@@ -544,8 +544,8 @@ cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 	return im->error[0] != '\0' ? -1 : 0;
 }
 
-int
-cimport_apply(sqlite3 *db, struct cimport *im)
+static int
+apply_rows(sqlite3 *db, struct cimport *im)
 {
 	/* in the caller's transaction when one is open (with its audit row) */
 	int own = sqlite3_get_autocommit(db);
@@ -615,6 +615,30 @@ cimport_apply(sqlite3 *db, struct cimport *im)
 	if (im->progress != NULL)
 		im->progress(im->arg, "apply", im->applied, im->applied);
 	return 0;
+}
+
+/*
+ * Both run with their statements kept (db_cache.h): a million rows would
+ * otherwise parse the same look-ups and writes a million times.
+ */
+int
+cimport_check(sqlite3 *db, struct cimport *im, const char *data, size_t len)
+{
+	int mine = db_cache_enter(db), rc = check_file(db, im, data, len);
+
+	if (mine)
+		db_cache_end(db);
+	return rc;
+}
+
+int
+cimport_apply(sqlite3 *db, struct cimport *im)
+{
+	int mine = db_cache_enter(db), rc = apply_rows(db, im);
+
+	if (mine)
+		db_cache_end(db);
+	return rc;
 }
 
 void

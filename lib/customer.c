@@ -169,6 +169,54 @@ get_sql(void)
 	return table;
 }
 
+/*
+ * The INSERT (which 0) and UPDATE (1) of a whole record, built once from
+ * the constant cfields like get_sql, as one-statement tables for db_cached:
+ * an import writes a million of them. NULL if one does not fit (logged).
+ */
+static const char *const *
+write_sql(int which)
+{
+	static char text[2][2048];
+	static const char *table[2][1];
+	size_t n;
+	char *t = text[which];
+
+	if (table[which][0] != NULL)
+		return table[which];
+	if (which == 0) {
+		n = (size_t)snprintf(t, sizeof(text[0]),
+		    "INSERT INTO customers (id, number");
+		for (int f = 0; f < CF__MAX && n < sizeof(text[0]); f++)
+			n += (size_t)snprintf(t + n, sizeof(text[0]) - n, ", %s",
+			    cfields[f].name);	/* constant names */
+		if (n < sizeof(text[0]))
+			n += (size_t)snprintf(t + n, sizeof(text[0]) - n,
+			    ") VALUES (?1, ?2");
+		for (int f = 0; f < CF__MAX && n < sizeof(text[0]); f++)
+			n += (size_t)snprintf(t + n, sizeof(text[0]) - n, ", ?%d",
+			    f + 3);
+		if (n < sizeof(text[0]))
+			n += (size_t)snprintf(t + n, sizeof(text[0]) - n, ")");
+	} else {
+		n = (size_t)snprintf(t, sizeof(text[0]), "UPDATE customers SET"
+		    " updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now')");
+		for (int f = 0; f < CF__MAX && n < sizeof(text[0]); f++)
+			n += (size_t)snprintf(t + n, sizeof(text[0]) - n,
+			    ", %s = ?%d", cfields[f].name, f + 2);
+		if (n < sizeof(text[0]))
+			n += (size_t)snprintf(t + n, sizeof(text[0]) - n,
+			    " WHERE id = ?1");
+	}
+	if (n >= sizeof(text[0])) {
+		LOG_ERR("customer: the %s does not fit", which ? "UPDATE" :
+		    "INSERT");
+		return NULL;
+	}
+	table[which][0] = t;
+	return table[which];
+}
+
 int
 customer_get(sqlite3 *db, long long id, struct customer *c)
 {
@@ -212,7 +260,8 @@ customer_history_ref(sqlite3 *db, long long id, const char *field,
 	if (!customer_history_known(field))
 		LOG_ERR("history: field %s has no words in lib/history_words.c",
 		    field);
-	if (sqlite3_prepare_v2(db, sql[C_HISTORY_ADD], -1, &st, NULL) != SQLITE_OK)
+	/* kept for a run (an import writes a row per field): db_cache.h */
+	if ((st = db_cached(db, sql, C_HISTORY_ADD)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
@@ -223,7 +272,7 @@ customer_history_ref(sqlite3 *db, long long id, const char *field,
 	sqlite3_bind_text(st, 6, csource_names[source], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, reference, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -231,17 +280,18 @@ int
 customer_create(sqlite3 *db, struct customer *c, long long user_id,
     enum csource source)
 {
-	struct buf q = BUF_INIT;
+	const char *const *ins = write_sql(0);
 	sqlite3_stmt *st = NULL;
 	char number[32];
 	long long next = 1;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db, sql[C_NEXT_ID], -1, &st, NULL) != SQLITE_OK)
+	if (ins == NULL || (st = db_cached(db, sql, C_NEXT_ID)) == NULL)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		next = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_release(st);
+	st = NULL;
 	/*
 	 * The register's own numbers are A and the id; an import may bring
 	 * others, so the next free one is taken.
@@ -252,8 +302,7 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 		long long k = next;
 		int taken;
 
-		if (sqlite3_prepare_v2(db, sql[C_NUMBER_TAKEN], -1, &st, NULL) !=
-		    SQLITE_OK)
+		if ((st = db_cached(db, sql, C_NUMBER_TAKEN)) == NULL)
 			goto out;
 		do {
 			snprintf(number, sizeof(number), "A%06lld", k++);
@@ -261,17 +310,10 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 			sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 			taken = sqlite3_step(st) == SQLITE_ROW;
 		} while (taken);
-		sqlite3_finalize(st);
+		db_release(st);
 		st = NULL;
 	}
-	buf_adds(&q, "INSERT INTO customers (id, number");
-	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&q, ", %s", cfields[f].name);	/* constant names */
-	buf_adds(&q, ") VALUES (?1, ?2");
-	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&q, ", ?%d", f + 3);
-	buf_adds(&q, ")");
-	if (sqlite3_prepare_v2(db, q.data, -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_cached(db, ins, 0)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, next);
 	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
@@ -292,8 +334,7 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 out:
 	if (rc != 0)
 		LOG_ERR("%s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	buf_free(&q);
+	db_release(st);
 	return rc;
 }
 
@@ -311,7 +352,8 @@ customer_update_ref(sqlite3 *db, const struct customer *c, long long user_id,
     size_t changedlen)
 {
 	struct customer old;
-	struct buf q = BUF_INIT, names = BUF_INIT;
+	struct buf names = BUF_INIT;
+	const char *const *upd = write_sql(1);
 	sqlite3_stmt *st = NULL;
 	int rc = -1, n = 0;
 
@@ -321,12 +363,7 @@ customer_update_ref(sqlite3 *db, const struct customer *c, long long user_id,
 		customer_free(&old);
 		return 1;
 	}
-	buf_adds(&q, "UPDATE customers SET updated_at ="
-	    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
-	for (int f = 0; f < CF__MAX; f++)
-		buf_addf(&q, ", %s = ?%d", cfields[f].name, f + 2);
-	buf_adds(&q, " WHERE id = ?1");
-	if (sqlite3_prepare_v2(db, q.data, -1, &st, NULL) != SQLITE_OK)
+	if (upd == NULL || (st = db_cached(db, upd, 0)) == NULL)
 		goto out;
 	sqlite3_bind_int64(st, 1, c->id);
 	for (int f = 0; f < CF__MAX; f++)
@@ -346,8 +383,7 @@ customer_update_ref(sqlite3 *db, const struct customer *c, long long user_id,
 out:
 	if (rc != 0)
 		LOG_ERR("%s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	buf_free(&q);
+	db_release(st);
 	buf_free(&names);
 	customer_free(&old);
 	return rc;
@@ -391,12 +427,12 @@ by_number(sqlite3 *db, enum cstmt k, const char *number, long long *id)
 	int rc;
 
 	*id = 0;
-	if (sqlite3_prepare_v2(db, sql[k], -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_cached(db, sql, k)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	db_release(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 

@@ -29,6 +29,15 @@ db_cache_begin(sqlite3 *db)
 	return 0;
 }
 
+int
+db_cache_enter(sqlite3 *db)
+{
+	if (scope != NULL)
+		return 0;
+	scope = db;
+	return 1;
+}
+
 void
 db_cache_end(sqlite3 *db)
 {

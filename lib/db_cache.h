@@ -20,6 +20,13 @@
 
 /* Keep statements on db until db_cache_end. 0, or -1 if another connection has the scope. */
 int		 db_cache_begin(sqlite3 *);
+/*
+ * Open a scope on db unless one is open already: 1 when this call opened
+ * it (and its caller ends it with db_cache_end), 0 when a caller up the
+ * stack has it or another connection does (statements then as db_cached
+ * says).
+ */
+int		 db_cache_enter(sqlite3 *);
 /* Finalize what is kept for db and close its scope (no-op for another connection). */
 void		 db_cache_end(sqlite3 *);
 /*

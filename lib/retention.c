@@ -444,7 +444,7 @@ retention_plan(sqlite3 *db, time_t now, const struct retention_erasure *er,
 	if (utc_text(now, r->judged_at) != 0 || db_begin_read(db) != 0)
 		return -1;
 	/* every due record's holds: the same statements, parsed once */
-	scoped = db_cache_begin(db) == 0;
+	scoped = db_cache_enter(db);	/* ended here only when opened here */
 	for (int j = 0; j < RJ__MAX; j++)
 		if (plan_job(db, (enum retention_job)j, r->judged_at, er,
 		    &r->line[j]) != 0)
@@ -714,7 +714,7 @@ retention_apply(sqlite3 *db, time_t now, int batch,
 	int rc, scoped;
 
 	/* the same statements for every record: parsed once for the run */
-	scoped = db_cache_begin(db) == 0;
+	scoped = db_cache_enter(db);	/* ended here only when opened here */
 	/*
 	 * A batch touches pages all over a large file: with SQLite's default
 	 * 2 MB page cache it re-reads them and spills dirty ones to the WAL

@@ -18,6 +18,7 @@
 
 #include "authority.h"
 #include "buf.h"
+#include "db_cache.h"
 #include "fmt.h"
 #include "log.h"
 #include "notice.h"
@@ -345,6 +346,13 @@ intranet_init(struct app *a)
 			LOG_ERR("%s: cannot read; common passwords are not "
 			    "refused", path);
 	}
+	/*
+	 * The worker keeps its statements for its life (db_cache.h): the
+	 * session check, the audit row and the record are parsed once, not on
+	 * every request (#17). db_close, at the worker's end, finalizes them.
+	 */
+	if (db_cache_begin(a->db) != 0)
+		LOG_ERR("statements are not kept: another connection has the scope");
 	return 0;
 }
 

@@ -81,11 +81,36 @@ kept_in_scope(void **state)
 	db_close(db);
 }
 
+/* db_cache_enter opens a scope only when none is open: a caller up the stack keeps its own. */
+static void
+entered_once(void **state)
+{
+	sqlite3 *db = mem(), *other = mem();
+	sqlite3_stmt *a, *b;
+
+	(void)state;
+	assert_int_equal(db_cache_enter(db), 1);	/* opened here */
+	assert_int_equal(db_cache_enter(db), 0);	/* already open */
+	assert_int_equal(db_cache_enter(other), 0);	/* another's */
+	assert_int_equal(plus_one(db, 1, &a), 2);
+	assert_int_equal(plus_one(db, 2, &b), 3);
+	assert_ptr_equal(a, b);				/* kept */
+	db_cache_end(other);				/* not its scope: nothing */
+	assert_int_equal(plus_one(db, 3, &b), 4);
+	assert_ptr_equal(a, b);
+	db_cache_end(db);
+	assert_int_equal(db_cache_enter(other), 1);	/* free again */
+	db_cache_end(other);
+	db_close(other);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kept_in_scope),
+		cmocka_unit_test(entered_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
