@@ -661,6 +661,8 @@ markdown_syntax(void **state)
 		free(stored);
 		free(html);
 		free(again);
+		free(sec[i].title);
+		buf_free(&sec[i].text);
 	}
 }
 
