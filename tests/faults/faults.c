@@ -218,6 +218,21 @@ fault_restart_log(const char *name, const char *cf, const char *probe,
 	kill((pid_t)old, SIGTERM);
 	wait_gone((pid_t)old);
 	unlink(sock);
+	/*
+	 * The database's folder and the request form's lock file belong to
+	 * the FastCGI user, whatever made them last: CI once saw every
+	 * restarted request worker refused the lock ("Permission denied"),
+	 * so the workers never came back within the minute.
+	 */
+	{
+		char lock[4500], folder[4300];
+
+		snprintf(folder, sizeof(folder), "%s/db", state);
+		give(folder);
+		snprintf(lock, sizeof(lock), "%s.request-lock", db);
+		if (access(lock, F_OK) == 0)
+			give(lock);
+	}
 	if ((pid = fork()) == 0) {
 		int fd;
 
