@@ -66,12 +66,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=
-for _ in $(seq 1 50); do
-	p=$((20000 + RANDOM % 30000))
-	if server_port_free "$p"; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || { echo "soak.sh: no free port" >&2; exit 1; }
+PORT=$(server_pick_port) || { echo "soak.sh: no free port" >&2; exit 1; }
 BASE=http://127.0.0.1:$PORT
 CLI="$ROOT/$BUILD/rekisteri -c $STATE/rekisteri.conf"
 B=$STATE/bench

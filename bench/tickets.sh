@@ -46,12 +46,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-PORT=
-for _ in $(seq 1 50); do
-	p=$((20000 + RANDOM % 30000))
-	if server_port_free "$p"; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || { echo "tickets.sh: no free port" >&2; exit 1; }
+PORT=$(server_pick_port) || { echo "tickets.sh: no free port" >&2; exit 1; }
 
 server_config
 sed -i 's/^rate_limit = .*/rate_limit = 100000/' "$STATE/rekisteri.conf"

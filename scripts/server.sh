@@ -19,6 +19,24 @@ server_port_free() {
 	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# server_pick_port [NOT]: print a free loopback port other than NOT, below
+# the kernel's ephemeral range (ip_local_port_range, 32768 by default).
+# Outgoing connections take their local ports from that range, and one of
+# them may hold a port nothing listens on: the check above then says free,
+# and the web server's bind fails with "Address already in use" (seen in
+# CI, test-faults after make test's thousands of connections).
+server_pick_port() {
+	local lo=32768 p
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+	[ "$lo" -gt 12000 ] || lo=65536	# no room below it: any port
+	for _ in $(seq 1 50); do
+		p=$((10000 + RANDOM % (lo - 10000)))
+		[ "$p" -lt 65536 ] || continue
+		[ "$p" != "${1:-}" ] && server_port_free "$p" && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
 # server_config: the state's folders, and $STATE/rekisteri.conf unless it
 # exists. The database lives in db/ and the keys in keys/, folders only
 # their owner may enter; the logs in log/, likewise (#18). $STATE itself
@@ -191,6 +209,11 @@ server_web_start() {
 # server_start: spawn the FastCGI executables, then the web server
 # ($SERVER) in the background.
 server_start() {
+	# something already answering there would be taken for the server
+	if ! server_port_free "$PORT"; then
+		echo "server: port $PORT is taken; choose another (PORT=...)" >&2
+		return 1
+	fi
 	server_web_config || return 1
 	server_fcgi_start || return 1
 	server_web_start

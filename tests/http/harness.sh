@@ -49,12 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-PORT=
-for _ in $(seq 1 50); do
-	p=$((20000 + RANDOM % 30000))
-	if server_port_free "$p"; then PORT=$p; break; fi
-done
-[ -n "$PORT" ] || { echo "harness: no free port" >&2; exit 1; }
+PORT=$(server_pick_port) || { echo "harness: no free port" >&2; exit 1; }
 
 # fcgi_stop: stop the FastCGI executables (each run/NAME.pid but the web
 # server's) with every process of their groups, and wait until all are
@@ -115,10 +110,30 @@ CONF
 </Location>
 CONF
 		fi
-		server_start
+		web_start
 	else
 		fcgi_start
 	fi
+}
+
+# web_start: server_start, and when the web server does not come up (a port
+# free a moment ago taken by then: "Address already in use"), everything it
+# started stopped and two more tries on new ports.
+web_start() {
+	local try
+	for try in 1 2 3; do
+		server_start && return 0
+		[ "$try" -lt 3 ] || break
+		[ -n "$WEB_PID" ] && kill -TERM "$WEB_PID" 2>/dev/null
+		[ -n "$WEB_PID" ] && wait "$WEB_PID" 2>/dev/null
+		WEB_PID=
+		fcgi_stop || return 1
+		PORT=$(server_pick_port "$PORT") || return 1
+		REKISTERI_BASE_URL="http://127.0.0.1:$PORT"
+		server_config
+		echo "harness: the web server did not start; again on port $PORT" >&2
+	done
+	return 1
 }
 
 log_size() {
@@ -186,7 +201,8 @@ for b in "${bins[@]}"; do
 	esac
 	t_off=$(log_size)
 	t_setup=$SECONDS
-	if [ -n "$WEB_PID" ]; then
+	# the web server is started once, and again only if it is gone
+	if [ -n "$WEB_PID" ] && kill -0 "$WEB_PID" 2>/dev/null; then
 		fresh_state >"$t_log.server" 2>&1
 	else
 		fresh_state with-apache >"$t_log.server" 2>&1

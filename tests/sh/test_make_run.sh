@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 export BUILD
 ROOT=$(pwd)
-. "$ROOT/scripts/server.sh"	# server_port_free
+. "$ROOT/scripts/server.sh"	# server_port_free, server_pick_port
 # a make of our own, not a job of the make that runs the tests
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
@@ -53,14 +53,6 @@ ok() {
 	passed=$((passed + 1))
 }
 
-free_port() {	# a free port other than $1
-	for _ in $(seq 1 50); do
-		p=$((20000 + RANDOM % 30000))
-		[ "$p" != "${1:-}" ] && server_port_free "$p" && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # start PORT LOG: `make run` in the background until it says it is running.
 start() {
 	STATE=$STATE PORT=$1 DEMO=0 make --no-print-directory run >"$2" 2>&1 &
@@ -81,8 +73,8 @@ login() {
 	    "http://127.0.0.1:$1/intranet/login"
 }
 
-p1=$(free_port) || fail "no free port"
-p2=$(free_port "$p1") || fail "no free port"
+p1=$(server_pick_port) || fail "no free port"
+p2=$(server_pick_port "$p1") || fail "no free port"
 
 start "$p1" "$out/run1.log"
 grep -q "http://127.0.0.1:$p1/intranet/" "$out/run1.log" || fail "the first run names no URL on $p1"
