@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <signal.h>
 
-#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -24,26 +23,6 @@
 static const char *state, *conf, *cli;
 static char dir[4200], db[4200], exe[4400];
 
-static const char *
-fcgi_user(void)
-{
-	const char *u = getenv("FCGI_USER");
-
-	return u != NULL && u[0] != '\0' ? u : "rekisteri";
-}
-
-/* Give path to the FastCGI user when we are root (the harness runs them so). */
-static void
-give(const char *path)
-{
-	struct passwd *pw;
-
-	if (getuid() != 0)
-		return;
-	assert_non_null(pw = getpwnam(fcgi_user()));
-	assert_int_equal(chown(path, pw->pw_uid, pw->pw_gid), 0);
-}
-
 int
 fault_setup(void)
 {
@@ -56,7 +35,7 @@ fault_setup(void)
 	snprintf(db, sizeof(db), "%s/db/rekisteri.db", state);
 	if (mkdir(dir, 0700) != 0 && chmod(dir, 0700) != 0)
 		return -1;
-	give(dir);
+	http_give(dir);
 	return 0;
 }
 
@@ -119,7 +98,7 @@ fault_conf(const char *name, const char *path, int max_pages)
 	}
 	fclose(in);
 	fclose(o);
-	give(out);
+	http_give(out);
 	return out;
 }
 
@@ -137,7 +116,7 @@ fault_copy_db(const char *path)
 	sqlite3_finalize(st);
 	sqlite3_close(d);
 	assert_int_equal(chmod(path, 0600), 0);
-	give(path);
+	http_give(path);
 }
 
 int
@@ -154,7 +133,7 @@ fault_run_as_server(struct buf *out, const char *fmt, ...)
 	assert_null(strchr(cmd, '\''));
 	if (getuid() == 0)
 		return http_run(out, "runuser -u %s -- timeout 20 sh -c '%s' "
-		    "</dev/null 2>&1", fcgi_user(), cmd);
+		    "</dev/null 2>&1", http_fcgi_user(), cmd);
 	return http_run(out, "timeout 20 sh -c '%s' </dev/null 2>&1", cmd);
 }
 
@@ -218,21 +197,6 @@ fault_restart_log(const char *name, const char *cf, const char *probe,
 	kill((pid_t)old, SIGTERM);
 	wait_gone((pid_t)old);
 	unlink(sock);
-	/*
-	 * The database's folder and the request form's lock file belong to
-	 * the FastCGI user, whatever made them last: CI once saw every
-	 * restarted request worker refused the lock ("Permission denied"),
-	 * so the workers never came back within the minute.
-	 */
-	{
-		char lock[4500], folder[4300];
-
-		snprintf(folder, sizeof(folder), "%s/db", state);
-		give(folder);
-		snprintf(lock, sizeof(lock), "%s.request-lock", db);
-		if (access(lock, F_OK) == 0)
-			give(lock);
-	}
 	if ((pid = fork()) == 0) {
 		int fd;
 
@@ -244,7 +208,7 @@ fault_restart_log(const char *name, const char *cf, const char *probe,
 		if (getuid() == 0)
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
 			    "0600", "-U", "www-data", "-G", "www-data", "-u",
-			    fcgi_user(), "--", ex, "-c", cf, "-w", "2",
+			    http_fcgi_user(), "--", ex, "-c", cf, "-w", "2",
 			    (char *)NULL);
 		else
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",

@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -464,6 +465,54 @@ wait_gone(pid_t pid)
 	fail_msg("the request executable did not stop");
 }
 
+/* The user the harness runs the FastCGI executables as when it is root. */
+const char *
+http_fcgi_user(void)
+{
+	const char *u = getenv("FCGI_USER");
+
+	return u != NULL && u[0] != '\0' ? u : "rekisteri";
+}
+
+/* Give path to the FastCGI user when we are root (the harness runs them so). */
+void
+http_give(const char *path)
+{
+	struct passwd *pw;
+
+	if (getuid() != 0)
+		return;
+	assert_non_null(pw = getpwnam(http_fcgi_user()));
+	assert_int_equal(chown(path, pw->pw_uid, pw->pw_gid), 0);
+}
+
+/*
+ * Fail unless process pid runs as the harness's FastCGI user (when we are
+ * root): an executable started as root leaves files (the request form's
+ * lock) that the FastCGI user's next start is refused.
+ */
+static void
+check_fcgi_user(pid_t pid)
+{
+	char path[64], line[256];
+	struct passwd *pw;
+	unsigned long uid = 0;
+	int found = 0;
+	FILE *f;
+
+	if (getuid() != 0)
+		return;
+	assert_non_null(pw = getpwnam(http_fcgi_user()));
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	assert_non_null(f = fopen(path, "r"));
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = sscanf(line, "Uid:\t%lu", &uid) == 1;
+	fclose(f);
+	if (!found || uid != (unsigned long)pw->pw_uid)
+		fail_msg("the request executable runs as uid %lu, not as %s "
+		    "(%lu)", uid, http_fcgi_user(), (unsigned long)pw->pw_uid);
+}
+
 /*
  * Restart the request executable with the harness's config changed:
  * [request] rate_limit, [mail] sendmail (NULL: no mail). Its pid goes
@@ -515,8 +564,9 @@ http_restart_request(int rate_limit, const char *sendmail)
 		(void)setsid();
 		if (getuid() == 0)
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
-			    "0600", "-U", "www-data", "-G", "www-data", "--", exe,
-			    "-c", path, "-w", "2", (char *)NULL);
+			    "0600", "-U", "www-data", "-G", "www-data", "-u",
+			    http_fcgi_user(), "--", exe, "-c", path, "-w", "2",
+			    (char *)NULL);
 		else
 			execlp("spawn-fcgi", "spawn-fcgi", "-n", "-s", sock, "-M",
 			    "0600", "--", exe, "-c", path, "-w", "2", (char *)NULL);
@@ -528,8 +578,10 @@ http_restart_request(int rate_limit, const char *sendmail)
 	fclose(out);
 	/* each try at most 5 s: see fault_restart_log (tests/faults/faults.c) */
 	for (time_t end = time(NULL) + 60; time(NULL) < end;) {
-		if (http_probe("/request", 5) == 200)
+		if (http_probe("/request", 5) == 200) {
+			check_fcgi_user(pid);
 			return;
+		}
 		usleep(100000);
 	}
 	fail_msg("the request executable did not come back within 60 s");
@@ -591,7 +643,9 @@ http_request_setup(void)
 		    req_root);
 		http_restart_request(1000, capture);
 	}
+	/* the request executable, the FastCGI user, appends to it */
 	http_write_text(req_mailbox, "");
+	http_give(req_mailbox);
 	s = http_db_text("SELECT name FROM sqlite_master WHERE name = 'requests'", NULL);
 	if (s == NULL)
 		return -1;

@@ -119,10 +119,15 @@ char	*http_form_token(void);
 int	 http_request_setup(void);
 /* The request executable as the harness started it, no hour used up. */
 void	 http_request_teardown(void);
+/* The user the harness runs the FastCGI executables as when root: $FCGI_USER, rekisteri. */
+const char *http_fcgi_user(void);
+/* chown path to it when we are root. */
+void	 http_give(const char *path);
 /*
  * Restart the request executable with the harness's config changed:
  * [request] rate_limit, [mail] sendmail (NULL: no mail). Its pid goes
- * where the harness looks, so the harness stops it at the end.
+ * where the harness looks, so the harness stops it at the end. As root,
+ * it runs as http_fcgi_user(), and the call fails if it does not.
  */
 void	 http_restart_request(int rate_limit, const char *sendmail);
 /* The file the sendmail capture script writes (REKISTERI_STATE/mail.txt). */
