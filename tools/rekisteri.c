@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "customer.h"
 #include "log.h"
+#include "perms.h"
 #include "fmt.h"
 #include "forget.h"
 #include "retention_class.h"
@@ -318,6 +319,28 @@ check_database(struct cli *c)
 	return 0;
 }
 
+static void
+perm_problem(const char *path, const char *problem, const char *fix, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "rekisteri: %s: %s: %s\n", path, problem, fix);
+}
+
+/* Owners and modes of the database, the keys and the configuration (perms.h). */
+static int
+check_perms(struct cli *c)
+{
+	int found = perms_check(&c->conf, perm_problem, NULL);
+
+	if (found == 0)
+		printf("%s, %s: owners and modes keep the data and the keys "
+		    "private\n", c->conf.db_path, c->conf.key_dir);
+	else
+		fprintf(stderr, "rekisteri: %d file(s) with the wrong owner or "
+		    "mode (docs/deployment.md \"Files and modes\")\n", found);
+	return found;
+}
+
 static int
 cmd_check(struct cli *c, int argc, char **argv)
 {
@@ -326,7 +349,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	struct authority *auth;
 	struct i18n *msgs;
 	struct tmpl_set *t;
-	int found;
+	int found, perms;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--today") == 0 && i + 1 < argc)
@@ -367,6 +390,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 		    "before %s: check them against %s and set checked=\"%s\" "
 		    "(docs/facts.md)\n", c->conf.data, AUTHORITY_FILE,
 		    auth->checked, today, auth->source, today);
+	perms = check_perms(c);
 	if (check_database(c) != 0) {
 		authority_free(auth);
 		i18n_free(msgs);
@@ -376,7 +400,7 @@ cmd_check(struct cli *c, int argc, char **argv)
 	authority_free(auth);
 	found = check_intake(c, msgs, check_time(given));
 	i18n_free(msgs);
-	return found == 0 ? EXIT_OK : EXIT_FAIL;
+	return found == 0 && perms == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 /* Open the configured database read-write, for commands that change it. */

@@ -348,6 +348,46 @@ config_from_flag_and_environment(void **st)
 	buf_free(&o);
 }
 
+/*
+ * `check` fails on a private file others may read or one the service's
+ * user does not own, naming it and the command that puts it right; the
+ * running service's own state passes (#15, docs/deployment.md).
+ */
+static void
+check_names_wrong_owner_or_mode(void **st)
+{
+	struct buf o = BUF_INIT;
+
+	(void)st;
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' check", cli,
+	    state), 0);
+	assert_non_null(strstr(o.data, "owners and modes keep the data and the "
+	    "keys private"));
+	assert_int_equal(http_run(NULL, "chmod 0640 '%s/keys/secret.key'",
+	    state), 0);
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' check 2>&1",
+	    cli, state), 1);
+	if (strstr(o.data, "secret.key: others may read a secret key") == NULL ||
+	    strstr(o.data, "chmod 600 ") == NULL)
+		fail_msg("%s", o.data);
+	assert_int_equal(http_run(NULL, "chmod 0600 '%s/keys/secret.key'",
+	    state), 0);
+	if (getuid() == 0) {
+		/* as a command run as root leaves a file in the database's folder */
+		assert_int_equal(http_run(NULL, "touch '%s/db/stray' && chmod 600 "
+		    "'%s/db/stray'", state, state), 0);
+		assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' check "
+		    "2>&1", cli, state), 1);
+		if (strstr(o.data, "db/stray: owned by root, not by ") == NULL ||
+		    strstr(o.data, "1 file(s) with the wrong owner or mode") == NULL)
+			fail_msg("%s", o.data);
+		assert_int_equal(http_run(NULL, "rm '%s/db/stray'", state), 0);
+	}
+	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' check", cli,
+	    state), 0);
+	buf_free(&o);
+}
+
 static void
 init_is_idempotent(void **st)
 {
@@ -535,6 +575,7 @@ main(void)
 		cmocka_unit_test(help_lists_the_man_page_commands),
 		cmocka_unit_test(wrong_usage_on_stderr),
 		cmocka_unit_test(config_from_flag_and_environment),
+		cmocka_unit_test(check_names_wrong_owner_or_mode),
 		cmocka_unit_test(access_report_and_portability),
 		cmocka_unit_test(export_for_a_purpose),
 		cmocka_unit_test(init_is_idempotent),
