@@ -162,7 +162,13 @@ import_cmd(struct cli *c, int argc, char **argv)
 	if (isatty(STDOUT_FILENO))
 		im.progress = progress;
 	if ((data = slurp(file, (size_t)CIMPORT_MAX_BYTES, &len)) == NULL) {
-		fprintf(stderr, "rekisteri: %s: %s\n", file, strerror(errno));
+		if (errno == EFBIG)
+			fprintf(stderr, "rekisteri: %s: the file is larger than "
+			    "%ld MB, the import's limit; split it\n", file,
+			    CIMPORT_MAX_BYTES >> 20);
+		else
+			fprintf(stderr, "rekisteri: %s: %s\n", file,
+			    strerror(errno));
 		goto out;
 	}
 	if (cimport_check(db, &im, data, len) != 0) {

@@ -426,9 +426,17 @@ slurp(const char *path, size_t max, size_t *len)
 	size_t n;
 	int err;
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct stat st;
 
 	if (f == NULL)
 		return NULL;
+	/* a file known too large is refused before a byte is read */
+	if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > (unsigned long long)max) {
+		fclose(f);
+		errno = EFBIG;
+		return NULL;
+	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= max)
 		buf_add(&b, chunk, n);
 	err = ferror(f);

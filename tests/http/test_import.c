@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "buf.h"
+#include "cimport.h"
 #include "http.h"
 
 static void
@@ -96,12 +98,45 @@ orders_with_state(void **st)
 	    " IN ('IO-4', 'IO-5', 'IO-6')", NULL), 0);
 }
 
+/*
+ * A file over the import's limit (a million rows of about a kilobyte) is
+ * refused before a byte of it is read, with the limit named, and nothing
+ * changes (#17: the limit was 64 MB, about 250,000 rows, so a million
+ * could not be imported at all). The file is sparse: no gigabyte written.
+ */
+static void
+too_large_refused_at_once(void **st)
+{
+	struct buf out = BUF_INIT;
+	char path[1024];
+	long before;
+	FILE *f;
+
+	(void)st;
+	snprintf(path, sizeof(path), "%s/huge.csv", getenv("REKISTERI_STATE"));
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs("number,last_name\r\nH-1,Suuri\r\n", f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(truncate(path, CIMPORT_MAX_BYTES + 1), 0);
+	before = http_db_int("SELECT count(*) FROM customers", NULL);
+	assert_int_equal(http_run(&out, "%s customer import %s --apply 2>&1",
+	    getenv("REKISTERI_CLI"), path), 1);
+	if (strstr(buf_cstr(&out), "huge.csv: the file is larger than 1024 MB, "
+	    "the import's limit; split it") == NULL)
+		fail_msg("%s", buf_cstr(&out));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL),
+	    before);
+	assert_int_equal(unlink(path), 0);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(short_and_long_rows),
 		cmocka_unit_test(orders_with_state),
+		cmocka_unit_test(too_large_refused_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
