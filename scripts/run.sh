@@ -40,7 +40,9 @@ trap 'server_stop; exit 0' INT TERM
 trap 'server_stop' EXIT
 server_start || exit 1
 
-cat <<MSG
+# The whole message in one write: a reader that sees its first line (the
+# tests wait for it) sees the administrator's password too.
+msg=$(cat <<MSG
 
 Rekisteri is running behind $SERVER (Ctrl-C stops it):
   Privacy notice   http://127.0.0.1:$PORT/notice
@@ -52,15 +54,19 @@ Rekisteri is running behind $SERVER (Ctrl-C stops it):
   Staff intranet   http://127.0.0.1:$PORT/intranet/
 State (config, database, keys, logs): $STATE
 MSG
-[ $first -eq 1 ] && echo "A new database was created at $STATE/rekisteri.db."
+)
+[ $first -eq 1 ] && msg="$msg
+A new database was created at $STATE/rekisteri.db."
 if [ -n "$admin_note" ]; then
-	echo
-	echo "The first administrator (shown only this once):"
-	echo "  username: admin"
-	echo "$admin_note" | sed -n 's/^password: /  password: /p'
-	echo "  At the first sign-in you set up two-factor sign-in with an"
-	echo "  authenticator app (required for admins; [intranet] totp_required)."
-	echo "  The NDA date was recorded as today; correct it with:"
-	echo "  $BUILD/rekisteri -c $STATE/rekisteri.conf user nda admin YYYY-MM-DD"
+	msg="$msg
+
+The first administrator (shown only this once):
+  username: admin
+$(echo "$admin_note" | sed -n 's/^password: /  password: /p')
+  At the first sign-in you set up two-factor sign-in with an
+  authenticator app (required for admins; [intranet] totp_required).
+  The NDA date was recorded as today; correct it with:
+  $BUILD/rekisteri -c $STATE/rekisteri.conf user nda admin YYYY-MM-DD"
 fi
+printf '%s\n' "$msg"
 wait "$WEB_PID"

@@ -78,6 +78,11 @@ p2=$(server_pick_port "$p1") || fail "no free port"
 
 start "$p1" "$out/run1.log"
 grep -q "http://127.0.0.1:$p1/intranet/" "$out/run1.log" || fail "the first run names no URL on $p1"
+# (run.sh prints its message in one write; a few seconds' grace all the same)
+for _ in $(seq 1 50); do
+	grep -q "^  password: " "$out/run1.log" && break
+	sleep 0.1
+done
 grep -q "^  password: " "$out/run1.log" || fail "the first run printed no administrator password"
 stop
 server_port_free "$p1" || fail "something still listens on $p1 after Ctrl-C"
