@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,6 +113,21 @@ check_owner(struct ctx *x, const char *path, const struct stat *st,
 	x->found++;
 }
 
+/* A folder this user cannot list: nothing in it was checked. */
+static void
+unreadable(struct ctx *x, const char *dir, const struct stat *st)
+{
+	char problem[512], fix[700], owner[256];
+
+	user_name(st->st_uid, owner, sizeof(owner));
+	snprintf(problem, sizeof(problem), "cannot be listed by this user (%s), "
+	    "so what is in it was not checked", strerror(errno));
+	snprintf(fix, sizeof(fix), "run the check as %s: runuser -u %s -- "
+	    "rekisteri check", owner, owner);
+	x->report(dir, problem, fix, x->arg);
+	x->found++;
+}
+
 /*
  * A private folder and what is in it, one level; in the key folder every
  * file is a secret (secret.key, totp.key, erasure.key, the lock) but
@@ -128,11 +144,14 @@ check_folder(struct ctx *x, const char *dir, enum kind dk)
 	enum kind fk;
 	DIR *d;
 
-	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+	/* the configured folder itself may be a link (to another disk) */
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return;
 	check_mode(x, dir, &st, dk);
-	if ((d = opendir(dir)) == NULL)
+	if ((d = opendir(dir)) == NULL) {
+		unreadable(x, dir, &st);
 		return;
+	}
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;

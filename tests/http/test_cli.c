@@ -382,6 +382,12 @@ check_names_wrong_owner_or_mode(void **st)
 		    strstr(o.data, "1 file(s) with the wrong owner or mode") == NULL)
 			fail_msg("%s", o.data);
 		assert_int_equal(http_run(NULL, "rm '%s/db/stray'", state), 0);
+		/* another user sees nothing in the private folders: not "private" */
+		assert_int_equal(http_run(&o, "runuser -u nobody -- %s -c "
+		    "'%s/rekisteri.conf' check 2>&1", cli, state), 1);
+		if (strstr(o.data, "/db: cannot be listed by this user") == NULL ||
+		    strstr(o.data, "keep the data and the keys private") != NULL)
+			fail_msg("%s", o.data);
 	}
 	assert_int_equal(http_run(&o, "%s -c '%s/rekisteri.conf' check", cli,
 	    state), 0);
