@@ -21,7 +21,7 @@ enum cimport_kind {
  * up to about a kilobyte each (a demo row is about 260 bytes; #17). The
  * file is held in memory with its UTF-8 text and the checked records, so
  * an import at the limit needs a few gigabytes; the upload page has its
- * own, smaller limit (cgi-bin/intranet/import.c).
+ * own, smaller limit (IMPORT_UPLOAD_MAX, 8 MB).
  */
 #define CIMPORT_MAX_BYTES	(1024L << 20)
 #define CIMPORT_MAX_ROWS	1000000L
