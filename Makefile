@@ -88,7 +88,7 @@ BROWSER_STAMP := tests/browser/node_modules/.package-lock.json
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps deps-run test unit http test-http test-faults run install install-system deb package-check uninstall clean check-templates \
+.PHONY: all deps deps-run test unit http test-http test-faults run install install-system deb package-check deploy-check uninstall clean check-templates \
         bench bench-check bench-baseline bench-notice bench-tickets bench-customers bench-retention \
         cppcheck clang-tidy lint browser units-check man-lint
 .DEFAULT_GOAL := all
@@ -310,6 +310,13 @@ deb:
 package-check:
 	@sh scripts/deps.sh package
 	@BUILD=$(BUILD) sh scripts/deb.sh check
+
+# `make deploy-check`: README's "Deploy on Debian 12", every block, run on a
+# fresh Debian 12 made with debootstrap in a throw-away root, behind nginx
+# and Apache (tests/deploy/debian12.sh; root and Debian's mirror; 2–4 min).
+deploy-check:
+	@sh scripts/deps.sh package
+	@BUILD=$(BUILD) bash tests/deploy/debian12.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rekisteri

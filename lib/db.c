@@ -212,13 +212,28 @@ open_error(sqlite3 *db, const char *path, const char *msg, char *err,
 		snprintf(err, errlen, "%s: %s", path, msg);
 }
 
+mode_t
+db_new_file_mode(const char *path)
+{
+	char dir[4096];
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (stat(dirname(dir), &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & S_ISGID) && (st.st_mode & (S_IWGRP | S_IXGRP)) ==
+	    (S_IWGRP | S_IXGRP))
+		return 0660;
+	return 0600;
+}
+
 /*
  * The database holds personal data, password hashes and sealed secrets
  * (#18): a file that other users may read or change is not opened, and
- * DB_CREATE makes a missing one 0600 (an empty file is a new database;
- * SQLite gives its -wal and -shm files the same mode), whatever the umask.
- * Group access is allowed (0640 or 0660, for a group that shares the
- * register). 0, or -1 with one sentence in err naming the file.
+ * DB_CREATE makes a missing one 0600, or 0660 in a shared folder
+ * (db_new_file_mode; an empty file is a new database, and SQLite gives its
+ * -wal and -shm files the same mode), whatever the umask. Group access is
+ * allowed (0640 or 0660, for the group that shares the register). 0, or
+ * -1 with one sentence in err naming the file.
  */
 static int
 db_private(const char *path, enum db_mode mode, char *err, size_t errlen)
@@ -241,15 +256,23 @@ db_private(const char *path, enum db_mode mode, char *err, size_t errlen)
 			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			return -1;
 		}
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* past the umask (077 in the executables) */
+			if (fchmod(fd, db_new_file_mode(path)) != 0) {
+				snprintf(err, errlen, "%s: %s", path,
+				    strerror(errno));
+				close(fd);
+				return -1;
+			}
 			close(fd);
+		}
 		return 0;
 	}
 	if ((st.st_mode & S_IRWXO) == 0)
 		return db_writable(path, &st, mode, err, errlen);
 	snprintf(err, errlen, "%s may be read or changed by other users (mode "
-	    "%04o) and holds personal data, so it is not opened: chmod 600 %s "
-	    "(and its -wal and -shm files)", path, (unsigned)(st.st_mode & 07777),
+	    "%04o) and holds personal data, so it is not opened: chmod o-rwx "
+	    "%s (and its -wal and -shm files)", path, (unsigned)(st.st_mode & 07777),
 	    path);
 	return -1;
 }

@@ -2,6 +2,8 @@
 #ifndef REKISTERI_DB_H
 #define REKISTERI_DB_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -36,6 +38,15 @@ void	 db_busy_timeout(sqlite3 *, int ms);
  */
 int	 db_access(const char *path, enum db_mode mode, char *err,
 	    size_t errlen);
+
+/*
+ * The mode of a new private file at path (a database, the erasure
+ * ledger): 0660 when its folder is set-group-ID and its group may enter
+ * and write it, the folder of an installation whose executables run as
+ * separate users sharing that group (docs/deployment.md, #15); else 0600.
+ * Never anything for other users. Callers fchmod to it, past the umask.
+ */
+mode_t	 db_new_file_mode(const char *path);
 
 /*
  * Faults of the database rather than of a statement (#17, docs/faults.md):

@@ -211,11 +211,33 @@ ledger_owner(const char *path, int fd)
 	return fchown(fd, ds.st_uid, ds.st_gid);
 }
 
+/*
+ * The ledger opened for appending, made if missing: 0600, or 0660 in a
+ * shared folder (db_new_file_mode: the intranet, running as its own user,
+ * appends to it too), past the umask. The descriptor, or -1 (errno).
+ */
+static int
+ledger_open(const char *path)
+{
+	int fd, saved;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fchmod(fd, db_new_file_mode(path)) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
 int
 forget_ledger_init(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600), rc;
+	int fd = ledger_open(path), rc;
 
 	if (fd < 0)
 		return -1;
@@ -231,8 +253,7 @@ forget_ledger_open(const char *path, struct forget_ledger_file *f)
 
 	f->fd = -1;
 	f->lines = 0;
-	if ((f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) < 0)
+	if ((f->fd = ledger_open(path)) < 0)
 		return -1;
 	if (ledger_owner(path, f->fd) != 0) {
 		saved = errno;

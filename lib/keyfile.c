@@ -112,10 +112,16 @@ keyfile_load(const char *dir, const char *name, const char *what,
 		snprintf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
-	if ((st.st_mode & 077) != 0) {
+	/*
+	 * Its owner's, and at most readable by a group: the intranet's own
+	 * where the executables run as separate users (docs/deployment.md;
+	 * rekisteri check says when that group is one the notice is in too).
+	 */
+	if ((st.st_mode & (S_IWGRP | S_IXGRP | S_IRWXO)) != 0) {
 		snprintf(err, errlen, "%s may be read or changed by others (mode "
-		    "%04o), so it is not used: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
+		    "%04o), so it is not used: chmod 600 %s (or 640, for the "
+		    "intranet's own group)", path, (unsigned)(st.st_mode & 07777),
+		    path);
 		goto out;
 	}
 	n = read(fd, text, sizeof(text));

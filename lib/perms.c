@@ -33,6 +33,7 @@ enum kind {
 	PUBLIC_DIR,	/* public/ in it: no one else changes */
 	KEY_FILE,	/* a public key or a key's name: no one else changes */
 	SECRET_FILE,	/* a secret key: its owner only */
+	GROUP_SECRET,	/* totp.key, erasure.key: also the intranet's group */
 	SHARED_DIR,	/* the config's, templates, ...: no other user changes */
 	SHARED_FILE,	/* a template, a message file, ...: likewise */
 	CONF_FILE	/* the configuration: only its owner changes it */
@@ -55,6 +56,8 @@ static const struct rule {
 	    "go-w" },
 	[SECRET_FILE] = { S_IRWXG | S_IRWXO, "others may read a secret key, "
 	    "so it is refused", "600" },
+	[GROUP_SECRET] = { S_IWGRP | S_IXGRP | S_IRWXO, "others may read or "
+	    "change a secret key, so it is refused", "g-wx,o-rwx" },
 	[SHARED_DIR] = { S_IWOTH, "other users may put files of their own "
 	    "in it", "o-w" },
 	[SHARED_FILE] = { S_IWOTH, "other users may change what the "
@@ -94,14 +97,24 @@ check_mode(struct ctx *x, const char *path, const struct stat *st,
 	x->found++;
 }
 
-/* A file in a private folder belongs to the folder's owner. */
+/*
+ * A file in a private folder belongs to the folder's owner, or, in a
+ * set-group-ID folder (the database's, where the executables run as
+ * separate users sharing its group: docs/deployment.md), to the folder's
+ * group with read and write for it: SQLite's -wal and -shm made by the
+ * intranet are its user's, and every process of the group can use them.
+ */
 static void
 check_owner(struct ctx *x, const char *path, const struct stat *st,
     const struct stat *folder)
 {
 	char problem[1024], fix[PATH_LEN + 300], has[256], want[256];
+	mode_t rw = S_IRGRP | S_IWGRP;
 
 	if (st->st_uid == folder->st_uid)
+		return;
+	if ((folder->st_mode & S_ISGID) && st->st_gid == folder->st_gid &&
+	    (st->st_mode & rw) == rw)
 		return;
 	user_name(st->st_uid, has, sizeof(has));
 	user_name(folder->st_uid, want, sizeof(want));
@@ -109,6 +122,29 @@ check_owner(struct ctx *x, const char *path, const struct stat *st,
 	    "folder: the service, running as %s, may be refused it (a command "
 	    "run as another user made it?)", has, want, want);
 	snprintf(fix, sizeof(fix), "chown %s %s", want, path);
+	x->report(path, problem, fix, x->arg);
+	x->found++;
+}
+
+/*
+ * totp.key and erasure.key may be readable by a group, the intranet's own
+ * where it runs as a user of its own; never by the key folder's group,
+ * which the notice shares (it reads the public keys).
+ */
+static void
+check_key_group(struct ctx *x, const char *path, const struct stat *st,
+    const struct stat *folder)
+{
+	char problem[512], fix[PATH_LEN + 32];
+
+	if (!(st->st_mode & S_IRGRP) || st->st_gid != folder->st_gid)
+		return;
+	snprintf(problem, sizeof(problem), "readable by the key folder's "
+	    "group, which every executable shares, the notice too (mode "
+	    "%04o): only the intranet's own group may read it (chgrp "
+	    "rekisteri-intranet, as the package does)",
+	    (unsigned)(st->st_mode & 07777));
+	snprintf(fix, sizeof(fix), "chmod g-r %s", path);
 	x->report(path, problem, fix, x->arg);
 	x->found++;
 }
@@ -128,10 +164,19 @@ unreadable(struct ctx *x, const char *dir, const struct stat *st)
 	x->found++;
 }
 
+/* The secrets the intranet reads too (auth_totp.c, forget_key.c). */
+static int
+group_secret(const char *name)
+{
+	return strcmp(name, "totp.key") == 0 ||
+	    strcmp(name, FORGET_KEY_FILE) == 0;
+}
+
 /*
  * A private folder and what is in it, one level; in the key folder every
  * file is a secret (secret.key, totp.key, erasure.key, the lock) but
  * "current", the name of the signing key, and public/ holds public keys.
+ * secret.key, which signs tickets, is its owner's alone.
  * Symbolic links are not followed: the folder's own files are what the
  * rules are about.
  */
@@ -168,11 +213,13 @@ check_folder(struct ctx *x, const char *dir, enum kind dk)
 			fk = PUBLIC_DIR;
 		else
 			fk = strcmp(e->d_name, "current") == 0 ? KEY_FILE :
-			    SECRET_FILE;
+			    group_secret(e->d_name) ? GROUP_SECRET : SECRET_FILE;
 		if (S_ISDIR(est.st_mode) && dk == KEY_DIR)
 			check_folder(x, path, PUBLIC_DIR);
 		else if (!S_ISSOCK(est.st_mode))
 			check_mode(x, path, &est, fk);
+		if (fk == GROUP_SECRET)
+			check_key_group(x, path, &est, &st);
 	}
 	closedir(d);
 }

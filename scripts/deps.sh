@@ -15,7 +15,7 @@ run="$build apache2 spawn-fcgi sqlite3"
 # logrotate: test_deploy reads conf/logrotate.d; mandoc: make lint checks the man pages.
 test="$run nginx systemd libcmocka-dev libcurl4-openssl-dev libxml2-utils curl valgrind cppcheck clang-tidy clang libclang-rt-14-dev libfcgi-bin wrk chromium fonts-dejavu-core poppler-utils openssl python3-jsonschema logrotate mandoc"
 
-package="$build debhelper dpkg-dev lintian"
+package="$build debhelper dpkg-dev lintian debootstrap"
 
 case "${1:-test}" in
 build) want=$build ;;

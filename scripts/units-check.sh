@@ -66,34 +66,14 @@ for u in $names; do
 		echo "units-check: $u: exposure $level"
 	fi
 done
-# the user and the private folders, made in the throw-away root as the
-# package's postinst makes them
+# the users and the private folders, made in the throw-away root as the
+# package's postinst makes them (scripts/users-check.sh)
 if [ -f conf/systemd/rekisteri.sysusers ]; then
-	mkdir -p "$root/var/lib"
-	: >"$root/etc/passwd"; : >"$root/etc/group"
-	: >"$root/etc/shadow"; : >"$root/etc/gshadow"
 	mkdir -p "$root/usr/lib/sysusers.d" "$root/usr/lib/tmpfiles.d"
 	cp conf/systemd/rekisteri.sysusers "$root/usr/lib/sysusers.d/rekisteri.conf"
 	cp conf/systemd/rekisteri.tmpfiles "$root/usr/lib/tmpfiles.d/rekisteri.conf"
-	if ! systemd-sysusers --root="$root" rekisteri.conf ||
-	    ! systemd-tmpfiles --root="$root" --create rekisteri.conf; then
-		echo "units-check: sysusers or tmpfiles failed" >&2
-		rc=1
-	fi
-	uid=$(awk -F: '$1 == "rekisteri" { print $3 }' "$root/etc/passwd")
-	shell=$(awk -F: '$1 == "rekisteri" { print $7 }' "$root/etc/passwd")
-	if [ -z "$uid" ] || [ "$uid" -ge 1000 ] || [ "$shell" != /usr/sbin/nologin ]; then
-		echo "units-check: rekisteri is not a system user without a shell" >&2
-		rc=1
-	fi
-	for d in /var/lib/rekisteri /var/lib/rekisteri/db /var/lib/rekisteri/keys; do
-		got=$(stat -c '%a %u' "$root$d" 2>/dev/null)
-		[ "$got" = "700 $uid" ] || {
-			echo "units-check: $d is \"$got\", not 700 rekisteri" >&2
-			rc=1
-		}
-	done
+	sh scripts/users-check.sh "$root" || rc=1
 fi
 [ $rc -eq 0 ] && echo "units-check: $(echo $names | wc -w) units verified;" \
-    "user rekisteri and its folders (0700) made"
+    "users rekisteri, rekisteri-intranet, rekisteri-notice and their folders made"
 exit $rc

@@ -519,7 +519,7 @@ readable_database_refused(void **st)
 	assert_int_equal(chmod(db, 0644), 0);
 	assert_int_equal(http_run(&o, "'%s' -c '%s' user list", cli, conf), 1);
 	assert_non_null(strstr(o.data, db));
-	assert_non_null(strstr(o.data, "chmod 600"));
+	assert_non_null(strstr(o.data, "chmod o-rwx"));
 	assert_non_null(strchr(o.data, '\n'));
 	assert_null(strchr(strchr(o.data, '\n') + 1, '\n'));	/* one line */
 	for (int i = 0; i < 3; i++) {
@@ -527,7 +527,8 @@ readable_database_refused(void **st)
 
 		assert_int_equal(http_run(&o, "timeout 10 '%s/cgi-bin/%s' -c '%s'",
 		    exe, names[i], conf), 1);
-		if (strstr(o.data, db) == NULL || strstr(o.data, "chmod 600") == NULL)
+		if (strstr(o.data, db) == NULL ||
+		    strstr(o.data, "chmod o-rwx") == NULL)
 			fail_msg("%s started beside a readable database:\n%s",
 			    names[i], o.data);
 	}

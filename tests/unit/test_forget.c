@@ -8,7 +8,8 @@
  * keeps the orders and amounts. Also: an erased id is never given again,
  * the tombstone, the audit row, the suppression list (keyed hashes, a
  * match on the same person differently typed) and the erasure ledger
- * (format, 0600, read back, no number in clear).
+ * (format, 0600, read back, no number in clear), and the modes of new
+ * files in a folder shared by separate users.
  */
 #include <sys/stat.h>
 
@@ -621,6 +622,62 @@ ledger_lines(void **state)
 	assert_int_equal(bad, 3);
 }
 
+/*
+ * Separate users sharing a group (docs/deployment.md, #15): in a
+ * set-group-ID folder that its group may write, a new database and a new
+ * ledger are 0660, past the umask, so that the intranet's own user can
+ * use them; elsewhere 0600. An erasure key the intranet's group may read
+ * (0640) is used; one that group may change, or others read, is not.
+ */
+static void
+shared_folder_modes(void **state)
+{
+	struct fx *f = *state;
+	struct forget_key k;
+	char sd[128], p[160], kd[96];
+	struct stat sb;
+	sqlite3 *db;
+	mode_t old = umask(077);
+
+	snprintf(sd, sizeof(sd), "%s/shared", f->dir);
+	assert_int_equal(mkdir(sd, 0700), 0);
+	assert_int_equal(chmod(sd, 02770), 0);
+	snprintf(p, sizeof(p), "%s/r.db", sd);
+	assert_int_equal(db_new_file_mode(p), 0660);
+	assert_non_null(db = db_open(p, DB_CREATE, err, sizeof(err)));
+	db_close(db);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	snprintf(p, sizeof(p), "%s/erasure-ledger", sd);
+	assert_int_equal(forget_ledger_init(p), 0);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	/* the boundary: set-group-ID, but the group may not write it */
+	assert_int_equal(chmod(sd, 02750), 0);
+	snprintf(p, sizeof(p), "%s/other-ledger", sd);
+	assert_int_equal(db_new_file_mode(p), 0600);
+	assert_int_equal(forget_ledger_init(p), 0);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* the group may write it, but it is not set-group-ID */
+	assert_int_equal(chmod(sd, 0770), 0);
+	assert_int_equal(db_new_file_mode(p), 0600);
+	assert_int_equal(db_new_file_mode(f->ledger), 0600);
+	umask(old);
+
+	snprintf(kd, sizeof(kd), "%s/keys", f->dir);
+	snprintf(p, sizeof(p), "%s/keys/" FORGET_KEY_FILE, f->dir);
+	assert_int_equal(chmod(p, 0640), 0);
+	assert_int_equal(forget_key_load(kd, &k, err, sizeof(err)), 0);
+	assert_memory_equal(k.k, f->key.k, sizeof(k.k));
+	assert_int_equal(chmod(p, 0660), 0);
+	assert_int_equal(forget_key_load(kd, &k, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_int_equal(chmod(p, 0604), 0);
+	assert_int_equal(forget_key_load(kd, &k, err, sizeof(err)), -1);
+	assert_int_equal(chmod(p, 0600), 0);
+}
+
 int
 main(void)
 {
@@ -634,6 +691,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(suppression_matches_the_same_person,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(ledger_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_folder_modes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(request_retention_boundary, setup,
 		    teardown),
 	};

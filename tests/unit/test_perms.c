@@ -128,8 +128,13 @@ static const struct mode_case {
 	{ "keys", 0770, 0700, "chmod g-w,o-rwx" },
 	{ "keys", 0750, 0700, NULL },
 	{ "keys/secret.key", 0640, 0600, "chmod 600" },
-	{ "keys/totp.key", 0604, 0600, "chmod 600" },
-	{ "keys/erasure.key", 0620, 0600, "chmod 600" },
+	{ "keys/secret.key", 0604, 0600, "chmod 600" },
+	{ "keys/totp.key", 0604, 0600, "chmod g-wx,o-rwx" },
+	{ "keys/totp.key", 0620, 0600, "chmod g-wx,o-rwx" },
+	{ "keys/erasure.key", 0610, 0600, "chmod g-wx,o-rwx" },
+	/* group-readable, but the group is the key folder's (the notice's) */
+	{ "keys/erasure.key", 0640, 0600, "chmod g-r" },
+	{ "keys/totp.key", 0640, 0600, "chmod g-r" },
 	{ "keys/current", 0664, 0644, "chmod go-w" },
 	{ "keys/public", 0757, 0755, "chmod go-w" },
 	{ "keys/public/k1.pub", 0646, 0644, "chmod go-w" },
@@ -230,6 +235,64 @@ owner(void **st)
 	assert_int_equal(run(), 0);
 }
 
+/*
+ * The installation of separate users (docs/deployment.md): the database's
+ * folder set-group-ID and its group's, files the intranet made there
+ * (SQLite's -wal and -shm) owned by it with the folder's group, read and
+ * write; totp.key and erasure.key readable by the intranet's own group.
+ * Each allowance at its boundary: without set-group-ID, another group, no
+ * group write, and the signing key readable by that group, are named.
+ * Needs root to give files away.
+ */
+static void
+separate_users(void **st)
+{
+	char d[256], wal[256], totp[256], secret[256];
+	struct stat ds;
+
+	(void)st;
+	if (geteuid() != 0) {
+		assert_int_equal(run(), 0);
+		return;
+	}
+	snprintf(d, sizeof(d), "%s/db", dir);
+	snprintf(wal, sizeof(wal), "%s/db/rekisteri.db-wal", dir);
+	snprintf(totp, sizeof(totp), "%s/keys/totp.key", dir);
+	snprintf(secret, sizeof(secret), "%s/keys/secret.key", dir);
+	assert_int_equal(stat(d, &ds), 0);
+	assert_int_equal(chmod(d, 02770), 0);
+	assert_int_equal(chown(wal, 65534, ds.st_gid), 0);
+	assert_int_equal(chmod(wal, 0660), 0);
+	assert_int_equal(chown(totp, 0, 65534), 0);
+	assert_int_equal(chmod(totp, 0640), 0);
+	if (run() != 0)
+		fail_msg("%s", seen);
+	/* not set-group-ID: the file is someone else's */
+	assert_int_equal(chmod(d, 0770), 0);
+	assert_int_equal(run(), 1);
+	assert_non_null(strstr(seen, "|chown root "));
+	assert_int_equal(chmod(d, 02770), 0);
+	/* the group may not write it */
+	assert_int_equal(chmod(wal, 0640), 0);
+	assert_int_equal(run(), 1);
+	assert_int_equal(chmod(wal, 0660), 0);
+	/* another group */
+	assert_int_equal(chown(wal, 65534, 65534), 0);
+	assert_int_equal(run(), 1);
+	/* the signing key is the owner's alone, whatever the group */
+	assert_int_equal(chown(wal, 0, 0), 0);
+	assert_int_equal(chown(secret, 0, 65534), 0);
+	assert_int_equal(chmod(secret, 0640), 0);
+	assert_int_equal(run(), 1);
+	assert_non_null(strstr(seen, "|chmod 600 "));
+	assert_int_equal(chmod(secret, 0600), 0);
+	assert_int_equal(chown(secret, 0, 0), 0);
+	assert_int_equal(chown(totp, 0, 0), 0);
+	assert_int_equal(chmod(totp, 0600), 0);
+	assert_int_equal(chmod(d, 0700), 0);
+	assert_int_equal(run(), 0);
+}
+
 int
 main(void)
 {
@@ -239,6 +302,7 @@ main(void)
 		cmocka_unit_test(links_not_followed),
 		cmocka_unit_test(ledger_elsewhere),
 		cmocka_unit_test(owner),
+		cmocka_unit_test(separate_users),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
