@@ -509,7 +509,7 @@ check_file(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 {
 	struct buf text = BUF_INIT;
 	char err[200];
-	int rc;
+	int rc, own;
 
 	im->db = db;
 	im->error[0] = '\0';
@@ -524,8 +524,17 @@ check_file(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 		buf_free(&text);
 		return -1;
 	}
-	if (sqlite3_exec(db, sql[I_NUMBERS_TABLE], NULL,
-	    NULL, NULL) != SQLITE_OK) {
+	/*
+	 * One read transaction for the whole check: every row is checked
+	 * against the same state of the register, and a statement does not
+	 * take and drop SQLite's locks by itself for each of a million rows
+	 * (#17). Inside the caller's transaction when one is open.
+	 */
+	own = sqlite3_get_autocommit(db);
+	if ((own && db_begin_read(db) != 0) || sqlite3_exec(db,
+	    sql[I_NUMBERS_TABLE], NULL, NULL, NULL) != SQLITE_OK) {
+		if (own && !sqlite3_get_autocommit(db))
+			db_rollback(db);
 		snprintf(im->error, sizeof(im->error), "the database could not "
 		    "be used");
 		buf_free(&text);
@@ -534,6 +543,8 @@ check_file(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 	rc = csv_read(text.data, text.len, 1 + CF__MAX + CIO__MAX + 8, 8192, on_row, im,
 	    err, sizeof(err));
 	buf_free(&text);
+	if (own)
+		db_rollback(db);	/* read only, but the temporary numbers */
 	if (rc == -1 && im->error[0] == '\0')
 		snprintf(im->error, sizeof(im->error), "%s", err);
 	if (rc == 0 && im->ncols == 0)
@@ -544,17 +555,56 @@ check_file(sqlite3 *db, struct cimport *im, const char *data, size_t len)
 	return im->error[0] != '\0' ? -1 : 0;
 }
 
+/*
+ * The page cache while an import applies: in one transaction a large file
+ * touches index and full-text pages all over the database, and SQLite's
+ * default cache (2 MiB) spills them to the WAL page by page, to write many
+ * of them again (#17, bench/README.md "import"). It grows only as pages
+ * are used, and is set back after the run, which frees what is over.
+ */
+#define IMPORT_CACHE_KIB	262144
+
 static int
-apply_rows(sqlite3 *db, struct cimport *im)
+cache_kib(sqlite3 *db, int set)
+{
+	char q[64];
+	sqlite3_stmt *st;
+	int old = -2000;	/* SQLite's default: 2,000 KiB */
+
+	if (sqlite3_prepare_v2(db, "PRAGMA cache_size", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			old = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	snprintf(q, sizeof(q), "PRAGMA cache_size = %d", set);
+	sqlite3_exec(db, q, NULL, NULL, NULL);
+	return old;
+}
+
+static int
+apply_all(sqlite3 *db, struct cimport *im)
 {
 	/* in the caller's transaction when one is open (with its audit row) */
-	int own = sqlite3_get_autocommit(db);
+	int own = sqlite3_get_autocommit(db), defer = 0;
+	struct customer_fts_defer fts;
 
 	im->applied = 0;
 	if (own && db_begin(db) != 0) {
 		snprintf(im->error, sizeof(im->error), "the database is busy; "
 		    "nothing was applied");
 		return -1;
+	}
+	/* new records' full-text entries in one statement at the end */
+	if (im->kind == CIMPORT_NEW && im->good > im->same) {
+		if (customer_fts_defer(db, &fts) != 0) {
+			if (own)
+				db_rollback(db);
+			snprintf(im->error, sizeof(im->error), "the database "
+			    "could not be used; nothing was applied");
+			return -1;
+		}
+		defer = 1;
 	}
 	for (size_t i = 0; i < im->nlines; i++) {
 		const struct cimport_line *l = &im->lines[i];
@@ -591,6 +641,9 @@ apply_rows(sqlite3 *db, struct cimport *im)
 			customer_free(&cur);
 		}
 		if (rc != 0) {
+			/* the trigger back, whether or not the caller rolls back */
+			if (defer)
+				customer_fts_resume(db, &fts);
 			if (own)
 				db_rollback(db);
 			snprintf(im->error, sizeof(im->error), "line %ld: %s; "
@@ -605,8 +658,10 @@ apply_rows(sqlite3 *db, struct cimport *im)
 			im->progress(im->arg, "apply", im->applied,
 			    im->good - im->same);
 	}
-	if (own && db_commit(db) != 0) {
-		db_rollback(db);
+	if ((defer && customer_fts_resume(db, &fts) != 0) ||
+	    (own && db_commit(db) != 0)) {
+		if (own)
+			db_rollback(db);
 		snprintf(im->error, sizeof(im->error), "the database could not "
 		    "commit; nothing was applied");
 		im->applied = 0;
@@ -615,6 +670,16 @@ apply_rows(sqlite3 *db, struct cimport *im)
 	if (im->progress != NULL)
 		im->progress(im->arg, "apply", im->applied, im->applied);
 	return 0;
+}
+
+static int
+apply_rows(sqlite3 *db, struct cimport *im)
+{
+	int old = cache_kib(db, -IMPORT_CACHE_KIB),
+	    rc = apply_all(db, im);
+
+	cache_kib(db, old);
+	return rc;
 }
 
 /*

@@ -14,7 +14,8 @@
  * (SELECT, INSERT and UPDATE of a whole record) are built from cfields.
  */
 enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C_BY_NUMBER,
-	C_NUMBER_OF, C_BY_NUMBER_EVER, C__MAX };
+	C_NUMBER_OF, C_BY_NUMBER_EVER, C_FTS_TRIGGER, C_MAX_ID, C_FTS_ADD,
+	C__MAX };
 static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
 	    " old_value, new_value, user_id, source, reference) VALUES (?1, ?2,"
@@ -36,6 +37,15 @@ static const char *const sql[C__MAX] = {
 	[C_BY_NUMBER_EVER] = "SELECT id FROM customers WHERE number = ?1"
 	    " UNION ALL SELECT id FROM customer_tombstones WHERE number = ?1"
 	    " LIMIT 1",
+	/* customer_fts_defer: the trigger of 005_customers.sql, as stored */
+	[C_FTS_TRIGGER] = "SELECT sql FROM sqlite_schema WHERE type = 'trigger'"
+	    " AND name = 'customers_fts_insert' AND tbl_name = 'customers'",
+	[C_MAX_ID] = "SELECT coalesce(max(id), 0) FROM customers",
+	/* what the trigger does for one new record, for all of them */
+	[C_FTS_ADD] = "INSERT INTO customers_fts (rowid, first_name, last_name,"
+	    " organisation, email, phone, city, street, notes) SELECT id,"
+	    " first_name, last_name, organisation, email, phone, city, street,"
+	    " notes FROM customers WHERE id > ?1 ORDER BY id",
 };
 
 /* The one table of fields: column and form key, validator, limit, how a form shows it. */
@@ -217,6 +227,41 @@ write_sql(int which)
 	return table[which];
 }
 
+/*
+ * A new record's history, one row per non-empty field in one statement
+ * (#17: an import writes a million records, and a statement per field
+ * cost more than the rows): ?1 the id, ?2 the user (NULL for none), ?3
+ * the source, ?4... the fields in cfields' order, which is the rows'. A
+ * contact person mark of "0" is no value. Built once, like write_sql.
+ */
+static const char *const *
+history_sql(void)
+{
+	static char text[4096];
+	static const char *table[1];
+	size_t n;
+
+	if (table[0] != NULL)
+		return table;
+	n = (size_t)snprintf(text, sizeof(text), "INSERT INTO customer_history"
+	    " (customer_id, field, old_value, new_value, user_id, source,"
+	    " reference) SELECT ?1, column1, '', column2, ?2, ?3, '' FROM"
+	    " (VALUES");
+	for (int f = 0; f < CF__MAX && n < sizeof(text); f++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s ('%s', ?%d)",
+		    f ? "," : "", cfields[f].name, f + 4);	/* constant names */
+	if (n < sizeof(text))
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ") WHERE"
+		    " column2 <> '' AND NOT (column1 = 'contact_person' AND"
+		    " column2 = '0')");
+	if (n >= sizeof(text)) {
+		LOG_ERR("customer: the history INSERT does not fit");
+		return NULL;
+	}
+	table[0] = text;
+	return table;
+}
+
 int
 customer_get(sqlite3 *db, long long id, struct customer *c)
 {
@@ -280,7 +325,7 @@ int
 customer_create(sqlite3 *db, struct customer *c, long long user_id,
     enum csource source)
 {
-	const char *const *ins = write_sql(0);
+	const char *const *ins = write_sql(0), *const *hist;
 	sqlite3_stmt *st = NULL;
 	char number[32];
 	long long next = 1;
@@ -324,12 +369,19 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 	c->id = next;
 	free(c->number);
 	c->number = xstrdup(number);
+	db_release(st);
+	st = NULL;
+	if ((hist = history_sql()) == NULL ||
+	    (st = db_cached(db, hist, 0)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, next);
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 2, user_id);
+	sqlite3_bind_text(st, 3, csource_names[source], -1, SQLITE_STATIC);
 	for (int f = 0; f < CF__MAX; f++)
-		if (c->v[f][0] != '\0' && !(f == CF_CONTACT_PERSON &&
-		    strcmp(c->v[f], "0") == 0) &&
-		    customer_history_row(db, next, cfields[f].name, "", c->v[f], user_id,
-		    source) != 0)
-			goto out;
+		sqlite3_bind_text(st, f + 4, c->v[f], -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto out;
 	rc = 0;
 out:
 	if (rc != 0)
@@ -465,4 +517,57 @@ customer_number_of(sqlite3 *db, long long id, char number[32], int *erased)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int
+customer_fts_defer(sqlite3 *db, struct customer_fts_defer *d)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	d->trigger = NULL;
+	d->since = 0;
+	if ((st = db_cached(db, sql, C_FTS_TRIGGER)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		d->trigger = col_dup(st, 0);
+	db_release(st);
+	if (d->trigger == NULL || (st = db_cached(db, sql, C_MAX_ID)) == NULL)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		d->since = sqlite3_column_int64(st, 0);
+	db_release(st);
+	if (sqlite3_exec(db, "DROP TRIGGER customers_fts_insert", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0) {
+		LOG_ERR("customer_fts_defer: %s", d->trigger == NULL ?
+		    "no trigger customers_fts_insert" : sqlite3_errmsg(db));
+		free(d->trigger);
+		d->trigger = NULL;
+	}
+	return rc;
+}
+
+int
+customer_fts_resume(sqlite3 *db, struct customer_fts_defer *d)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (d->trigger == NULL)
+		return -1;
+	if ((st = db_cached(db, sql, C_FTS_ADD)) != NULL) {
+		sqlite3_bind_int64(st, 1, d->since);
+		rc = db_cdone(st);
+	}
+	if (sqlite3_exec(db, d->trigger, NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
+	if (rc != 0)
+		LOG_ERR("customer_fts_resume: %s", sqlite3_errmsg(db));
+	free(d->trigger);
+	d->trigger = NULL;
+	return rc;
 }

@@ -110,6 +110,23 @@ int	 customer_create(sqlite3 *, struct customer *c, long long user_id,
 	    enum csource source);
 
 /*
+ * Many new records at once (an import, #17): the full-text index written
+ * for all of them in one statement instead of record by record.
+ * customer_fts_defer, inside the caller's write transaction, drops the
+ * trigger that indexes each new record (keeping its text) and notes the
+ * highest id; customer_fts_resume indexes every record above it and
+ * creates the trigger again from the same text. Call resume whatever
+ * happened in between (a rollback of the transaction undoes both too).
+ * 0 or -1 (logged).
+ */
+struct customer_fts_defer {
+	char		*trigger;	/* the trigger's CREATE statement */
+	long long	 since;		/* the highest id before */
+};
+int	 customer_fts_defer(sqlite3 *, struct customer_fts_defer *);
+int	 customer_fts_resume(sqlite3 *, struct customer_fts_defer *);
+
+/*
  * Change record c->id to c's values: only fields that differ are written,
  * each with a history row (old, new, who, when, source). changed gets the
  * names of the changed fields, comma-separated (for the audit log: names,

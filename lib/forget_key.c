@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "db_cache.h"
 #include "forget.h"
 #include "keyfile.h"
 #include "log.h"
@@ -120,6 +121,11 @@ forget_suppress_hashes(const struct forget_key *k, const struct customer *c,
 	buf_free(&b);
 }
 
+/* kept for a run (db_cache.h): an import checks every row against it */
+static const char *const suppressed_sql[] = {
+	"SELECT 1 FROM suppressions WHERE hash = ?1",
+};
+
 int
 forget_suppressed(sqlite3 *db, const struct forget_key *k,
     const struct customer *c, unsigned *kinds)
@@ -130,11 +136,8 @@ forget_suppressed(sqlite3 *db, const struct forget_key *k,
 
 	*kinds = 0;
 	forget_suppress_hashes(k, c, hash, have);
-	if (sqlite3_prepare_v2(db, "SELECT 1 FROM suppressions WHERE hash = ?1",
-	    -1, &st, NULL) != SQLITE_OK) {
-		LOG_ERR("%s", sqlite3_errmsg(db));
+	if ((st = db_cached(db, suppressed_sql, 0)) == NULL)
 		return -1;
-	}
 	for (int i = 0; i < SUP__MAX; i++) {
 		int s;
 
@@ -147,7 +150,7 @@ forget_suppressed(sqlite3 *db, const struct forget_key *k,
 		else if (s != SQLITE_DONE)
 			rc = -1;
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (rc < 0)
 		return -1;
 	return *kinds != 0;

@@ -2,7 +2,8 @@
  * test_import.c — rows of an import file that the check must survive: a
  * row with fewer or more fields than the header is a bad row named by its
  * line, not a crash (rekisteri customer import read the missing customer
- * number of such a row through a NULL pointer).
+ * number of such a row through a NULL pointer). And what a large import
+ * does to be fast (#17) keeps the full-text index and the history whole.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,6 +131,106 @@ too_large_refused_at_once(void **st)
 	buf_free(&out);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f;
+
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static long long
+found(const char *word)
+{
+	return http_db_int("SELECT count(*) FROM customers_fts WHERE"
+	    " customers_fts MATCH ?1", word);
+}
+
+/*
+ * New records from an import (#17): their full-text entries are written
+ * in one statement at the end (the trigger that indexes a record at a
+ * time is dropped for the run and made again from the same text), and
+ * each record's history in one statement: a row for every non-empty
+ * field, in the fields' order, as a row at a time did. Each record is
+ * found by its words afterwards; the trigger is the same and indexes a
+ * record made later. When the database refuses a row half-way, nothing
+ * is applied, nothing indexed, and the trigger is back.
+ */
+static void
+full_text_and_history(void **st)
+{
+	const char *cli = getenv("REKISTERI_CLI");
+	struct buf out = BUF_INIT;
+	char path[1024], *before, *after;
+	long long n;
+
+	(void)st;
+	before = http_db_text("SELECT sql FROM sqlite_schema WHERE name ="
+	    " 'customers_fts_insert'", NULL);
+	assert_non_null(before);
+	snprintf(path, sizeof(path), "%s/fts.csv", getenv("REKISTERI_STATE"));
+	write_file(path, "number,first_name,last_name,city,contact_person,notes\r\n"
+	    "FT-1,Zyqwerta,Ensimmainen,Utsjoki,0,\r\n"
+	    "FT-2,Xoppelo,Toinenrivi,,1,muistiinpano\r\n");
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid",
+	    cli, path), 0);
+	assert_int_equal(found("Zyqwerta"), 1);
+	assert_int_equal(found("Utsjoki"), 1);
+	assert_int_equal(found("Toinenrivi"), 1);
+	assert_int_equal(found("muistiinpano"), 1);
+	after = http_db_text("SELECT sql FROM sqlite_schema WHERE name ="
+	    " 'customers_fts_insert'", NULL);
+	assert_non_null(after);
+	assert_string_equal(after, before);
+	free(after);
+	/* the history: the non-empty fields in order, "0" no value */
+	after = http_db_text("SELECT group_concat(field || '=' || new_value,"
+	    " ';') FROM (SELECT h.field, h.new_value FROM customer_history h"
+	    " JOIN customers c ON c.id = h.customer_id WHERE c.number = ?1 AND"
+	    " h.source = 'import' AND h.old_value = '' ORDER BY h.id)", "FT-1");
+	assert_non_null(after);
+	assert_string_equal(after, "first_name=Zyqwerta;last_name=Ensimmainen;"
+	    "city=Utsjoki;country=FI");
+	free(after);
+	after = http_db_text("SELECT group_concat(field, ';') FROM (SELECT"
+	    " h.field FROM customer_history h JOIN customers c ON c.id ="
+	    " h.customer_id WHERE c.number = ?1 ORDER BY h.id)", "FT-2");
+	assert_non_null(after);
+	assert_string_equal(after, "first_name;last_name;contact_person;"
+	    "country;notes");
+	free(after);
+	/* a record made later is indexed by the trigger as before */
+	write_file(path, "number,last_name\r\nFT-3,Myohempi\r\n");
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid",
+	    cli, path), 0);
+	assert_int_equal(found("Myohempi"), 1);
+
+	/* the database refuses the second row: nothing applied or indexed */
+	http_db_exec("CREATE TRIGGER test_refuse BEFORE INSERT ON customers"
+	    " WHEN NEW.last_name = 'Kaatuja' BEGIN SELECT RAISE(ABORT,"
+	    " 'refused by the test'); END");
+	n = http_db_int("SELECT count(*) FROM customers", NULL);
+	write_file(path, "number,last_name\r\nFT-4,Ennenkaatumista\r\n"
+	    "FT-5,Kaatuja\r\n");
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid 2>&1",
+	    cli, path), 1);
+	if (strstr(buf_cstr(&out), "nothing was applied") == NULL)
+		fail_msg("%s", buf_cstr(&out));
+	http_db_exec("DROP TRIGGER test_refuse");
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL), n);
+	assert_int_equal(found("Ennenkaatumista"), 0);
+	after = http_db_text("SELECT sql FROM sqlite_schema WHERE name ="
+	    " 'customers_fts_insert'", NULL);
+	assert_non_null(after);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	assert_int_equal(unlink(path), 0);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -137,6 +238,7 @@ main(void)
 		cmocka_unit_test(short_and_long_rows),
 		cmocka_unit_test(orders_with_state),
 		cmocka_unit_test(too_large_refused_at_once),
+		cmocka_unit_test(full_text_and_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
