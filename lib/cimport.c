@@ -641,11 +641,11 @@ apply_all(sqlite3 *db, struct cimport *im)
 			customer_free(&cur);
 		}
 		if (rc != 0) {
-			/* the trigger back, whether or not the caller rolls back */
-			if (defer)
-				customer_fts_resume(db, &fts);
+			/* the trigger back: by our rollback, else by resume */
 			if (own)
 				db_rollback(db);
+			if (defer)
+				customer_fts_resume(db, &fts);
 			snprintf(im->error, sizeof(im->error), "line %ld: %s; "
 			    "nothing was applied", l->line, rc == 1 ?
 			    "the record was restricted meanwhile" :

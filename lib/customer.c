@@ -534,8 +534,11 @@ customer_fts_defer(sqlite3 *db, struct customer_fts_defer *d)
 	db_release(st);
 	if (d->trigger == NULL || (st = db_cached(db, sql, C_MAX_ID)) == NULL)
 		goto out;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		d->since = sqlite3_column_int64(st, 0);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_release(st);
+		goto out;
+	}
+	d->since = sqlite3_column_int64(st, 0);
 	db_release(st);
 	if (sqlite3_exec(db, "DROP TRIGGER customers_fts_insert", NULL, NULL,
 	    NULL) != SQLITE_OK)
@@ -559,14 +562,26 @@ customer_fts_resume(sqlite3 *db, struct customer_fts_defer *d)
 
 	if (d->trigger == NULL)
 		return -1;
+	/* a rollback in between brought the trigger back, and took the records */
+	if ((st = db_cached(db, sql, C_FTS_TRIGGER)) == NULL)
+		goto out;
+	rc = sqlite3_step(st);
+	db_release(st);
+	if (rc == SQLITE_ROW) {
+		rc = 0;
+		goto done;
+	}
+	rc = -1;
 	if ((st = db_cached(db, sql, C_FTS_ADD)) != NULL) {
 		sqlite3_bind_int64(st, 1, d->since);
 		rc = db_cdone(st);
 	}
 	if (sqlite3_exec(db, d->trigger, NULL, NULL, NULL) != SQLITE_OK)
 		rc = -1;
+out:
 	if (rc != 0)
 		LOG_ERR("customer_fts_resume: %s", sqlite3_errmsg(db));
+done:
 	free(d->trigger);
 	d->trigger = NULL;
 	return rc;

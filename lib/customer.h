@@ -116,7 +116,8 @@ int	 customer_create(sqlite3 *, struct customer *c, long long user_id,
  * trigger that indexes each new record (keeping its text) and notes the
  * highest id; customer_fts_resume indexes every record above it and
  * creates the trigger again from the same text. Call resume whatever
- * happened in between (a rollback of the transaction undoes both too).
+ * happened in between: after a rollback of the transaction (which undoes
+ * both) it finds the trigger back and only frees what defer kept.
  * 0 or -1 (logged).
  */
 struct customer_fts_defer {

@@ -221,7 +221,7 @@ db_new_file_mode(const char *path)
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (stat(dirname(dir), &st) == 0 && S_ISDIR(st.st_mode) &&
 	    (st.st_mode & S_ISGID) && (st.st_mode & (S_IWGRP | S_IXGRP)) ==
-	    (S_IWGRP | S_IXGRP))
+	    (S_IWGRP | S_IXGRP) && (st.st_mode & S_IRWXO) == 0)
 		return 0660;
 	return 0600;
 }

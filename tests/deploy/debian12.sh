@@ -50,7 +50,8 @@ cleanup() {
 	umount "$root/proc" 2>/dev/null
 	rm -rf --one-file-system "$root"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM	# through EXIT: cleaned up once, and stopped
 
 # The README's blocks of the section, one file each: $root/steps/N.sh
 mkdir -p "$root/steps"

@@ -659,6 +659,9 @@ shared_folder_modes(void **state)
 	assert_int_equal(forget_ledger_init(p), 0);
 	assert_int_equal(stat(p, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* set-group-ID and the group's, but other users may enter it */
+	assert_int_equal(chmod(sd, 02771), 0);
+	assert_int_equal(db_new_file_mode(p), 0600);
 	/* the group may write it, but it is not set-group-ID */
 	assert_int_equal(chmod(sd, 0770), 0);
 	assert_int_equal(db_new_file_mode(p), 0600);
