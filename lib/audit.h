@@ -3,6 +3,7 @@
 #define REKISTERI_AUDIT_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -103,5 +104,30 @@ struct audit_row {
 int	 audit_list(sqlite3 *db, const struct audit_filter *, long long page,
 	    int rows, int (*fn)(void *arg, const struct audit_row *),
 	    void *arg, int *more);
+
+/*
+ * Group commit of the audit rows of pages that change nothing (the
+ * intranet's searches and record pages, #17): its writer process appends
+ * every row that has arrived in one transaction, each with its session's
+ * idle clock, and answers each worker only after the commit, so that one
+ * fsync serves many pages and no page is answered before its row is
+ * durable. A change keeps its row in its own transaction (audit_append).
+ */
+#define AUDIT_NO_WRITER	1
+
+/* The writer's socket beside the database ("DBPATH.audit"); 0, or -1 when too long for a socket path. */
+int		 audit_writer_path(const char *db_path, char *dst, size_t len);
+/* The writer (the intranet's service process) on the socket path: returns only on a fatal error (-1). */
+int		 audit_writer(sqlite3 *db, const char *path);
+/*
+ * Hand e to the writer at path, with session's idle clock set to seen
+ * (session NULL or seen 0: none), and wait for the commit (at most 10 s):
+ * 0 when the row is durable; -1 when it is not, or may not be (the writer
+ * went away after it was sent; db_fault() says why when the database
+ * did); AUDIT_NO_WRITER when nothing was sent (no writer, or a field the
+ * writer would refuse): the caller appends it itself.
+ */
+int		 audit_submit(const char *path, const struct audit_entry *e,
+		    const char *session, time_t seen);
 
 #endif

@@ -68,10 +68,11 @@ static const int writer_calls[] = {
 };
 
 /*
- * The request form: a worker hands each new request to the writer process
- * over a Unix socket beside the database (dsr_writer.c), which listens on
- * it (umask: the socket is made for this user only). socket(2) itself is
- * allowed for AF_UNIX only (below).
+ * The request form and the intranet: a worker hands each new request (the
+ * intranet: each audit row of a page that changes nothing) to the writer
+ * process over a Unix socket beside the database (gcommit.c), which
+ * listens on it (umask: the socket is made for this user only).
+ * socket(2) itself is allowed for AF_UNIX only (below).
  */
 static const int request_calls[] = {
 	SCMP_SYS(umask),
@@ -104,8 +105,8 @@ static const struct profile {
 	    { LIST(writer_calls), LIST(request_calls) },
 	    SB_DB_WRITE | SB_UNIX },
 	[SANDBOX_INTRANET] = { "intranet",
-	    { LIST(writer_calls), { NULL, 0 } },
-	    SB_DB_WRITE | SB_LEDGER },
+	    { LIST(writer_calls), LIST(request_calls) },
+	    SB_DB_WRITE | SB_LEDGER | SB_UNIX },
 };
 
 static int landlock_abi;

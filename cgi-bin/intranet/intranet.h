@@ -30,6 +30,8 @@ struct ui_conf {
 	struct forget_key	 erasure_key;
 	int			 have_erasure_key;
 	int			 suppress_refuse;	/* [retention] suppression = refuse */
+	/* the audit writer's socket (audit_writer_path), "" for none */
+	char			 audit_path[108];
 };
 
 /* The sign-in limits of this process (auth_limits_default, [intranet] one_time_hours). */

@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <liboath/oath.h>
 
+#include "audit.h"
 #include "authority.h"
 #include "buf.h"
 #include "db_cache.h"
@@ -333,6 +335,9 @@ intranet_init(struct app *a)
 		    "suppression list", path);
 	conf.suppress_refuse = suppress_action_parse(a->conf.suppression) ==
 	    SUPPRESS_REFUSE;
+	if (audit_writer_path(a->conf.db_path, conf.audit_path,
+	    sizeof(conf.audit_path)) != 0)
+		conf.audit_path[0] = '\0';
 	/* the notice preview shows the Ombudsman's details as /notice does */
 	if ((conf.authority = authority_load_conf(&a->conf, path,
 	    sizeof(path))) == NULL) {
@@ -354,6 +359,23 @@ intranet_init(struct app *a)
 	if (db_cache_begin(a->db) != 0)
 		LOG_ERR("statements are not kept: another connection has the scope");
 	return 0;
+}
+
+/*
+ * The service process beside the workers (with -w N > 1): the writer of
+ * the audit rows of pages that change nothing, one commit for every row
+ * that has arrived (#17). Without it each worker writes its own.
+ */
+static int
+intranet_service(struct app *a)
+{
+	if (conf.audit_path[0] == '\0') {
+		LOG_ERR("the database path is too long for the audit writer's "
+		    "socket; each worker writes its own audit rows");
+		for (;;)
+			pause();
+	}
+	return audit_writer(a->db, conf.audit_path);
 }
 
 static void
@@ -380,6 +402,7 @@ main(int argc, char *argv[])
 		.fini = intranet_fini,
 		.authorize = authorize,
 		.finish = ui_finish,
+		.service = intranet_service,
 		.ctx_size = sizeof(struct ui),
 	};
 

@@ -15,14 +15,29 @@
 
 /*
  * The audit row, with the session's idle clock when it is due: both in the
- * caller's transaction when one is open, else in one of their own — one
- * durable write for the request (#17). 0 or -1 (not logged).
+ * caller's transaction when one is open (a change), else handed to the
+ * audit writer, which commits the rows of many pages at once, or, with no
+ * writer, in a transaction of their own — one durable write for the
+ * request, shared with other requests where it can be (#17). 0 or -1 (not
+ * logged).
  */
 static int
 event(struct app *a, struct req *r, const struct audit_entry *e)
 {
 	struct ui *cx = r->ctx;
 	int own = 0, seen = cx != NULL && cx->signed_in && cx->me.seen_due;
+	const char *path = ui_conf_of(a)->audit_path;
+
+	if (path[0] != '\0' && sqlite3_get_autocommit(a->db)) {
+		int rc = audit_submit(path, e, seen ? kv_get(&r->cookies,
+		    COOKIE) : NULL, time(NULL));
+
+		if (rc != AUDIT_NO_WRITER) {
+			if (rc == 0 && seen)
+				cx->me.seen_due = 0;
+			return rc;
+		}
+	}
 
 	if (seen && sqlite3_get_autocommit(a->db)) {
 		if (db_begin(a->db) != 0)

@@ -1,0 +1,267 @@
+/*
+ * test_audit_writer.c — group commit of the intranet's audit rows (#17):
+ * rows that arrive together share one commit and the chain holds; a
+ * worker is answered only once its row is durable (another connection
+ * reads it); a row the writer would refuse and a missing writer are
+ * AUDIT_NO_WRITER, nothing sent; a session's idle clock rides with its
+ * row.
+ */
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
+
+static char dir[] = "/tmp/rekisteri-audit-writer-XXXXXX";
+static char dbpath[200], walpath[210], sockpath[200], session[AUTH_ID_HEX];
+
+static long long
+count(const char *sql)
+{
+	char err[512];
+	sqlite3 *db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_non_null(db);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	db_close(db);
+	return n;
+}
+
+/* Big-endian 32 bits at p (the WAL's byte order). */
+static unsigned long
+be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | p[3];
+}
+
+/*
+ * The commits in the WAL now (frames of its current generation whose
+ * "database size after commit" is not 0, file format 4.0); -1 when it
+ * has none.
+ */
+static long
+wal_commits(void)
+{
+	unsigned char hdr[32], fh[24];
+	unsigned long page;
+	long n = 0;
+	FILE *f = fopen(walpath, "rb");
+
+	if (f == NULL)
+		return -1;
+	if (fread(hdr, 1, sizeof(hdr), f) != sizeof(hdr)) {
+		fclose(f);
+		return -1;
+	}
+	page = be32(hdr + 8);
+	while (fread(fh, 1, sizeof(fh), f) == sizeof(fh) &&
+	    memcmp(fh + 8, hdr + 16, 8) == 0) {
+		n += be32(fh + 4) != 0;
+		if (fseek(f, (long)page, SEEK_CUR) != 0)
+			break;
+	}
+	fclose(f);
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	char err[512], csrf[AUTH_ID_HEX];
+	sqlite3_int64 uid;
+	sqlite3 *db;
+
+	(void)state;
+	if (sodium_init() < 0 || mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(dbpath, sizeof(dbpath), "%s/r.db", dir);
+	snprintf(walpath, sizeof(walpath), "%s-wal", dbpath);
+	if (audit_writer_path(dbpath, sockpath, sizeof(sockpath)) != 0)
+		return -1;
+	if ((db = db_open(dbpath, DB_CREATE, err, sizeof(err))) == NULL ||
+	    db_migrate(db, "sql", NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	/* a member of staff and a session whose clock is 1 (long ago) */
+	if (user_add(db, "kirjuri", "Kirjuri", ROLE_HANDLER, "2026-01-01",
+	    "Kirjurin-pitka-salasana-1", &uid, err, sizeof(err)) != 0 ||
+	    session_create(db, uid, 1, 0, session, csrf) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	db_close(db);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The writer in a child of its own, as the intranet's service. */
+static pid_t
+start_writer(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char err[512];
+		sqlite3 *db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+
+		if (db == NULL)
+			_exit(3);
+		_exit(audit_writer(db, sockpath) == 0 ? 0 : 4);
+	}
+	for (int i = 0; i < 200 && access(sockpath, F_OK) != 0; i++)
+		usleep(10000);
+	return pid;
+}
+
+static void
+stop_writer(pid_t w)
+{
+	int st;
+
+	kill(w, SIGTERM);
+	assert_int_equal(waitpid(w, &st, 0), w);
+	unlink(sockpath);
+}
+
+static const struct audit_entry view = {
+	1, "kirjuri", "192.0.2.7", "customer.view", "customer", "42", "",
+};
+
+/*
+ * Rows sent while the writer is busy (stopped, here) are committed
+ * together when it goes on: six pages, fewer commits than rows, every
+ * row there once, the chain whole.
+ */
+static void
+rows_share_a_commit(void **state)
+{
+	enum { PAGES = 6 };
+	pid_t w, kids[PAGES];
+	sqlite3_int64 rows;
+	char why[256], err[512];
+	long before, after;
+	int fds[2], st;
+	sqlite3 *db;
+
+	(void)state;
+	w = start_writer();
+	before = wal_commits();
+	assert_int_equal(pipe(fds), 0);
+	kill(w, SIGSTOP);
+	for (int i = 0; i < PAGES; i++) {
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0) {
+			close(fds[0]);
+			if (write(fds[1], "x", 1) != 1)
+				_exit(2);
+			_exit(audit_submit(sockpath, &view, NULL, 0) == 0 ?
+			    0 : 1);
+		}
+	}
+	close(fds[1]);
+	for (int i = 0; i < PAGES; i++) {
+		char c;
+
+		assert_int_equal(read(fds[0], &c, 1), 1);
+	}
+	close(fds[0]);
+	usleep(500000);		/* each has sent its row and waits */
+	kill(w, SIGCONT);
+	for (int i = 0; i < PAGES; i++) {
+		assert_int_equal(waitpid(kids[i], &st, 0), kids[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+	}
+	after = wal_commits();
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE action ="
+	    " 'customer.view' AND object_id = '42'"), PAGES);
+	assert_true(after - (before < 0 ? 0 : before) >= 1);
+	assert_true(after - (before < 0 ? 0 : before) < PAGES);
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(audit_verify(db, &rows, why, sizeof(why)), 0);
+	assert_true(rows >= PAGES);
+	db_close(db);
+	stop_writer(w);
+}
+
+/*
+ * Answered only when durable: the row is read by another connection the
+ * moment audit_submit returns 0, with its session's clock written in the
+ * same commit. A field longer than the writer takes, and no writer at
+ * all: AUDIT_NO_WRITER, nothing sent, nothing written.
+ */
+static void
+answered_when_durable(void **state)
+{
+	struct audit_entry e = view, big = view;
+	char longid[AUDIT_OBJECT_ID_MAX + 2];
+	long long n0;
+	pid_t w;
+
+	(void)state;
+	w = start_writer();
+	e.object_id = "4242";
+	assert_int_equal(count("SELECT count(*) FROM sessions WHERE seen_at ="
+	    " 1000000"), 0);
+	assert_int_equal(audit_submit(sockpath, &e, session, 1000000), 0);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE object_id"
+	    " = '4242'"), 1);
+	assert_int_equal(count("SELECT count(*) FROM sessions WHERE seen_at ="
+	    " 1000000"), 1);
+	n0 = count("SELECT count(*) FROM audit_log");
+	memset(longid, '1', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	big.object_id = longid;
+	assert_int_equal(audit_submit(sockpath, &big, NULL, 0),
+	    AUDIT_NO_WRITER);
+	assert_int_equal(count("SELECT count(*) FROM audit_log"), n0);
+	stop_writer(w);
+	e.object_id = "4343";
+	assert_int_equal(audit_submit(sockpath, &e, NULL, 0), AUDIT_NO_WRITER);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE object_id"
+	    " = '4343'"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rows_share_a_commit),
+		cmocka_unit_test(answered_when_durable),
+	};
+
+	return cmocka_run_group_tests_name("audit_writer", tests, setup,
+	    teardown);
+}
