@@ -82,11 +82,14 @@ sed -i 's/^totp_required = .*/totp_required = none/' "$STATE/rekisteri.conf"
 
 # size FILE...: bytes of the files that exist, summed.
 size() {
-	stat -c %s "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
+	stat -L -c %s "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'
 }
 
 if [ -n "$DB" ]; then
-	cp "$DB" "$DBFILE" || exit 1
+	# DBFILE is a link into the state's private db/ folder (scripts/server.sh)
+	real=$(readlink -m "$DBFILE")
+	mkdir -p -m 0700 "$(dirname "$real")" && cp "$DB" "$real" || exit 1
+	chmod 0600 "$real"
 	timeout 600 $CLI init >/dev/null || exit 1
 	$CLI keygen >/dev/null 2>&1 || true	# a copied database may have its key
 	echo "database: copied from $DB (load not measured)"
