@@ -27,6 +27,7 @@
 
 static char dir[] = "/tmp/rekisteri-audit-writer-XXXXXX";
 static char dbpath[200], walpath[210], sockpath[200], session[AUTH_ID_HEX];
+static pid_t writer = -1;	/* stopped by the test's teardown, failed or not */
 
 static long long
 count(const char *sql)
@@ -130,6 +131,8 @@ start_writer(void)
 	pid_t pid = fork();
 
 	assert_true(pid >= 0);
+	if (pid > 0)
+		writer = pid;
 	if (pid == 0) {
 		char err[512];
 		sqlite3 *db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
@@ -148,9 +151,21 @@ stop_writer(pid_t w)
 {
 	int st;
 
+	kill(w, SIGCONT);
 	kill(w, SIGTERM);
 	assert_int_equal(waitpid(w, &st, 0), w);
 	unlink(sockpath);
+	writer = -1;
+}
+
+/* A test that failed half-way leaves no writer behind (it would hold the output). */
+static int
+no_writer_left(void **state)
+{
+	(void)state;
+	if (writer > 0)
+		stop_writer(writer);
+	return 0;
 }
 
 static const struct audit_entry view = {
@@ -258,8 +273,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rows_share_a_commit),
-		cmocka_unit_test(answered_when_durable),
+		cmocka_unit_test_teardown(rows_share_a_commit, no_writer_left),
+		cmocka_unit_test_teardown(answered_when_durable,
+		    no_writer_left),
 	};
 
 	return cmocka_run_group_tests_name("audit_writer", tests, setup,
