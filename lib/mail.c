@@ -232,8 +232,21 @@ deliver(const char *path, const char *to, const char *msg, size_t len,
 		_exit(127);
 	}
 	close(p[0]);
-	if (write_all(p[1], msg, len) != 0)
-		*unread = 1;
+	/*
+	 * A sendmail that exits without reading all of msg (it refused the
+	 * address) must not end this process with SIGPIPE: the CLI's mail run
+	 * keeps the default action, and died so, leaving the rest of the
+	 * queue untried. Ignored for the write only; EPIPE is then "unread".
+	 */
+	{
+		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+
+		sigemptyset(&ign.sa_mask);
+		sigaction(SIGPIPE, &ign, &old);
+		if (write_all(p[1], msg, len) != 0)
+			*unread = 1;
+		sigaction(SIGPIPE, &old, NULL);
+	}
 	close(p[1]);
 	return reap(pid);
 }

@@ -4,8 +4,11 @@
  * give-up time and the failure for good after it (address and body
  * emptied, still listed), a message delivered on a retry, a refused value
  * queues nothing, a put rolled back with its transaction leaves nothing,
- * and without sendmail the attempt is recorded, not lost.
+ * and without sendmail the attempt is recorded, not lost; a sendmail that
+ * exits without reading the message fails the attempt and leaves the
+ * caller running (SIGPIPE at its default action, as in the CLI).
  */
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <setjmp.h>
@@ -22,6 +25,7 @@
 
 #include "db.h"
 #include "fmt.h"
+#include "mail.h"
 #include "outbox.h"
 
 static char dir[] = "/tmp/rekisteri-outbox-XXXXXX";
@@ -317,6 +321,29 @@ no_sendmail_and_bad_from(void **state)
 	assert_string_equal(t, "format failed");
 }
 
+/* A sendmail that reads nothing and exits: a failed attempt, not a SIGPIPE death (CI, 2022dc2: `mail run` exit 141). */
+static void
+sendmail_reads_nothing(void **state)
+{
+	struct mail m = { "rekisteri@example.fi", "x@example.fi", "S", NULL };
+	size_t n = 1 << 20;	/* far more than a pipe holds */
+	char *body = malloc(n + 1);
+
+	(void)state;
+	assert_non_null(body);
+	memset(body, 'a', n);
+	for (size_t i = 70; i < n; i += 71)
+		body[i] = '\n';
+	body[n - 1] = '\n';
+	body[n] = '\0';
+	m.body = body;
+	assert_ptr_equal(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+	assert_int_equal(mail_send("/bin/false", &m), -1);
+	/* still here, and the caller's action is as it was */
+	assert_ptr_equal(signal(SIGPIPE, SIG_DFL), SIG_DFL);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -326,6 +353,7 @@ main(void)
 		cmocka_unit_test_setup(delivered_on_retry, clean),
 		cmocka_unit_test_setup(refused_and_rolled_back, clean),
 		cmocka_unit_test_setup(no_sendmail_and_bad_from, clean),
+		cmocka_unit_test(sendmail_reads_nothing),
 	};
 
 	return cmocka_run_group_tests_name("outbox", tests, setup, teardown);
