@@ -448,7 +448,7 @@ customer_history(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (sqlite3_prepare_v2(db, sql[C_HISTORY], -1, &st, NULL) != SQLITE_OK)
+	if ((st = db_cached(db, sql, C_HISTORY)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -458,7 +458,7 @@ customer_history(sqlite3 *db, long long id,
 
 		stop = fn(arg, &h);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "customer.h"
 #include "db.h"
+#include "db_cache.h"
 #include "customer_int.h"
 #include "fmt.h"
 #include "log.h"
@@ -134,7 +135,7 @@ customer_bans(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = db_prep(db, sql, N_BANS)) == NULL)
+	if ((st = db_cached(db, sql, N_BANS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -143,7 +144,7 @@ customer_bans(sqlite3 *db, long long id,
 
 		stop = fn(arg, &b);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -239,7 +240,7 @@ customer_orders(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = db_prep(db, sql, N_ORDERS)) == NULL)
+	if ((st = db_cached(db, sql, N_ORDERS)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -249,7 +250,7 @@ customer_orders(sqlite3 *db, long long id,
 
 		stop = fn(arg, &o);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -299,7 +300,7 @@ customer_disclosures(sqlite3 *db, long long id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = db_prep(db, sql, N_DISCLOSURES)) == NULL)
+	if ((st = db_cached(db, sql, N_DISCLOSURES)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -308,7 +309,7 @@ customer_disclosures(sqlite3 *db, long long id,
 
 		stop = fn(arg, &d);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;

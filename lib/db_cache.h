@@ -9,6 +9,8 @@
  * prepares for one use and db_release finalizes, as db_prep does. Callers
  * therefore always pair db_cached with db_release (or db_cdone).
  *
+ * db_cached_text keeps a statement built at run time by its text.
+ *
  * One scope at a time per process (the FastCGI programs and the CLI are
  * single-threaded). db_cache_end finalizes every kept statement; db_close
  * calls it, so a connection never closes with one outstanding.
@@ -35,6 +37,14 @@ void		 db_cache_end(sqlite3 *);
  * prepared. NULL with the index and SQLite's message logged.
  */
 sqlite3_stmt	*db_cached(sqlite3 *, const char *const *sql, int k);
+/*
+ * A statement built at run time (a search's WHERE from the filters given):
+ * kept by its text, as db_cached keeps a table's, when db has the scope;
+ * at most DB_CACHE_TEXTS texts, the one used longest ago finalized to make
+ * room. Outside the scope, prepared for one use. Pair with db_release.
+ */
+sqlite3_stmt	*db_cached_text(sqlite3 *, const char *sql);
+#define DB_CACHE_TEXTS	24
 /* Give st back: reset and unbind a kept one, finalize any other. NULL is fine. */
 void		 db_release(sqlite3_stmt *st);
 /* Step st, which returns no rows, and release it. 0 or -1. */

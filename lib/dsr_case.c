@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "db_cache.h"
 #include "dsr.h"
 #include "log.h"
 #include "validate.h"
@@ -294,7 +295,7 @@ dsr_links(sqlite3 *db, long long id,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The briefs st gives (columns id, number, status, received, deadline, first deadline, channel), each through fn; finalizes st. */
+/* The briefs st gives (columns id, number, status, received, deadline, first deadline, channel), each through fn; releases st (db_cache.h). */
 static int
 briefs(sqlite3_stmt *st, int (*fn)(void *arg, const struct dsr_brief *),
     void *arg)
@@ -312,7 +313,7 @@ briefs(sqlite3_stmt *st, int (*fn)(void *arg, const struct dsr_brief *),
 
 		stop = fn(arg, &b);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -322,7 +323,7 @@ int
 dsr_of_customer(sqlite3 *db, long long customer_id,
     int (*fn)(void *arg, const struct dsr_brief *), void *arg)
 {
-	sqlite3_stmt *st = db_prep(db, sql, K_OF_CUSTOMER);
+	sqlite3_stmt *st = db_cached(db, sql, K_OF_CUSTOMER);
 
 	if (st == NULL)
 		return -1;
@@ -334,7 +335,7 @@ int
 dsr_briefs(sqlite3 *db, int open_only,
     int (*fn)(void *arg, const struct dsr_brief *), void *arg)
 {
-	sqlite3_stmt *st = db_prep(db, sql, K_BRIEFS);
+	sqlite3_stmt *st = db_cached(db, sql, K_BRIEFS);
 
 	if (st == NULL)
 		return -1;

@@ -489,7 +489,7 @@ legal_holds_list(sqlite3 *db, long long customer_id,
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if ((st = db_prep(db, sql, H_LIST)) == NULL)
+	if ((st = db_cached(db, sql, H_LIST)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, customer_id);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -500,7 +500,7 @@ legal_holds_list(sqlite3 *db, long long customer_id,
 
 		stop = fn(arg, &h);
 	}
-	sqlite3_finalize(st);
+	db_release(st);
 	if (stop)
 		return stop;
 	return rc == SQLITE_DONE ? 0 : -1;
