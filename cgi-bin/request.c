@@ -460,7 +460,8 @@ request_init(struct app *a)
 	int rc;
 
 	fmt_init();
-	if (dsr_writer_path(a->conf.db_path, writer_path,
+	/* no writer runs with one worker: not a connect per form for nothing */
+	if (a->workers < 2 || dsr_writer_path(a->conf.db_path, writer_path,
 	    sizeof(writer_path)) != 0)
 		writer_path[0] = '\0';
 	buf_addf(&lock, "%s.request-lock", a->conf.db_path);

@@ -368,6 +368,7 @@ app_main(struct app *a, int argc, char **argv)
 	 * request safe.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	a->workers = workers;
 	/* whatever a program makes (a database, a lock, a socket) is private */
 	umask(077);
 	if (startup(a, conf) != 0)

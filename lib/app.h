@@ -73,6 +73,7 @@ struct app {
 	 */
 	int			(*service)(struct app *);
 	/* set by app_main */
+	int			 workers;	/* -w: a service runs when > 1 */
 	struct conf		 conf;
 	sqlite3			*db;
 	struct i18n		*msgs;

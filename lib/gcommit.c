@@ -1,4 +1,5 @@
 /* gcommit.c — group commit over a Unix socket: the writer's loop (gc_serve) and a worker's call (gc_call). See gcommit.h. */
+#define _GNU_SOURCE	/* struct ucred */ /* NOLINT(cert-dcl51-cpp) */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -30,8 +31,26 @@
  * 5 s used to time out, and their posts answered 500).
  */
 #define GC_WAIT_S	10
+#define GC_CONNECT_S	1	/* to connect and to send; see gc_connect */
 #define GC_BUSY_MS	3000
 #define GC_STALE_MS	5000
+
+/*
+ * Gathering a batch (as PostgreSQL's commit_delay with commit_siblings):
+ * with two workers and nothing else, each used to find the other's job
+ * being committed and wait for that commit and then its own, so every
+ * commit held one job. Now, while a worker answered in the last
+ * recent_ms has not sent its next job, the writer waits up to gather_ms
+ * for it before committing. A worker that has gone quiet costs nothing.
+ */
+static int gather_ms = 1, recent_ms = 20;
+
+void
+gc_gather_set(int gather, int recent)
+{
+	gather_ms = gather;
+	recent_ms = recent;
+}
 
 long long
 gc_mono_ms(void)
@@ -123,18 +142,18 @@ fresh_first(const struct gc_ops *ops, void *jobs, int *who, size_t n,
 }
 
 /*
- * Every job that has arrived on the polled sockets pfd[1..np) into jobs
- * (their sockets into who): how many. A socket that closed or sent
- * something else is closed and its pfd[].fd set to -1.
+ * Every job that has arrived on the polled sockets pfd[1..np), at most
+ * max, into jobs (their sockets into who): how many. A socket that closed
+ * or sent something else is closed and its pfd[].fd set to -1.
  */
 static size_t
 gc_receive(const struct gc_ops *ops, struct pollfd *pfd, size_t np,
-    void *jobs, int *who)
+    void *jobs, int *who, size_t max)
 {
 	static char msg[GC_MSG_MAX];
 	size_t nj = 0;
 
-	for (size_t i = 1; i < np && nj < GC_BATCH; i++) {
+	for (size_t i = 1; i < np && nj < max; i++) {
 		ssize_t n;
 
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -155,11 +174,63 @@ gc_receive(const struct gc_ops *ops, struct pollfd *pfd, size_t np,
 	return nj;
 }
 
+/* Whether fd is among who[0..n). */
+static int
+in_batch(int fd, const int *who, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (who[i] == fd)
+			return 1;
+	return 0;
+}
+
+/*
+ * Wait up to gather_ms for the next job of each client (cfd[0..nc),
+ * answered last at done[]) answered in the last recent_ms whose job is
+ * not among the nj of jobs: add what comes, return the new count. A
+ * client that closes is set to -1 in cfd.
+ */
+static size_t
+gather(const struct gc_ops *ops, int *cfd, const long long *done, size_t nc,
+    void *jobs, int *who, size_t nj)
+{
+	static struct pollfd pfd[1 + GC_CLIENTS];
+	static size_t map[1 + GC_CLIENTS];
+	long long start = gc_mono_ms(), now = start;
+
+	while (nj < GC_BATCH && now - start < gather_ms) {
+		size_t np = 1, got;
+
+		pfd[0].fd = -1;		/* gc_receive starts at 1 */
+		for (size_t i = 0; i < nc; i++)
+			if (cfd[i] >= 0 && now - done[i] <= recent_ms &&
+			    !in_batch(cfd[i], who, nj)) {
+				pfd[np].fd = cfd[i];
+				pfd[np].events = POLLIN;
+				map[np++] = i;
+			}
+		if (np == 1)
+			break;
+		if (poll(pfd, np, (int)(gather_ms - (now - start))) < 0 &&
+		    errno != EINTR)
+			break;
+		got = gc_receive(ops, pfd, np, JOB(jobs, nj, ops->job_size),
+		    who + nj, GC_BATCH - nj);
+		for (size_t k = 1; k < np; k++)
+			if (pfd[k].fd < 0)
+				cfd[map[k]] = -1;
+		nj += got;
+		now = gc_mono_ms();
+	}
+	return nj;
+}
+
 int
 gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 {
 	static struct pollfd pfd[1 + GC_CLIENTS];
 	static int cfd[GC_CLIENTS];
+	static long long done[GC_CLIENTS];	/* when each was last answered */
 	int who[GC_BATCH], lfd;
 	unsigned char rep[GC_REPLY_MAX];
 	void *jobs, *tmp;
@@ -178,7 +249,8 @@ gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 		size_t nj, nf, np = 0, keep = 0;
 		int c;
 
-		pfd[np].fd = lfd;
+		/* full: the listening socket would wake poll for ever */
+		pfd[np].fd = nc < GC_CLIENTS ? lfd : -1;
 		pfd[np++].events = POLLIN;
 		for (size_t i = 0; i < nc; i++) {
 			pfd[np].fd = cfd[i];
@@ -196,14 +268,22 @@ gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 			    (c = accept(lfd, NULL, NULL)) >= 0) {
 				/* accepted sockets inherit neither flag */
 				(void)fcntl(c, F_SETFD, FD_CLOEXEC);
+				done[nc] = 0;
 				cfd[nc++] = c;
 			}
 		/* every job that has arrived: a worker sends one at a time */
-		nj = gc_receive(ops, pfd, np, jobs, who);
-		/* forget the closed ones; keep the ones accepted this round */
+		nj = gc_receive(ops, pfd, np, jobs, who, GC_BATCH);
+		for (size_t i = 0; i + 1 < np; i++)
+			if (pfd[i + 1].fd < 0)
+				cfd[i] = -1;
+		if (nj > 0)
+			nj = gather(ops, cfd, done, nc, jobs, who, nj);
+		/* forget the closed ones */
 		for (size_t i = 0; i < nc; i++)
-			if (i >= np - 1 || pfd[i + 1].fd >= 0)
+			if (cfd[i] >= 0) {
+				done[keep] = done[i];
 				cfd[keep++] = cfd[i];
+			}
 		nc = keep;
 		if (nj == 0)
 			continue;
@@ -219,6 +299,13 @@ gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 			(void)send(who[i], rep, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 			ops->free(j);
 		}
+		{
+			long long now = gc_mono_ms();
+
+			for (size_t i = 0; i < nc; i++)
+				if (in_batch(cfd[i], who, nj))
+					done[i] = now;
+		}
 	}
 out:
 	for (size_t i = 0; i < nc; i++)
@@ -229,19 +316,36 @@ out:
 	return -1;
 }
 
+/*
+ * A connection to the writer at path, or -1. Both timeouts are set before
+ * connect: a writer alive but not accepting (stopped, its queue full)
+ * makes connect wait, and a worker must not wait for ever (nothing is sent
+ * yet, so the worker stores its job itself). The writer must be this
+ * user: a socket another user put in the folder gets nothing, least of
+ * all a session's cookie.
+ */
 static int
 gc_connect(const char *path)
 {
 	struct sockaddr_un sa;
-	struct timeval tv = { GC_WAIT_S, 0 };
+	struct timeval rcv = { GC_WAIT_S, 0 }, snd = { GC_CONNECT_S, 0 };
+	struct ucred peer;
+	socklen_t len = sizeof(peer);
 	int fd;
 
 	if (gc_addr(&sa, path) != 0)
 		return -1;
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd)) != 0 ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 ||
+	    peer.uid != geteuid()) {
+		LOG_ERR("%s: not this user's writer; not used", path);
 		close(fd);
 		return -1;
 	}

@@ -335,8 +335,9 @@ intranet_init(struct app *a)
 		    "suppression list", path);
 	conf.suppress_refuse = suppress_action_parse(a->conf.suppression) ==
 	    SUPPRESS_REFUSE;
-	if (audit_writer_path(a->conf.db_path, conf.audit_path,
-	    sizeof(conf.audit_path)) != 0)
+	/* no writer runs with one worker: not a connect per page for nothing */
+	if (a->workers < 2 || audit_writer_path(a->conf.db_path,
+	    conf.audit_path, sizeof(conf.audit_path)) != 0)
 		conf.audit_path[0] = '\0';
 	/* the notice preview shows the Ombudsman's details as /notice does */
 	if ((conf.authority = authority_load_conf(&a->conf, path,

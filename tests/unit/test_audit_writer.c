@@ -4,10 +4,19 @@
  * worker is answered only once its row is durable (another connection
  * reads it); a row the writer would refuse and a missing writer are
  * AUDIT_NO_WRITER, nothing sent; a session's idle clock rides with its
- * row.
+ * row; the writer waits for the next row of a worker it has just
+ * answered, so two workers' rows share a commit, and not for one that has
+ * gone quiet; a writer that does not accept, or a socket of another user,
+ * is no writer; a writer with all the workers it takes does not spin.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -16,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +34,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "gcommit.h"
 
 static char dir[] = "/tmp/rekisteri-audit-writer-XXXXXX";
 static char dbpath[200], walpath[210], sockpath[200], session[AUTH_ID_HEX];
@@ -269,12 +280,321 @@ answered_when_durable(void **state)
 	    " = '4343'"), 0);
 }
 
+/* A worker of its own (a child) that sends a row each time it is told to. */
+struct client {
+	pid_t	pid;
+	int	cmd, res;	/* the test writes to cmd, reads from res */
+};
+
+static void
+client_start(struct client *c)
+{
+	int a[2], b[2];
+
+	assert_int_equal(pipe(a), 0);
+	assert_int_equal(pipe(b), 0);
+	c->pid = fork();
+	assert_true(c->pid >= 0);
+	if (c->pid == 0) {
+		char x;
+
+		close(a[1]);
+		close(b[0]);
+		while (read(a[0], &x, 1) == 1 && x == 's') {
+			x = audit_submit(sockpath, &view, NULL, 0) == 0 ?
+			    '0' : '1';
+			if (write(b[1], &x, 1) != 1)
+				_exit(2);
+		}
+		_exit(0);
+	}
+	close(a[0]);
+	close(b[1]);
+	c->cmd = a[1];
+	c->res = b[0];
+}
+
+static void
+client_send(struct client *c)
+{
+	assert_int_equal(write(c->cmd, "s", 1), 1);
+}
+
+/* Wait for c's answer: ms it took since from. */
+static long long
+client_answered(struct client *c, long long from)
+{
+	char x;
+
+	assert_int_equal(read(c->res, &x, 1), 1);
+	assert_int_equal(x, '0');
+	return gc_mono_ms() - from;
+}
+
+static void
+client_stop(struct client *c)
+{
+	int st;
+
+	assert_int_equal(write(c->cmd, "q", 1), 1);
+	assert_int_equal(waitpid(c->pid, &st, 0), c->pid);
+	close(c->cmd);
+	close(c->res);
+}
+
+/*
+ * Two workers, the second sending 300 ms after the first: the writer,
+ * having answered both a moment ago, waits for the second (up to 1.5 s
+ * here) and commits the two rows at once.
+ */
+static void
+gathers_a_recent_workers_row(void **state)
+{
+	struct client a, b;
+	long long t;
+	long before, after;
+	pid_t w;
+
+	(void)state;
+	gc_gather_set(1500, 10000);	/* the writer's child inherits it */
+	w = start_writer();
+	client_start(&a);
+	client_start(&b);
+	client_send(&a);	/* B never answered: no waiting */
+	assert_true(client_answered(&a, gc_mono_ms()) < 1000);
+	client_send(&b);	/* waits for A's next, which does not come */
+	client_answered(&b, gc_mono_ms());
+	before = wal_commits();
+	t = gc_mono_ms();
+	client_send(&a);
+	usleep(300000);
+	client_send(&b);
+	assert_true(client_answered(&a, t) >= 300);	/* it waited for B */
+	client_answered(&b, t);
+	after = wal_commits();
+	assert_true(before > 0);
+	assert_int_equal(after - before, 1);	/* one commit, two rows */
+	client_stop(&a);
+	client_stop(&b);
+	stop_writer(w);
+	gc_gather_set(1, 20);
+}
+
+/* A worker last answered longer ago than recent (200 ms) is not waited for (3 s here). */
+static void
+quiet_worker_is_not_waited_for(void **state)
+{
+	struct client a, b;
+	long long t;
+	pid_t w;
+
+	(void)state;
+	gc_gather_set(3000, 200);
+	w = start_writer();
+	client_start(&a);
+	client_start(&b);
+	client_send(&a);
+	client_answered(&a, gc_mono_ms());
+	usleep(400000);		/* A is quiet now */
+	t = gc_mono_ms();
+	client_send(&b);
+	assert_true(client_answered(&b, t) < 1500);
+	usleep(400000);
+	t = gc_mono_ms();
+	client_send(&a);
+	assert_true(client_answered(&a, t) < 1500);
+	/* and with A just answered, B waits for it: the window is real */
+	t = gc_mono_ms();
+	client_send(&b);
+	assert_true(client_answered(&b, t) >= 2500);
+	client_stop(&a);
+	client_stop(&b);
+	stop_writer(w);
+	gc_gather_set(1, 20);
+}
+
+/* A socket at sockpath that listens (backlog) and never accepts: its fd. */
+static int
+listener(int backlog)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+
+	assert_true(fd >= 0);
+	assert_true(strlen(sockpath) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sockpath, strlen(sockpath) + 1);
+	unlink(sockpath);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(fd, backlog), 0);
+	return fd;
+}
+
+/* A connection to sockpath that does not wait: its fd, or -1 (the queue is full, or no one listens yet). */
+static int
+plain_connect(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0);
+
+	assert_true(fd >= 0);
+	assert_true(strlen(sockpath) < sizeof(sa.sun_path));
+	memcpy(sa.sun_path, sockpath, strlen(sockpath) + 1);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		/* refused: bound, not yet listening */
+		assert_true(errno == EAGAIN || errno == ECONNREFUSED);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A writer that does not accept (its queue full) makes a worker's connect
+ * wait: it gives up within a few seconds and writes its own row
+ * (AUDIT_NO_WRITER), where it used to wait for ever (review of 8b0a9d3).
+ */
+static void
+full_queue_is_no_writer(void **state)
+{
+	int l = listener(1), q[64], n = 0, rc;
+	long long t;
+
+	(void)state;
+	while (n < 64 && (q[n] = plain_connect()) >= 0)
+		n++;
+	assert_true(n < 64);	/* full */
+	alarm(20);		/* a connect that waits for ever ends the test */
+	t = gc_mono_ms();
+	rc = audit_submit(sockpath, &view, NULL, 0);
+	alarm(0);
+	assert_int_equal(rc, AUDIT_NO_WRITER);
+	assert_true(gc_mono_ms() - t < 5000);
+	while (n > 0)
+		close(q[--n]);
+	close(l);
+	unlink(sockpath);
+}
+
+/*
+ * A socket another user put where the writer's should be gets nothing: a
+ * row and a session's cookie go only to this user's writer (review of
+ * 8b0a9d3). Needs root, to be another user (CI runs as root).
+ */
+static void
+other_users_socket_gets_nothing(void **state)
+{
+	struct passwd *pw = getpwnam("nobody");
+	int p[2], st;
+	char got = '?';
+	pid_t kid;
+
+	(void)state;
+	if (geteuid() != 0 || pw == NULL) {
+		fprintf(stderr, "# other_users_socket_gets_nothing: needs root "
+		    "and the user nobody; not checked\n");
+		return;
+	}
+	assert_int_equal(chmod(dir, 0777), 0);
+	unlink(sockpath);
+	assert_int_equal(pipe(p), 0);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		struct timeval tv = { 3, 0 };
+		char buf[GC_MSG_MAX];
+		int l, c;
+		ssize_t k;
+
+		close(p[0]);
+		if (setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+			_exit(2);
+		l = listener(8);
+		if (write(p[1], "r", 1) != 1 || (c = accept(l, NULL, NULL)) < 0)
+			_exit(3);
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		k = recv(c, buf, sizeof(buf), 0);
+		_exit(write(p[1], k > 0 ? "y" : "n", 1) == 1 ? 0 : 4);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &got, 1), 1);	/* listening */
+	assert_int_equal(audit_submit(sockpath, &view, session, 0),
+	    AUDIT_NO_WRITER);
+	assert_int_equal(read(p[0], &got, 1), 1);
+	assert_int_equal(got, 'n');			/* nothing was sent */
+	assert_int_equal(waitpid(kid, &st, 0), kid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(p[0]);
+	unlink(sockpath);
+	assert_int_equal(chmod(dir, 0700), 0);
+}
+
+/* The writer's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat). */
+static long
+cpu_ticks(pid_t pid)
+{
+	char path[64], line[1024], *p;
+	unsigned long ut = 0, stime = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	assert_non_null(f = fopen(path, "r"));
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	assert_non_null(p = strrchr(line, ')'));
+	/* after ")": state and 11 more fields, then utime and stime */
+	assert_int_equal(sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u"
+	    " %*u %lu %lu", &ut, &stime), 2);
+	return (long)(ut + stime);
+}
+
+/*
+ * With as many workers connected as the writer takes (256) and one more
+ * waiting, the writer does not spin on its listening socket (it used to,
+ * at full CPU) and still answers.
+ */
+static void
+full_writer_does_not_spin(void **state)
+{
+	enum { MANY = 257 };
+	int fds[MANY], n = 0;
+	long before;
+	pid_t w;
+
+	(void)state;
+	w = start_writer();
+	/* the writer accepts as it goes: a full queue is tried again */
+	for (int tries = 0; n < MANY && tries < 5000; tries++)
+		if ((fds[n] = plain_connect()) >= 0)
+			n++;
+		else
+			usleep(1000);
+	assert_int_equal(n, MANY);
+	usleep(300000);
+	before = cpu_ticks(w);
+	usleep(1000000);
+	/* a second of spinning is about 100 ticks */
+	assert_true(cpu_ticks(w) - before < 30);
+	while (n > 0)
+		close(fds[--n]);
+	usleep(100000);
+	assert_int_equal(audit_submit(sockpath, &view, NULL, 0), 0);
+	stop_writer(w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(rows_share_a_commit, no_writer_left),
 		cmocka_unit_test_teardown(answered_when_durable,
+		    no_writer_left),
+		cmocka_unit_test_teardown(gathers_a_recent_workers_row,
+		    no_writer_left),
+		cmocka_unit_test_teardown(quiet_worker_is_not_waited_for,
+		    no_writer_left),
+		cmocka_unit_test(full_queue_is_no_writer),
+		cmocka_unit_test(other_users_socket_gets_nothing),
+		cmocka_unit_test_teardown(full_writer_does_not_spin,
 		    no_writer_left),
 	};
 
