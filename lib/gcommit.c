@@ -35,23 +35,6 @@
 #define GC_BUSY_MS	3000
 #define GC_STALE_MS	5000
 
-/*
- * Gathering a batch (as PostgreSQL's commit_delay with commit_siblings):
- * with two workers and nothing else, each used to find the other's job
- * being committed and wait for that commit and then its own, so every
- * commit held one job. Now, while a worker answered in the last
- * recent_ms has not sent its next job, the writer waits up to gather_ms
- * for it before committing. A worker that has gone quiet costs nothing.
- */
-static int gather_ms = 1, recent_ms = 20;
-
-void
-gc_gather_set(int gather, int recent)
-{
-	gather_ms = gather;
-	recent_ms = recent;
-}
-
 long long
 gc_mono_ms(void)
 {
@@ -142,18 +125,18 @@ fresh_first(const struct gc_ops *ops, void *jobs, int *who, size_t n,
 }
 
 /*
- * Every job that has arrived on the polled sockets pfd[1..np), at most
- * max, into jobs (their sockets into who): how many. A socket that closed
- * or sent something else is closed and its pfd[].fd set to -1.
+ * Every job that has arrived on the polled sockets pfd[1..np) into jobs
+ * (their sockets into who): how many. A socket that closed or sent
+ * something else is closed and its pfd[].fd set to -1.
  */
 static size_t
 gc_receive(const struct gc_ops *ops, struct pollfd *pfd, size_t np,
-    void *jobs, int *who, size_t max)
+    void *jobs, int *who)
 {
 	static char msg[GC_MSG_MAX];
 	size_t nj = 0;
 
-	for (size_t i = 1; i < np && nj < max; i++) {
+	for (size_t i = 1; i < np && nj < GC_BATCH; i++) {
 		ssize_t n;
 
 		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -174,63 +157,11 @@ gc_receive(const struct gc_ops *ops, struct pollfd *pfd, size_t np,
 	return nj;
 }
 
-/* Whether fd is among who[0..n). */
-static int
-in_batch(int fd, const int *who, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (who[i] == fd)
-			return 1;
-	return 0;
-}
-
-/*
- * Wait up to gather_ms for the next job of each client (cfd[0..nc),
- * answered last at done[]) answered in the last recent_ms whose job is
- * not among the nj of jobs: add what comes, return the new count. A
- * client that closes is set to -1 in cfd.
- */
-static size_t
-gather(const struct gc_ops *ops, int *cfd, const long long *done, size_t nc,
-    void *jobs, int *who, size_t nj)
-{
-	static struct pollfd pfd[1 + GC_CLIENTS];
-	static size_t map[1 + GC_CLIENTS];
-	long long start = gc_mono_ms(), now = start;
-
-	while (nj < GC_BATCH && now - start < gather_ms) {
-		size_t np = 1, got;
-
-		pfd[0].fd = -1;		/* gc_receive starts at 1 */
-		for (size_t i = 0; i < nc; i++)
-			if (cfd[i] >= 0 && now - done[i] <= recent_ms &&
-			    !in_batch(cfd[i], who, nj)) {
-				pfd[np].fd = cfd[i];
-				pfd[np].events = POLLIN;
-				map[np++] = i;
-			}
-		if (np == 1)
-			break;
-		if (poll(pfd, np, (int)(gather_ms - (now - start))) < 0 &&
-		    errno != EINTR)
-			break;
-		got = gc_receive(ops, pfd, np, JOB(jobs, nj, ops->job_size),
-		    who + nj, GC_BATCH - nj);
-		for (size_t k = 1; k < np; k++)
-			if (pfd[k].fd < 0)
-				cfd[map[k]] = -1;
-		nj += got;
-		now = gc_mono_ms();
-	}
-	return nj;
-}
-
 int
 gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 {
 	static struct pollfd pfd[1 + GC_CLIENTS];
 	static int cfd[GC_CLIENTS];
-	static long long done[GC_CLIENTS];	/* when each was last answered */
 	int who[GC_BATCH], lfd;
 	unsigned char rep[GC_REPLY_MAX];
 	void *jobs, *tmp;
@@ -268,22 +199,17 @@ gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 			    (c = accept(lfd, NULL, NULL)) >= 0) {
 				/* accepted sockets inherit neither flag */
 				(void)fcntl(c, F_SETFD, FD_CLOEXEC);
-				done[nc] = 0;
 				cfd[nc++] = c;
 			}
 		/* every job that has arrived: a worker sends one at a time */
-		nj = gc_receive(ops, pfd, np, jobs, who, GC_BATCH);
+		nj = gc_receive(ops, pfd, np, jobs, who);
 		for (size_t i = 0; i + 1 < np; i++)
 			if (pfd[i + 1].fd < 0)
 				cfd[i] = -1;
-		if (nj > 0)
-			nj = gather(ops, cfd, done, nc, jobs, who, nj);
 		/* forget the closed ones */
 		for (size_t i = 0; i < nc; i++)
-			if (cfd[i] >= 0) {
-				done[keep] = done[i];
+			if (cfd[i] >= 0)
 				cfd[keep++] = cfd[i];
-			}
 		nc = keep;
 		if (nj == 0)
 			continue;
@@ -298,13 +224,6 @@ gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 			/* a worker that has gone sees no answer; it is stored */
 			(void)send(who[i], rep, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 			ops->free(j);
-		}
-		{
-			long long now = gc_mono_ms();
-
-			for (size_t i = 0; i < nc; i++)
-				if (in_batch(cfd[i], who, nj))
-					done[i] = now;
 		}
 	}
 out:

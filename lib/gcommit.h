@@ -58,13 +58,6 @@ enum gc_call_result {
 enum gc_call_result gc_call(int *fd, const char *path, const void *msg,
 	    size_t len, void *rep, size_t replen);
 
-/*
- * How long a writer waits to gather a batch: up to gather ms for the next
- * job of every worker it answered in the last recent ms (1 and 20 unless
- * set; 0 gathers nothing). For tests and the bench, before gc_serve.
- */
-void	 gc_gather_set(int gather, int recent);
-
 /* A writer's socket beside the database: "DBPATH.suffix" into dst; 0, or -1 when too long for a socket's path. */
 int	 gc_path(const char *db_path, const char *suffix, char *dst,
 	    size_t len);

@@ -4,9 +4,7 @@
  * worker is answered only once its row is durable (another connection
  * reads it); a row the writer would refuse and a missing writer are
  * AUDIT_NO_WRITER, nothing sent; a session's idle clock rides with its
- * row; the writer waits for the next row of a worker it has just
- * answered, so two workers' rows share a commit, and not for one that has
- * gone quiet; a writer that does not accept, or a socket of another user,
+ * row; a writer that does not accept, or a socket of another user,
  * is no writer; a writer with all the workers it takes does not spin.
  */
 #include <sys/socket.h>
@@ -280,139 +278,6 @@ answered_when_durable(void **state)
 	    " = '4343'"), 0);
 }
 
-/* A worker of its own (a child) that sends a row each time it is told to. */
-struct client {
-	pid_t	pid;
-	int	cmd, res;	/* the test writes to cmd, reads from res */
-};
-
-static void
-client_start(struct client *c)
-{
-	int a[2], b[2];
-
-	assert_int_equal(pipe(a), 0);
-	assert_int_equal(pipe(b), 0);
-	c->pid = fork();
-	assert_true(c->pid >= 0);
-	if (c->pid == 0) {
-		char x;
-
-		close(a[1]);
-		close(b[0]);
-		while (read(a[0], &x, 1) == 1 && x == 's') {
-			x = audit_submit(sockpath, &view, NULL, 0) == 0 ?
-			    '0' : '1';
-			if (write(b[1], &x, 1) != 1)
-				_exit(2);
-		}
-		_exit(0);
-	}
-	close(a[0]);
-	close(b[1]);
-	c->cmd = a[1];
-	c->res = b[0];
-}
-
-static void
-client_send(struct client *c)
-{
-	assert_int_equal(write(c->cmd, "s", 1), 1);
-}
-
-/* Wait for c's answer: ms it took since from. */
-static long long
-client_answered(struct client *c, long long from)
-{
-	char x;
-
-	assert_int_equal(read(c->res, &x, 1), 1);
-	assert_int_equal(x, '0');
-	return gc_mono_ms() - from;
-}
-
-static void
-client_stop(struct client *c)
-{
-	int st;
-
-	assert_int_equal(write(c->cmd, "q", 1), 1);
-	assert_int_equal(waitpid(c->pid, &st, 0), c->pid);
-	close(c->cmd);
-	close(c->res);
-}
-
-/*
- * Two workers, the second sending 300 ms after the first: the writer,
- * having answered both a moment ago, waits for the second (up to 1.5 s
- * here) and commits the two rows at once.
- */
-static void
-gathers_a_recent_workers_row(void **state)
-{
-	struct client a, b;
-	long long t;
-	long before, after;
-	pid_t w;
-
-	(void)state;
-	gc_gather_set(1500, 10000);	/* the writer's child inherits it */
-	w = start_writer();
-	client_start(&a);
-	client_start(&b);
-	client_send(&a);	/* B never answered: no waiting */
-	assert_true(client_answered(&a, gc_mono_ms()) < 1000);
-	client_send(&b);	/* waits for A's next, which does not come */
-	client_answered(&b, gc_mono_ms());
-	before = wal_commits();
-	t = gc_mono_ms();
-	client_send(&a);
-	usleep(300000);
-	client_send(&b);
-	assert_true(client_answered(&a, t) >= 300);	/* it waited for B */
-	client_answered(&b, t);
-	after = wal_commits();
-	assert_true(before > 0);
-	assert_int_equal(after - before, 1);	/* one commit, two rows */
-	client_stop(&a);
-	client_stop(&b);
-	stop_writer(w);
-	gc_gather_set(1, 20);
-}
-
-/* A worker last answered longer ago than recent (200 ms) is not waited for (3 s here). */
-static void
-quiet_worker_is_not_waited_for(void **state)
-{
-	struct client a, b;
-	long long t;
-	pid_t w;
-
-	(void)state;
-	gc_gather_set(3000, 200);
-	w = start_writer();
-	client_start(&a);
-	client_start(&b);
-	client_send(&a);
-	client_answered(&a, gc_mono_ms());
-	usleep(400000);		/* A is quiet now */
-	t = gc_mono_ms();
-	client_send(&b);
-	assert_true(client_answered(&b, t) < 1500);
-	usleep(400000);
-	t = gc_mono_ms();
-	client_send(&a);
-	assert_true(client_answered(&a, t) < 1500);
-	/* and with A just answered, B waits for it: the window is real */
-	t = gc_mono_ms();
-	client_send(&b);
-	assert_true(client_answered(&b, t) >= 2500);
-	client_stop(&a);
-	client_stop(&b);
-	stop_writer(w);
-	gc_gather_set(1, 20);
-}
-
 /* A socket at sockpath that listens (backlog) and never accepts: its fd. */
 static int
 listener(int backlog)
@@ -587,10 +452,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(rows_share_a_commit, no_writer_left),
 		cmocka_unit_test_teardown(answered_when_durable,
-		    no_writer_left),
-		cmocka_unit_test_teardown(gathers_a_recent_workers_row,
-		    no_writer_left),
-		cmocka_unit_test_teardown(quiet_worker_is_not_waited_for,
 		    no_writer_left),
 		cmocka_unit_test(full_queue_is_no_writer),
 		cmocka_unit_test(other_users_socket_gets_nothing),
