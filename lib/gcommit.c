@@ -203,12 +203,9 @@ gc_serve(sqlite3 *db, const char *path, const struct gc_ops *ops, void *arg)
 			}
 		/* every job that has arrived: a worker sends one at a time */
 		nj = gc_receive(ops, pfd, np, jobs, who);
-		for (size_t i = 0; i + 1 < np; i++)
-			if (pfd[i + 1].fd < 0)
-				cfd[i] = -1;
-		/* forget the closed ones */
+		/* forget the closed ones; keep the ones accepted this round */
 		for (size_t i = 0; i < nc; i++)
-			if (cfd[i] >= 0)
+			if (i >= np - 1 || pfd[i + 1].fd >= 0)
 				cfd[keep++] = cfd[i];
 		nc = keep;
 		if (nj == 0)

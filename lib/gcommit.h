@@ -54,6 +54,8 @@ enum gc_call_result {
  * Send msg[0..len) to the writer at path on the connection *fd (made when
  * -1, kept between calls; made again once when a restarted writer closed
  * it) and wait at most 10 s for a reply of exactly replen bytes.
+ * Connecting and sending wait at most 1 s, and a writer running as
+ * another user is no writer: GC_NO_WRITER, nothing sent.
  */
 enum gc_call_result gc_call(int *fd, const char *path, const void *msg,
 	    size_t len, void *rep, size_t replen);

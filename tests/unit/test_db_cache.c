@@ -27,20 +27,26 @@ mem(void)
 	return db;
 }
 
-/* One statement's value for ?1 = v through the cache. */
+/* The one value st gives for ?1 = v; st released. */
 static long long
-plus_one(sqlite3 *db, int v, sqlite3_stmt **seen)
+value_for(sqlite3_stmt *st, int v)
 {
-	sqlite3_stmt *st = db_cached(db, sql, 0);
 	long long n;
 
 	assert_non_null(st);
-	*seen = st;
 	sqlite3_bind_int(st, 1, v);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	n = sqlite3_column_int64(st, 0);
 	db_release(st);
 	return n;
+}
+
+/* One statement's value for ?1 = v through the cache. */
+static long long
+plus_one(sqlite3 *db, int v, sqlite3_stmt **seen)
+{
+	*seen = db_cached(db, sql, 0);
+	return value_for(*seen, v);
 }
 
 /* Inside the scope the same statement comes back reset and unbound. */
@@ -123,16 +129,9 @@ static long long
 text_plus(sqlite3 *db, int k, int v)
 {
 	char text[40];
-	sqlite3_stmt *st;
-	long long n;
 
 	snprintf(text, sizeof(text), "SELECT ?1 + %d", k);
-	assert_non_null(st = db_cached_text(db, text));
-	sqlite3_bind_int(st, 1, v);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	db_release(st);
-	return n;
+	return value_for(db_cached_text(db, text), v);
 }
 
 /* Whether text's statement is kept: the one handed out has been run before. */
