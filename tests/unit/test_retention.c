@@ -194,6 +194,50 @@ plan_at_boundaries(void **state)
 	retention_configure(NULL);
 }
 
+/* The steps of the statements that count due corrected values (DUE_HOLD). */
+static int
+count_steps(unsigned type, void *arg, void *p, void *x)
+{
+	sqlite3_stmt *st = p;
+	const char *sql = sqlite3_sql(st);
+
+	(void)x;
+	if (type == SQLITE_TRACE_PROFILE && sql != NULL && strncmp(sql,
+	    "SELECT count(*) FROM customer_history t WHERE t.old_value", 57) == 0)
+		*(long long *)arg += sqlite3_stmt_status(st,
+		    SQLITE_STMTSTATUS_VM_STEP, 0);
+	return 0;
+}
+
+/*
+ * The corrected values due are found through the history's partial index
+ * by time (sql/025_history_at_partial.sql): a record's first values, most
+ * of the table and with no old value, are not visited. With the index of
+ * every row (022) the count stepped through all 2,000 of them.
+ */
+static void
+history_due_by_index(void **state)
+{
+	struct retention_report r;
+	sqlite3 *db = fresh_db(":memory:");
+	long long steps = 0;
+
+	(void)state;
+	seed(db);
+	exec_ok(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+	    " FROM n WHERE i < 2000) INSERT INTO customer_history (customer_id,"
+	    " field, old_value, new_value, at, source) SELECT 3, 'email', '',"
+	    " 'e' || i || '@example.fi', '2021-01-01T00:00:00Z', 'import' FROM n");
+	sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, count_steps, &steps);
+	assert_int_equal(retention_plan(db, NOW, NULL, &r), 0);
+	sqlite3_trace_v2(db, 0, NULL, NULL);
+	assert_int_equal(r.line[RJ_HISTORY_OLD].due, 3);
+	if (steps == 0 || steps > 200)
+		fail_msg("the due count took %lld steps", steps);
+	db_close(db);
+	retention_configure(NULL);
+}
+
 /* --apply removes exactly what the dry run named; a second run changes nothing. */
 static void
 apply_and_again(void **state)
@@ -795,6 +839,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(plan_at_boundaries),
+		cmocka_unit_test(history_due_by_index),
 		cmocka_unit_test(apply_and_again),
 		cmocka_unit_test(audit_cut_and_anchor),
 		cmocka_unit_test(resume_after_kill),
