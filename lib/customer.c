@@ -2,11 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "customer.h"
 #include "customer_int.h"
 #include "db_cache.h"
+#include "fmt.h"
 #include "log.h"
 
 /*
@@ -231,9 +233,11 @@ write_sql(int which)
  * A new record's history, one row per non-empty field in one statement
  * (#17: an import writes a million records, and a statement per field
  * cost more than the rows): ?1 the id, ?2 the user (NULL for none), ?3
- * the source, ?4... the fields in cfields' order, which is the rows'. A
- * contact person mark of "0" is no value. Built once, like write_sql.
+ * the source, ?4... the fields in cfields' order, which is the rows',
+ * then the time (HISTORY_AT). A contact person mark of "0" is no value.
+ * Built once, like write_sql.
  */
+#define HISTORY_AT	(CF__MAX + 4)
 static const char *const *
 history_sql(void)
 {
@@ -243,10 +247,15 @@ history_sql(void)
 
 	if (table[0] != NULL)
 		return table;
+	/*
+	 * the time is bound (HISTORY_AT), not the column's DEFAULT: SQLite's
+	 * strftime() for each of a record's ten rows was a tenth of an
+	 * import's instructions (#17, bench/README.md "import")
+	 */
 	n = (size_t)snprintf(text, sizeof(text), "INSERT INTO customer_history"
 	    " (customer_id, field, old_value, new_value, user_id, source,"
-	    " reference) SELECT ?1, column1, '', column2, ?2, ?3, '' FROM"
-	    " (VALUES");
+	    " reference, at) SELECT ?1, column1, '', column2, ?2, ?3, '', ?%d"
+	    " FROM (VALUES", HISTORY_AT);
 	for (int f = 0; f < CF__MAX && n < sizeof(text); f++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s ('%s', ?%d)",
 		    f ? "," : "", cfields[f].name, f + 4);	/* constant names */
@@ -327,7 +336,7 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 {
 	const char *const *ins = write_sql(0), *const *hist;
 	sqlite3_stmt *st = NULL;
-	char number[32];
+	char number[32], at[24];
 	long long next = 1;
 	int rc = -1;
 
@@ -380,6 +389,8 @@ customer_create(sqlite3 *db, struct customer *c, long long user_id,
 	sqlite3_bind_text(st, 3, csource_names[source], -1, SQLITE_STATIC);
 	for (int f = 0; f < CF__MAX; f++)
 		sqlite3_bind_text(st, f + 4, c->v[f], -1, SQLITE_STATIC);
+	fmt_utc(time(NULL), at);
+	sqlite3_bind_text(st, HISTORY_AT, at, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	rc = 0;

@@ -125,6 +125,43 @@ request(const char *number)
 	return sqlite3_last_insert_rowid(db);
 }
 
+/*
+ * A new record's first values: a history row for each field with a value
+ * (those given, and the country's default FI), with
+ * no old value, its source and the time it was made (bound by
+ * customer_create, not the column's default, since #17).
+ */
+static void
+first_values_stamped(void **st)
+{
+	char lo[24], hi[24], q[300];
+	long long id;
+
+	(void)st;
+	fmt_utc(time(NULL), lo);
+	id = customer("Leima", "90100", CS_IMPORT);
+	fmt_utc(time(NULL), hi);
+	snprintf(q, sizeof(q), "SELECT count(*) FROM customer_history WHERE"
+	    " customer_id = %lld AND old_value = '' AND source = 'import' AND"
+	    " user_id IS NULL AND at >= '%s' AND at <= '%s' AND at GLOB"
+	    " '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:"
+	    "[0-9][0-9]Z'", id, lo, hi);
+	assert_int_equal(num(q, NULL), 6);
+	snprintf(q, sizeof(q), "SELECT group_concat(field, ' ') FROM (SELECT"
+	    " field FROM customer_history WHERE customer_id = %lld ORDER BY id)",
+	    id);
+	{
+		sqlite3_stmt *s;
+
+		assert_int_equal(sqlite3_prepare_v2(db, q, -1, &s, NULL),
+		    SQLITE_OK);
+		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(s, 0),
+		    "first_name last_name street postal_code city country");
+		sqlite3_finalize(s);
+	}
+}
+
 /* A ban from a request names it and came from the person. */
 static void
 ban_from_request(void **st)
@@ -564,6 +601,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_values_stamped),
 		cmocka_unit_test(ban_from_request),
 		cmocka_unit_test(lift_needs_told),
 		cmocka_unit_test(objections),

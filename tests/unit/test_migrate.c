@@ -1,9 +1,12 @@
 /*
- * test_migrate.c — sql/021_requests_check.sql on a register with requests
- * in it (#17): the rebuilt requests table keeps every row and every
- * reference to it (steps, linked customers, a sent letter), its rules (the
- * states, the closed-time rule, one extension), and its CHECKs are chains
- * of comparisons, no "IN (" list of more than two values left.
+ * test_migrate.c — the migrations that rebuild a table, on a register with
+ * rows in it (#17). sql/021_requests_check.sql: the rebuilt requests table
+ * keeps every row and every reference to it (steps, linked customers, a
+ * sent letter), its rules (the states, the closed-time rule, one
+ * extension), and its CHECKs are chains of comparisons, no "IN (" list of
+ * more than two values left. sql/025_history_rebuilt.sql: the customer
+ * history keeps its rows and its rule on the source, writes a row without
+ * an ephemeral b-tree, and its index by time holds only corrected values.
  */
 #include <sys/stat.h>
 
@@ -43,20 +46,18 @@ ex(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-/* dir/NAME: links to the migrations numbered below 21, or 21 itself. */
+/* dir/NAME: links to the migrations numbered lo to hi. */
 static void
-link_migrations(const char *name, int only21)
+link_migrations(const char *name, int lo, int hi)
 {
 	char path[512], cwd[256];
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
-	for (int v = 1; v <= 21; v++) {
+	for (int v = lo; v <= hi; v++) {
 		char pattern[600], cmd[1400];
 
-		if ((v == 21) != only21)
-			continue;
 		snprintf(pattern, sizeof(pattern), "%s/sql/%03d_*.sql", cwd, v);
 		snprintf(cmd, sizeof(cmd), "for f in %s; do [ -f \"$f\" ] &&"
 		    " ln -s \"$f\" '%s/'; done; true", pattern, path);
@@ -72,9 +73,8 @@ rebuild_keeps_rows_and_rules(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/r.db", dir);
-	link_migrations("before", 0);
-	link_migrations("all", 0);
-	link_migrations("all", 1);
+	link_migrations("before", 1, 20);
+	link_migrations("all", 1, 21);
 	assert_non_null(db = db_open(path, DB_CREATE, err, sizeof(err)));
 	snprintf(path, sizeof(path), "%s/before", dir);
 	assert_true(db_migrate(db, path, NULL, err, sizeof(err)) >= 16);
@@ -170,6 +170,90 @@ rebuild_keeps_rows_and_rules(void **state)
 	db_close(db);
 }
 
+/* The number of opcode op in the program of sql. */
+static int
+opcodes(sqlite3 *db, const char *sql, const char *op)
+{
+	char q[1024];
+	sqlite3_stmt *st;
+	int n = 0;
+
+	snprintf(q, sizeof(q), "EXPLAIN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += strcmp((const char *)sqlite3_column_text(st, 1), op) == 0;
+	sqlite3_finalize(st);
+	return n;
+}
+
+#define HISTORY_ROW	"INSERT INTO customer_history (customer_id, field," \
+	" old_value, new_value, source) VALUES (5, 'city', '', 'Oulu', 'import')"
+
+static void
+history_rebuilt(void **state)
+{
+	char err[512], path[512];
+	sqlite3 *db;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/h.db", dir);
+	link_migrations("before25", 1, 24);
+	link_migrations("all25", 1, 25);
+	assert_non_null(db = db_open(path, DB_CREATE, err, sizeof(err)));
+	snprintf(path, sizeof(path), "%s/before25", dir);
+	assert_true(db_migrate(db, path, NULL, err, sizeof(err)) >= 24);
+
+	/* a record's first values and a correction by a member of staff */
+	assert_int_equal(ex(db,
+	    "INSERT INTO users (id, username, display_name, role, password_hash)"
+	    " VALUES (3, 'kaisa', 'Kaisa', 'handler', 'x');"
+	    "INSERT INTO customers (id, number, first_name, last_name)"
+	    " VALUES (5, 'A-5', 'Anna', 'Asiakas');"
+	    "INSERT INTO customer_history (id, customer_id, field, old_value,"
+	    " new_value, user_id, at, source) VALUES"
+	    " (1, 5, 'first_name', '', 'Anna', NULL, '2026-01-02T03:04:05Z',"
+	    " 'import'), (2, 5, 'last_name', '', 'Asiakas', NULL,"
+	    " '2026-01-02T03:04:05Z', 'import'), (3, 5, 'last_name', 'Asiakas',"
+	    " 'Aalto', 3, '2026-02-03T04:05:06Z', 'staff');"
+	    "UPDATE customer_history SET reference = 'TS-2026-000007'"
+	    " WHERE id = 3;"), SQLITE_OK);
+	/* before: the list of five sources made an ephemeral b-tree per row */
+	assert_int_equal(opcodes(db, HISTORY_ROW, "OpenEphemeral"), 1);
+
+	snprintf(path, sizeof(path), "%s/all25", dir);
+	assert_int_equal(db_migrate(db, path, NULL, err, sizeof(err)), 1);
+
+	assert_int_equal(one(db, "SELECT count(*) FROM customer_history"), 3);
+	assert_int_equal(one(db, "SELECT count(*) FROM customer_history WHERE"
+	    " id = 3 AND customer_id = 5 AND field = 'last_name' AND old_value ="
+	    " 'Asiakas' AND new_value = 'Aalto' AND user_id = 3 AND at ="
+	    " '2026-02-03T04:05:06Z' AND source = 'staff' AND reference ="
+	    " 'TS-2026-000007'"), 1);
+	assert_int_equal(one(db, "SELECT count(*) FROM pragma_foreign_key_check"),
+	    0);
+	/* the same rules: each source, nothing else; a customer that exists */
+	assert_int_equal(opcodes(db, HISTORY_ROW, "OpenEphemeral"), 0);
+	assert_int_equal(ex(db, HISTORY_ROW), SQLITE_OK);
+	assert_int_equal(ex(db, "INSERT INTO customer_history (customer_id,"
+	    " field, old_value, new_value, source) VALUES (5, 'city', '', 'Oulu',"
+	    " 'update_service'), (5, 'city', '', 'Oulu', 'subcontractor'),"
+	    " (5, 'city', '', 'Oulu', 'customer')"), SQLITE_OK);
+	assert_int_equal(ex(db, "INSERT INTO customer_history (customer_id,"
+	    " field, old_value, new_value, source) VALUES (5, 'city', '', 'Oulu',"
+	    " 'rumour')"), SQLITE_CONSTRAINT_CHECK);
+	assert_int_equal(ex(db, "INSERT INTO customer_history (customer_id,"
+	    " field, old_value, new_value, source) VALUES (6, 'city', '', 'Oulu',"
+	    " 'staff')"), SQLITE_CONSTRAINT_FOREIGNKEY);
+	/* the index by time: the correction only; the history's by customer */
+	assert_int_equal(one(db, "SELECT count(*) FROM customer_history"
+	    " INDEXED BY customer_history_at WHERE old_value <> '' AND"
+	    " at < '9999'"), 1);
+	assert_int_equal(one(db, "SELECT count(*) FROM sqlite_schema WHERE name ="
+	    " 'customer_history_customer'"), 1);
+	assert_int_equal(one(db, "SELECT count(*) FROM sqlite_temp_schema"), 0);
+	db_close(db);
+}
+
 static int
 setup(void **state)
 {
@@ -192,6 +276,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rebuild_keeps_rows_and_rules),
+		cmocka_unit_test(history_rebuilt),
 	};
 
 	return cmocka_run_group_tests_name("migrate", tests, setup, teardown);
