@@ -212,7 +212,7 @@ worker(struct app *a)
 		LOG_ERR("FastCGI initialisation failed");
 		return 1;
 	}
-	if (sandbox_enter(a->sandbox, &a->conf) != 0)
+	if (sandbox_enter(a->sandbox, &a->conf, SANDBOX_WORKER) != 0)
 		return 1;
 	while (FCGX_Accept_r(&f) >= 0) {
 		struct req r;
@@ -251,7 +251,8 @@ on_stop(int sig)
 static int
 service(struct app *a)
 {
-	if (worker_startup(a) != 0 || sandbox_enter(a->sandbox, &a->conf) != 0)
+	if (worker_startup(a) != 0 ||
+	    sandbox_enter(a->sandbox, &a->conf, SANDBOX_SERVICE) != 0)
 		return 1;
 	return a->service(a) == 0 ? 0 : 1;
 }

@@ -70,15 +70,21 @@ static const int writer_calls[] = {
 /*
  * The request form and the intranet: a worker hands each new request (the
  * intranet: each audit row of a page that changes nothing) to the writer
- * process over a Unix socket beside the database (gcommit.c), which
- * listens on it (umask: the socket is made for this user only).
+ * process over a Unix socket beside the database (gcommit.c).
  * socket(2) itself is allowed for AF_UNIX only (below).
  */
 static const int request_calls[] = {
-	SCMP_SYS(umask),
-	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(listen),
+	SCMP_SYS(connect),
 	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
 	SCMP_SYS(recvmsg), SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),
+};
+
+/*
+ * The writer itself (the service process, SANDBOX_SERVICE) makes that
+ * socket and listens on it (umask: for this user only); a worker cannot.
+ */
+static const int listen_calls[] = {
+	SCMP_SYS(umask), SCMP_SYS(bind), SCMP_SYS(listen),
 };
 
 #define LIST(a)	{ a, sizeof(a) / sizeof((a)[0]) }
@@ -144,7 +150,7 @@ allow(scmp_filter_ctx ctx, int nr)
  * AF_UNIX. Anything else: the process is killed.
  */
 static int
-seccomp_install(const struct profile *p)
+seccomp_install(const struct profile *p, unsigned how)
 {
 	scmp_filter_ctx ctx;
 	int rc = -1;
@@ -159,6 +165,11 @@ seccomp_install(const struct profile *p)
 	for (size_t l = 0; l < 2; l++)
 		for (size_t i = 0; i < p->extra[l].n; i++)
 			if (allow(ctx, p->extra[l].v[i]) != 0)
+				goto out;
+	if ((how & SANDBOX_SERVICE) && (p->flags & SB_UNIX))
+		for (size_t i = 0; i < sizeof(listen_calls) /
+		    sizeof(listen_calls[0]); i++)
+			if (allow(ctx, listen_calls[i]) != 0)
 				goto out;
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 	    SCMP_A1(SCMP_CMP_EQ, TCGETS)) != 0 ||
@@ -336,7 +347,7 @@ out:
 }
 
 int
-sandbox_enter(enum sandbox_profile pr, const struct conf *c)
+sandbox_enter(enum sandbox_profile pr, const struct conf *c, unsigned how)
 {
 	const struct profile *p;
 
@@ -356,5 +367,5 @@ sandbox_enter(enum sandbox_profile pr, const struct conf *c)
 	tzset();
 	if (landlock_install(p, c) < 0)
 		return -1;
-	return seccomp_install(p);
+	return seccomp_install(p, how);
 }

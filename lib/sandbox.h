@@ -35,10 +35,16 @@ enum sandbox_profile {
  * another). Call once, after start-up (database, templates, keys open) and
  * before the first request; it cannot be undone. With [security] sandbox =
  * off, or in a sanitizer build, it installs nothing and logs why.
+ * how is SANDBOX_WORKER for a process that answers requests, or
+ * SANDBOX_SERVICE for the writer (app.h's service), which alone may make
+ * and listen on its Unix socket.
  * Returns 0, or -1 (logged) when a filter could not be installed: the
  * caller must then not answer requests.
  */
-int	 sandbox_enter(enum sandbox_profile p, const struct conf *c);
+#define SANDBOX_WORKER	0u
+#define SANDBOX_SERVICE	1u
+int	 sandbox_enter(enum sandbox_profile p, const struct conf *c,
+	    unsigned how);
 
 /*
  * The Landlock ABI version in force in this process after sandbox_enter:

@@ -210,13 +210,20 @@ forbidden_call_kills_worker(void **st)
 	http_resp_free(&r);
 	answered_again("/test/read");
 
-	/* both killed by SIGSYS (31), both logged by the supervisor */
-	for (int i = 0; i < 50 && log_count("killed by the sandbox") < 2; i++)
+	/* listening is the writer's (the service's), never a worker's */
+	http_get(&r, "/test/sandbox/listen");
+	assert_int_not_equal(r.status, 200);
+	assert_false(http_body_has(&r, "listen returned"));
+	http_resp_free(&r);
+	answered_again("/test/read");
+
+	/* all killed by SIGSYS (31), all logged by the supervisor */
+	for (int i = 0; i < 50 && log_count("killed by the sandbox") < 3; i++)
 		usleep(100000);
 	assert_int_equal(log_count("made a forbidden system call and was "
-	    "killed by the sandbox; a new one starts"), 2);
+	    "killed by the sandbox; a new one starts"), 3);
 	assert_true(log_count("ended (status 31)") +
-	    log_count("ended (status 159)") == 2);
+	    log_count("ended (status 159)") == 3);
 	/* and the new workers are sandboxed too */
 	for (int i = 0; i < 4; i++) {
 		http_get(&r, "/test/sandbox/status");

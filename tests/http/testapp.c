@@ -110,6 +110,25 @@ page_sb_inet(struct app *a, struct req *r)
 	resp_send(r, 200, "text/plain; charset=utf-8", ran, sizeof(ran) - 1);
 }
 
+/*
+ * GET /test/sandbox/listen: a Unix socket, which a worker may make (to
+ * reach its writer), listened on, which only the writer may; likewise
+ * killed.
+ */
+static void
+page_sb_listen(struct app *a, struct req *r)
+{
+	static const char ran[] = "listen returned\n";
+	int fd;
+
+	(void)a;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0) {
+		(void)listen(fd, 1);
+		close(fd);
+	}
+	resp_send(r, 200, "text/plain; charset=utf-8", ran, sizeof(ran) - 1);
+}
+
 /* GET /test/sandbox/passwd: a file outside the worker's view (Landlock). */
 static void
 page_sb_passwd(struct app *a, struct req *r)
@@ -130,6 +149,7 @@ static const struct route routes[] = {
 	{ "/test/sandbox/status", METHOD_GET, 0, page_sb_status, 0, 0 },
 	{ "/test/sandbox/execve", METHOD_GET, 0, page_sb_execve, 0, 0 },
 	{ "/test/sandbox/inet", METHOD_GET, 0, page_sb_inet, 0, 0 },
+	{ "/test/sandbox/listen", METHOD_GET, 0, page_sb_listen, 0, 0 },
 	{ "/test/sandbox/passwd", METHOD_GET, 0, page_sb_passwd, 0, 0 },
 	{ "/test/leak", METHOD_GET, 0, page_leak, 0, 0 },
 	{ "/test/read", METHOD_GET, 0, page_read, 0, 0 },
