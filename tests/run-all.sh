@@ -19,6 +19,7 @@ mkdir -p "$outdir"
 TEST_RESULTS=$outdir/results
 export TEST_RESULTS
 : >"$TEST_RESULTS"
+: >"$TEST_RESULTS.why"
 . tests/verdict.sh
 
 unit=1
@@ -65,12 +66,14 @@ for server in ${SERVERS:-${SERVER:-apache}}; do
 		name=$(basename "$(dirname "$b")")/$(basename "$b")
 		[ "$server" = nginx ] && name=nginx/$(basename "$b")
 		if ! grep -q "^$name " "$TEST_RESULTS"; then
-			echo "== $name: 0 passed, 1 failed (not run: see $outdir/http-$server.log)"
+			echo "== $name: 0 passed, 1 failed (not run: see $outdir/http-$server.log)" |
+			    tee -a "$TEST_RESULTS.why"
 			echo "$name 0 1" >>"$TEST_RESULTS"
 		fi
 	done
 	if [ "$rc" -ne 0 ] && ! awk '$3 > 0 { bad = 1 } END { exit !bad }' "$TEST_RESULTS"; then
-		echo "== harness ($server): exit status $rc with no failed test"
+		echo "== harness ($server): exit status $rc with no failed test" |
+		    tee -a "$TEST_RESULTS.why"
 		echo "harness-$server 0 1" >>"$TEST_RESULTS"
 	fi
 done
@@ -79,6 +82,13 @@ echo
 echo "Per binary:"
 awk '{ printf "  %-30s %4d passed, %d failed\n", $1, $2, $3 }' "$TEST_RESULTS"
 set -- $(awk '{ p += $2; f += $3 } END { print p + 0, f + 0 }' "$TEST_RESULTS")
+# the failures again, last, with their reasons: the end of the output is
+# what a failed run shows first (CI's record keeps only its tail)
+if [ -s "$TEST_RESULTS.why" ]; then
+	echo
+	echo "Failed:"
+	cat "$TEST_RESULTS.why"
+fi
 echo
 echo "$1 passed, $2 failed"
 [ "$2" -eq 0 ]

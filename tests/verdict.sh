@@ -62,9 +62,20 @@ verdict() {
 		v_failed=$((v_failed + 1))
 	fi
 	if [ -n "$v_why" ]; then
-		echo "== $v_name: $v_passed passed, $v_failed failed (${v_why#; })"
+		v_line="== $v_name: $v_passed passed, $v_failed failed (${v_why#; })"
 	else
-		echo "== $v_name: $v_passed passed, $v_failed failed"
+		v_line="== $v_name: $v_passed passed, $v_failed failed"
 	fi
+	echo "$v_line"
 	echo "$v_name $v_passed $v_failed" >>"$TEST_RESULTS"
+	# for the run's last lines (tests/run-all.sh), which may be all a
+	# reader of a failed CI sees: the line and the failing tests' names
+	if [ "$v_failed" -gt 0 ]; then
+		{
+			echo "$v_line"
+			grep -E '^\[  FAILED  \] [a-z_]|^\[  ERROR   \]|^\[   LINE   \]' \
+			    "$v_log" 2>/dev/null | awk '!seen[$0]++' | head -n 6 |
+			    cut -c 1-200 | sed 's/^/     /'
+		} >>"$TEST_RESULTS.why"
+	fi
 }

@@ -166,7 +166,7 @@ check_log() {
 	bad=$(grep -cvEf "$pats" "$new")
 	[ "$san" -gt 0 ] && why="$why, $san sanitizer report line(s)"
 	[ "$sig" -gt 0 ] && why="$why, $sig process(es) ended by a signal"
-	[ "$bad" -gt 0 ] && why="$why, $bad line(s) not on tests/http/fcgi-log.allow"
+	[ "$bad" -gt 0 ] && why="$why, $bad line(s) not on tests/http/fcgi-log.allow, the first: $(grep -m 1 -vEf "$pats" "$new" | cut -c 1-160)"
 	if [ -n "$why" ]; then
 		echo "FastCGI log: ${why#, }"
 		return 1
