@@ -129,7 +129,9 @@ request(const char *number)
  * A new record's first values: a history row for each field with a value
  * (those given, and the country's default FI), with
  * no old value, its source and the time it was made (bound by
- * customer_create, not the column's default, since #17).
+ * customer_create since #17, formatted as the column's default would be:
+ * this checks the format, the time and the parameters' numbering, and
+ * passes with the default too).
  */
 static void
 first_values_stamped(void **st)

@@ -244,7 +244,10 @@ history_rebuilt(void **state)
 	assert_int_equal(ex(db, "INSERT INTO customer_history (customer_id,"
 	    " field, old_value, new_value, source) VALUES (6, 'city', '', 'Oulu',"
 	    " 'staff')"), SQLITE_CONSTRAINT_FOREIGNKEY);
-	/* the index by time: the correction only; the history's by customer */
+	/* the index by time: the corrections only; the history's by customer */
+	assert_int_equal(one(db, "SELECT count(*) FROM sqlite_schema WHERE name ="
+	    " 'customer_history_at' AND sql LIKE '%(at)%WHERE old_value <> '''''"),
+	    1);
 	assert_int_equal(one(db, "SELECT count(*) FROM customer_history"
 	    " INDEXED BY customer_history_at WHERE old_value <> '' AND"
 	    " at < '9999'"), 1);

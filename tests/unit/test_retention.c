@@ -211,7 +211,7 @@ count_steps(unsigned type, void *arg, void *p, void *x)
 
 /*
  * The corrected values due are found through the history's partial index
- * by time (sql/025_history_at_partial.sql): a record's first values, most
+ * by time (sql/025_history_rebuilt.sql): a record's first values, most
  * of the table and with no old value, are not visited. With the index of
  * every row (022) the count stepped through all 2,000 of them.
  */
