@@ -35,6 +35,7 @@ mkdir -p "$outdir"
 if [ -z "${TEST_RESULTS:-}" ]; then
 	TEST_RESULTS=$outdir/results
 	: >"$TEST_RESULTS"
+	: >"$TEST_RESULTS.why"
 fi
 . "$ROOT/scripts/server.sh"
 . "$ROOT/tests/verdict.sh"
