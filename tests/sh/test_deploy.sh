@@ -15,21 +15,10 @@ BUILD=${BUILD:-build}
 export BUILD
 # a make of our own, not a job of the make that runs the tests
 unset MAKEFLAGS MFLAGS MAKELEVEL
-passed=0
-failed=0
+. tests/sh/check.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-deploy.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 echo "[==========] Running 7 test(s)."
-
-check() {	# check NAME STATUS [DETAIL]
-	if [ "$2" -eq 0 ]; then
-		echo "[       OK ] $1"
-		passed=$((passed + 1))
-	else
-		echo "[  FAILED  ] $1${3:+: $3}"
-		failed=$((failed + 1))
-	fi
-}
 
 # install PREFIX DIR [VAR=VALUE...]: make install-system into DIR
 install_into() {
@@ -172,6 +161,4 @@ check "logrotate rotates the site's logs, 14 days (conf/logrotate.d/rekisteri)" 
 out=$(sh scripts/units-check.sh 2>&1)
 check "systemd units verified (scripts/units-check.sh)" $? "$out"
 
-echo "[==========] $((passed + failed)) test(s) run."
-echo "[  PASSED  ] $passed test(s)."
-[ "$failed" -eq 0 ] || { echo "[  FAILED  ] $failed test(s)"; exit 1; }
+finish

@@ -19,8 +19,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 ROOT=$(pwd)
-passed=0
-failed=0
+. tests/sh/check.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-harness-port.XXXXXX")
 chmod 0711 "$tmp"	# the state inside it is entered by the workers' user
 holder=
@@ -31,16 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 echo "[==========] Running 4 test(s)."
-
-check() {	# check NAME STATUS [DETAIL]
-	if [ "$2" -eq 0 ]; then
-		echo "[       OK ] $1"
-		passed=$((passed + 1))
-	else
-		echo "[  FAILED  ] $1${3:+: $3}"
-		failed=$((failed + 1))
-	fi
-}
 
 # 1. the port picker, in the shell that sources server.sh
 out=$(bash -c '. "$1/scripts/server.sh"
@@ -128,7 +117,4 @@ else
 	[ -n "$state" ] && rm -rf "$state"
 fi
 
-echo "[==========] 4 test(s) run."
-echo "[  PASSED  ] $passed test(s)."
-[ "$failed" -eq 0 ] || echo "[  FAILED  ] $failed test(s), listed above:"
-[ "$failed" -eq 0 ]
+finish

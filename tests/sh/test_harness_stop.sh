@@ -16,21 +16,10 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-passed=0
-failed=0
+. tests/sh/check.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-harness-stop.XXXXXX")
 trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 echo "[==========] Running 2 test(s)."
-
-check() {	# check NAME STATUS [DETAIL]
-	if [ "$2" -eq 0 ]; then
-		echo "[       OK ] $1"
-		passed=$((passed + 1))
-	else
-		echo "[  FAILED  ] $1${3:+: $3}"
-		failed=$((failed + 1))
-	fi
-}
 
 # The first stand-in: a slow-exiting process in a group of its own. On
 # SIGTERM it waits (about 10 s) for a database file other than the one it
@@ -99,7 +88,4 @@ else
 	    "exit status $rc; see $(cat "$tmp/results" | tr '\n' ' ')"
 fi
 
-echo "[==========] 2 test(s) run."
-echo "[  PASSED  ] $passed test(s)."
-[ "$failed" -eq 0 ] || echo "[  FAILED  ] $failed test(s), listed above:"
-[ "$failed" -eq 0 ]
+finish

@@ -10,19 +10,8 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
-passed=0
-failed=0
+. tests/sh/check.sh
 echo "[==========] Running 5 test(s)."
-
-check() {	# check NAME STATUS [DETAIL]
-	if [ "$2" -eq 0 ]; then
-		echo "[       OK ] $1"
-		passed=$((passed + 1))
-	else
-		echo "[  FAILED  ] $1${3:+: $3}"
-		failed=$((failed + 1))
-	fi
-}
 
 # Symbols of the intranet's write paths that a public executable must not hold
 # (and the outbox's sender: it only queues a mail that failed, #12).
@@ -51,7 +40,4 @@ out=$(sh scripts/size-check.sh lib/*.c lib/*.h cgi-bin/*.c cgi-bin/*/*.c \
     tools/*.c 2>&1)
 check "files within 900 lines, functions within 120" "$([ -z "$out" ]; echo $?)" "$out"
 
-echo "[==========] $((passed + failed)) test(s) run."
-[ "$passed" -gt 0 ] && echo "[  PASSED  ] $passed test(s)."
-[ "$failed" -gt 0 ] && echo "[  FAILED  ] $failed test(s)"
-[ "$failed" -eq 0 ]
+finish

@@ -11,21 +11,10 @@
 # Run by `make test` (tests/run-all.sh); prints cmocka-style lines.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-passed=0
-failed=0
+. tests/sh/check.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rekisteri-run-all-tail.XXXXXX")
 trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"' EXIT INT TERM
 echo "[==========] Running 2 test(s)."
-
-check() {	# check NAME STATUS [DETAIL]
-	if [ "$2" -eq 0 ]; then
-		echo "[       OK ] $1"
-		passed=$((passed + 1))
-	else
-		echo "[  FAILED  ] $1${3:+: $3}"
-		failed=$((failed + 1))
-	fi
-}
 
 mkdir -p "$tmp/unit"
 cat >"$tmp/unit/test_good" <<'EOS'
@@ -77,11 +66,4 @@ ok=0
 grep -q '^Failed:' "$tmp/out2" && ok=1
 check no_section_when_all_pass "$ok" "$(tail -n 4 "$tmp/out2" | tr '\n' '|')"
 
-echo "[==========] 2 test(s) run."
-if [ "$failed" -eq 0 ]; then
-	echo "[  PASSED  ] $passed test(s)."
-else
-	echo "[  PASSED  ] $passed test(s)."
-	echo "[  FAILED  ] $failed test(s)."
-	exit 1
-fi
+finish

@@ -46,38 +46,50 @@ ex(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-/* dir/NAME: links to the migrations numbered lo to hi. */
-static void
-link_migrations(const char *name, int lo, int hi)
+/*
+ * The migrations numbered up to v applied to db, from dir/upto-V, a folder
+ * of links to them: what db_migrate returns (how many it applied).
+ */
+static int
+migrate_up_to(sqlite3 *db, int v)
 {
-	char path[512], cwd[256];
+	char path[512], cwd[256], err[512];
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
-	for (int v = lo; v <= hi; v++) {
-		char pattern[600], cmd[1400];
+	snprintf(path, sizeof(path), "%s/upto-%03d", dir, v);
+	if (mkdir(path, 0700) == 0)
+		for (int i = 1; i <= v; i++) {
+			char cmd[1400];
 
-		snprintf(pattern, sizeof(pattern), "%s/sql/%03d_*.sql", cwd, v);
-		snprintf(cmd, sizeof(cmd), "for f in %s; do [ -f \"$f\" ] &&"
-		    " ln -s \"$f\" '%s/'; done; true", pattern, path);
-		assert_int_equal(system(cmd), 0);
-	}
+			snprintf(cmd, sizeof(cmd), "for f in %s/sql/%03d_*.sql; do"
+			    " [ -f \"$f\" ] && ln -s \"$f\" '%s/'; done; true",
+			    cwd, i, path);
+			assert_int_equal(system(cmd), 0);
+		}
+	else
+		assert_int_equal(errno, EEXIST);
+	return db_migrate(db, path, NULL, err, sizeof(err));
+}
+
+/* A new register, dir/NAME. */
+static sqlite3 *
+new_register(const char *name)
+{
+	char err[512], path[512];
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_non_null(db = db_open(path, DB_CREATE, err, sizeof(err)));
+	return db;
 }
 
 static void
 rebuild_keeps_rows_and_rules(void **state)
 {
-	char err[512], path[512];
-	sqlite3 *db;
+	sqlite3 *db = new_register("r.db");
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/r.db", dir);
-	link_migrations("before", 1, 20);
-	link_migrations("all", 1, 21);
-	assert_non_null(db = db_open(path, DB_CREATE, err, sizeof(err)));
-	snprintf(path, sizeof(path), "%s/before", dir);
-	assert_true(db_migrate(db, path, NULL, err, sizeof(err)) >= 16);
+	assert_true(migrate_up_to(db, 20) >= 16);
 
 	/* a register with two requests, one closed and extended, referred to */
 	assert_int_equal(ex(db,
@@ -109,8 +121,7 @@ rebuild_keeps_rows_and_rules(void **state)
 	    " 'requests' AND sql LIKE '%status IN (''received'', ''in_progress'',"
 	    "%'") == 1);
 
-	snprintf(path, sizeof(path), "%s/all", dir);
-	assert_int_equal(db_migrate(db, path, NULL, err, sizeof(err)), 1);
+	assert_int_equal(migrate_up_to(db, 21), 1);
 
 	/* every row and reference kept; nothing dangling */
 	assert_int_equal(one(db, "SELECT count(*) FROM requests"), 2);
@@ -192,16 +203,10 @@ opcodes(sqlite3 *db, const char *sql, const char *op)
 static void
 history_rebuilt(void **state)
 {
-	char err[512], path[512];
-	sqlite3 *db;
+	sqlite3 *db = new_register("h.db");
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/h.db", dir);
-	link_migrations("before25", 1, 24);
-	link_migrations("all25", 1, 25);
-	assert_non_null(db = db_open(path, DB_CREATE, err, sizeof(err)));
-	snprintf(path, sizeof(path), "%s/before25", dir);
-	assert_true(db_migrate(db, path, NULL, err, sizeof(err)) >= 24);
+	assert_true(migrate_up_to(db, 24) >= 24);
 
 	/* a record's first values and a correction by a member of staff */
 	assert_int_equal(ex(db,
@@ -220,8 +225,7 @@ history_rebuilt(void **state)
 	/* before: the list of five sources made an ephemeral b-tree per row */
 	assert_int_equal(opcodes(db, HISTORY_ROW, "OpenEphemeral"), 1);
 
-	snprintf(path, sizeof(path), "%s/all25", dir);
-	assert_int_equal(db_migrate(db, path, NULL, err, sizeof(err)), 1);
+	assert_int_equal(migrate_up_to(db, 25), 1);
 
 	assert_int_equal(one(db, "SELECT count(*) FROM customer_history"), 3);
 	assert_int_equal(one(db, "SELECT count(*) FROM customer_history WHERE"
