@@ -582,12 +582,27 @@ cache_kib(sqlite3 *db, int set)
 	return old;
 }
 
+/*
+ * The full-text entries and the search indexes deferred for the new
+ * records: both brought back, whatever happened. 0, or -1 when either
+ * failed.
+ */
+static int
+resume(sqlite3 *db, struct customer_fts_defer *fts,
+    struct customer_index_defer *idx)
+{
+	int a = customer_fts_resume(db, fts), b = customer_index_resume(db, idx);
+
+	return a == 0 && b == 0 ? 0 : -1;
+}
+
 static int
 apply_all(sqlite3 *db, struct cimport *im)
 {
 	/* in the caller's transaction when one is open (with its audit row) */
 	int own = sqlite3_get_autocommit(db), defer = 0;
 	struct customer_fts_defer fts;
+	struct customer_index_defer idx;
 
 	im->applied = 0;
 	if (own && db_begin(db) != 0) {
@@ -596,6 +611,8 @@ apply_all(sqlite3 *db, struct cimport *im)
 		return -1;
 	}
 	/* new records' full-text entries in one statement at the end */
+	/* and, when they are many, the search indexes built after them */
+	memset(&idx, 0, sizeof(idx));
 	if (im->kind == CIMPORT_NEW && im->good > im->same) {
 		if (customer_fts_defer(db, &fts) != 0) {
 			if (own)
@@ -605,6 +622,15 @@ apply_all(sqlite3 *db, struct cimport *im)
 			return -1;
 		}
 		defer = 1;
+		if (customer_index_defer(db, (long long)(im->good - im->same),
+		    &idx) != 0) {
+			if (own)
+				db_rollback(db);
+			customer_fts_resume(db, &fts);
+			snprintf(im->error, sizeof(im->error), "the database "
+			    "could not be used; nothing was applied");
+			return -1;
+		}
 	}
 	for (size_t i = 0; i < im->nlines; i++) {
 		const struct cimport_line *l = &im->lines[i];
@@ -645,7 +671,7 @@ apply_all(sqlite3 *db, struct cimport *im)
 			if (own)
 				db_rollback(db);
 			if (defer)
-				customer_fts_resume(db, &fts);
+				(void)resume(db, &fts, &idx);
 			snprintf(im->error, sizeof(im->error), "line %ld: %s; "
 			    "nothing was applied", l->line, rc == 1 ?
 			    "the record was restricted meanwhile" :
@@ -658,7 +684,7 @@ apply_all(sqlite3 *db, struct cimport *im)
 			im->progress(im->arg, "apply", im->applied,
 			    im->good - im->same);
 	}
-	if ((defer && customer_fts_resume(db, &fts) != 0) ||
+	if ((defer && resume(db, &fts, &idx) != 0) ||
 	    (own && db_commit(db) != 0)) {
 		if (own)
 			db_rollback(db);

@@ -17,7 +17,7 @@
  */
 enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C_BY_NUMBER,
 	C_NUMBER_OF, C_BY_NUMBER_EVER, C_FTS_TRIGGER, C_MAX_ID, C_FTS_ADD,
-	C__MAX };
+	C_INDEX_SQL, C_COUNT, C__MAX };
 static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
 	    " old_value, new_value, user_id, source, reference) VALUES (?1, ?2,"
@@ -48,6 +48,10 @@ static const char *const sql[C__MAX] = {
 	    " organisation, email, phone, city, street, notes) SELECT id,"
 	    " first_name, last_name, organisation, email, phone, city, street,"
 	    " notes FROM customers WHERE id > ?1 ORDER BY id",
+	/* customer_index_defer: an index of customers, as stored */
+	[C_INDEX_SQL] = "SELECT sql FROM sqlite_schema WHERE type = 'index'"
+	    " AND name = ?1 AND tbl_name = 'customers'",
+	[C_COUNT] = "SELECT count(*) FROM customers",
 };
 
 /* The one table of fields: column and form key, validator, limit, how a form shows it. */
@@ -595,5 +599,98 @@ out:
 done:
 	free(d->trigger);
 	d->trigger = NULL;
+	return rc;
+}
+
+/*
+ * The indexes customer_index_defer may drop: the two a search reads whole
+ * (026), the widest. Neither is unique (nothing is checked against them)
+ * and nothing an import or a new record does looks anything up by them.
+ */
+static const char *const bulk_index[CUSTOMER_BULK_INDEXES] = {
+	"customers_last_name", "customers_postal_name",
+};
+
+int
+customer_index_defer(sqlite3 *db, long long adding,
+    struct customer_index_defer *d)
+{
+	sqlite3_stmt *st;
+	long long have = -1;
+
+	memset(d, 0, sizeof(*d));
+	if ((st = db_cached(db, sql, C_COUNT)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int64(st, 0);
+	db_release(st);
+	if (have < 0)
+		return -1;
+	/*
+	 * A few records into many: each entry put in its place costs less than
+	 * sorting every record's entry anew. As many as there are or more:
+	 * building the index after them is the cheaper (#17, bench/README.md
+	 * "import": at a million, entries in name order put one by one are
+	 * pages read and written all over an index of 100 MB).
+	 */
+	if (adding < have || adding == 0)
+		return 0;
+	for (int i = 0; i < CUSTOMER_BULK_INDEXES; i++) {
+		char drop[64];
+
+		if ((st = db_cached(db, sql, C_INDEX_SQL)) == NULL)
+			goto fail;
+		sqlite3_bind_text(st, 1, bulk_index[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			d->index[i] = col_dup(st, 0);
+		db_release(st);
+		if (d->index[i] == NULL)
+			continue;	/* not in this schema: nothing to build */
+		/* the name is one of the constants above */
+		snprintf(drop, sizeof(drop), "DROP INDEX %s", bulk_index[i]);
+		if (sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	}
+	return 0;
+fail:
+	LOG_ERR("customer_index_defer: %s", sqlite3_errmsg(db));
+	/* what was dropped comes back with the caller's rollback */
+	for (int i = 0; i < CUSTOMER_BULK_INDEXES; i++) {
+		free(d->index[i]);
+		d->index[i] = NULL;
+	}
+	return -1;
+}
+
+int
+customer_index_resume(sqlite3 *db, struct customer_index_defer *d)
+{
+	int rc = 0;
+
+	for (int i = 0; i < CUSTOMER_BULK_INDEXES; i++) {
+		sqlite3_stmt *st;
+
+		if (d->index[i] == NULL)
+			continue;
+		/* a rollback in between brought it back */
+		if ((st = db_cached(db, sql, C_INDEX_SQL)) == NULL) {
+			rc = -1;
+		} else {
+			int back;
+
+			sqlite3_bind_text(st, 1, bulk_index[i], -1,
+			    SQLITE_STATIC);
+			back = sqlite3_step(st) == SQLITE_ROW;
+			db_release(st);
+			if (!back && sqlite3_exec(db, d->index[i], NULL, NULL,
+			    NULL) != SQLITE_OK) {
+				LOG_ERR("customer_index_resume: %s",
+				    sqlite3_errmsg(db));
+				rc = -1;
+			}
+		}
+		free(d->index[i]);
+		d->index[i] = NULL;
+	}
 	return rc;
 }

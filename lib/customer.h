@@ -128,6 +128,23 @@ int	 customer_fts_defer(sqlite3 *, struct customer_fts_defer *);
 int	 customer_fts_resume(sqlite3 *, struct customer_fts_defer *);
 
 /*
+ * The same for the two search indexes (sql/026_search_covering.sql), when
+ * adding records is at least as many as the register holds:
+ * customer_index_defer, inside the caller's write transaction, keeps their
+ * CREATE statements and drops them; customer_index_resume builds each
+ * again (one sort) unless a rollback brought it back. Fewer: nothing is
+ * dropped and resume has nothing to do. Call resume whatever happened.
+ * 0 or -1 (logged; after a failed defer the caller rolls back).
+ */
+#define CUSTOMER_BULK_INDEXES	2
+struct customer_index_defer {
+	char		*index[CUSTOMER_BULK_INDEXES];
+};
+int	 customer_index_defer(sqlite3 *, long long adding,
+	    struct customer_index_defer *);
+int	 customer_index_resume(sqlite3 *, struct customer_index_defer *);
+
+/*
  * Change record c->id to c's values: only fields that differ are written,
  * each with a history row (old, new, who, when, source). changed gets the
  * names of the changed fields, comma-separated (for the audit log: names,

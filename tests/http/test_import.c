@@ -231,6 +231,87 @@ full_text_and_history(void **st)
 	buf_free(&out);
 }
 
+/* path: a file of n new records, last name last (the rest "Indeksoitava"), all in 99990. */
+static void
+write_many(const char *path, const char *prefix, long long n, const char *last)
+{
+	FILE *f;
+
+	assert_non_null(f = fopen(path, "w"));
+	fputs("number,first_name,last_name,postal_code,city\r\n", f);
+	for (long long i = 1; i <= n; i++)
+		fprintf(f, "%s-%lld,Aino,%s,99990,Utsjoki\r\n", prefix, i,
+		    i == n ? last : "Indeksoitava");
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The stored CREATE statements of the two search indexes, joined. */
+static char *
+search_indexes(void)
+{
+	return http_db_text("SELECT group_concat(sql, ';') FROM (SELECT sql"
+	    " FROM sqlite_schema WHERE name IN ('customers_last_name',"
+	    " 'customers_postal_name') ORDER BY name)", NULL);
+}
+
+/*
+ * An import of at least as many new records as the register holds (#17)
+ * builds the two search indexes after the rows instead of entry by entry:
+ * afterwards they are there, the same, hold every new record and agree
+ * with the table (integrity_check reads every index against it). When the
+ * database refuses the last row, nothing is applied and they are there as
+ * before.
+ */
+static void
+search_indexes_built_after(void **st)
+{
+	const char *cli = getenv("REKISTERI_CLI");
+	struct buf out = BUF_INIT;
+	char path[1024], *before, *after;
+	long long n = http_db_int("SELECT count(*) FROM customers", NULL);
+
+	(void)st;
+	assert_non_null(before = search_indexes());
+	assert_non_null(strstr(before, "restricted)"));	/* 026's */
+	snprintf(path, sizeof(path), "%s/many.csv", getenv("REKISTERI_STATE"));
+	write_many(path, "IX", n + 3, "Indeksoitava");
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid",
+	    cli, path), 0);
+	assert_non_null(after = search_indexes());
+	assert_string_equal(after, before);
+	free(after);
+	assert_non_null(after = http_db_text("PRAGMA integrity_check", NULL));
+	assert_string_equal(after, "ok");
+	free(after);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers INDEXED BY"
+	    " customers_postal_name WHERE postal_code = ?1", "99990"), n + 3);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers INDEXED BY"
+	    " customers_last_name WHERE last_name COLLATE NOCASE = ?1",
+	    "indeksoitava"), n + 3);
+
+	/* as many again, the last refused: nothing applied, both as before */
+	n = http_db_int("SELECT count(*) FROM customers", NULL);
+	http_db_exec("CREATE TRIGGER test_refuse BEFORE INSERT ON customers"
+	    " WHEN NEW.last_name = 'Kaatuja' BEGIN SELECT RAISE(ABORT,"
+	    " 'refused by the test'); END");
+	write_many(path, "IY", n, "Kaatuja");
+	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid 2>&1",
+	    cli, path), 1);
+	http_db_exec("DROP TRIGGER test_refuse");
+	if (strstr(buf_cstr(&out), "nothing was applied") == NULL)
+		fail_msg("%s", buf_cstr(&out));
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers", NULL), n);
+	assert_non_null(after = search_indexes());
+	assert_string_equal(after, before);
+	free(after);
+	assert_non_null(after = http_db_text("PRAGMA integrity_check", NULL));
+	assert_string_equal(after, "ok");
+	free(after);
+	free(before);
+	assert_int_equal(unlink(path), 0);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -239,6 +320,7 @@ main(void)
 		cmocka_unit_test(orders_with_state),
 		cmocka_unit_test(too_large_refused_at_once),
 		cmocka_unit_test(full_text_and_history),
+		cmocka_unit_test(search_indexes_built_after),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
