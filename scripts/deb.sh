@@ -47,7 +47,8 @@ done
 want -rwxr-xr-x /usr/bin/rekisteri
 for f in rekisteri@.service rekisteri@.socket rekisteri.target \
     rekisteri@notice.service.d/least-privilege.conf \
-    rekisteri@intranet.service.d/least-privilege.conf; do
+    rekisteri@intranet.service.d/least-privilege.conf \
+    rekisteri@intranet.service.d/workers.conf; do
 	want -rw-r--r-- "/lib/systemd/system/$f"
 done
 want -rw-r--r-- /usr/lib/sysusers.d/rekisteri.conf

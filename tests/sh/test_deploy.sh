@@ -44,6 +44,11 @@ for f in usr/lib/rekisteri/notice usr/lib/rekisteri/request usr/lib/rekisteri/in
 done
 grep -qx 'ExecStart=/usr/lib/rekisteri/%i -c /etc/rekisteri/rekisteri.conf -w 2' \
     "$d/lib/systemd/system/rekisteri@.service" 2>/dev/null || why="$why ExecStart;"
+# the intranet's four workers: the command emptied, then set again
+w=$(grep '^ExecStart=' "$d/lib/systemd/system/rekisteri@intranet.service.d/workers.conf" 2>/dev/null)
+[ "$w" = "ExecStart=
+ExecStart=/usr/lib/rekisteri/%i -c /etc/rekisteri/rekisteri.conf -w 4" ] ||
+    why="$why the intranet's workers;"
 grep -q '@' "$d/etc/rekisteri/nginx/rekisteri-site.conf" "$d/etc/rekisteri/apache/rekisteri-site.conf" &&
     why="$why a @NAME@ left in a site file;"
 grep -qx 'path = /var/lib/rekisteri/db/rekisteri.db' "$d/etc/rekisteri/rekisteri.conf" ||
