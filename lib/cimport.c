@@ -622,11 +622,14 @@ apply_all(sqlite3 *db, struct cimport *im)
 			return -1;
 		}
 		defer = 1;
-		if (customer_index_defer(db, (long long)(im->good - im->same),
-		    &idx) != 0) {
-			if (own)
-				db_rollback(db);
-			customer_fts_resume(db, &fts);
+		/*
+		 * only in a transaction of its own: a caller's might still be
+		 * committed after a failure, without the indexes
+		 */
+		if (own && customer_index_defer(db, (long long)(im->good -
+		    im->same), &idx) != 0) {
+			db_rollback(db);
+			(void)customer_fts_resume(db, &fts);
 			snprintf(im->error, sizeof(im->error), "the database "
 			    "could not be used; nothing was applied");
 			return -1;

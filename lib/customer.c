@@ -17,7 +17,7 @@
  */
 enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C_BY_NUMBER,
 	C_NUMBER_OF, C_BY_NUMBER_EVER, C_FTS_TRIGGER, C_MAX_ID, C_FTS_ADD,
-	C_INDEX_SQL, C_COUNT, C__MAX };
+	C_INDEX_SQL, C_COUNT, C_DROP_NAME, C_DROP_POSTAL, C__MAX };
 static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
 	    " old_value, new_value, user_id, source, reference) VALUES (?1, ?2,"
@@ -51,7 +51,10 @@ static const char *const sql[C__MAX] = {
 	/* customer_index_defer: an index of customers, as stored */
 	[C_INDEX_SQL] = "SELECT sql FROM sqlite_schema WHERE type = 'index'"
 	    " AND name = ?1 AND tbl_name = 'customers'",
-	[C_COUNT] = "SELECT count(*) FROM customers",
+	/* the records there are, up to ?1: never more read than that */
+	[C_COUNT] = "SELECT count(*) FROM (SELECT 1 FROM customers LIMIT ?1)",
+	[C_DROP_NAME] = "DROP INDEX customers_last_name",
+	[C_DROP_POSTAL] = "DROP INDEX customers_postal_name",
 };
 
 /* The one table of fields: column and form key, validator, limit, how a form shows it. */
@@ -561,7 +564,7 @@ customer_fts_defer(sqlite3 *db, struct customer_fts_defer *d)
 	rc = 0;
 out:
 	if (rc != 0) {
-		LOG_ERR("customer_fts_defer: %s", d->trigger == NULL ?
+		LOG_ERR("%s", d->trigger == NULL ?
 		    "no trigger customers_fts_insert" : sqlite3_errmsg(db));
 		free(d->trigger);
 		d->trigger = NULL;
@@ -595,7 +598,7 @@ customer_fts_resume(sqlite3 *db, struct customer_fts_defer *d)
 		rc = -1;
 out:
 	if (rc != 0)
-		LOG_ERR("customer_fts_resume: %s", sqlite3_errmsg(db));
+		LOG_ERR("%s", sqlite3_errmsg(db));
 done:
 	free(d->trigger);
 	d->trigger = NULL;
@@ -607,8 +610,12 @@ done:
  * (026), the widest. Neither is unique (nothing is checked against them)
  * and nothing an import or a new record does looks anything up by them.
  */
-static const char *const bulk_index[CUSTOMER_BULK_INDEXES] = {
-	"customers_last_name", "customers_postal_name",
+static const struct {
+	const char	*name;
+	int		 drop;	/* its DROP INDEX in sql[] */
+} bulk_index[CUSTOMER_BULK_INDEXES] = {
+	{ "customers_last_name", C_DROP_NAME },
+	{ "customers_postal_name", C_DROP_POSTAL },
 };
 
 int
@@ -619,8 +626,9 @@ customer_index_defer(sqlite3 *db, long long adding,
 	long long have = -1;
 
 	memset(d, 0, sizeof(*d));
-	if ((st = db_cached(db, sql, C_COUNT)) == NULL)
-		return -1;
+	if (adding < 1 || (st = db_cached(db, sql, C_COUNT)) == NULL)
+		return adding < 1 ? 0 : -1;
+	sqlite3_bind_int64(st, 1, adding + 1);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = sqlite3_column_int64(st, 0);
 	db_release(st);
@@ -629,31 +637,30 @@ customer_index_defer(sqlite3 *db, long long adding,
 	/*
 	 * A few records into many: each entry put in its place costs less than
 	 * sorting every record's entry anew. As many as there are or more:
-	 * building the index after them is the cheaper (#17, bench/README.md
-	 * "import": at a million, entries in name order put one by one are
-	 * pages read and written all over an index of 100 MB).
+	 * building the index after them is taken to be the cheaper. Measured
+	 * for a million into an empty register (#17, bench/README.md
+	 * "Searches read their index": entries in name order put one by one
+	 * are pages read and written all over an index of 100 MB); the point
+	 * where the two cost the same was not looked for.
 	 */
-	if (adding < have || adding == 0)
+	if (have > adding)
 		return 0;
 	for (int i = 0; i < CUSTOMER_BULK_INDEXES; i++) {
-		char drop[64];
-
 		if ((st = db_cached(db, sql, C_INDEX_SQL)) == NULL)
 			goto fail;
-		sqlite3_bind_text(st, 1, bulk_index[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, bulk_index[i].name, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			d->index[i] = col_dup(st, 0);
 		db_release(st);
 		if (d->index[i] == NULL)
 			continue;	/* not in this schema: nothing to build */
-		/* the name is one of the constants above */
-		snprintf(drop, sizeof(drop), "DROP INDEX %s", bulk_index[i]);
-		if (sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK)
+		if ((st = db_cached(db, sql, bulk_index[i].drop)) == NULL ||
+		    db_cdone(st) != 0)
 			goto fail;
 	}
 	return 0;
 fail:
-	LOG_ERR("customer_index_defer: %s", sqlite3_errmsg(db));
+	LOG_ERR("%s", sqlite3_errmsg(db));
 	/* what was dropped comes back with the caller's rollback */
 	for (int i = 0; i < CUSTOMER_BULK_INDEXES; i++) {
 		free(d->index[i]);
@@ -678,14 +685,13 @@ customer_index_resume(sqlite3 *db, struct customer_index_defer *d)
 		} else {
 			int back;
 
-			sqlite3_bind_text(st, 1, bulk_index[i], -1,
+			sqlite3_bind_text(st, 1, bulk_index[i].name, -1,
 			    SQLITE_STATIC);
 			back = sqlite3_step(st) == SQLITE_ROW;
 			db_release(st);
 			if (!back && sqlite3_exec(db, d->index[i], NULL, NULL,
 			    NULL) != SQLITE_OK) {
-				LOG_ERR("customer_index_resume: %s",
-				    sqlite3_errmsg(db));
+				LOG_ERR("%s", sqlite3_errmsg(db));
 				rc = -1;
 			}
 		}

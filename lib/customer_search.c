@@ -51,7 +51,9 @@ fts_query(const char *q, struct buf *out)
 static const char *const sort_sql[SORT__MAX] = {
 	"c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE, c.id",
 	"c.number",
-	"c.postal_code, c.last_name COLLATE NOCASE, c.id",
+	/* the order of customers_postal_name (026): read in order, not sorted */
+	"c.postal_code, c.last_name COLLATE NOCASE, c.first_name COLLATE NOCASE,"
+	" c.id",
 	"c.city COLLATE NOCASE, c.last_name COLLATE NOCASE, c.id",
 };
 
@@ -82,7 +84,7 @@ next_word(const char **p, char *dst, size_t len)
  * FROM ... WHERE for search s into sql: only the conditions given, each in
  * a form an index can serve — the words through FTS5 (?1); a whole Finnish
  * postal code by equality, a shorter prefix as a range (?2; ':' follows
- * '9'; customers_postal_name of 006 gives them in name order); a name
+ * '9'; customers_postal_name of 026 gives them in name order); a name
  * prefix as ranges of the NOCASE name index (?5 last, ?6 first).
  */
 static void
