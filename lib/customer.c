@@ -626,8 +626,10 @@ customer_index_defer(sqlite3 *db, long long adding,
 	long long have = -1;
 
 	memset(d, 0, sizeof(*d));
-	if (adding < 1 || (st = db_cached(db, sql, C_COUNT)) == NULL)
-		return adding < 1 ? 0 : -1;
+	if (adding < 1)
+		return 0;
+	if ((st = db_cached(db, sql, C_COUNT)) == NULL)
+		return -1;
 	sqlite3_bind_int64(st, 1, adding + 1);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		have = sqlite3_column_int64(st, 0);
