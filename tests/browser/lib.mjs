@@ -265,7 +265,11 @@ export function isA4({ width, height }) {
 	return Math.abs(width - 595.28) < 1.5 && Math.abs(height - 841.89) < 1.5;
 }
 
-// pdfText(path): the text of a PDF (pdftotext), pages separated by \f.
-export function pdfText(path) {
-	return tool('pdftotext', ['-enc', 'UTF-8', path, '-']);
+// pdfText(path, { raw }): the text of a PDF (pdftotext), pages separated
+// by \f. In its reading order pdftotext joins a line that ends in '-' to
+// the next one and drops the '-', as if it were a hyphenated word; raw
+// keeps the text as it is drawn, every character, for a code that may
+// wrap after a '-' of its own (a ticket's code: base64url).
+export function pdfText(path, { raw = false } = {}) {
+	return tool('pdftotext', ['-enc', 'UTF-8', ...(raw ? ['-raw'] : []), path, '-']);
 }
