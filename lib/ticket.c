@@ -394,11 +394,29 @@ space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/*
+ * The n bytes of code without their white space into out (n bytes at
+ * most), and how many: white space is no character of a code, but a
+ * scanner adds it around the code and a copy from the printed ticket
+ * breaks the code into lines.
+ */
+static size_t
+without_space(const char *code, size_t n, char *out)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!space(code[i]))
+			out[len++] = code[i];
+	return len;
+}
+
 int
 ticket_verify(const struct ticket_keys *k, const char *code,
     struct ticket *t, const char **why)
 {
 	unsigned char msg[TICKET_CANONICAL_MAX], sig[crypto_sign_BYTES];
+	char flat[TICKET_CODE_MAX];
 	const char *s, *dot, *b64end, *dummy;
 	const struct pubkey *p;
 	size_t n, mlen, slen;
@@ -415,13 +433,8 @@ ticket_verify(const struct ticket_keys *k, const char *code,
 	if (code == NULL || (n = strnlen(code, TICKET_CODE_MAX + 1)) >
 	    TICKET_CODE_MAX)
 		return 1;
-	s = code;
-	while (n > 0 && space(*s)) {
-		s++;
-		n--;
-	}
-	while (n > 0 && space(s[n - 1]))
-		n--;
+	n = without_space(code, n, flat);
+	s = flat;
 	if (n < strlen(CODE_PREFIX) ||
 	    memcmp(s, CODE_PREFIX, strlen(CODE_PREFIX)) != 0)
 		return 1;

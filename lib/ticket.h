@@ -55,7 +55,7 @@ void	 ticket_free(struct ticket *);
  * whole code fits one QR code (2,953 bytes at level L).
  */
 #define TICKET_CANONICAL_MAX	2048
-/* Bytes of a code ticket_verify reads at most, surrounding white space included. */
+/* Bytes of a code ticket_verify reads at most, white space included. */
 #define TICKET_CODE_MAX		4096
 
 /* Hex SHA-256 of text (libsodium) into out[65]. */
@@ -128,8 +128,8 @@ int	 ticket_sign(const struct ticket_keys *, struct ticket *t,
 	    struct buf *code);
 
 /*
- * Check a ticket code (surrounding white space ignored, as a scanner may
- * add some). 0: valid, t filled (ticket_free it). 1: invalid, why gets a
+ * Check a ticket code (white space ignored: a scanner may add some around
+ * it, a copy from the printed ticket has line breaks in it). 0: valid, t filled (ticket_free it). 1: invalid, why gets a
  * message key (ticket.invalid.format, ticket.invalid.key — signed by a key
  * this register does not know, ticket.invalid.signature). -1: error (no
  * keys or no t). t is zeroed unless 0 is returned; why may be NULL. Safe on

@@ -41,6 +41,7 @@ let page;
 let t;
 const setCookies = [];	// every Set-Cookie header any response sent
 let ticket;		// what the first ticket page showed: url, number, code, ...
+let printedCode;	// the code's lines as the ticket's PDF has them
 
 // watch(p): track page p and record any Set-Cookie it is sent.
 function watch(p) {
@@ -333,8 +334,16 @@ describe('public request form in Chromium', () => {
 		assert.ok(text.includes('Sinun ei tarvitse lähettää mitään muuta.'), 'the statement is not in the PDF');
 		// the code may wrap anywhere, also after one of its '-': compare
 		// without white space, every character as drawn
-		assert.ok(pdfText(path, { raw: true }).replace(/\s+/g, '').includes(ticket.code),
-		    'the code is not in the PDF');
+		const raw = pdfText(path, { raw: true });
+		assert.ok(raw.replace(/\s+/g, '').includes(ticket.code), 'the code is not in the PDF');
+		// its lines as printed, for the verify page (a copy from the paper)
+		const lines = raw.split('\n');
+		let at = lines.findIndex((l) => l.startsWith('RK1.'));
+		printedCode = [];
+		while (at >= 0 && at < lines.length && printedCode.join('').length < ticket.code.length)
+			printedCode.push(lines[at++]);
+		assert.ok(printedCode.length > 1, 'the code printed on one line');
+		assert.equal(printedCode.join(''), ticket.code);
 		// the screen-only parts are not printed
 		assert.ok(!text.includes('Tee tietopyyntö'), 'the site navigation was printed');
 	});
@@ -359,6 +368,11 @@ describe('public request form in Chromium', () => {
 		for (const secret of [NAME, EMAIL, FREE_TEXT, 'Mallikas'])
 			assert.ok(!body.includes(secret), `the verify page shows "${secret}"`);
 		await checkShown(page, t, 'request-verify-valid');
+
+		// copied from the printed ticket: the code in its printed lines
+		await page.getByLabel('Kuitin koodi').fill(printedCode.join('\n'));
+		assert.equal((await submit(page, t, page.getByRole('button', { name: 'Tarkista', exact: true }))).status(), 200);
+		assert.match(await result.innerText(), /Kuitti on aito/);
 	});
 
 	it('/request/verify: a changed code is not valid', async () => {

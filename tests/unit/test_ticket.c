@@ -303,6 +303,15 @@ sign_and_verify(void **state)
 		buf_addf(&padded, " \t\r\n%s\r\n \n", code.data);
 		assert_int_equal(ticket_verify(pub, padded.data, &v, &why), 0);
 		ticket_free(&v);
+		/* and the line breaks of a copy from the printed ticket */
+		buf_reset(&padded);
+		for (size_t i = 0; i < code.len; i += 97)
+			buf_addf(&padded, "%.97s%s", code.data + i,
+			    i % 2 ? "\r\n" : " \n");
+		assert_non_null(strchr(padded.data + 1, '\n'));
+		assert_int_equal(ticket_verify(pub, padded.data, &v, &why), 0);
+		assert_string_equal(v.number, "TS-2026-000042");
+		ticket_free(&v);
 		buf_free(&padded);
 	}
 	/* a public-only set cannot sign */
