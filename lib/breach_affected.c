@@ -38,10 +38,11 @@ static const int access_bits[BA__MAX] = { 31, 1, 2, 4, 8 };
  * The customer ids the query finds, as the CTE hits(cid): ?1 ?2 the window
  * (UTC, inclusive), ?3 the kind's bits, ?4 ?5 by whom, ?6 ?7 the window's
  * first and last day in Helsinki (disclosures are recorded by day). The
- * unary + keeps SQLite off the audit_log_object index: half the log is
- * about customers, and fetching those rows through the index was 17 times
- * slower than reading the table in order (2,000,000 rows: 18 s against
- * 1.1 s; docs/compliance.md).
+ * unary + keeps SQLite off any index on object_type: half the log is
+ * about customers, and fetching those rows through the index it had
+ * (audit_log_object, dropped by sql/027_audit_log_indexes.sql) was 17
+ * times slower than reading the table in order (2,000,000 rows: 18 s
+ * against 1.1 s; docs/compliance.md).
  */
 #define HITS \
 	"WITH RECURSIVE a(ids) AS (SELECT l.object_id FROM audit_log l" \

@@ -332,6 +332,58 @@ test_list_lookups(void **state)
 	buf_free(&json);
 }
 
+/* sqlite3_trace_v2: the SQL of the statement the report reads visits with. */
+static int
+visits_sql(unsigned type, void *arg, void *p, void *x)
+{
+	char **sql = arg;
+
+	(void)p;
+	if (type == SQLITE_TRACE_STMT && *sql == NULL &&
+	    strncmp(x, "SELECT a.at, a.action", 21) == 0)
+		*sql = strdup(x);
+	return 0;
+}
+
+/*
+ * The visits are read from the log in its own order, no index and no
+ * sort: most of the log is about customers, and finding those rows
+ * through an index on the object and sorting them was many times slower
+ * than reading the table (sql/027_audit_log_indexes.sql).
+ */
+static void
+test_visits_in_order(void **state)
+{
+	struct access_report r;
+	sqlite3_stmt *ep;
+	char *sql = NULL, q[2048];
+	struct buf plan = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO customers (id, number,"
+	    " first_name, last_name) VALUES (43, 'A000043', 'Järjestys',"
+	    " 'Lokissa')", NULL, NULL, NULL), SQLITE_OK);
+	event("customer.view", "43");
+	assert_int_equal(sqlite3_trace_v2(db, SQLITE_TRACE_STMT, visits_sql,
+	    &sql), SQLITE_OK);
+	assert_int_equal(access_report_gather(db, 43, LANG_FI, "2026-03-02",
+	    auth, &r), 0);
+	sqlite3_trace_v2(db, 0, NULL, NULL);
+	assert_int_equal(r.naccess, 1);
+	access_report_free(&r);
+	assert_non_null(sql);
+	snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &ep, NULL), SQLITE_OK);
+	while (sqlite3_step(ep) == SQLITE_ROW)
+		buf_addf(&plan, "%s; ", (const char *)sqlite3_column_text(ep, 3));
+	sqlite3_finalize(ep);
+	if (strstr(buf_cstr(&plan), "SCAN a;") == NULL ||
+	    strstr(buf_cstr(&plan), "TEMP B-TREE") != NULL)
+		fail_msg("visits: %s", buf_cstr(&plan));
+	buf_free(&plan);
+	free(sql);
+}
+
 /* The declared tables match the schema; an added table or column breaks it. */
 static void
 test_schema(void **state)
@@ -579,6 +631,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_values),
 		cmocka_unit_test(test_list_lookups),
+		cmocka_unit_test(test_visits_in_order),
 		cmocka_unit_test(test_schema),
 		cmocka_unit_test(test_portability),
 		cmocka_unit_test(test_stored),
