@@ -129,9 +129,10 @@ int	 ticket_sign(const struct ticket_keys *, struct ticket *t,
 
 /*
  * Check a ticket code (white space ignored: a scanner may add some around
- * it, a copy from the printed ticket has line breaks in it). 0: valid, t filled (ticket_free it). 1: invalid, why gets a
- * message key (ticket.invalid.format, ticket.invalid.key — signed by a key
- * this register does not know, ticket.invalid.signature). -1: error (no
+ * it, a copy from the printed ticket has line breaks in it). 0: valid, t
+ * filled (ticket_free it). 1: invalid, why gets a message key
+ * (ticket.invalid.format, ticket.invalid.key — signed by a key this
+ * register does not know, ticket.invalid.signature). -1: error (no
  * keys or no t). t is zeroed unless 0 is returned; why may be NULL. Safe on
  * any input: a code over TICKET_CODE_MAX bytes is refused unread.
  */
