@@ -6,8 +6,8 @@
  *   odd:  a canonical form, signed here with the fixed key and made a code,
  *         so the canonical parser is reached behind a valid signature.
  * Checks: the answer is 0 or 1 with a known reason; an invalid code leaves
- * nothing to free; a valid one is exactly what ticket_sign makes of the
- * ticket it holds (Ed25519 signatures are deterministic), and the signed
+ * nothing to free; a valid one, without its white space, is exactly what
+ * ticket_sign makes of the ticket it holds (Ed25519 signatures are deterministic), and the signed
  * bytes are exactly its canonical form.
  */
 #include <sys/stat.h>
@@ -96,14 +96,27 @@ space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* The code ticket_sign makes of the canonical form canon, into out. */
+static void
+own_code(const struct buf *canon, struct buf *out)
+{
+	unsigned char sig[crypto_sign_BYTES];
+
+	crypto_sign_detached(sig, NULL, (const unsigned char *)canon->data,
+	    canon->len, sk);
+	buf_adds(out, "RK1.");
+	b64url_add(out, canon->data, canon->len);
+	buf_addc(out, '.');
+	b64url_add(out, sig, sizeof(sig));
+}
+
 /* Verify code and hold the answer to the promises in the comment on top. */
 static void
 check(const char *code, const uint8_t *signed_msg, size_t signed_len)
 {
-	struct buf again = BUF_INIT;
+	struct buf again = BUF_INIT, code2 = BUF_INIT, flat = BUF_INIT;
 	struct ticket t;
 	const char *why = NULL;
-	size_t n;
 	int rc;
 
 	rc = ticket_verify(keys, code, &t, &why);
@@ -127,33 +140,17 @@ check(const char *code, const uint8_t *signed_msg, size_t signed_len)
 			    NULL);
 		buf_reset(&again);
 	}
-	/* the accepted code, trimmed, is the one code of this ticket */
-	{
-		unsigned char sig[crypto_sign_BYTES];
-
-		if (ticket_canonical(&t, &again) != 0)
-			fz_fail("a valid ticket without a canonical form", NULL);
-		crypto_sign_detached(sig, NULL, (unsigned char *)again.data,
-		    again.len, sk);
-		n = again.len;
-		{
-			struct buf code2 = BUF_INIT;
-
-			buf_adds(&code2, "RK1.");
-			b64url_add(&code2, again.data, n);
-			buf_addc(&code2, '.');
-			b64url_add(&code2, sig, sizeof(sig));
-			while (*code != '\0' && space(*code))
-				code++;
-			n = strlen(code);
-			while (n > 0 && space(code[n - 1]))
-				n--;
-			if (n != code2.len || memcmp(code, code2.data, n) != 0)
-				fz_fail("a valid code that is not the ticket's "
-				    "own code", NULL);
-			buf_free(&code2);
-		}
-	}
+	/* the accepted code, without its white space, is this ticket's code */
+	if (ticket_canonical(&t, &again) != 0)
+		fz_fail("a valid ticket without a canonical form", NULL);
+	own_code(&again, &code2);
+	for (const char *c = code; *c != '\0'; c++)
+		if (!space(*c))
+			buf_addc(&flat, *c);
+	if (flat.len != code2.len || memcmp(flat.data, code2.data, flat.len) != 0)
+		fz_fail("a valid code that is not the ticket's own code", NULL);
+	buf_free(&flat);
+	buf_free(&code2);
 	buf_free(&again);
 	ticket_free(&t);
 }
