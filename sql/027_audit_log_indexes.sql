@@ -20,6 +20,6 @@
 -- 8.9-12.6. A query that needs an index on the log adds the one it
 -- reads, with the measurement. tests/unit/test_access_report.c (test_visits_in_order)
 -- checks that the visits are read in the log's order, without a sort.
-DROP INDEX audit_log_user;
-DROP INDEX audit_log_action;
-DROP INDEX audit_log_object;
+DROP INDEX IF EXISTS audit_log_user;
+DROP INDEX IF EXISTS audit_log_action;
+DROP INDEX IF EXISTS audit_log_object;
