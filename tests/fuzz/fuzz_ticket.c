@@ -7,8 +7,8 @@
  *         so the canonical parser is reached behind a valid signature.
  * Checks: the answer is 0 or 1 with a known reason; an invalid code leaves
  * nothing to free; a valid one, without its white space, is exactly what
- * ticket_sign makes of the ticket it holds (Ed25519 signatures are deterministic), and the signed
- * bytes are exactly its canonical form.
+ * ticket_sign makes of the ticket it holds (Ed25519 signatures are
+ * deterministic), and the signed bytes are exactly its canonical form.
  */
 #include <sys/stat.h>
 
