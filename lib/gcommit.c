@@ -268,6 +268,40 @@ gc_connect(const char *path)
 	return fd;
 }
 
+/*
+ * The writer's reply on fd, waited for at most GC_WAIT_S in all. A recv
+ * with a timeout (SO_RCVTIMEO) fails with EINTR when its process is
+ * stopped and continued, handler or not (signal(7): SIGSTOP and SIGCONT,
+ * a debugger or strace attaching, a frozen cgroup); that is no answer
+ * yet, so the rest of the wait goes on (#17: a worker traced while it
+ * waited called its page's audit row failed, and the writer stored it).
+ */
+static ssize_t
+wait_reply(int fd, void *rep, size_t replen)
+{
+	long long until = gc_mono_ms() + GC_WAIT_S * 1000LL, left;
+	struct timeval rcv;
+	int shortened = 0;
+	ssize_t n;
+
+	while ((n = recv(fd, rep, replen, 0)) < 0 && errno == EINTR &&
+	    (left = until - gc_mono_ms()) > 0) {
+		rcv.tv_sec = (time_t)(left / 1000);
+		rcv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv,
+		    sizeof(rcv)) != 0)
+			break;
+		shortened = 1;
+	}
+	if (shortened) {	/* the connection is kept: its next wait is whole */
+		rcv.tv_sec = GC_WAIT_S;
+		rcv.tv_usec = 0;
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv,
+		    sizeof(rcv));
+	}
+	return n;
+}
+
 enum gc_call_result
 gc_call(int *fd, const char *path, const void *msg, size_t len, void *rep,
     size_t replen)
@@ -286,7 +320,7 @@ gc_call(int *fd, const char *path, const void *msg, size_t len, void *rep,
 	if (n < 0)
 		return GC_NO_WRITER;
 	/* sent: from here on, no answer is an error, never a second store */
-	n = recv(*fd, rep, replen, 0);
+	n = wait_reply(*fd, rep, replen);
 	if (n != (ssize_t)replen) {
 		LOG_ERR("no answer from the writer");
 		close(*fd);

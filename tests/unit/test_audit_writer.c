@@ -4,7 +4,8 @@
  * worker is answered only once its row is durable (another connection
  * reads it); a row the writer would refuse and a missing writer are
  * AUDIT_NO_WRITER, nothing sent; a session's idle clock rides with its
- * row; a writer that does not accept, or a socket of another user,
+ * row; a worker stopped and continued while it waits is still
+ * answered; a writer that does not accept, or a socket of another user,
  * is no writer; a writer with all the workers it takes does not spin.
  */
 #include <sys/socket.h>
@@ -278,6 +279,42 @@ answered_when_durable(void **state)
 	    " = '4343'"), 0);
 }
 
+/*
+ * A worker stopped and continued while it waits for its row's commit
+ * (SIGSTOP and SIGCONT; a debugger or strace attaching does the same)
+ * still gets its answer: its recv, which has a timeout, fails with EINTR
+ * then, and it used to call the row failed although the writer stored it
+ * (found by strace during bench/customers.sh, #17).
+ */
+static void
+stopped_worker_still_answered(void **state)
+{
+	struct audit_entry e = view;
+	pid_t w, kid, me = getpid();
+	int st;
+
+	(void)state;
+	w = start_writer();
+	kill(w, SIGSTOP);	/* the commit waits: the worker is in recv */
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		usleep(300000);
+		kill(me, SIGSTOP);
+		usleep(100000);
+		kill(me, SIGCONT);
+		usleep(100000);
+		kill(w, SIGCONT);
+		_exit(0);
+	}
+	e.object_id = "4444";
+	assert_int_equal(audit_submit(sockpath, &e, NULL, 0), 0);
+	assert_int_equal(waitpid(kid, &st, 0), kid);
+	assert_int_equal(count("SELECT count(*) FROM audit_log WHERE object_id"
+	    " = '4444'"), 1);
+	stop_writer(w);
+}
+
 /* A socket at sockpath that listens (backlog) and never accepts: its fd. */
 static int
 listener(int backlog)
@@ -452,6 +489,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(rows_share_a_commit, no_writer_left),
 		cmocka_unit_test_teardown(answered_when_durable,
+		    no_writer_left),
+		cmocka_unit_test_teardown(stopped_worker_still_answered,
 		    no_writer_left),
 		cmocka_unit_test(full_queue_is_no_writer),
 		cmocka_unit_test(other_users_socket_gets_nothing),
