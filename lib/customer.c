@@ -17,7 +17,8 @@
  */
 enum cstmt { C_HISTORY_ADD, C_NEXT_ID, C_NUMBER_TAKEN, C_HISTORY, C_BY_NUMBER,
 	C_NUMBER_OF, C_BY_NUMBER_EVER, C_FTS_TRIGGER, C_MAX_ID, C_FTS_ADD,
-	C_INDEX_SQL, C_COUNT, C_DROP_NAME, C_DROP_POSTAL, C__MAX };
+	C_INDEX_SQL, C_COUNT, C_DROP_NAME, C_DROP_POSTAL, C_DROP_NAME_COUNT,
+	C_DROP_POSTAL_COUNT, C__MAX };
 static const char *const sql[C__MAX] = {
 	[C_HISTORY_ADD] = "INSERT INTO customer_history (customer_id, field,"
 	    " old_value, new_value, user_id, source, reference) VALUES (?1, ?2,"
@@ -55,6 +56,8 @@ static const char *const sql[C__MAX] = {
 	[C_COUNT] = "SELECT count(*) FROM (SELECT 1 FROM customers LIMIT ?1)",
 	[C_DROP_NAME] = "DROP INDEX customers_last_name",
 	[C_DROP_POSTAL] = "DROP INDEX customers_postal_name",
+	[C_DROP_NAME_COUNT] = "DROP INDEX customers_name_count",
+	[C_DROP_POSTAL_COUNT] = "DROP INDEX customers_postal_count",
 };
 
 /* The one table of fields: column and form key, validator, limit, how a form shows it. */
@@ -607,8 +610,9 @@ done:
 
 /*
  * The indexes customer_index_defer may drop: the two a search reads whole
- * (026), the widest. Neither is unique (nothing is checked against them)
- * and nothing an import or a new record does looks anything up by them.
+ * (026), the widest, and the two its count reads (028). None is unique
+ * (nothing is checked against them) and nothing an import or a new record
+ * does looks anything up by them.
  */
 static const struct {
 	const char	*name;
@@ -616,6 +620,8 @@ static const struct {
 } bulk_index[CUSTOMER_BULK_INDEXES] = {
 	{ "customers_last_name", C_DROP_NAME },
 	{ "customers_postal_name", C_DROP_POSTAL },
+	{ "customers_name_count", C_DROP_NAME_COUNT },
+	{ "customers_postal_count", C_DROP_POSTAL_COUNT },
 };
 
 int
