@@ -270,18 +270,20 @@ write_many(const char *path, const char *prefix, long long n, const char *last)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* The stored CREATE statements of the two search indexes, joined. */
+/* The stored CREATE statements of the four search indexes, joined. */
 static char *
 search_indexes(void)
 {
 	return http_db_text("SELECT group_concat(sql, ';') FROM (SELECT sql"
 	    " FROM sqlite_schema WHERE name IN ('customers_last_name',"
-	    " 'customers_postal_name') ORDER BY name)", NULL);
+	    " 'customers_postal_name', 'customers_name_count',"
+	    " 'customers_postal_count') ORDER BY name)", NULL);
 }
 
 /*
  * An import of at least as many new records as the register holds (#17)
- * builds the two search indexes after the rows instead of entry by entry:
+ * builds the four search indexes (026's for the list, 028's for the
+ * count) after the rows instead of entry by entry:
  * afterwards they are there, the same, hold every new record and agree
  * with the table (integrity_check reads every index against it). When the
  * database refuses the last row, nothing is applied and they are there as
@@ -298,6 +300,7 @@ search_indexes_built_after(void **st)
 	(void)st;
 	assert_non_null(before = search_indexes());
 	assert_non_null(strstr(before, "restricted)"));	/* 026's */
+	assert_non_null(strstr(before, "ON customers (postal_code)")); /* 028's */
 	snprintf(path, sizeof(path), "%s/many.csv", getenv("REKISTERI_STATE"));
 	write_many(path, "IX", n + 3, "Indeksoitava");
 	assert_int_equal(http_run(&out, "%s customer import %s --apply-valid",
@@ -311,8 +314,13 @@ search_indexes_built_after(void **st)
 	assert_int_equal(http_db_int("SELECT count(*) FROM customers INDEXED BY"
 	    " customers_last_name WHERE last_name COLLATE NOCASE = ?1",
 	    "indeksoitava"), n + 3);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers INDEXED BY"
+	    " customers_postal_count WHERE postal_code = ?1", "99990"), n + 3);
+	assert_int_equal(http_db_int("SELECT count(*) FROM customers INDEXED BY"
+	    " customers_name_count WHERE last_name COLLATE NOCASE = ?1",
+	    "indeksoitava"), n + 3);
 
-	/* as many again, the last refused: nothing applied, both as before */
+	/* as many again, the last refused: nothing applied, all as before */
 	write_many(path, "IY", http_db_int("SELECT count(*) FROM customers",
 	    NULL), "Kaatuja");
 	import_refused(path);
