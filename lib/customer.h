@@ -129,14 +129,14 @@ int	 customer_fts_resume(sqlite3 *, struct customer_fts_defer *);
 
 /*
  * The same for the four search indexes (sql/026_search_covering.sql,
- * sql/028_count_indexes.sql), when adding records is at least as many as the register holds:
- * customer_index_defer, inside the caller's write transaction, keeps their
- * CREATE statements and drops them; customer_index_resume builds each
- * again (one sort) unless a rollback brought it back. Fewer (or adding
- * under 1): nothing is dropped and resume has nothing to do. Call resume
- * whatever happened. Only in a transaction the caller rolls back on any
- * failure: committed after a failed defer, an index would be lost. 0 or
- * -1 (logged).
+ * sql/028_count_indexes.sql), when adding records is at least as many as
+ * the register holds: customer_index_defer, inside the caller's write
+ * transaction, keeps their CREATE statements and drops them;
+ * customer_index_resume builds each again (one sort) unless a rollback
+ * brought it back. Fewer (or adding under 1): nothing is dropped and
+ * resume has nothing to do. Call resume whatever happened. Only in a
+ * transaction the caller rolls back on any failure: committed after a
+ * failed defer, an index would be lost. 0 or -1 (logged).
  */
 #define CUSTOMER_BULK_INDEXES	4
 struct customer_index_defer {
