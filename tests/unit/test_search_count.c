@@ -212,7 +212,8 @@ search_reads_index(void **st)
  * A count reads the narrow index of what it narrows by
  * (sql/028_count_indexes.sql, #17): its up to 1,001 entries are a few
  * pages there, where 026's wide indexes took about 28. Each count's plan
- * names the index and the range it reads, with no look-up in the table.
+ * names the index and the range it reads, with no look-up in the table,
+ * and neither of 026's (both arms of a last and a first name, too).
  */
 static void
 count_reads_narrow_index(void **st)
@@ -247,7 +248,8 @@ count_reads_narrow_index(void **st)
 		snprintf(want, sizeof(want), "USING COVERING INDEX %s ",
 		    c[i].index);
 		if (strstr(plan, want) == NULL || strstr(plan, c[i].range) ==
-		    NULL)
+		    NULL || strstr(plan, "customers_last_name") != NULL ||
+		    strstr(plan, "customers_postal_name") != NULL)
 			fail_msg("count %zu: %s", i, plan);
 	}
 	db_cache_end(db);
@@ -360,9 +362,10 @@ index_sql(const char *name, char *dst, size_t len)
 
 /*
  * Many new records at once (an import, #17): the four search indexes
- * (026's and 028's) are dropped and built again after them when the records added are at least
- * as many as there are, and left alone when fewer; built again the same,
- * or brought back by a rollback. 42 records here.
+ * (026's and 028's) are dropped and built again after them when the
+ * records added are at least as many as there are, and left alone when
+ * fewer; built again the same, or brought back by a rollback. 42 records
+ * here.
  */
 static void
 indexes_built_after_many(void **st)
