@@ -80,9 +80,34 @@ fcgi_start() {
 	EXTRA_FCGI="testapp=$ROOT/$BUILD/tests/http/testapp" server_fcgi_start
 }
 
+# fcgi_ready: wait until the intranet, the notice and the request form
+# answer 200 through the web server (each at most 30 s; then go on, and
+# the test says what fails). A test's first steps run the command line as
+# root (user add) and open the database; an executable that opened it at
+# the same moment, at its start, failed now and then with "unable to open
+# database file" and every request of that binary answered 502 (CI,
+# nginx/test_intranet 2026-12-02 and nginx/test_audit 2026-12-04): the
+# test starts once every executable has the database open.
+fcgi_ready() {
+	local path i code
+	for path in /intranet/login /notice /request; do
+		i=0
+		while [ $i -lt 300 ]; do
+			code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+			    "$REKISTERI_BASE_URL$path")
+			[ "$code" = 200 ] && break
+			i=$((i + 1))
+			sleep 0.1
+		done
+		[ "$code" = 200 ] ||
+		    echo "harness: $path answered $code, not 200, for 30 s" >&2
+	done
+	return 0
+}
+
 # fresh_state: a new config and database (init, a ticket key, the company's
 # notice as version 1); with an argument, the web server too (the first
-# time), with the route /test/ to the tests' testapp.
+# time), with the route /test/ to the tests' testapp; then fcgi_ready.
 fresh_state() {
 	find "$STATE" -mindepth 1 -maxdepth 1 ! -name log ! -name apache \
 	    ! -name nginx ! -name run -exec rm -rf {} +
@@ -111,10 +136,11 @@ CONF
 </Location>
 CONF
 		fi
-		web_start
+		web_start || return 1
 	else
-		fcgi_start
+		fcgi_start || return 1
 	fi
+	fcgi_ready
 }
 
 # web_start: server_start, and when the web server does not come up (a port
