@@ -259,10 +259,11 @@ service(struct app *a)
 
 /*
  * The parent of n workers that all accept on the same socket: it starts
- * them (and the service, when there is one), starts a new one when one
- * dies (at most one a second, so a worker that cannot start does not
- * spin), and on SIGTERM or SIGINT stops them all.
- * Its standard error stays the workers' log.
+ * the service, when there is one, then the workers, all at once; starts a
+ * new one when one dies (at most one a second, so a worker that cannot
+ * start does not spin); and on SIGTERM or SIGINT stops them all.
+ * The service first: until its writer listens, a worker stores its own
+ * rows, one commit each. Its standard error stays the workers' log.
  */
 static int
 supervise(struct app *a, int n)
@@ -273,7 +274,7 @@ supervise(struct app *a, int n)
 	struct sigaction sa;
 	sigset_t stop, old;
 	time_t last = 0;
-	int rc = 0;
+	int rc = 0, first = 1;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -286,10 +287,14 @@ supervise(struct app *a, int n)
 		pid_t pid;
 		int st;
 
-		for (int i = 0; i < all && !stopping; i++) {
+		/* k counts from the service (i == n), then the workers */
+		for (int k = 0; k < all && !stopping; k++) {
+			int i = (n + k) % all;
+
 			if (pids[i] != 0)
 				continue;
-			if (last == time(NULL))
+			/* a restart: the first round starts them all at once */
+			if (!first && last == time(NULL))
 				sleep(1);
 			/* a stop that came during the sleep: no new worker */
 			if (stopping)
@@ -318,6 +323,7 @@ supervise(struct app *a, int n)
 			pids[i] = pid;
 			sigprocmask(SIG_SETMASK, &old, NULL);
 		}
+		first = 0;
 		/*
 		 * Poll rather than block: a signal that lands between the check
 		 * of stopping and a blocking wait would be lost.
