@@ -533,8 +533,11 @@ mail_links(void **st)
 }
 
 /*
- * Set the request's received time to now minus days plus secs (SQLite's
- * clock, the server's): the links' age, as if it had been received then.
+ * Set the request's received time to now minus days plus secs: the links'
+ * age, as if it had been received then. Now is time(), the clock the
+ * server compares with, not SQLite's 'now': time() is the kernel's coarse
+ * clock, up to a tick behind, so at secs 0 just after a second turned the
+ * server still saw the second before and answered 200 (make test, once).
  */
 static void
 received_ago(const char *number, int days, int secs)
@@ -542,8 +545,9 @@ received_ago(const char *number, int days, int secs)
 	char sql[256];
 
 	snprintf(sql, sizeof(sql), "UPDATE requests SET received = strftime("
-	    "'%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now', '-%d days', '%+d seconds')"
-	    " WHERE number = '%s'", days, secs, number);
+	    "'%%Y-%%m-%%dT%%H:%%M:%%SZ', %lld, 'unixepoch', '-%d days',"
+	    " '%+d seconds') WHERE number = '%s'", (long long)time(NULL), days,
+	    secs, number);
 	http_db_exec(sql);
 }
 
