@@ -318,7 +318,8 @@ supervise(struct app *a, int n)
 				signal(SIGINT, SIG_DFL);
 				sigprocmask(SIG_SETMASK, &old, NULL);
 				free(pids);
-				_exit(i == n ? service(a) : worker(a));
+				_exit(i == n && a->service != NULL ? service(a) :
+				    worker(a));
 			}
 			pids[i] = pid;
 			sigprocmask(SIG_SETMASK, &old, NULL);
