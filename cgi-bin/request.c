@@ -44,13 +44,20 @@ static struct timespec keys_seen;
 static int keys_tried;
 
 /*
+ * Threads per worker when the writer runs: a worker's thread waiting for
+ * the writer's commit lets another take the next form (lib/app.c), so
+ * -w 2 has up to eight forms in flight, and a commit carries more of them.
+ */
+#define REQUEST_THREADS	4
+
+/* The writer's socket ("" when the database path is too long for one). */
+static char writer_path[108];
+
+/*
  * The keys of the folder as it is now: loaded again when its modification
  * time changed since the last load. NULL (logged once per change) while
  * there is no usable key.
  */
-/* The writer's socket ("" when the database path is too long for one). */
-static char writer_path[108];
-
 static const struct ticket_keys *
 keys_get(struct app *a)
 {
@@ -213,7 +220,12 @@ page_form(struct app *a, struct req *r)
 		dsr_form_free(&f);
 		return;
 	}
-	/* to the writer (group commit), or stored here when there is none */
+	/*
+	 * To the writer (group commit), or stored here when there is none.
+	 * Only while a sent form waits does another thread run (lib/app.c),
+	 * and its keys_get may replace the keys: k is used again only when
+	 * nothing was sent (RQ_NO_WRITER), so it is still this request's.
+	 */
 	res = RQ_NO_WRITER;
 	if (writer_path[0] != '\0')
 		res = dsr_submit(writer_path, &f, form_id, r->remote_addr,
@@ -464,6 +476,8 @@ request_init(struct app *a)
 	if (a->workers < 2 || dsr_writer_path(a->conf.db_path, writer_path,
 	    sizeof(writer_path)) != 0)
 		writer_path[0] = '\0';
+	/* with a writer, forms in flight while others wait for their commit */
+	a->threads = writer_path[0] != '\0' ? REQUEST_THREADS : 1;
 	buf_addf(&lock, "%s.request-lock", a->conf.db_path);
 	rc = dsr_prepare(a->db, lock.data);
 	buf_free(&lock);

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 
 #include "app.h"
 #include "buf.h"
+#include "db.h"
+#include "gcommit.h"
 #include "log.h"
 #include "mail.h"
 #include "retention_class.h"
@@ -196,28 +199,52 @@ out:
  */
 #define DRAIN_MAX	((size_t)16 << 20)
 
+/*
+ * A worker's threads (a->threads > 1) answer in turn: each holds turn
+ * from a request's start to its end, so everything a request does runs
+ * as in a single-threaded worker. A thread lets go of turn only while it
+ * waits for its writer (gc_call), and only when its connection has no
+ * transaction and no statement under way; another thread takes the next
+ * request meanwhile. Accepting and reading a request's head need no turn.
+ */
+static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
+static pthread_barrier_t all_sandboxed;
+static struct app *turn_app;
+static _Thread_local int let_go;
+
+static void
+turn_leave(void)
+{
+	if (!db_idle(turn_app->db))
+		return;
+	let_go = 1;
+	pthread_mutex_unlock(&turn);
+}
+
+static void
+turn_back(void)
+{
+	if (!let_go)
+		return;
+	let_go = 0;
+	pthread_mutex_lock(&turn);
+}
+
 /* Answer requests on the FastCGI socket (standard input) until killed. */
 static int
-worker(struct app *a)
+serve(struct app *a)
 {
 	FCGX_Request f;
 
-	/* sendmail runs outside the sandbox, from a helper forked first */
-	if (a->conf.sandbox && !SANDBOX_UNDER_SANITIZER &&
-	    a->conf.sendmail != NULL)
-		(void)mail_helper_start();
-	if (worker_startup(a) != 0)
-		return 1;
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&f, 0, 0) != 0) {
+	if (FCGX_InitRequest(&f, 0, 0) != 0) {
 		LOG_ERR("FastCGI initialisation failed");
 		return 1;
 	}
-	if (sandbox_enter(a->sandbox, &a->conf, SANDBOX_WORKER) != 0)
-		return 1;
 	while (FCGX_Accept_r(&f) >= 0) {
 		struct req r;
 		enum req_status st;
 
+		pthread_mutex_lock(&turn);
 		st = req_begin(&r, &f, &a->limits);
 		log_set_request(r.id);
 		db_fault_set(DB_FAULT_NONE);
@@ -234,8 +261,61 @@ worker(struct app *a)
 			f.keepConnection = 0;
 		log_set_request(NULL);
 		FCGX_Finish_r(&f);
+		pthread_mutex_unlock(&turn);
 	}
 	return 0;
+}
+
+/* One more thread of a worker: its own sandbox, then requests. */
+static void *
+thread_main(void *arg)
+{
+	struct app *a = arg;
+
+	if (sandbox_enter(a->sandbox, &a->conf, SANDBOX_WORKER) != 0)
+		_exit(1);
+	pthread_barrier_wait(&all_sandboxed);
+	_exit(serve(a));
+}
+
+static int
+worker(struct app *a)
+{
+	int nt;
+
+	/* sendmail runs outside the sandbox, from a helper forked first */
+	if (a->conf.sandbox && !SANDBOX_UNDER_SANITIZER &&
+	    a->conf.sendmail != NULL)
+		(void)mail_helper_start();
+	if (worker_startup(a) != 0)
+		return 1;
+	if (FCGX_Init() != 0) {
+		LOG_ERR("FastCGI initialisation failed");
+		return 1;
+	}
+	/*
+	 * The threads start before the sandbox, which each enters itself
+	 * (seccomp and Landlock bind the calling thread): no thread takes a
+	 * request before all have entered.
+	 */
+	nt = a->threads > 1 ? a->threads : 1;
+	pthread_barrier_init(&all_sandboxed, NULL, (unsigned)nt);
+	if (nt > 1) {
+		turn_app = a;
+		gc_wait_hooks(turn_leave, turn_back);
+	}
+	for (int i = 1; i < nt; i++) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, thread_main, a) != 0) {
+			LOG_ERR("cannot start a thread");
+			return 1;
+		}
+	}
+	if (sandbox_enter(a->sandbox, &a->conf, SANDBOX_WORKER) != 0)
+		return 1;
+	pthread_barrier_wait(&all_sandboxed);
+	return serve(a);
 }
 
 static volatile sig_atomic_t stopping;

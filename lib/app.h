@@ -72,6 +72,12 @@ struct app {
 	 * runs until SIGTERM. The request executable's writer is one.
 	 */
 	int			(*service)(struct app *);
+	/*
+	 * Optional: threads per worker (0 or 1: one; init may set it). They
+	 * answer in turn under one lock, and a thread lets go of it only
+	 * while it waits for its writer (gc_call), so more are in flight.
+	 */
+	int			 threads;
 	/* set by app_main */
 	int			 workers;	/* -w: a service runs when > 1 */
 	struct conf		 conf;

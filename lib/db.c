@@ -42,12 +42,13 @@ static const char *const pragmas_ro =
     "PRAGMA foreign_keys=ON;";
 
 /*
- * The fault of this process's last failed statement that came from the
+ * The fault of this thread's last failed statement that came from the
  * database's state rather than from the statement (#17): recorded by
  * SQLite's error log callback (full, read-only, I/O, damage) and by
- * db_busy when it gives up. One connection per process, so one value.
+ * db_busy when it gives up. Per thread: a worker's threads (lib/app.c)
+ * each answer their own request.
  */
-static volatile enum db_fault fault;
+static _Thread_local volatile enum db_fault fault;
 static char fault_path[512];	/* the database, for the damage line */
 static int damage_log;		/* db_init: log damage (once), for servers */
 static int opening;		/* db_open says why itself */
@@ -631,4 +632,19 @@ db_rollback(sqlite3 *db)
 {
 	if (!sqlite3_get_autocommit(db))
 		(void)exec_simple(db, "ROLLBACK");
+}
+
+int
+db_idle(sqlite3 *db)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (db == NULL)
+		return 1;
+	if (!sqlite3_get_autocommit(db))
+		return 0;
+	while ((s = sqlite3_next_stmt(db, s)) != NULL)
+		if (sqlite3_stmt_busy(s))
+			return 0;
+	return 1;
 }

@@ -105,6 +105,8 @@ int	 db_done(sqlite3_stmt *st);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1 (logged). */
 int	 db_begin(sqlite3 *);
+/* 1 when db has no transaction open and no statement under way, else 0. */
+int	 db_idle(sqlite3 *);
 int	 db_commit(sqlite3 *);
 void	 db_rollback(sqlite3 *);
 

@@ -141,7 +141,7 @@ dsr_writer(sqlite3 *db, const char *path,
 }
 
 /* The worker's connection to the writer, kept between requests. */
-static int writer_fd = -1;
+static _Thread_local int writer_fd = -1;
 
 enum dsr_result
 dsr_submit(const char *path, const struct dsr_form *f,

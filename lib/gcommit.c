@@ -302,6 +302,15 @@ wait_reply(int fd, void *rep, size_t replen)
 	return n;
 }
 
+static void (*wait_leave)(void), (*wait_back)(void);
+
+void
+gc_wait_hooks(void (*leave)(void), void (*back)(void))
+{
+	wait_leave = leave;
+	wait_back = back;
+}
+
 enum gc_call_result
 gc_call(int *fd, const char *path, const void *msg, size_t len, void *rep,
     size_t replen)
@@ -320,7 +329,11 @@ gc_call(int *fd, const char *path, const void *msg, size_t len, void *rep,
 	if (n < 0)
 		return GC_NO_WRITER;
 	/* sent: from here on, no answer is an error, never a second store */
+	if (wait_leave != NULL)
+		wait_leave();
 	n = wait_reply(*fd, rep, replen);
+	if (wait_back != NULL)
+		wait_back();
 	if (n != (ssize_t)replen) {
 		LOG_ERR("no answer from the writer");
 		close(*fd);

@@ -59,6 +59,12 @@ enum gc_call_result {
  */
 enum gc_call_result gc_call(int *fd, const char *path, const void *msg,
 	    size_t len, void *rep, size_t replen);
+/*
+ * Functions gc_call runs just before and just after it waits for the
+ * writer's answer (the request worker's threads let go of their turn
+ * there: lib/app.c); NULL for none. Set before any thread starts.
+ */
+void	 gc_wait_hooks(void (*leave)(void), void (*back)(void));
 
 /* A writer's socket beside the database: "DBPATH.suffix" into dst; 0, or -1 when too long for a socket's path. */
 int	 gc_path(const char *db_path, const char *suffix, char *dst,

@@ -7,7 +7,7 @@
 #include "log.h"
 
 static char ident[32] = "rekisteri";
-static char rid[40] = "-";
+static _Thread_local char rid[40] = "-";
 
 void
 log_init(const char *name)

@@ -33,6 +33,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "http.h"
 #include "ticket.h"
 
@@ -549,6 +550,122 @@ rate_limit(void **st)
 }
 
 
+/* ---- forms in flight ------------------------------------------------------ */
+
+/* The process listening on the socket at path (ss), or -1. */
+static pid_t
+listener(const char *path)
+{
+	struct buf o = BUF_INIT;
+	const char *p;
+	long pid = -1;
+
+	http_run(&o, "ss -xlpn");
+	if (o.data != NULL && (p = strstr(o.data, path)) != NULL &&
+	    (p = strstr(p, "pid=")) != NULL)
+		pid = strtol(p + 4, NULL, 10);
+	buf_free(&o);
+	return (pid_t)pid;
+}
+
+/*
+ * Forms waiting at the writer's socket at path, whose process is stopped:
+ * one on each connection not yet accepted (the listening socket's Recv-Q
+ * is their count) and one on each kept connection that has bytes queued.
+ */
+static int
+queued_at(const char *path)
+{
+	struct buf o = BUF_INIT;
+	char *line, *save = NULL;
+	int n = 0;
+
+	http_run(&o, "ss -xan");
+	for (line = o.data != NULL ? strtok_r(o.data, "\n", &save) : NULL;
+	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char netid[16], state[16];
+		long rq;
+
+		if (strstr(line, path) == NULL ||
+		    sscanf(line, "%15s %15s %ld", netid, state, &rq) != 3)
+			continue;
+		if (strcmp(state, "LISTEN") == 0)
+			n += (int)rq;
+		else if (rq > 0)
+			n++;
+	}
+	buf_free(&o);
+	return n;
+}
+
+/*
+ * A form waiting for the writer's commit holds a thread of its worker, not
+ * the worker (#17, lib/app.c): with the writer stopped, four forms posted
+ * to the two workers all reach the writer's socket (one a worker at most
+ * before: two) and the form page is answered meanwhile; once the writer
+ * goes on, all four are stored and answered 303.
+ */
+static void
+waiting_form_holds_no_worker(void **st)
+{
+	enum { FORMS = 4 };
+	char sock[4400], url[4400];
+	const char *base = getenv("REKISTERI_BASE_URL");
+	long long before;
+	pid_t writer = -1, kid[FORMS];
+	char *body[FORMS];
+	int queued = 0, ok = 0;
+	long page;
+
+	(void)st;
+	assert_non_null(base);
+	http_restart_request(1000, NULL);	/* after rate_limit's 3 */
+	http_db_exec("DELETE FROM request_rate");
+	before = stored();
+	snprintf(sock, sizeof(sock), "%s/db/rekisteri.db.writer",
+	    getenv("REKISTERI_STATE"));
+	snprintf(url, sizeof(url), "%s/request", base);
+	/* the restarted writer listens a moment after the first page */
+	for (int i = 0; i < 50 && (writer = listener(sock)) <= 0; i++)
+		usleep(100000);
+	assert_true(writer > 0);
+	for (int i = 0; i < FORMS; i++) {
+		char *t = http_form_token();
+
+		body[i] = http_form("form_token", t, "type", "access", "name",
+		    "Odottava Lomake", "email", "odottava@example.fi", NULL);
+		free(t);
+	}
+	assert_int_equal(kill(writer, SIGSTOP), 0);
+	for (int i = 0; i < FORMS; i++) {
+		/* curl, not this process's libcurl: a child must not run cmocka */
+		if ((kid[i] = fork()) == 0) {
+			execlp("sh", "sh", "-c", "test \"$(curl -s -o /dev/null -w "
+			    "'%{http_code}' --max-time 30 --data \"$1\" \"$2\")\" = 303",
+			    "sh", body[i], url, (char *)NULL);
+			_exit(127);
+		}
+		free(body[i]);
+	}
+	/* at most 5 s: each waiting worker gives up after 10 */
+	for (int i = 0; i < 50 && (queued = queued_at(sock)) < FORMS; i++)
+		usleep(100000);
+	/* and the form page is answered meanwhile */
+	page = http_probe("/request", 3);
+	kill(writer, SIGCONT);
+	for (int i = 0; i < FORMS; i++) {
+		int status;
+
+		if (waitpid(kid[i], &status, 0) == kid[i] && WIFEXITED(status) &&
+		    WEXITSTATUS(status) == 0)
+			ok++;
+	}
+	assert_int_equal(queued, FORMS);
+	assert_int_equal(page, 200);
+	assert_int_equal(ok, FORMS);
+	assert_int_equal(stored(), before + FORMS);
+}
+
 int
 main(void)
 {
@@ -563,6 +680,7 @@ main(void)
 		cmocka_unit_test(token_used_twice),
 		cmocka_unit_test(token_expiry_and_forgery),
 		cmocka_unit_test(rate_limit),
+		cmocka_unit_test(waiting_form_holds_no_worker),
 	};
 	int rc;
 

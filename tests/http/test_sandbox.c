@@ -233,6 +233,53 @@ forbidden_call_kills_worker(void **st)
 	}
 }
 
+/*
+ * Each of a worker's threads (the testapp has two, as the request form's
+ * workers have four) runs under the seccomp filter: the kernel's Seccomp
+ * mode of every task of every worker, read from /proc outside, is 2.
+ */
+static void
+every_thread_filtered(void **st)
+{
+	char path[4400];
+	FILE *in;
+	long sup;
+	int tasks = 0, filtered = 0;
+
+	(void)st;
+	if (under_sanitizer())
+		return;
+	restart_testapp("");
+	snprintf(path, sizeof(path), "%s/run/testapp.pid",
+	    getenv("REKISTERI_STATE"));
+	assert_non_null(in = fopen(path, "r"));
+	assert_int_equal(fscanf(in, "%ld", &sup), 1);
+	fclose(in);
+	/* the second worker may still be starting: at most 5 s */
+	for (int try = 0; try < 50; try++) {
+		struct buf o = BUF_INIT;
+
+		/* a line per task of each worker: its Seccomp mode */
+		(void)http_run(&o, "for p in $(pgrep -P %ld); do for s in "
+		    "/proc/$p/task/*/status; do sed -n 's/^Seccomp:[[:space:]]*"
+		    "//p' $s; done; done", sup);
+		tasks = filtered = 0;
+		for (char *save = NULL, *l = o.data != NULL ?
+		    strtok_r(o.data, "\n", &save) : NULL; l != NULL;
+		    l = strtok_r(NULL, "\n", &save)) {
+			tasks++;
+			filtered += strcmp(l, "2") == 0;
+		}
+		buf_free(&o);
+		if (tasks == 2 * 2 && filtered == tasks)
+			break;
+		usleep(100000);
+	}
+	/* two workers of two threads each, all four filtered */
+	assert_int_equal(tasks, 2 * 2);
+	assert_int_equal(filtered, tasks);
+}
+
 /* Landlock: a file outside the worker's view is refused (EACCES). */
 static void
 landlock_refuses_other_files(void **st)
@@ -283,6 +330,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(forbidden_call_kills_worker),
+		cmocka_unit_test(every_thread_filtered),
 		cmocka_unit_test(landlock_refuses_other_files),
 		cmocka_unit_test(sandbox_off_installs_nothing),
 	};

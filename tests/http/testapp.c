@@ -171,6 +171,8 @@ main(int argc, char *argv[])
 		.db_mode = DB_READWRITE,
 		/* the writers' profile, which the test routes above break */
 		.sandbox = SANDBOX_INTRANET,
+		/* as the request form's workers: each thread its own sandbox */
+		.threads = 2,
 	};
 
 	return app_main(&a, argc, argv);
