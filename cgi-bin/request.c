@@ -212,7 +212,7 @@ page_form(struct app *a, struct req *r)
 		refuse(a, r);
 		return;
 	}
-	if ((k = keys_get(a)) == NULL) {
+	if (keys_get(a) == NULL) {
 		struct tmpl_model *m = form_model(a, r, &f, f.token);
 
 		tm_bool(tm_root(m), "store_failed", 1);
@@ -222,17 +222,17 @@ page_form(struct app *a, struct req *r)
 	}
 	/*
 	 * To the writer (group commit), or stored here when there is none.
-	 * Only while a sent form waits does another thread run (lib/app.c),
-	 * and its keys_get may replace the keys: k is used again only when
-	 * nothing was sent (RQ_NO_WRITER), so it is still this request's.
+	 * While a sent form waits another thread may run (lib/app.c) and
+	 * replace the keys (keys_get): here they are taken again.
 	 */
 	res = RQ_NO_WRITER;
 	if (writer_path[0] != '\0')
 		res = dsr_submit(writer_path, &f, form_id, r->remote_addr,
 		    r->lang, a->conf.sendmail != NULL, &s);
 	if (res == RQ_NO_WRITER)
-		res = dsr_store(a->db, k, &f, form_id, r->remote_addr,
-		    a->conf.rate_limit, r->lang, a->conf.sendmail != NULL, &s);
+		res = (k = keys_get(a)) == NULL ? RQ_ERROR : dsr_store(a->db,
+		    k, &f, form_id, r->remote_addr, a->conf.rate_limit,
+		    r->lang, a->conf.sendmail != NULL, &s);
 	switch (res) {
 	case RQ_STORED:
 		break;

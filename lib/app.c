@@ -201,21 +201,27 @@ out:
 
 /*
  * A worker's threads (a->threads > 1) answer in turn: each holds turn
- * from a request's start to its end, so everything a request does runs
- * as in a single-threaded worker. A thread lets go of turn only while it
- * waits for its writer (gc_call), and only when its connection has no
- * transaction and no statement under way; another thread takes the next
- * request meanwhile. Accepting and reading a request's head need no turn.
+ * from a request's start until its answer is made, so everything a
+ * request does runs as in a single-threaded worker. A thread lets go of
+ * turn only while it waits for its writer (gc_call), and only when its
+ * connection has no transaction and no statement under way; another
+ * thread takes the next request meanwhile. Accepting, reading a request's
+ * head, and draining and finishing its own connection need no turn.
  */
 static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle = PTHREAD_COND_INITIALIZER;
+static int busy;		/* requests begun, not yet finished (turn) */
+static int nthreads = 1;
 static pthread_barrier_t all_sandboxed;
+static pthread_mutex_t entering = PTHREAD_MUTEX_INITIALIZER;
 static struct app *turn_app;
-static _Thread_local int let_go;
+static _Thread_local int holding, let_go;
 
 static void
 turn_leave(void)
 {
-	if (!db_idle(turn_app->db))
+	/* only a thread in a request, with nothing of its connection open */
+	if (!holding || !db_idle(turn_app->db))
 		return;
 	let_go = 1;
 	pthread_mutex_unlock(&turn);
@@ -230,7 +236,29 @@ turn_back(void)
 	pthread_mutex_lock(&turn);
 }
 
-/* Answer requests on the FastCGI socket (standard input) until killed. */
+/*
+ * A thread whose accept ended (SIGTERM, which libfcgi catches and which
+ * wakes the thread it lands on, or an error) ends the worker, but first
+ * lets the requests its other threads have begun finish: a form waiting
+ * for its commit gets its answer (at most gc_call's 10 s, and a second).
+ */
+static void
+end_when_idle(void)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 11;
+	pthread_mutex_lock(&turn);
+	while (busy > 0 && pthread_cond_timedwait(&idle, &turn, &until) == 0)
+		;
+	_exit(0);
+}
+
+/*
+ * Answer requests on the FastCGI socket (standard input) until killed or
+ * stopped (SIGTERM).
+ */
 static int
 serve(struct app *a)
 {
@@ -245,6 +273,8 @@ serve(struct app *a)
 		enum req_status st;
 
 		pthread_mutex_lock(&turn);
+		holding = 1;
+		busy++;
 		st = req_begin(&r, &f, &a->limits);
 		log_set_request(r.id);
 		db_fault_set(DB_FAULT_NONE);
@@ -253,6 +283,8 @@ serve(struct app *a)
 		else
 			app_dispatch(a, &r);
 		req_free(&r);
+		holding = 0;
+		pthread_mutex_unlock(&turn);
 		/*
 		 * A kept connection carries the next request: read this
 		 * one's input to its end first, or close it (req.h).
@@ -261,9 +293,27 @@ serve(struct app *a)
 			f.keepConnection = 0;
 		log_set_request(NULL);
 		FCGX_Finish_r(&f);
+		pthread_mutex_lock(&turn);
+		if (--busy == 0)
+			pthread_cond_broadcast(&idle);
 		pthread_mutex_unlock(&turn);
 	}
+	if (nthreads > 1)
+		end_when_idle();
 	return 0;
+}
+
+/* Enter the sandbox, one thread at a time (libseccomp's caches are not
+ * thread-safe); only the first thread of a worker logs. */
+static int
+enter_sandbox(struct app *a, unsigned how)
+{
+	int rc;
+
+	pthread_mutex_lock(&entering);
+	rc = sandbox_enter(a->sandbox, &a->conf, how);
+	pthread_mutex_unlock(&entering);
+	return rc;
 }
 
 /* One more thread of a worker: its own sandbox, then requests. */
@@ -272,7 +322,7 @@ thread_main(void *arg)
 {
 	struct app *a = arg;
 
-	if (sandbox_enter(a->sandbox, &a->conf, SANDBOX_WORKER) != 0)
+	if (enter_sandbox(a, SANDBOX_WORKER | SANDBOX_QUIET) != 0)
 		_exit(1);
 	pthread_barrier_wait(&all_sandboxed);
 	_exit(serve(a));
@@ -298,7 +348,7 @@ worker(struct app *a)
 	 * (seccomp and Landlock bind the calling thread): no thread takes a
 	 * request before all have entered.
 	 */
-	nt = a->threads > 1 ? a->threads : 1;
+	nt = nthreads = a->threads > 1 ? a->threads : 1;
 	pthread_barrier_init(&all_sandboxed, NULL, (unsigned)nt);
 	if (nt > 1) {
 		turn_app = a;
@@ -312,7 +362,7 @@ worker(struct app *a)
 			return 1;
 		}
 	}
-	if (sandbox_enter(a->sandbox, &a->conf, SANDBOX_WORKER) != 0)
+	if (enter_sandbox(a, SANDBOX_WORKER) != 0)
 		return 1;
 	pthread_barrier_wait(&all_sandboxed);
 	return serve(a);

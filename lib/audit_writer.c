@@ -171,7 +171,7 @@ audit_writer(sqlite3 *db, const char *path)
 }
 
 /* The worker's connection to the writer, kept between requests. */
-static int audit_fd = -1;
+static _Thread_local int audit_fd = -1;
 
 int
 audit_submit(const char *path, const struct audit_entry *e,

@@ -18,7 +18,7 @@
 #include "gcommit.h"
 #include "log.h"
 
-#define GC_CLIENTS	256
+#define GC_CLIENTS	512	/* 64 workers of 4 threads, and as many to spare */
 #define GC_BATCH	64
 #define GC_REPLY_MAX	1024
 /*

@@ -277,10 +277,12 @@ folder_of(const char *path, char *dir, size_t len)
  * every reader writes), templates, messages, data, migrations and keys
  * read-only, /dev/urandom, the time zones and character sets (iconv for the
  * import). Everything else is out of reach, whatever the file modes say.
- * 0, 1 when the kernel has no Landlock (logged once), -1 on failure.
+ * 0, 1 when the kernel has no Landlock (logged unless quiet), -1 on
+ * failure.
  */
 static int
-landlock_install(const struct profile *p, const struct conf *c)
+landlock_install(const struct profile *p, const struct conf *c,
+    unsigned quiet)
 {
 	static const char *const system_ro[] = {
 		"/dev/urandom", "/etc/localtime", "/usr/share/zoneinfo",
@@ -295,9 +297,10 @@ landlock_install(const struct profile *p, const struct conf *c)
 	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1) {
-		LOG_ERR("%s: the kernel has no Landlock (%s): the file system "
-		    "is not narrowed, seccomp still is", p->name,
-		    strerror(errno));
+		if (!quiet)
+			LOG_ERR("%s: the kernel has no Landlock (%s): the file "
+			    "system is not narrowed, seccomp still is", p->name,
+			    strerror(errno));
 		return 1;
 	}
 	handled = fs_rights(abi);
@@ -355,17 +358,21 @@ sandbox_enter(enum sandbox_profile pr, const struct conf *c, unsigned how)
 		return -1;
 	p = &profiles[pr];
 	if (!c->sandbox) {
-		LOG_ERR("%s: no sandbox ([security] sandbox = off)", p->name);
+		if (!(how & SANDBOX_QUIET))
+			LOG_ERR("%s: no sandbox ([security] sandbox = off)",
+			    p->name);
 		return 0;
 	}
 	if (SANDBOX_UNDER_SANITIZER) {
-		LOG_ERR("%s: no sandbox in a sanitizer build (make SAN=1): "
-		    "the sanitizers need calls the allow-list refuses", p->name);
+		if (!(how & SANDBOX_QUIET))
+			LOG_ERR("%s: no sandbox in a sanitizer build (make SAN=1):"
+			    " the sanitizers need calls the allow-list refuses",
+			    p->name);
 		return 0;
 	}
 	/* the time zone is read now, while /usr/share/zoneinfo is open */
 	tzset();
-	if (landlock_install(p, c) < 0)
+	if (landlock_install(p, c, how & SANDBOX_QUIET) < 0)
 		return -1;
 	return seccomp_install(p, how);
 }

@@ -37,12 +37,14 @@ enum sandbox_profile {
  * off, or in a sanitizer build, it installs nothing and logs why.
  * how is SANDBOX_WORKER for a process that answers requests, or
  * SANDBOX_SERVICE for the writer (app.h's service), which alone may make
- * and listen on its Unix socket.
+ * and listen on its Unix socket; with SANDBOX_QUIET (a worker's threads
+ * but its first, each entering for itself) it logs nothing but failures.
  * Returns 0, or -1 (logged) when a filter could not be installed: the
  * caller must then not answer requests.
  */
 #define SANDBOX_WORKER	0u
 #define SANDBOX_SERVICE	1u
+#define SANDBOX_QUIET	2u	/* a worker's further thread: logs nothing */
 int	 sandbox_enter(enum sandbox_profile p, const struct conf *c,
 	    unsigned how);
 

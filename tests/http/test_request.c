@@ -666,6 +666,77 @@ waiting_form_holds_no_worker(void **st)
 	assert_int_equal(stored(), before + FORMS);
 }
 
+/*
+ * A worker stopped (SIGTERM, as its supervisor or systemd stops it) while
+ * one of its threads waits for the writer's commit ends only after that
+ * form is answered (lib/app.c, end_when_idle): the signal wakes another
+ * thread, idle in accept, whose loop ends; before, that thread ended the
+ * process at once and the waiting form got the web server's 502.
+ */
+static void
+stop_answers_the_waiting_form(void **st)
+{
+	char sock[4400], url[4400], *t, *body;
+	const char *base = getenv("REKISTERI_BASE_URL");
+	struct buf o = BUF_INIT;
+	long long before;
+	pid_t writer = -1, kid;
+	int queued = 0, status = -1, stopped = 0;
+	long sup = -1;
+	FILE *in;
+
+	(void)st;
+	assert_non_null(base);
+	snprintf(sock, sizeof(sock), "%s/db/rekisteri.db.writer",
+	    getenv("REKISTERI_STATE"));
+	snprintf(url, sizeof(url), "%s/request", base);
+	{
+		char pidfile[4400];
+
+		snprintf(pidfile, sizeof(pidfile), "%s/run/request.pid",
+		    getenv("REKISTERI_STATE"));
+		assert_non_null(in = fopen(pidfile, "r"));
+		assert_int_equal(fscanf(in, "%ld", &sup), 1);
+		fclose(in);
+	}
+	for (int i = 0; i < 50 && (writer = listener(sock)) <= 0; i++)
+		usleep(100000);
+	assert_true(writer > 0);
+	before = stored();
+	t = http_form_token();
+	body = http_form("form_token", t, "type", "access", "name",
+	    "Pysähtyvä Lomake", "email", "pysahtyva@example.fi", NULL);
+	free(t);
+	assert_int_equal(kill(writer, SIGSTOP), 0);
+	if ((kid = fork()) == 0) {
+		execlp("sh", "sh", "-c", "test \"$(curl -s -o /dev/null -w "
+		    "'%{http_code}' --max-time 30 --data \"$1\" \"$2\")\" = 303",
+		    "sh", body, url, (char *)NULL);
+		_exit(127);
+	}
+	free(body);
+	for (int i = 0; i < 50 && (queued = queued_at(sock)) < 1; i++)
+		usleep(100000);
+	/* every worker (the supervisor's children but the writer) */
+	if (http_run(&o, "pgrep -P %ld", sup) == 0 && o.data != NULL)
+		for (char *save = NULL, *l = strtok_r(o.data, "\n", &save);
+		    l != NULL; l = strtok_r(NULL, "\n", &save)) {
+			pid_t p = (pid_t)strtol(l, NULL, 10);
+
+			if (p > 0 && p != writer && kill(p, SIGTERM) == 0)
+				stopped++;
+		}
+	buf_free(&o);
+	usleep(300000);		/* each worker's idle threads see it first */
+	kill(writer, SIGCONT);
+	if (kid > 0)
+		(void)waitpid(kid, &status, 0);
+	assert_int_equal(queued, 1);
+	assert_int_equal(stopped, 2);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(stored(), before + 1);
+}
+
 int
 main(void)
 {
@@ -681,6 +752,7 @@ main(void)
 		cmocka_unit_test(token_expiry_and_forgery),
 		cmocka_unit_test(rate_limit),
 		cmocka_unit_test(waiting_form_holds_no_worker),
+		cmocka_unit_test(stop_answers_the_waiting_form),
 	};
 	int rc;
 
