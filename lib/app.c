@@ -303,8 +303,11 @@ serve(struct app *a)
 	return 0;
 }
 
-/* Enter the sandbox, one thread at a time (libseccomp's caches are not
- * thread-safe); only the first thread of a worker logs. */
+/*
+ * Enter the sandbox, one thread at a time: libseccomp fills its caches
+ * lazily and without a lock. The worker's further threads pass
+ * SANDBOX_QUIET, so what it says is said once.
+ */
 static int
 enter_sandbox(struct app *a, unsigned how)
 {
