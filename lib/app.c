@@ -334,8 +334,6 @@ thread_main(void *arg)
 static int
 worker(struct app *a)
 {
-	int nt;
-
 	/* sendmail runs outside the sandbox, from a helper forked first */
 	if (a->conf.sandbox && !SANDBOX_UNDER_SANITIZER &&
 	    a->conf.sendmail != NULL)
@@ -351,13 +349,13 @@ worker(struct app *a)
 	 * (seccomp and Landlock bind the calling thread): no thread takes a
 	 * request before all have entered.
 	 */
-	nt = nthreads = a->threads > 1 ? a->threads : 1;
-	pthread_barrier_init(&all_sandboxed, NULL, (unsigned)nt);
-	if (nt > 1) {
+	nthreads = a->threads > 1 ? a->threads : 1;
+	pthread_barrier_init(&all_sandboxed, NULL, (unsigned)nthreads);
+	if (nthreads > 1) {
 		turn_app = a;
 		gc_wait_hooks(turn_leave, turn_back);
 	}
-	for (int i = 1; i < nt; i++) {
+	for (int i = 1; i < nthreads; i++) {
 		pthread_t t;
 
 		if (pthread_create(&t, NULL, thread_main, a) != 0) {

@@ -465,6 +465,22 @@ wait_gone(pid_t pid)
 	fail_msg("the request executable did not stop");
 }
 
+long
+http_fcgi_pid(const char *name)
+{
+	char path[4400];
+	FILE *in;
+	long pid = -1;
+
+	assert_non_null(getenv("REKISTERI_STATE"));
+	snprintf(path, sizeof(path), "%s/run/%s.pid", getenv("REKISTERI_STATE"),
+	    name);
+	assert_non_null(in = fopen(path, "r"));
+	assert_int_equal(fscanf(in, "%ld", &pid), 1);
+	fclose(in);
+	return pid;
+}
+
 /* The user the harness runs the FastCGI executables as when it is root. */
 const char *
 http_fcgi_user(void)
@@ -541,9 +557,7 @@ http_restart_request(int rate_limit, const char *sendmail)
 
 	snprintf(pidfile, sizeof(pidfile), "%s/run/request.pid", req_state);
 	snprintf(sock, sizeof(sock), "%s/run/request.sock", req_state);
-	assert_non_null(in = fopen(pidfile, "r"));
-	assert_int_equal(fscanf(in, "%ld", &old), 1);
-	fclose(in);
+	old = http_fcgi_pid("request");
 	kill((pid_t)old, SIGTERM);
 	wait_gone((pid_t)old);
 	unlink(sock);

@@ -121,6 +121,12 @@ int	 http_request_setup(void);
 void	 http_request_teardown(void);
 /* The user the harness runs the FastCGI executables as when root: $FCGI_USER, rekisteri. */
 const char *http_fcgi_user(void);
+/*
+ * The pid the harness keeps for the FastCGI executable name
+ * (REKISTERI_STATE/run/NAME.pid: its supervisor, or the one process with
+ * -w 1); fails the test when there is none.
+ */
+long	 http_fcgi_pid(const char *name);
 /* chown path to it when we are root. */
 void	 http_give(const char *path);
 /*

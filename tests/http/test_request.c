@@ -569,6 +569,45 @@ listener(const char *path)
 }
 
 /*
+ * The request writer's socket into sock, and its process once it listens
+ * (a restarted writer a moment after the first page; at most 5 s).
+ */
+static pid_t
+writer_at(char *sock, size_t len)
+{
+	pid_t writer = -1;
+
+	snprintf(sock, len, "%s/db/rekisteri.db.writer",
+	    getenv("REKISTERI_STATE"));
+	for (int i = 0; i < 50 && (writer = listener(sock)) <= 0; i++)
+		usleep(100000);
+	assert_true(writer > 0);
+	return writer;
+}
+
+/*
+ * A child that posts body to /request and exits 0 when it is answered
+ * 303: curl, not this process's libcurl, as a child must not run cmocka.
+ */
+static pid_t
+post_in_child(const char *body)
+{
+	char url[4400];
+	pid_t kid;
+
+	assert_non_null(getenv("REKISTERI_BASE_URL"));
+	snprintf(url, sizeof(url), "%s/request", getenv("REKISTERI_BASE_URL"));
+	if ((kid = fork()) == 0) {
+		execlp("sh", "sh", "-c", "test \"$(curl -s -o /dev/null -w "
+		    "'%{http_code}' --max-time 30 --data \"$1\" \"$2\")\" = 303",
+		    "sh", body, url, (char *)NULL);
+		_exit(127);
+	}
+	assert_true(kid > 0);
+	return kid;
+}
+
+/*
  * Forms waiting at the writer's socket at path, whose process is stopped:
  * one on each connection not yet accepted (the listening socket's Recv-Q
  * is their count) and one on each kept connection that has bytes queued.
@@ -609,26 +648,18 @@ static void
 waiting_form_holds_no_worker(void **st)
 {
 	enum { FORMS = 4 };
-	char sock[4400], url[4400];
-	const char *base = getenv("REKISTERI_BASE_URL");
+	char sock[4400];
 	long long before;
-	pid_t writer = -1, kid[FORMS];
+	pid_t writer, kid[FORMS];
 	char *body[FORMS];
 	int queued = 0, ok = 0;
 	long page;
 
 	(void)st;
-	assert_non_null(base);
 	http_restart_request(1000, NULL);	/* after rate_limit's 3 */
 	http_db_exec("DELETE FROM request_rate");
 	before = stored();
-	snprintf(sock, sizeof(sock), "%s/db/rekisteri.db.writer",
-	    getenv("REKISTERI_STATE"));
-	snprintf(url, sizeof(url), "%s/request", base);
-	/* the restarted writer listens a moment after the first page */
-	for (int i = 0; i < 50 && (writer = listener(sock)) <= 0; i++)
-		usleep(100000);
-	assert_true(writer > 0);
+	writer = writer_at(sock, sizeof(sock));
 	for (int i = 0; i < FORMS; i++) {
 		char *t = http_form_token();
 
@@ -638,13 +669,7 @@ waiting_form_holds_no_worker(void **st)
 	}
 	assert_int_equal(kill(writer, SIGSTOP), 0);
 	for (int i = 0; i < FORMS; i++) {
-		/* curl, not this process's libcurl: a child must not run cmocka */
-		if ((kid[i] = fork()) == 0) {
-			execlp("sh", "sh", "-c", "test \"$(curl -s -o /dev/null -w "
-			    "'%{http_code}' --max-time 30 --data \"$1\" \"$2\")\" = 303",
-			    "sh", body[i], url, (char *)NULL);
-			_exit(127);
-		}
+		kid[i] = post_in_child(body[i]);
 		free(body[i]);
 	}
 	/* at most 5 s: each waiting worker gives up after 10 */
@@ -676,44 +701,22 @@ waiting_form_holds_no_worker(void **st)
 static void
 stop_answers_the_waiting_form(void **st)
 {
-	char sock[4400], url[4400], *t, *body;
-	const char *base = getenv("REKISTERI_BASE_URL");
+	char sock[4400], *t, *body;
 	struct buf o = BUF_INIT;
 	long long before;
-	pid_t writer = -1, kid;
+	pid_t writer, kid;
 	int queued = 0, status = -1, stopped = 0;
-	long sup = -1;
-	FILE *in;
+	long sup = http_fcgi_pid("request");
 
 	(void)st;
-	assert_non_null(base);
-	snprintf(sock, sizeof(sock), "%s/db/rekisteri.db.writer",
-	    getenv("REKISTERI_STATE"));
-	snprintf(url, sizeof(url), "%s/request", base);
-	{
-		char pidfile[4400];
-
-		snprintf(pidfile, sizeof(pidfile), "%s/run/request.pid",
-		    getenv("REKISTERI_STATE"));
-		assert_non_null(in = fopen(pidfile, "r"));
-		assert_int_equal(fscanf(in, "%ld", &sup), 1);
-		fclose(in);
-	}
-	for (int i = 0; i < 50 && (writer = listener(sock)) <= 0; i++)
-		usleep(100000);
-	assert_true(writer > 0);
+	writer = writer_at(sock, sizeof(sock));
 	before = stored();
 	t = http_form_token();
 	body = http_form("form_token", t, "type", "access", "name",
 	    "Pysähtyvä Lomake", "email", "pysahtyva@example.fi", NULL);
 	free(t);
 	assert_int_equal(kill(writer, SIGSTOP), 0);
-	if ((kid = fork()) == 0) {
-		execlp("sh", "sh", "-c", "test \"$(curl -s -o /dev/null -w "
-		    "'%{http_code}' --max-time 30 --data \"$1\" \"$2\")\" = 303",
-		    "sh", body, url, (char *)NULL);
-		_exit(127);
-	}
+	kid = post_in_child(body);
 	free(body);
 	for (int i = 0; i < 50 && (queued = queued_at(sock)) < 1; i++)
 		usleep(100000);
@@ -729,8 +732,7 @@ stop_answers_the_waiting_form(void **st)
 	buf_free(&o);
 	usleep(300000);		/* each worker's idle threads see it first */
 	kill(writer, SIGCONT);
-	if (kid > 0)
-		(void)waitpid(kid, &status, 0);
+	(void)waitpid(kid, &status, 0);
 	assert_int_equal(queued, 1);
 	assert_int_equal(stopped, 2);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);

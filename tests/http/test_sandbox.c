@@ -241,8 +241,6 @@ forbidden_call_kills_worker(void **st)
 static void
 every_thread_filtered(void **st)
 {
-	char path[4400];
-	FILE *in;
 	long sup;
 	int tasks = 0, filtered = 0;
 
@@ -250,11 +248,7 @@ every_thread_filtered(void **st)
 	if (under_sanitizer())
 		return;
 	restart_testapp("");
-	snprintf(path, sizeof(path), "%s/run/testapp.pid",
-	    getenv("REKISTERI_STATE"));
-	assert_non_null(in = fopen(path, "r"));
-	assert_int_equal(fscanf(in, "%ld", &sup), 1);
-	fclose(in);
+	sup = http_fcgi_pid("testapp");
 	/* the second worker may still be starting: at most 5 s */
 	for (int try = 0; try < 50; try++) {
 		struct buf o = BUF_INIT;

@@ -585,13 +585,8 @@ executables_unprivileged(void **st)
 	assert_true(db.st_uid != 0);
 	for (int i = 0; i < 2; i++) {
 		static const char *const names[] = { "notice", "intranet" };
-		long pid, uid[4];
-		FILE *f;
+		long pid = http_fcgi_pid(names[i]), uid[4];
 
-		snprintf(path, sizeof(path), "%s/run/%s.pid", state, names[i]);
-		assert_non_null(f = fopen(path, "r"));
-		assert_int_equal(fscanf(f, "%ld", &pid), 1);
-		fclose(f);
 		assert_true(proc_uids(pid, uid));
 		for (int k = 0; k < 4; k++)
 			if (uid[k] == 0)
