@@ -8,7 +8,8 @@
  *   tickets reset CONFIG      forget the rate limit's counts
  *   tickets insert CONFIG N   the baseline: N plain inserts of the same row a
  *                             submission stores (an existing ticket's values,
- *                             fresh number and tokens), each its own durable
+ *                             fresh number, form id and ticket-link key;
+ *                             no confirmation link), each its own durable
  *                             transaction (BEGIN IMMEDIATE; INSERT; COMMIT,
  *                             synchronous=FULL as db_open sets); prints
  *                             inserts/s and the p50 and p99 latency
@@ -97,13 +98,21 @@ insert(sqlite3 *db, long n)
 	t0 = now_ms();
 	for (long i = 0; i < n; i++) {
 		char number[32], form_id[33];
-		unsigned char id[16], hash[32];
+		unsigned char id[16], hash[DSR_LINK_KEY];
 		double s = now_ms();
+		struct timespec ts;
+		unsigned long long us;
 
 		snprintf(number, sizeof(number), "TS-1900-%06lld", base + i + 1);
 		randombytes_buf(id, sizeof(id));
 		sodium_bin2hex(form_id, sizeof(form_id), id, sizeof(id));
-		randombytes_buf(hash, sizeof(hash));
+		/* a link token's key as a submission's (lib/dsr.h): time, then hash */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		us = (unsigned long long)ts.tv_sec * 1000000u +
+		    (unsigned long long)ts.tv_nsec / 1000u;
+		for (int b = 0; b < 8; b++)
+			hash[b] = (unsigned char)(us >> (56 - 8 * b));
+		randombytes_buf(hash + 8, sizeof(hash) - 8);
 		if (db_begin(db) != 0)
 			goto out;
 		sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);

@@ -40,8 +40,16 @@ extern const struct field dsr_fields[RF__MAX];
 #define DSR_KEY_TOKEN	"form_token"
 #define DSR_KEY_HONEYPOT	"homepage"	/* hidden; people leave it empty */
 
-/* A link token (ticket page, email confirmation): 128 random bits in hex. */
-#define DSR_LINK_HEX	33
+/*
+ * A link token (ticket page, email confirmation), in hex: when it was made
+ * (8 bytes, microseconds since 1970, big-endian), then 128 random bits.
+ * The database keeps its key (dsr_store.c): the same 8 bytes, then the
+ * token's SHA-256. Tokens made before December 2026 were the 128 bits alone (32 hex
+ * digits, kept as their SHA-256); they still open their pages.
+ */
+#define DSR_LINK_HEX	49
+#define DSR_LINK_OLD_HEX	32
+#define DSR_LINK_KEY	40
 /* A form token: "ISSUED.FORMID.MAC" (docs/request.md). */
 #define DSR_FORM_TOKEN_MAX	128
 #define DSR_FORM_ID_HEX	33

@@ -34,6 +34,11 @@ enum dsr_result dsr_store_one(sqlite3 *, const struct ticket_keys *keys,
 	    const struct dsr_form *f, const struct dsr_origin *o,
 	    struct dsr_stored *out);
 
+/* A new link token (hex into out) and its key in the database (dsr_link.c). */
+void	 dsr_link_new(char out[DSR_LINK_HEX], unsigned char key[DSR_LINK_KEY]);
+/* The database's key of a link token of either form: its length, 0 if none. */
+size_t	 dsr_link_key(const char *token, unsigned char key[DSR_LINK_KEY]);
+
 /* Whether s is exactly n lowercase hex digits. */
 int	 dsr_is_hex(const char *s, size_t n);
 

@@ -196,17 +196,6 @@ dsr_writer_unlock(void)
 
 /* ---- storing ------------------------------------------------------------ */
 
-/* A link token (hex into out) and its SHA-256 (into hash). */
-static void
-link_token(char out[DSR_LINK_HEX], unsigned char hash[crypto_hash_sha256_BYTES])
-{
-	unsigned char b[16];
-
-	randombytes_buf(b, sizeof(b));
-	sodium_bin2hex(out, DSR_LINK_HEX, b, sizeof(b));
-	crypto_hash_sha256(hash, (const unsigned char *)out, DSR_LINK_HEX - 1);
-}
-
 static void
 utc_now(time_t now, char out[24])
 {
@@ -304,8 +293,7 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
     const struct dsr_form *f, const struct dsr_origin *o,
     struct dsr_stored *out)
 {
-	unsigned char addr[16], th[crypto_hash_sha256_BYTES],
-	    ch[crypto_hash_sha256_BYTES];
+	unsigned char addr[16], th[DSR_LINK_KEY], ch[DSR_LINK_KEY];
 	struct ticket t;
 	struct buf code = BUF_INIT;
 	enum dsr_result res = RQ_ERROR;
@@ -362,9 +350,9 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
 		goto out;
 	}
 	snprintf(out->number, sizeof(out->number), "TS-%04d-%06lld", year, seq);
-	link_token(out->token, th);
+	dsr_link_new(out->token, th);
 	if (f->v[RF_EMAIL][0] != '\0')
-		link_token(out->confirm, ch);
+		dsr_link_new(out->confirm, ch);
 	/* sign */
 	ticket_of(f, out, &t);
 	if (ticket_sign(keys, &t, &code) != 0) {
@@ -610,52 +598,33 @@ dsr_get(sqlite3 *db, long long id, struct dsr *r)
 	return get_one(st[S_BY_ID], r);
 }
 
-/* SHA-256 of a link token, when it is one (32 hex digits): 0, else -1. */
-static int
-link_hash(const char *token, unsigned char hash[crypto_hash_sha256_BYTES])
-{
-	if (token == NULL || !dsr_is_hex(token, DSR_LINK_HEX - 1))
-		return -1;
-	crypto_hash_sha256(hash, (const unsigned char *)token,
-	    DSR_LINK_HEX - 1);
-	return 0;
-}
-
 int
 dsr_by_token(sqlite3 *db, const char *token, struct dsr *r)
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char k[DSR_LINK_KEY];
+	size_t n;
 
 	(void)db;
 	memset(r, 0, sizeof(*r));
-	if (link_hash(token, h) != 0)
+	if ((n = dsr_link_key(token, k)) == 0)
 		return 1;
-	sqlite3_bind_blob(st[S_BY_TOKEN], 1, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st[S_BY_TOKEN], 1, k, (int)n, SQLITE_TRANSIENT);
 	return get_one(st[S_BY_TOKEN], r);
-}
-
-int
-dsr_link_expired(const char *received, time_t now, int days)
-{
-	time_t t;
-
-	if (received == NULL || fmt_parse_utc(received, &t) != 0 || days < 0)
-		return -1;
-	return now - t >= (time_t)days * 86400 ? 1 : 0;
 }
 
 int
 dsr_confirm(sqlite3 *db, const char *ctoken, int record, time_t now,
     int days, char number[24])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
+	unsigned char h[DSR_LINK_KEY];
+	size_t hn;
 	char at[24], received[24] = "";
 	int rc, before = 0, expired, changed;
 
 	number[0] = '\0';
-	if (link_hash(ctoken, h) != 0)
+	if ((hn = dsr_link_key(ctoken, h)) == 0)
 		return 1;
-	sqlite3_bind_blob(st[S_CONFIRMED], 1, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st[S_CONFIRMED], 1, h, (int)hn, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st[S_CONFIRMED]);
 	if (rc == SQLITE_ROW) {
 		col_copy(st[S_CONFIRMED], 0, number, 24);
@@ -675,7 +644,7 @@ dsr_confirm(sqlite3 *db, const char *ctoken, int record, time_t now,
 		return before ? 2 : 0;
 	utc_now(now, at);
 	dsr_writer_lock();
-	sqlite3_bind_blob(st[S_CONFIRM], 1, h, sizeof(h), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st[S_CONFIRM], 1, h, (int)hn, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st[S_CONFIRM], 2, at, -1, SQLITE_TRANSIENT);
 	rc = step_done(st[S_CONFIRM]);
 	sqlite3_clear_bindings(st[S_CONFIRM]);

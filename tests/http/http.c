@@ -601,7 +601,7 @@ http_restart_request(int rate_limit, const char *sendmail)
 	fail_msg("the request executable did not come back within 60 s");
 }
 
-/* The token in a 303's Location: /request/ticket/TOKEN (32 hex). */
+/* The token in a 303's Location: /request/ticket/TOKEN (48 hex, lib/dsr.h). */
 char *
 http_ticket_token(const struct http_resp *r)
 {
@@ -611,8 +611,8 @@ http_ticket_token(const struct http_resp *r)
 		fail_msg("no 303 but %ld:\n%s", r->status, r->body.data);
 	assert_int_equal(strncmp(loc, "/request/ticket/", 16), 0);
 	t = xstrdup(loc + 16);
-	assert_int_equal(strlen(t), 32);
-	assert_int_equal(strspn(t, "0123456789abcdef"), 32);
+	assert_int_equal(strlen(t), HTTP_LINK_HEX);
+	assert_int_equal(strspn(t, "0123456789abcdef"), HTTP_LINK_HEX);
 	free(loc);
 	return t;
 }

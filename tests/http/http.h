@@ -7,6 +7,10 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "dsr.h"
+
+/* A link token's length (lib/dsr.h). */
+#define HTTP_LINK_HEX	(DSR_LINK_HEX - 1)
 
 #define HTTP_COOKIE	"rekisteri_session"
 
@@ -140,7 +144,7 @@ void	 http_restart_request(int rate_limit, const char *sendmail);
 const char *http_request_mailbox(void);
 /* A message of i18n/request.LANG.xml or LANG.xml (plain text without entities), static. */
 const char *http_msg(const char *lang, const char *key);
-/* The token in a 303's Location: /request/ticket/TOKEN (32 hex); caller frees. */
+/* The token in a 303's Location: /request/ticket/TOKEN (HTTP_LINK_HEX hex digits); caller frees. */
 char	*http_ticket_token(const struct http_resp *);
 /* Submit a valid request of the given type with a fresh token; the ticket token, caller frees. */
 char	*http_submit(const char *type, const char *name, const char *email);

@@ -136,7 +136,7 @@ each_type_end_to_end(void **st)
 	(void)st;
 	for (int i = 0; i < RT__MAX; i++) {
 		struct http_resp r;
-		char name[64], email[64], path[64], key[64], *tt, *number;
+		char name[64], email[64], path[96], key[64], *tt, *number;
 		long long before = stored();
 
 		snprintf(name, sizeof(name), "Henkilö %s", rtype_names[i]);
@@ -181,7 +181,7 @@ static void
 english_form_english_ticket(void **st)
 {
 	struct http_resp r;
-	char *t = http_form_token(), *body, *tt, path[64];
+	char *t = http_form_token(), *body, *tt, path[96];
 
 	(void)st;
 	body = http_form("form_token", t, "type", "portability", "name", "John Smith",

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -165,6 +166,120 @@ batch(void **state)
 	db_close(db);
 }
 
+/* The key the database keeps for a link token (dsr.h). */
+static size_t
+stored_key(sqlite3 *db, const char *col, const char *number,
+    unsigned char key[64])
+{
+	char sql[128];
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM requests WHERE number = ?1",
+	    col);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (n = (size_t)sqlite3_column_bytes(st, 0)) <= 64)
+		memcpy(key, sqlite3_column_blob(st, 0), n);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Set a request's stored link key to key (n bytes). */
+static void
+set_key(sqlite3 *db, const char *col, const char *number,
+    const unsigned char *key, size_t n)
+{
+	char sql[128];
+	sqlite3_stmt *st;
+
+	snprintf(sql, sizeof(sql), "UPDATE requests SET %s = ?1"
+	    " WHERE number = ?2", col);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, key, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, number, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/*
+ * Link tokens begin with the time they were made, and so do their keys
+ * (#17): a batch's keys grow with its numbers, and go at the end of the
+ * token indexes. A key is the token's first 8 bytes and its SHA-256; a
+ * link of the older form (32 hex digits, kept as their SHA-256) still
+ * opens its ticket and confirms its email; one wrong digit opens nothing.
+ */
+static void
+link_keys_grow(void **state)
+{
+	struct dsr_job j[3];
+	unsigned char key[64], prev_t[64] = { 0 }, prev_c[64] = { 0 }, want[64];
+	char err[512], number[24], old[] = "0123456789abcdef0123456789abcdef";
+	struct dsr r;
+	sqlite3 *db;
+
+	(void)state;
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(dsr_prepare(db, lockpath), 0);
+	memset(j, 0, sizeof(j));
+	for (int i = 0; i < 3; i++) {
+		fill(&j[i].f, "Avain Testi");
+		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 400 + i);
+		snprintf(j[i].client, sizeof(j[i].client), "203.0.113.%d", i);
+		j[i].lang = LANG_FI;
+	}
+	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), 0);
+	for (int i = 0; i < 3; i++) {
+		const char *tok[2] = { j[i].out.token, j[i].out.confirm };
+		const char *col[2] = { "token_hash", "confirm_hash" };
+
+		assert_int_equal(j[i].res, RQ_STORED);
+		for (int c = 0; c < 2; c++) {
+			assert_int_equal(strlen(tok[c]), DSR_LINK_HEX - 1);
+			assert_int_equal(stored_key(db, col[c], j[i].out.number,
+			    key), DSR_LINK_KEY);
+			assert_int_equal(sodium_hex2bin(want, 8, tok[c], 16, NULL,
+			    NULL, NULL), 0);
+			crypto_hash_sha256(want + 8, (const unsigned char *)tok[c],
+			    DSR_LINK_HEX - 1);
+			assert_memory_equal(key, want, DSR_LINK_KEY);
+			/* each later than the one before, in the batch's order */
+			if (i > 0)
+				assert_true(memcmp(c ? prev_c : prev_t, key,
+				    DSR_LINK_KEY) < 0);
+			memcpy(c ? prev_c : prev_t, key, DSR_LINK_KEY);
+		}
+		assert_int_equal(dsr_by_token(db, j[i].out.token, &r), 0);
+		assert_string_equal(r.number, j[i].out.number);
+		dsr_free(&r);
+	}
+	/* one wrong digit: nothing */
+	j[0].out.token[20] = j[0].out.token[20] == '0' ? '1' : '0';
+	assert_int_equal(dsr_by_token(db, j[0].out.token, &r), 1);
+	/* a link of the older form */
+	snprintf(number, sizeof(number), "%s", j[1].out.number);
+	crypto_hash_sha256(key, (const unsigned char *)old, strlen(old));
+	set_key(db, "token_hash", number, key, crypto_hash_sha256_BYTES);
+	set_key(db, "confirm_hash", number, key, crypto_hash_sha256_BYTES);
+	assert_int_equal(dsr_by_token(db, old, &r), 0);
+	assert_string_equal(r.number, number);
+	dsr_free(&r);
+	assert_int_equal(dsr_by_token(db, j[1].out.token, &r), 1);
+	{
+		char confirmed[24];
+
+		assert_int_equal(dsr_confirm(db, old, 1, time(NULL), 90,
+		    confirmed), 0);
+		assert_string_equal(confirmed, number);
+	}
+	for (int i = 0; i < 3; i++)
+		dsr_form_free(&j[i].f);
+	dsr_finalize();
+	db_close(db);
+}
+
 /* A commit hook that turns every COMMIT into a ROLLBACK: a commit that fails. */
 static int
 refuse_commit(void *arg)
@@ -267,7 +382,7 @@ submitter(int who, int n)
 		    LANG_EN, 0, &out);
 		dsr_form_free(&f);
 		if (res != RQ_STORED || strncmp(out.number, "TS-", 3) != 0 ||
-		    strlen(out.token) != 32)
+		    strlen(out.token) != DSR_LINK_HEX - 1)
 			_exit(1);
 	}
 	_exit(0);
@@ -335,6 +450,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch),
+		cmocka_unit_test(link_keys_grow),
 		cmocka_unit_test(failed_commit_answers_errors),
 		cmocka_unit_test(writer_answers_everyone),
 	};
