@@ -43,13 +43,13 @@ extern const struct field dsr_fields[RF__MAX];
 /*
  * A link token (ticket page, email confirmation), in hex: when it was made
  * (8 bytes, microseconds since 1970, big-endian), then 128 random bits.
- * The database keeps its key (dsr_store.c): the same 8 bytes, then the
+ * The database keeps its key (dsr_link.c): the same 8 bytes, then the
  * token's SHA-256. Tokens made before December 2026 were the 128 bits alone (32 hex
  * digits, kept as their SHA-256); they still open their pages.
  */
-#define DSR_LINK_HEX	49
-#define DSR_LINK_OLD_HEX	32
-#define DSR_LINK_KEY	40
+#define DSR_LINK_HEX	49	/* a buffer: 48 hex digits and the '\0' */
+#define DSR_LINK_OLD_HEX	32	/* digits (no '\0') of the older form */
+#define DSR_LINK_KEY	40	/* bytes of a key in the database */
 /* A form token: "ISSUED.FORMID.MAC" (docs/request.md). */
 #define DSR_FORM_TOKEN_MAX	128
 #define DSR_FORM_ID_HEX	33

@@ -1,4 +1,4 @@
-/* dsr_int.h — what the data-subject request module's files share (private to lib/dsr_*.c). */
+/* dsr_int.h — what the data-subject request module's files share (private to lib/dsr_*.c and their unit tests). */
 #ifndef REKISTERI_DSR_INT_H
 #define REKISTERI_DSR_INT_H
 

@@ -32,6 +32,7 @@ dsr_link_new(char out[DSR_LINK_HEX], unsigned char key[DSR_LINK_KEY])
 	sodium_bin2hex(out, DSR_LINK_HEX, b, sizeof(b));
 	memcpy(key, b, 8);
 	crypto_hash_sha256(key + 8, (const unsigned char *)out, DSR_LINK_HEX - 1);
+	sodium_memzero(b, sizeof(b));
 }
 
 /*

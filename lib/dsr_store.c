@@ -256,14 +256,23 @@ rate_key(const char *client, unsigned char out[16])
 		    strlen(client), dsr_secret, sizeof(dsr_secret));
 }
 
-/* A statement without results that may fail unremarked (a savepoint's); 0 or -1. */
+/*
+ * A savepoint's statement; 0 or -1. A failed SAVEPOINT or RELEASE is
+ * logged (db_fault keeps a full disk's reason); a failed ROLLBACK TO is
+ * not: after SQLite rolled the whole transaction back there is no
+ * savepoint left to roll back to, which changes nothing.
+ */
 static int
-step_quiet(sqlite3_stmt *s)
+step_savepoint(sqlite3 *db, sqlite3_stmt *s, int quiet)
 {
 	int rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (!quiet)
+		LOG_ERR("%s: %s", sqlite3_sql(s), sqlite3_errmsg(db));
+	return -1;
 }
 
 /* The rate limit at now: RQ_STORED (may go on), RQ_REFUSED, or RQ_ERROR. */
@@ -329,7 +338,16 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
 	}
 	/* the number's year is the year of receipt (UTC; docs/requests.md) */
 	year = (int)strtol(out->received, NULL, 10);
-	if (step_quiet(st[S_SAVEPOINT]) != 0)
+	/*
+	 * Only inside the caller's transaction. After SQLite has rolled a
+	 * batch's whole transaction back (a full disk, an I/O error, at an
+	 * earlier ticket), SAVEPOINT would begin a transaction of its own and
+	 * RELEASE commit this ticket alone, while the batch answers every
+	 * ticket failed: stored, and its sender told otherwise.
+	 */
+	if (sqlite3_get_autocommit(db))
+		return RQ_ERROR;
+	if (step_savepoint(db, st[S_SAVEPOINT], 0) != 0)
 		return RQ_ERROR;
 	/* each form once */
 	sqlite3_bind_text(st[S_FORM_USED], 1, o->form_id, -1, SQLITE_STATIC);
@@ -404,8 +422,8 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
 	res = RQ_STORED;
 out:
 	if (res != RQ_STORED)
-		(void)step_quiet(st[S_ROLLBACK_TO]);
-	if (step_quiet(st[S_RELEASE]) != 0)
+		(void)step_savepoint(db, st[S_ROLLBACK_TO], 1);
+	if (step_savepoint(db, st[S_RELEASE], res != RQ_STORED) != 0)
 		res = RQ_ERROR;
 	/* nothing was stored: no number or link may leave here */
 	if (res != RQ_STORED)

@@ -13,7 +13,8 @@
 
 /* ---- the writer: group commit over a Unix socket (gcommit.c) ----------- */
 
-#define JOB_MAGIC	0x524b4a31u	/* "RKJ1" */
+/* "RKJ2": the reply carries 48-hex link tokens (dsr.h) since 7c47b70 */
+#define JOB_MAGIC	0x524b4a32u
 
 /* A job on the wire: this head, then the fields' bytes in order. */
 struct job_head {

@@ -25,6 +25,7 @@
 #include "db.h"
 #include "fmt.h"
 #include "dsr.h"
+#include "dsr_int.h"
 #include "ticket.h"
 
 static char dir[] = "/tmp/rekisteri-writer-XXXXXX";
@@ -255,8 +256,11 @@ link_keys_grow(void **state)
 		assert_string_equal(r.number, j[i].out.number);
 		dsr_free(&r);
 	}
-	/* one wrong digit: nothing */
+	/* one wrong digit, in the random part or in the time: nothing */
 	j[0].out.token[20] = j[0].out.token[20] == '0' ? '1' : '0';
+	assert_int_equal(dsr_by_token(db, j[0].out.token, &r), 1);
+	j[0].out.token[20] = j[0].out.token[20] == '0' ? '1' : '0';
+	j[0].out.token[15] = j[0].out.token[15] == '0' ? '1' : '0';
 	assert_int_equal(dsr_by_token(db, j[0].out.token, &r), 1);
 	/* a link of the older form */
 	snprintf(number, sizeof(number), "%s", j[1].out.number);
@@ -278,6 +282,51 @@ link_keys_grow(void **state)
 		dsr_form_free(&j[i].f);
 	dsr_finalize();
 	db_close(db);
+}
+
+/*
+ * Which tokens have a key (dsr_link_key): 48 lower-case hex digits, or
+ * 32 of the older form; nothing else, whatever its length, case or
+ * letters, is looked up at all. A changed digit of the time changes both
+ * parts of the key, so the time alone finds nothing.
+ */
+static void
+link_key_forms(void **state)
+{
+	static const char *const refused[] = {
+		"",
+		"0123456789abcdef0123456789abcdef0123456789abcde",	/* 47 */
+		"0123456789abcdef0123456789abcdef0123456789abcdef0",	/* 49 */
+		"0123456789abcdef0123456789abcdef01234567",		/* 40 */
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"0123456789abcdef0123456789abcde",			/* 31 */
+		"0123456789abcdef0123456789abcdef0",			/* 33 */
+		"0123456789ABCDEF0123456789abcdef0123456789abcdef",	/* case */
+		"0123456789ABCDEF0123456789ABCDEF",
+		"012g456789abcdef0123456789abcdef0123456789abcdef",	/* letter */
+		" 123456789abcdef0123456789abcdef0123456789abcdef",
+		"0123456789abcdef0123456789abcdef0123456789abcde ",
+	};
+	char tok[DSR_LINK_HEX] = "0123456789abcdef0123456789abcdef0123456789abcdef";
+	unsigned char key[DSR_LINK_KEY], other[DSR_LINK_KEY];
+	unsigned char want[crypto_hash_sha256_BYTES];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		assert_int_equal(dsr_link_key(refused[i], key), 0);
+	assert_int_equal(dsr_link_key(NULL, key), 0);
+	assert_int_equal(dsr_link_key(tok, key), DSR_LINK_KEY);
+	assert_memory_equal(key, "\x01\x23\x45\x67\x89\xab\xcd\xef", 8);
+	crypto_hash_sha256(want, (const unsigned char *)tok, strlen(tok));
+	assert_memory_equal(key + 8, want, sizeof(want));
+	tok[3] = '4';
+	assert_int_equal(dsr_link_key(tok, other), DSR_LINK_KEY);
+	assert_memory_not_equal(key, other, 8);
+	assert_memory_not_equal(key + 8, other + 8, sizeof(want));
+	tok[DSR_LINK_OLD_HEX] = '\0';
+	assert_int_equal(dsr_link_key(tok, key), crypto_hash_sha256_BYTES);
+	crypto_hash_sha256(want, (const unsigned char *)tok, DSR_LINK_OLD_HEX);
+	assert_memory_equal(key, want, sizeof(want));
 }
 
 /* A commit hook that turns every COMMIT into a ROLLBACK: a commit that fails. */
@@ -332,6 +381,65 @@ failed_commit_answers_errors(void **state)
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(j[i].res, RQ_STORED);
 		assert_int_equal(strncmp(j[i].out.number, "TS-", 3), 0);
+		dsr_form_free(&j[i].f);
+	}
+	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before + 3);
+	dsr_finalize();
+	db_close(db);
+}
+
+/*
+ * SQLite may roll a batch's whole transaction back in the middle (a full
+ * disk or an I/O error at one ticket; RAISE(ROLLBACK) stands in for
+ * them). The tickets after it must not open a transaction of their own:
+ * before the fix the third ticket's SAVEPOINT began one and its RELEASE
+ * committed it, while the batch answered all three failed, so a ticket
+ * was stored whose sender saw an error page and whose form then counted
+ * as used. Now nothing of the batch is stored, all are answered RQ_ERROR,
+ * and the same forms go through once the fault is gone.
+ */
+static void
+rolled_back_batch_stores_nothing(void **state)
+{
+	static const char *const names[3] = { "Eka", "Kaatuu", "Kolmas" };
+	struct dsr_job j[3];
+	char err[512];
+	sqlite3 *db;
+	long long before;
+
+	(void)state;
+	db = db_open(dbpath, DB_READWRITE, err, sizeof(err));
+	assert_non_null(db);
+	assert_int_equal(dsr_prepare(db, lockpath), 0);
+	before = count(db, "SELECT count(*) FROM requests");
+	assert_int_equal(sqlite3_exec(db, "CREATE TEMP TRIGGER fault BEFORE"
+	    " INSERT ON requests WHEN NEW.name = 'Kaatuu'"
+	    " BEGIN SELECT RAISE(ROLLBACK, 'a fault'); END", NULL, NULL, NULL),
+	    SQLITE_OK);
+	memset(j, 0, sizeof(j));
+	for (int i = 0; i < 3; i++) {
+		fill(&j[i].f, names[i]);
+		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 500 + i);
+		snprintf(j[i].client, sizeof(j[i].client), "198.51.100.%d",
+		    40 + i);
+		j[i].lang = LANG_FI;
+	}
+	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), -1);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(j[i].res, RQ_ERROR);
+		assert_string_equal(j[i].out.number, "");
+		assert_string_equal(j[i].out.token, "");
+	}
+	assert_true(sqlite3_get_autocommit(db));
+	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before);
+	assert_int_equal(count(db, "SELECT count(*) FROM requests WHERE"
+	    " name = 'Kolmas'"), 0);
+	/* the same forms, without the fault: stored, none counted as used */
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER temp.fault", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(j[i].res, RQ_STORED);
 		dsr_form_free(&j[i].f);
 	}
 	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before + 3);
@@ -451,7 +559,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(batch),
 		cmocka_unit_test(link_keys_grow),
+		cmocka_unit_test(link_key_forms),
 		cmocka_unit_test(failed_commit_answers_errors),
+		cmocka_unit_test(rolled_back_batch_stores_nothing),
 		cmocka_unit_test(writer_answers_everyone),
 	};
 
