@@ -243,7 +243,8 @@ bench-retention: all
 # Signed tickets through Apache beside a plain insert of the same row
 # (bench/README.md).
 bench-tickets: all $(BUILD)/bench/tickets
-	@BUILD=$(BUILD) bash bench/tickets.sh
+	@BUILD=$(BUILD) SERVER=apache bash bench/tickets.sh
+	@BUILD=$(BUILD) SERVER=nginx bash bench/tickets.sh
 
 # Static analysis with checked-in configurations (.clang-tidy,
 # .cppcheck-suppress): zero findings; and the systemd units verified offline

@@ -6,6 +6,11 @@
  *                             request executable uses (dsr_form_token),
  *                             so wrk can send N valid submissions
  *   tickets reset CONFIG      forget the rate limit's counts
+ *
+ * reset and insert first checkpoint the WAL into the database and empty it
+ * (TRUNCATE), so each run begins with the same WAL: the insert does not pay
+ * for the pages the submissions left in it, nor the submissions for the
+ * insert's.
  *   tickets insert CONFIG N   the baseline: N plain inserts of the same row a
  *                             submission stores (an existing ticket's values,
  *                             fresh number, form id and ticket-link key;
@@ -89,6 +94,8 @@ insert(sqlite3 *db, long n)
 	src = sqlite3_column_int64(top, 0);
 	base = sqlite3_column_int64(top, 1);
 	sqlite3_finalize(top);
+	(void)sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
 	if (sqlite3_prepare_v2(db, copy_sql, -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "tickets: %s\n", sqlite3_errmsg(db));
 		free(lat);
@@ -167,9 +174,12 @@ main(int argc, char *argv[])
 		rc = tokens(db, n);
 	else if (strcmp(argv[1], "insert") == 0)
 		rc = insert(db, n);
-	else if (strcmp(argv[1], "reset") == 0)
+	else if (strcmp(argv[1], "reset") == 0) {
 		rc = sqlite3_exec(db, "DELETE FROM request_rate", NULL, NULL,
 		    NULL) == SQLITE_OK ? 0 : 1;
+		(void)sqlite3_wal_checkpoint_v2(db, NULL,
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	}
 	else
 		rc = 2;
 	db_close(db);
