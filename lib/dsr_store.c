@@ -339,11 +339,9 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
 	/* the number's year is the year of receipt (UTC; docs/requests.md) */
 	year = (int)strtol(out->received, NULL, 10);
 	/*
-	 * Only inside the caller's transaction. After SQLite has rolled a
-	 * batch's whole transaction back (a full disk, an I/O error, at an
-	 * earlier ticket), SAVEPOINT would begin a transaction of its own and
-	 * RELEASE commit this ticket alone, while the batch answers every
-	 * ticket failed: stored, and its sender told otherwise.
+	 * Only inside the caller's transaction: after SQLite rolled a batch's
+	 * whole transaction back (a full disk, an I/O error), SAVEPOINT would
+	 * begin one and RELEASE commit this ticket alone, answered failed.
 	 */
 	if (sqlite3_get_autocommit(db))
 		return RQ_ERROR;
