@@ -6,11 +6,6 @@
  *                             request executable uses (dsr_form_token),
  *                             so wrk can send N valid submissions
  *   tickets reset CONFIG      forget the rate limit's counts
- *
- * reset and insert first checkpoint the WAL into the database and empty it
- * (TRUNCATE), so each run begins with the same WAL: the insert does not pay
- * for the pages the submissions left in it, nor the submissions for the
- * insert's.
  *   tickets insert CONFIG N   the baseline: N plain inserts of the same row a
  *                             submission stores (an existing ticket's values,
  *                             fresh number, form id and ticket-link key;
@@ -18,6 +13,11 @@
  *                             transaction (BEGIN IMMEDIATE; INSERT; COMMIT,
  *                             synchronous=FULL as db_open sets); prints
  *                             inserts/s and the p50 and p99 latency
+ *
+ * reset and insert first checkpoint the WAL into the database and empty it
+ * (TRUNCATE), so each run begins with the same WAL: the insert does not pay
+ * for the pages the submissions left in it, nor the submissions for the
+ * insert's.
  */
 #include <stdio.h>
 #include <stdlib.h>

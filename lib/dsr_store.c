@@ -256,23 +256,14 @@ rate_key(const char *client, unsigned char out[16])
 		    strlen(client), dsr_secret, sizeof(dsr_secret));
 }
 
-/*
- * A savepoint's statement; 0 or -1. A failed SAVEPOINT or RELEASE is
- * logged (db_fault keeps a full disk's reason); a failed ROLLBACK TO is
- * not: after SQLite rolled the whole transaction back there is no
- * savepoint left to roll back to, which changes nothing.
- */
+/* A statement without results that may fail unremarked (a savepoint's); 0 or -1. */
 static int
-step_savepoint(sqlite3 *db, sqlite3_stmt *s, int quiet)
+step_quiet(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 
 	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (!quiet)
-		LOG_ERR("%s: %s", sqlite3_sql(s), sqlite3_errmsg(db));
-	return -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* The rate limit at now: RQ_STORED (may go on), RQ_REFUSED, or RQ_ERROR. */
@@ -339,13 +330,12 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
 	/* the number's year is the year of receipt (UTC; docs/requests.md) */
 	year = (int)strtol(out->received, NULL, 10);
 	/*
-	 * Only inside the caller's transaction: after SQLite rolled a batch's
-	 * whole transaction back (a full disk, an I/O error), SAVEPOINT would
-	 * begin one and RELEASE commit this ticket alone, answered failed.
+	 * Only in the caller's transaction: were it rolled back (a full disk),
+	 * SAVEPOINT would begin one, RELEASE commit this ticket alone, answered failed.
 	 */
 	if (sqlite3_get_autocommit(db))
 		return RQ_ERROR;
-	if (step_savepoint(db, st[S_SAVEPOINT], 0) != 0)
+	if (step_done(st[S_SAVEPOINT]) != 0)
 		return RQ_ERROR;
 	/* each form once */
 	sqlite3_bind_text(st[S_FORM_USED], 1, o->form_id, -1, SQLITE_STATIC);
@@ -419,9 +409,11 @@ dsr_store_one(sqlite3 *db, const struct ticket_keys *keys,
 	}
 	res = RQ_STORED;
 out:
-	if (res != RQ_STORED)
-		(void)step_savepoint(db, st[S_ROLLBACK_TO], 1);
-	if (step_savepoint(db, st[S_RELEASE], res != RQ_STORED) != 0)
+	/* after SQLite rolled the whole transaction back these find no savepoint */
+	if (res != RQ_STORED) {
+		(void)step_quiet(st[S_ROLLBACK_TO]);
+		(void)step_quiet(st[S_RELEASE]);
+	} else if (step_done(st[S_RELEASE]) != 0)
 		res = RQ_ERROR;
 	/* nothing was stored: no number or link may leave here */
 	if (res != RQ_STORED)

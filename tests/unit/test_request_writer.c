@@ -45,6 +45,29 @@ fill(struct dsr_form *f, const char *name)
 	f->types = 1u << RT_ACCESS;
 }
 
+/* A job: a form by name, form id number id, sent from net and host (no address without net), in Finnish. */
+static void
+job_set(struct dsr_job *j, const char *name, int id, const char *net,
+    int host)
+{
+	fill(&j->f, name);
+	snprintf(j->form_id, sizeof(j->form_id), "%032x", id);
+	if (net != NULL)
+		snprintf(j->client, sizeof(j->client), "%s%d", net, host);
+	j->lang = LANG_FI;
+}
+
+/* Every job of j[0..n) failed, with no number and no link. */
+static void
+assert_all_failed(const struct dsr_job *j, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(j[i].res, RQ_ERROR);
+		assert_string_equal(j[i].out.number, "");
+		assert_string_equal(j[i].out.token, "");
+	}
+}
+
 static long long
 count(sqlite3 *db, const char *sql)
 {
@@ -111,12 +134,8 @@ batch(void **state)
 	assert_non_null(db);
 	assert_int_equal(dsr_prepare(db, lockpath), 0);
 	memset(j, 0, sizeof(j));
-	for (int i = 0; i < 4; i++) {
-		fill(&j[i].f, "Erä Testi");
-		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 100 + i);
-		snprintf(j[i].client, sizeof(j[i].client), "192.0.2.%d", i);
-		j[i].lang = LANG_FI;
-	}
+	for (int i = 0; i < 4; i++)
+		job_set(&j[i], "Erä Testi", 100 + i, "192.0.2.", i);
 	/* the second reuses the first's form; the fourth's address is over its limit */
 	memcpy(j[1].form_id, j[0].form_id, sizeof(j[1].form_id));
 	snprintf(j[3].client, sizeof(j[3].client), "%s", j[2].client);
@@ -133,11 +152,8 @@ batch(void **state)
 		dsr_form_free(&j[i].f);
 	/* IPv6: one /64 is one client for the rate limit */
 	memset(j, 0, sizeof(j));
-	for (int i = 0; i < 3; i++) {
-		fill(&j[i].f, "Kuusi Testi");
-		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 200 + i);
-		j[i].lang = LANG_FI;
-	}
+	for (int i = 0; i < 3; i++)
+		job_set(&j[i], "Kuusi Testi", 200 + i, NULL, 0);
 	snprintf(j[0].client, sizeof(j[0].client), "2001:db8:0:5::1");
 	snprintf(j[1].client, sizeof(j[1].client), "2001:db8:0:5:ffff::2");
 	snprintf(j[2].client, sizeof(j[2].client), "2001:db8:0:6::1");
@@ -225,12 +241,8 @@ link_keys_grow(void **state)
 	assert_non_null(db);
 	assert_int_equal(dsr_prepare(db, lockpath), 0);
 	memset(j, 0, sizeof(j));
-	for (int i = 0; i < 3; i++) {
-		fill(&j[i].f, "Avain Testi");
-		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 400 + i);
-		snprintf(j[i].client, sizeof(j[i].client), "203.0.113.%d", i);
-		j[i].lang = LANG_FI;
-	}
+	for (int i = 0; i < 3; i++)
+		job_set(&j[i], "Avain Testi", 400 + i, "203.0.113.", i);
 	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), 0);
 	for (int i = 0; i < 3; i++) {
 		const char *tok[2] = { j[i].out.token, j[i].out.confirm };
@@ -359,20 +371,12 @@ failed_commit_answers_errors(void **state)
 	assert_int_equal(dsr_prepare(db, lockpath), 0);
 	before = count(db, "SELECT count(*) FROM requests");
 	memset(j, 0, sizeof(j));
-	for (int i = 0; i < 3; i++) {
-		fill(&j[i].f, "Kaatuva Erä");
-		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 300 + i);
-		snprintf(j[i].client, sizeof(j[i].client), "198.51.100.%d", i);
-		j[i].lang = LANG_FI;
-	}
+	for (int i = 0; i < 3; i++)
+		job_set(&j[i], "Kaatuva Erä", 300 + i, "198.51.100.", i);
 	sqlite3_commit_hook(db, refuse_commit, &refused);
 	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), -1);
 	assert_int_equal(refused, 1);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(j[i].res, RQ_ERROR);
-		assert_string_equal(j[i].out.number, "");
-		assert_string_equal(j[i].out.token, "");
-	}
+	assert_all_failed(j, 3);
 	assert_true(sqlite3_get_autocommit(db));
 	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before);
 	/* the same forms, once commits work, are stored: nothing was used up */
@@ -417,19 +421,10 @@ rolled_back_batch_stores_nothing(void **state)
 	    " BEGIN SELECT RAISE(ROLLBACK, 'a fault'); END", NULL, NULL, NULL),
 	    SQLITE_OK);
 	memset(j, 0, sizeof(j));
-	for (int i = 0; i < 3; i++) {
-		fill(&j[i].f, names[i]);
-		snprintf(j[i].form_id, sizeof(j[i].form_id), "%032x", 500 + i);
-		snprintf(j[i].client, sizeof(j[i].client), "198.51.100.%d",
-		    40 + i);
-		j[i].lang = LANG_FI;
-	}
+	for (int i = 0; i < 3; i++)
+		job_set(&j[i], names[i], 500 + i, "198.51.100.", 40 + i);
 	assert_int_equal(dsr_store_batch(db, keys, j, 3, 10), -1);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(j[i].res, RQ_ERROR);
-		assert_string_equal(j[i].out.number, "");
-		assert_string_equal(j[i].out.token, "");
-	}
+	assert_all_failed(j, 3);
 	assert_true(sqlite3_get_autocommit(db));
 	assert_int_equal(count(db, "SELECT count(*) FROM requests"), before);
 	assert_int_equal(count(db, "SELECT count(*) FROM requests WHERE"
